@@ -1,0 +1,50 @@
+//! Emits `decode(operation_id, status, body)`: a response body to its typed value, by
+//! operation, for tools and tests that hold a body without having made the call.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::rust_type;
+use crate::model::naming::type_ident;
+use crate::model::{Api, TypeRef};
+
+pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
+    let models = quote!(models::);
+    let variants: Vec<_> = api.operations.iter().map(|op| format_ident!("{}", type_ident(&op.id))).collect();
+    let types: Vec<_> =
+        api.operations.iter().map(|op| rust_type(op.success.as_ref().unwrap_or(&TypeRef::Any), &models)).collect();
+    let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
+    let docs: Vec<String> = api.operations.iter().map(|op| format!(" `{}` (`{} {}`).", op.id, op.http_method, op.path)).collect();
+    quote! {
+        /// The decoded body of a successful response, one variant per operation.
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum SuccessBody {
+            #(
+                #[doc = #docs]
+                #variants(::std::boxed::Box<#types>),
+            )*
+        }
+
+        /// Decodes a response body of the operation `operation_id`: a 2xx status into that
+        /// operation's model, any other status into the typed API error.
+        ///
+        /// Returns `None` when this spec has no such operation. A body that does not fit
+        /// gives `Error::Decode` with the JSON path of the first value that did not fit.
+        pub fn decode(operation_id: &str, status: u16, body: &[u8]) -> ::std::option::Option<::std::result::Result<SuccessBody, crate::runtime::Error>> {
+            if !(200..300).contains(&status) {
+                return operations::find(operation_id)
+                    .map(|_| ::std::result::Result::Err(crate::runtime::Error::Api(crate::runtime::decode_error_body(status, body))));
+            }
+            let decoded = match operation_id {
+                #(
+                    #ids => crate::runtime::decode_body::<#types>(status, body)
+                        .map(|value| SuccessBody::#variants(::std::boxed::Box::new(value))),
+                )*
+                _ => return ::std::option::Option::None,
+            };
+            ::std::option::Option::Some(decoded.map_err(crate::runtime::Error::Decode))
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Emits the `operations` metadata module and one module of request builders per version.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ident, rust_type};
+use crate::model::naming::{const_ident, type_ident};
+use crate::model::{Api, ApiVersion, EndpointGroup, Operation, OptionLocation, TypeRef};
+
+/// The constant holding an operation's metadata.
+pub(crate) fn meta_const(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", const_ident(&op.id))
+}
+
+pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
+    let consts = api.operations.iter().map(|op| {
+        let name = meta_const(op);
+        let id = &op.id;
+        let version = match op.version {
+            ApiVersion::Unversioned => quote!(Unversioned),
+            ApiVersion::V2 => quote!(V2),
+            ApiVersion::V3 => quote!(V3),
+            ApiVersion::V4 => quote!(V4),
+        };
+        let group = match op.group {
+            EndpointGroup::Json => quote!(Json),
+            EndpointGroup::Documents => quote!(Documents),
+            EndpointGroup::Monitoring => quote!(Monitoring),
+        };
+        let (method, path, limit, timeout, deprecated) =
+            (&op.http_method, &op.path, op.rate_limit_per_minute, op.timeout_ms, op.deprecated);
+        let summary = op.summary.clone().unwrap_or_default();
+        let maintenance = match &op.maintenance {
+            Some((from, to)) => quote!(::std::option::Option::Some(crate::runtime::MaintenanceWindow { from: #from, to: #to })),
+            None => quote!(::std::option::Option::None),
+        };
+        let (token, traceability) = (op.requires_token, op.traceability);
+        let doc = format!(" `{method} {path}`: {}", summary.trim());
+        quote! {
+            #[doc = #doc]
+            pub const #name: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
+                operation_id: #id,
+                version: crate::runtime::ApiVersion::#version,
+                method: #method,
+                path: #path,
+                summary: #summary,
+                group: crate::runtime::EndpointGroup::#group,
+                rate_limit_per_minute: #limit,
+                timeout: ::std::time::Duration::from_millis(#timeout),
+                deprecated: #deprecated,
+                maintenance: #maintenance,
+                requires_token: #token,
+                requires_traceability: #traceability,
+            };
+        }
+    });
+    let names: Vec<_> = api.operations.iter().map(meta_const).collect();
+    quote! {
+        /// Metadata of every operation: id, version, method, path, endpoint group, rate limit,
+        /// recommended timeout, deprecation and maintenance window.
+        pub mod operations {
+            #( #consts )*
+
+            /// Every operation of this spec, sorted by version then id.
+            pub const ALL: &[&crate::runtime::OperationMeta] = &[ #( &#names ),* ];
+
+            /// The operation with this x-operationId.
+            pub fn find(operation_id: &str) -> ::std::option::Option<&'static crate::runtime::OperationMeta> {
+                ALL.iter().copied().find(|op| op.operation_id == operation_id)
+            }
+        }
+    }
+}
+
+pub(crate) fn emit_modules(api: &Api) -> TokenStream {
+    let modules = api.modules().into_iter().map(|(module, ops)| {
+        let mod_ident = format_ident!("{}", module);
+        let accessor = mod_ident.clone();
+        let builders = ops.iter().map(|op| emit_builder(op));
+        let methods = ops.iter().map(|op| emit_method(op));
+        let doc = match ops[0].version {
+            ApiVersion::Unversioned => format!(" Routes under `/{module}`, outside the versioned API."),
+            v => format!(" Operations of API version {} (`/{}/...`).", &v.as_str()[1..], v.as_str()),
+        };
+        let accessor_doc = format!(" The `{module}` operations of this client.");
+        quote! {
+            #[doc = #doc]
+            pub mod #mod_ident {
+                /// The operations of this module, borrowed from a client.
+                #[derive(Debug, Clone, Copy)]
+                pub struct Operations<'c> {
+                    client: &'c crate::runtime::Client,
+                }
+
+                impl crate::runtime::Client {
+                    #[doc = #accessor_doc]
+                    pub fn #accessor(&self) -> Operations<'_> {
+                        Operations { client: self }
+                    }
+                }
+
+                impl<'c> Operations<'c> {
+                    #( #methods )*
+                }
+
+                #( #builders )*
+            }
+        }
+    });
+    quote! { #( #modules )* }
+}
+
+fn builder_ident(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Request", type_ident(op.method_name.trim_start_matches("r#")))
+}
+
+fn success_type(op: &Operation) -> TokenStream {
+    let models = quote!(super::models::);
+    rust_type(op.success.as_ref().unwrap_or(&TypeRef::Any), &models)
+}
+
+fn op_doc(op: &Operation) -> String {
+    let mut doc = op.summary.clone().unwrap_or_else(|| op.id.clone());
+    if let Some(d) = &op.description {
+        doc = format!("{doc}\n\n{d}");
+    }
+    let group = match op.group {
+        EndpointGroup::Json => "JSON",
+        EndpointGroup::Documents => "documents",
+        EndpointGroup::Monitoring => "monitoring",
+    };
+    doc.push_str(&format!(
+        "\n\n`{} {}` (x-operationId `{}`): {group} endpoint, {} requests/min per token, {} s timeout.",
+        op.http_method,
+        op.path,
+        op.id,
+        op.rate_limit_per_minute,
+        op.timeout_ms / 1000
+    ));
+    if let Some((from, to)) = &op.maintenance {
+        doc.push_str(&format!(" Daily maintenance from {from} to {to}."));
+    }
+    doc
+}
+
+fn emit_method(op: &Operation) -> TokenStream {
+    let docs = doc_attrs(&op_doc(op));
+    let name = ident(&op.method_name);
+    let builder = builder_ident(op);
+    let args = op.path_params.iter().map(|p| {
+        let arg = ident(&p.rust_name);
+        let ty = format_ident!("{}", p.identifier);
+        quote!(#arg: crate::runtime::#ty)
+    });
+    let arg_names: Vec<_> = op.path_params.iter().map(|p| ident(&p.rust_name)).collect();
+    let option_names: Vec<_> = op.options.iter().map(|o| ident(&o.rust_name)).collect();
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API: use the newer version of this route")]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #( #args ),*) -> #builder<'c> {
+            #builder {
+                client: self.client,
+                #( #arg_names, )*
+                #( #option_names: ::std::option::Option::None, )*
+                options: crate::runtime::CallOptions::default(),
+            }
+        }
+    }
+}
+
+fn emit_builder(op: &Operation) -> TokenStream {
+    let builder = builder_ident(op);
+    let meta = meta_const(op);
+    let output = success_type(op);
+    let doc = format!(" Request builder of [`Operations::{}`]: set options, then `.await` it or call `send`.", op.method_name.trim_start_matches("r#"));
+    let path_fields = op.path_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = format_ident!("{}", p.identifier);
+        quote!(#name: crate::runtime::#ty,)
+    });
+    let option_fields = op.options.iter().map(|o| {
+        let name = ident(&o.rust_name);
+        let ty = option_type(&o.ty);
+        quote!(#name: ::std::option::Option<#ty>,)
+    });
+    let setters = op.options.iter().map(|o| {
+        let name = ident(&o.rust_name);
+        let ty = option_type(&o.ty);
+        let mut doc = o.description.clone().unwrap_or_else(|| format!("Sets `{}`.", o.name));
+        if !o.allowed.is_empty() {
+            doc.push_str(&format!("\n\nAllowed values: {}.", o.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+        }
+        let docs = doc_attrs(&doc);
+        let (param, value) = if matches!(o.ty, TypeRef::String) {
+            (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
+        } else {
+            (quote!(value: #ty), quote!(value))
+        };
+        quote! {
+            #docs
+            pub fn #name(mut self, #param) -> Self {
+                self.#name = ::std::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    // The path is rebuilt from the template, each parameter percent-encoded.
+    let mut format_string = String::new();
+    let mut format_args = Vec::new();
+    for segment in op.path.split('/').filter(|s| !s.is_empty()) {
+        format_string.push('/');
+        match op.path_params.iter().find(|p| segment == format!("{{{}}}", p.name)) {
+            Some(p) => {
+                format_string.push_str("{}");
+                let name = ident(&p.rust_name);
+                format_args.push(quote!(crate::runtime::encode_path_segment(crate::runtime::PathParam::as_path_segment(&self.#name))));
+            }
+            None => format_string.push_str(&segment.replace('{', "{{").replace('}', "}}")),
+        }
+    }
+    if op.path.ends_with('/') && op.path.len() > 1 {
+        format_string.push('/');
+    }
+    if format_string.is_empty() {
+        format_string.push('/');
+    }
+    let path_expr = if format_args.is_empty() {
+        quote!(::std::string::String::from(#format_string))
+    } else {
+        quote!(::std::format!(#format_string, #( #format_args ),*))
+    };
+    let looked_up = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            quote!(crate::runtime::PathParam::looked_up_siren(&self.#name))
+        })
+        .reduce(|a, b| quote!(#a.or(#b)));
+    let looked_up = looked_up.map(|expr| quote!(request.looked_up(#expr);));
+    let sends = op.options.iter().map(|o| {
+        let name = ident(&o.rust_name);
+        let wire = &o.name;
+        match o.location {
+            OptionLocation::Query => quote! {
+                if let ::std::option::Option::Some(value) = &self.#name { request.query(#wire, value); }
+            },
+            OptionLocation::Header => quote! {
+                if let ::std::option::Option::Some(value) = &self.#name { request.header(#wire, value.to_string()); }
+            },
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #builder<'c> {
+            client: &'c crate::runtime::Client,
+            #( #path_fields )*
+            #( #option_fields )*
+            options: crate::runtime::CallOptions,
+        }
+
+        impl<'c> #builder<'c> {
+            #( #setters )*
+
+            /// Overrides, for this call only, the client's traceability parameters or timeout.
+            pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> ::std::result::Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error> {
+                let path = #path_expr;
+                let mut request = crate::runtime::Request::new(&super::operations::#meta, path);
+                #looked_up
+                #( #sends )*
+                request.options(self.options);
+                self.client.execute(request).await
+            }
+        }
+
+        impl<'c> ::std::future::IntoFuture for #builder<'c> {
+            type Output = ::std::result::Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error>;
+            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'c>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn option_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Integer => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        _ => quote!(::std::string::String),
+    }
+}

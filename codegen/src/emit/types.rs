@@ -1,0 +1,147 @@
+//! Emits the `models` module: one struct or enum per named type.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ident, rust_type};
+use crate::model::{Api, Field, TypeDef, TypeKind, Variant};
+
+pub(crate) fn emit_models(api: &Api) -> TokenStream {
+    let types = api.types.iter().map(emit_type);
+    quote! {
+        /// Response models, deduplicated by shape and named after where they occur.
+        ///
+        /// They accept what the server really sends: unknown fields are ignored, optional
+        /// and nullable fields are `Option`, enums keep unknown values in `Other`, and dates
+        /// keep their raw text when it is not a valid date.
+        pub mod models {
+            #( #types )*
+
+            /// The text of an enum value; `null` and numbers become text so that one odd
+            /// value does not fail the whole response.
+            fn enum_text<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<::std::string::String, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match value {
+                    ::serde_json::Value::String(s) => s,
+                    ::serde_json::Value::Null => ::std::string::String::new(),
+                    other => other.to_string(),
+                })
+            }
+        }
+    }
+}
+
+fn emit_type(def: &TypeDef) -> TokenStream {
+    let mut doc = def.doc.clone().unwrap_or_default();
+    if !def.occurrences.is_empty() {
+        let places: Vec<String> = def.occurrences.iter().take(3).map(|p| format!("`{p}`")).collect();
+        let more = def.occurrences.len().saturating_sub(3);
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        doc = format!("{doc}\n\nSpec: {}{more}.", places.join(", "));
+    }
+    let docs = doc_attrs(&doc);
+    let name = format_ident!("{}", def.name);
+    match &def.kind {
+        TypeKind::Struct(fields) => {
+            let fields = fields.iter().map(emit_field);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[non_exhaustive]
+                pub struct #name {
+                    #( #fields )*
+                }
+            }
+        }
+        TypeKind::Enum(variants) => emit_enum(&name, &docs, variants),
+    }
+}
+
+fn emit_field(field: &Field) -> TokenStream {
+    let models = TokenStream::new();
+    let inner = rust_type(&field.ty, &models);
+    let ty = if field.optional { quote!(::std::option::Option<#inner>) } else { inner };
+    let name = ident(&field.rust_name);
+    let plain_name = field.rust_name.trim_start_matches("r#");
+    let mut serde_args = Vec::new();
+    if plain_name != field.json_name {
+        let json = &field.json_name;
+        serde_args.push(quote!(rename = #json));
+    }
+    if field.optional {
+        serde_args.push(quote!(default));
+    }
+    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde( #(#serde_args),* )]));
+    let mut doc = field.doc.clone().unwrap_or_default();
+    let flags = match (field.required, field.nullable) {
+        (true, true) => "Required, may be null.",
+        (true, false) => "Required.",
+        (false, true) => "Optional, may be null.",
+        (false, false) => "Optional.",
+    };
+    doc = if doc.is_empty() { flags.to_string() } else { format!("{doc}\n\n{flags}") };
+    let docs = doc_attrs(&doc);
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API")]));
+    quote! {
+        #docs
+        #deprecated
+        #serde_attr
+        pub #name: #ty,
+    }
+}
+
+fn emit_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant]) -> TokenStream {
+    let idents: Vec<_> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs: Vec<String> = values.iter().map(|v| format!(" `{v}`")).collect();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #idents,
+            )*
+            /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
+            Other(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as the API spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #values, )*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #( #values => Self::#idents, )*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                enum_text(deserializer).map(Self::from)
+            }
+        }
+    }
+}

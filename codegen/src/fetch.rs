@@ -1,0 +1,123 @@
+//! `apie-codegen fetch`: puts the spec files into `spec/` and records what was taken.
+//!
+//! Downloads go through the `curl` command rather than an HTTP crate: this crate is a build
+//! dependency of the client, and an HTTP stack would be compiled by every downstream build
+//! for a command run by hand once in a while.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::format::sha256_hex;
+use crate::locate::{MAIN_FILE, V2_FILE};
+
+/// Official download addresses, one `file address` pair a line; `#` starts a comment.
+pub const SOURCES_FILE: &str = "sources.txt";
+/// What was fetched: one `file sha256 date origin` line per spec.
+pub const RECORD_FILE: &str = "record.txt";
+
+/// One fetched spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// Where it was written.
+    pub path: PathBuf,
+    /// Its sha256.
+    pub sha256: String,
+    /// Where it came from.
+    pub origin: String,
+}
+
+/// Fetches both specs into `spec_dir`, from `from` (a mirror folder laid out like
+/// `../shared/specs`, or one v3/v4 spec file) or else from the addresses in `sources.txt`.
+pub fn fetch(spec_dir: &Path, from: Option<&Path>, today: &str) -> Result<Vec<Fetched>, String> {
+    std::fs::create_dir_all(spec_dir).map_err(|e| format!("cannot create {}: {e}", spec_dir.display()))?;
+    let mut fetched = Vec::new();
+    match from {
+        Some(src) if src.is_file() => fetched.push(copy(src, &spec_dir.join(MAIN_FILE))?),
+        Some(src) if src.is_dir() => {
+            let main = src.join("api-entreprise").join("latest.yml");
+            let v2 = src.join("api-entreprise-v2").join("api-entreprise-v2.yml");
+            if !main.is_file() {
+                return Err(format!("{} has no api-entreprise/latest.yml: not a spec mirror", src.display()));
+            }
+            fetched.push(copy(&main, &spec_dir.join(MAIN_FILE))?);
+            if v2.is_file() {
+                fetched.push(copy(&v2, &spec_dir.join(V2_FILE))?);
+            }
+        }
+        Some(src) => return Err(format!("{} does not exist", src.display())),
+        None => {
+            for (file, url) in sources(spec_dir)? {
+                fetched.push(download(&url, &spec_dir.join(file))?);
+            }
+        }
+    }
+    for f in &fetched {
+        // A download that is not a usable spec must not replace what the build relies on silently.
+        if let Err(d) = crate::model_from_file(&f.path) {
+            return Err(format!("{} was fetched but is not a usable spec:\n{d}", f.path.display()));
+        }
+    }
+    record(spec_dir, &fetched, today)?;
+    Ok(fetched)
+}
+
+fn sources(spec_dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let path = spec_dir.join(SOURCES_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(char::is_whitespace).map(|(f, u)| (f.to_string(), u.trim().to_string())))
+        .collect())
+}
+
+fn copy(src: &Path, dest: &Path) -> Result<Fetched, String> {
+    let bytes = std::fs::read(src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
+    std::fs::write(dest, &bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    Ok(Fetched { path: dest.to_path_buf(), sha256: sha256_hex(&bytes), origin: src.display().to_string() })
+}
+
+fn download(url: &str, dest: &Path) -> Result<Fetched, String> {
+    let partial = dest.with_extension("yml.part");
+    let status = Command::new("curl")
+        .args(["--fail", "--silent", "--show-error", "--location", "--max-time", "120", "--output"])
+        .arg(&partial)
+        .arg(url)
+        .status()
+        .map_err(|e| format!("cannot run curl to download {url}: {e}"))?;
+    if !status.success() {
+        let _ = std::fs::remove_file(&partial);
+        return Err(format!("downloading {url} failed ({status}); for an offline mirror use `fetch --from PATH`"));
+    }
+    let bytes = std::fs::read(&partial).map_err(|e| format!("cannot read {}: {e}", partial.display()))?;
+    std::fs::rename(&partial, dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    Ok(Fetched { path: dest.to_path_buf(), sha256: sha256_hex(&bytes), origin: url.to_string() })
+}
+
+fn record(spec_dir: &Path, fetched: &[Fetched], today: &str) -> Result<(), String> {
+    let path = spec_dir.join(RECORD_FILE);
+    let mut text = String::from("# Spec files the client is built from: file sha256 date origin. Written by `apie-codegen fetch`.\n");
+    for f in fetched {
+        let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        text.push_str(&format!("{name} {} {today} {}\n", f.sha256, f.origin));
+    }
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, from the system clock.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm): std has no calendar.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}

@@ -1,0 +1,175 @@
+//! `apie-codegen`: generate, check, fetch (and diff) API Entreprise specs.
+//!
+//! Exit codes: 0 success; 1 the spec has errors (diagnostics printed); 2 bad usage or an
+//! input/output failure.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use apie_codegen::diagnostic::Diagnostics;
+use apie_codegen::model::Api;
+
+const USAGE: &str = "usage:
+  apie-codegen generate [--spec FILE] [--spec-v2 FILE] --out DIR   write the formatted modules and print a summary
+  apie-codegen check --spec FILE                                     validate a spec and print its diagnostics
+  apie-codegen fetch [--from PATH] [--dest DIR]                      put the specs into spec/ and record their sha256
+
+Without --spec, the spec is found as the build finds it: $API_ENTREPRISE_SPEC, spec/, ../shared/specs/.
+Exit codes: 0 ok, 1 the spec has errors, 2 bad usage or I/O failure.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let flags = match Flags::parse(rest) {
+        Ok(flags) => flags,
+        Err(message) => return usage_error(&message),
+    };
+    match command.as_str() {
+        "generate" => generate(&flags),
+        "check" => check(&flags),
+        "fetch" => fetch(&flags),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => usage_error(&format!("unknown command `{other}`")),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// `--name value` pairs.
+struct Flags(BTreeMap<String, String>);
+
+impl Flags {
+    fn parse(args: &[String]) -> Result<Flags, String> {
+        let mut map = BTreeMap::new();
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let Some(name) = arg.strip_prefix("--") else { return Err(format!("unexpected argument `{arg}`")) };
+            let (name, value) = match name.split_once('=') {
+                Some((n, v)) => (n.to_string(), v.to_string()),
+                None => (name.to_string(), it.next().ok_or(format!("--{name} needs a value"))?.clone()),
+            };
+            map.insert(name, value);
+        }
+        Ok(Flags(map))
+    }
+
+    fn path(&self, name: &str) -> Option<PathBuf> {
+        self.0.get(name).map(PathBuf::from)
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // Run through cargo the manifest dir is codegen/; installed, the current directory.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(|d| PathBuf::from(d).join(".."))
+        .filter(|d| d.join("spec").is_dir())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn generate(flags: &Flags) -> ExitCode {
+    let Some(out) = flags.path("out") else { return usage_error("generate needs --out DIR") };
+    let located = apie_codegen::locate::locate(&workspace_root());
+    let main_spec = match (flags.path("spec"), &located) {
+        (Some(p), _) => p,
+        (None, Ok(found)) => found.main.clone(),
+        (None, Err(message)) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let v2_spec = flags.path("spec-v2").or_else(|| located.as_ref().ok().map(|f| f.v2.clone()));
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        eprintln!("error: cannot create {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    let mut specs = vec![(main_spec, "api_entreprise.rs")];
+    specs.extend(v2_spec.map(|p| (p, "api_entreprise_v2.rs")));
+    let mut failed = false;
+    for (spec, file_name) in specs {
+        let started = std::time::Instant::now();
+        match apie_codegen::generate_from_file(&spec) {
+            Ok(generated) => {
+                let target = out.join(file_name);
+                if let Err(e) = std::fs::write(&target, &generated.code) {
+                    eprintln!("error: cannot write {}: {e}", target.display());
+                    return ExitCode::from(2);
+                }
+                print_summary(&spec, &generated.api, &generated.diagnostics);
+                println!("  wrote {} ({} lines) in {:.0?}", target.display(), generated.code.lines().count(), started.elapsed());
+            }
+            Err(diagnostics) => {
+                eprint!("{diagnostics}");
+                eprintln!("{}: {} error(s), nothing generated", spec.display(), diagnostics.error_count());
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_summary(spec: &Path, api: &Api, diagnostics: &Diagnostics) {
+    println!("{} — {} {}", spec.display(), api.title, api.spec_version);
+    let mut per_version: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for op in &api.operations {
+        let entry = per_version.entry(op.version.as_str()).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(op.deprecated);
+    }
+    for (version, (count, deprecated)) in per_version {
+        println!("  {version}: {count} operations ({deprecated} deprecated)");
+    }
+    println!("  {} types, {} error codes", api.types.len(), api.error_codes.len());
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diagnostics.items() {
+        *kinds.entry(d.kind).or_default() += 1;
+    }
+    let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+    println!("  {} warnings{}", diagnostics.warning_count(), if list.is_empty() { String::new() } else { format!(": {}", list.join(", ")) });
+}
+
+fn check(flags: &Flags) -> ExitCode {
+    let Some(spec) = flags.path("spec") else { return usage_error("check needs --spec FILE") };
+    match apie_codegen::model_from_file(&spec) {
+        Ok(loaded) => {
+            print!("{}", loaded.diagnostics);
+            print_summary(&spec, &loaded.api, &loaded.diagnostics);
+            println!("ok: no errors");
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            eprintln!("{}: {} error(s), {} warning(s)", spec.display(), diagnostics.error_count(), diagnostics.warning_count());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn fetch(flags: &Flags) -> ExitCode {
+    let dest = flags.path("dest").unwrap_or_else(|| workspace_root().join("spec"));
+    match apie_codegen::fetch::fetch(&dest, flags.path("from").as_deref(), &apie_codegen::fetch::today()) {
+        Ok(fetched) => {
+            for f in fetched {
+                println!("{} sha256 {} from {}", f.path.display(), f.sha256, f.origin);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

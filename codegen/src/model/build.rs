@@ -1,0 +1,228 @@
+//! From the normalized document to the model: operations, types, error codes, limits.
+
+use std::collections::BTreeSet;
+
+use super::error_codes::{self, CodeSighting};
+use super::limits::{self, strip_version_prefix};
+use super::naming::{field_ident, type_ident};
+use super::types::{RootId, TypeRegistry};
+use super::{Api, ApiVersion, OptionLocation, OptionParam, Operation, PathParam, TypeRef};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::normalize::{self, Document, ParamLocation, SchemaKind, StringFormat};
+
+/// The query parameters every data call carries; the client sets them, not each call.
+pub const TRACEABILITY_PARAMS: [&str; 3] = ["context", "recipient", "object"];
+
+/// Builds the model of a normalized document. Problems go to `diagnostics`.
+pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
+    let mut ops: Vec<&normalize::Operation> = doc.operations.iter().collect();
+    ops.sort_by(|a, b| (version_of(&a.path), &a.id).cmp(&(version_of(&b.path), &b.id)));
+    let mut registry = TypeRegistry::default();
+    let mut pending: Vec<(Operation, Option<RootId>)> = Vec::new();
+    let mut all_codes: Vec<CodeSighting> = Vec::new();
+    let mut method_names: BTreeSet<(String, String)> = BTreeSet::new();
+    for op in ops {
+        let version = version_of(&op.path);
+        let Some(version) = version else {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                kind: "unsupported-version",
+                file: doc.file.clone(),
+                position: op.position,
+                pointer: op.pointer.clone(),
+                message: format!("path `{}` names an API version this generator does not know (v2, v3, v4)", op.path),
+            });
+            continue;
+        };
+        let module = module_of(version, &op.path);
+        let mut method_name = method_name_of(&op.id, version, &op.path);
+        if !method_names.insert((module.clone(), method_name.clone())) {
+            method_name = field_ident(&op.id);
+            method_names.insert((module.clone(), method_name.clone()));
+        }
+        let success_response = op
+            .responses
+            .iter()
+            .filter(|r| r.status.starts_with('2'))
+            .min_by_key(|r| (r.schema.is_none(), r.status.clone()));
+        let success_schema = success_response.and_then(|r| r.schema.as_ref());
+        let context = vec![format!("{}@{}", type_ident(strip_version_prefix(&op.id)), type_ident(version.as_str()))];
+        let root = success_schema.map(|s| registry.register(s, &context));
+        let mut codes = Vec::new();
+        for r in &op.responses {
+            let found = error_codes::sightings(r);
+            codes.extend(found.iter().map(|s| s.code.clone()));
+            all_codes.extend(found);
+        }
+        codes.sort();
+        codes.dedup();
+        let (group, rate_limit_per_minute) = limits::classify(&op.id, &op.path, success_schema);
+        let mut statuses: Vec<String> = op.responses.iter().map(|r| r.status.clone()).collect();
+        statuses.sort();
+        let query_names: BTreeSet<&str> =
+            op.parameters.iter().filter(|p| p.location == ParamLocation::Query).map(|p| p.name.as_str()).collect();
+        let operation = Operation {
+            id: op.id.clone(),
+            version,
+            module,
+            method_name,
+            http_method: op.method.to_ascii_uppercase(),
+            path: op.path.clone(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            path_params: path_params(op, doc, diagnostics),
+            options: option_params(op),
+            traceability: TRACEABILITY_PARAMS.iter().all(|t| query_names.contains(t)),
+            requires_token: op.secured && !op.path.starts_with("/watchdoge"),
+            success: None,
+            statuses,
+            error_codes: codes,
+            group,
+            rate_limit_per_minute,
+            timeout_ms: limits::timeout_ms(group),
+            maintenance: op.maintenance.as_ref().map(|m| (m.from.clone(), m.to.clone())),
+        };
+        pending.push((operation, root));
+    }
+    let (types, roots) = registry.finish();
+    let operations = pending
+        .into_iter()
+        .map(|(mut op, root)| {
+            op.success = root.map(|RootId(i)| roots[i].clone());
+            op
+        })
+        .collect();
+    Api {
+        file: doc.file.clone(),
+        title: doc.title.clone(),
+        spec_version: doc.version.clone(),
+        operations,
+        types,
+        error_codes: error_codes::collect(all_codes),
+    }
+}
+
+/// `/v3/...` → V3; no version segment → unversioned; an unknown version → `None`.
+pub fn version_of(path: &str) -> Option<ApiVersion> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    match first {
+        "v2" => Some(ApiVersion::V2),
+        "v3" => Some(ApiVersion::V3),
+        "v4" => Some(ApiVersion::V4),
+        v if is_version_segment(v) => None,
+        _ => Some(ApiVersion::Unversioned),
+    }
+}
+
+fn module_of(version: ApiVersion, path: &str) -> String {
+    match version {
+        ApiVersion::Unversioned => {
+            let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+            match field_ident(first).as_str() {
+                "value" => "root".to_string(),
+                name => name.trim_start_matches("r#").to_string(),
+            }
+        }
+        v => v.as_str().to_string(),
+    }
+}
+
+/// The x-operationId without `api_entreprise_v3_`; when the id does not follow that
+/// pattern, the path's fixed segments after the version.
+fn method_name_of(id: &str, version: ApiVersion, path: &str) -> String {
+    let prefix = format!("api_entreprise_{}_", version.as_str());
+    if let Some(short) = id.strip_prefix(&prefix).filter(|s| !s.is_empty()) {
+        return field_ident(short);
+    }
+    let fixed: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{') && !is_version_segment(s))
+        .collect();
+    let name = field_ident(&fixed.join("_"));
+    if name == "value" {
+        field_ident(id)
+    } else {
+        name
+    }
+}
+
+fn is_version_segment(segment: &str) -> bool {
+    segment.len() > 1 && segment.starts_with('v') && segment[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Identifier types of the runtime, by parameter name.
+fn identifier_for(name: &str) -> &'static str {
+    match name {
+        "siren" => "Siren",
+        "siret" => "Siret",
+        "rna" => "Rna",
+        "eori" => "Eori",
+        "year" | "annee" => "Year",
+        "month" | "mois" => "Month",
+        "siret_or_rna" | "association_id" => "SiretOrRna",
+        "siren_or_rna" => "SirenOrRna",
+        "siren_or_siret_or_rna" => "SirenOrSiretOrRna",
+        "siret_or_eori" => "SiretOrEori",
+        _ => "PathSegment",
+    }
+}
+
+fn path_params(op: &normalize::Operation, doc: &Document, diagnostics: &mut Diagnostics) -> Vec<PathParam> {
+    let mut out = Vec::new();
+    for segment in op.path.split('/') {
+        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else { continue };
+        let declared = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.name == name);
+        if declared.is_none() {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                kind: "undeclared-path-parameter",
+                file: doc.file.clone(),
+                position: op.position,
+                pointer: op.pointer.clone(),
+                message: format!("path parameter `{name}` is not declared: read as a string"),
+            });
+        }
+        out.push(PathParam {
+            name: name.to_string(),
+            rust_name: field_ident(name),
+            identifier: identifier_for(name).to_string(),
+            description: declared.and_then(|p| p.description.clone()),
+        });
+    }
+    out
+}
+
+fn option_params(op: &normalize::Operation) -> Vec<OptionParam> {
+    let mut out: Vec<OptionParam> = op
+        .parameters
+        .iter()
+        .filter(|p| match p.location {
+            ParamLocation::Query => !TRACEABILITY_PARAMS.contains(&p.name.as_str()),
+            ParamLocation::Header => !p.name.eq_ignore_ascii_case("authorization"),
+            ParamLocation::Path => false,
+        })
+        .map(|p| {
+            let (ty, allowed) = match &p.schema.kind {
+                SchemaKind::Integer => (TypeRef::Integer, Vec::new()),
+                SchemaKind::Number => (TypeRef::Number, Vec::new()),
+                SchemaKind::Boolean => (TypeRef::Boolean, Vec::new()),
+                SchemaKind::Enum(values) => (TypeRef::String, values.clone()),
+                SchemaKind::String(StringFormat::Date) => (TypeRef::Date, Vec::new()),
+                _ => (TypeRef::String, Vec::new()),
+            };
+            OptionParam {
+                name: p.name.clone(),
+                rust_name: field_ident(&p.name),
+                location: if p.location == ParamLocation::Header { OptionLocation::Header } else { OptionLocation::Query },
+                required: p.required,
+                ty,
+                description: p.description.clone(),
+                allowed,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    out.dedup_by(|a, b| a.rust_name == b.rust_name);
+    out
+}

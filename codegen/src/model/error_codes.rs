@@ -1,0 +1,91 @@
+//! Error codes, read from the `errors[]` of the spec's response examples.
+
+use std::collections::BTreeMap;
+
+use super::naming::type_ident;
+use super::ErrorCode;
+use crate::normalize::Response;
+
+/// What one example says about a code.
+#[derive(Debug, Clone)]
+pub(crate) struct CodeSighting {
+    pub code: String,
+    pub status: u16,
+    pub title: String,
+    pub detail: String,
+    pub provider: Option<String>,
+    /// The example's key, e.g. `dns_resolution_error`: the start of the variant name.
+    pub example: String,
+}
+
+/// The codes in a response's examples.
+pub(crate) fn sightings(response: &Response) -> Vec<CodeSighting> {
+    let status = response.status.parse::<u16>().unwrap_or(0);
+    let mut out = Vec::new();
+    for example in &response.examples {
+        let Some(errors) = example.value.get("errors").and_then(|e| e.as_array()) else { continue };
+        for e in errors {
+            let text = |k: &str| e.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let code = match e.get("code") {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Number(n)) => format!("{n:0>5}"),
+                _ => continue,
+            };
+            out.push(CodeSighting {
+                code,
+                status,
+                title: text("title"),
+                detail: text("detail"),
+                provider: e.get("meta").and_then(|m| m.get("provider")).and_then(|p| p.as_str()).map(str::to_string),
+                example: example.name.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// One entry per code (its first sighting), named from the example key, qualified by the
+/// provider and then the code when several codes would share a name.
+pub(crate) fn collect(sightings: Vec<CodeSighting>) -> Vec<ErrorCode> {
+    let mut first: BTreeMap<String, CodeSighting> = BTreeMap::new();
+    for s in sightings {
+        first.entry(s.code.clone()).or_insert(s);
+    }
+    let base = |s: &CodeSighting| {
+        let mut key = s.example.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_').to_string();
+        if let Some(k) = key.strip_suffix("_error") {
+            key = k.to_string();
+        }
+        let name = type_ident(&key);
+        if name == "Empty" || name == "Example" {
+            type_ident(&s.title)
+        } else {
+            name
+        }
+    };
+    let with_provider = |s: &CodeSighting| format!("{}{}", base(s), s.provider.as_deref().map(type_ident).unwrap_or_default());
+    let levels: [&dyn Fn(&CodeSighting) -> String; 3] =
+        [&base, &with_provider, &|s: &CodeSighting| format!("{}{}", with_provider(s), s.code)];
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for s in first.values() {
+        for (i, level) in levels.iter().enumerate() {
+            let name = level(s);
+            let taken = first.values().filter(|o| level(o) == name).count() > 1;
+            if !taken || i == levels.len() - 1 {
+                names.insert(s.code.clone(), name);
+                break;
+            }
+        }
+    }
+    first
+        .into_values()
+        .map(|s| ErrorCode {
+            rust_name: names.remove(&s.code).unwrap_or_else(|| format!("Code{}", s.code)),
+            code: s.code,
+            status: s.status,
+            title: s.title,
+            detail: s.detail,
+            provider: s.provider,
+        })
+        .collect()
+}

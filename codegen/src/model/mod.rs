@@ -1,0 +1,261 @@
+//! Stage 3, model: the typed intermediate representation that emission and the spec diff
+//! both work on. Operations carry what a safe call needs (typed path identifiers, endpoint
+//! group, rate limit, timeout, maintenance window); types are deduplicated by structure and
+//! named by where they occur ([`naming`]); error codes come from the spec's examples.
+
+mod build;
+mod error_codes;
+pub mod limits;
+pub mod naming;
+mod types;
+
+pub use build::build;
+
+use std::collections::BTreeMap;
+
+/// The API version an operation belongs to, read from its path (`/v3/...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApiVersion {
+    /// Routes without a version segment (`/privileges`, `/watchdoge/...`).
+    Unversioned,
+    /// `/v2`.
+    V2,
+    /// `/v3`.
+    V3,
+    /// `/v4`.
+    V4,
+}
+
+impl ApiVersion {
+    /// `v2`, `v3`, `v4` or `unversioned`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::Unversioned => "unversioned",
+            ApiVersion::V2 => "v2",
+            ApiVersion::V3 => "v3",
+            ApiVersion::V4 => "v4",
+        }
+    }
+}
+
+/// The rate-limit family an endpoint belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EndpointGroup {
+    /// Endpoints answering JSON data: 250 requests per minute per token.
+    Json,
+    /// Endpoints handing out documents (PDF, ZIP): 50 per minute per token.
+    Documents,
+    /// Open monitoring routes: no token, only the per-IP limit.
+    Monitoring,
+}
+
+/// A whole spec file turned into the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The spec file, as given.
+    pub file: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub spec_version: String,
+    /// Operations sorted by version then id.
+    pub operations: Vec<Operation>,
+    /// Named types sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Error codes found in the examples, sorted by code.
+    pub error_codes: Vec<ErrorCode>,
+}
+
+impl Api {
+    /// Operations grouped by the module they go in (`v3`, `v4`, `privileges` …).
+    pub fn modules(&self) -> BTreeMap<String, Vec<&Operation>> {
+        let mut out: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
+        for op in &self.operations {
+            out.entry(op.module.clone()).or_default().push(op);
+        }
+        out
+    }
+
+    /// The named type called `name`.
+    pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
+/// An operation of the API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The spec's x-operationId (or its repaired stand-in).
+    pub id: String,
+    /// Version, from the path.
+    pub version: ApiVersion,
+    /// Module of the generated client it goes in (`v3`, `privileges`, `watchdoge` …).
+    pub module: String,
+    /// Method name in that module, snake_case.
+    pub method_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// Path template.
+    pub path: String,
+    /// Summary, if any.
+    pub summary: Option<String>,
+    /// Description, if any.
+    pub description: Option<String>,
+    /// Deprecated by the spec.
+    pub deprecated: bool,
+    /// Path parameters in template order.
+    pub path_params: Vec<PathParam>,
+    /// Query and header parameters other than the traceability ones.
+    pub options: Vec<OptionParam>,
+    /// Whether the call carries `context`, `recipient` and `object`.
+    pub traceability: bool,
+    /// Whether a bearer token is needed.
+    pub requires_token: bool,
+    /// The 2xx body type; `None` when the spec gives no schema.
+    pub success: Option<TypeRef>,
+    /// Statuses the spec documents, sorted.
+    pub statuses: Vec<String>,
+    /// Error codes of this operation's examples, sorted.
+    pub error_codes: Vec<String>,
+    /// Rate-limit family.
+    pub group: EndpointGroup,
+    /// Requests per minute per token.
+    pub rate_limit_per_minute: u32,
+    /// Recommended client timeout, in milliseconds.
+    pub timeout_ms: u64,
+    /// Daily maintenance window `(from, to)`, `HH:MM`.
+    pub maintenance: Option<(String, String)>,
+}
+
+/// A path parameter and the identifier type that validates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathParam {
+    /// Name in the template.
+    pub name: String,
+    /// Rust argument name.
+    pub rust_name: String,
+    /// Identifier type name in the runtime (`Siren`, `Siret`, `Year`, `PathSegment` …).
+    pub identifier: String,
+    /// Description, if any.
+    pub description: Option<String>,
+}
+
+/// Where an optional parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OptionLocation {
+    /// Query string.
+    Query,
+    /// Request header.
+    Header,
+}
+
+/// A query or header parameter set through the request builder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionParam {
+    /// Name as sent.
+    pub name: String,
+    /// Rust setter name.
+    pub rust_name: String,
+    /// Query or header.
+    pub location: OptionLocation,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// Its value type (scalars only).
+    pub ty: TypeRef,
+    /// Description, if any.
+    pub description: Option<String>,
+    /// Allowed values, when the spec lists them.
+    pub allowed: Vec<String>,
+}
+
+/// A reference to a type, as used by fields and responses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i64`: the server sends values beyond 32 bits.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// A date that keeps its raw text when it is not a valid date.
+    Date,
+    /// A date-time that keeps its raw text when it is not valid.
+    DateTime,
+    /// Any JSON value.
+    Any,
+    /// A named struct or enum.
+    Named(String),
+    /// A list.
+    Array(Box<TypeRef>),
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name, PascalCase ASCII.
+    pub name: String,
+    /// Documentation from the spec's title and description.
+    pub doc: Option<String>,
+    /// Struct or enum.
+    pub kind: TypeKind,
+    /// JSON pointers of the places in the spec this shape occurs, sorted.
+    pub occurrences: Vec<String>,
+}
+
+/// The body of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object.
+    Struct(Vec<Field>),
+    /// A string enum (with a catch-all for unknown values in the emitted code).
+    Enum(Vec<Variant>),
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// JSON name.
+    pub json_name: String,
+    /// Rust name, snake_case (raw identifier for keywords).
+    pub rust_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// `Option`: the property is not required or is nullable.
+    pub optional: bool,
+    /// Whether the spec says it may be null.
+    pub nullable: bool,
+    /// Whether the spec lists it as required.
+    pub required: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Deprecated by the spec.
+    pub deprecated: bool,
+}
+
+/// An enum variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The JSON string.
+    pub value: String,
+    /// Rust name, PascalCase.
+    pub rust_name: String,
+}
+
+/// An error code of the API, from the spec's examples.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// Five digits, e.g. `04501`.
+    pub code: String,
+    /// Rust variant name.
+    pub rust_name: String,
+    /// HTTP status it comes with.
+    pub status: u16,
+    /// Title.
+    pub title: String,
+    /// A detail message, from the first example.
+    pub detail: String,
+    /// The data provider, when named.
+    pub provider: Option<String>,
+}

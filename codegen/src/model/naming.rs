@@ -1,0 +1,171 @@
+//! Naming: how spec words become Rust identifiers. ASCII only, accents folded (`é` → `e`,
+//! `œ` → `oe`), never a dropped letter, keywords escaped.
+
+/// Folds a French (Latin) text to ASCII letter by letter; other characters become spaces,
+/// which separate words.
+pub fn ascii_fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let folded = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
+            'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "A",
+            'ç' => "c",
+            'Ç' => "C",
+            'è' | 'é' | 'ê' | 'ë' => "e",
+            'È' | 'É' | 'Ê' | 'Ë' => "E",
+            'ì' | 'í' | 'î' | 'ï' => "i",
+            'Ì' | 'Í' | 'Î' | 'Ï' => "I",
+            'ñ' => "n",
+            'Ñ' => "N",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => "o",
+            'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' => "O",
+            'ù' | 'ú' | 'û' | 'ü' => "u",
+            'Ù' | 'Ú' | 'Û' | 'Ü' => "U",
+            'ý' | 'ÿ' => "y",
+            'Ý' | 'Ÿ' => "Y",
+            'œ' => "oe",
+            'Œ' => "OE",
+            'æ' => "ae",
+            'Æ' => "AE",
+            'ß' => "ss",
+            _ => " ",
+        };
+        out.push_str(folded);
+    }
+    out
+}
+
+/// Splits a text into words: on non-alphanumerics and on lower→upper case changes.
+pub fn words(text: &str) -> Vec<String> {
+    let folded = ascii_fold(text);
+    let mut out = Vec::new();
+    for chunk in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|c| !c.is_empty()) {
+        let mut current = String::new();
+        let mut prev_lower = false;
+        for c in chunk.chars() {
+            if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            current.push(c);
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+    }
+    out
+}
+
+/// `personne_morale_attributs` → `PersonneMoraleAttributs`; `NAFRev2` stays `NAFRev2`.
+pub fn pascal_case(text: &str) -> String {
+    let mut out = String::new();
+    for w in words(text) {
+        let mut chars = w.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            let rest: String = chars.collect();
+            // An all-caps word (`SIREN`, `TVA`) reads better as `Siren`; mixed case is kept.
+            if w.chars().all(|c| !c.is_ascii_lowercase()) {
+                out.push_str(&rest.to_ascii_lowercase());
+            } else {
+                out.push_str(&rest);
+            }
+        }
+    }
+    out
+}
+
+/// `dateCreation` → `date_creation`.
+pub fn snake_case(text: &str) -> String {
+    words(text).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_")
+}
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// A snake_case identifier for a field, argument or method; keywords become raw
+/// identifiers (`r#type`), and names that cannot be raw get a trailing underscore.
+pub fn field_ident(text: &str) -> String {
+    let mut s = snake_case(text);
+    if s.is_empty() {
+        s = "value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("n{s}");
+    }
+    if matches!(s.as_str(), "self" | "super" | "crate" | "_") {
+        return format!("{s}_");
+    }
+    if KEYWORDS.contains(&s.as_str()) {
+        return format!("r#{s}");
+    }
+    s
+}
+
+/// A PascalCase identifier for a type or variant; never empty, never starting with a digit.
+pub fn type_ident(text: &str) -> String {
+    let s = pascal_case(text);
+    if s.is_empty() {
+        return "Empty".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("V{s}");
+    }
+    if s == "Self" {
+        return "Self_".into();
+    }
+    s
+}
+
+/// A SCREAMING_SNAKE_CASE constant name.
+pub fn const_ident(text: &str) -> String {
+    let s = snake_case(text).to_ascii_uppercase();
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("N{s}")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("personne_morale_attributs", "PersonneMoraleAttributs", "personne_morale_attributs"),
+            ("adresse du siège", "AdresseDuSiege", "adresse_du_siege"),
+            ("Pièce", "Piece", "piece"),
+            ("Récipicé", "Recipice", "recipice"),
+            ("NAFRev2", "NAFRev2", "nafrev2"),
+            ("dateCreation", "DateCreation", "date_creation"),
+            ("bilan complet", "BilanComplet", "bilan_complet"),
+            ("cœur", "Coeur", "coeur"),
+            ("SIREN", "Siren", "siren"),
+        ];
+        for (input, pascal, snake) in cases {
+            assert_eq!(&type_ident(input), pascal, "pascal of {input}");
+            assert_eq!(&snake_case(input), snake, "snake of {input}");
+        }
+    }
+
+    #[test]
+    fn identifiers_are_always_valid() {
+        assert_eq!(field_ident("type"), "r#type");
+        assert_eq!(field_ident("self"), "self_");
+        assert_eq!(field_ident("2021"), "n2021");
+        assert_eq!(field_ident("---"), "value");
+        assert_eq!(type_ident("53"), "V53");
+        assert_eq!(type_ident(""), "Empty");
+        assert_eq!(const_ident("api_entreprise_v3_x"), "API_ENTREPRISE_V3_X");
+    }
+}

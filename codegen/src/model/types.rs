@@ -1,0 +1,312 @@
+//! Named types: inline schemas deduplicated by structure, then named by where they occur.
+//!
+//! Two schemas are the same type only when their shapes match (same property names, same
+//! optionality, same field types, same enum values); a shared `title` never merges them.
+//! A shape's name comes from the property it sits under (`adresse` → `Adresse`); when two
+//! different shapes want one name, both are qualified by their nearest meaningful parents
+//! (`UniteLegaleAdresse`, `InseeEtablissementsAdresse`) until the names differ.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::naming::type_ident;
+use super::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::normalize::{Schema, SchemaKind, StringFormat};
+
+/// Property names that say nothing about what they hold; a type is never named after them alone.
+const GENERIC_SEGMENTS: &[&str] = &["Data", "Meta", "Links", "Attributes", "Item", "DataItem", "Items", "Value"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ShapeRef {
+    Prim(TypeRef),
+    Shape(usize),
+    Array(Box<ShapeRef>),
+}
+
+#[derive(Debug)]
+struct ShapeField {
+    json_name: String,
+    ty: ShapeRef,
+    optional: bool,
+    nullable: bool,
+    required: bool,
+    doc: Option<String>,
+    deprecated: bool,
+}
+
+#[derive(Debug)]
+enum ShapeKind {
+    Struct(Vec<ShapeField>),
+    Enum(Vec<String>),
+}
+
+#[derive(Debug)]
+struct Shape {
+    kind: ShapeKind,
+    doc: Option<String>,
+    /// Name candidates of each place the shape occurs, with that place's JSON pointer.
+    occurrences: Vec<(Vec<String>, String)>,
+}
+
+/// Collects shapes while the operations are read, then names them.
+#[derive(Debug, Default)]
+pub(crate) struct TypeRegistry {
+    shapes: Vec<Shape>,
+    by_key: HashMap<String, usize>,
+    /// The roots handed out by `register`, to be turned into `TypeRef`s once names exist.
+    roots: Vec<ShapeRef>,
+}
+
+/// A handle to a registered type reference, resolved by [`TypeRegistry::finish`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RootId(pub(crate) usize);
+
+impl TypeRegistry {
+    /// Registers the schema found at the place `context` names (operation name, then the
+    /// property names leading to it, `*` for array items).
+    pub(crate) fn register(&mut self, schema: &Schema, context: &[String]) -> RootId {
+        let r = self.shape_ref(schema, context);
+        self.roots.push(r);
+        RootId(self.roots.len() - 1)
+    }
+
+    fn shape_ref(&mut self, schema: &Schema, context: &[String]) -> ShapeRef {
+        match &schema.kind {
+            SchemaKind::Object(props) if props.is_empty() => ShapeRef::Prim(TypeRef::Any),
+            SchemaKind::Object(props) => {
+                let mut fields = Vec::with_capacity(props.len());
+                for p in props {
+                    let mut ctx = context.to_vec();
+                    ctx.push(p.name.clone());
+                    let ty = self.shape_ref(&p.schema, &ctx);
+                    fields.push(ShapeField {
+                        json_name: p.name.clone(),
+                        ty,
+                        optional: !p.required || p.schema.nullable,
+                        nullable: p.schema.nullable,
+                        required: p.required,
+                        doc: doc_of(&p.schema),
+                        deprecated: p.schema.deprecated,
+                    });
+                }
+                let mut parts: Vec<String> =
+                    fields.iter().map(|f| format!("{}:{}:{:?}", f.json_name, f.optional, f.ty)).collect();
+                parts.sort();
+                self.intern(format!("struct{{{}}}", parts.join(",")), ShapeKind::Struct(fields), schema, context)
+            }
+            SchemaKind::Enum(values) if values.is_empty() => ShapeRef::Prim(TypeRef::String),
+            SchemaKind::Enum(values) => {
+                let mut sorted = values.clone();
+                sorted.sort();
+                self.intern(format!("enum{sorted:?}"), ShapeKind::Enum(values.clone()), schema, context)
+            }
+            SchemaKind::Array(items) => {
+                let mut ctx = context.to_vec();
+                ctx.push("*".into());
+                ShapeRef::Array(Box::new(self.shape_ref(items, &ctx)))
+            }
+            SchemaKind::String(StringFormat::Plain) => ShapeRef::Prim(TypeRef::String),
+            SchemaKind::String(StringFormat::Date) => ShapeRef::Prim(TypeRef::Date),
+            SchemaKind::String(StringFormat::DateTime) => ShapeRef::Prim(TypeRef::DateTime),
+            SchemaKind::Integer => ShapeRef::Prim(TypeRef::Integer),
+            SchemaKind::Number => ShapeRef::Prim(TypeRef::Number),
+            SchemaKind::Boolean => ShapeRef::Prim(TypeRef::Boolean),
+            SchemaKind::Any => ShapeRef::Prim(TypeRef::Any),
+        }
+    }
+
+    fn intern(&mut self, key: String, kind: ShapeKind, schema: &Schema, context: &[String]) -> ShapeRef {
+        let occurrence = (candidates(context), schema.pointer.clone());
+        if let Some(&id) = self.by_key.get(&key) {
+            let shape = &mut self.shapes[id];
+            shape.occurrences.push(occurrence);
+            if shape.doc.is_none() {
+                shape.doc = doc_of(schema);
+            }
+            return ShapeRef::Shape(id);
+        }
+        self.shapes.push(Shape { kind, doc: doc_of(schema), occurrences: vec![occurrence] });
+        self.by_key.insert(key, self.shapes.len() - 1);
+        ShapeRef::Shape(self.shapes.len() - 1)
+    }
+
+    /// Names every shape and returns the named types (sorted by name) and the resolved roots.
+    pub(crate) fn finish(self) -> (Vec<TypeDef>, Vec<TypeRef>) {
+        let names = self.assign_names();
+        let resolve = |r: &ShapeRef| to_type_ref(r, &names);
+        let mut types: Vec<TypeDef> = self
+            .shapes
+            .iter()
+            .enumerate()
+            .map(|(id, shape)| {
+                let kind = match &shape.kind {
+                    ShapeKind::Struct(fields) => TypeKind::Struct(struct_fields(fields, &resolve)),
+                    ShapeKind::Enum(values) => TypeKind::Enum(enum_variants(values)),
+                };
+                let mut occurrences: Vec<String> = shape.occurrences.iter().map(|(_, p)| p.clone()).collect();
+                occurrences.sort();
+                occurrences.dedup();
+                TypeDef { name: names[id].clone(), doc: shape.doc.clone(), kind, occurrences }
+            })
+            .collect();
+        types.sort_by(|a, b| a.name.cmp(&b.name));
+        let roots = self.roots.iter().map(resolve).collect();
+        (types, roots)
+    }
+
+    fn assign_names(&self) -> Vec<String> {
+        let chains: Vec<&Vec<String>> = self.shapes.iter().map(preferred_chain).collect();
+        let mut level = vec![0usize; chains.len()];
+        let name_at = |id: usize, level: &[usize]| chains[id][level[id].min(chains[id].len() - 1)].clone();
+        loop {
+            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for id in 0..chains.len() {
+                groups.entry(name_at(id, &level)).or_default().push(id);
+            }
+            let mut advanced = false;
+            let mut stuck = Vec::new();
+            for ids in groups.values().filter(|ids| ids.len() > 1) {
+                let movable: Vec<usize> = ids.iter().copied().filter(|&id| level[id] + 1 < chains[id].len()).collect();
+                if movable.is_empty() {
+                    stuck.push(ids.clone());
+                }
+                for id in movable {
+                    level[id] += 1;
+                    advanced = true;
+                }
+            }
+            if !advanced {
+                let mut names: Vec<String> = (0..chains.len()).map(|id| name_at(id, &level)).collect();
+                // Same place, different shapes: only possible when one spec path holds two
+                // schemas (a v3 and a v4 route sharing a name); tell them apart by kind, then order.
+                for ids in stuck {
+                    for (n, id) in ids.into_iter().enumerate().skip(1) {
+                        let suffix = match self.shapes[id].kind {
+                            ShapeKind::Enum(_) => "Kind".to_string(),
+                            ShapeKind::Struct(_) => format!("Variant{}", n + 1),
+                        };
+                        names[id].push_str(&suffix);
+                    }
+                }
+                return names;
+            }
+        }
+    }
+}
+
+/// The occurrence whose own name is the most common among the shape's places names it;
+/// ties go to the alphabetically first chain, so the choice does not depend on order.
+fn preferred_chain(shape: &Shape) -> &Vec<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (chain, _) in &shape.occurrences {
+        *counts.entry(chain[0].as_str()).or_default() += 1;
+    }
+    shape
+        .occurrences
+        .iter()
+        .map(|(chain, _)| chain)
+        .min_by(|a, b| counts[b[0].as_str()].cmp(&counts[a[0].as_str()]).then_with(|| a.cmp(b)))
+        .expect("a shape has at least one occurrence")
+}
+
+/// Names for a place, shortest first: the property's own name, then qualified by each
+/// meaningful ancestor up to the operation, then by the operation's version.
+fn candidates(context: &[String]) -> Vec<String> {
+    let (operation, rest) = context.split_first().map_or(("Anonymous", &[][..]), |(o, r)| (o.as_str(), r));
+    let mut segments: Vec<String> = Vec::new();
+    for seg in rest {
+        if seg == "*" {
+            match segments.last_mut() {
+                Some(last) => last.push_str("Item"),
+                None => segments.push("Item".into()),
+            }
+        } else {
+            segments.push(type_ident(seg));
+        }
+    }
+    let (op_name, version) = split_version(operation);
+    let base = segments.pop().unwrap_or_else(|| "Response".into());
+    let qualifiers: Vec<&String> =
+        segments.iter().rev().filter(|s| !GENERIC_SEGMENTS.contains(&s.as_str())).collect();
+    let mut out = Vec::new();
+    let mut name = base.clone();
+    if !GENERIC_SEGMENTS.contains(&base.as_str()) && base != "Response" {
+        out.push(name.clone());
+    }
+    for q in qualifiers {
+        name = format!("{q}{name}");
+        out.push(name.clone());
+    }
+    name = format!("{op_name}{name}");
+    out.push(name.clone());
+    out.push(format!("{name}{version}"));
+    out.dedup();
+    out
+}
+
+/// Operation contexts are given as `ShortName@V3`.
+fn split_version(operation: &str) -> (&str, &str) {
+    operation.split_once('@').unwrap_or((operation, ""))
+}
+
+fn to_type_ref(r: &ShapeRef, names: &[String]) -> TypeRef {
+    match r {
+        ShapeRef::Prim(t) => t.clone(),
+        ShapeRef::Shape(id) => TypeRef::Named(names[*id].clone()),
+        ShapeRef::Array(inner) => TypeRef::Array(Box::new(to_type_ref(inner, names))),
+    }
+}
+
+fn struct_fields(fields: &[ShapeField], resolve: &dyn Fn(&ShapeRef) -> TypeRef) -> Vec<Field> {
+    let mut used: Vec<String> = Vec::new();
+    fields
+        .iter()
+        .map(|f| {
+            let mut rust_name = super::naming::field_ident(&f.json_name);
+            // `dateCreation` and `date_creation` in one object: keep both, the later one marked.
+            while used.contains(&rust_name) {
+                rust_name.push_str("_alt");
+            }
+            used.push(rust_name.clone());
+            Field {
+                json_name: f.json_name.clone(),
+                rust_name,
+                ty: resolve(&f.ty),
+                optional: f.optional,
+                nullable: f.nullable,
+                required: f.required,
+                doc: f.doc.clone(),
+                deprecated: f.deprecated,
+            }
+        })
+        .collect()
+}
+
+fn enum_variants(values: &[String]) -> Vec<Variant> {
+    let mut used: Vec<String> = vec!["Other".into()];
+    values
+        .iter()
+        .map(|v| {
+            let mut rust_name = type_ident(v);
+            if used.contains(&rust_name) {
+                // `A` and `a`, or a value spelled `other`: keep the spec's spelling visible.
+                let lower = v.chars().all(|c| !c.is_ascii_uppercase());
+                rust_name.push_str(if lower { "Lower" } else { "Value" });
+            }
+            while used.contains(&rust_name) {
+                rust_name.push('_');
+            }
+            used.push(rust_name.clone());
+            Variant { value: v.clone(), rust_name }
+        })
+        .collect()
+}
+
+/// Title and description joined, as rustdoc.
+pub(crate) fn doc_of(schema: &Schema) -> Option<String> {
+    match (&schema.title, &schema.description) {
+        (Some(t), Some(d)) if t.trim() != d.trim() => Some(format!("{}\n\n{}", t.trim(), d.trim())),
+        (Some(t), _) => Some(t.trim().to_string()),
+        (None, Some(d)) => Some(d.trim().to_string()),
+        (None, None) => None,
+    }
+}

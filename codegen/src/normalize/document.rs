@@ -1,0 +1,163 @@
+//! The spec after normalization: a small typed subset of OpenAPI 3.0 with every published
+//! quirk repaired. Later stages read only this, never the YAML.
+
+use crate::diagnostic::Position;
+
+/// A normalized spec file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The spec file, as given.
+    pub file: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// Operations in source order.
+    pub operations: Vec<Operation>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    /// In the URL path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+}
+
+/// One operation (a method on a path).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, else the 200 response's `x-operationId`, else method + path.
+    pub id: String,
+    /// Lower-case HTTP method.
+    pub method: String,
+    /// Path template, as in the spec.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Parameters, `$ref`s resolved, in source order.
+    pub parameters: Vec<Parameter>,
+    /// Responses in source order.
+    pub responses: Vec<Response>,
+    /// `x-maintenances`: the daily window during which the provider is down.
+    pub maintenance: Option<Maintenance>,
+    /// Whether a security requirement applies (bearer token).
+    pub secured: bool,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// Position of the operation.
+    pub position: Position,
+}
+
+/// A daily maintenance window (`x-maintenances`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Maintenance {
+    /// Start, `HH:MM`.
+    pub from: String,
+    /// End, `HH:MM`.
+    pub to: String,
+}
+
+/// A parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Name as sent.
+    pub name: String,
+    /// Path, query or header.
+    pub location: ParamLocation,
+    /// Whether it must be given.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// Its schema.
+    pub schema: Schema,
+}
+
+/// A response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Status code as written (`200`, `default`, `4XX`).
+    pub status: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// The JSON body schema, if any.
+    pub schema: Option<Schema>,
+    /// Named JSON examples.
+    pub examples: Vec<Example>,
+}
+
+/// A named example of a response body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Its key under `examples`.
+    pub name: String,
+    /// The example body.
+    pub value: serde_json::Value,
+}
+
+/// A schema with its quirks repaired.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// What values it takes.
+    pub kind: SchemaKind,
+    /// Whether `null` is allowed.
+    pub nullable: bool,
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// JSON pointer of the schema in the spec.
+    pub pointer: String,
+}
+
+/// The kinds of schema the generator knows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaKind {
+    /// An object with declared properties.
+    Object(Vec<Property>),
+    /// An array.
+    Array(Box<Schema>),
+    /// A string without enum; `format` may make it a date.
+    String(StringFormat),
+    /// A string restricted to listed values.
+    Enum(Vec<String>),
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// A boolean.
+    Boolean,
+    /// Anything (no usable type information).
+    Any,
+}
+
+/// String formats that change the Rust type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StringFormat {
+    /// Plain text.
+    Plain,
+    /// `format: date` or the published `type: date`.
+    Date,
+    /// `format: date-time`.
+    DateTime,
+}
+
+/// A property of an object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    /// JSON name.
+    pub name: String,
+    /// Whether it is listed in `required`.
+    pub required: bool,
+    /// Its schema.
+    pub schema: Schema,
+}

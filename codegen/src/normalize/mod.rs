@@ -1,0 +1,327 @@
+//! Stage 2, normalize: the loaded YAML to a [`Document`], repairing each published quirk
+//! with a warning. The input tree is never edited; what cannot be handled is an error
+//! diagnostic, and the stage goes on so that one run reports every problem.
+//!
+//! Quirks repaired here (the diagnostic kind in brackets):
+//! - no `operationId`: the 200 response's `x-operationId`, else method + path [`missing-operation-id`];
+//! - `type: date` [`type-date`], unknown types such as `numeric` [`unknown-type`];
+//! - nullable enums whose values omit null [`nullable-enum-without-null`];
+//! - an http security scheme carrying apiKey fields [`http-scheme-with-apikey-fields`];
+//! - `required` naming undeclared properties [`required-undeclared`];
+//! - schemas without a type [`schema-without-type`];
+//! - enum values that a YAML 1.1 writer turned into booleans (`NO` → `false`) [`yaml11-boolean-enum`];
+//! - a response with examples but no schema [`examples-without-schema`].
+
+mod document;
+mod schema;
+
+pub use document::*;
+
+use crate::diagnostic::{escape_pointer_token, Diagnostic, Diagnostics, Position, Severity};
+use crate::load::{Node, Value};
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Normalizes a loaded spec. Errors are in the returned diagnostics; the document is
+/// returned whenever the file is an OpenAPI document at all.
+pub fn normalize(file: &str, root: &Node) -> (Option<Document>, Diagnostics) {
+    let mut n = Normalizer { file, root, diagnostics: Diagnostics::default(), ref_stack: Vec::new() };
+    let document = n.document();
+    (document, n.diagnostics)
+}
+
+/// Walks the tree; holds the diagnostics and the `$ref`s being expanded (to stop cycles).
+pub(crate) struct Normalizer<'a> {
+    file: &'a str,
+    root: &'a Node,
+    diagnostics: Diagnostics,
+    ref_stack: Vec<String>,
+}
+
+impl<'a> Normalizer<'a> {
+    pub(crate) fn warn(&mut self, kind: &'static str, node: &Node, pointer: &str, message: String) {
+        self.report(Severity::Warning, kind, node.position, pointer, message);
+    }
+
+    pub(crate) fn error(&mut self, kind: &'static str, node: &Node, pointer: &str, message: String) {
+        self.report(Severity::Error, kind, node.position, pointer, message);
+    }
+
+    fn report(&mut self, severity: Severity, kind: &'static str, position: Position, pointer: &str, message: String) {
+        self.diagnostics.push(Diagnostic {
+            severity,
+            kind,
+            file: self.file.to_string(),
+            position,
+            pointer: pointer.to_string(),
+            message,
+        });
+    }
+
+    fn document(&mut self) -> Option<Document> {
+        let root = self.root;
+        if !matches!(root.value, Value::Map(_)) {
+            self.error("not-openapi", root, "", format!("expected an OpenAPI document (a mapping), found {}", root.kind_name()));
+            return None;
+        }
+        match root.get("openapi").and_then(Node::scalar_text) {
+            Some(v) if v.starts_with("3.") => {}
+            Some(v) => {
+                self.error("not-openapi", root, "/openapi", format!("OpenAPI version {v} is not supported (3.0.x expected)"));
+                return None;
+            }
+            None => {
+                let what = if root.get("swagger").is_some() { "a Swagger 2 document" } else { "no `openapi` field" };
+                self.error("not-openapi", root, "", format!("not an OpenAPI 3 document: {what}"));
+                return None;
+            }
+        }
+        let info = root.get("info");
+        let text = |key: &str| info.and_then(|i| i.get(key)).and_then(Node::scalar_text).unwrap_or_default();
+        let (title, version) = (text("title"), text("version"));
+        self.security_schemes();
+        let root_secured = root.get("security").is_some_and(|s| !s.items().is_empty());
+        let mut operations = Vec::new();
+        match root.get("paths") {
+            Some(paths) if matches!(paths.value, Value::Map(_)) => {
+                for (path, item) in paths.entries() {
+                    let item_pointer = format!("/paths/{}", escape_pointer_token(path));
+                    let item = self.deref(item, &item_pointer);
+                    for (method, op) in item.entries() {
+                        if !METHODS.contains(&method.as_str()) {
+                            continue;
+                        }
+                        let pointer = format!("{item_pointer}/{method}");
+                        if let Some(op) = self.operation(path, method, op, item, &pointer, root_secured) {
+                            operations.push(op);
+                        }
+                    }
+                }
+            }
+            Some(other) => self.error("not-openapi", other, "/paths", format!("`paths` must be a mapping, found {}", other.kind_name())),
+            None => self.error("not-openapi", root, "", "no `paths`: there are no operations".into()),
+        }
+        self.unique_ids(&mut operations);
+        Some(Document { file: self.file.to_string(), title, version, operations })
+    }
+
+    /// The published http scheme also carries `name` and `in`, which belong to apiKey schemes.
+    fn security_schemes(&mut self) {
+        let root = self.root;
+        let Some(schemes) = root.get("components").and_then(|c| c.get("securitySchemes")) else { return };
+        for (name, scheme) in schemes.entries() {
+            let pointer = format!("/components/securitySchemes/{}", escape_pointer_token(name));
+            let kind = scheme.get("type").and_then(Node::as_str).unwrap_or_default();
+            let stray: Vec<&str> = ["name", "in"].into_iter().filter(|k| scheme.get(k).is_some()).collect();
+            if kind == "http" && !stray.is_empty() {
+                self.warn(
+                    "http-scheme-with-apikey-fields",
+                    scheme,
+                    &pointer,
+                    format!("http scheme carries apiKey field(s) {}: ignored, the token goes in `Authorization: Bearer`", stray.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn operation(&mut self, path: &str, method: &str, op: &'a Node, item: &'a Node, pointer: &str, root_secured: bool) -> Option<Operation> {
+        if !matches!(op.value, Value::Map(_)) {
+            self.error("bad-operation", op, pointer, format!("an operation must be a mapping, found {}", op.kind_name()));
+            return None;
+        }
+        let text = |key: &str| op.get(key).and_then(Node::scalar_text);
+        let mut parameters = Vec::new();
+        // Path-level parameters first; an operation-level one of the same name and place wins.
+        for (source, base) in [(item, pointer.rsplit_once('/').map_or("", |p| p.0).to_string()), (op, pointer.to_string())] {
+            for (i, p) in source.get("parameters").map(Node::items).unwrap_or_default().iter().enumerate() {
+                if let Some(param) = self.parameter(p, &format!("{base}/parameters/{i}")) {
+                    parameters.retain(|q: &Parameter| !(q.name == param.name && q.location == param.location));
+                    parameters.push(param);
+                }
+            }
+        }
+        let mut responses = Vec::new();
+        for (status, r) in op.get("responses").map(Node::entries).unwrap_or_default() {
+            let rp = format!("{pointer}/responses/{}", escape_pointer_token(status));
+            responses.push(self.response(status, r, &rp));
+        }
+        let id = op
+            .get("operationId")
+            .and_then(Node::as_str)
+            .map(str::to_string)
+            .or_else(|| self.x_operation_id(op, pointer))
+            .unwrap_or_else(|| {
+                let id = fallback_id(method, path);
+                self.warn("missing-operation-id", op, pointer, format!("no operationId nor x-operationId: named `{id}` from method and path"));
+                id
+            });
+        let maintenance = op.get("x-maintenances").and_then(|m| {
+            let from = m.get("from_hour").and_then(Node::scalar_text)?;
+            let to = m.get("to_hour").and_then(Node::scalar_text)?;
+            Some(Maintenance { from, to })
+        });
+        let secured = match op.get("security") {
+            Some(s) => !s.items().is_empty(),
+            None => root_secured,
+        };
+        Some(Operation {
+            id,
+            method: method.to_string(),
+            path: path.to_string(),
+            summary: text("summary"),
+            description: text("description"),
+            deprecated: op.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
+            parameters,
+            responses,
+            maintenance,
+            secured,
+            pointer: pointer.to_string(),
+            position: op.position,
+        })
+    }
+
+    /// The spec names operations through the 200 response's `x-operationId`.
+    fn x_operation_id(&mut self, op: &Node, pointer: &str) -> Option<String> {
+        let responses = op.get("responses")?;
+        let (status, id) = responses.entries().iter().find_map(|(status, r)| {
+            r.get("x-operationId").and_then(Node::as_str).map(|id| (status.clone(), id.to_string()))
+        })?;
+        self.warn(
+            "missing-operation-id",
+            op,
+            pointer,
+            format!("no operationId: named `{id}` from the {status} response's x-operationId"),
+        );
+        Some(id)
+    }
+
+    fn unique_ids(&mut self, operations: &mut [Operation]) {
+        let mut seen = std::collections::BTreeSet::new();
+        for i in 0..operations.len() {
+            if !seen.insert(operations[i].id.clone()) {
+                let op = &operations[i];
+                let id = fallback_id(&op.method, &op.path);
+                let node = Node { value: Value::Null, position: op.position };
+                let message = format!("operation id `{}` is used twice: this one is named `{id}` from method and path", op.id);
+                let pointer = op.pointer.clone();
+                self.warn("duplicate-operation-id", &node, &pointer, message);
+                operations[i].id = id.clone();
+                seen.insert(id);
+            }
+        }
+    }
+
+    fn parameter(&mut self, node: &'a Node, pointer: &str) -> Option<Parameter> {
+        let node = self.deref(node, pointer);
+        let name = node.get("name").and_then(Node::scalar_text);
+        let location = match node.get("in").and_then(Node::as_str) {
+            Some("path") => Some(ParamLocation::Path),
+            Some("query") => Some(ParamLocation::Query),
+            Some("header") => Some(ParamLocation::Header),
+            Some("cookie") => None,
+            _ => {
+                self.error("bad-parameter", node, pointer, "parameter without a valid `in` (path, query, header)".into());
+                return None;
+            }
+        };
+        let (Some(name), Some(location)) = (name, location) else {
+            if location.is_some() {
+                self.error("bad-parameter", node, pointer, "parameter without a `name`".into());
+            }
+            return None;
+        };
+        let schema = match node.get("schema") {
+            Some(s) => self.schema(s, &format!("{pointer}/schema")),
+            None => Schema::plain(SchemaKind::String(StringFormat::Plain), pointer),
+        };
+        Some(Parameter {
+            name,
+            location,
+            required: location == ParamLocation::Path || node.get("required").and_then(Node::as_bool).unwrap_or(false),
+            description: node.get("description").and_then(Node::scalar_text),
+            schema,
+        })
+    }
+
+    fn response(&mut self, status: &str, node: &'a Node, pointer: &str) -> Response {
+        let node = self.deref(node, pointer);
+        let json = node.get("content").and_then(|c| {
+            c.entries().iter().find(|(media, _)| media.contains("json")).map(|(media, n)| (media.clone(), n))
+        });
+        let mut examples = Vec::new();
+        let mut schema = None;
+        if let Some((media, content)) = json {
+            let content_pointer = format!("{pointer}/content/{}", escape_pointer_token(&media));
+            for (name, ex) in content.get("examples").map(Node::entries).unwrap_or_default() {
+                let ex = self.deref(ex, &format!("{content_pointer}/examples/{}", escape_pointer_token(name)));
+                if let Some(value) = ex.get("value") {
+                    examples.push(Example { name: name.clone(), value: value.to_json() });
+                }
+            }
+            if let Some(value) = content.get("example") {
+                examples.push(Example { name: "example".into(), value: value.to_json() });
+            }
+            schema = match content.get("schema") {
+                Some(s) => Some(self.schema(s, &format!("{content_pointer}/schema"))),
+                None if !examples.is_empty() => {
+                    let error_examples = examples.iter().all(|e| e.value.get("errors").is_some());
+                    let what = if error_examples {
+                        "read as the standard error body"
+                    } else {
+                        "schema inferred from the first example"
+                    };
+                    self.warn("examples-without-schema", content, &content_pointer, format!("response has examples but no schema: {what}"));
+                    (!error_examples).then(|| schema::infer_from_example(&examples[0].value, &content_pointer))
+                }
+                None => None,
+            };
+        }
+        Response {
+            status: status.to_string(),
+            description: node.get("description").and_then(Node::scalar_text),
+            schema,
+            examples,
+        }
+    }
+
+    /// Follows a local `$ref` (`#/components/...`), reporting dangling ones.
+    pub(crate) fn deref(&mut self, node: &'a Node, pointer: &str) -> &'a Node {
+        let mut current = node;
+        for _ in 0..16 {
+            let Some(target) = current.get("$ref").and_then(Node::as_str) else { return current };
+            match self.resolve_ref(target) {
+                Some(next) => current = next,
+                None => {
+                    self.error("dangling-ref", current, pointer, format!("`$ref: {target}` points to nothing in this file"));
+                    return current;
+                }
+            }
+        }
+        self.error("ref-cycle", node, pointer, "a chain of `$ref`s that does not end".into());
+        node
+    }
+
+    pub(crate) fn resolve_ref(&self, target: &str) -> Option<&'a Node> {
+        let path = target.strip_prefix("#/")?;
+        let mut node = self.root;
+        for token in path.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            node = match &node.value {
+                Value::Map(_) => node.get(&token)?,
+                Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+}
+
+/// `get /v3/insee/{siren}` → `get_v3_insee_siren`.
+fn fallback_id(method: &str, path: &str) -> String {
+    let mut id = method.to_string();
+    for part in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
+        id.push('_');
+        id.push_str(&part.to_ascii_lowercase());
+    }
+    id
+}

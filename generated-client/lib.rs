@@ -1,0 +1,52 @@
+//! Typed client for [API Entreprise](https://entreprise.api.gouv.fr), generated at build time
+//! from the API's published OpenAPI spec, on a small handwritten runtime that makes every
+//! call safe: bearer token kept secret, traceability parameters checked before sending,
+//! identifiers validated, per-operation timeouts.
+//!
+//! - [`v3`], [`v4`], [`privileges`]: the current API (one module per version, as in the URL);
+//!   [`v2`] and [`watchdoge`] (open monitoring routes) from the legacy v2 spec.
+//! - [`models`]: response types; [`errors::ErrorCode`]: every error code of the spec;
+//!   [`operations`]: per-operation metadata; [`decode`]: a body to its typed value.
+//! - [`runtime`]: the client, identifiers, traceability, errors.
+
+#![deny(missing_docs)]
+
+#[path = "runtime/mod.rs"]
+pub mod runtime;
+
+pub use runtime::{Client, Environment, Error, Traceability};
+
+// The spec's prose is Markdown for a web page: its lists and long first paragraphs are not
+// written for clippy's doc lints, and rewording them would change the API's own text.
+#[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/api_entreprise.rs"));
+}
+
+pub use generated::*;
+
+/// The legacy v2 API and its open monitoring routes, from the v2 spec.
+#[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
+pub mod legacy {
+    include!(concat!(env!("OUT_DIR"), "/api_entreprise_v2.rs"));
+}
+
+pub use legacy::{v2, watchdoge};
+
+/// A decoded success body from either spec.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum AnySuccessBody {
+    /// An operation of the v3/v4 spec.
+    Current(SuccessBody),
+    /// An operation of the legacy v2 spec.
+    Legacy(legacy::SuccessBody),
+}
+
+/// [`decode`] over both specs: `None` when neither has that x-operationId.
+pub fn decode_any(operation_id: &str, status: u16, body: &[u8]) -> Option<Result<AnySuccessBody, Error>> {
+    match decode(operation_id, status, body) {
+        Some(result) => Some(result.map(AnySuccessBody::Current)),
+        None => legacy::decode(operation_id, status, body).map(|r| r.map(AnySuccessBody::Legacy)),
+    }
+}

@@ -1,0 +1,360 @@
+//! The HTTP client: checks a [`Request`], sends it and interprets the
+//! answer.
+//!
+//! Every check that can fail without the network (token, traceability,
+//! recipient) runs before anything is sent, so a mistake never costs a call
+//! against the rate limit. The token only ever goes into the
+//! `Authorization` header, marked sensitive, never into URLs, logs or
+//! errors.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use super::auth::Token;
+use super::errors::{decode_body, decode_error_body, Error};
+use super::request::{header_value, ApiResponse, RateLimitHeaders, Request};
+use super::traceability::Traceability;
+
+/// Which API Entreprise deployment to call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Environment {
+    /// `https://entreprise.api.gouv.fr`.
+    #[default]
+    Production,
+    /// `https://staging.entreprise.api.gouv.fr`, with test data.
+    Staging,
+    /// Any other base URL (proxy, mock server). Must be `https://`, or
+    /// `http://` on a loopback host.
+    Custom(String),
+}
+
+impl Environment {
+    /// Base URL of the deployment, without trailing slash.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Environment::Production => "https://entreprise.api.gouv.fr",
+            Environment::Staging => "https://staging.entreprise.api.gouv.fr",
+            Environment::Custom(url) => url.trim_end_matches('/'),
+        }
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    environment: Environment,
+    token: Option<Token>,
+    traceability: Option<Traceability>,
+    timeout: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// Selects the deployment (production by default).
+    pub fn environment(mut self, env: Environment) -> Self {
+        self.environment = env;
+        self
+    }
+
+    /// Uses a custom base URL; same as `environment(Environment::Custom(url))`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.environment(Environment::Custom(url.into()))
+    }
+
+    /// Token sent to every operation that needs one. Optional only for
+    /// clients that call monitoring routes exclusively.
+    pub fn token(mut self, token: Token) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// Default traceability parameters, overridable per call with
+    /// [`CallOptions`](super::CallOptions).
+    pub fn traceability(mut self, t: Traceability) -> Self {
+        self.traceability = Some(t);
+        self
+    }
+
+    /// Timeout applied to every call instead of each operation's default
+    /// (a per-call timeout still wins).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = check_base_url(self.environment.base_url())?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("api-entreprise-rs/", env!("CARGO_PKG_VERSION")))
+            // The API never redirects; following one could only send the
+            // request somewhere unexpected.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                token: self.token,
+                traceability: self.traceability,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+/// Refuses plain HTTP except towards the local machine, where mock servers
+/// and local proxies live: anywhere else it would expose the token.
+fn check_base_url(raw: &str) -> Result<String, Error> {
+    let url = Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(
+            "the base URL must not contain credentials".to_owned(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(
+            "the base URL must not contain a query or a fragment".to_owned(),
+        ));
+    }
+    let host = url.host_str().unwrap_or_default();
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(host) => {}
+        "http" => {
+            return Err(Error::Config(format!(
+                "plain http:// is only allowed for loopback hosts, not {host:?}: use https://"
+            )))
+        }
+        other => {
+            return Err(Error::Config(format!(
+                "unsupported base URL scheme {other:?}: use https://"
+            )))
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// API Entreprise client. Cheap to clone: clones share the connection pool
+/// and configuration.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    token: Option<Token>,
+    traceability: Option<Traceability>,
+    timeout: Option<Duration>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Token's own Debug already prints `Token(***)`; listing fields
+        // explicitly keeps it that way if Inner ever gains a field.
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("token", &self.inner.token)
+            .field("traceability", &self.inner.traceability)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Base URL calls are sent to, without trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Validates, sends and decodes one call.
+    pub async fn execute<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<ApiResponse<T>, Error> {
+        let meta = request.meta;
+        let span = tracing::info_span!(
+            "api_entreprise",
+            operation = meta.operation_id,
+            version = meta.version.as_str(),
+        );
+        async move {
+            let (http_request, timeout) = self.prepare(&request)?;
+            if meta.deprecated {
+                tracing::warn!("operation {} is deprecated", meta.operation_id);
+            }
+            let started = Instant::now();
+            let result = self.send(http_request, timeout, meta.operation_id).await;
+            let latency_ms = started.elapsed().as_millis();
+            match &result {
+                Ok(r) => tracing::debug!(status = r.status, latency_ms, "answer received"),
+                Err(e) => {
+                    tracing::debug!(status = e.status(), latency_ms, error = %e, "call failed")
+                }
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Runs every local check and builds the HTTP request.
+    fn prepare(&self, request: &Request) -> Result<(reqwest::Request, Duration), Error> {
+        let meta = request.meta;
+        let op = meta.operation_id;
+        let token = match (&self.inner.token, meta.requires_token) {
+            (None, true) => {
+                return Err(Error::Config(format!(
+                    "{op}: this operation needs a token (ClientBuilder::token)"
+                )))
+            }
+            (token, true) => token.as_ref(),
+            (_, false) => None,
+        };
+        let traceability = if meta.requires_traceability {
+            let t = request
+                .options
+                .traceability
+                .as_ref()
+                .or(self.inner.traceability.as_ref())
+                .ok_or_else(|| {
+                    Error::Config(format!(
+                        "{op}: this operation needs traceability parameters \
+                         (ClientBuilder::traceability or CallOptions)"
+                    ))
+                })?;
+            t.check_not_looked_up(request.looked_up.as_deref())?;
+            Some(t)
+        } else {
+            None
+        };
+
+        if !request.path.starts_with('/') {
+            return Err(Error::Config(format!("{op}: path must start with '/'")));
+        }
+        let mut url = Url::parse(&format!("{}{}", self.inner.base_url, request.path))
+            .map_err(|e| Error::Config(format!("{op}: cannot build the URL: {e}")))?;
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if let Some(t) = traceability {
+            pairs.push(("context", t.context()));
+            pairs.push(("recipient", t.recipient().as_str()));
+            pairs.push(("object", t.object()));
+        }
+        pairs.extend(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+        if !pairs.is_empty() {
+            // Calling query_pairs_mut at all would leave a bare `?`.
+            url.query_pairs_mut().extend_pairs(pairs);
+        }
+
+        let method = Method::from_bytes(meta.method.as_bytes())
+            .map_err(|_| Error::Config(format!("{op}: invalid HTTP method {:?}", meta.method)))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &request.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("{op}: invalid header name {name:?}")))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("{op}: invalid value for header {name}")))?;
+            headers.append(name, value);
+        }
+        if let Some(token) = token {
+            // The message must not quote the value: it holds the token.
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                    Error::Config("the token contains characters not allowed in a header".into())
+                })?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+
+        let timeout = request
+            .options
+            .timeout
+            .or(self.inner.timeout)
+            .unwrap_or(meta.timeout);
+        let mut http_request = reqwest::Request::new(method, url);
+        *http_request.headers_mut() = headers;
+        *http_request.timeout_mut() = Some(timeout);
+        Ok((http_request, timeout))
+    }
+
+    /// Sends the request and turns the answer into a response or an error.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        request: reqwest::Request,
+        timeout: Duration,
+        operation: &'static str,
+    ) -> Result<ApiResponse<T>, Error> {
+        let network_error = |e: reqwest::Error| {
+            if e.is_timeout() {
+                Error::Timeout {
+                    operation,
+                    after: timeout,
+                }
+            } else {
+                Error::Transport {
+                    operation,
+                    message: describe(e),
+                }
+            }
+        };
+        let response = self
+            .inner
+            .http
+            .execute(request)
+            .await
+            .map_err(network_error)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(network_error)?;
+
+        if !(200..=299).contains(&status) {
+            let mut error = decode_error_body(status, &body);
+            error.retry_after =
+                header_value::<u64>(&headers, "retry-after").map(Duration::from_secs);
+            return Err(Error::Api(error));
+        }
+        Ok(ApiResponse {
+            body: decode_body(status, &body)?,
+            status,
+            partial: status == 206,
+            rate_limit: RateLimitHeaders::from_headers(&headers),
+            cached: header_value(&headers, "x-response-cached"),
+            cache_expires_in: header_value(&headers, "x-cache-expires-in"),
+        })
+    }
+}
+
+/// Error text with its causes. The URL is dropped: it adds noise, and the
+/// request's secret is in a header anyway, which reqwest never prints.
+fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}

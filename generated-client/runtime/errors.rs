@@ -1,0 +1,274 @@
+//! Error types of the client and decoding of response bodies.
+//!
+//! No error message built here may contain the token: errors only ever see
+//! status codes, bodies sent by the server and static operation names.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use super::identifiers::IdentifierError;
+
+/// The one error type returned by the client.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request was refused locally, before anything was sent.
+    #[error("invalid request: {0}")]
+    Validation(#[from] ValidationError),
+    /// The API answered with an error status.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The API answered with a success status but a body that does not
+    /// match the expected model.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// No complete answer arrived in time.
+    #[error("{operation}: no answer after {after:?}")]
+    Timeout {
+        /// Operation that timed out.
+        operation: &'static str,
+        /// Timeout that applied to the call.
+        after: Duration,
+    },
+    /// The request could not be sent or the answer could not be read
+    /// (DNS, TLS, connection reset…).
+    #[error("{operation}: transport error: {message}")]
+    Transport {
+        /// Operation that failed.
+        operation: &'static str,
+        /// Description of the failure.
+        message: String,
+    },
+    /// The client is not configured for this call (missing token, bad base
+    /// URL…).
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// HTTP status of the answer, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+}
+
+impl From<IdentifierError> for Error {
+    fn from(e: IdentifierError) -> Self {
+        Error::Validation(ValidationError::Identifier(e))
+    }
+}
+
+/// Why a request was refused before being sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValidationError {
+    /// A path parameter is not a valid identifier.
+    #[error(transparent)]
+    Identifier(#[from] IdentifierError),
+    /// The traceability parameters (`context`, `recipient`, `object`) are
+    /// missing or wrong.
+    #[error("traceability: {0}")]
+    Traceability(String),
+}
+
+/// Body of an API Entreprise error answer: `{"errors": [...]}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The errors, usually exactly one.
+    #[serde(default)]
+    pub errors: Vec<ErrorItem>,
+}
+
+/// One error of an [`ErrorBody`]. Every field has a default so a partial
+/// item still decodes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ErrorItem {
+    /// API Entreprise error code, e.g. `"00301"`; the first two digits
+    /// identify the provider.
+    #[serde(deserialize_with = "lenient_string")]
+    pub code: String,
+    /// Short title.
+    #[serde(deserialize_with = "lenient_string")]
+    pub title: String,
+    /// Explanation, often with what to do.
+    #[serde(deserialize_with = "lenient_string")]
+    pub detail: String,
+    /// Which parameter caused the error, when known.
+    pub source: Option<Value>,
+    /// Extra information (provider, retry delay…).
+    #[serde(deserialize_with = "null_as_default")]
+    pub meta: ErrorMeta,
+}
+
+/// `meta` object of an [`ErrorItem`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ErrorMeta {
+    /// Provider that failed (INSEE, DGFIP…), when relevant.
+    #[serde(deserialize_with = "lenient_opt_string")]
+    pub provider: Option<String>,
+    /// Seconds to wait before retrying, when the server says so.
+    #[serde(deserialize_with = "lenient_opt_i64")]
+    pub retry_in: Option<i64>,
+    /// Any other field.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, Value>,
+}
+
+/// String, number, boolean or null, as text (null → empty); error codes
+/// sometimes arrive as numbers.
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(lenient_opt_string(d)?.unwrap_or_default())
+}
+
+fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        other @ (Value::Number(_) | Value::Bool(_)) => Some(other.to_string()),
+        other => return Err(serde::de::Error::custom(format!("unexpected {other}"))),
+    })
+}
+
+/// Integer, float (truncated), numeric string or null.
+fn lenient_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// The API answered with an error status.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// Decoded errors; empty when the body was not the usual JSON.
+    pub errors: Vec<ErrorItem>,
+    /// The body as received (lossily converted to UTF-8).
+    pub raw_body: String,
+    /// Delay from the `Retry-After` header, when present (rate limiting).
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// Code of the first error, e.g. `"00301"`.
+    pub fn first_code(&self) -> Option<&str> {
+        self.errors
+            .first()
+            .map(|e| e.code.as_str())
+            .filter(|c| !c.is_empty())
+    }
+
+    /// What to do about this error, in plain words.
+    pub fn advice(&self) -> &'static str {
+        match self.status {
+            401 => "the token is invalid or expired: check it or renew it",
+            403 => "the token lacks the scope for this endpoint: check the privileges of the token",
+            404 => "no data found for this identifier",
+            409 => "the same request is already in progress: wait a little and retry",
+            422 => "invalid parameters: check the identifiers and the traceability parameters",
+            429 => "rate limit reached: wait for the Retry-After delay before calling again",
+            451 => "the company is non-diffusible: use the `diffusibles` route if your use case allows it",
+            502 => "the data provider answered with an error: retry later",
+            503 => "the service or its provider is unavailable (maintenance?): retry later",
+            504 => "the data provider did not answer in time: retry later",
+            _ => "unexpected error: see the error details",
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut text = format!("API Entreprise answered HTTP {}", self.status);
+        if let Some(first) = self.errors.first() {
+            if !first.code.is_empty() {
+                text.push_str(&format!(" [{}]", first.code));
+            }
+            for part in [&first.title, &first.detail] {
+                if !part.is_empty() {
+                    text.push_str(": ");
+                    text.push_str(part);
+                }
+            }
+        }
+        text.push_str(" (");
+        text.push_str(self.advice());
+        text.push(')');
+        text
+    }
+}
+
+/// A success answer whose body does not match the expected model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("could not decode the HTTP {status} body at `{path}`: {message}")]
+pub struct DecodeError {
+    /// HTTP status code.
+    pub status: u16,
+    /// JSON path of the first value that did not fit, e.g.
+    /// `"data.unite_legale.date_creation"`, or `"."` for the whole body.
+    pub path: String,
+    /// What did not fit.
+    pub message: String,
+    /// The body as received (lossily converted to UTF-8).
+    pub raw_body: String,
+}
+
+/// Decodes a success body, reporting where it stops matching `T`.
+pub fn decode_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, DecodeError> {
+    let fail = |path: String, message: String| DecodeError {
+        status,
+        path,
+        message,
+        raw_body: String::from_utf8_lossy(body).into_owned(),
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| fail(e.path().to_string(), e.into_inner().to_string()))?;
+    // Trailing garbage after the JSON value means the body is not what we
+    // think it is, even if its beginning fitted.
+    de.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    Ok(value)
+}
+
+/// Interprets an error answer. Never fails: when the body is not the usual
+/// JSON, `errors` is empty and `raw_body` keeps what was received.
+pub fn decode_error_body(status: u16, body: &[u8]) -> ApiError {
+    let errors = match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(parsed) => parsed.errors,
+        // Salvage the items that do decode rather than losing them all to
+        // one odd item.
+        Err(_) => match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(mut map)) => match map.remove("errors") {
+                Some(Value::Array(items)) => items
+                    .into_iter()
+                    .filter_map(|item| serde_json::from_value(item).ok())
+                    .collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        },
+    };
+    ApiError {
+        status,
+        errors,
+        raw_body: String::from_utf8_lossy(body).into_owned(),
+        retry_after: None,
+    }
+}

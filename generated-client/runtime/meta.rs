@@ -1,0 +1,84 @@
+//! Static description of each operation, emitted as `const` items by the
+//! generator so the runtime never has to look anything up at call time.
+
+use std::time::Duration;
+
+/// Version prefix of an API Entreprise route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiVersion {
+    /// Route without a version prefix (monitoring endpoints such as `/ping`).
+    Unversioned,
+    /// Routes under `/v2/`.
+    V2,
+    /// Routes under `/v3/`.
+    V3,
+    /// Routes under `/v4/`.
+    V4,
+}
+
+impl ApiVersion {
+    /// Short lowercase name: `"v2"`, `"v3"`, `"v4"` or `"unversioned"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::Unversioned => "unversioned",
+            ApiVersion::V2 => "v2",
+            ApiVersion::V3 => "v3",
+            ApiVersion::V4 => "v4",
+        }
+    }
+}
+
+/// Rate-limit family an operation belongs to.
+///
+/// API Entreprise counts calls per token and per family: JSON endpoints
+/// allow 250 calls per minute, document endpoints (PDF and other files)
+/// 50 calls per minute. Monitoring routes do not count against the token
+/// and are only subject to the per-IP limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EndpointGroup {
+    /// Endpoints answering JSON data (250 calls per minute per token).
+    Json,
+    /// Endpoints serving documents (50 calls per minute per token).
+    Documents,
+    /// Monitoring endpoints, only limited per IP address.
+    Monitoring,
+}
+
+/// Daily period during which a provider is known to be unavailable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaintenanceWindow {
+    /// Start of the window, local French time, `"HH:MM"` (e.g. `"01:00"`).
+    pub from: &'static str,
+    /// End of the window, local French time, `"HH:MM"` (e.g. `"02:00"`).
+    pub to: &'static str,
+}
+
+/// Everything the runtime needs to know about one operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationMeta {
+    /// Identifier of the operation in the OpenAPI spec.
+    pub operation_id: &'static str,
+    /// Version prefix of the route.
+    pub version: ApiVersion,
+    /// HTTP method, upper case (`"GET"`).
+    pub method: &'static str,
+    /// Path template, e.g. `"/v3/insee/sirene/unites_legales/{siren}"`.
+    pub path: &'static str,
+    /// One-line summary taken from the spec.
+    pub summary: &'static str,
+    /// Rate-limit family of the operation.
+    pub group: EndpointGroup,
+    /// Calls allowed per minute for this operation.
+    pub rate_limit_per_minute: u32,
+    /// Default timeout of a call, used unless the caller overrides it.
+    pub timeout: Duration,
+    /// Whether the spec marks the operation as deprecated.
+    pub deprecated: bool,
+    /// Known daily maintenance window of the underlying provider, if any.
+    pub maintenance: Option<MaintenanceWindow>,
+    /// Whether a bearer token must be sent.
+    pub requires_token: bool,
+    /// Whether the `context`, `recipient` and `object` query parameters
+    /// must be sent.
+    pub requires_traceability: bool,
+}

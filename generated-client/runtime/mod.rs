@@ -1,0 +1,32 @@
+//! Handwritten runtime shared by every generated operation.
+//!
+//! The generated modules only describe operations (paths, parameters,
+//! response models); everything that talks to the network, validates input
+//! or interprets errors lives here so it can be reviewed and tested once.
+//!
+//! The most used items are re-exported at this level so generated code and
+//! callers can write `runtime::Siren` instead of `runtime::identifiers::Siren`.
+
+pub mod auth;
+pub mod client;
+pub mod errors;
+pub mod identifiers;
+pub mod meta;
+pub mod request;
+pub mod traceability;
+pub mod values;
+
+pub use auth::Token;
+pub use client::{Client, ClientBuilder, Environment};
+pub use errors::{
+    decode_body, decode_error_body, ApiError, DecodeError, Error, ErrorBody, ErrorItem, ErrorMeta,
+    ValidationError,
+};
+pub use identifiers::{
+    Eori, IdentifierError, IdentifierErrorReason, IdentifierKind, Month, PathParam, PathSegment,
+    Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori, SiretOrRna, Year,
+};
+pub use meta::{ApiVersion, EndpointGroup, MaintenanceWindow, OperationMeta};
+pub use request::{encode_path_segment, ApiResponse, CallOptions, RateLimitHeaders, Request};
+pub use traceability::Traceability;
+pub use values::{ApiDate, ApiDateTime};

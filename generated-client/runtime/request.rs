@@ -1,0 +1,150 @@
+//! What generated code hands to [`Client::execute`](super::Client::execute),
+//! and what it gets back.
+
+use std::time::Duration;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::HeaderMap;
+
+use super::meta::OperationMeta;
+use super::traceability::Traceability;
+
+/// Everything but RFC 3986 unreserved characters gets encoded, so a value
+/// can never introduce `/`, `?`, `#` or `%` sequences into the path.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one path segment (every byte except unreserved
+/// characters `A-Z a-z 0-9 - . _ ~`).
+pub fn encode_path_segment(s: &str) -> String {
+    utf8_percent_encode(s, PATH_SEGMENT).to_string()
+}
+
+/// Per-call settings overriding those of the client.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// Traceability parameters for this call only.
+    pub traceability: Option<Traceability>,
+    /// Timeout for this call only.
+    pub timeout: Option<Duration>,
+}
+
+/// A call ready to be executed, built by generated operation functions.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) meta: &'static OperationMeta,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) looked_up: Option<String>,
+    pub(crate) options: CallOptions,
+}
+
+impl Request {
+    /// Starts a request for `meta`; `path` is already expanded and
+    /// percent-encoded and starts with `/`.
+    pub fn new(meta: &'static OperationMeta, path: String) -> Self {
+        Self {
+            meta,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            looked_up: None,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// Adds a query parameter (encoded when the URL is built). Traceability
+    /// parameters are added by the client, not here.
+    pub fn query(&mut self, name: &'static str, value: impl ToString) {
+        self.query.push((name, value.to_string()));
+    }
+
+    /// Adds a request header.
+    pub fn header(&mut self, name: &'static str, value: impl Into<String>) {
+        self.headers.push((name, value.into()));
+    }
+
+    /// Records the SIREN of the company looked up, so the client can refuse
+    /// a `recipient` belonging to it.
+    pub fn looked_up(&mut self, siren: Option<&str>) {
+        self.looked_up = siren.map(str::to_owned);
+    }
+
+    /// Sets per-call options.
+    pub fn options(&mut self, options: CallOptions) {
+        self.options = options;
+    }
+
+    /// Static description of the operation.
+    pub fn meta(&self) -> &'static OperationMeta {
+        self.meta
+    }
+
+    /// Expanded path, without base URL nor query.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// A successful answer with its decoded body and useful headers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiResponse<T> {
+    /// Decoded body.
+    pub body: T,
+    /// HTTP status (2xx).
+    pub status: u16,
+    /// `true` on 206: some providers failed and part of the data is
+    /// missing.
+    pub partial: bool,
+    /// Rate-limit counters sent with the answer.
+    pub rate_limit: RateLimitHeaders,
+    /// `X-Response-Cached`: whether the answer came from the API's cache.
+    pub cached: Option<bool>,
+    /// `X-Cache-Expires-in`: seconds before the cached answer expires.
+    pub cache_expires_in: Option<u64>,
+}
+
+impl<T> ApiResponse<T> {
+    /// Transforms the body, keeping the metadata.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
+        ApiResponse {
+            body: f(self.body),
+            status: self.status,
+            partial: self.partial,
+            rate_limit: self.rate_limit,
+            cached: self.cached,
+            cache_expires_in: self.cache_expires_in,
+        }
+    }
+}
+
+/// `RateLimit-*` headers of an answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    /// `RateLimit-Limit`: calls allowed in the current window.
+    pub limit: Option<u32>,
+    /// `RateLimit-Remaining`: calls left in the current window.
+    pub remaining: Option<u32>,
+    /// `RateLimit-Reset`: when the window resets, in epoch seconds.
+    pub reset: Option<i64>,
+}
+
+impl RateLimitHeaders {
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
+        Self {
+            limit: header_value(headers, "ratelimit-limit"),
+            remaining: header_value(headers, "ratelimit-remaining"),
+            reset: header_value(headers, "ratelimit-reset"),
+        }
+    }
+}
+
+/// Parses a header; absent or malformed values are `None` because these
+/// headers are informative and must not fail a successful call.
+pub(crate) fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
