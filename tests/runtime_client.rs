@@ -211,8 +211,10 @@ async fn unexpected_body_gives_decode_error_with_path() {
     assert_eq!(decode.raw_body, "<html>oops</html>");
 
     // The traceability recipient is DINUM, so look up another company here.
-    let mut options = CallOptions::default();
-    options.traceability = Some(Traceability::new("ctx", "41816609600069", "obj").expect("valid"));
+    let options = CallOptions {
+        traceability: Some(Traceability::new("ctx", "41816609600069", "obj").expect("valid")),
+        ..CallOptions::default()
+    };
     let mut req = request("130025265");
     req.options(options);
     let Err(Error::Decode(decode)) = client.execute::<Body>(req).await else {

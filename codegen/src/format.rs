@@ -18,3 +18,28 @@ pub fn format(tokens: TokenStream, spec_name: &str, spec_bytes: &[u8]) -> Result
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Passes formatted code through `rustfmt` (from the toolchain), so files written for
+/// reading are rustfmt-clean; prettyplease's line breaking differs from rustfmt's in places.
+/// Returns an error when rustfmt is missing or fails; the caller keeps prettyplease's text.
+pub fn rustfmt(code: &str) -> Result<String, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
+        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("rustfmt has no stdin")?;
+    let input = code.to_string();
+    // Write from another thread: rustfmt may fill its stdout pipe before reading all input.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().map_err(|e| format!("rustfmt failed: {e}"))?;
+    writer.join().map_err(|_| "rustfmt input thread panicked".to_string())?.map_err(|e| format!("cannot write to rustfmt: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("rustfmt failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    String::from_utf8(output.stdout).map_err(|e| format!("rustfmt printed non-UTF-8: {e}"))
+}

@@ -11,7 +11,7 @@ use apie_codegen::diagnostic::Diagnostics;
 use apie_codegen::model::Api;
 
 const USAGE: &str = "usage:
-  apie-codegen generate [--spec FILE] [--spec-v2 FILE] --out DIR   write the formatted modules and print a summary
+  apie-codegen generate [--spec FILE] [--spec-v2 FILE] --out DIR   write the formatted modules (rustfmt-clean) and print a summary
   apie-codegen check --spec FILE                                     validate a spec and print its diagnostics
   apie-codegen fetch [--from PATH] [--dest DIR]                      put the specs into spec/ and record their sha256
 
@@ -51,12 +51,16 @@ struct Flags(BTreeMap<String, String>);
 impl Flags {
     fn parse(args: &[String]) -> Result<Flags, String> {
         let mut map = BTreeMap::new();
-        let mut it = args.iter();
+        let mut it = args.iter().peekable();
         while let Some(arg) = it.next() {
             let Some(name) = arg.strip_prefix("--") else { return Err(format!("unexpected argument `{arg}`")) };
             let (name, value) = match name.split_once('=') {
                 Some((n, v)) => (n.to_string(), v.to_string()),
-                None => (name.to_string(), it.next().ok_or(format!("--{name} needs a value"))?.clone()),
+                // A flag followed by another flag (or nothing) is a switch, like --no-rustfmt.
+                None => match it.next_if(|next| !next.starts_with("--")) {
+                    Some(value) => (name.to_string(), value.clone()),
+                    None => (name.to_string(), String::new()),
+                },
             };
             map.insert(name, value);
         }
@@ -64,7 +68,7 @@ impl Flags {
     }
 
     fn path(&self, name: &str) -> Option<PathBuf> {
-        self.0.get(name).map(PathBuf::from)
+        self.0.get(name).filter(|v| !v.is_empty()).map(PathBuf::from)
     }
 }
 
@@ -100,12 +104,20 @@ fn generate(flags: &Flags) -> ExitCode {
         match apie_codegen::generate_from_file(&spec) {
             Ok(generated) => {
                 let target = out.join(file_name);
-                if let Err(e) = std::fs::write(&target, &generated.code) {
+                let code = if flags.0.contains_key("no-rustfmt") {
+                    generated.code.clone()
+                } else {
+                    apie_codegen::format::rustfmt(&generated.code).unwrap_or_else(|e| {
+                        eprintln!("note: {e}; writing prettyplease's formatting");
+                        generated.code.clone()
+                    })
+                };
+                if let Err(e) = std::fs::write(&target, &code) {
                     eprintln!("error: cannot write {}: {e}", target.display());
                     return ExitCode::from(2);
                 }
                 print_summary(&spec, &generated.api, &generated.diagnostics);
-                println!("  wrote {} ({} lines) in {:.0?}", target.display(), generated.code.lines().count(), started.elapsed());
+                println!("  wrote {} ({} lines) in {:.0?}", target.display(), code.lines().count(), started.elapsed());
             }
             Err(diagnostics) => {
                 eprint!("{diagnostics}");

@@ -209,7 +209,7 @@ impl Client {
             match &result {
                 Ok(r) => tracing::debug!(status = r.status, latency_ms, "answer received"),
                 Err(e) => {
-                    tracing::debug!(status = e.status(), latency_ms, error = %e, "call failed")
+                    tracing::debug!(status = e.status(), latency_ms, error = %e, "call failed");
                 }
             }
             result

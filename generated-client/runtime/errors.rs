@@ -141,6 +141,7 @@ fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>,
 /// Integer, float (truncated), numeric string or null.
 fn lenient_opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     Ok(match Value::deserialize(d)? {
+        // `as` saturates on absurd values, which is fine for a delay hint.
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
@@ -156,8 +157,7 @@ where
 }
 
 /// The API answered with an error status.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}", self.describe())]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     /// HTTP status code.
     pub status: u16,
@@ -194,26 +194,26 @@ impl ApiError {
             _ => "unexpected error: see the error details",
         }
     }
+}
 
-    fn describe(&self) -> String {
-        let mut text = format!("API Entreprise answered HTTP {}", self.status);
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "API Entreprise answered HTTP {}", self.status)?;
         if let Some(first) = self.errors.first() {
             if !first.code.is_empty() {
-                text.push_str(&format!(" [{}]", first.code));
+                write!(f, " [{}]", first.code)?;
             }
             for part in [&first.title, &first.detail] {
                 if !part.is_empty() {
-                    text.push_str(": ");
-                    text.push_str(part);
+                    write!(f, ": {part}")?;
                 }
             }
         }
-        text.push_str(" (");
-        text.push_str(self.advice());
-        text.push(')');
-        text
+        write!(f, " ({})", self.advice())
     }
 }
+
+impl std::error::Error for ApiError {}
 
 /// A success answer whose body does not match the expected model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -197,15 +197,12 @@ impl<'a> Normalizer<'a> {
 
     fn unique_ids(&mut self, operations: &mut [Operation]) {
         let mut seen = std::collections::BTreeSet::new();
-        for i in 0..operations.len() {
-            if !seen.insert(operations[i].id.clone()) {
-                let op = &operations[i];
+        for op in operations.iter_mut() {
+            if !seen.insert(op.id.clone()) {
                 let id = fallback_id(&op.method, &op.path);
-                let node = Node { value: Value::Null, position: op.position };
                 let message = format!("operation id `{}` is used twice: this one is named `{id}` from method and path", op.id);
-                let pointer = op.pointer.clone();
-                self.warn("duplicate-operation-id", &node, &pointer, message);
-                operations[i].id = id.clone();
+                self.report(Severity::Warning, "duplicate-operation-id", op.position, &op.pointer, message);
+                op.id = id.clone();
                 seen.insert(id);
             }
         }

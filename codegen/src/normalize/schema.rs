@@ -77,9 +77,9 @@ impl Normalizer<'_> {
                     "object"
                 } else if node.get("items").is_some() {
                     "array"
-                } else if enum_node.is_some_and(|e| e.items().iter().all(|v| matches!(v.value, Value::Str(_)))) {
-                    "string"
-                } else if format.is_some() {
+                } else if format.is_some()
+                    || enum_node.is_some_and(|e| e.items().iter().all(|v| matches!(v.value, Value::Str(_))))
+                {
                     "string"
                 } else {
                     ""

@@ -50,6 +50,15 @@ impl IdentifierKind {
             IdentifierKind::PathSegment => "path segment",
         }
     }
+
+    /// The name with its indefinite article, for "not a SIRET" messages.
+    fn with_article(self) -> String {
+        let article = match self {
+            IdentifierKind::Rna | IdentifierKind::Eori => "an",
+            _ => "a",
+        };
+        format!("{article} {}", self.name())
+    }
 }
 
 impl fmt::Display for IdentifierKind {
@@ -124,7 +133,7 @@ impl fmt::Display for IdentifierErrorReason {
                     if i > 0 {
                         f.write_str("; ")?;
                     }
-                    write!(f, "not a {}: {}", attempt.kind, attempt.reason)?;
+                    write!(f, "not {}: {}", attempt.kind.with_article(), attempt.reason)?;
                 }
                 Ok(())
             }
