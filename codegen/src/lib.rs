@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod fetch;
 pub mod format;

@@ -1,0 +1,53 @@
+//! Where the specs to compare come from: a file, or `REV:PATH` read from git
+//! (`HEAD~1:spec/api_entreprise.yml`), so CI can diff the committed spec against a new one.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
+use crate::Loaded;
+
+/// Loads and models the spec an argument names. An existing file wins over the git reading,
+/// so a file whose name holds a colon still works.
+pub fn load(spec: &str) -> Result<Loaded, Diagnostics> {
+    let path = Path::new(spec);
+    if path.is_file() {
+        return crate::model_from_file(path);
+    }
+    match spec.split_once(':') {
+        Some((rev, file)) if !rev.is_empty() && !file.is_empty() => {
+            let bytes = git_show(rev, file).map_err(|message| unreadable(spec, message))?;
+            crate::model_from_str(spec, &bytes)
+        }
+        _ => crate::model_from_file(path),
+    }
+}
+
+/// `git show REV:PATH`, in the current directory (PATH is relative to the repository root,
+/// or to the current directory when it starts with `./`).
+fn git_show(rev: &str, file: &str) -> Result<Vec<u8>, String> {
+    let output = Command::new("git")
+        .arg("show")
+        .arg(format!("{rev}:{file}"))
+        .output()
+        .map_err(|e| format!("neither a file nor readable from git (cannot run git: {e})"))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(format!("neither a file nor readable from git: {}", stderr.trim()))
+    }
+}
+
+fn unreadable(spec: &str, message: String) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.push(Diagnostic {
+        severity: Severity::Error,
+        kind: "unreadable",
+        file: spec.to_string(),
+        position: Position::default(),
+        pointer: String::new(),
+        message,
+    });
+    diagnostics
+}
