@@ -18,7 +18,11 @@ pub use runtime::{Client, Environment, Error, Traceability};
 
 // The spec's prose is Markdown for a web page: its lists and long first paragraphs are not
 // written for clippy's doc lints, and rewording them would change the API's own text.
-#[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
+#[allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::too_long_first_doc_paragraph
+)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/api_entreprise.rs"));
 }
@@ -26,7 +30,11 @@ mod generated {
 pub use generated::*;
 
 /// The legacy v2 API and its open monitoring routes, from the v2 spec.
-#[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
+#[allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::too_long_first_doc_paragraph
+)]
 pub mod legacy {
     include!(concat!(env!("OUT_DIR"), "/api_entreprise_v2.rs"));
 }
@@ -44,7 +52,11 @@ pub enum AnySuccessBody {
 }
 
 /// [`decode`] over both specs: `None` when neither has that x-operationId.
-pub fn decode_any(operation_id: &str, status: u16, body: &[u8]) -> Option<Result<AnySuccessBody, Error>> {
+pub fn decode_any(
+    operation_id: &str,
+    status: u16,
+    body: &[u8],
+) -> Option<Result<AnySuccessBody, Error>> {
     match decode(operation_id, status, body) {
         Some(result) => Some(result.map(AnySuccessBody::Current)),
         None => legacy::decode(operation_id, status, body).map(|r| r.map(AnySuccessBody::Legacy)),

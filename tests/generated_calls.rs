@@ -23,7 +23,11 @@ fn staging_body() -> (String, serde_json::Value) {
         .join("../shared/staging/payloads/api_entreprise_v4_insee_unites_legales/association.yaml");
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let node = apie_codegen::load::load_str("payload", &text).unwrap();
-    let siren = node.get("params").and_then(|p| p.get("siren")).and_then(|s| s.scalar_text()).unwrap();
+    let siren = node
+        .get("params")
+        .and_then(|p| p.get("siren"))
+        .and_then(|s| s.scalar_text())
+        .unwrap();
     let body = serde_json::from_str(node.get("payload").and_then(|p| p.as_str()).unwrap()).unwrap();
     (siren, body)
 }
@@ -41,17 +45,28 @@ async fn v4_unite_legale_is_called_and_decoded() {
         .and(query_param("recipient", "13002526500013"))
         .and(query_param("context", "aides publiques"))
         .and(query_param("object", "dossier 42"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(&body).insert_header("RateLimit-Remaining", "249"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(&body)
+                .insert_header("RateLimit-Remaining", "249"),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let client = client(&server);
-    let response = client.v4().insee_unites_legales(siren.parse().unwrap()).await.expect("decoded response");
+    let response = client
+        .v4()
+        .insee_unites_legales(siren.parse().unwrap())
+        .await
+        .expect("decoded response");
     assert_eq!(response.status, 200);
     assert_eq!(response.rate_limit.remaining, Some(249));
     assert_eq!(response.body.data.siren, siren);
     let value = serde_json::to_value(&response.body).unwrap();
-    assert_eq!(value["data"]["categorie_entreprise"], "une valeur que le spec ne connaît pas");
+    assert_eq!(
+        value["data"]["categorie_entreprise"],
+        "une valeur que le spec ne connaît pas"
+    );
     assert!(value["data"].get("champ_inconnu").is_none());
 }
 
@@ -59,9 +74,14 @@ async fn v4_unite_legale_is_called_and_decoded() {
 async fn optional_parameters_are_sent_and_path_identifiers_typed() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/v3/gip_mds/unites_legales/418166096/effectifs_annuels/2023"))
+        .and(path(
+            "/v3/gip_mds/unites_legales/418166096/effectifs_annuels/2023",
+        ))
         .and(query_param("nature_effectif", "regime_general"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": {}, "links": {}, "meta": {}})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"data": {}, "links": {}, "meta": {}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -89,11 +109,20 @@ async fn an_api_error_comes_back_typed() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let err = client.v3().insee_successions("41816609600069".parse().unwrap()).await.unwrap_err();
-    let api_entreprise::Error::Api(api) = err else { panic!("expected an API error, got {err:?}") };
+    let err = client
+        .v3()
+        .insee_successions("41816609600069".parse().unwrap())
+        .await
+        .unwrap_err();
+    let api_entreprise::Error::Api(api) = err else {
+        panic!("expected an API error, got {err:?}")
+    };
     assert_eq!(api.status, 422);
     let code = api_entreprise::errors::ErrorCode::from(&api.errors[0]);
-    assert!(!matches!(code, api_entreprise::errors::ErrorCode::Other(_)), "00301 is in the spec");
+    assert!(
+        !matches!(code, api_entreprise::errors::ErrorCode::Other(_)),
+        "00301 is in the spec"
+    );
     assert_eq!(code.code(), "00301");
 }
 
@@ -106,10 +135,20 @@ fn a_bad_siren_is_refused_before_any_request() {
 #[test]
 fn every_operation_of_the_latest_spec_is_reachable_through_decode() {
     assert_eq!(api_entreprise::operations::ALL.len(), 52);
-    assert_eq!(api_entreprise::operations::ALL.iter().filter(|o| o.deprecated).count(), 13);
+    assert_eq!(
+        api_entreprise::operations::ALL
+            .iter()
+            .filter(|o| o.deprecated)
+            .count(),
+        13
+    );
     for op in api_entreprise::operations::ALL {
         let decoded = api_entreprise::decode(op.operation_id, 500, br#"{"errors":[]}"#);
-        assert!(decoded.is_some(), "{} is not reachable through decode", op.operation_id);
+        assert!(
+            decoded.is_some(),
+            "{} is not reachable through decode",
+            op.operation_id
+        );
         assert!(api_entreprise::decode(op.operation_id, 200, b"not json").is_some());
     }
     assert_eq!(api_entreprise::errors::ErrorCode::KNOWN.len(), 186);

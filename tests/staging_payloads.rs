@@ -9,8 +9,14 @@ use api_entreprise::Error;
 fn payloads_dir() -> PathBuf {
     let dir = std::env::var_os("API_ENTREPRISE_PAYLOADS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/staging/payloads"));
-    assert!(dir.is_dir(), "staging payloads not found at {} (set API_ENTREPRISE_PAYLOADS)", dir.display());
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/staging/payloads")
+        });
+    assert!(
+        dir.is_dir(),
+        "staging payloads not found at {} (set API_ENTREPRISE_PAYLOADS)",
+        dir.display()
+    );
     dir
 }
 
@@ -23,21 +29,39 @@ struct Payload {
 
 fn payloads() -> Vec<Payload> {
     let mut out = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(payloads_dir()).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(payloads_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     dirs.sort();
     for dir in dirs.into_iter().filter(|d| d.is_dir()) {
         let operation = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
-        for file in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml")) {
+        for file in files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        {
             let text = std::fs::read_to_string(&file).unwrap();
             let node = apie_codegen::load::load_str(&file.display().to_string(), &text).unwrap();
             let status = match node.get("status").map(|s| &s.value) {
                 Some(apie_codegen::load::Value::Int(i)) => *i as u16,
                 other => panic!("{}: status is {other:?}", file.display()),
             };
-            let body = node.get("payload").and_then(|p| p.as_str()).unwrap_or_default().to_string();
-            out.push(Payload { file: file.display().to_string(), operation: operation.clone(), status, body });
+            let body = node
+                .get("payload")
+                .and_then(|p| p.as_str())
+                .unwrap_or_default()
+                .to_string();
+            out.push(Payload {
+                file: file.display().to_string(),
+                operation: operation.clone(),
+                status,
+                body,
+            });
         }
     }
     out
@@ -46,18 +70,31 @@ fn payloads() -> Vec<Payload> {
 #[test]
 fn every_staging_payload_decodes() {
     let payloads = payloads();
-    assert!(payloads.len() >= 100, "expected the staging corpus, found {} payloads", payloads.len());
+    assert!(
+        payloads.len() >= 100,
+        "expected the staging corpus, found {} payloads",
+        payloads.len()
+    );
     let (mut ok, mut errors_known, mut errors_other) = (0, 0, 0);
     let mut failures = Vec::new();
     for p in &payloads {
         match api_entreprise::decode(&p.operation, p.status, p.body.as_bytes()) {
-            None => failures.push(format!("{}: operation `{}` is not in the generated client", p.file, p.operation)),
+            None => failures.push(format!(
+                "{}: operation `{}` is not in the generated client",
+                p.file, p.operation
+            )),
             Some(Ok(_)) if (200..300).contains(&p.status) => ok += 1,
-            Some(Ok(_)) => failures.push(format!("{}: status {} decoded as success", p.file, p.status)),
+            Some(Ok(_)) => failures.push(format!(
+                "{}: status {} decoded as success",
+                p.file, p.status
+            )),
             Some(Err(Error::Api(api))) if !(200..300).contains(&p.status) => {
                 assert_eq!(api.status, p.status);
                 if api.errors.is_empty() {
-                    failures.push(format!("{}: status {} body has no errors[]", p.file, p.status));
+                    failures.push(format!(
+                        "{}: status {} body has no errors[]",
+                        p.file, p.status
+                    ));
                 }
                 for item in &api.errors {
                     match ErrorCode::from(item) {
@@ -78,5 +115,10 @@ fn every_staging_payload_decodes() {
         payloads.len(),
         failures.len()
     );
-    assert!(failures.is_empty(), "{} payloads failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} payloads failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

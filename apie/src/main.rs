@@ -42,7 +42,9 @@ fn decode(args: &[String]) -> ExitCode {
                 Some(Ok(s)) => status = Some(s),
                 _ => return usage(Some("--status needs an HTTP status number")),
             },
-            other if other.starts_with("--") => return usage(Some(&format!("unknown option {other}"))),
+            other if other.starts_with("--") => {
+                return usage(Some(&format!("unknown option {other}")))
+            }
             other => file = Some(other.to_string()),
         }
     }
@@ -62,7 +64,9 @@ fn decode(args: &[String]) -> ExitCode {
         }
     };
     match api_entreprise::decode_any(&operation, status, &body) {
-        None => usage(Some(&format!("no operation has the x-operationId `{operation}`"))),
+        None => usage(Some(&format!(
+            "no operation has the x-operationId `{operation}`"
+        ))),
         Some(Ok(value)) => match serde_json::to_string_pretty(&value) {
             Ok(json) => {
                 println!("{json}");
@@ -74,7 +78,10 @@ fn decode(args: &[String]) -> ExitCode {
             }
         },
         Some(Err(Error::Decode(e))) => {
-            eprintln!("error: the body does not fit the model of {operation} at `{}`: {}", e.path, e.message);
+            eprintln!(
+                "error: the body does not fit the model of {operation} at `{}`: {}",
+                e.path, e.message
+            );
             ExitCode::from(1)
         }
         Some(Err(Error::Api(e))) => {
@@ -83,11 +90,20 @@ fn decode(args: &[String]) -> ExitCode {
                 .iter()
                 .map(|item| {
                     let code = api_entreprise::errors::ErrorCode::from(item);
-                    let known = if matches!(code, api_entreprise::errors::ErrorCode::Other(_)) { " (not in the spec)" } else { "" };
+                    let known = if matches!(code, api_entreprise::errors::ErrorCode::Other(_)) {
+                        " (not in the spec)"
+                    } else {
+                        ""
+                    };
                     format!("{} {}{known}: {}", item.code, item.title, item.detail)
                 })
                 .collect();
-            eprintln!("API error, HTTP {}: {}\n  {}", e.status, e.advice(), codes.join("\n  "));
+            eprintln!(
+                "API error, HTTP {}: {}\n  {}",
+                e.status,
+                e.advice(),
+                codes.join("\n  ")
+            );
             ExitCode::from(1)
         }
         Some(Err(other)) => {

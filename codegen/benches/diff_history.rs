@@ -14,14 +14,22 @@ const PASSES: usize = 5;
 fn main() {
     let dir = std::env::var_os("API_ENTREPRISE_SPECS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/api-entreprise"));
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/api-entreprise")
+        });
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "yml") && p.file_name().is_some_and(|n| n != "latest.yml"));
+    files.retain(|p| {
+        p.extension().is_some_and(|e| e == "yml")
+            && p.file_name().is_some_and(|n| n != "latest.yml")
+    });
     files.sort();
     if files.len() < 2 {
-        println!("diff_history: skipped, fewer than two specs in {}", dir.display());
+        println!(
+            "diff_history: skipped, fewer than two specs in {}",
+            dir.display()
+        );
         return;
     }
 
@@ -42,15 +50,36 @@ fn main() {
     let mut changes = 0;
     for _ in 0..PASSES {
         let started = Instant::now();
-        changes = apis.windows(2).map(|pair| black_box(apie_codegen::diff::diff(&pair[0], &pair[1])).changes.len()).sum();
+        changes = apis
+            .windows(2)
+            .map(|pair| {
+                black_box(apie_codegen::diff::diff(&pair[0], &pair[1]))
+                    .changes
+                    .len()
+            })
+            .sum();
         best = best.min(started.elapsed());
     }
 
     let pairs = apis.len() - 1;
-    println!("diff_history: {} specs, {pairs} consecutive pairs, {changes} changes", apis.len());
-    println!("  load + model all specs: {:>10.1} ms", load.as_secs_f64() * 1e3);
-    println!("  diff all pairs:         {:>10.1} ms (best of {PASSES}, {:.2} ms a pair)", best.as_secs_f64() * 1e3, best.as_secs_f64() * 1e3 / pairs as f64);
+    println!(
+        "diff_history: {} specs, {pairs} consecutive pairs, {changes} changes",
+        apis.len()
+    );
+    println!(
+        "  load + model all specs: {:>10.1} ms",
+        load.as_secs_f64() * 1e3
+    );
+    println!(
+        "  diff all pairs:         {:>10.1} ms (best of {PASSES}, {:.2} ms a pair)",
+        best.as_secs_f64() * 1e3,
+        best.as_secs_f64() * 1e3 / pairs as f64
+    );
     let ratio = best.as_secs_f64() / load.as_secs_f64();
-    let verdict = if ratio < 0.5 { "ok" } else { "over the 0.5 target" };
+    let verdict = if ratio < 0.5 {
+        "ok"
+    } else {
+        "over the 0.5 target"
+    };
     println!("  diff / load:            {ratio:>10.4} ({verdict})");
 }

@@ -29,7 +29,8 @@ pub struct Fetched {
 /// Fetches both specs into `spec_dir`, from `from` (a mirror folder laid out like
 /// `../shared/specs`, or one v3/v4 spec file) or else from the addresses in `sources.txt`.
 pub fn fetch(spec_dir: &Path, from: Option<&Path>, today: &str) -> Result<Vec<Fetched>, String> {
-    std::fs::create_dir_all(spec_dir).map_err(|e| format!("cannot create {}: {e}", spec_dir.display()))?;
+    std::fs::create_dir_all(spec_dir)
+        .map_err(|e| format!("cannot create {}: {e}", spec_dir.display()))?;
     let mut fetched = Vec::new();
     match from {
         Some(src) if src.is_file() => fetched.push(copy(src, &spec_dir.join(MAIN_FILE))?),
@@ -37,7 +38,10 @@ pub fn fetch(spec_dir: &Path, from: Option<&Path>, today: &str) -> Result<Vec<Fe
             let main = src.join("api-entreprise").join("latest.yml");
             let v2 = src.join("api-entreprise-v2").join("api-entreprise-v2.yml");
             if !main.is_file() {
-                return Err(format!("{} has no api-entreprise/latest.yml: not a spec mirror", src.display()));
+                return Err(format!(
+                    "{} has no api-entreprise/latest.yml: not a spec mirror",
+                    src.display()
+                ));
             }
             fetched.push(copy(&main, &spec_dir.join(MAIN_FILE))?);
             if v2.is_file() {
@@ -54,7 +58,10 @@ pub fn fetch(spec_dir: &Path, from: Option<&Path>, today: &str) -> Result<Vec<Fe
     for f in &fetched {
         // A download that is not a usable spec must not replace what the build relies on silently.
         if let Err(d) = crate::model_from_file(&f.path) {
-            return Err(format!("{} was fetched but is not a usable spec:\n{d}", f.path.display()));
+            return Err(format!(
+                "{} was fetched but is not a usable spec:\n{d}",
+                f.path.display()
+            ));
         }
     }
     record(spec_dir, &fetched, today)?;
@@ -63,43 +70,70 @@ pub fn fetch(spec_dir: &Path, from: Option<&Path>, today: &str) -> Result<Vec<Fe
 
 fn sources(spec_dir: &Path) -> Result<Vec<(String, String)>, String> {
     let path = spec_dir.join(SOURCES_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once(char::is_whitespace).map(|(f, u)| (f.to_string(), u.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once(char::is_whitespace)
+                .map(|(f, u)| (f.to_string(), u.trim().to_string()))
+        })
         .collect())
 }
 
 fn copy(src: &Path, dest: &Path) -> Result<Fetched, String> {
     let bytes = std::fs::read(src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
     std::fs::write(dest, &bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    Ok(Fetched { path: dest.to_path_buf(), sha256: sha256_hex(&bytes), origin: src.display().to_string() })
+    Ok(Fetched {
+        path: dest.to_path_buf(),
+        sha256: sha256_hex(&bytes),
+        origin: src.display().to_string(),
+    })
 }
 
 fn download(url: &str, dest: &Path) -> Result<Fetched, String> {
     let partial = dest.with_extension("yml.part");
     let status = Command::new("curl")
-        .args(["--fail", "--silent", "--show-error", "--location", "--max-time", "120", "--output"])
+        .args([
+            "--fail",
+            "--silent",
+            "--show-error",
+            "--location",
+            "--max-time",
+            "120",
+            "--output",
+        ])
         .arg(&partial)
         .arg(url)
         .status()
         .map_err(|e| format!("cannot run curl to download {url}: {e}"))?;
     if !status.success() {
         let _ = std::fs::remove_file(&partial);
-        return Err(format!("downloading {url} failed ({status}); for an offline mirror use `fetch --from PATH`"));
+        return Err(format!(
+            "downloading {url} failed ({status}); for an offline mirror use `fetch --from PATH`"
+        ));
     }
-    let bytes = std::fs::read(&partial).map_err(|e| format!("cannot read {}: {e}", partial.display()))?;
+    let bytes =
+        std::fs::read(&partial).map_err(|e| format!("cannot read {}: {e}", partial.display()))?;
     std::fs::rename(&partial, dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    Ok(Fetched { path: dest.to_path_buf(), sha256: sha256_hex(&bytes), origin: url.to_string() })
+    Ok(Fetched {
+        path: dest.to_path_buf(),
+        sha256: sha256_hex(&bytes),
+        origin: url.to_string(),
+    })
 }
 
 fn record(spec_dir: &Path, fetched: &[Fetched], today: &str) -> Result<(), String> {
     let path = spec_dir.join(RECORD_FILE);
     let mut text = String::from("# Spec files the client is built from: file sha256 date origin. Written by `apie-codegen fetch`.\n");
     for f in fetched {
-        let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = f
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         text.push_str(&format!("{name} {} {today} {}\n", f.sha256, f.origin));
     }
     std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
@@ -107,7 +141,9 @@ fn record(spec_dir: &Path, fetched: &[Fetched], today: &str) -> Result<(), Strin
 
 /// Today's date (UTC) as `YYYY-MM-DD`, from the system clock.
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let days = (secs / 86_400) as i64;
     // Civil-from-days (Howard Hinnant's algorithm): std has no calendar.
     let z = days + 719_468;

@@ -56,7 +56,9 @@ pub fn model_from_str(file: &str, text: &[u8]) -> Result<Loaded, Diagnostics> {
     };
     let (document, found) = normalize::normalize(file, &root);
     diagnostics.extend(found);
-    let Some(document) = document else { return Err(diagnostics) };
+    let Some(document) = document else {
+        return Err(diagnostics);
+    };
     let api = model::build(&document, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -86,10 +88,16 @@ pub fn model_from_file(path: &Path) -> Result<Loaded, Diagnostics> {
 
 /// The whole pipeline on a spec given as text.
 pub fn generate_from_str(file: &str, text: &[u8]) -> Result<Generated, Diagnostics> {
-    let Loaded { api, mut diagnostics } = model_from_str(file, text)?;
-    let tokens = emit::emit(&api);
-    match format::format(tokens, &display_name(file), text) {
-        Ok(code) => Ok(Generated { code, api, diagnostics }),
+    let Loaded {
+        api,
+        mut diagnostics,
+    } = model_from_str(file, text)?;
+    match format::generate_source(&api, &display_name(file), text) {
+        Ok(code) => Ok(Generated {
+            code,
+            api,
+            diagnostics,
+        }),
         Err(message) => {
             // Emission produced tokens that do not parse: a generator bug, reported as such.
             diagnostics.push(Diagnostic {
@@ -98,7 +106,9 @@ pub fn generate_from_str(file: &str, text: &[u8]) -> Result<Generated, Diagnosti
                 file: file.to_string(),
                 position: Position::default(),
                 pointer: String::new(),
-                message: format!("generated code does not parse (a bug in apie-codegen): {message}"),
+                message: format!(
+                    "generated code does not parse (a bug in apie-codegen): {message}"
+                ),
             });
             Err(diagnostics)
         }
@@ -124,7 +134,9 @@ pub fn generate_from_file(path: &Path) -> Result<Generated, Diagnostics> {
 
 /// The file name without its directories, so generated headers do not depend on the machine.
 fn display_name(file: &str) -> String {
-    Path::new(file).file_name().map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())
+    Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// What `build.rs` calls: finds the specs ([`locate`]), generates both modules into
@@ -137,21 +149,31 @@ pub fn build_client() {
 }
 
 fn try_build_client() -> Result<(), String> {
-    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").map_err(|_| "CARGO_MANIFEST_DIR is not set: run from cargo".to_string())?;
-    let out_dir = std::env::var("OUT_DIR").map_err(|_| "OUT_DIR is not set: run from cargo".to_string())?;
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR")
+        .map_err(|_| "CARGO_MANIFEST_DIR is not set: run from cargo".to_string())?;
+    let out_dir =
+        std::env::var("OUT_DIR").map_err(|_| "OUT_DIR is not set: run from cargo".to_string())?;
     println!("cargo:rerun-if-env-changed={}", locate::SPEC_ENV);
     println!("cargo:rerun-if-env-changed={}", locate::SPEC_V2_ENV);
     let specs = locate::locate(Path::new(&manifest_dir))?;
-    for (path, out_name) in [(&specs.main, "api_entreprise.rs"), (&specs.v2, "api_entreprise_v2.rs")] {
+    for (path, out_name) in [
+        (&specs.main, "api_entreprise.rs"),
+        (&specs.v2, "api_entreprise_v2.rs"),
+    ] {
         println!("cargo:rerun-if-changed={}", path.display());
-        let generated = generate_from_file(path).map_err(|d| format!("the spec {} cannot be used:\n{d}", path.display()))?;
+        let generated = generate_from_file(path)
+            .map_err(|d| format!("the spec {} cannot be used:\n{d}", path.display()))?;
         // Repaired quirks are expected on the published spec: `apie-codegen check` lists them;
         // printing them as cargo warnings would flood every downstream build.
         let target = Path::new(&out_dir).join(out_name);
-        write_if_changed(&target, &generated.code).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        write_if_changed(&target, &generated.code)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     }
     // Also rerun when a spec is downloaded into spec/.
-    println!("cargo:rerun-if-changed={}", Path::new(&manifest_dir).join("spec").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        Path::new(&manifest_dir).join("spec").display()
+    );
     Ok(())
 }
 

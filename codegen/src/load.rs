@@ -118,9 +118,14 @@ impl Node {
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
             Value::Str(s) => serde_json::Value::String(s.clone()),
-            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
             Value::Map(entries) => serde_json::Value::Object(
-                entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
             ),
         }
     }
@@ -137,7 +142,10 @@ pub fn load_str(file: &str, text: &str) -> Result<Node, Diagnostic> {
         message,
     };
     if let Some(offset) = text.find('\0') {
-        return Err(error(position_of(text, offset), "a NUL byte: this is a binary file, not a YAML spec".into()));
+        return Err(error(
+            position_of(text, offset),
+            "a NUL byte: this is a binary file, not a YAML spec".into(),
+        ));
     }
     let mut builder = TreeBuilder::default();
     let mut input = text.as_bytes();
@@ -153,9 +161,14 @@ pub fn load_str(file: &str, text: &str) -> Result<Node, Diagnostic> {
                 }
             }
             Err(e) => {
-                let position = e.problem_mark().map_or(Position { line: 1, column: 1 }, |m| to_position(&m));
+                let position = e
+                    .problem_mark()
+                    .map_or(Position { line: 1, column: 1 }, |m| to_position(&m));
                 let context = e.context().map(|c| format!(" {c}")).unwrap_or_default();
-                return Err(error(position, format!("invalid YAML: {}{context}", e.problem())));
+                return Err(error(
+                    position,
+                    format!("invalid YAML: {}{context}", e.problem()),
+                ));
             }
         }
     }
@@ -164,7 +177,10 @@ pub fn load_str(file: &str, text: &str) -> Result<Node, Diagnostic> {
     }
     match builder.root {
         Some(node) if node.value != Value::Null => Ok(node),
-        _ => Err(error(Position { line: 1, column: 1 }, "the file is empty: no YAML document".into())),
+        _ => Err(error(
+            Position { line: 1, column: 1 },
+            "the file is empty: no YAML document".into(),
+        )),
     }
 }
 
@@ -198,13 +214,25 @@ fn position_of(text: &str, offset: usize) -> Position {
 
 fn to_position(m: &Mark) -> Position {
     // libyaml counts lines and columns from 0.
-    Position { line: m.line as usize + 1, column: m.column as usize + 1 }
+    Position {
+        line: m.line as usize + 1,
+        column: m.column as usize + 1,
+    }
 }
 
 /// A container being built: a sequence, or a mapping waiting for a key or a value.
 enum Frame {
-    Seq { anchor: Option<String>, position: Position, items: Vec<Node> },
-    Map { anchor: Option<String>, position: Position, entries: Vec<(String, Node)>, key: Option<Node> },
+    Seq {
+        anchor: Option<String>,
+        position: Position,
+        items: Vec<Node>,
+    },
+    Map {
+        anchor: Option<String>,
+        position: Position,
+        entries: Vec<(String, Node)>,
+        key: Option<Node>,
+    },
 }
 
 #[derive(Default)]
@@ -230,14 +258,21 @@ impl TreeBuilder {
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    let Some(name) = k.scalar_text().or_else(|| (k.value == Value::Null).then(String::new))
+                    let Some(name) = k
+                        .scalar_text()
+                        .or_else(|| (k.value == Value::Null).then(String::new))
                     else {
-                        self.error.get_or_insert((k.position, "a mapping key that is not a scalar".into()));
+                        self.error.get_or_insert((
+                            k.position,
+                            "a mapping key that is not a scalar".into(),
+                        ));
                         return;
                     };
                     if name == "<<" {
                         merge_into(entries, node);
-                    } else if let Some(slot) = entries.iter_mut().find(|(existing, _)| *existing == name) {
+                    } else if let Some(slot) =
+                        entries.iter_mut().find(|(existing, _)| *existing == name)
+                    {
                         // A duplicate key: YAML says error, most parsers keep the last one.
                         slot.1 = node;
                     } else {
@@ -270,28 +305,61 @@ impl TreeBuilder {
     fn on_event(&mut self, event: EventData, mark: Mark) {
         let position = to_position(&mark);
         match event {
-            EventData::Scalar { value, style, anchor, .. } => {
-                let value = if style == ScalarStyle::Plain { resolve_plain(value) } else { Value::Str(value) };
+            EventData::Scalar {
+                value,
+                style,
+                anchor,
+                ..
+            } => {
+                let value = if style == ScalarStyle::Plain {
+                    resolve_plain(value)
+                } else {
+                    Value::Str(value)
+                };
                 self.finish(Node { value, position }, anchor);
             }
-            EventData::SequenceStart { anchor, .. } => {
-                self.stack.push(Frame::Seq { anchor, position, items: Vec::new() })
-            }
-            EventData::MappingStart { anchor, .. } => {
-                self.stack.push(Frame::Map { anchor, position, entries: Vec::new(), key: None })
-            }
+            EventData::SequenceStart { anchor, .. } => self.stack.push(Frame::Seq {
+                anchor,
+                position,
+                items: Vec::new(),
+            }),
+            EventData::MappingStart { anchor, .. } => self.stack.push(Frame::Map {
+                anchor,
+                position,
+                entries: Vec::new(),
+                key: None,
+            }),
             EventData::SequenceEnd | EventData::MappingEnd => match self.stack.pop() {
-                Some(Frame::Seq { anchor, position, items }) => {
-                    self.finish(Node { value: Value::Seq(items), position }, anchor)
-                }
-                Some(Frame::Map { anchor, position, entries, .. }) => {
-                    self.finish(Node { value: Value::Map(entries), position }, anchor)
-                }
+                Some(Frame::Seq {
+                    anchor,
+                    position,
+                    items,
+                }) => self.finish(
+                    Node {
+                        value: Value::Seq(items),
+                        position,
+                    },
+                    anchor,
+                ),
+                Some(Frame::Map {
+                    anchor,
+                    position,
+                    entries,
+                    ..
+                }) => self.finish(
+                    Node {
+                        value: Value::Map(entries),
+                        position,
+                    },
+                    anchor,
+                ),
                 None => {}
             },
             EventData::Alias { anchor } => match self.anchors.get(&anchor).cloned() {
                 Some(node) => self.finish(node, None),
-                None => self.error = Some((position, format!("alias to unknown anchor `{anchor}`"))),
+                None => {
+                    self.error = Some((position, format!("alias to unknown anchor `{anchor}`")))
+                }
             },
             EventData::StreamStart { .. }
             | EventData::StreamEnd
@@ -307,7 +375,9 @@ fn resolve_plain(text: String) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -365,7 +435,11 @@ mod tests {
 
     #[test]
     fn core_schema_keeps_yaml_1_1_words_as_strings() {
-        let node = load_str("t.yml", "a: NO\nb: 01:00\nc: 12\nd: 1.5\ne: ~\nf: true\ng: '12'\n").unwrap();
+        let node = load_str(
+            "t.yml",
+            "a: NO\nb: 01:00\nc: 12\nd: 1.5\ne: ~\nf: true\ng: '12'\n",
+        )
+        .unwrap();
         assert_eq!(node.get("a").unwrap().value, Value::Str("NO".into()));
         assert_eq!(node.get("b").unwrap().value, Value::Str("01:00".into()));
         assert_eq!(node.get("c").unwrap().value, Value::Int(12));
@@ -384,10 +458,23 @@ mod tests {
 
     #[test]
     fn aliases_and_merge_keys_expand() {
-        let node = load_str("t.yml", "x: &base\n  a: 1\ny:\n  <<: *base\n  b: 2\nz: *base\n").unwrap();
-        assert_eq!(node.get("y").unwrap().get("a").unwrap().value, Value::Int(1));
-        assert_eq!(node.get("y").unwrap().get("b").unwrap().value, Value::Int(2));
-        assert_eq!(node.get("z").unwrap().get("a").unwrap().value, Value::Int(1));
+        let node = load_str(
+            "t.yml",
+            "x: &base\n  a: 1\ny:\n  <<: *base\n  b: 2\nz: *base\n",
+        )
+        .unwrap();
+        assert_eq!(
+            node.get("y").unwrap().get("a").unwrap().value,
+            Value::Int(1)
+        );
+        assert_eq!(
+            node.get("y").unwrap().get("b").unwrap().value,
+            Value::Int(2)
+        );
+        assert_eq!(
+            node.get("z").unwrap().get("a").unwrap().value,
+            Value::Int(1)
+        );
     }
 
     #[test]

@@ -30,18 +30,30 @@ pub fn locate(root: &Path) -> Result<SpecFiles, String> {
         MAIN_FILE,
         &["../shared/specs/api-entreprise/latest.yml"],
     )?;
-    let v2 = find(root, SPEC_V2_ENV, V2_FILE, &["../shared/specs/api-entreprise-v2/api-entreprise-v2.yml"])?;
+    let v2 = find(
+        root,
+        SPEC_V2_ENV,
+        V2_FILE,
+        &["../shared/specs/api-entreprise-v2/api-entreprise-v2.yml"],
+    )?;
     Ok(SpecFiles { main, v2 })
 }
 
 fn find(root: &Path, env: &str, downloaded: &str, mirrors: &[&str]) -> Result<PathBuf, String> {
     if let Some(value) = std::env::var_os(env).filter(|v| !v.is_empty()) {
         let path = PathBuf::from(value);
-        let path = if path.is_relative() { root.join(path) } else { path };
+        let path = if path.is_relative() {
+            root.join(path)
+        } else {
+            path
+        };
         return if path.is_file() {
             Ok(path)
         } else {
-            Err(format!("{env} names {}, which is not a file", path.display()))
+            Err(format!(
+                "{env} names {}, which is not a file",
+                path.display()
+            ))
         };
     }
     let in_spec = root.join("spec").join(downloaded);

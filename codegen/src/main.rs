@@ -53,7 +53,9 @@ impl Flags {
         let mut map = BTreeMap::new();
         let mut it = args.iter().peekable();
         while let Some(arg) = it.next() {
-            let Some(name) = arg.strip_prefix("--") else { return Err(format!("unexpected argument `{arg}`")) };
+            let Some(name) = arg.strip_prefix("--") else {
+                return Err(format!("unexpected argument `{arg}`"));
+            };
             let (name, value) = match name.split_once('=') {
                 Some((n, v)) => (n.to_string(), v.to_string()),
                 // A flag followed by another flag (or nothing) is a switch, like --no-rustfmt.
@@ -68,7 +70,10 @@ impl Flags {
     }
 
     fn path(&self, name: &str) -> Option<PathBuf> {
-        self.0.get(name).filter(|v| !v.is_empty()).map(PathBuf::from)
+        self.0
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
     }
 }
 
@@ -81,7 +86,9 @@ fn workspace_root() -> PathBuf {
 }
 
 fn generate(flags: &Flags) -> ExitCode {
-    let Some(out) = flags.path("out") else { return usage_error("generate needs --out DIR") };
+    let Some(out) = flags.path("out") else {
+        return usage_error("generate needs --out DIR");
+    };
     let located = apie_codegen::locate::locate(&workspace_root());
     let main_spec = match (flags.path("spec"), &located) {
         (Some(p), _) => p,
@@ -91,7 +98,9 @@ fn generate(flags: &Flags) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let v2_spec = flags.path("spec-v2").or_else(|| located.as_ref().ok().map(|f| f.v2.clone()));
+    let v2_spec = flags
+        .path("spec-v2")
+        .or_else(|| located.as_ref().ok().map(|f| f.v2.clone()));
     if let Err(e) = std::fs::create_dir_all(&out) {
         eprintln!("error: cannot create {}: {e}", out.display());
         return ExitCode::from(2);
@@ -117,11 +126,20 @@ fn generate(flags: &Flags) -> ExitCode {
                     return ExitCode::from(2);
                 }
                 print_summary(&spec, &generated.api, &generated.diagnostics);
-                println!("  wrote {} ({} lines) in {:.0?}", target.display(), code.lines().count(), started.elapsed());
+                println!(
+                    "  wrote {} ({} lines) in {:.0?}",
+                    target.display(),
+                    code.lines().count(),
+                    started.elapsed()
+                );
             }
             Err(diagnostics) => {
                 eprint!("{diagnostics}");
-                eprintln!("{}: {} error(s), nothing generated", spec.display(), diagnostics.error_count());
+                eprintln!(
+                    "{}: {} error(s), nothing generated",
+                    spec.display(),
+                    diagnostics.error_count()
+                );
                 failed = true;
             }
         }
@@ -144,17 +162,31 @@ fn print_summary(spec: &Path, api: &Api, diagnostics: &Diagnostics) {
     for (version, (count, deprecated)) in per_version {
         println!("  {version}: {count} operations ({deprecated} deprecated)");
     }
-    println!("  {} types, {} error codes", api.types.len(), api.error_codes.len());
+    println!(
+        "  {} types, {} error codes",
+        api.types.len(),
+        api.error_codes.len()
+    );
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for d in diagnostics.items() {
         *kinds.entry(d.kind).or_default() += 1;
     }
     let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
-    println!("  {} warnings{}", diagnostics.warning_count(), if list.is_empty() { String::new() } else { format!(": {}", list.join(", ")) });
+    println!(
+        "  {} warnings{}",
+        diagnostics.warning_count(),
+        if list.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", list.join(", "))
+        }
+    );
 }
 
 fn check(flags: &Flags) -> ExitCode {
-    let Some(spec) = flags.path("spec") else { return usage_error("check needs --spec FILE") };
+    let Some(spec) = flags.path("spec") else {
+        return usage_error("check needs --spec FILE");
+    };
     match apie_codegen::model_from_file(&spec) {
         Ok(loaded) => {
             print!("{}", loaded.diagnostics);
@@ -164,15 +196,26 @@ fn check(flags: &Flags) -> ExitCode {
         }
         Err(diagnostics) => {
             eprint!("{diagnostics}");
-            eprintln!("{}: {} error(s), {} warning(s)", spec.display(), diagnostics.error_count(), diagnostics.warning_count());
+            eprintln!(
+                "{}: {} error(s), {} warning(s)",
+                spec.display(),
+                diagnostics.error_count(),
+                diagnostics.warning_count()
+            );
             ExitCode::from(1)
         }
     }
 }
 
 fn fetch(flags: &Flags) -> ExitCode {
-    let dest = flags.path("dest").unwrap_or_else(|| workspace_root().join("spec"));
-    match apie_codegen::fetch::fetch(&dest, flags.path("from").as_deref(), &apie_codegen::fetch::today()) {
+    let dest = flags
+        .path("dest")
+        .unwrap_or_else(|| workspace_root().join("spec"));
+    match apie_codegen::fetch::fetch(
+        &dest,
+        flags.path("from").as_deref(),
+        &apie_codegen::fetch::today(),
+    ) {
         Ok(fetched) => {
             for f in fetched {
                 println!("{} sha256 {} from {}", f.path.display(), f.sha256, f.origin);

@@ -10,7 +10,9 @@ use apie_codegen::diff::{self, ChangeKind, IgnoreList, Report, Semver, Severity}
 use apie_codegen::model::Api;
 
 fn fixture_dir(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff").join(case)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diff")
+        .join(case)
 }
 
 fn model(path: &Path) -> Api {
@@ -45,8 +47,14 @@ const CASES: &[(&str, &[&str])] = &[
     ("parameter_became_required", &["parameter_became_required"]),
     ("parameter_became_optional", &["parameter_became_optional"]),
     ("parameter_type_changed", &["parameter_type_changed"]),
-    ("parameter_constraint_narrowed", &["parameter_constraint_narrowed"]),
-    ("parameter_constraint_widened", &["parameter_constraint_widened"]),
+    (
+        "parameter_constraint_narrowed",
+        &["parameter_constraint_narrowed"],
+    ),
+    (
+        "parameter_constraint_widened",
+        &["parameter_constraint_widened"],
+    ),
     ("traceability_changed", &["traceability_changed"]),
     ("success_response_removed", &["success_response_removed"]),
     ("success_response_added", &["success_response_added"]),
@@ -62,25 +70,65 @@ const CASES: &[(&str, &[&str])] = &[
     ("enum_value_removed", &["enum_value_removed"]),
     ("error_code_added", &["error_code_added"]),
     ("error_code_removed", &["error_code_removed"]),
-    ("endpoint_group_changed", &["endpoint_group_changed", "property_added", "rate_limit_changed", "timeout_changed"]),
-    ("rate_limit_changed", &["operation_id_changed", "rate_limit_changed"]),
+    (
+        "endpoint_group_changed",
+        &[
+            "endpoint_group_changed",
+            "property_added",
+            "rate_limit_changed",
+            "timeout_changed",
+        ],
+    ),
+    (
+        "rate_limit_changed",
+        &["operation_id_changed", "rate_limit_changed"],
+    ),
     ("maintenance_changed", &["maintenance_changed"]),
     // Refinements: what the generated crate makes of some changes.
-    ("enum_value_respelled", &["enum_value_added", "enum_value_removed"]),
-    ("error_code_removed_everywhere", &["error_code_added", "error_code_removed"]),
-    ("error_code_renumbered", &["error_code_added", "error_code_removed"]),
+    (
+        "enum_value_respelled",
+        &["enum_value_added", "enum_value_removed"],
+    ),
+    (
+        "error_code_removed_everywhere",
+        &["error_code_added", "error_code_removed"],
+    ),
+    (
+        "error_code_renumbered",
+        &["error_code_added", "error_code_removed"],
+    ),
     ("nullable_added_to_optional", &["nullable_added"]),
-    ("operation_removed_with_its_codes", &["error_code_removed", "operation_removed"]),
+    (
+        "operation_removed_with_its_codes",
+        &["error_code_removed", "operation_removed"],
+    ),
 ];
 
 fn check_case(case: &str) {
-    let expected = CASES.iter().find(|(c, _)| *c == case).map(|(_, k)| *k).unwrap_or_else(|| panic!("no case {case}"));
+    let expected = CASES
+        .iter()
+        .find(|(c, _)| *c == case)
+        .map(|(_, k)| *k)
+        .unwrap_or_else(|| panic!("no case {case}"));
     let report = case_report(case);
     let found = kinds(&report);
-    assert_eq!(found, expected.iter().copied().collect::<BTreeSet<_>>(), "kinds reported for {case}");
-    let labels = Labels { old: format!("{case}/old.yml"), new: format!("{case}/new.yml") };
-    insta::assert_snapshot!(format!("{case}_json"), render(&report, Format::Json, &labels));
-    insta::assert_snapshot!(format!("{case}_markdown"), render(&report, Format::Markdown, &labels));
+    assert_eq!(
+        found,
+        expected.iter().copied().collect::<BTreeSet<_>>(),
+        "kinds reported for {case}"
+    );
+    let labels = Labels {
+        old: format!("{case}/old.yml"),
+        new: format!("{case}/new.yml"),
+    };
+    insta::assert_snapshot!(
+        format!("{case}_json"),
+        render(&report, Format::Json, &labels)
+    );
+    insta::assert_snapshot!(
+        format!("{case}_markdown"),
+        render(&report, Format::Markdown, &labels)
+    );
 }
 
 macro_rules! cases {
@@ -103,7 +151,11 @@ cases! {
 #[test]
 fn every_kind_has_a_fixture() {
     let covered: BTreeSet<&str> = CASES.iter().flat_map(|(_, k)| k.iter().copied()).collect();
-    let missing: Vec<&str> = ChangeKind::ALL.iter().map(|k| k.id()).filter(|id| !covered.contains(id)).collect();
+    let missing: Vec<&str> = ChangeKind::ALL
+        .iter()
+        .map(|k| k.id())
+        .filter(|id| !covered.contains(id))
+        .collect();
     assert!(missing.is_empty(), "kinds without a fixture: {missing:?}");
 }
 
@@ -118,12 +170,27 @@ fn a_spec_against_itself_reports_nothing() {
 #[test]
 fn semver_follows_the_worst_change() {
     assert_eq!(case_report("no_change").summary.semver, Semver::Patch);
-    assert_eq!(case_report("maintenance_changed").summary.semver, Semver::Patch);
+    assert_eq!(
+        case_report("maintenance_changed").summary.semver,
+        Semver::Patch
+    );
     assert_eq!(case_report("property_added").summary.semver, Semver::Minor);
-    assert_eq!(case_report("enum_value_added").summary.semver, Semver::Minor);
-    assert_eq!(case_report("operation_deprecated").summary.semver, Semver::Minor);
-    assert_eq!(case_report("property_removed").summary.semver, Semver::Major);
-    assert_eq!(case_report("enum_value_removed").summary.semver, Semver::Major);
+    assert_eq!(
+        case_report("enum_value_added").summary.semver,
+        Semver::Minor
+    );
+    assert_eq!(
+        case_report("operation_deprecated").summary.semver,
+        Semver::Minor
+    );
+    assert_eq!(
+        case_report("property_removed").summary.semver,
+        Semver::Major
+    );
+    assert_eq!(
+        case_report("enum_value_removed").summary.semver,
+        Semver::Major
+    );
 }
 
 #[test]
@@ -131,7 +198,11 @@ fn an_added_enum_value_is_not_breaking_for_the_crate() {
     let report = case_report("enum_value_added");
     let change = &report.changes[0];
     assert_eq!(change.severity, Severity::Warning);
-    assert!(change.rust.contains("Other(String)") && change.rust.contains("not breaking"), "{}", change.rust);
+    assert!(
+        change.rust.contains("Other(String)") && change.rust.contains("not breaking"),
+        "{}",
+        change.rust
+    );
     assert_eq!(change.location, "/data/etat_administratif");
 }
 
@@ -139,19 +210,38 @@ fn an_added_enum_value_is_not_breaking_for_the_crate() {
 fn refinements_follow_the_generated_crate() {
     // `C` → `c` keeps the variant `C`: a warning, not a removal from the crate.
     let respelled = case_report("enum_value_respelled");
-    assert!(respelled.changes.iter().all(|c| c.severity == Severity::Warning), "{:#?}", respelled.changes);
+    assert!(
+        respelled
+            .changes
+            .iter()
+            .all(|c| c.severity == Severity::Warning),
+        "{:#?}",
+        respelled.changes
+    );
     // A code gone from two operations removes one `ErrorCode` variant: breaking once.
     let gone = case_report("error_code_removed_everywhere");
-    let removed: Vec<Severity> =
-        gone.changes.iter().filter(|c| c.kind == ChangeKind::ErrorCodeRemoved).map(|c| c.severity).collect();
+    let removed: Vec<Severity> = gone
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::ErrorCodeRemoved)
+        .map(|c| c.severity)
+        .collect();
     assert_eq!(removed, [Severity::Breaking, Severity::Info]);
     // Renumbered: `ErrorCode::NotFound` now stands for another code; it still compiles.
     let renumbered = case_report("error_code_renumbered");
-    assert!(!renumbered.has_at_least(Severity::Breaking), "{:#?}", renumbered.changes);
+    assert!(
+        !renumbered.has_at_least(Severity::Breaking),
+        "{:#?}",
+        renumbered.changes
+    );
     // A field that was already `Option` keeps its type when it becomes nullable.
     let nullable = case_report("nullable_added_to_optional");
     assert_eq!(nullable.changes[0].severity, Severity::Warning);
-    assert!(nullable.changes[0].rust.contains("no type change"), "{}", nullable.changes[0].rust);
+    assert!(
+        nullable.changes[0].rust.contains("no type change"),
+        "{}",
+        nullable.changes[0].rust
+    );
     // A code only a removed operation listed leaves the crate with it.
     let removed_op = case_report("operation_removed_with_its_codes");
     assert_eq!(removed_op.changes[1].new, None);
@@ -161,15 +251,23 @@ fn refinements_follow_the_generated_crate() {
 #[test]
 fn renaming_a_path_parameter_is_not_a_removal() {
     let report = case_report("parameter_type_changed");
-    let [change] = report.changes.as_slice() else { panic!("{:#?}", report.changes) };
+    let [change] = report.changes.as_slice() else {
+        panic!("{:#?}", report.changes)
+    };
     assert_eq!(change.location, "parameter:siren_or_rna");
-    assert_eq!((change.old.as_deref(), change.new.as_deref()), (Some("Siren"), Some("SirenOrRna")));
+    assert_eq!(
+        (change.old.as_deref(), change.new.as_deref()),
+        (Some("Siren"), Some("SirenOrRna"))
+    );
 }
 
 #[test]
 fn array_items_are_located_with_a_star() {
     let report = case_report("property_removed");
-    assert_eq!(report.changes[0].location, "/data/etablissements/*/effectif");
+    assert_eq!(
+        report.changes[0].location,
+        "/data/etablissements/*/effectif"
+    );
 }
 
 #[test]
@@ -180,7 +278,9 @@ fn ignore_file_silences_by_rule_and_by_operation() {
         .expect("valid ignore file");
     let left = report.clone().without(&ignore);
     assert_eq!(left.changes.len(), all - 2);
-    assert!(!kinds(&left).contains("rate_limit_changed") && !kinds(&left).contains("timeout_changed"));
+    assert!(
+        !kinds(&left).contains("rate_limit_changed") && !kinds(&left).contains("timeout_changed")
+    );
     let other_op = IgnoreList::parse("timeout_changed some_other_operation").expect("valid");
     assert_eq!(report.without(&other_op).changes.len(), all);
     assert!(IgnoreList::parse("no_such_rule").is_err());
@@ -190,13 +290,19 @@ fn ignore_file_silences_by_rule_and_by_operation() {
 #[test]
 fn formats_are_complete() {
     let report = case_report("endpoint_group_changed");
-    let labels = Labels { old: "old.yml".into(), new: "new.yml".into() };
+    let labels = Labels {
+        old: "old.yml".into(),
+        new: "new.yml".into(),
+    };
     let text = render(&report, Format::Text, &labels);
     assert!(text.contains("crate bump: minor"), "{text}");
     let github = render(&report, Format::Github, &labels);
     assert_eq!(github.lines().count(), report.changes.len() + 1);
-    assert!(github.lines().all(|l| l.starts_with("::error title=") || l.starts_with("::warning title=") || l.starts_with("::notice title=")));
-    let json: serde_json::Value = serde_json::from_str(&render(&report, Format::Json, &labels)).expect("valid JSON");
+    assert!(github.lines().all(|l| l.starts_with("::error title=")
+        || l.starts_with("::warning title=")
+        || l.starts_with("::notice title=")));
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&report, Format::Json, &labels)).expect("valid JSON");
     assert_eq!(json["summary"]["total"], report.changes.len());
     assert_eq!(json["changes"][0]["operation"]["method"], "GET");
 }
@@ -210,44 +316,86 @@ fn cli_exit_codes() {
     let arg = |case: &str, side: &str| fixture_dir(case).join(side).display().to_string();
     let run = |args: Vec<String>| code(apie_codegen::diff::cli::run(&args));
     let (ok, changes, bad) = (code(0.into()), code(1.into()), code(2.into()));
-    assert_eq!(run(vec![arg("no_change", "old.yml"), arg("no_change", "new.yml")]), ok);
-    assert_eq!(run(vec![arg("property_removed", "old.yml"), arg("property_removed", "new.yml"), "--format=json".into()]), changes);
+    assert_eq!(
+        run(vec![
+            arg("no_change", "old.yml"),
+            arg("no_change", "new.yml")
+        ]),
+        ok
+    );
+    assert_eq!(
+        run(vec![
+            arg("property_removed", "old.yml"),
+            arg("property_removed", "new.yml"),
+            "--format=json".into()
+        ]),
+        changes
+    );
     // A warning fails only with --fail-on warning.
-    let warning = vec![arg("operation_deprecated", "old.yml"), arg("operation_deprecated", "new.yml")];
+    let warning = vec![
+        arg("operation_deprecated", "old.yml"),
+        arg("operation_deprecated", "new.yml"),
+    ];
     assert_eq!(run(warning.clone()), ok);
-    assert_eq!(run([warning, vec!["--fail-on".into(), "warning".into()]].concat()), changes);
-    assert_eq!(run(vec![arg("no_change", "old.yml"), "/nonexistent/spec.yml".into()]), bad);
+    assert_eq!(
+        run([warning, vec!["--fail-on".into(), "warning".into()]].concat()),
+        changes
+    );
+    assert_eq!(
+        run(vec![
+            arg("no_change", "old.yml"),
+            "/nonexistent/spec.yml".into()
+        ]),
+        bad
+    );
     assert_eq!(run(vec![arg("no_change", "old.yml")]), bad);
-    let not_a_spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml").display().to_string();
+    let not_a_spec = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("Cargo.toml")
+        .display()
+        .to_string();
     assert_eq!(run(vec![not_a_spec.clone(), not_a_spec]), bad);
 }
 
 #[test]
 fn specs_are_read_from_git_revisions() {
     // `REV:PATH` goes through `git show`; the repository's own Cargo.toml is read but is not a spec.
-    let in_git = std::process::Command::new("git").args(["rev-parse", "HEAD"]).output().is_ok_and(|o| o.status.success());
+    let in_git = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !in_git {
         eprintln!("skipped: not in a git checkout");
         return;
     }
-    let Err(read) = diff::source::load("HEAD:Cargo.toml") else { panic!("Cargo.toml is not a spec") };
+    let Err(read) = diff::source::load("HEAD:Cargo.toml") else {
+        panic!("Cargo.toml is not a spec")
+    };
     assert_ne!(read.items()[0].kind, "unreadable", "{read}");
-    let Err(missing) = diff::source::load("no-such-revision-xyz:spec.yml") else { panic!("no such revision") };
+    let Err(missing) = diff::source::load("no-such-revision-xyz:spec.yml") else {
+        panic!("no such revision")
+    };
     assert_eq!(missing.items()[0].kind, "unreadable", "{missing}");
 }
 
 fn history_dir() -> PathBuf {
     std::env::var_os("API_ENTREPRISE_SPECS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/api-entreprise"))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/api-entreprise")
+        })
 }
 
 /// The published specs in order, `latest.yml` (a copy of the newest) left out.
 fn history() -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(history_dir()) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(history_dir()) else {
+        return Vec::new();
+    };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yml") && p.file_name().is_some_and(|n| n != "latest.yml"))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "yml")
+                && p.file_name().is_some_and(|n| n != "latest.yml")
+        })
         .collect();
     files.sort();
     files
@@ -265,14 +413,26 @@ fn every_consecutive_pair_of_the_history_diffs() {
     let mut lines = Vec::new();
     for (i, pair) in apis.windows(2).enumerate() {
         let report = diff::diff(&pair[0], &pair[1]);
-        let same_model = pair[0].operations == pair[1].operations && pair[0].types == pair[1].types && pair[0].error_codes == pair[1].error_codes;
+        let same_model = pair[0].operations == pair[1].operations
+            && pair[0].types == pair[1].types
+            && pair[0].error_codes == pair[1].error_codes;
         if same_model {
-            assert_eq!(report.changes, vec![], "{} → {}: same model, yet changes", files[i].display(), files[i + 1].display());
+            assert_eq!(
+                report.changes,
+                vec![],
+                "{} → {}: same model, yet changes",
+                files[i].display(),
+                files[i + 1].display()
+            );
         }
         for c in &report.changes {
             *by_kind.entry(c.kind.id()).or_default() += 1;
         }
-        let name = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = |p: &Path| {
+            p.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
         let s = &report.summary;
         lines.push(format!(
             "{} -> {}: {} changes ({} breaking, {} warning, {} info), {}{}",

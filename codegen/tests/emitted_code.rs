@@ -56,7 +56,10 @@ fn route(path: &str, id: &str, param: &str, schema: &str) -> String {
 
 /// Indents a schema written at column 0 to sit under `schema:` in [`route`].
 fn body(schema: &str) -> String {
-    schema.lines().map(|l| format!("                {l}\n")).collect()
+    schema
+        .lines()
+        .map(|l| format!("                {l}\n"))
+        .collect()
 }
 
 fn snapshot(text: &str) -> String {
@@ -100,7 +103,15 @@ properties:
     type: object
 required: [data]",
     );
-    insta::assert_snapshot!(snapshot(&spec(&route("/v3/insee/unites_legales/{siren}", "api_entreprise_v3_insee_unites_legales", "siren", &schema), "")));
+    insta::assert_snapshot!(snapshot(&spec(
+        &route(
+            "/v3/insee/unites_legales/{siren}",
+            "api_entreprise_v3_insee_unites_legales",
+            "siren",
+            &schema
+        ),
+        ""
+    )));
 }
 
 #[test]
@@ -120,7 +131,15 @@ properties:
     enum: [personne_morale, personne_physique]
 required: [etat_administratif, categorie, type]",
     );
-    insta::assert_snapshot!(snapshot(&spec(&route("/v4/insee/unites_legales/{siren}", "api_entreprise_v4_insee_unites_legales", "siren", &schema), "")));
+    insta::assert_snapshot!(snapshot(&spec(
+        &route(
+            "/v4/insee/unites_legales/{siren}",
+            "api_entreprise_v4_insee_unites_legales",
+            "siren",
+            &schema
+        ),
+        ""
+    )));
 }
 
 #[test]
@@ -136,7 +155,15 @@ properties:
     format: date-time
 required: [date_creation, mise_a_jour]",
     );
-    insta::assert_snapshot!(snapshot(&spec(&route("/v3/insee/etablissements/{siret}", "api_entreprise_v3_insee_etablissements", "siret", &schema), "")));
+    insta::assert_snapshot!(snapshot(&spec(
+        &route(
+            "/v3/insee/etablissements/{siret}",
+            "api_entreprise_v3_insee_etablissements",
+            "siret",
+            &schema
+        ),
+        ""
+    )));
 }
 
 #[test]
@@ -154,7 +181,12 @@ properties:
     required: [document_url, expires_in]
 required: [data]",
     );
-    let mut paths = route("/v3/dgfip/unites_legales/{siren}/attestation_fiscale", "api_entreprise_v3_dgfip_attestations_fiscales", "siren", &schema);
+    let mut paths = route(
+        "/v3/dgfip/unites_legales/{siren}/attestation_fiscale",
+        "api_entreprise_v3_dgfip_attestations_fiscales",
+        "siren",
+        &schema,
+    );
     paths = paths.replacen("      summary:", "      deprecated: true\n      x-maintenances:\n        from_hour: 01:00\n        to_hour: 02:00\n      summary:", 1);
     insta::assert_snapshot!(snapshot(&spec(&paths, "")));
 }
@@ -221,13 +253,37 @@ fn same_shapes_merge_and_different_shapes_get_qualified_names() {
       properties:
         ligne:
           type: string";
-    let unite = body(&format!("type: object\nproperties:\n  unite_legale:\n    type: object\n    properties:\n      {}", adresse.replace('\n', "\n  ")));
-    let etab = body(&format!("type: object\nproperties:\n  etablissement:\n    type: object\n    properties:\n      {}", adresse.replace('\n', "\n  ")));
-    let asso = body(&format!("type: object\nproperties:\n  association:\n    type: object\n    properties:\n      {}", other_adresse.replace('\n', "\n  ")));
+    let unite = body(&format!(
+        "type: object\nproperties:\n  unite_legale:\n    type: object\n    properties:\n      {}",
+        adresse.replace('\n', "\n  ")
+    ));
+    let etab = body(&format!(
+        "type: object\nproperties:\n  etablissement:\n    type: object\n    properties:\n      {}",
+        adresse.replace('\n', "\n  ")
+    ));
+    let asso = body(&format!(
+        "type: object\nproperties:\n  association:\n    type: object\n    properties:\n      {}",
+        other_adresse.replace('\n', "\n  ")
+    ));
     let paths = [
-        route("/v3/insee/unites_legales/{siren}", "api_entreprise_v3_insee_unites_legales", "siren", &unite),
-        route("/v3/insee/etablissements/{siret}", "api_entreprise_v3_insee_etablissements", "siret", &etab),
-        route("/v4/associations/{siren_or_rna}", "api_entreprise_v4_associations", "siren_or_rna", &asso),
+        route(
+            "/v3/insee/unites_legales/{siren}",
+            "api_entreprise_v3_insee_unites_legales",
+            "siren",
+            &unite,
+        ),
+        route(
+            "/v3/insee/etablissements/{siret}",
+            "api_entreprise_v3_insee_etablissements",
+            "siret",
+            &etab,
+        ),
+        route(
+            "/v4/associations/{siren_or_rna}",
+            "api_entreprise_v4_associations",
+            "siren_or_rna",
+            &asso,
+        ),
     ]
     .concat();
     insta::assert_snapshot!(snapshot(&spec(&paths, "")));
@@ -236,10 +292,15 @@ fn same_shapes_merge_and_different_shapes_get_qualified_names() {
 #[test]
 fn optional_query_and_header_parameters() {
     let schema = body("type: object\nproperties:\n  effectif:\n    type: number");
-    let paths = route("/v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}", "api_entreprise_v3_gip_mds_effectifs_annuels_entreprise", "siren", &schema)
-        .replacen(
-            "      - name: recipient",
-            "      - name: year
+    let paths = route(
+        "/v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}",
+        "api_entreprise_v3_gip_mds_effectifs_annuels_entreprise",
+        "siren",
+        &schema,
+    )
+    .replacen(
+        "      - name: recipient",
+        "      - name: year
         in: path
         required: true
         schema:
@@ -255,53 +316,87 @@ fn optional_query_and_header_parameters() {
         schema:
           type: string
       - name: recipient",
-            1,
-        );
+        1,
+    );
     insta::assert_snapshot!(snapshot(&spec(&paths, "")));
 }
 
 #[test]
 fn quirk_missing_operation_id() {
-    let paths = route("/v3/cma_france/rnm/unites_legales/{siren}", "REMOVED", "siren", &body("type: object"))
-        .replace("          x-operationId: REMOVED\n", "");
+    let paths = route(
+        "/v3/cma_france/rnm/unites_legales/{siren}",
+        "REMOVED",
+        "siren",
+        &body("type: object"),
+    )
+    .replace("          x-operationId: REMOVED\n", "");
     insta::assert_snapshot!(snapshot(&spec(&paths, "")));
 }
 
 #[test]
 fn quirk_type_date() {
-    let schema = body("type: object\nproperties:\n  date_debut:\n    type: date\n    example: '2022-01-01'");
-    insta::assert_snapshot!(snapshot(&spec(&route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema), "")));
+    let schema =
+        body("type: object\nproperties:\n  date_debut:\n    type: date\n    example: '2022-01-01'");
+    insta::assert_snapshot!(snapshot(&spec(
+        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
+        ""
+    )));
 }
 
 #[test]
 fn quirk_nullable_enum_without_null() {
     let schema = body("type: object\nproperties:\n  sexe:\n    type: string\n    nullable: true\n    enum: [M, F]");
-    insta::assert_snapshot!(snapshot(&spec(&route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema), "")));
+    insta::assert_snapshot!(snapshot(&spec(
+        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
+        ""
+    )));
 }
 
 #[test]
 fn quirk_http_scheme_with_apikey_fields() {
-    let text = spec(&route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &body("type: object")), "")
-        .replace("      scheme: bearer\n", "      scheme: bearer\n      name: Authorization\n      in: header\n");
+    let text = spec(
+        &route(
+            "/v3/x/{siren}",
+            "api_entreprise_v3_x",
+            "siren",
+            &body("type: object"),
+        ),
+        "",
+    )
+    .replace(
+        "      scheme: bearer\n",
+        "      scheme: bearer\n      name: Authorization\n      in: header\n",
+    );
     insta::assert_snapshot!(snapshot(&text));
 }
 
 #[test]
 fn quirk_required_names_undeclared_property() {
-    let schema = body("type: object\nproperties:\n  siren:\n    type: string\nrequired: [siren, rna]");
-    insta::assert_snapshot!(snapshot(&spec(&route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema), "")));
+    let schema =
+        body("type: object\nproperties:\n  siren:\n    type: string\nrequired: [siren, rna]");
+    insta::assert_snapshot!(snapshot(&spec(
+        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
+        ""
+    )));
 }
 
 #[test]
 fn quirk_schemas_without_type() {
     let schema = body("properties:\n  beneficiaires:\n    items:\n      properties:\n        nom:\n          type: string\n  statut:\n    enum: [actif, inactif]");
-    insta::assert_snapshot!(snapshot(&spec(&route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema), "")));
+    insta::assert_snapshot!(snapshot(&spec(
+        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
+        ""
+    )));
 }
 
 #[test]
 fn quirk_yaml_1_1_boolean_in_string_enum() {
-    let schema = body("type: object\nproperties:\n  pays:\n    type: string\n    enum: [NL, false, NP]");
-    insta::assert_snapshot!(snapshot(&spec(&route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema), "")));
+    let schema =
+        body("type: object\nproperties:\n  pays:\n    type: string\n    enum: [NL, false, NP]");
+    insta::assert_snapshot!(snapshot(&spec(
+        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
+        ""
+    )));
 }
 
 #[test]
@@ -335,15 +430,86 @@ fn quirk_response_with_examples_but_no_schema() {
 #[test]
 fn quirk_unknown_type_numeric() {
     let schema = body("type: object\nproperties:\n  numero_idcc:\n    type: numeric");
-    insta::assert_snapshot!(snapshot(&spec(&route("/v3/x/{siret}", "api_entreprise_v3_x", "siret", &schema), "")));
+    insta::assert_snapshot!(snapshot(&spec(
+        &route("/v3/x/{siret}", "api_entreprise_v3_x", "siret", &schema),
+        ""
+    )));
 }
 
 #[test]
 fn output_is_deterministic() {
     let schema = body("type: object\nproperties:\n  a:\n    type: object\n    properties:\n      b:\n        type: string\n  c:\n    type: string\n    enum: [x, y]");
-    let text = spec(&route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema), "");
+    let text = spec(
+        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
+        "",
+    );
     let first = snapshot(&text);
     for _ in 0..3 {
         assert_eq!(first, snapshot(&text));
     }
+}
+
+/// Editing one operation's shape renames only that operation's type, not the shared one.
+#[test]
+fn editing_one_operation_does_not_rename_types_elsewhere() {
+    let adresse = |extra: &str| {
+        body(&format!(
+            "type: object\nproperties:\n  adresse:\n    type: object\n    properties:\n      code_postal:\n        type: string\n      commune:\n        type: string{extra}"
+        ))
+    };
+    let paths = |third: &str| {
+        [
+            route(
+                "/v3/a/{siren}",
+                "api_entreprise_v3_a",
+                "siren",
+                &adresse(""),
+            ),
+            route(
+                "/v3/b/{siren}",
+                "api_entreprise_v3_b",
+                "siren",
+                &adresse(""),
+            ),
+            route(
+                "/v3/c/{siren}",
+                "api_entreprise_v3_c",
+                "siren",
+                &adresse(third),
+            ),
+        ]
+        .concat()
+    };
+    let names = |text: &str| {
+        let api = apie_codegen::model_from_str("fixture.yml", text.as_bytes())
+            .unwrap()
+            .api;
+        let field_type = |op: &str| {
+            let op = api.operations.iter().find(|o| o.id == op).unwrap();
+            let Some(apie_codegen::model::TypeRef::Named(root)) = &op.success else {
+                panic!()
+            };
+            let apie_codegen::model::TypeKind::Struct(fields) = &api.type_named(root).unwrap().kind
+            else {
+                panic!()
+            };
+            format!("{:?}", fields[0].ty)
+        };
+        (
+            field_type("api_entreprise_v3_a"),
+            field_type("api_entreprise_v3_b"),
+            field_type("api_entreprise_v3_c"),
+        )
+    };
+    let before = names(&spec(&paths(""), ""));
+    assert_eq!(before.0, r#"Named("Adresse")"#);
+    assert_eq!(before.0, before.2);
+    let after = names(&spec(&paths("\n      pays:\n        type: string"), ""));
+    assert_eq!(
+        (&after.0, &after.1),
+        (&before.0, &before.1),
+        "a and b keep their type name"
+    );
+    assert_ne!(after.2, before.2, "c has a shape of its own now");
+    assert!(after.2.contains("Adresse"), "{}", after.2);
 }

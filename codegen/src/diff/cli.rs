@@ -42,7 +42,7 @@ pub fn run(args: &[String]) -> ExitCode {
         Ok(Command::Rules) => {
             for kind in ChangeKind::ALL {
                 let (severity, what) = rules::describe(*kind);
-                println!("{:<30} {:<16} {what}", kind.id(), severity);
+                println!("{:<30} {:<26} {what}", kind.id(), severity);
             }
             ExitCode::SUCCESS
         }
@@ -75,12 +75,21 @@ fn parse(args: &[String]) -> Result<Command, String> {
         }
         let value = match inline {
             Some(v) => v,
-            None => it.next().cloned().ok_or_else(|| format!("--{name} needs a value"))?,
+            None => it
+                .next()
+                .cloned()
+                .ok_or_else(|| format!("--{name} needs a value"))?,
         };
         match name {
-            "format" => format = Format::from_id(&value).ok_or_else(|| format!("unknown format `{value}` (text, markdown, json, github)"))?,
+            "format" => {
+                format = Format::from_id(&value).ok_or_else(|| {
+                    format!("unknown format `{value}` (text, markdown, json, github)")
+                })?
+            }
             "fail-on" => {
-                fail_on = Severity::from_id(&value).ok_or_else(|| format!("unknown severity `{value}` (breaking, warning, info)"))?
+                fail_on = Severity::from_id(&value).ok_or_else(|| {
+                    format!("unknown severity `{value}` (breaking, warning, info)")
+                })?
             }
             _ => ignore = Some(value),
         }
@@ -90,7 +99,13 @@ fn parse(args: &[String]) -> Result<Command, String> {
     }
     let mut positional = positional.into_iter();
     match (positional.next(), positional.next(), positional.next()) {
-        (Some(old), Some(new), None) => Ok(Command::Diff(Options { old, new, format, fail_on, ignore })),
+        (Some(old), Some(new), None) => Ok(Command::Diff(Options {
+            old,
+            new,
+            format,
+            fail_on,
+            ignore,
+        })),
         (_, _, Some(extra)) => Err(format!("unexpected argument `{extra}`")),
         _ => Err("diff needs two specs: OLD NEW".into()),
     }
@@ -99,7 +114,10 @@ fn parse(args: &[String]) -> Result<Command, String> {
 fn diff(options: &Options) -> ExitCode {
     let ignore = match &options.ignore {
         None => IgnoreList::default(),
-        Some(file) => match std::fs::read_to_string(file).map_err(|e| e.to_string()).and_then(|t| IgnoreList::parse(&t)) {
+        Some(file) => match std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|t| IgnoreList::parse(&t))
+        {
             Ok(list) => list,
             Err(message) => {
                 eprintln!("error: ignore file {file}: {message}");
@@ -115,14 +133,20 @@ fn diff(options: &Options) -> ExitCode {
             for (spec, result) in [(&options.old, old), (&options.new, new)] {
                 if let Err(diagnostics) = result {
                     eprint!("{diagnostics}");
-                    eprintln!("{spec}: cannot be read as a spec ({} error(s))", diagnostics.error_count());
+                    eprintln!(
+                        "{spec}: cannot be read as a spec ({} error(s))",
+                        diagnostics.error_count()
+                    );
                 }
             }
             return ExitCode::from(2);
         }
     };
     let report = super::diff(&old.api, &new.api).without(&ignore);
-    let labels = Labels { old: options.old.clone(), new: options.new.clone() };
+    let labels = Labels {
+        old: options.old.clone(),
+        new: options.new.clone(),
+    };
     print!("{}", render(&report, options.format, &labels));
     if report.has_at_least(options.fail_on) {
         ExitCode::from(1)
@@ -141,10 +165,19 @@ mod tests {
 
     #[test]
     fn parses_flags_in_both_spellings() {
-        let Ok(Command::Diff(o)) = parse(&args(&["a.yml", "--format=json", "b.yml", "--fail-on", "warning"])) else {
+        let Ok(Command::Diff(o)) = parse(&args(&[
+            "a.yml",
+            "--format=json",
+            "b.yml",
+            "--fail-on",
+            "warning",
+        ])) else {
             panic!("expected a diff command");
         };
-        assert_eq!((o.old.as_str(), o.new.as_str(), o.format, o.fail_on), ("a.yml", "b.yml", Format::Json, Severity::Warning));
+        assert_eq!(
+            (o.old.as_str(), o.new.as_str(), o.format, o.fail_on),
+            ("a.yml", "b.yml", Format::Json, Severity::Warning)
+        );
     }
 
     #[test]

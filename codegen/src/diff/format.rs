@@ -56,7 +56,13 @@ fn totals(report: &Report) -> String {
         return "no changes".into();
     }
     let plural = if s.total() == 1 { "" } else { "s" };
-    format!("{} change{plural}: {} breaking, {} warning, {} info", s.total(), s.breaking, s.warning, s.info)
+    format!(
+        "{} change{plural}: {} breaking, {} warning, {} info",
+        s.total(),
+        s.breaking,
+        s.warning,
+        s.info
+    )
 }
 
 fn route(c: &Change) -> String {
@@ -66,10 +72,26 @@ fn route(c: &Change) -> String {
 /// Plain text: a header, then each change on three lines.
 pub fn text(report: &Report, labels: &Labels) -> String {
     let mut out = format!("spec diff {} -> {}\n", labels.old, labels.new);
-    let _ = writeln!(out, "{}; crate bump: {}", totals(report), report.summary.semver.as_str());
+    let _ = writeln!(
+        out,
+        "{}; crate bump: {}",
+        totals(report),
+        report.summary.semver.as_str()
+    );
     for c in &report.changes {
-        let location = if c.location.is_empty() { String::new() } else { format!(" {}", c.location) };
-        let _ = writeln!(out, "\n{:<8} {} {} ({}){location}", c.severity.as_str(), c.kind.id(), route(c), c.operation.x_operation_id);
+        let location = if c.location.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", c.location)
+        };
+        let _ = writeln!(
+            out,
+            "\n{:<8} {} {} ({}){location}",
+            c.severity.as_str(),
+            c.kind.id(),
+            route(c),
+            c.operation.x_operation_id
+        );
         let _ = writeln!(out, "    {}", c.message);
         let _ = writeln!(out, "    rust: {}", c.rust);
     }
@@ -85,16 +107,32 @@ fn cell(text: &str) -> String {
 pub fn markdown(report: &Report, labels: &Labels) -> String {
     let s = &report.summary;
     let mut out = format!("## Spec diff: `{}` → `{}`\n\n", labels.old, labels.new);
-    let _ = writeln!(out, "**Crate bump: {}** — {}.", s.semver.as_str(), totals(report));
+    let _ = writeln!(
+        out,
+        "**Crate bump: {}** — {}.",
+        s.semver.as_str(),
+        totals(report)
+    );
     let mut current: Option<(&str, &str)> = None;
     for c in &report.changes {
         let key = (c.operation.path.as_str(), c.operation.method.as_str());
         if current != Some(key) {
             current = Some(key);
-            let _ = writeln!(out, "\n### `{}` (`{}`)\n", route(c), c.operation.x_operation_id);
-            out.push_str("| Severity | Kind | Location | Change | Rust crate |\n|---|---|---|---|---|\n");
+            let _ = writeln!(
+                out,
+                "\n### `{}` (`{}`)\n",
+                route(c),
+                c.operation.x_operation_id
+            );
+            out.push_str(
+                "| Severity | Kind | Location | Change | Rust crate |\n|---|---|---|---|---|\n",
+            );
         }
-        let location = if c.location.is_empty() { String::new() } else { format!("`{}`", cell(&c.location)) };
+        let location = if c.location.is_empty() {
+            String::new()
+        } else {
+            format!("`{}`", cell(&c.location))
+        };
         let _ = writeln!(
             out,
             "| {} | `{}` | {location} | {} | {} |",
@@ -154,9 +192,17 @@ pub fn json(report: &Report) -> String {
             js(&c.rust),
         );
     }
-    out.push_str(if report.changes.is_empty() { "],\n" } else { "\n  ],\n" });
+    out.push_str(if report.changes.is_empty() {
+        "],\n"
+    } else {
+        "\n  ],\n"
+    });
     let s = &report.summary;
-    let by_kind: Vec<String> = s.by_kind.iter().map(|(k, n)| format!("{}: {n}", js(k))).collect();
+    let by_kind: Vec<String> = s
+        .by_kind
+        .iter()
+        .map(|(k, n)| format!("{}: {n}", js(k)))
+        .collect();
     let _ = write!(
         out,
         concat!(
@@ -180,7 +226,9 @@ pub fn json(report: &Report) -> String {
 
 /// Escapes the message of a workflow command.
 fn gh_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property (`title=`) of a workflow command.
@@ -199,11 +247,30 @@ pub fn github(report: &Report) -> String {
             Severity::Info => "notice",
         };
         let title = format!("{} {}", c.kind.id(), route(c));
-        let location = if c.location.is_empty() { String::new() } else { format!(" {}", c.location) };
-        let message = format!("{} ({}){location}: {}. Rust: {}", route(c), c.operation.x_operation_id, c.message, c.rust);
-        let _ = writeln!(out, "::{command} title={}::{}", gh_property(&title), gh_data(&message));
+        let location = if c.location.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", c.location)
+        };
+        let message = format!(
+            "{} ({}){location}: {}. Rust: {}",
+            route(c),
+            c.operation.x_operation_id,
+            c.message,
+            c.rust
+        );
+        let _ = writeln!(
+            out,
+            "::{command} title={}::{}",
+            gh_property(&title),
+            gh_data(&message)
+        );
     }
-    let summary = format!("{}; crate bump: {}", totals(report), report.summary.semver.as_str());
+    let summary = format!(
+        "{}; crate bump: {}",
+        totals(report),
+        report.summary.semver.as_str()
+    );
     let _ = writeln!(out, "::notice title=spec diff::{}", gh_data(&summary));
     out
 }

@@ -1,9 +1,9 @@
 //! The spec diff: what a new spec version changes, for the HTTP contract and for the
 //! generated Rust crate.
 //!
-//! Three steps, as in oasdiff: [`compare`] walks both models and records *what* changed
+//! Three steps, as in oasdiff: `compare` walks both models and records *what* changed
 //! (structural facts, no judgement); [`rules`] judges each fact (severity, message, and what
-//! happens to the generated crate) under a stable snake_case id, the [`ChangeKind`]; [`format`]
+//! happens to the generated crate) under a stable snake_case id, the [`ChangeKind`]; [`format`](mod@format)
 //! prints a [`Report`] as text, Markdown, JSON or GitHub annotations. [`source`] reads a spec
 //! from a file or a git revision and [`cli`] is the `apie-codegen diff` command.
 //!
@@ -69,7 +69,9 @@ impl Severity {
 
     /// Parses `breaking`, `warning` or `info`.
     pub fn from_id(id: &str) -> Option<Severity> {
-        [Severity::Breaking, Severity::Warning, Severity::Info].into_iter().find(|s| s.as_str() == id)
+        [Severity::Breaking, Severity::Warning, Severity::Info]
+            .into_iter()
+            .find(|s| s.as_str() == id)
     }
 }
 
@@ -244,8 +246,13 @@ pub struct Summary {
 impl Summary {
     /// The summary of a list of changes.
     pub fn of(changes: &[Change]) -> Summary {
-        let mut summary =
-            Summary { by_kind: BTreeMap::new(), breaking: 0, warning: 0, info: 0, semver: Semver::Patch };
+        let mut summary = Summary {
+            by_kind: BTreeMap::new(),
+            breaking: 0,
+            warning: 0,
+            info: 0,
+            semver: Semver::Patch,
+        };
         for c in changes {
             *summary.by_kind.entry(c.kind.id()).or_default() += 1;
             match c.severity {
@@ -282,7 +289,12 @@ impl Report {
 
     /// The report without the changes `ignore` matches; the summary is recomputed.
     pub fn without(self, ignore: &IgnoreList) -> Report {
-        Report::new(self.changes.into_iter().filter(|c| !ignore.matches(c)).collect())
+        Report::new(
+            self.changes
+                .into_iter()
+                .filter(|c| !ignore.matches(c))
+                .collect(),
+        )
     }
 
     /// Whether a change at or above `threshold` is left.
@@ -306,10 +318,14 @@ impl IgnoreList {
             let line = line.split('#').next().unwrap_or_default().trim();
             let mut words = line.split_whitespace();
             let Some(id) = words.next() else { continue };
-            let kind = ChangeKind::from_id(id).ok_or_else(|| format!("line {}: unknown rule id `{id}`", n + 1))?;
+            let kind = ChangeKind::from_id(id)
+                .ok_or_else(|| format!("line {}: unknown rule id `{id}`", n + 1))?;
             let operation = words.next().map(str::to_string);
             if let Some(extra) = words.next() {
-                return Err(format!("line {}: unexpected `{extra}` (expected `rule_id [x_operation_id]`)", n + 1));
+                return Err(format!(
+                    "line {}: unexpected `{extra}` (expected `rule_id [x_operation_id]`)",
+                    n + 1
+                ));
             }
             entries.push((kind, operation));
         }
@@ -319,13 +335,20 @@ impl IgnoreList {
     /// Whether the change is silenced.
     pub fn matches(&self, change: &Change) -> bool {
         self.entries.iter().any(|(kind, op)| {
-            *kind == change.kind && op.as_ref().map_or(true, |id| *id == change.operation.x_operation_id)
+            *kind == change.kind
+                && match op {
+                    None => true,
+                    Some(id) => *id == change.operation.x_operation_id,
+                }
         })
     }
 }
 
 /// Compares two models and judges every change.
 pub fn diff(old: &Api, new: &Api) -> Report {
-    let changes = compare::compare(old, new).into_iter().map(|finding| rules::judge(&finding)).collect();
+    let changes = compare::compare(old, new)
+        .into_iter()
+        .map(|finding| rules::judge(&finding))
+        .collect();
     Report::new(changes)
 }

@@ -37,7 +37,7 @@ pub fn describe(kind: ChangeKind) -> (&'static str, &'static str) {
         PropertyBecameOptional => ("breaking / warning", "a response property may be absent: warning when its field was already `Option`"),
         PropertyBecameRequired => ("breaking / info", "a response property is always there: breaking when its field loses `Option`"),
         PropertyDeprecated => ("warning", "a response property is deprecated: `#[deprecated]` on its field"),
-        EnumValueAdded => ("warning", "a response enum gained a value: a new variant, not breaking thanks to `Other`"),
+        EnumValueAdded => ("warning", "a response enum gained a value: breaks exhaustive HTTP clients, not the crate (`Other`)"),
         EnumValueRemoved => ("breaking / warning", "a response enum lost a value: its variant is removed (warning when a respelling keeps it)"),
         ErrorCodeAdded => ("info", "an error code appeared in the operation's examples"),
         ErrorCodeRemoved => ("breaking / warning / info", "an error code left the examples: breaking (once) when its `ErrorCode` variant goes"),
@@ -55,8 +55,8 @@ pub fn bump(kind: ChangeKind, severity: Severity) -> Semver {
         return Semver::Major;
     }
     match kind {
-        OperationAdded | OperationDeprecated | ParameterAdded | PropertyAdded | PropertyDeprecated | EnumValueAdded
-        | ErrorCodeAdded => Semver::Minor,
+        OperationAdded | OperationDeprecated | ParameterAdded | PropertyAdded
+        | PropertyDeprecated | EnumValueAdded | ErrorCodeAdded => Semver::Minor,
         _ => Semver::Patch,
     }
 }
@@ -86,7 +86,10 @@ fn verdict(f: &Finding) -> (Severity, String, String) {
     let param = loc.strip_prefix("parameter:").unwrap_or(loc);
     let member = x.member.as_deref().unwrap_or("?");
     let owner = x.owner.as_deref().unwrap_or("?");
-    let (rust_old, rust_new) = (x.rust_old.as_deref().unwrap_or("?"), x.rust_new.as_deref().unwrap_or("?"));
+    let (rust_old, rust_new) = (
+        x.rust_old.as_deref().unwrap_or("?"),
+        x.rust_new.as_deref().unwrap_or("?"),
+    );
     let field = format!("field `{owner}::{member}`");
     let method = &x.method;
     match f.kind {
@@ -365,7 +368,10 @@ mod tests {
     fn every_kind_is_described_and_ids_are_snake_case() {
         for kind in ChangeKind::ALL {
             let id = kind.id();
-            assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{id}");
+            assert!(
+                id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{id}"
+            );
             assert_eq!(ChangeKind::from_id(id), Some(*kind));
             assert!(!describe(*kind).1.is_empty());
         }
@@ -373,8 +379,17 @@ mod tests {
 
     #[test]
     fn breaking_means_major_and_additions_minor() {
-        assert_eq!(bump(ChangeKind::PropertyAdded, Severity::Breaking), Semver::Major);
-        assert_eq!(bump(ChangeKind::PropertyAdded, Severity::Info), Semver::Minor);
-        assert_eq!(bump(ChangeKind::TimeoutChanged, Severity::Info), Semver::Patch);
+        assert_eq!(
+            bump(ChangeKind::PropertyAdded, Severity::Breaking),
+            Semver::Major
+        );
+        assert_eq!(
+            bump(ChangeKind::PropertyAdded, Severity::Info),
+            Semver::Minor
+        );
+        assert_eq!(
+            bump(ChangeKind::TimeoutChanged, Severity::Info),
+            Semver::Patch
+        );
     }
 }

@@ -35,7 +35,10 @@ fn git_show(rev: &str, file: &str) -> Result<Vec<u8>, String> {
         Ok(output.stdout)
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        Err(format!("neither a file nor readable from git: {}", stderr.trim()))
+        Err(format!(
+            "neither a file nor readable from git: {}",
+            stderr.trim()
+        ))
     }
 }
 

@@ -10,11 +10,22 @@ use crate::model::{Api, TypeRef};
 
 pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
     let models = quote!(models::);
-    let variants: Vec<_> = api.operations.iter().map(|op| format_ident!("{}", type_ident(&op.id))).collect();
-    let types: Vec<_> =
-        api.operations.iter().map(|op| rust_type(op.success.as_ref().unwrap_or(&TypeRef::Any), &models)).collect();
+    let variants: Vec<_> = api
+        .operations
+        .iter()
+        .map(|op| format_ident!("{}", type_ident(&op.id)))
+        .collect();
+    let types: Vec<_> = api
+        .operations
+        .iter()
+        .map(|op| rust_type(op.success.as_ref().unwrap_or(&TypeRef::Any), &models))
+        .collect();
     let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
-    let docs: Vec<String> = api.operations.iter().map(|op| format!(" `{}` (`{} {}`).", op.id, op.http_method, op.path)).collect();
+    let docs: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| format!(" `{}` (`{} {}`).", op.id, op.http_method, op.path))
+        .collect();
     quote! {
         /// The decoded body of a successful response, one variant per operation.
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -23,7 +34,7 @@ pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
         pub enum SuccessBody {
             #(
                 #[doc = #docs]
-                #variants(::std::boxed::Box<#types>),
+                #variants(Box<#types>),
             )*
         }
 
@@ -32,19 +43,19 @@ pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
         ///
         /// Returns `None` when this spec has no such operation. A body that does not fit
         /// gives `Error::Decode` with the JSON path of the first value that did not fit.
-        pub fn decode(operation_id: &str, status: u16, body: &[u8]) -> ::std::option::Option<::std::result::Result<SuccessBody, crate::runtime::Error>> {
+        pub fn decode(operation_id: &str, status: u16, body: &[u8]) -> Option<Result<SuccessBody, crate::runtime::Error>> {
             if !(200..300).contains(&status) {
                 return operations::find(operation_id)
-                    .map(|_| ::std::result::Result::Err(crate::runtime::Error::Api(crate::runtime::decode_error_body(status, body))));
+                    .map(|_| Err(crate::runtime::Error::Api(crate::runtime::decode_error_body(status, body))));
             }
             let decoded = match operation_id {
                 #(
                     #ids => crate::runtime::decode_body::<#types>(status, body)
-                        .map(|value| SuccessBody::#variants(::std::boxed::Box::new(value))),
+                        .map(|value| SuccessBody::#variants(Box::new(value))),
                 )*
-                _ => return ::std::option::Option::None,
+                _ => return None,
             };
-            ::std::option::Option::Some(decoded.map_err(crate::runtime::Error::Decode))
+            Some(decoded.map_err(crate::runtime::Error::Decode))
         }
     }
 }

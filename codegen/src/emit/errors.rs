@@ -9,7 +9,13 @@ pub(crate) fn emit_errors(api: &Api) -> TokenStream {
     let codes = &api.error_codes;
     let idents: Vec<_> = codes
         .iter()
-        .map(|c| if c.rust_name == "Other" { format_ident!("OtherError") } else { format_ident!("{}", c.rust_name) })
+        .map(|c| {
+            if c.rust_name == "Other" {
+                format_ident!("OtherError")
+            } else {
+                format_ident!("{}", c.rust_name)
+            }
+        })
         .collect();
     let values: Vec<&str> = codes.iter().map(|c| c.code.as_str()).collect();
     let statuses: Vec<u16> = codes.iter().map(|c| c.status).collect();
@@ -17,15 +23,22 @@ pub(crate) fn emit_errors(api: &Api) -> TokenStream {
     let providers: Vec<TokenStream> = codes
         .iter()
         .map(|c| match &c.provider {
-            Some(p) => quote!(::std::option::Option::Some(#p)),
-            None => quote!(::std::option::Option::None),
+            Some(p) => quote!(Some(#p)),
+            None => quote!(None),
         })
         .collect();
     let docs: Vec<TokenStream> = codes
         .iter()
         .map(|c| {
-            let provider = c.provider.as_deref().map(|p| format!(", provider {p}")).unwrap_or_default();
-            let text = format!("`{}` (HTTP {}{provider}): {}\n\n{}", c.code, c.status, c.title, c.detail);
+            let provider = c
+                .provider
+                .as_deref()
+                .map(|p| format!(", provider {p}"))
+                .unwrap_or_default();
+            let text = format!(
+                "`{}` (HTTP {}{provider}): {}\n\n{}",
+                c.code, c.status, c.title, c.detail
+            );
             super::doc_attrs(&text)
         })
         .collect();
@@ -53,7 +66,7 @@ pub(crate) fn emit_errors(api: &Api) -> TokenStream {
             pub enum ErrorCode {
                 #( #docs #idents, )*
                 /// A code the spec does not list, as sent.
-                Other(::std::string::String),
+                Other(String),
             }
 
             impl ErrorCode {
@@ -74,31 +87,31 @@ pub(crate) fn emit_errors(api: &Api) -> TokenStream {
                 }
 
                 /// The HTTP status the spec gives with this code.
-                pub fn status(&self) -> ::std::option::Option<u16> {
+                pub fn status(&self) -> Option<u16> {
                     match self {
-                        #( Self::#idents => ::std::option::Option::Some(#statuses), )*
-                        Self::Other(_) => ::std::option::Option::None,
+                        #( Self::#idents => Some(#statuses), )*
+                        Self::Other(_) => None,
                     }
                 }
 
                 /// The spec's title for this code.
-                pub fn title(&self) -> ::std::option::Option<&'static str> {
+                pub fn title(&self) -> Option<&'static str> {
                     match self {
-                        #( Self::#idents => ::std::option::Option::Some(#titles), )*
-                        Self::Other(_) => ::std::option::Option::None,
+                        #( Self::#idents => Some(#titles), )*
+                        Self::Other(_) => None,
                     }
                 }
 
                 /// The data provider the spec names for this code, if any.
-                pub fn provider(&self) -> ::std::option::Option<&'static str> {
+                pub fn provider(&self) -> Option<&'static str> {
                     match self {
                         #( Self::#idents => #providers, )*
-                        Self::Other(_) => ::std::option::Option::None,
+                        Self::Other(_) => None,
                     }
                 }
             }
 
-            impl ::std::convert::From<&crate::runtime::ErrorItem> for ErrorCode {
+            impl From<&crate::runtime::ErrorItem> for ErrorCode {
                 fn from(item: &crate::runtime::ErrorItem) -> Self {
                     Self::from_code(&item.code)
                 }

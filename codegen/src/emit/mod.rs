@@ -13,20 +13,56 @@ use quote::{format_ident, quote};
 
 use crate::model::{Api, TypeRef};
 
-/// Emits the whole file for one spec.
-pub fn emit(api: &Api) -> TokenStream {
-    let models = types::emit_models(api);
-    let errors = errors::emit_errors(api);
-    let operations = operations::emit_metadata(api);
-    let modules = operations::emit_modules(api);
-    let dispatch = dispatch::emit_dispatch(api);
-    quote! {
-        #models
-        #errors
-        #operations
-        #modules
-        #dispatch
+/// A top-level item of a generated file. Parts are emitted and formatted apart, so that
+/// the work spreads over several cores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// The `models` module.
+    Models,
+    /// The `errors` module.
+    Errors,
+    /// The `operations` metadata module.
+    Metadata,
+    /// A module of request builders (`v3`, `privileges` …).
+    Module(String),
+    /// `SuccessBody` and `decode`.
+    Dispatch,
+}
+
+impl Part {
+    /// A rough cost, to share parts between workers.
+    pub fn weight(&self, api: &Api) -> usize {
+        match self {
+            Part::Models => api.types.len() * 4,
+            Part::Errors => api.error_codes.len(),
+            Part::Metadata | Part::Dispatch => api.operations.len(),
+            Part::Module(name) => api.operations.iter().filter(|o| &o.module == name).count() * 6,
+        }
     }
+}
+
+/// The parts of the file for `api`, in file order.
+pub fn parts(api: &Api) -> Vec<Part> {
+    let mut parts = vec![Part::Models, Part::Errors, Part::Metadata];
+    parts.extend(api.modules().into_keys().map(Part::Module));
+    parts.push(Part::Dispatch);
+    parts
+}
+
+/// Emits one part.
+pub fn emit_part(api: &Api, part: &Part) -> TokenStream {
+    match part {
+        Part::Models => types::emit_models(api),
+        Part::Errors => errors::emit_errors(api),
+        Part::Metadata => operations::emit_metadata(api),
+        Part::Module(name) => operations::emit_module(api, name),
+        Part::Dispatch => dispatch::emit_dispatch(api),
+    }
+}
+
+/// Emits the whole file for one spec, part by part.
+pub fn emit(api: &Api) -> Vec<TokenStream> {
+    parts(api).iter().map(|p| emit_part(api, p)).collect()
 }
 
 /// `#[doc = "..."]` attributes, one per line, for rustdoc. Empty text gives nothing.
@@ -43,7 +79,11 @@ pub(crate) fn doc_attrs(text: &str) -> TokenStream {
             let line = line.trim().replace('\t', " ");
             if line.starts_with("```") {
                 in_fence = !in_fence;
-                return if in_fence { " ```text".to_string() } else { " ```".to_string() };
+                return if in_fence {
+                    " ```text".to_string()
+                } else {
+                    " ```".to_string()
+                };
             }
             format!(" {line}")
         })
@@ -59,7 +99,7 @@ pub(crate) fn doc_attrs(text: &str) -> TokenStream {
 /// The Rust type of a [`TypeRef`]; named types live in `models` (reached through `models_path`).
 pub(crate) fn rust_type(ty: &TypeRef, models_path: &TokenStream) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
@@ -72,7 +112,7 @@ pub(crate) fn rust_type(ty: &TypeRef, models_path: &TokenStream) -> TokenStream 
         }
         TypeRef::Array(inner) => {
             let inner = rust_type(inner, models_path);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
     }
 }

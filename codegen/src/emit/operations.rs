@@ -27,12 +27,19 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
             EndpointGroup::Documents => quote!(Documents),
             EndpointGroup::Monitoring => quote!(Monitoring),
         };
-        let (method, path, limit, timeout, deprecated) =
-            (&op.http_method, &op.path, op.rate_limit_per_minute, op.timeout_ms, op.deprecated);
+        let (method, path, limit, timeout, deprecated) = (
+            &op.http_method,
+            &op.path,
+            op.rate_limit_per_minute,
+            op.timeout_ms,
+            op.deprecated,
+        );
         let summary = op.summary.clone().unwrap_or_default();
         let maintenance = match &op.maintenance {
-            Some((from, to)) => quote!(::std::option::Option::Some(crate::runtime::MaintenanceWindow { from: #from, to: #to })),
-            None => quote!(::std::option::Option::None),
+            Some((from, to)) => {
+                quote!(Some(crate::runtime::MaintenanceWindow { from: #from, to: #to }))
+            }
+            None => quote!(None),
         };
         let (token, traceability) = (op.requires_token, op.traceability);
         let doc = format!(" `{method} {path}`: {}", summary.trim());
@@ -65,22 +72,33 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
             pub const ALL: &[&crate::runtime::OperationMeta] = &[ #( &#names ),* ];
 
             /// The operation with this x-operationId.
-            pub fn find(operation_id: &str) -> ::std::option::Option<&'static crate::runtime::OperationMeta> {
+            pub fn find(operation_id: &str) -> Option<&'static crate::runtime::OperationMeta> {
                 ALL.iter().copied().find(|op| op.operation_id == operation_id)
             }
         }
     }
 }
 
-pub(crate) fn emit_modules(api: &Api) -> TokenStream {
-    let modules = api.modules().into_iter().map(|(module, ops)| {
+pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
+    let ops: Vec<&Operation> = api
+        .operations
+        .iter()
+        .filter(|o| o.module == module)
+        .collect();
+    {
         let mod_ident = format_ident!("{}", module);
         let accessor = mod_ident.clone();
         let builders = ops.iter().map(|op| emit_builder(op));
         let methods = ops.iter().map(|op| emit_method(op));
         let doc = match ops[0].version {
-            ApiVersion::Unversioned => format!(" Routes under `/{module}`, outside the versioned API."),
-            v => format!(" Operations of API version {} (`/{}/...`).", &v.as_str()[1..], v.as_str()),
+            ApiVersion::Unversioned => {
+                format!(" Routes under `/{module}`, outside the versioned API.")
+            }
+            v => format!(
+                " Operations of API version {} (`/{}/...`).",
+                &v.as_str()[1..],
+                v.as_str()
+            ),
         };
         let accessor_doc = format!(" The `{module}` operations of this client.");
         quote! {
@@ -106,12 +124,14 @@ pub(crate) fn emit_modules(api: &Api) -> TokenStream {
                 #( #builders )*
             }
         }
-    });
-    quote! { #( #modules )* }
+    }
 }
 
 fn builder_ident(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Request", type_ident(op.method_name.trim_start_matches("r#")))
+    format_ident!(
+        "{}Request",
+        type_ident(op.method_name.trim_start_matches("r#"))
+    )
 }
 
 fn success_type(op: &Operation) -> TokenStream {
@@ -162,7 +182,7 @@ fn emit_method(op: &Operation) -> TokenStream {
             #builder {
                 client: self.client,
                 #( #arg_names, )*
-                #( #option_names: ::std::option::Option::None, )*
+                #( #option_names: None, )*
                 options: crate::runtime::CallOptions::default(),
             }
         }
@@ -173,7 +193,10 @@ fn emit_builder(op: &Operation) -> TokenStream {
     let builder = builder_ident(op);
     let meta = meta_const(op);
     let output = success_type(op);
-    let doc = format!(" Request builder of [`Operations::{}`]: set options, then `.await` it or call `send`.", op.method_name.trim_start_matches("r#"));
+    let doc = format!(
+        " Request builder of [`Operations::{}`]: set options, then `.await` it or call `send`.",
+        op.method_name.trim_start_matches("r#")
+    );
     let path_fields = op.path_params.iter().map(|p| {
         let name = ident(&p.rust_name);
         let ty = format_ident!("{}", p.identifier);
@@ -182,25 +205,35 @@ fn emit_builder(op: &Operation) -> TokenStream {
     let option_fields = op.options.iter().map(|o| {
         let name = ident(&o.rust_name);
         let ty = option_type(&o.ty);
-        quote!(#name: ::std::option::Option<#ty>,)
+        quote!(#name: Option<#ty>,)
     });
     let setters = op.options.iter().map(|o| {
         let name = ident(&o.rust_name);
         let ty = option_type(&o.ty);
-        let mut doc = o.description.clone().unwrap_or_else(|| format!("Sets `{}`.", o.name));
+        let mut doc = o
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Sets `{}`.", o.name));
         if !o.allowed.is_empty() {
-            doc.push_str(&format!("\n\nAllowed values: {}.", o.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+            doc.push_str(&format!(
+                "\n\nAllowed values: {}.",
+                o.allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         let docs = doc_attrs(&doc);
         let (param, value) = if matches!(o.ty, TypeRef::String) {
-            (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
+            (quote!(value: impl Into<String>), quote!(value.into()))
         } else {
             (quote!(value: #ty), quote!(value))
         };
         quote! {
             #docs
             pub fn #name(mut self, #param) -> Self {
-                self.#name = ::std::option::Option::Some(#value);
+                self.#name = Some(#value);
                 self
             }
         }
@@ -210,7 +243,11 @@ fn emit_builder(op: &Operation) -> TokenStream {
     let mut format_args = Vec::new();
     for segment in op.path.split('/').filter(|s| !s.is_empty()) {
         format_string.push('/');
-        match op.path_params.iter().find(|p| segment == format!("{{{}}}", p.name)) {
+        match op
+            .path_params
+            .iter()
+            .find(|p| segment == format!("{{{}}}", p.name))
+        {
             Some(p) => {
                 format_string.push_str("{}");
                 let name = ident(&p.rust_name);
@@ -226,7 +263,7 @@ fn emit_builder(op: &Operation) -> TokenStream {
         format_string.push('/');
     }
     let path_expr = if format_args.is_empty() {
-        quote!(::std::string::String::from(#format_string))
+        quote!(String::from(#format_string))
     } else {
         quote!(::std::format!(#format_string, #( #format_args ),*))
     };
@@ -244,10 +281,10 @@ fn emit_builder(op: &Operation) -> TokenStream {
         let wire = &o.name;
         match o.location {
             OptionLocation::Query => quote! {
-                if let ::std::option::Option::Some(value) = &self.#name { request.query(#wire, value); }
+                if let Some(value) = &self.#name { request.query(#wire, value); }
             },
             OptionLocation::Header => quote! {
-                if let ::std::option::Option::Some(value) = &self.#name { request.header(#wire, value.to_string()); }
+                if let Some(value) = &self.#name { request.header(#wire, value.to_string()); }
             },
         }
     });
@@ -272,7 +309,7 @@ fn emit_builder(op: &Operation) -> TokenStream {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(self) -> ::std::result::Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error> {
+            pub async fn send(self) -> Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error> {
                 let path = #path_expr;
                 let mut request = crate::runtime::Request::new(&super::operations::#meta, path);
                 #looked_up
@@ -283,11 +320,11 @@ fn emit_builder(op: &Operation) -> TokenStream {
         }
 
         impl<'c> ::std::future::IntoFuture for #builder<'c> {
-            type Output = ::std::result::Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error>;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'c>>;
+            type Output = Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error>;
+            type IntoFuture = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
 
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                Box::pin(self.send())
             }
         }
     }
@@ -298,6 +335,6 @@ fn option_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
-        _ => quote!(::std::string::String),
+        _ => quote!(String),
     }
 }

@@ -19,11 +19,11 @@ pub(crate) fn emit_models(api: &Api) -> TokenStream {
 
             /// The text of an enum value; `null` and numbers become text so that one odd
             /// value does not fail the whole response.
-            fn enum_text<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<::std::string::String, D::Error> {
+            fn enum_text<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 Ok(match value {
                     ::serde_json::Value::String(s) => s,
-                    ::serde_json::Value::Null => ::std::string::String::new(),
+                    ::serde_json::Value::Null => String::new(),
                     other => other.to_string(),
                 })
             }
@@ -34,9 +34,18 @@ pub(crate) fn emit_models(api: &Api) -> TokenStream {
 fn emit_type(def: &TypeDef) -> TokenStream {
     let mut doc = def.doc.clone().unwrap_or_default();
     if !def.occurrences.is_empty() {
-        let places: Vec<String> = def.occurrences.iter().take(3).map(|p| format!("`{p}`")).collect();
+        let places: Vec<String> = def
+            .occurrences
+            .iter()
+            .take(3)
+            .map(|p| format!("`{p}`"))
+            .collect();
         let more = def.occurrences.len().saturating_sub(3);
-        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
         doc = format!("{doc}\n\nSpec: {}{more}.", places.join(", "));
     }
     let docs = doc_attrs(&doc);
@@ -60,7 +69,11 @@ fn emit_type(def: &TypeDef) -> TokenStream {
 fn emit_field(field: &Field) -> TokenStream {
     let models = TokenStream::new();
     let inner = rust_type(&field.ty, &models);
-    let ty = if field.optional { quote!(::std::option::Option<#inner>) } else { inner };
+    let ty = if field.optional {
+        quote!(Option<#inner>)
+    } else {
+        inner
+    };
     let name = ident(&field.rust_name);
     let plain_name = field.rust_name.trim_start_matches("r#");
     let mut serde_args = Vec::new();
@@ -79,9 +92,15 @@ fn emit_field(field: &Field) -> TokenStream {
         (false, true) => "Optional, may be null.",
         (false, false) => "Optional.",
     };
-    doc = if doc.is_empty() { flags.to_string() } else { format!("{doc}\n\n{flags}") };
+    doc = if doc.is_empty() {
+        flags.to_string()
+    } else {
+        format!("{doc}\n\n{flags}")
+    };
     let docs = doc_attrs(&doc);
-    let deprecated = field.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API")]));
+    let deprecated = field
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated by the API")]));
     quote! {
         #docs
         #deprecated
@@ -91,7 +110,10 @@ fn emit_field(field: &Field) -> TokenStream {
 }
 
 fn emit_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant]) -> TokenStream {
-    let idents: Vec<_> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
+    let idents: Vec<_> = variants
+        .iter()
+        .map(|v| format_ident!("{}", v.rust_name))
+        .collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs: Vec<String> = values.iter().map(|v| format!(" `{v}`")).collect();
     quote! {
@@ -104,7 +126,7 @@ fn emit_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant]
                 #idents,
             )*
             /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
-            Other(::std::string::String),
+            Other(String),
         }
 
         impl #name {
@@ -117,8 +139,8 @@ fn emit_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant]
             }
         }
 
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
                 match value.as_str() {
                     #( #values => Self::#idents, )*
                     _ => Self::Other(value),
@@ -133,13 +155,13 @@ fn emit_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant]
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 enum_text(deserializer).map(Self::from)
             }
         }

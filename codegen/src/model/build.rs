@@ -6,7 +6,7 @@ use super::error_codes::{self, CodeSighting};
 use super::limits::{self, strip_version_prefix};
 use super::naming::{field_ident, type_ident};
 use super::types::{RootId, TypeRegistry};
-use super::{Api, ApiVersion, OptionLocation, OptionParam, Operation, PathParam, TypeRef};
+use super::{Api, ApiVersion, Operation, OptionLocation, OptionParam, PathParam, TypeRef};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::normalize::{self, Document, ParamLocation, SchemaKind, StringFormat};
 
@@ -30,7 +30,10 @@ pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
                 file: doc.file.clone(),
                 position: op.position,
                 pointer: op.pointer.clone(),
-                message: format!("path `{}` names an API version this generator does not know (v2, v3, v4)", op.path),
+                message: format!(
+                    "path `{}` names an API version this generator does not know (v2, v3, v4)",
+                    op.path
+                ),
             });
             continue;
         };
@@ -46,7 +49,11 @@ pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
             .filter(|r| r.status.starts_with('2'))
             .min_by_key(|r| (r.schema.is_none(), r.status.clone()));
         let success_schema = success_response.and_then(|r| r.schema.as_ref());
-        let context = vec![format!("{}@{}", type_ident(strip_version_prefix(&op.id)), type_ident(version.as_str()))];
+        let context = vec![format!(
+            "{}@{}",
+            type_ident(strip_version_prefix(&op.id)),
+            type_ident(version.as_str())
+        )];
         let root = success_schema.map(|s| registry.register(s, &context));
         let mut codes = Vec::new();
         for r in &op.responses {
@@ -59,8 +66,12 @@ pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
         let (group, rate_limit_per_minute) = limits::classify(&op.id, &op.path, success_schema);
         let mut statuses: Vec<String> = op.responses.iter().map(|r| r.status.clone()).collect();
         statuses.sort();
-        let query_names: BTreeSet<&str> =
-            op.parameters.iter().filter(|p| p.location == ParamLocation::Query).map(|p| p.name.as_str()).collect();
+        let query_names: BTreeSet<&str> = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParamLocation::Query)
+            .map(|p| p.name.as_str())
+            .collect();
         let operation = Operation {
             id: op.id.clone(),
             version,
@@ -81,7 +92,10 @@ pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
             group,
             rate_limit_per_minute,
             timeout_ms: limits::timeout_ms(group),
-            maintenance: op.maintenance.as_ref().map(|m| (m.from.clone(), m.to.clone())),
+            maintenance: op
+                .maintenance
+                .as_ref()
+                .map(|m| (m.from.clone(), m.to.clone())),
         };
         pending.push((operation, root));
     }
@@ -105,7 +119,11 @@ pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
 
 /// `/v3/...` → V3; no version segment → unversioned; an unknown version → `None`.
 pub fn version_of(path: &str) -> Option<ApiVersion> {
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    let first = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
     match first {
         "v2" => Some(ApiVersion::V2),
         "v3" => Some(ApiVersion::V3),
@@ -118,7 +136,11 @@ pub fn version_of(path: &str) -> Option<ApiVersion> {
 fn module_of(version: ApiVersion, path: &str) -> String {
     match version {
         ApiVersion::Unversioned => {
-            let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+            let first = path
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default();
             match field_ident(first).as_str() {
                 "value" => "root".to_string(),
                 name => name.trim_start_matches("r#").to_string(),
@@ -148,7 +170,9 @@ fn method_name_of(id: &str, version: ApiVersion, path: &str) -> String {
 }
 
 fn is_version_segment(segment: &str) -> bool {
-    segment.len() > 1 && segment.starts_with('v') && segment[1..].bytes().all(|b| b.is_ascii_digit())
+    segment.len() > 1
+        && segment.starts_with('v')
+        && segment[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Identifier types of the runtime, by parameter name.
@@ -168,11 +192,20 @@ fn identifier_for(name: &str) -> &'static str {
     }
 }
 
-fn path_params(op: &normalize::Operation, doc: &Document, diagnostics: &mut Diagnostics) -> Vec<PathParam> {
+fn path_params(
+    op: &normalize::Operation,
+    doc: &Document,
+    diagnostics: &mut Diagnostics,
+) -> Vec<PathParam> {
     let mut out = Vec::new();
     for segment in op.path.split('/') {
-        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else { continue };
-        let declared = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.name == name);
+        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            continue;
+        };
+        let declared = op
+            .parameters
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.name == name);
         if declared.is_none() {
             diagnostics.push(Diagnostic {
                 severity: Severity::Warning,
@@ -214,7 +247,11 @@ fn option_params(op: &normalize::Operation) -> Vec<OptionParam> {
             OptionParam {
                 name: p.name.clone(),
                 rust_name: field_ident(&p.name),
-                location: if p.location == ParamLocation::Header { OptionLocation::Header } else { OptionLocation::Query },
+                location: if p.location == ParamLocation::Header {
+                    OptionLocation::Header
+                } else {
+                    OptionLocation::Query
+                },
                 required: p.required,
                 ty,
                 description: p.description.clone(),

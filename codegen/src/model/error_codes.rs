@@ -23,9 +23,16 @@ pub(crate) fn sightings(response: &Response) -> Vec<CodeSighting> {
     let status = response.status.parse::<u16>().unwrap_or(0);
     let mut out = Vec::new();
     for example in &response.examples {
-        let Some(errors) = example.value.get("errors").and_then(|e| e.as_array()) else { continue };
+        let Some(errors) = example.value.get("errors").and_then(|e| e.as_array()) else {
+            continue;
+        };
         for e in errors {
-            let text = |k: &str| e.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let text = |k: &str| {
+                e.get(k)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
             let code = match e.get("code") {
                 Some(serde_json::Value::String(s)) => s.clone(),
                 Some(serde_json::Value::Number(n)) => format!("{n:0>5}"),
@@ -36,7 +43,11 @@ pub(crate) fn sightings(response: &Response) -> Vec<CodeSighting> {
                 status,
                 title: text("title"),
                 detail: text("detail"),
-                provider: e.get("meta").and_then(|m| m.get("provider")).and_then(|p| p.as_str()).map(str::to_string),
+                provider: e
+                    .get("meta")
+                    .and_then(|m| m.get("provider"))
+                    .and_then(|p| p.as_str())
+                    .map(str::to_string),
                 example: example.name.clone(),
             });
         }
@@ -52,7 +63,11 @@ pub(crate) fn collect(sightings: Vec<CodeSighting>) -> Vec<ErrorCode> {
         first.entry(s.code.clone()).or_insert(s);
     }
     let base = |s: &CodeSighting| {
-        let mut key = s.example.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_').to_string();
+        let mut key = s
+            .example
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .trim_end_matches('_')
+            .to_string();
         if let Some(k) = key.strip_suffix("_error") {
             key = k.to_string();
         }
@@ -63,24 +78,41 @@ pub(crate) fn collect(sightings: Vec<CodeSighting>) -> Vec<ErrorCode> {
             name
         }
     };
-    let with_provider = |s: &CodeSighting| format!("{}{}", base(s), s.provider.as_deref().map(type_ident).unwrap_or_default());
+    let with_provider = |s: &CodeSighting| {
+        format!(
+            "{}{}",
+            base(s),
+            s.provider.as_deref().map(type_ident).unwrap_or_default()
+        )
+    };
     let levels: [&dyn Fn(&CodeSighting) -> String; 3] =
-        [&base, &with_provider, &|s: &CodeSighting| format!("{}{}", with_provider(s), s.code)];
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    for s in first.values() {
-        for (i, level) in levels.iter().enumerate() {
-            let name = level(s);
-            let taken = first.values().filter(|o| level(o) == name).count() > 1;
-            if !taken || i == levels.len() - 1 {
-                names.insert(s.code.clone(), name);
-                break;
-            }
+        [&base, &with_provider, &|s: &CodeSighting| {
+            format!("{}{}", with_provider(s), s.code)
+        }];
+    // Names at each level, computed once: a name is taken when two codes share it.
+    let per_level: Vec<Vec<String>> = levels
+        .iter()
+        .map(|level| first.values().map(level).collect())
+        .collect();
+    let mut counts: Vec<BTreeMap<&str, usize>> = vec![BTreeMap::new(); levels.len()];
+    for (i, names) in per_level.iter().enumerate() {
+        for n in names {
+            *counts[i].entry(n.as_str()).or_default() += 1;
         }
+    }
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (j, code) in first.keys().enumerate() {
+        let level = (0..levels.len())
+            .find(|&i| counts[i][per_level[i][j].as_str()] == 1)
+            .unwrap_or(levels.len() - 1);
+        names.insert(code.clone(), per_level[level][j].clone());
     }
     first
         .into_values()
         .map(|s| ErrorCode {
-            rust_name: names.remove(&s.code).unwrap_or_else(|| format!("Code{}", s.code)),
+            rust_name: names
+                .remove(&s.code)
+                .unwrap_or_else(|| format!("Code{}", s.code)),
             code: s.code,
             status: s.status,
             title: s.title,

@@ -26,8 +26,16 @@ const EXCEPTIONS: &[(&str, EndpointGroup, u32)] = &[
     ("inpi_rne_actes_bilans", EndpointGroup::Documents, 5),
     // URSSAF headcounts (GIP-MDS) and Agefiph are JSON at the JSON rate, named here
     // because older documentation listed them apart.
-    ("gip_mds_effectifs_annuels_entreprise", EndpointGroup::Json, 250),
-    ("gip_mds_effectifs_mensuels_etablissement", EndpointGroup::Json, 250),
+    (
+        "gip_mds_effectifs_annuels_entreprise",
+        EndpointGroup::Json,
+        250,
+    ),
+    (
+        "gip_mds_effectifs_mensuels_etablissement",
+        EndpointGroup::Json,
+        250,
+    ),
     ("attestations_agefiph", EndpointGroup::Json, 250),
     // The associations' documents route hands out PDF links.
     ("mi_documents_associations", EndpointGroup::Documents, 50),
@@ -60,16 +68,24 @@ pub fn timeout_ms(group: EndpointGroup) -> u64 {
 
 /// `api_entreprise_v3_insee_unites_legales` → `insee_unites_legales`.
 pub fn strip_version_prefix(operation_id: &str) -> &str {
-    let rest = operation_id.strip_prefix("api_entreprise_").unwrap_or(operation_id);
+    let rest = operation_id
+        .strip_prefix("api_entreprise_")
+        .unwrap_or(operation_id);
     match rest.split_once('_') {
-        Some((v, tail)) if v.len() >= 2 && v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit()) => tail,
+        Some((v, tail))
+            if v.len() >= 2 && v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            tail
+        }
         _ => rest,
     }
 }
 
 fn has_document_url(schema: &Schema) -> bool {
     match &schema.kind {
-        SchemaKind::Object(props) => props.iter().any(|p| p.name == "document_url" || has_document_url(&p.schema)),
+        SchemaKind::Object(props) => props
+            .iter()
+            .any(|p| p.name == "document_url" || has_document_url(&p.schema)),
         SchemaKind::Array(items) => has_document_url(items),
         _ => false,
     }

@@ -43,7 +43,10 @@ pub fn ascii_fold(text: &str) -> String {
 pub fn words(text: &str) -> Vec<String> {
     let folded = ascii_fold(text);
     let mut out = Vec::new();
-    for chunk in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|c| !c.is_empty()) {
+    for chunk in folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|c| !c.is_empty())
+    {
         let mut current = String::new();
         let mut prev_lower = false;
         for c in chunk.chars() {
@@ -81,14 +84,19 @@ pub fn pascal_case(text: &str) -> String {
 
 /// `dateCreation` → `date_creation`.
 pub fn snake_case(text: &str) -> String {
-    words(text).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_")
+    words(text)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "if",
-    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
-    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
 ];
 
 /// A snake_case identifier for a field, argument or method; keywords become raw
@@ -125,6 +133,13 @@ pub fn type_ident(text: &str) -> String {
     s
 }
 
+/// Names from the prelude that generated code uses unqualified; a type of the spec never
+/// takes one of them.
+pub const PRELUDE_NAMES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Send", "Sync",
+    "From", "Into", "Default", "Clone", "Copy",
+];
+
 /// A SCREAMING_SNAKE_CASE constant name.
 pub fn const_ident(text: &str) -> String {
     let s = snake_case(text).to_ascii_uppercase();
@@ -142,7 +157,11 @@ mod tests {
     #[test]
     fn table() {
         let cases: &[(&str, &str, &str)] = &[
-            ("personne_morale_attributs", "PersonneMoraleAttributs", "personne_morale_attributs"),
+            (
+                "personne_morale_attributs",
+                "PersonneMoraleAttributs",
+                "personne_morale_attributs",
+            ),
             ("adresse du siège", "AdresseDuSiege", "adresse_du_siege"),
             ("Pièce", "Piece", "piece"),
             ("Récipicé", "Recipice", "recipice"),

@@ -13,7 +13,16 @@ use super::{Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::normalize::{Schema, SchemaKind, StringFormat};
 
 /// Property names that say nothing about what they hold; a type is never named after them alone.
-const GENERIC_SEGMENTS: &[&str] = &["Data", "Meta", "Links", "Attributes", "Item", "DataItem", "Items", "Value"];
+const GENERIC_SEGMENTS: &[&str] = &[
+    "Data",
+    "Meta",
+    "Links",
+    "Attributes",
+    "Item",
+    "DataItem",
+    "Items",
+    "Value",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum ShapeRef {
@@ -88,16 +97,28 @@ impl TypeRegistry {
                         deprecated: p.schema.deprecated,
                     });
                 }
-                let mut parts: Vec<String> =
-                    fields.iter().map(|f| format!("{}:{}:{:?}", f.json_name, f.optional, f.ty)).collect();
+                let mut parts: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{}:{}:{:?}", f.json_name, f.optional, f.ty))
+                    .collect();
                 parts.sort();
-                self.intern(format!("struct{{{}}}", parts.join(",")), ShapeKind::Struct(fields), schema, context)
+                self.intern(
+                    format!("struct{{{}}}", parts.join(",")),
+                    ShapeKind::Struct(fields),
+                    schema,
+                    context,
+                )
             }
             SchemaKind::Enum(values) if values.is_empty() => ShapeRef::Prim(TypeRef::String),
             SchemaKind::Enum(values) => {
                 let mut sorted = values.clone();
                 sorted.sort();
-                self.intern(format!("enum{sorted:?}"), ShapeKind::Enum(values.clone()), schema, context)
+                self.intern(
+                    format!("enum{sorted:?}"),
+                    ShapeKind::Enum(values.clone()),
+                    schema,
+                    context,
+                )
             }
             SchemaKind::Array(items) => {
                 let mut ctx = context.to_vec();
@@ -114,7 +135,13 @@ impl TypeRegistry {
         }
     }
 
-    fn intern(&mut self, key: String, kind: ShapeKind, schema: &Schema, context: &[String]) -> ShapeRef {
+    fn intern(
+        &mut self,
+        key: String,
+        kind: ShapeKind,
+        schema: &Schema,
+        context: &[String],
+    ) -> ShapeRef {
         let occurrence = (candidates(context), schema.pointer.clone());
         if let Some(&id) = self.by_key.get(&key) {
             let shape = &mut self.shapes[id];
@@ -124,7 +151,11 @@ impl TypeRegistry {
             }
             return ShapeRef::Shape(id);
         }
-        self.shapes.push(Shape { kind, doc: doc_of(schema), occurrences: vec![occurrence] });
+        self.shapes.push(Shape {
+            kind,
+            doc: doc_of(schema),
+            occurrences: vec![occurrence],
+        });
         self.by_key.insert(key, self.shapes.len() - 1);
         ShapeRef::Shape(self.shapes.len() - 1)
     }
@@ -142,10 +173,16 @@ impl TypeRegistry {
                     ShapeKind::Struct(fields) => TypeKind::Struct(struct_fields(fields, &resolve)),
                     ShapeKind::Enum(values) => TypeKind::Enum(enum_variants(values)),
                 };
-                let mut occurrences: Vec<String> = shape.occurrences.iter().map(|(_, p)| p.clone()).collect();
+                let mut occurrences: Vec<String> =
+                    shape.occurrences.iter().map(|(_, p)| p.clone()).collect();
                 occurrences.sort();
                 occurrences.dedup();
-                TypeDef { name: names[id].clone(), doc: shape.doc.clone(), kind, occurrences }
+                TypeDef {
+                    name: names[id].clone(),
+                    doc: shape.doc.clone(),
+                    kind,
+                    occurrences,
+                }
             })
             .collect();
         types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -156,7 +193,8 @@ impl TypeRegistry {
     fn assign_names(&self) -> Vec<String> {
         let chains: Vec<&Vec<String>> = self.shapes.iter().map(preferred_chain).collect();
         let mut level = vec![0usize; chains.len()];
-        let name_at = |id: usize, level: &[usize]| chains[id][level[id].min(chains[id].len() - 1)].clone();
+        let name_at =
+            |id: usize, level: &[usize]| chains[id][level[id].min(chains[id].len() - 1)].clone();
         loop {
             let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             for id in 0..chains.len() {
@@ -165,9 +203,28 @@ impl TypeRegistry {
             let mut advanced = false;
             let mut stuck = Vec::new();
             for ids in groups.values().filter(|ids| ids.len() > 1) {
-                let movable: Vec<usize> = ids.iter().copied().filter(|&id| level[id] + 1 < chains[id].len()).collect();
+                // The shape found in strictly more places keeps the name: an edit that splits
+                // one operation off a shared shape renames only that operation's type.
+                let uses = |id: usize| self.shapes[id].occurrences.len();
+                let most = ids.iter().map(|&id| uses(id)).max().unwrap_or(0);
+                let keeper = match ids.iter().filter(|&&id| uses(id) == most).count() {
+                    1 => ids.iter().copied().find(|&id| uses(id) == most),
+                    _ => None,
+                };
+                let movable: Vec<usize> = ids
+                    .iter()
+                    .copied()
+                    .filter(|&id| Some(id) != keeper && level[id] + 1 < chains[id].len())
+                    .collect();
                 if movable.is_empty() {
-                    stuck.push(ids.clone());
+                    // Who keeps the name: the keeper, else the first; the others get suffixes.
+                    let first = keeper.unwrap_or(ids[0]);
+                    stuck.push(
+                        ids.iter()
+                            .copied()
+                            .filter(|&id| id != first)
+                            .collect::<Vec<_>>(),
+                    );
                 }
                 for id in movable {
                     level[id] += 1;
@@ -175,14 +232,15 @@ impl TypeRegistry {
                 }
             }
             if !advanced {
-                let mut names: Vec<String> = (0..chains.len()).map(|id| name_at(id, &level)).collect();
+                let mut names: Vec<String> =
+                    (0..chains.len()).map(|id| name_at(id, &level)).collect();
                 // Same place, different shapes: only possible when one spec path holds two
                 // schemas (a v3 and a v4 route sharing a name); tell them apart by kind, then order.
                 for ids in stuck {
-                    for (n, id) in ids.into_iter().enumerate().skip(1) {
+                    for (n, id) in ids.into_iter().enumerate() {
                         let suffix = match self.shapes[id].kind {
-                            ShapeKind::Enum(_) => "Kind".to_string(),
-                            ShapeKind::Struct(_) => format!("Variant{}", n + 1),
+                            ShapeKind::Enum(_) if n == 0 => "Kind".to_string(),
+                            _ => format!("Variant{}", n + 2),
                         };
                         names[id].push_str(&suffix);
                     }
@@ -204,14 +262,20 @@ fn preferred_chain(shape: &Shape) -> &Vec<String> {
         .occurrences
         .iter()
         .map(|(chain, _)| chain)
-        .min_by(|a, b| counts[b[0].as_str()].cmp(&counts[a[0].as_str()]).then_with(|| a.cmp(b)))
+        .min_by(|a, b| {
+            counts[b[0].as_str()]
+                .cmp(&counts[a[0].as_str()])
+                .then_with(|| a.cmp(b))
+        })
         .expect("a shape has at least one occurrence")
 }
 
 /// Names for a place, shortest first: the property's own name, then qualified by each
 /// meaningful ancestor up to the operation, then by the operation's version.
 fn candidates(context: &[String]) -> Vec<String> {
-    let (operation, rest) = context.split_first().map_or(("Anonymous", &[][..]), |(o, r)| (o.as_str(), r));
+    let (operation, rest) = context
+        .split_first()
+        .map_or(("Anonymous", &[][..]), |(o, r)| (o.as_str(), r));
     let mut segments: Vec<String> = Vec::new();
     for seg in rest {
         if seg == "*" {
@@ -225,8 +289,11 @@ fn candidates(context: &[String]) -> Vec<String> {
     }
     let (op_name, version) = split_version(operation);
     let base = segments.pop().unwrap_or_else(|| "Response".into());
-    let qualifiers: Vec<&String> =
-        segments.iter().rev().filter(|s| !GENERIC_SEGMENTS.contains(&s.as_str())).collect();
+    let qualifiers: Vec<&String> = segments
+        .iter()
+        .rev()
+        .filter(|s| !GENERIC_SEGMENTS.contains(&s.as_str()))
+        .collect();
     let mut out = Vec::new();
     let mut name = base.clone();
     if !GENERIC_SEGMENTS.contains(&base.as_str()) && base != "Response" {
@@ -239,6 +306,7 @@ fn candidates(context: &[String]) -> Vec<String> {
     name = format!("{op_name}{name}");
     out.push(name.clone());
     out.push(format!("{name}{version}"));
+    out.retain(|n| !super::naming::PRELUDE_NAMES.contains(&n.as_str()));
     out.dedup();
     out
 }
@@ -296,7 +364,10 @@ fn enum_variants(values: &[String]) -> Vec<Variant> {
                 rust_name.push('_');
             }
             used.push(rust_name.clone());
-            Variant { value: v.clone(), rust_name }
+            Variant {
+                value: v.clone(),
+                rust_name,
+            }
         })
         .collect()
 }

@@ -20,12 +20,19 @@ pub use document::*;
 use crate::diagnostic::{escape_pointer_token, Diagnostic, Diagnostics, Position, Severity};
 use crate::load::{Node, Value};
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Normalizes a loaded spec. Errors are in the returned diagnostics; the document is
 /// returned whenever the file is an OpenAPI document at all.
 pub fn normalize(file: &str, root: &Node) -> (Option<Document>, Diagnostics) {
-    let mut n = Normalizer { file, root, diagnostics: Diagnostics::default(), ref_stack: Vec::new() };
+    let mut n = Normalizer {
+        file,
+        root,
+        diagnostics: Diagnostics::default(),
+        ref_stack: Vec::new(),
+    };
     let document = n.document();
     (document, n.diagnostics)
 }
@@ -43,11 +50,24 @@ impl<'a> Normalizer<'a> {
         self.report(Severity::Warning, kind, node.position, pointer, message);
     }
 
-    pub(crate) fn error(&mut self, kind: &'static str, node: &Node, pointer: &str, message: String) {
+    pub(crate) fn error(
+        &mut self,
+        kind: &'static str,
+        node: &Node,
+        pointer: &str,
+        message: String,
+    ) {
         self.report(Severity::Error, kind, node.position, pointer, message);
     }
 
-    fn report(&mut self, severity: Severity, kind: &'static str, position: Position, pointer: &str, message: String) {
+    fn report(
+        &mut self,
+        severity: Severity,
+        kind: &'static str,
+        position: Position,
+        pointer: &str,
+        message: String,
+    ) {
         self.diagnostics.push(Diagnostic {
             severity,
             kind,
@@ -61,23 +81,49 @@ impl<'a> Normalizer<'a> {
     fn document(&mut self) -> Option<Document> {
         let root = self.root;
         if !matches!(root.value, Value::Map(_)) {
-            self.error("not-openapi", root, "", format!("expected an OpenAPI document (a mapping), found {}", root.kind_name()));
+            self.error(
+                "not-openapi",
+                root,
+                "",
+                format!(
+                    "expected an OpenAPI document (a mapping), found {}",
+                    root.kind_name()
+                ),
+            );
             return None;
         }
         match root.get("openapi").and_then(Node::scalar_text) {
             Some(v) if v.starts_with("3.") => {}
             Some(v) => {
-                self.error("not-openapi", root, "/openapi", format!("OpenAPI version {v} is not supported (3.0.x expected)"));
+                self.error(
+                    "not-openapi",
+                    root,
+                    "/openapi",
+                    format!("OpenAPI version {v} is not supported (3.0.x expected)"),
+                );
                 return None;
             }
             None => {
-                let what = if root.get("swagger").is_some() { "a Swagger 2 document" } else { "no `openapi` field" };
-                self.error("not-openapi", root, "", format!("not an OpenAPI 3 document: {what}"));
+                let what = if root.get("swagger").is_some() {
+                    "a Swagger 2 document"
+                } else {
+                    "no `openapi` field"
+                };
+                self.error(
+                    "not-openapi",
+                    root,
+                    "",
+                    format!("not an OpenAPI 3 document: {what}"),
+                );
                 return None;
             }
         }
         let info = root.get("info");
-        let text = |key: &str| info.and_then(|i| i.get(key)).and_then(Node::scalar_text).unwrap_or_default();
+        let text = |key: &str| {
+            info.and_then(|i| i.get(key))
+                .and_then(Node::scalar_text)
+                .unwrap_or_default()
+        };
         let (title, version) = (text("title"), text("version"));
         self.security_schemes();
         let root_secured = root.get("security").is_some_and(|s| !s.items().is_empty());
@@ -92,27 +138,55 @@ impl<'a> Normalizer<'a> {
                             continue;
                         }
                         let pointer = format!("{item_pointer}/{method}");
-                        if let Some(op) = self.operation(path, method, op, item, &pointer, root_secured) {
+                        if let Some(op) =
+                            self.operation(path, method, op, item, &pointer, root_secured)
+                        {
                             operations.push(op);
                         }
                     }
                 }
             }
-            Some(other) => self.error("not-openapi", other, "/paths", format!("`paths` must be a mapping, found {}", other.kind_name())),
-            None => self.error("not-openapi", root, "", "no `paths`: there are no operations".into()),
+            Some(other) => self.error(
+                "not-openapi",
+                other,
+                "/paths",
+                format!("`paths` must be a mapping, found {}", other.kind_name()),
+            ),
+            None => self.error(
+                "not-openapi",
+                root,
+                "",
+                "no `paths`: there are no operations".into(),
+            ),
         }
         self.unique_ids(&mut operations);
-        Some(Document { file: self.file.to_string(), title, version, operations })
+        Some(Document {
+            file: self.file.to_string(),
+            title,
+            version,
+            operations,
+        })
     }
 
     /// The published http scheme also carries `name` and `in`, which belong to apiKey schemes.
     fn security_schemes(&mut self) {
         let root = self.root;
-        let Some(schemes) = root.get("components").and_then(|c| c.get("securitySchemes")) else { return };
+        let Some(schemes) = root
+            .get("components")
+            .and_then(|c| c.get("securitySchemes"))
+        else {
+            return;
+        };
         for (name, scheme) in schemes.entries() {
             let pointer = format!("/components/securitySchemes/{}", escape_pointer_token(name));
-            let kind = scheme.get("type").and_then(Node::as_str).unwrap_or_default();
-            let stray: Vec<&str> = ["name", "in"].into_iter().filter(|k| scheme.get(k).is_some()).collect();
+            let kind = scheme
+                .get("type")
+                .and_then(Node::as_str)
+                .unwrap_or_default();
+            let stray: Vec<&str> = ["name", "in"]
+                .into_iter()
+                .filter(|k| scheme.get(k).is_some())
+                .collect();
             if kind == "http" && !stray.is_empty() {
                 self.warn(
                     "http-scheme-with-apikey-fields",
@@ -124,18 +198,45 @@ impl<'a> Normalizer<'a> {
         }
     }
 
-    fn operation(&mut self, path: &str, method: &str, op: &'a Node, item: &'a Node, pointer: &str, root_secured: bool) -> Option<Operation> {
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        op: &'a Node,
+        item: &'a Node,
+        pointer: &str,
+        root_secured: bool,
+    ) -> Option<Operation> {
         if !matches!(op.value, Value::Map(_)) {
-            self.error("bad-operation", op, pointer, format!("an operation must be a mapping, found {}", op.kind_name()));
+            self.error(
+                "bad-operation",
+                op,
+                pointer,
+                format!("an operation must be a mapping, found {}", op.kind_name()),
+            );
             return None;
         }
         let text = |key: &str| op.get(key).and_then(Node::scalar_text);
         let mut parameters = Vec::new();
         // Path-level parameters first; an operation-level one of the same name and place wins.
-        for (source, base) in [(item, pointer.rsplit_once('/').map_or("", |p| p.0).to_string()), (op, pointer.to_string())] {
-            for (i, p) in source.get("parameters").map(Node::items).unwrap_or_default().iter().enumerate() {
+        for (source, base) in [
+            (
+                item,
+                pointer.rsplit_once('/').map_or("", |p| p.0).to_string(),
+            ),
+            (op, pointer.to_string()),
+        ] {
+            for (i, p) in source
+                .get("parameters")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
                 if let Some(param) = self.parameter(p, &format!("{base}/parameters/{i}")) {
-                    parameters.retain(|q: &Parameter| !(q.name == param.name && q.location == param.location));
+                    parameters.retain(|q: &Parameter| {
+                        !(q.name == param.name && q.location == param.location)
+                    });
                     parameters.push(param);
                 }
             }
@@ -152,7 +253,12 @@ impl<'a> Normalizer<'a> {
             .or_else(|| self.x_operation_id(op, pointer))
             .unwrap_or_else(|| {
                 let id = fallback_id(method, path);
-                self.warn("missing-operation-id", op, pointer, format!("no operationId nor x-operationId: named `{id}` from method and path"));
+                self.warn(
+                    "missing-operation-id",
+                    op,
+                    pointer,
+                    format!("no operationId nor x-operationId: named `{id}` from method and path"),
+                );
                 id
             });
         let maintenance = op.get("x-maintenances").and_then(|m| {
@@ -170,7 +276,10 @@ impl<'a> Normalizer<'a> {
             path: path.to_string(),
             summary: text("summary"),
             description: text("description"),
-            deprecated: op.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
+            deprecated: op
+                .get("deprecated")
+                .and_then(Node::as_bool)
+                .unwrap_or(false),
             parameters,
             responses,
             maintenance,
@@ -184,7 +293,9 @@ impl<'a> Normalizer<'a> {
     fn x_operation_id(&mut self, op: &Node, pointer: &str) -> Option<String> {
         let responses = op.get("responses")?;
         let (status, id) = responses.entries().iter().find_map(|(status, r)| {
-            r.get("x-operationId").and_then(Node::as_str).map(|id| (status.clone(), id.to_string()))
+            r.get("x-operationId")
+                .and_then(Node::as_str)
+                .map(|id| (status.clone(), id.to_string()))
         })?;
         self.warn(
             "missing-operation-id",
@@ -201,7 +312,13 @@ impl<'a> Normalizer<'a> {
             if !seen.insert(op.id.clone()) {
                 let id = fallback_id(&op.method, &op.path);
                 let message = format!("operation id `{}` is used twice: this one is named `{id}` from method and path", op.id);
-                self.report(Severity::Warning, "duplicate-operation-id", op.position, &op.pointer, message);
+                self.report(
+                    Severity::Warning,
+                    "duplicate-operation-id",
+                    op.position,
+                    &op.pointer,
+                    message,
+                );
                 op.id = id.clone();
                 seen.insert(id);
             }
@@ -217,13 +334,23 @@ impl<'a> Normalizer<'a> {
             Some("header") => Some(ParamLocation::Header),
             Some("cookie") => None,
             _ => {
-                self.error("bad-parameter", node, pointer, "parameter without a valid `in` (path, query, header)".into());
+                self.error(
+                    "bad-parameter",
+                    node,
+                    pointer,
+                    "parameter without a valid `in` (path, query, header)".into(),
+                );
                 return None;
             }
         };
         let (Some(name), Some(location)) = (name, location) else {
             if location.is_some() {
-                self.error("bad-parameter", node, pointer, "parameter without a `name`".into());
+                self.error(
+                    "bad-parameter",
+                    node,
+                    pointer,
+                    "parameter without a `name`".into(),
+                );
             }
             return None;
         };
@@ -234,7 +361,11 @@ impl<'a> Normalizer<'a> {
         Some(Parameter {
             name,
             location,
-            required: location == ParamLocation::Path || node.get("required").and_then(Node::as_bool).unwrap_or(false),
+            required: location == ParamLocation::Path
+                || node
+                    .get("required")
+                    .and_then(Node::as_bool)
+                    .unwrap_or(false),
             description: node.get("description").and_then(Node::scalar_text),
             schema,
         })
@@ -243,20 +374,36 @@ impl<'a> Normalizer<'a> {
     fn response(&mut self, status: &str, node: &'a Node, pointer: &str) -> Response {
         let node = self.deref(node, pointer);
         let json = node.get("content").and_then(|c| {
-            c.entries().iter().find(|(media, _)| media.contains("json")).map(|(media, n)| (media.clone(), n))
+            c.entries()
+                .iter()
+                .find(|(media, _)| media.contains("json"))
+                .map(|(media, n)| (media.clone(), n))
         });
         let mut examples = Vec::new();
         let mut schema = None;
         if let Some((media, content)) = json {
             let content_pointer = format!("{pointer}/content/{}", escape_pointer_token(&media));
-            for (name, ex) in content.get("examples").map(Node::entries).unwrap_or_default() {
-                let ex = self.deref(ex, &format!("{content_pointer}/examples/{}", escape_pointer_token(name)));
+            for (name, ex) in content
+                .get("examples")
+                .map(Node::entries)
+                .unwrap_or_default()
+            {
+                let ex = self.deref(
+                    ex,
+                    &format!("{content_pointer}/examples/{}", escape_pointer_token(name)),
+                );
                 if let Some(value) = ex.get("value") {
-                    examples.push(Example { name: name.clone(), value: value.to_json() });
+                    examples.push(Example {
+                        name: name.clone(),
+                        value: value.to_json(),
+                    });
                 }
             }
             if let Some(value) = content.get("example") {
-                examples.push(Example { name: "example".into(), value: value.to_json() });
+                examples.push(Example {
+                    name: "example".into(),
+                    value: value.to_json(),
+                });
             }
             schema = match content.get("schema") {
                 Some(s) => Some(self.schema(s, &format!("{content_pointer}/schema"))),
@@ -267,8 +414,14 @@ impl<'a> Normalizer<'a> {
                     } else {
                         "schema inferred from the first example"
                     };
-                    self.warn("examples-without-schema", content, &content_pointer, format!("response has examples but no schema: {what}"));
-                    (!error_examples).then(|| schema::infer_from_example(&examples[0].value, &content_pointer))
+                    self.warn(
+                        "examples-without-schema",
+                        content,
+                        &content_pointer,
+                        format!("response has examples but no schema: {what}"),
+                    );
+                    (!error_examples)
+                        .then(|| schema::infer_from_example(&examples[0].value, &content_pointer))
                 }
                 None => None,
             };
@@ -285,16 +438,28 @@ impl<'a> Normalizer<'a> {
     pub(crate) fn deref(&mut self, node: &'a Node, pointer: &str) -> &'a Node {
         let mut current = node;
         for _ in 0..16 {
-            let Some(target) = current.get("$ref").and_then(Node::as_str) else { return current };
+            let Some(target) = current.get("$ref").and_then(Node::as_str) else {
+                return current;
+            };
             match self.resolve_ref(target) {
                 Some(next) => current = next,
                 None => {
-                    self.error("dangling-ref", current, pointer, format!("`$ref: {target}` points to nothing in this file"));
+                    self.error(
+                        "dangling-ref",
+                        current,
+                        pointer,
+                        format!("`$ref: {target}` points to nothing in this file"),
+                    );
                     return current;
                 }
             }
         }
-        self.error("ref-cycle", node, pointer, "a chain of `$ref`s that does not end".into());
+        self.error(
+            "ref-cycle",
+            node,
+            pointer,
+            "a chain of `$ref`s that does not end".into(),
+        );
         node
     }
 
@@ -316,7 +481,10 @@ impl<'a> Normalizer<'a> {
 /// `get /v3/insee/{siren}` → `get_v3_insee_siren`.
 fn fallback_id(method: &str, path: &str) -> String {
     let mut id = method.to_string();
-    for part in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
+    for part in path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
         id.push('_');
         id.push_str(&part.to_ascii_lowercase());
     }

@@ -7,7 +7,14 @@ use crate::load::{Node, Value};
 impl Schema {
     /// A schema of the given kind with no documentation.
     pub fn plain(kind: SchemaKind, pointer: &str) -> Schema {
-        Schema { kind, nullable: false, title: None, description: None, deprecated: false, pointer: pointer.to_string() }
+        Schema {
+            kind,
+            nullable: false,
+            title: None,
+            description: None,
+            deprecated: false,
+            pointer: pointer.to_string(),
+        }
     }
 }
 
@@ -21,7 +28,12 @@ impl Normalizer<'_> {
                 return Schema::plain(SchemaKind::Any, pointer);
             }
             let Some(resolved) = self.resolve_ref(&target) else {
-                self.error("dangling-ref", node, pointer, format!("`$ref: {target}` points to nothing in this file"));
+                self.error(
+                    "dangling-ref",
+                    node,
+                    pointer,
+                    format!("`$ref: {target}` points to nothing in this file"),
+                );
                 return Schema::plain(SchemaKind::Any, pointer);
             };
             self.ref_stack.push(target.clone());
@@ -36,17 +48,28 @@ impl Normalizer<'_> {
         if !matches!(node.value, Value::Map(_)) {
             // `schema: {}` is a map; anything else here is a spec error we can survive.
             if node.value != Value::Null {
-                self.error("bad-schema", node, pointer, format!("a schema must be a mapping, found {}", node.kind_name()));
+                self.error(
+                    "bad-schema",
+                    node,
+                    pointer,
+                    format!("a schema must be a mapping, found {}", node.kind_name()),
+                );
             }
             return Schema::plain(SchemaKind::Any, pointer);
         }
         let text = |key: &str| node.get(key).and_then(Node::scalar_text);
         let mut schema = Schema {
             kind: SchemaKind::Any,
-            nullable: node.get("nullable").and_then(Node::as_bool).unwrap_or(false),
+            nullable: node
+                .get("nullable")
+                .and_then(Node::as_bool)
+                .unwrap_or(false),
             title: text("title"),
             description: text("description"),
-            deprecated: node.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
+            deprecated: node
+                .get("deprecated")
+                .and_then(Node::as_bool)
+                .unwrap_or(false),
             pointer: pointer.to_string(),
         };
         if let Some(all) = node.get("allOf") {
@@ -55,7 +78,12 @@ impl Normalizer<'_> {
         }
         for key in ["oneOf", "anyOf"] {
             if node.get(key).is_some() {
-                self.warn("untyped-composition", node, pointer, format!("`{key}` is kept as an untyped JSON value"));
+                self.warn(
+                    "untyped-composition",
+                    node,
+                    pointer,
+                    format!("`{key}` is kept as an untyped JSON value"),
+                );
                 return schema;
             }
         }
@@ -64,7 +92,12 @@ impl Normalizer<'_> {
             Some(Value::Str(t)) => Some(t.as_str()),
             Some(Value::Null) | None => None,
             Some(_) => {
-                self.error("bad-schema", node, pointer, "`type` must be a string".into());
+                self.error(
+                    "bad-schema",
+                    node,
+                    pointer,
+                    "`type` must be a string".into(),
+                );
                 return schema;
             }
         };
@@ -78,16 +111,29 @@ impl Normalizer<'_> {
                 } else if node.get("items").is_some() {
                     "array"
                 } else if format.is_some()
-                    || enum_node.is_some_and(|e| e.items().iter().all(|v| matches!(v.value, Value::Str(_))))
+                    || enum_node
+                        .is_some_and(|e| e.items().iter().all(|v| matches!(v.value, Value::Str(_))))
                 {
                     "string"
                 } else {
                     ""
                 };
                 if !inferred.is_empty() {
-                    self.warn("schema-without-type", node, pointer, format!("schema has no `type`: read as {inferred}"));
-                } else if node.entries().iter().any(|(k, _)| !matches!(k.as_str(), "description" | "title" | "example" | "nullable")) {
-                    self.warn("schema-without-type", node, pointer, "schema has no `type`: kept as an untyped JSON value".into());
+                    self.warn(
+                        "schema-without-type",
+                        node,
+                        pointer,
+                        format!("schema has no `type`: read as {inferred}"),
+                    );
+                } else if node.entries().iter().any(|(k, _)| {
+                    !matches!(k.as_str(), "description" | "title" | "example" | "nullable")
+                }) {
+                    self.warn(
+                        "schema-without-type",
+                        node,
+                        pointer,
+                        "schema has no `type`: kept as an untyped JSON value".into(),
+                    );
                 }
                 inferred.to_string()
             }
@@ -95,14 +141,23 @@ impl Normalizer<'_> {
         schema.kind = match type_name.as_str() {
             "object" => self.object(node, pointer),
             "array" => match node.get("items") {
-                Some(items) => SchemaKind::Array(Box::new(self.schema(items, &format!("{pointer}/items")))),
+                Some(items) => {
+                    SchemaKind::Array(Box::new(self.schema(items, &format!("{pointer}/items"))))
+                }
                 None => {
-                    self.warn("array-without-items", node, pointer, "array without `items`: items kept as untyped JSON values".into());
+                    self.warn(
+                        "array-without-items",
+                        node,
+                        pointer,
+                        "array without `items`: items kept as untyped JSON values".into(),
+                    );
                     SchemaKind::Array(Box::new(Schema::plain(SchemaKind::Any, pointer)))
                 }
             },
             "string" => match enum_node {
-                Some(values) => self.string_enum(values, schema.nullable, &format!("{pointer}/enum")),
+                Some(values) => {
+                    self.string_enum(values, schema.nullable, &format!("{pointer}/enum"))
+                }
                 None => SchemaKind::String(match format.as_deref() {
                     Some("date") => StringFormat::Date,
                     Some("date-time") => StringFormat::DateTime,
@@ -110,7 +165,13 @@ impl Normalizer<'_> {
                 }),
             },
             "date" => {
-                self.warn("type-date", node, pointer, "`type: date` is not an OpenAPI type: read as `type: string, format: date`".into());
+                self.warn(
+                    "type-date",
+                    node,
+                    pointer,
+                    "`type: date` is not an OpenAPI type: read as `type: string, format: date`"
+                        .into(),
+                );
                 SchemaKind::String(StringFormat::Date)
             }
             "integer" => SchemaKind::Integer,
@@ -121,10 +182,18 @@ impl Normalizer<'_> {
                 let (kind, what) = match other {
                     "numeric" | "float" | "double" | "decimal" => (SchemaKind::Number, "number"),
                     "int" | "long" => (SchemaKind::Integer, "integer"),
-                    "datetime" => (SchemaKind::String(StringFormat::DateTime), "a date-time string"),
+                    "datetime" => (
+                        SchemaKind::String(StringFormat::DateTime),
+                        "a date-time string",
+                    ),
                     _ => (SchemaKind::Any, "an untyped JSON value"),
                 };
-                self.warn("unknown-type", declared.unwrap_or(node), &format!("{pointer}/type"), format!("`type: {other}` is not an OpenAPI type: read as {what}"));
+                self.warn(
+                    "unknown-type",
+                    declared.unwrap_or(node),
+                    &format!("{pointer}/type"),
+                    format!("`type: {other}` is not an OpenAPI type: read as {what}"),
+                );
                 kind
             }
         };
@@ -132,10 +201,19 @@ impl Normalizer<'_> {
     }
 
     fn object(&mut self, node: &Node, pointer: &str) -> SchemaKind {
-        let required: Vec<(String, &Node)> =
-            node.get("required").map(Node::items).unwrap_or_default().iter().filter_map(|r| r.scalar_text().map(|t| (t, r))).collect();
+        let required: Vec<(String, &Node)> = node
+            .get("required")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| r.scalar_text().map(|t| (t, r)))
+            .collect();
         let mut properties = Vec::new();
-        for (name, prop) in node.get("properties").map(Node::entries).unwrap_or_default() {
+        for (name, prop) in node
+            .get("properties")
+            .map(Node::entries)
+            .unwrap_or_default()
+        {
             let p = format!("{pointer}/properties/{}", escape_pointer_token(name));
             properties.push(Property {
                 name: name.clone(),
@@ -169,7 +247,12 @@ impl Normalizer<'_> {
                 }
                 SchemaKind::Any => {}
                 _ => {
-                    self.warn("untyped-composition", all, pointer, "`allOf` of non-objects is kept as an untyped JSON value".into());
+                    self.warn(
+                        "untyped-composition",
+                        all,
+                        pointer,
+                        "`allOf` of non-objects is kept as an untyped JSON value".into(),
+                    );
                     return SchemaKind::Any;
                 }
             }
@@ -205,7 +288,12 @@ impl Normalizer<'_> {
                 }
                 _ => match item.scalar_text() {
                     Some(t) => out.push(t),
-                    None => self.error("bad-schema", item, &format!("{pointer}/{i}"), "enum value that is not a scalar".into()),
+                    None => self.error(
+                        "bad-schema",
+                        item,
+                        &format!("{pointer}/{i}"),
+                        "enum value that is not a scalar".into(),
+                    ),
                 },
             }
         }
@@ -241,10 +329,16 @@ pub(crate) fn infer_from_example(value: &serde_json::Value, pointer: &str) -> Sc
                 .map(|(k, v)| Property {
                     name: k.clone(),
                     required: false,
-                    schema: infer_from_example(v, &format!("{pointer}/properties/{}", escape_pointer_token(k))),
+                    schema: infer_from_example(
+                        v,
+                        &format!("{pointer}/properties/{}", escape_pointer_token(k)),
+                    ),
                 })
                 .collect(),
         ),
     };
-    Schema { nullable: true, ..Schema::plain(kind, pointer) }
+    Schema {
+        nullable: true,
+        ..Schema::plain(kind, pointer)
+    }
 }
