@@ -8,6 +8,23 @@
 //! - [`models`]: response types; [`errors::ErrorCode`]: every error code of the spec;
 //!   [`operations`]: per-operation metadata; [`decode`]: a body to its typed value.
 //! - [`runtime`]: the client, identifiers, traceability, errors.
+//!
+//! ```no_run
+//! use api_entreprise::runtime::{Siren, Token};
+//! use api_entreprise::{Client, Environment, Traceability};
+//!
+//! # async fn demo() -> Result<(), api_entreprise::Error> {
+//! let client = Client::builder()
+//!     .environment(Environment::Staging)
+//!     .token(Token::from_env()?) // API_ENTREPRISE_TOKEN; never printed
+//!     .traceability(Traceability::new("aides publiques", "13002526500013", "dossier 42")?)
+//!     .build()?;
+//! let siren: Siren = "418166096".parse()?; // refused before any request when invalid
+//! let response = client.v4().insee_unites_legales(siren).await?;
+//! println!("{} ({:?} calls left)", response.body.data.siren, response.rate_limit.remaining);
+//! # Ok(())
+//! # }
+//! ```
 
 #![deny(missing_docs)]
 

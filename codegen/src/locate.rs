@@ -2,6 +2,7 @@
 //! v3/v4 spec file), the files `apie-codegen fetch` downloads into `spec/`, the mirror in
 //! `../shared/specs/`. The legacy v2 spec has its own variable, `API_ENTREPRISE_SPEC_V2`.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// Environment variable naming the v3/v4 spec file.
@@ -22,25 +23,46 @@ pub struct SpecFiles {
     pub v2: PathBuf,
 }
 
-/// Finds both spec files from the workspace root `root`.
+/// Finds both spec files from the workspace root `root`, reading the environment.
 pub fn locate(root: &Path) -> Result<SpecFiles, String> {
+    locate_with(
+        root,
+        std::env::var_os(SPEC_ENV),
+        std::env::var_os(SPEC_V2_ENV),
+    )
+}
+
+/// [`locate`] with the environment variables' values given.
+pub fn locate_with(
+    root: &Path,
+    main_env: Option<OsString>,
+    v2_env: Option<OsString>,
+) -> Result<SpecFiles, String> {
     let main = find(
         root,
         SPEC_ENV,
+        main_env,
         MAIN_FILE,
-        &["../shared/specs/api-entreprise/latest.yml"],
+        "../shared/specs/api-entreprise/latest.yml",
     )?;
     let v2 = find(
         root,
         SPEC_V2_ENV,
+        v2_env,
         V2_FILE,
-        &["../shared/specs/api-entreprise-v2/api-entreprise-v2.yml"],
+        "../shared/specs/api-entreprise-v2/api-entreprise-v2.yml",
     )?;
     Ok(SpecFiles { main, v2 })
 }
 
-fn find(root: &Path, env: &str, downloaded: &str, mirrors: &[&str]) -> Result<PathBuf, String> {
-    if let Some(value) = std::env::var_os(env).filter(|v| !v.is_empty()) {
+fn find(
+    root: &Path,
+    env: &str,
+    env_value: Option<OsString>,
+    downloaded: &str,
+    mirror: &str,
+) -> Result<PathBuf, String> {
+    if let Some(value) = env_value.filter(|v| !v.is_empty()) {
         let path = PathBuf::from(value);
         let path = if path.is_relative() {
             root.join(path)
@@ -60,15 +82,13 @@ fn find(root: &Path, env: &str, downloaded: &str, mirrors: &[&str]) -> Result<Pa
     if in_spec.is_file() {
         return Ok(in_spec);
     }
-    for mirror in mirrors {
-        let path = root.join(mirror);
-        if path.is_file() {
-            return Ok(path);
-        }
+    let mirror = root.join(mirror);
+    if mirror.is_file() {
+        return Ok(mirror);
     }
     Err(format!(
         "no API Entreprise spec found. Looked, in order, at:\n  1. the {env} environment variable (unset)\n  2. {} (not there)\n  3. the mirror {} (not there)\nDownload the spec with `cargo run -p apie-codegen -- fetch` (or `fetch --from PATH` for an offline mirror), or set {env}.",
         in_spec.display(),
-        mirrors.iter().map(|m| root.join(m).display().to_string()).collect::<Vec<_>>().join(", ")
+        mirror.display()
     ))
 }

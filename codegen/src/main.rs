@@ -79,10 +79,11 @@ impl Flags {
 
 fn workspace_root() -> PathBuf {
     // Run through cargo the manifest dir is codegen/; installed, the current directory.
-    std::env::var_os("CARGO_MANIFEST_DIR")
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(|d| PathBuf::from(d).join(".."))
         .filter(|d| d.join("spec").is_dir())
-        .unwrap_or_else(|| PathBuf::from("."))
+        .unwrap_or_else(|| PathBuf::from("."));
+    std::fs::canonicalize(&root).unwrap_or(root)
 }
 
 fn generate(flags: &Flags) -> ExitCode {

@@ -1,0 +1,99 @@
+//! Where the build finds the spec, and what `fetch` records.
+
+use std::path::{Path, PathBuf};
+
+use apie_codegen::locate::{locate_with, SpecFiles};
+
+fn temp_root(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("apie-locate-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("checkout/spec")).unwrap();
+    dir.join("checkout")
+}
+
+fn shared_specs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs")
+}
+
+#[test]
+fn nothing_found_names_the_three_places_and_the_fetch_command() {
+    let root = temp_root("nothing");
+    let message = locate_with(&root, None, None).unwrap_err();
+    assert!(message.contains("API_ENTREPRISE_SPEC"), "{message}");
+    assert!(
+        message.contains(&root.join("spec/api-entreprise.yml").display().to_string()),
+        "{message}"
+    );
+    assert!(
+        message.contains("shared/specs/api-entreprise/latest.yml"),
+        "{message}"
+    );
+    assert!(message.contains("apie-codegen -- fetch"), "{message}");
+}
+
+#[test]
+fn order_is_environment_then_spec_folder_then_mirror() {
+    let root = temp_root("order");
+    let mirror = root.join("../shared/specs/api-entreprise");
+    let mirror_v2 = root.join("../shared/specs/api-entreprise-v2");
+    std::fs::create_dir_all(&mirror).unwrap();
+    std::fs::create_dir_all(&mirror_v2).unwrap();
+    std::fs::write(mirror.join("latest.yml"), "x").unwrap();
+    std::fs::write(mirror_v2.join("api-entreprise-v2.yml"), "x").unwrap();
+    let found = locate_with(&root, None, None).unwrap();
+    assert!(
+        found
+            .main
+            .ends_with("shared/specs/api-entreprise/latest.yml"),
+        "{found:?}"
+    );
+
+    std::fs::write(root.join("spec/api-entreprise.yml"), "x").unwrap();
+    let found = locate_with(&root, None, None).unwrap();
+    assert_eq!(found.main, root.join("spec/api-entreprise.yml"));
+
+    let chosen = root.join("chosen.yml");
+    std::fs::write(&chosen, "x").unwrap();
+    let SpecFiles { main, v2 } = locate_with(&root, Some(chosen.clone().into()), None).unwrap();
+    assert_eq!(main, chosen);
+    assert!(v2.ends_with("api-entreprise-v2.yml"));
+
+    let missing = locate_with(&root, Some(root.join("nope.yml").into()), None).unwrap_err();
+    assert!(
+        missing.contains("nope.yml") && missing.contains("not a file"),
+        "{missing}"
+    );
+}
+
+#[test]
+fn fetch_from_a_mirror_records_sha256_and_date() {
+    let root = temp_root("fetch");
+    let fetched =
+        apie_codegen::fetch::fetch(&root.join("spec"), Some(&shared_specs()), "2026-11-28")
+            .unwrap();
+    assert_eq!(fetched.len(), 2);
+    let record = std::fs::read_to_string(root.join("spec/record.txt")).unwrap();
+    for f in &fetched {
+        let bytes = std::fs::read(&f.path).unwrap();
+        let sha = apie_codegen::format::sha256_hex(&bytes);
+        assert_eq!(f.sha256, sha);
+        let name = f.path.file_name().unwrap().to_string_lossy();
+        assert!(
+            record
+                .lines()
+                .any(|l| l.starts_with(&format!("{name} {sha} 2026-11-28 "))),
+            "{record}"
+        );
+    }
+}
+
+#[test]
+fn fetch_refuses_what_is_not_a_spec_and_records_nothing() {
+    let root = temp_root("refuse");
+    let bad = root.join("bad.yml");
+    std::fs::write(&bad, "not: [an, openapi, document]\n").unwrap();
+    let error =
+        apie_codegen::fetch::fetch(&root.join("spec"), Some(&bad), "2026-11-28").unwrap_err();
+    assert!(error.contains("not a usable spec"), "{error}");
+    assert!(!root.join("spec/record.txt").exists());
+}
