@@ -14,9 +14,11 @@ const USAGE: &str = "usage:
   apie-codegen generate [--spec FILE] [--spec-v2 FILE] --out DIR   write the formatted modules (rustfmt-clean) and print a summary
   apie-codegen check --spec FILE                                     validate a spec and print its diagnostics
   apie-codegen fetch [--from PATH] [--dest DIR]                      put the specs into spec/ and record their sha256
+  apie-codegen diff OLD NEW [--format text|markdown|json|github] [--fail-on breaking|warning] [--ignore FILE]
+                                                                     what a new spec version changes (OLD/NEW: file or REV:PATH)
 
 Without --spec, the spec is found as the build finds it: $API_ENTREPRISE_SPEC, spec/, ../shared/specs/.
-Exit codes: 0 ok, 1 the spec has errors, 2 bad usage or I/O failure.";
+Exit codes: 0 ok, 1 the spec has errors (diff: changes at or above --fail-on), 2 bad usage or I/O failure.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +26,10 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
+    // `diff` takes positional OLD NEW: it parses its own arguments.
+    if command == "diff" {
+        return apie_codegen::diff::cli::run(rest);
+    }
     let flags = match Flags::parse(rest) {
         Ok(flags) => flags,
         Err(message) => return usage_error(&message),

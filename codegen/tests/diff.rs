@@ -55,6 +55,10 @@ const CASES: &[(&str, &[&str])] = &[
         "parameter_constraint_widened",
         &["parameter_constraint_widened"],
     ),
+    (
+        "parameter_pattern_narrowed",
+        &["parameter_constraint_narrowed"],
+    ),
     ("traceability_changed", &["traceability_changed"]),
     ("success_response_removed", &["success_response_removed"]),
     ("success_response_added", &["success_response_added"]),
@@ -140,7 +144,7 @@ macro_rules! cases {
 cases! {
     no_change operation_added operation_removed operation_moved operation_id_changed operation_deprecated
     operation_undeprecated required_parameter_added parameter_added parameter_removed parameter_became_required
-    parameter_became_optional parameter_type_changed parameter_constraint_narrowed parameter_constraint_widened
+    parameter_became_optional parameter_type_changed parameter_constraint_narrowed parameter_constraint_widened parameter_pattern_narrowed
     traceability_changed success_response_removed success_response_added property_added property_removed
     property_type_changed nullable_added nullable_removed property_became_optional property_became_required
     property_deprecated enum_value_added enum_value_removed error_code_added error_code_removed

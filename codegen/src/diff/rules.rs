@@ -186,6 +186,16 @@ fn verdict(f: &Finding) -> (Severity, String, String) {
             format!("parameter `{param}` changes type from {old} to {new}"),
             format!("setter `{}::{member}` takes a `{rust_new}` instead of a `{rust_old}`", x.builder),
         ),
+        ParameterConstraintNarrowed if x.positional => (
+            Breaking,
+            format!("path parameter `{param}` accepts only {new}"),
+            format!("argument `{member}` of `{method}` keeps its type `{rust_new}`: values it accepts may now be rejected by the server"),
+        ),
+        ParameterConstraintWidened if x.positional => (
+            Info,
+            format!("path parameter `{param}` accepts any value"),
+            format!("no change to argument `{member}` of `{method}`"),
+        ),
         ParameterConstraintNarrowed => {
             let what = if x.values.is_empty() { format!("accepts only {new}") } else { format!("no longer accepts {}", x.values.join(", ")) };
             (

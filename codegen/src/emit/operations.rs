@@ -167,13 +167,34 @@ fn emit_method(op: &Operation) -> TokenStream {
     let docs = doc_attrs(&op_doc(op));
     let name = ident(&op.method_name);
     let builder = builder_ident(op);
-    let args = op.path_params.iter().map(|p| {
-        let arg = ident(&p.rust_name);
-        let ty = format_ident!("{}", p.identifier);
-        quote!(#arg: crate::runtime::#ty)
-    });
+    let mut args: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let arg = ident(&p.rust_name);
+            let ty = format_ident!("{}", p.identifier);
+            quote!(#arg: crate::runtime::#ty)
+        })
+        .collect();
     let arg_names: Vec<_> = op.path_params.iter().map(|p| ident(&p.rust_name)).collect();
-    let option_names: Vec<_> = op.options.iter().map(|o| ident(&o.rust_name)).collect();
+    // Required query parameters are arguments, so a call cannot forget them; optional ones
+    // start unset and have setters on the builder.
+    let mut option_inits = Vec::new();
+    for o in &op.options {
+        let name = ident(&o.rust_name);
+        if o.required {
+            let ty = option_type(&o.ty);
+            if matches!(o.ty, TypeRef::String) {
+                args.push(quote!(#name: impl Into<String>));
+                option_inits.push(quote!(#name: Some(#name.into())));
+            } else {
+                args.push(quote!(#name: #ty));
+                option_inits.push(quote!(#name: Some(#name)));
+            }
+        } else {
+            option_inits.push(quote!(#name: None));
+        }
+    }
     let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API: use the newer version of this route")]));
     quote! {
         #docs
@@ -182,7 +203,7 @@ fn emit_method(op: &Operation) -> TokenStream {
             #builder {
                 client: self.client,
                 #( #arg_names, )*
-                #( #option_names: None, )*
+                #( #option_inits, )*
                 options: crate::runtime::CallOptions::default(),
             }
         }

@@ -157,10 +157,14 @@ fn method_name_of(id: &str, version: ApiVersion, path: &str) -> String {
     if let Some(short) = id.strip_prefix(&prefix).filter(|s| !s.is_empty()) {
         return field_ident(short);
     }
-    let fixed: Vec<&str> = path
+    let mut fixed: Vec<&str> = path
         .split('/')
         .filter(|s| !s.is_empty() && !s.starts_with('{') && !is_version_segment(s))
         .collect();
+    // An unversioned route's first segment is its module's name (`watchdoge`): not repeated.
+    if version == ApiVersion::Unversioned && fixed.len() > 1 {
+        fixed.remove(0);
+    }
     let name = field_ident(&fixed.join("_"));
     if name == "value" {
         field_ident(id)
@@ -220,6 +224,7 @@ fn path_params(
             name: name.to_string(),
             rust_name: field_ident(name),
             identifier: identifier_for(name).to_string(),
+            pattern: declared.and_then(|p| p.pattern.clone()),
             description: declared.and_then(|p| p.description.clone()),
         });
     }
@@ -256,6 +261,7 @@ fn option_params(op: &normalize::Operation) -> Vec<OptionParam> {
                 ty,
                 description: p.description.clone(),
                 allowed,
+                pattern: p.pattern.clone(),
             }
         })
         .collect();

@@ -136,6 +136,8 @@ pub struct PathParam {
     pub rust_name: String,
     /// Identifier type name in the runtime (`Siren`, `Siret`, `Year`, `PathSegment` …).
     pub identifier: String,
+    /// The spec's `pattern`, if any.
+    pub pattern: Option<String>,
     /// Description, if any.
     pub description: Option<String>,
 }
@@ -166,6 +168,8 @@ pub struct OptionParam {
     pub description: Option<String>,
     /// Allowed values, when the spec lists them.
     pub allowed: Vec<String>,
+    /// The spec's `pattern`, if any.
+    pub pattern: Option<String>,
 }
 
 /// A reference to a type, as used by fields and responses.

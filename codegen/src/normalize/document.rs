@@ -78,6 +78,8 @@ pub struct Parameter {
     pub description: Option<String>,
     /// Its schema.
     pub schema: Schema,
+    /// The schema's `pattern`, a constraint the diff watches.
+    pub pattern: Option<String>,
 }
 
 /// A response.

@@ -354,6 +354,11 @@ impl<'a> Normalizer<'a> {
             }
             return None;
         };
+        let pattern = node
+            .get("schema")
+            .map(|s| self.deref(s, pointer))
+            .and_then(|s| s.get("pattern"))
+            .and_then(Node::scalar_text);
         let schema = match node.get("schema") {
             Some(s) => self.schema(s, &format!("{pointer}/schema")),
             None => Schema::plain(SchemaKind::String(StringFormat::Plain), pointer),
@@ -368,6 +373,7 @@ impl<'a> Normalizer<'a> {
                     .unwrap_or(false),
             description: node.get("description").and_then(Node::scalar_text),
             schema,
+            pattern,
         })
     }
 

@@ -11,7 +11,20 @@ impl Walker<'_> {
         for i in 0..o.path_params.len().max(n.path_params.len()) {
             let (kind, param, old, new, old_name) =
                 match (o.path_params.get(i), n.path_params.get(i)) {
-                    (Some(a), Some(b)) if a.identifier != b.identifier => (
+                    (Some(a), Some(b)) if a.identifier == b.identifier => {
+                        if let Some(kind) = pattern_change(&a.pattern, &b.pattern) {
+                            let location = format!("parameter:{}", b.name);
+                            let mut f =
+                                finding(kind, n, &location, a.pattern.clone(), b.pattern.clone());
+                            f.facts.positional = true;
+                            f.facts.member = Some(b.rust_name.clone());
+                            f.facts.rust_old = Some(a.identifier.clone());
+                            f.facts.rust_new = Some(b.identifier.clone());
+                            self.out.push(f);
+                        }
+                        continue;
+                    }
+                    (Some(a), Some(b)) => (
                         ChangeKind::ParameterTypeChanged,
                         b,
                         Some(a.identifier.clone()),
@@ -143,6 +156,9 @@ impl Walker<'_> {
                     ));
                 }
             }
+            if let Some(kind) = pattern_change(&a.pattern, &b.pattern) {
+                found.push((kind, a.pattern.clone(), b.pattern.clone(), vec![]));
+            }
             for (kind, old, new, values) in found {
                 let mut f = finding(kind, n, &location, old, new);
                 f.facts.member = Some(b.rust_name.clone());
@@ -173,6 +189,16 @@ impl Walker<'_> {
             f.facts.rust_new = Some(setter_type(&b.ty).into());
             self.out.push(f);
         }
+    }
+}
+
+/// A pattern added or changed may refuse values that passed before: narrowed (a changed
+/// regex cannot be proven wider); a pattern dropped accepts more: widened.
+fn pattern_change(old: &Option<String>, new: &Option<String>) -> Option<ChangeKind> {
+    match (old, new) {
+        (a, b) if a == b => None,
+        (Some(_), None) => Some(ChangeKind::ParameterConstraintWidened),
+        _ => Some(ChangeKind::ParameterConstraintNarrowed),
     }
 }
 
