@@ -4,7 +4,7 @@
 //! The pipeline reads top-down, one module a stage:
 //! [`load`] (YAML with positions) → [`normalize`] (repair the published quirks, with
 //! warnings) → [`model`] (operations, types, error codes, limits) → [`emit`] (quote) →
-//! [`format`] (prettyplease). [`locate`] finds the spec for `build.rs`, [`fetch`] downloads it.
+//! [`format`](mod@format) (prettyplease). [`locate`] finds the spec for `build.rs`, [`fetch`] downloads it.
 
 #![deny(missing_docs)]
 

@@ -62,6 +62,14 @@ fn body(schema: &str) -> String {
         .collect()
 }
 
+/// The snapshot of a spec with one v3 route on `{siren}` answering `schema`.
+fn one_route(schema: &str) -> String {
+    snapshot(&spec(
+        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", schema),
+        "",
+    ))
+}
+
 fn snapshot(text: &str) -> String {
     match generate_from_str("fixture.yml", text.as_bytes()) {
         Ok(generated) => format!("{}\n{}", generated.diagnostics, generated.code),
@@ -337,19 +345,13 @@ fn quirk_missing_operation_id() {
 fn quirk_type_date() {
     let schema =
         body("type: object\nproperties:\n  date_debut:\n    type: date\n    example: '2022-01-01'");
-    insta::assert_snapshot!(snapshot(&spec(
-        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
-        ""
-    )));
+    insta::assert_snapshot!(one_route(&schema));
 }
 
 #[test]
 fn quirk_nullable_enum_without_null() {
     let schema = body("type: object\nproperties:\n  sexe:\n    type: string\n    nullable: true\n    enum: [M, F]");
-    insta::assert_snapshot!(snapshot(&spec(
-        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
-        ""
-    )));
+    insta::assert_snapshot!(one_route(&schema));
 }
 
 #[test]
@@ -374,29 +376,20 @@ fn quirk_http_scheme_with_apikey_fields() {
 fn quirk_required_names_undeclared_property() {
     let schema =
         body("type: object\nproperties:\n  siren:\n    type: string\nrequired: [siren, rna]");
-    insta::assert_snapshot!(snapshot(&spec(
-        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
-        ""
-    )));
+    insta::assert_snapshot!(one_route(&schema));
 }
 
 #[test]
 fn quirk_schemas_without_type() {
     let schema = body("properties:\n  beneficiaires:\n    items:\n      properties:\n        nom:\n          type: string\n  statut:\n    enum: [actif, inactif]");
-    insta::assert_snapshot!(snapshot(&spec(
-        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
-        ""
-    )));
+    insta::assert_snapshot!(one_route(&schema));
 }
 
 #[test]
 fn quirk_yaml_1_1_boolean_in_string_enum() {
     let schema =
         body("type: object\nproperties:\n  pays:\n    type: string\n    enum: [NL, false, NP]");
-    insta::assert_snapshot!(snapshot(&spec(
-        &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", &schema),
-        ""
-    )));
+    insta::assert_snapshot!(one_route(&schema));
 }
 
 #[test]

@@ -85,7 +85,11 @@ pub(crate) fn doc_attrs(text: &str) -> TokenStream {
                     " ```".to_string()
                 };
             }
-            format!(" {line}")
+            if in_fence {
+                format!(" {line}")
+            } else {
+                format!(" {}", rustdoc_safe(&line))
+            }
         })
         .collect();
     if lines.iter().all(|l| l.trim().is_empty()) {
@@ -94,6 +98,55 @@ pub(crate) fn doc_attrs(text: &str) -> TokenStream {
     let closing = in_fence.then(|| " ```".to_string());
     let lines = lines.into_iter().chain(closing);
     quote! { #( #[doc = #lines] )* }
+}
+
+/// Prose for a web page, made safe for rustdoc without changing what it says: `[INSEE]`
+/// is not an intra-doc link (escaped), and a bare address becomes `<https://…>`.
+fn rustdoc_safe(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let previous = out.chars().last();
+        if c == '[' {
+            // A Markdown link `[text](url)` or `[text][ref]` stays; a lone `[WORD]` is escaped.
+            if let Some(end) = rest.find(']') {
+                let after = &rest[end + 1..];
+                // A link whose target is no address (`[API](TODO)`) would be read as an
+                // intra-doc link to a Rust item: escaped like plain brackets.
+                let target_is_address = after.strip_prefix('(').is_some_and(|t| {
+                    let target = t.split(')').next().unwrap_or_default();
+                    target.contains(['/', ':', '#', '.'])
+                });
+                if !(target_is_address || after.starts_with('[')) {
+                    out.push_str("\\[");
+                    out.push_str(&rest[1..end]);
+                    out.push_str("\\]");
+                    rest = &rest[end + 1..];
+                    continue;
+                }
+            }
+        }
+        let starts_url = rest.starts_with("https://") || rest.starts_with("http://");
+        // Inside `[text](…)` the address is already a link.
+        let link_target = out.ends_with("](");
+        if starts_url
+            && !link_target
+            && !matches!(previous, Some('<') | Some('"') | Some('\'') | Some('`'))
+        {
+            let end = rest
+                .find(|ch: char| ch.is_whitespace() || matches!(ch, '<' | '>' | '"' | '`'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// The Rust type of a [`TypeRef`]; named types live in `models` (reached through `models_path`).
@@ -122,5 +175,39 @@ pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
     match name.strip_prefix("r#") {
         Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
         None => format_ident!("{}", name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rustdoc_safe;
+
+    #[test]
+    fn prose_is_made_safe_for_rustdoc() {
+        let cases = [
+            ("[INSEE] Données", "\\[INSEE\\] Données"),
+            (
+                "voir https://entreprise.api.gouv.fr/compte.",
+                "voir <https://entreprise.api.gouv.fr/compte>.",
+            ),
+            (
+                "[la doc](https://x.fr/a) reste",
+                "[la doc](https://x.fr/a) reste",
+            ),
+            (
+                "<a href='https://x.fr'>Doc</a>",
+                "<a href='https://x.fr'>Doc</a>",
+            ),
+            ("déjà <https://x.fr>", "déjà <https://x.fr>"),
+            ("crochet [ sans fin", "crochet [ sans fin"),
+            ("l'[API Effectifs](TODO).", "l'\\[API Effectifs\\](TODO)."),
+            (
+                "Agence BIO (https://www.agencebio.org/annuaire/) de",
+                "Agence BIO (<https://www.agencebio.org/annuaire/>) de",
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(rustdoc_safe(input), expected, "{input}");
+        }
     }
 }

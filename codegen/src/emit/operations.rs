@@ -42,9 +42,9 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
             None => quote!(None),
         };
         let (token, traceability) = (op.requires_token, op.traceability);
-        let doc = format!(" `{method} {path}`: {}", summary.trim());
+        let doc = doc_attrs(&format!("`{method} {path}`: {}", summary.trim()));
         quote! {
-            #[doc = #doc]
+            #doc
             pub const #name: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
                 operation_id: #id,
                 version: crate::runtime::ApiVersion::#version,

@@ -2,15 +2,15 @@
 //! with a warning. The input tree is never edited; what cannot be handled is an error
 //! diagnostic, and the stage goes on so that one run reports every problem.
 //!
-//! Quirks repaired here (the diagnostic kind in brackets):
-//! - no `operationId`: the 200 response's `x-operationId`, else method + path [`missing-operation-id`];
-//! - `type: date` [`type-date`], unknown types such as `numeric` [`unknown-type`];
-//! - nullable enums whose values omit null [`nullable-enum-without-null`];
-//! - an http security scheme carrying apiKey fields [`http-scheme-with-apikey-fields`];
-//! - `required` naming undeclared properties [`required-undeclared`];
-//! - schemas without a type [`schema-without-type`];
-//! - enum values that a YAML 1.1 writer turned into booleans (`NO` → `false`) [`yaml11-boolean-enum`];
-//! - a response with examples but no schema [`examples-without-schema`].
+//! Quirks repaired here (the diagnostic kind in parentheses):
+//! - no `operationId`: the 200 response's `x-operationId`, else method + path (`missing-operation-id`);
+//! - `type: date` (`type-date`), unknown types such as `numeric` (`unknown-type`);
+//! - nullable enums whose values omit null (`nullable-enum-without-null`);
+//! - an http security scheme carrying apiKey fields (`http-scheme-with-apikey-fields`);
+//! - `required` naming undeclared properties (`required-undeclared`);
+//! - schemas without a type (`schema-without-type`);
+//! - enum values that a YAML 1.1 writer turned into booleans (`NO` → `false`) (`yaml11-boolean-enum`);
+//! - a response with examples but no schema (`examples-without-schema`).
 
 mod document;
 mod schema;
