@@ -89,7 +89,7 @@ pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
         let mod_ident = format_ident!("{}", module);
         let accessor = mod_ident.clone();
         let builders = ops.iter().map(|op| emit_builder(op));
-        let methods = ops.iter().map(|op| emit_method(op));
+        let methods = ops.iter().map(|op| emit_method(api, op));
         let doc = match ops[0].version {
             ApiVersion::Unversioned => {
                 format!(" Routes under `/{module}`, outside the versioned API.")
@@ -125,6 +125,14 @@ pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
             }
         }
     }
+}
+
+/// The route that replaces a deprecated one: the same method in a later version, not deprecated.
+fn replacement<'a>(api: &'a Api, op: &Operation) -> Option<&'a Operation> {
+    api.operations
+        .iter()
+        .filter(|o| o.version > op.version && !o.deprecated && o.method_name == op.method_name)
+        .min_by_key(|o| o.version)
 }
 
 fn builder_ident(op: &Operation) -> proc_macro2::Ident {
@@ -163,7 +171,7 @@ fn op_doc(op: &Operation) -> String {
     doc
 }
 
-fn emit_method(op: &Operation) -> TokenStream {
+fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     let docs = doc_attrs(&op_doc(op));
     let name = ident(&op.method_name);
     let builder = builder_ident(op);
@@ -195,7 +203,18 @@ fn emit_method(op: &Operation) -> TokenStream {
             option_inits.push(quote!(#name: None));
         }
     }
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API: use the newer version of this route")]));
+    let deprecated = op.deprecated.then(|| {
+        let note = match replacement(api, op) {
+            Some(newer) => format!(
+                "deprecated by the API: use `client.{}().{}()`",
+                newer.module,
+                newer.method_name.trim_start_matches("r#")
+            ),
+            None => "deprecated by the API".to_string(),
+        };
+        quote!(#[deprecated(note = #note)])
+    });
+
     quote! {
         #docs
         #deprecated
