@@ -68,22 +68,23 @@ pub fn model_from_str(file: &str, text: &[u8]) -> Result<Loaded, Diagnostics> {
 
 /// [`model_from_str`] on a file.
 pub fn model_from_file(path: &Path) -> Result<Loaded, Diagnostics> {
-    let name = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => model_from_str(&name, &bytes),
-        Err(e) => {
-            let mut d = Diagnostics::default();
-            d.push(Diagnostic {
-                severity: Severity::Error,
-                kind: "unreadable",
-                file: name,
-                position: Position::default(),
-                pointer: String::new(),
-                message: format!("cannot read the spec: {e}"),
-            });
-            Err(d)
-        }
-    }
+    model_from_str(&path.display().to_string(), &read_spec(path)?)
+}
+
+/// Reads a spec file; failing that, an `unreadable` diagnostic.
+fn read_spec(path: &Path) -> Result<Vec<u8>, Diagnostics> {
+    std::fs::read(path).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic {
+            severity: Severity::Error,
+            kind: "unreadable",
+            file: path.display().to_string(),
+            position: Position::default(),
+            pointer: String::new(),
+            message: format!("cannot read the spec: {e}"),
+        });
+        d
+    })
 }
 
 /// The whole pipeline on a spec given as text.
@@ -117,19 +118,7 @@ pub fn generate_from_str(file: &str, text: &[u8]) -> Result<Generated, Diagnosti
 
 /// The whole pipeline on a spec file.
 pub fn generate_from_file(path: &Path) -> Result<Generated, Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let mut d = Diagnostics::default();
-        d.push(Diagnostic {
-            severity: Severity::Error,
-            kind: "unreadable",
-            file: path.display().to_string(),
-            position: Position::default(),
-            pointer: String::new(),
-            message: format!("cannot read the spec: {e}"),
-        });
-        d
-    })?;
-    generate_from_str(&path.display().to_string(), &bytes)
+    generate_from_str(&path.display().to_string(), &read_spec(path)?)
 }
 
 /// The file name without its directories, so generated headers do not depend on the machine.
