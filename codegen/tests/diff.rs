@@ -38,7 +38,13 @@ const CASES: &[(&str, &[&str])] = &[
     ("operation_added", &["operation_added"]),
     ("operation_removed", &["operation_removed"]),
     ("operation_moved", &["operation_moved"]),
-    ("operation_id_changed", &["operation_id_changed"]),
+    // The response type is named after the operation: a new id renames it.
+    (
+        "operation_id_changed",
+        &["operation_id_changed", "type_renamed"],
+    ),
+    // A new operation whose `adresse` has another shape: both now qualify the name.
+    ("type_renamed", &["operation_added", "type_renamed"]),
     ("operation_deprecated", &["operation_deprecated"]),
     ("operation_undeprecated", &["operation_undeprecated"]),
     ("required_parameter_added", &["required_parameter_added"]),
@@ -85,7 +91,7 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     (
         "rate_limit_changed",
-        &["operation_id_changed", "rate_limit_changed"],
+        &["operation_id_changed", "rate_limit_changed", "type_renamed"],
     ),
     ("maintenance_changed", &["maintenance_changed"]),
     // Refinements: what the generated crate makes of some changes.
@@ -149,7 +155,7 @@ cases! {
     property_type_changed nullable_added nullable_removed property_became_optional property_became_required
     property_deprecated enum_value_added enum_value_removed error_code_added error_code_removed
     endpoint_group_changed rate_limit_changed maintenance_changed
-    enum_value_respelled error_code_removed_everywhere error_code_renumbered nullable_added_to_optional operation_removed_with_its_codes
+    type_renamed enum_value_respelled error_code_removed_everywhere error_code_renumbered nullable_added_to_optional operation_removed_with_its_codes
 }
 
 #[test]

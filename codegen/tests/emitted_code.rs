@@ -506,3 +506,45 @@ fn editing_one_operation_does_not_rename_types_elsewhere() {
     assert_ne!(after.2, before.2, "c has a shape of its own now");
     assert!(after.2.contains("Adresse"), "{}", after.2);
 }
+
+/// A new API version with shapes of its own leaves the names of the older version alone.
+#[test]
+fn a_new_version_does_not_rename_the_older_versions_types() {
+    let schema = |field: &str| {
+        body(&format!(
+            "type: object\nproperties:\n  data:\n    type: object\n    properties:\n      adresse:\n        type: object\n        properties:\n          {field}:\n            type: string"
+        ))
+    };
+    let v3 = route(
+        "/v3/insee/unites_legales/{siren}",
+        "api_entreprise_v3_insee_unites_legales",
+        "siren",
+        &schema("code_postal"),
+    );
+    let v4 = route(
+        "/v4/insee/unites_legales/{siren}",
+        "api_entreprise_v4_insee_unites_legales",
+        "siren",
+        &schema("code_postal_2025"),
+    );
+    let names = |text: &str| {
+        let api = apie_codegen::model_from_str("fixture.yml", text.as_bytes())
+            .unwrap()
+            .api;
+        let mut names: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();
+        names.sort();
+        names
+    };
+    let before = names(&spec(&v3, ""));
+    let after = names(&spec(&[v3.clone(), v4].concat(), ""));
+    for name in &before {
+        assert!(
+            after.contains(name),
+            "`{name}` was renamed when v4 arrived: {after:?}"
+        );
+    }
+    assert!(
+        after.len() > before.len(),
+        "v4 has types of its own: {after:?}"
+    );
+}

@@ -161,6 +161,8 @@ change_kinds! {
     PropertyRemoved => "property_removed",
     /// A response property holds another type.
     PropertyTypeChanged => "property_type_changed",
+    /// Same place in the response, same shape or not, another generated type name.
+    TypeRenamed => "type_renamed",
     /// A response property may now be null.
     NullableAdded => "nullable_added",
     /// A response property may no longer be null.

@@ -32,6 +32,7 @@ pub fn describe(kind: ChangeKind) -> (&'static str, &'static str) {
         PropertyAdded => ("info", "a response property appeared: a new field"),
         PropertyRemoved => ("breaking", "a response property is gone: its field is removed"),
         PropertyTypeChanged => ("breaking", "a response property holds another type"),
+        TypeRenamed => ("breaking", "the generated type at a place in the response has another name: code naming it stops compiling"),
         NullableAdded => ("breaking / warning", "a response property may be null: warning when its field was already `Option`"),
         NullableRemoved => ("breaking / info", "a response property may no longer be null: breaking when its field loses `Option`"),
         PropertyBecameOptional => ("breaking / warning", "a response property may be absent: warning when its field was already `Option`"),
@@ -239,6 +240,11 @@ fn verdict(f: &Finding) -> (Severity, String, String) {
             Breaking,
             format!("response property `{loc}` removed (was {old})"),
             format!("{field} removed"),
+        ),
+        TypeRenamed => (
+            Breaking,
+            format!("the type at `{loc}` is generated as `{new}` instead of `{old}`"),
+            format!("`models::{old}` renamed `models::{new}` for this place: code that names it stops compiling"),
         ),
         PropertyTypeChanged => (
             Breaking,

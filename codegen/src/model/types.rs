@@ -54,6 +54,8 @@ struct Shape {
     doc: Option<String>,
     /// Name candidates of each place the shape occurs, with that place's JSON pointer.
     occurrences: Vec<(Vec<String>, String)>,
+    /// The earliest API version the shape occurs in (`V2` < `V3` < `V4`).
+    first_version: String,
 }
 
 /// Collects shapes while the operations are read, then names them.
@@ -143,9 +145,17 @@ impl TypeRegistry {
         context: &[String],
     ) -> ShapeRef {
         let occurrence = (candidates(context), schema.pointer.clone());
+        let version = context
+            .first()
+            .and_then(|c| c.split_once('@'))
+            .map_or("", |(_, v)| v)
+            .to_string();
         if let Some(&id) = self.by_key.get(&key) {
             let shape = &mut self.shapes[id];
             shape.occurrences.push(occurrence);
+            if version < shape.first_version {
+                shape.first_version = version;
+            }
             if shape.doc.is_none() {
                 shape.doc = doc_of(schema);
             }
@@ -155,6 +165,7 @@ impl TypeRegistry {
             kind,
             doc: doc_of(schema),
             occurrences: vec![occurrence],
+            first_version: version,
         });
         self.by_key.insert(key, self.shapes.len() - 1);
         ShapeRef::Shape(self.shapes.len() - 1)
@@ -203,12 +214,20 @@ impl TypeRegistry {
             let mut advanced = false;
             let mut stuck = Vec::new();
             for ids in groups.values().filter(|ids| ids.len() > 1) {
-                // The shape found in strictly more places keeps the name: an edit that splits
-                // one operation off a shared shape renames only that operation's type.
-                let uses = |id: usize| self.shapes[id].occurrences.len();
-                let most = ids.iter().map(|&id| uses(id)).max().unwrap_or(0);
-                let keeper = match ids.iter().filter(|&&id| uses(id) == most).count() {
-                    1 => ids.iter().copied().find(|&id| uses(id) == most),
+                // The shape found in strictly more places keeps the name, so an edit that splits
+                // one operation off a shared shape renames only that operation's type; between
+                // equals, the one from the earliest version keeps it, so a new API version never
+                // renames the types of the versions before it.
+                let rank = |id: usize| {
+                    let shape = &self.shapes[id];
+                    (
+                        shape.occurrences.len(),
+                        std::cmp::Reverse(shape.first_version.as_str()),
+                    )
+                };
+                let best = ids.iter().map(|&id| rank(id)).max();
+                let keeper = match ids.iter().filter(|&&id| Some(rank(id)) == best).count() {
+                    1 => ids.iter().copied().find(|&id| Some(rank(id)) == best),
                     _ => None,
                 };
                 let movable: Vec<usize> = ids

@@ -95,6 +95,22 @@ impl<'a> Walker<'a> {
             return;
         }
         let before = self.out.len();
+        if let Some((a, b)) = pair.filter(|(a, b)| a != b) {
+            let same_kind = matches!(
+                (self.old.shape(old), self.new.shape(new)),
+                (Shape::Struct(..), Shape::Struct(..)) | (Shape::Enum(..), Shape::Enum(..))
+            );
+            if same_kind {
+                let f = finding(
+                    ChangeKind::TypeRenamed,
+                    op,
+                    &at(path),
+                    Some(a.to_string()),
+                    Some(b.to_string()),
+                );
+                self.out.push(f);
+            }
+        }
         match (self.old.shape(old), self.new.shape(new)) {
             (Shape::Struct(on, of), Shape::Struct(nn, nf)) => {
                 for f in of {
