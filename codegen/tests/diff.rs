@@ -1,6 +1,6 @@
-//! The spec diff: one fixture pair per change kind (tests/fixtures/diff/<case>/{old,new}.yml,
-//! small specs in the published style), each snapshotted as JSON and Markdown; then every
-//! consecutive pair of the published history.
+//! The spec diff: one spec pair per change kind (`support/diff_cases.rs`: a small spec in the
+//! published style and the edits that make each pair), each snapshotted as JSON and Markdown;
+//! then every consecutive pair of the published history.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -9,10 +9,14 @@ use apie_codegen::diff::format::{render, Format, Labels};
 use apie_codegen::diff::{self, ChangeKind, IgnoreList, Report, Semver, Severity};
 use apie_codegen::model::Api;
 
-fn fixture_dir(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/diff")
-        .join(case)
+#[path = "support/diff_cases.rs"]
+mod diff_cases;
+
+fn model_of(name: &str, text: &str) -> Api {
+    match apie_codegen::model_from_str(name, text.as_bytes()) {
+        Ok(loaded) => loaded.api,
+        Err(d) => panic!("{name} does not load:\n{d}"),
+    }
 }
 
 fn model(path: &Path) -> Api {
@@ -23,8 +27,26 @@ fn model(path: &Path) -> Api {
 }
 
 fn case_report(case: &str) -> Report {
-    let dir = fixture_dir(case);
-    diff::diff(&model(&dir.join("old.yml")), &model(&dir.join("new.yml")))
+    let (old, new) = diff_cases::specs(case);
+    diff::diff(
+        &model_of(&format!("{case}/old.yml"), &old),
+        &model_of(&format!("{case}/new.yml"), &new),
+    )
+}
+
+/// A case's spec written to a file, for the command line.
+fn case_file(case: &str, side: &str) -> String {
+    let (old, new) = diff_cases::specs(case);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("diff-cases")
+        .join(case);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{side}.yml"));
+    // Tests run in parallel and may write the same case: write aside, then rename.
+    let partial = dir.join(format!("{side}.{}.part", std::process::id()));
+    std::fs::write(&partial, if side == "old" { old } else { new }).unwrap();
+    std::fs::rename(&partial, &path).unwrap();
+    path.display().to_string()
 }
 
 fn kinds(report: &Report) -> BTreeSet<&'static str> {
@@ -172,7 +194,7 @@ fn every_kind_has_a_fixture() {
 #[test]
 fn a_spec_against_itself_reports_nothing() {
     for (case, _) in CASES {
-        let api = model(&fixture_dir(case).join("new.yml"));
+        let api = model_of(case, &diff_cases::specs(case).1);
         assert_eq!(diff::diff(&api, &api).changes, vec![], "{case}");
     }
 }
@@ -323,7 +345,7 @@ fn code(exit: std::process::ExitCode) -> String {
 
 #[test]
 fn cli_exit_codes() {
-    let arg = |case: &str, side: &str| fixture_dir(case).join(side).display().to_string();
+    let arg = |case: &str, side: &str| case_file(case, side.trim_end_matches(".yml"));
     let run = |args: Vec<String>| code(apie_codegen::diff::cli::run(&args));
     let (ok, changes, bad) = (code(0.into()), code(1.into()), code(2.into()));
     assert_eq!(
@@ -368,11 +390,58 @@ fn cli_exit_codes() {
 
 #[test]
 fn specs_are_read_from_git_revisions() {
-    // `REV:PATH` goes through `git show`; `./` makes the path relative to this package.
-    let spec = diff::source::load("HEAD:./tests/fixtures/diff/operation_added/new.yml")
-        .unwrap_or_else(|d| panic!("a committed fixture read from HEAD: {d}"));
-    let from_file = model(&fixture_dir("operation_added").join("new.yml"));
-    assert_eq!(spec.api.operations, from_file.operations);
+    // A repository of its own: two commits of one spec, diffed as `HEAD~1:spec.yml HEAD:spec.yml`.
+    let repo =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("diff-git-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&repo);
+    std::fs::create_dir_all(&repo).unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=test",
+                "-c",
+                "user.email=test@example.invalid",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let (old, new) = diff_cases::specs("property_removed");
+    git(&["init", "-q"]);
+    for (text, message) in [(old, "old"), (new, "new")] {
+        std::fs::write(repo.join("spec.yml"), text).unwrap();
+        git(&["add", "spec.yml"]);
+        git(&["commit", "-q", "-m", message]);
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apie-codegen"))
+        .args([
+            "diff",
+            "HEAD~1:spec.yml",
+            "HEAD:spec.yml",
+            "--format",
+            "json",
+        ])
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["changes"][0]["kind"], "property_removed", "{json}");
+
     let Err(read) = diff::source::load("HEAD:Cargo.toml") else {
         panic!("Cargo.toml is not a spec")
     };

@@ -1,0 +1,1354 @@
+//! The spec pairs of the diff tests: one small spec in the published style (`BASE`), and
+//! for each case the edits that make its old and new versions. Each edit replaces text that
+//! occurs exactly once; a case is thus read as "what changed", next to its expected kinds.
+
+/// The spec most cases start from: two routes in the style of the published spec.
+pub const BASE: &str = r#"---
+openapi: 3.0.1
+info:
+  title: API Entreprise
+  version: 3.0.0
+paths:
+  "/v3/insee/unites_legales/{siren}":
+    get:
+      summary: Données de référence d'une unité légale
+      parameters:
+      - name: context
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: recipient
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: object
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      security:
+      - jwt_bearer_token: []
+      responses:
+        '200':
+          description: Unité légale trouvée
+          x-operationId: api_entreprise_v3_insee_unites_legales
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      siren:
+                        type: string
+                      date_creation:
+                        type: string
+                        format: date
+                      date_cessation:
+                        type: string
+                        format: date
+                        nullable: true
+                      etat_administratif:
+                        type: string
+                        enum:
+                        - A
+                        - C
+                      etablissements:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            siret:
+                              type: string
+                            effectif:
+                              type: integer
+                          required:
+                          - siret
+                    required:
+                    - siren
+                    - date_creation
+                    - date_cessation
+                    - etat_administratif
+                  links:
+                    type: object
+                    properties:
+                      siege_social:
+                        type: string
+                required:
+                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+        '502':
+          description: Erreur du fournisseur
+          content:
+            application/json:
+              examples:
+                provider_error:
+                  value:
+                    errors:
+                    - code: '04501'
+                      title: Erreur du fournisseur
+                      detail: L'INSEE ne répond pas.
+                      meta:
+                        provider: INSEE
+  "/v3/urssaf/unites_legales/{siren}/attestation_vigilance":
+    get:
+      summary: Attestation de vigilance
+      parameters:
+      - name: context
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: recipient
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: object
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      - name: format
+        in: query
+        required: false
+        schema:
+          type: string
+          enum:
+          - pdf
+          - json
+      security:
+      - jwt_bearer_token: []
+      responses:
+        '200':
+          description: Attestation trouvée
+          x-operationId: api_entreprise_v3_urssaf_attestation_vigilance
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      document_url:
+                        type: string
+                      date_fin_validite:
+                        type: string
+                        format: date
+                    required:
+                    - document_url
+                required:
+                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+      x-maintenances:
+        from_hour: '22:00'
+        to_hour: '22:30'
+components:
+  securitySchemes:
+    jwt_bearer_token:
+      type: http
+      scheme: bearer
+"#;
+
+/// A replacement of text that occurs exactly once.
+pub type Edit = (&'static str, &'static str);
+
+/// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
+pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    (
+        "endpoint_group_changed",
+        &[],
+        &[(
+            r#"                      siren:
+                        type: string
+"#,
+            r#"                      siren:
+                        type: string
+                      document_url:
+                        type: string
+"#,
+        )],
+    ),
+    (
+        "enum_value_added",
+        &[],
+        &[(
+            r#"                        - C
+                      etablissements:
+"#,
+            r#"                        - C
+                        - F
+                      etablissements:
+"#,
+        )],
+    ),
+    (
+        "enum_value_removed",
+        &[],
+        &[(
+            r#"                        - C
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "enum_value_respelled",
+        &[],
+        &[(
+            r#"                        - C
+"#,
+            r#"                        - c
+"#,
+        )],
+    ),
+    (
+        "error_code_added",
+        &[],
+        &[(
+            r#"                        provider: INSEE
+  "/v3/urssaf/unites_legales/{siren}/attestation_vigilance":
+"#,
+            r#"                        provider: INSEE
+                    - code: '04502'
+                      title: Fournisseur en maintenance
+                      detail: L'INSEE est en maintenance.
+                      meta:
+                        provider: INSEE
+  "/v3/urssaf/unites_legales/{siren}/attestation_vigilance":
+"#,
+        )],
+    ),
+    (
+        "error_code_removed",
+        &[],
+        &[(
+            r#"                    - code: '04501'
+                      title: Erreur du fournisseur
+                      detail: L'INSEE ne répond pas.
+                      meta:
+                        provider: INSEE
+"#,
+            r#"                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+"#,
+        )],
+    ),
+    (
+        "error_code_removed_everywhere",
+        &[],
+        &[
+            (
+                r#"                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+      x-maintenances:
+"#,
+                r#"                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                non_diffusible:
+                  value:
+                    errors:
+                    - code: '01004'
+                      title: Entité non diffusible
+                      detail: L'entité est non diffusible.
+      x-maintenances:
+"#,
+            ),
+            (
+                r#"                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+        '502':
+"#,
+                r#"                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                non_diffusible:
+                  value:
+                    errors:
+                    - code: '01004'
+                      title: Entité non diffusible
+                      detail: L'entité est non diffusible.
+        '502':
+"#,
+            ),
+        ],
+    ),
+    (
+        "error_code_renumbered",
+        &[],
+        &[
+            (
+                r#"                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+      x-maintenances:
+"#,
+                r#"                not_found:
+                  value:
+                    errors:
+                    - code: '01004'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+      x-maintenances:
+"#,
+            ),
+            (
+                r#"                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+        '502':
+"#,
+                r#"                not_found:
+                  value:
+                    errors:
+                    - code: '01004'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+        '502':
+"#,
+            ),
+        ],
+    ),
+    (
+        "maintenance_changed",
+        &[],
+        &[(
+            r#"        from_hour: '22:00'
+        to_hour: '22:30'
+"#,
+            r#"        from_hour: '23:00'
+        to_hour: '23:45'
+"#,
+        )],
+    ),
+    (
+        "no_change",
+        &[(
+            r#"                      date_creation:
+                        type: string
+                        format: date
+                      date_cessation:
+"#,
+            r#"                      date_creation:
+                        type: date
+                      date_cessation:
+"#,
+        )],
+        &[
+            (
+                r#"                    - date_cessation
+                    - etat_administratif
+"#,
+                r#""#,
+            ),
+            (
+                r#"                    required:
+                    - siren
+"#,
+                r#"                    required:
+                    - etat_administratif
+                    - date_cessation
+                    - siren
+"#,
+            ),
+            (
+                r#"                        type: date
+"#,
+                r#"                        type: string
+                        format: date
+"#,
+            ),
+            (
+                r#"      summary: Données de référence d'une unité légale
+"#,
+                r#"      summary: Unité légale (texte reformulé, sans effet sur le contrat)
+"#,
+            ),
+        ],
+    ),
+    (
+        "nullable_added",
+        &[],
+        &[(
+            r#"                        type: string
+                      date_creation:
+"#,
+            r#"                        type: string
+                        nullable: true
+                      date_creation:
+"#,
+        )],
+    ),
+    (
+        "nullable_added_to_optional",
+        &[],
+        &[(
+            r#"                              type: integer
+                          required:
+"#,
+            r#"                              type: integer
+                              nullable: true
+                          required:
+"#,
+        )],
+    ),
+    (
+        "nullable_removed",
+        &[],
+        &[(
+            r#"                        nullable: true
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "operation_added",
+        &[(
+            r#"  "/v3/urssaf/unites_legales/{siren}/attestation_vigilance":
+    get:
+      summary: Attestation de vigilance
+      parameters:
+      - name: context
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: recipient
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: object
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      - name: format
+        in: query
+        required: false
+        schema:
+          type: string
+          enum:
+          - pdf
+          - json
+      security:
+      - jwt_bearer_token: []
+      responses:
+        '200':
+          description: Attestation trouvée
+          x-operationId: api_entreprise_v3_urssaf_attestation_vigilance
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      document_url:
+                        type: string
+                      date_fin_validite:
+                        type: string
+                        format: date
+                    required:
+                    - document_url
+                required:
+                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+      x-maintenances:
+        from_hour: '22:00'
+        to_hour: '22:30'
+"#,
+            r#""#,
+        )],
+        &[(
+            r#"                        provider: INSEE
+components:
+"#,
+            r#"                        provider: INSEE
+  "/v3/urssaf/unites_legales/{siren}/attestation_vigilance":
+    get:
+      summary: Attestation de vigilance
+      parameters:
+      - name: context
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: recipient
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: object
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      - name: format
+        in: query
+        required: false
+        schema:
+          type: string
+          enum:
+          - pdf
+          - json
+      security:
+      - jwt_bearer_token: []
+      responses:
+        '200':
+          description: Attestation trouvée
+          x-operationId: api_entreprise_v3_urssaf_attestation_vigilance
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      document_url:
+                        type: string
+                      date_fin_validite:
+                        type: string
+                        format: date
+                    required:
+                    - document_url
+                required:
+                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+      x-maintenances:
+        from_hour: '22:00'
+        to_hour: '22:30'
+components:
+"#,
+        )],
+    ),
+    (
+        "operation_deprecated",
+        &[],
+        &[(
+            r#"      summary: Données de référence d'une unité légale
+      parameters:
+"#,
+            r#"      summary: Données de référence d'une unité légale
+      deprecated: true
+      parameters:
+"#,
+        )],
+    ),
+    (
+        "operation_id_changed",
+        &[],
+        &[(
+            r#"          x-operationId: api_entreprise_v3_insee_unites_legales
+"#,
+            r#"          x-operationId: api_entreprise_v3_insee_unites_legales_diffusibles
+"#,
+        )],
+    ),
+    (
+        "operation_moved",
+        &[],
+        &[(
+            r#"  "/v3/urssaf/unites_legales/{siren}/attestation_vigilance":
+"#,
+            r#"  "/v3/acoss/unites_legales/{siren}/attestation_vigilance":
+"#,
+        )],
+    ),
+    (
+        "operation_removed",
+        &[],
+        &[(
+            r#"  "/v3/urssaf/unites_legales/{siren}/attestation_vigilance":
+    get:
+      summary: Attestation de vigilance
+      parameters:
+      - name: context
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: recipient
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: object
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      - name: format
+        in: query
+        required: false
+        schema:
+          type: string
+          enum:
+          - pdf
+          - json
+      security:
+      - jwt_bearer_token: []
+      responses:
+        '200':
+          description: Attestation trouvée
+          x-operationId: api_entreprise_v3_urssaf_attestation_vigilance
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      document_url:
+                        type: string
+                      date_fin_validite:
+                        type: string
+                        format: date
+                    required:
+                    - document_url
+                required:
+                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+      x-maintenances:
+        from_hour: '22:00'
+        to_hour: '22:30'
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "operation_removed_with_its_codes",
+        &[(
+            r#"                      detail: Le siren indiqué n'existe pas.
+      x-maintenances:
+"#,
+            r#"                      detail: Le siren indiqué n'existe pas.
+                    - code: '05001'
+                      title: Attestation indisponible
+                      detail: L'URSSAF ne délivre pas d'attestation pour cette entité.
+      x-maintenances:
+"#,
+        )],
+        &[(
+            r#"  "/v3/urssaf/unites_legales/{siren}/attestation_vigilance":
+    get:
+      summary: Attestation de vigilance
+      parameters:
+      - name: context
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: recipient
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: object
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      - name: format
+        in: query
+        required: false
+        schema:
+          type: string
+          enum:
+          - pdf
+          - json
+      security:
+      - jwt_bearer_token: []
+      responses:
+        '200':
+          description: Attestation trouvée
+          x-operationId: api_entreprise_v3_urssaf_attestation_vigilance
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      document_url:
+                        type: string
+                      date_fin_validite:
+                        type: string
+                        format: date
+                    required:
+                    - document_url
+                required:
+                - data
+        '404':
+          description: Unité légale non trouvée
+          content:
+            application/json:
+              examples:
+                not_found:
+                  value:
+                    errors:
+                    - code: '01003'
+                      title: Entité non trouvée
+                      detail: Le siren indiqué n'existe pas.
+                    - code: '05001'
+                      title: Attestation indisponible
+                      detail: L'URSSAF ne délivre pas d'attestation pour cette entité.
+      x-maintenances:
+        from_hour: '22:00'
+        to_hour: '22:30'
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "operation_undeprecated",
+        &[(
+            r#"      summary: Données de référence d'une unité légale
+      parameters:
+"#,
+            r#"      summary: Données de référence d'une unité légale
+      deprecated: true
+      parameters:
+"#,
+        )],
+        &[(
+            r#"      deprecated: true
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "parameter_added",
+        &[],
+        &[(
+            r#"      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      security:
+"#,
+            r#"      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      - name: date
+        in: query
+        required: false
+        schema:
+          type: string
+      security:
+"#,
+        )],
+    ),
+    (
+        "parameter_became_optional",
+        &[(
+            r#"        required: false
+"#,
+            r#"        required: true
+"#,
+        )],
+        &[(
+            r#"      - name: format
+        in: query
+        required: true
+        schema:
+          type: string
+"#,
+            r#"      - name: format
+        in: query
+        required: false
+        schema:
+          type: string
+"#,
+        )],
+    ),
+    (
+        "parameter_became_required",
+        &[],
+        &[(
+            r#"        required: false
+"#,
+            r#"        required: true
+"#,
+        )],
+    ),
+    (
+        "parameter_constraint_narrowed",
+        &[],
+        &[(
+            r#"          - json
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "parameter_constraint_widened",
+        &[],
+        &[(
+            r#"          - json
+      security:
+"#,
+            r#"          - json
+          - zip
+      security:
+"#,
+        )],
+    ),
+    (
+        "parameter_pattern_narrowed",
+        &[],
+        &[
+            (
+                r#"          type: string
+      - name: format
+"#,
+                r#"          type: string
+          pattern: '^\d{9}$'
+      - name: format
+"#,
+            ),
+            (
+                r#"          type: string
+      security:
+"#,
+                r#"          type: string
+          pattern: '^\d{9}$'
+      security:
+"#,
+            ),
+        ],
+    ),
+    (
+        "parameter_removed",
+        &[],
+        &[(
+            r#"      - name: format
+        in: query
+        required: false
+        schema:
+          type: string
+          enum:
+          - pdf
+          - json
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "parameter_type_changed",
+        &[],
+        &[
+            (
+                r#"      - name: object
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      security:
+"#,
+                r#"      - name: object
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: siren_or_rna
+        in: path
+        required: true
+        schema:
+          type: string
+      security:
+"#,
+            ),
+            (
+                r#"  "/v3/insee/unites_legales/{siren}":
+"#,
+                r#"  "/v3/insee/unites_legales/{siren_or_rna}":
+"#,
+            ),
+        ],
+    ),
+    (
+        "property_added",
+        &[],
+        &[(
+            r#"                      siren:
+                        type: string
+"#,
+            r#"                      siren:
+                        type: string
+                      categorie_entreprise:
+                        type: string
+"#,
+        )],
+    ),
+    (
+        "property_became_optional",
+        &[],
+        &[(
+            r#"                    - siren
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "property_became_required",
+        &[],
+        &[(
+            r#"                          - siret
+                    required:
+"#,
+            r#"                          - siret
+                          - effectif
+                    required:
+"#,
+        )],
+    ),
+    (
+        "property_deprecated",
+        &[],
+        &[(
+            r#"                        format: date
+                      date_cessation:
+"#,
+            r#"                        format: date
+                        deprecated: true
+                      date_cessation:
+"#,
+        )],
+    ),
+    (
+        "property_removed",
+        &[],
+        &[(
+            r#"                            effectif:
+                              type: integer
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "property_type_changed",
+        &[],
+        &[(
+            r#"                              type: integer
+"#,
+            r#"                              type: string
+"#,
+        )],
+    ),
+    (
+        "rate_limit_changed",
+        &[],
+        &[(
+            r#"          x-operationId: api_entreprise_v3_urssaf_attestation_vigilance
+"#,
+            r#"          x-operationId: api_entreprise_v3_dgfip_attestations_fiscales
+"#,
+        )],
+    ),
+    (
+        "required_parameter_added",
+        &[],
+        &[(
+            r#"        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      security:
+"#,
+            r#"        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      - name: annee
+        in: query
+        required: true
+        schema:
+          type: string
+      security:
+"#,
+        )],
+    ),
+    (
+        "success_response_added",
+        &[(
+            r#"          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      siren:
+                        type: string
+                      date_creation:
+                        type: string
+                        format: date
+                      date_cessation:
+                        type: string
+                        format: date
+                        nullable: true
+                      etat_administratif:
+                        type: string
+                        enum:
+                        - A
+                        - C
+                      etablissements:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            siret:
+                              type: string
+                            effectif:
+                              type: integer
+                          required:
+                          - siret
+                    required:
+                    - siren
+                    - date_creation
+                    - date_cessation
+                    - etat_administratif
+                  links:
+                    type: object
+                    properties:
+                      siege_social:
+                        type: string
+                required:
+                - data
+"#,
+            r#""#,
+        )],
+        &[(
+            r#"          x-operationId: api_entreprise_v3_insee_unites_legales
+        '404':
+"#,
+            r#"          x-operationId: api_entreprise_v3_insee_unites_legales
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      siren:
+                        type: string
+                      date_creation:
+                        type: string
+                        format: date
+                      date_cessation:
+                        type: string
+                        format: date
+                        nullable: true
+                      etat_administratif:
+                        type: string
+                        enum:
+                        - A
+                        - C
+                      etablissements:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            siret:
+                              type: string
+                            effectif:
+                              type: integer
+                          required:
+                          - siret
+                    required:
+                    - siren
+                    - date_creation
+                    - date_cessation
+                    - etat_administratif
+                  links:
+                    type: object
+                    properties:
+                      siege_social:
+                        type: string
+                required:
+                - data
+        '404':
+"#,
+        )],
+    ),
+    (
+        "success_response_removed",
+        &[],
+        &[(
+            r#"          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: object
+                    properties:
+                      siren:
+                        type: string
+                      date_creation:
+                        type: string
+                        format: date
+                      date_cessation:
+                        type: string
+                        format: date
+                        nullable: true
+                      etat_administratif:
+                        type: string
+                        enum:
+                        - A
+                        - C
+                      etablissements:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            siret:
+                              type: string
+                            effectif:
+                              type: integer
+                          required:
+                          - siret
+                    required:
+                    - siren
+                    - date_creation
+                    - date_cessation
+                    - etat_administratif
+                  links:
+                    type: object
+                    properties:
+                      siege_social:
+                        type: string
+                required:
+                - data
+"#,
+            r#""#,
+        )],
+    ),
+    (
+        "traceability_changed",
+        &[],
+        &[(
+            r#"      summary: Attestation de vigilance
+      parameters:
+      - name: context
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: recipient
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: object
+        in: query
+        required: true
+        schema:
+          type: string
+      - name: siren
+        in: path
+"#,
+            r#"      summary: Attestation de vigilance
+      parameters:
+      - name: siren
+        in: path
+"#,
+        )],
+    ),
+    (
+        "type_renamed",
+        &[],
+        &[(
+            r#"components:
+"#,
+            r#"  "/v3/insee/etablissements_secondaires/{siren}":
+    get:
+      summary: Établissements secondaires
+      parameters:
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      responses:
+        '200':
+          description: Établissements trouvés
+          x-operationId: api_entreprise_v3_insee_etablissements_secondaires
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  etablissements:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        numero:
+                          type: integer
+components:
+"#,
+        )],
+    ),
+];
+
+/// The old and new specs of `case`.
+pub fn specs(case: &str) -> (String, String) {
+    let (_, to_old, to_new) = CASES
+        .iter()
+        .find(|(name, _, _)| *name == case)
+        .unwrap_or_else(|| panic!("no diff case `{case}`"));
+    let old = apply(BASE.to_string(), to_old, case);
+    let new = apply(old.clone(), to_new, case);
+    (old, new)
+}
+
+fn apply(mut text: String, edits: &[Edit], case: &str) -> String {
+    for (find, replace) in edits {
+        assert_eq!(
+            text.matches(find).count(),
+            1,
+            "{case}: the edit's text must occur once: {find:?}"
+        );
+        text = text.replacen(find, replace, 1);
+    }
+    text
+}
