@@ -76,6 +76,23 @@ pub enum ValidationError {
     /// missing or wrong.
     #[error("traceability: {0}")]
     Traceability(String),
+    /// A parameter is missing, unknown or has a value the operation does
+    /// not accept.
+    #[error("parameter `{name}` {problem}")]
+    Parameter {
+        /// Name of the parameter.
+        name: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The token's expiry date has passed; the API would answer 401.
+    #[error(
+        "the token expired on {expired_at}: renew it on https://entreprise.api.gouv.fr/compte"
+    )]
+    TokenExpired {
+        /// Expiry date of the token (RFC 3339).
+        expired_at: String,
+    },
 }
 
 /// Body of an API Entreprise error answer: `{"errors": [...]}`.

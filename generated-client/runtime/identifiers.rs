@@ -5,12 +5,14 @@
 
 mod calendar;
 mod composite;
+mod dynamic;
 mod error;
 
 use std::str::FromStr;
 
 pub use calendar::{Month, Year};
 pub use composite::{PathSegment, SirenOrRna, SirenOrSiretOrRna, SiretOrEori, SiretOrRna};
+pub use dynamic::CheckedIdentifier;
 pub use error::{IdentifierError, IdentifierErrorReason, IdentifierKind};
 
 /// A value that can be placed in a URL path.

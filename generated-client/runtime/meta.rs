@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use super::identifiers::IdentifierKind;
+
 /// Version prefix of an API Entreprise route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApiVersion {
@@ -81,4 +83,55 @@ pub struct OperationMeta {
     /// Whether the `context`, `recipient` and `object` query parameters
     /// must be sent.
     pub requires_traceability: bool,
+    /// Parameters other than the traceability ones: path parameters first,
+    /// in template order, then query and header parameters.
+    pub params: &'static [ParamMeta],
+}
+
+impl OperationMeta {
+    /// The parameter called `name`, if the operation has one.
+    pub fn param(&self, name: &str) -> Option<&'static ParamMeta> {
+        self.params.iter().find(|p| p.name == name)
+    }
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamLocation {
+    /// A `{name}` segment of the path template.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// What values a parameter accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamKind {
+    /// A validated identifier (SIREN, SIRET, year…), checked before sending.
+    Identifier(IdentifierKind),
+    /// Free text.
+    Text,
+    /// An integer.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+}
+
+/// One parameter of an operation, as the spec describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamMeta {
+    /// Name as sent (template name, query key or header name).
+    pub name: &'static str,
+    /// Where it is sent.
+    pub location: ParamLocation,
+    /// Whether the call needs it.
+    pub required: bool,
+    /// What values it accepts.
+    pub kind: ParamKind,
+    /// The values the spec allows, when it lists them (empty otherwise).
+    pub allowed: &'static [&'static str],
 }

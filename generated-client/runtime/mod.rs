@@ -23,10 +23,14 @@ pub use errors::{
     ValidationError,
 };
 pub use identifiers::{
-    Eori, IdentifierError, IdentifierErrorReason, IdentifierKind, Month, PathParam, PathSegment,
-    Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori, SiretOrRna, Year,
+    CheckedIdentifier, Eori, IdentifierError, IdentifierErrorReason, IdentifierKind, Month,
+    PathParam, PathSegment, Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori,
+    SiretOrRna, Year,
 };
-pub use meta::{ApiVersion, EndpointGroup, MaintenanceWindow, OperationMeta};
+pub use meta::{
+    ApiVersion, EndpointGroup, MaintenanceWindow, OperationMeta, ParamKind, ParamLocation,
+    ParamMeta,
+};
 pub use request::{encode_path_segment, ApiResponse, CallOptions, RateLimitHeaders, Request};
 pub use traceability::Traceability;
 pub use values::{ApiDate, ApiDateTime};

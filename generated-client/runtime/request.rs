@@ -6,7 +6,8 @@ use std::time::Duration;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::HeaderMap;
 
-use super::meta::OperationMeta;
+use super::errors::{Error, ValidationError};
+use super::meta::{OperationMeta, ParamKind, ParamLocation};
 use super::traceability::Traceability;
 
 /// Everything but RFC 3986 unreserved characters gets encoded, so a value
@@ -55,6 +56,89 @@ impl Request {
             looked_up: None,
             options: CallOptions::default(),
         }
+    }
+
+    /// Builds a request from parameters given by name, as text: what a
+    /// caller that only knows the operation at run time (the command line)
+    /// uses instead of the typed builder. Every value goes through the same
+    /// checks as the typed builder's (identifiers, allowed values, numbers),
+    /// and a missing required or unknown parameter is refused, all before
+    /// anything is sent.
+    pub fn from_params(
+        meta: &'static OperationMeta,
+        params: &[(String, String)],
+    ) -> Result<Self, Error> {
+        let refuse = |name: &str, problem: String| {
+            Error::Validation(ValidationError::Parameter {
+                name: name.to_owned(),
+                problem,
+            })
+        };
+        for (name, _) in params {
+            if meta.param(name).is_none() {
+                let known: Vec<&str> = meta.params.iter().map(|p| p.name).collect();
+                return Err(refuse(
+                    name,
+                    format!(
+                        "{} has no such parameter (it takes: {})",
+                        meta.operation_id,
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                ));
+            }
+        }
+        let mut path = meta.path.to_owned();
+        let mut request = Request::new(meta, String::new());
+        let mut looked_up = None;
+        for param in meta.params {
+            let Some((_, value)) = params.iter().find(|(n, _)| n == param.name) else {
+                if param.required {
+                    return Err(refuse(param.name, "is required".to_owned()));
+                }
+                continue;
+            };
+            if !param.allowed.is_empty() && !param.allowed.contains(&value.as_str()) {
+                return Err(refuse(
+                    param.name,
+                    format!("must be one of: {}", param.allowed.join(", ")),
+                ));
+            }
+            let value = match param.kind {
+                ParamKind::Identifier(kind) => {
+                    let checked = kind.check(value)?;
+                    looked_up = looked_up.or(checked.looked_up_siren);
+                    checked.value
+                }
+                ParamKind::Integer if value.trim().parse::<i64>().is_err() => {
+                    return Err(refuse(param.name, format!("{value:?} is not an integer")))
+                }
+                ParamKind::Number if value.trim().parse::<f64>().is_err() => {
+                    return Err(refuse(param.name, format!("{value:?} is not a number")))
+                }
+                ParamKind::Boolean if !matches!(value.as_str(), "true" | "false") => {
+                    return Err(refuse(
+                        param.name,
+                        format!("{value:?} is not true or false"),
+                    ))
+                }
+                _ => value.clone(),
+            };
+            match param.location {
+                ParamLocation::Path => {
+                    path =
+                        path.replace(&format!("{{{}}}", param.name), &encode_path_segment(&value));
+                }
+                ParamLocation::Query => request.query(param.name, value),
+                ParamLocation::Header => request.header(param.name, value),
+            }
+        }
+        request.path = path;
+        request.looked_up(looked_up.as_deref());
+        Ok(request)
     }
 
     /// Adds a query parameter (encoded when the URL is built). Traceability

@@ -42,6 +42,7 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
             None => quote!(None),
         };
         let (token, traceability) = (op.requires_token, op.traceability);
+        let params = param_metas(op);
         let doc = doc_attrs(&format!("`{method} {path}`: {}", summary.trim()));
         quote! {
             #doc
@@ -58,6 +59,7 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
                 maintenance: #maintenance,
                 requires_token: #token,
                 requires_traceability: #traceability,
+                params: &[ #( #params ),* ],
             };
         }
     });
@@ -77,6 +79,50 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
             }
         }
     }
+}
+
+/// The parameters of an operation as `ParamMeta` values, path parameters first in template
+/// order: what a caller without the typed builder (the CLI, the mock) needs to build or check a
+/// call.
+fn param_metas(op: &Operation) -> Vec<TokenStream> {
+    let path = op.path_params.iter().map(|p| {
+        let name = &p.name;
+        let kind = format_ident!("{}", p.identifier);
+        quote! {
+            crate::runtime::ParamMeta {
+                name: #name,
+                location: crate::runtime::ParamLocation::Path,
+                required: true,
+                kind: crate::runtime::ParamKind::Identifier(crate::runtime::IdentifierKind::#kind),
+                allowed: &[],
+            }
+        }
+    });
+    let options = op.options.iter().map(|o| {
+        let name = &o.name;
+        let location = match o.location {
+            OptionLocation::Query => quote!(Query),
+            OptionLocation::Header => quote!(Header),
+        };
+        let kind = match o.ty {
+            TypeRef::Integer => quote!(Integer),
+            TypeRef::Number => quote!(Number),
+            TypeRef::Boolean => quote!(Boolean),
+            _ => quote!(Text),
+        };
+        let required = o.required;
+        let allowed = &o.allowed;
+        quote! {
+            crate::runtime::ParamMeta {
+                name: #name,
+                location: crate::runtime::ParamLocation::#location,
+                required: #required,
+                kind: crate::runtime::ParamKind::#kind,
+                allowed: &[ #( #allowed ),* ],
+            }
+        }
+    });
+    path.chain(options).collect()
 }
 
 pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
