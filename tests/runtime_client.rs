@@ -28,6 +28,7 @@ const META: OperationMeta = OperationMeta {
     maintenance: None,
     requires_token: true,
     requires_traceability: true,
+    params: &[],
 };
 
 const PING: OperationMeta = OperationMeta {
@@ -43,6 +44,7 @@ const PING: OperationMeta = OperationMeta {
     maintenance: None,
     requires_token: false,
     requires_traceability: false,
+    params: &[],
 };
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -288,7 +290,7 @@ async fn validation_failures_send_nothing() {
         .await
         .expect_err("no traceability");
     assert!(
-        matches!(&err, Error::Config(m) if m.contains("traceability")),
+        matches!(&err, Error::Validation(ValidationError::Traceability(m)) if m.contains("recipient")),
         "{err:?}"
     );
     assert_no_token(&err);

@@ -2,6 +2,9 @@
 
 use std::fmt;
 use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use serde::Deserialize;
 
 use super::errors::Error;
 
@@ -52,6 +55,13 @@ impl Token {
         Ok(Token(trimmed.to_owned()))
     }
 
+    /// The claims of the JWT, read without checking its signature (only the
+    /// server can). `None` when the token is not a readable JWT.
+    pub fn claims(&self) -> Option<TokenClaims> {
+        let payload = self.0.split('.').nth(1)?;
+        serde_json::from_slice(&base64url_decode(payload)?).ok()
+    }
+
     /// The secret itself; only the HTTP layer may see it.
     pub(crate) fn expose(&self) -> &str {
         &self.0
@@ -61,5 +71,148 @@ impl Token {
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Token(***)")
+    }
+}
+
+/// What a token says about itself. No field holds the secret, so this type
+/// can be printed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[non_exhaustive]
+pub struct TokenClaims {
+    /// `exp`: expiry, in epoch seconds.
+    #[serde(default)]
+    pub exp: Option<i64>,
+    /// `iat`: issue date, in epoch seconds.
+    #[serde(default)]
+    pub iat: Option<i64>,
+    /// `sub`: what the token was issued for.
+    #[serde(default)]
+    pub sub: Option<String>,
+    /// `scopes`: the data the token gives access to.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+impl TokenClaims {
+    /// Expiry as a time, when the token has one.
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        let exp = self.exp?;
+        let secs = Duration::from_secs(exp.unsigned_abs());
+        if exp >= 0 {
+            SystemTime::UNIX_EPOCH.checked_add(secs)
+        } else {
+            SystemTime::UNIX_EPOCH.checked_sub(secs)
+        }
+    }
+}
+
+/// How a token's expiry compares with `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expiry {
+    /// Not a JWT, or no `exp`: nothing to check locally.
+    Unknown,
+    /// More than 30 days left.
+    Valid,
+    /// Less than 30 days left: warn.
+    Soon(SystemTime),
+    /// Past: refuse to send it.
+    Expired(SystemTime),
+}
+
+/// Below this much validity left, building a client logs a warning.
+pub(crate) const EXPIRY_WARNING: Duration = Duration::from_secs(30 * 24 * 3600);
+
+pub(crate) fn expiry(token: &Token, now: SystemTime) -> Expiry {
+    match token.claims().and_then(|c| c.expires_at()) {
+        None => Expiry::Unknown,
+        Some(at) if at <= now => Expiry::Expired(at),
+        Some(at) if at <= now + EXPIRY_WARNING => Expiry::Soon(at),
+        Some(_) => Expiry::Valid,
+    }
+}
+
+/// Decodes unpadded base64url (the JWT alphabet); `None` on any other byte.
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_base64url_of_every_length() {
+        assert_eq!(base64url_decode("").unwrap(), b"");
+        assert_eq!(base64url_decode("Zg").unwrap(), b"f");
+        assert_eq!(base64url_decode("Zm8").unwrap(), b"fo");
+        assert_eq!(base64url_decode("Zm9v").unwrap(), b"foo");
+        assert_eq!(base64url_decode("_-8").unwrap(), [0xff, 0xef]);
+        assert!(base64url_decode("a+b").is_none());
+    }
+
+    fn jwt(payload: &str) -> Token {
+        let enc = |s: &str| {
+            // Test-only encoder, the inverse of the decoder above.
+            const ALPHABET: &[u8] =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            let mut out = String::new();
+            for chunk in s.as_bytes().chunks(3) {
+                let n = chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+                for i in 0..=chunk.len() {
+                    out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                }
+            }
+            out
+        };
+        Token::new(format!(
+            "{}.{}.sig",
+            enc(r#"{"alg":"HS256"}"#),
+            enc(payload)
+        ))
+    }
+
+    #[test]
+    fn reads_expiry_and_scopes_and_classifies_expiry() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        let t = jwt(r#"{"exp":1000000100,"iat":1,"scopes":["entreprises","open_data"],"uid":"x"}"#);
+        let claims = t.claims().unwrap();
+        assert_eq!(claims.scopes, ["entreprises", "open_data"]);
+        assert_eq!(
+            expiry(&t, now),
+            Expiry::Soon(now + Duration::from_secs(100))
+        );
+        assert!(matches!(
+            expiry(&jwt(r#"{"exp":999999999}"#), now),
+            Expiry::Expired(_)
+        ));
+        assert_eq!(expiry(&jwt(r#"{"exp":1100000000}"#), now), Expiry::Valid);
+        assert_eq!(expiry(&jwt(r#"{"sub":"no expiry"}"#), now), Expiry::Unknown);
+        assert_eq!(
+            expiry(&Token::new("not-a-jwt".into()), now),
+            Expiry::Unknown
+        );
     }
 }

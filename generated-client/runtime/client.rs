@@ -10,16 +10,17 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use super::auth::Token;
-use super::errors::{decode_body, decode_error_body, Error};
-use super::request::{header_value, ApiResponse, RateLimitHeaders, Request};
+use super::auth::{expiry, Expiry, Token};
+use super::errors::{decode_body, decode_error_body, rfc3339, Error, ValidationError};
+use super::request::{header_value, strip_unavailable, ApiResponse, RateLimitHeaders, Request};
+use super::retry::{decide, Decision, RetryPolicy};
 use super::traceability::Traceability;
 
 /// Which API Entreprise deployment to call.
@@ -53,6 +54,7 @@ pub struct ClientBuilder {
     token: Option<Token>,
     traceability: Option<Traceability>,
     timeout: Option<Duration>,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -88,9 +90,33 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed calls are retried ([`RetryPolicy::default`] unless set;
+    /// [`RetryPolicy::none`] disables retries).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Checks the configuration and builds the client.
+    ///
+    /// An expired token is refused here, before any request; one that
+    /// expires within 30 days is accepted with a warning in the logs.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = check_base_url(self.environment.base_url())?;
+        if let Some(token) = &self.token {
+            match expiry(token, SystemTime::now()) {
+                Expiry::Expired(at) => {
+                    return Err(Error::Validation(ValidationError::TokenExpired {
+                        expired_at: rfc3339(at),
+                    }))
+                }
+                Expiry::Soon(at) => tracing::warn!(
+                    expires_at = %rfc3339(at),
+                    "the API Entreprise token expires in less than 30 days: renew it"
+                ),
+                Expiry::Valid | Expiry::Unknown => {}
+            }
+        }
         let http = reqwest::Client::builder()
             .user_agent(concat!("api-entreprise-rs/", env!("CARGO_PKG_VERSION")))
             // The API never redirects; following one could only send the
@@ -105,6 +131,7 @@ impl ClientBuilder {
                 token: self.token,
                 traceability: self.traceability,
                 timeout: self.timeout,
+                retry: self.retry,
             }),
         })
     }
@@ -161,6 +188,7 @@ struct Inner {
     token: Option<Token>,
     traceability: Option<Traceability>,
     timeout: Option<Duration>,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -172,6 +200,7 @@ impl fmt::Debug for Client {
             .field("token", &self.inner.token)
             .field("traceability", &self.inner.traceability)
             .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -187,29 +216,104 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Validates, sends and decodes one call.
+    /// The token's claims (expiry, scopes), read locally from the JWT.
+    pub fn token_claims(&self) -> Option<super::auth::TokenClaims> {
+        self.inner.token.as_ref().and_then(Token::claims)
+    }
+
+    /// Validates, sends and decodes one call, retrying what the
+    /// [`RetryPolicy`] allows.
     pub async fn execute<T: DeserializeOwned>(
         &self,
         request: Request,
     ) -> Result<ApiResponse<T>, Error> {
+        let mut response = self.execute_bytes(request).await?;
+        let mut original = None;
+        if response.partial {
+            // Placeholders become nulls before the typed decoding, so a
+            // "Donnée indisponible" in a number field is an absent value,
+            // not a decode error; the paths stay findable.
+            if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
+                response.unavailable = strip_unavailable(&mut value);
+                if let (false, Ok(bytes)) =
+                    (response.unavailable.is_empty(), serde_json::to_vec(&value))
+                {
+                    original = Some(std::mem::replace(&mut response.body, bytes));
+                }
+            }
+        }
+        // A decode error keeps the body as received, not the stripped one.
+        let decoded = decode_body(response.status, &response.body).map_err(|mut e| {
+            if let Some(original) = original {
+                e.raw_body = String::from_utf8_lossy(&original).into_owned();
+            }
+            e
+        })?;
+        Ok(response.map(|_| decoded))
+    }
+
+    /// Like [`execute`](Self::execute), but returns the success body as
+    /// received, for callers that decode it themselves.
+    pub async fn execute_bytes(&self, request: Request) -> Result<ApiResponse<Vec<u8>>, Error> {
         let meta = request.meta;
+        // The token never goes into the span: only what identifies the call.
         let span = tracing::info_span!(
             "api_entreprise",
             operation = meta.operation_id,
             version = meta.version.as_str(),
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            remaining = tracing::field::Empty,
         );
         async move {
-            let (http_request, timeout) = self.prepare(&request)?;
             if meta.deprecated {
                 tracing::warn!("operation {} is deprecated", meta.operation_id);
             }
+            let policy = request.options.retry.as_ref().unwrap_or(&self.inner.retry);
+            let idempotent = meta.method.eq_ignore_ascii_case("GET");
             let started = Instant::now();
-            let result = self.send(http_request, timeout, meta.operation_id).await;
-            let latency_ms = started.elapsed().as_millis();
+            let mut attempt = 1;
+            let result = loop {
+                // Checks run again on each attempt: the token may expire
+                // while waiting.
+                let (http_request, timeout) = self.prepare(&request)?;
+                let result = self.send(http_request, timeout, meta.operation_id).await;
+                let error = match result {
+                    Ok(response) => break Ok(response),
+                    Err(error) => error,
+                };
+                match decide(policy, idempotent, &error, attempt, started.elapsed()) {
+                    Decision::Retry { after, reason } => {
+                        tracing::info!(
+                            attempt,
+                            wait_ms = after.as_millis() as u64,
+                            reason,
+                            error = %error,
+                            "retrying"
+                        );
+                        tokio::time::sleep(after).await;
+                        attempt += 1;
+                    }
+                    Decision::Stop => break Err(error),
+                }
+            };
+            let span = tracing::Span::current();
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            span.record("attempts", attempt);
             match &result {
-                Ok(r) => tracing::debug!(status = r.status, latency_ms, "answer received"),
+                Ok(r) => {
+                    span.record("status", r.status);
+                    if let Some(remaining) = r.rate_limit.remaining {
+                        span.record("remaining", remaining);
+                    }
+                    tracing::debug!(status = r.status, partial = r.partial, "answer received");
+                }
                 Err(e) => {
-                    tracing::debug!(status = e.status(), latency_ms, error = %e, "call failed");
+                    if let Some(status) = e.status() {
+                        span.record("status", status);
+                    }
+                    tracing::debug!(error = %e, "call failed");
                 }
             }
             result
@@ -228,7 +332,14 @@ impl Client {
                     "{op}: this operation needs a token (ClientBuilder::token)"
                 )))
             }
-            (token, true) => token.as_ref(),
+            (Some(token), true) => {
+                if let Expiry::Expired(at) = expiry(token, SystemTime::now()) {
+                    return Err(Error::Validation(ValidationError::TokenExpired {
+                        expired_at: rfc3339(at),
+                    }));
+                }
+                Some(token)
+            }
             (_, false) => None,
         };
         let traceability = if meta.requires_traceability {
@@ -238,10 +349,10 @@ impl Client {
                 .as_ref()
                 .or(self.inner.traceability.as_ref())
                 .ok_or_else(|| {
-                    Error::Config(format!(
-                        "{op}: this operation needs traceability parameters \
-                         (ClientBuilder::traceability or CallOptions)"
-                    ))
+                    Error::Validation(ValidationError::Traceability(format!(
+                        "{op} needs `context`, `recipient` and `object`: set them with \
+                         ClientBuilder::traceability or CallOptions"
+                    )))
                 })?;
             t.check_not_looked_up(request.looked_up.as_deref())?;
             Some(t)
@@ -299,12 +410,12 @@ impl Client {
     }
 
     /// Sends the request and turns the answer into a response or an error.
-    async fn send<T: DeserializeOwned>(
+    async fn send(
         &self,
         request: reqwest::Request,
         timeout: Duration,
         operation: &'static str,
-    ) -> Result<ApiResponse<T>, Error> {
+    ) -> Result<ApiResponse<Vec<u8>>, Error> {
         let network_error = |e: reqwest::Error| {
             if e.is_timeout() {
                 Error::Timeout {
@@ -332,12 +443,17 @@ impl Client {
             let mut error = decode_error_body(status, &body);
             error.retry_after =
                 header_value::<u64>(&headers, "retry-after").map(Duration::from_secs);
+            error.retry_at = error
+                .retry_in()
+                .or(error.retry_after)
+                .and_then(|d| SystemTime::now().checked_add(d));
             return Err(Error::Api(error));
         }
         Ok(ApiResponse {
-            body: decode_body(status, &body)?,
+            body: body.to_vec(),
             status,
             partial: status == 206,
+            unavailable: Vec::new(),
             rate_limit: RateLimitHeaders::from_headers(&headers),
             cached: header_value(&headers, "x-response-cached"),
             cache_expires_in: header_value(&headers, "x-cache-expires-in"),

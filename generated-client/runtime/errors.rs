@@ -3,7 +3,7 @@
 //! No error message built here may contain the token: errors only ever see
 //! status codes, bodies sent by the server and static operation names.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -184,6 +184,9 @@ pub struct ApiError {
     pub raw_body: String,
     /// Delay from the `Retry-After` header, when present (rate limiting).
     pub retry_after: Option<Duration>,
+    /// When the server says the call may succeed again: the answer's
+    /// arrival plus `meta.retry_in` or `Retry-After`. Set by the client.
+    pub retry_at: Option<SystemTime>,
 }
 
 impl ApiError {
@@ -193,6 +196,37 @@ impl ApiError {
             .first()
             .map(|e| e.code.as_str())
             .filter(|c| !c.is_empty())
+    }
+
+    /// The longest `meta.retry_in` of the errors: how long the provider
+    /// asks to wait before trying again.
+    pub fn retry_in(&self) -> Option<Duration> {
+        self.errors
+            .iter()
+            .filter_map(|e| e.meta.retry_in)
+            .filter(|s| *s >= 0)
+            .max()
+            .map(|s| Duration::from_secs(s.unsigned_abs()))
+    }
+
+    /// Providers of the errors (INSEE, DGFIP…), in order, without repeats.
+    pub fn providers(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for p in self
+            .errors
+            .iter()
+            .filter_map(|e| e.meta.provider.as_deref())
+        {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// The errors' codes as the generated enum, for `match`.
+    pub fn codes<C: for<'a> From<&'a ErrorItem>>(&self) -> Vec<C> {
+        self.errors.iter().map(C::from).collect()
     }
 
     /// What to do about this error, in plain words.
@@ -226,11 +260,30 @@ impl std::fmt::Display for ApiError {
                 }
             }
         }
-        write!(f, " ({})", self.advice())
+        write!(f, " ({})", self.advice())?;
+        if let Some(at) = self.retry_at {
+            write!(f, "; try again after {}", rfc3339(at))?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for ApiError {}
+
+/// `2026-11-30T14:00:00Z`, or the raw epoch seconds if out of range.
+pub(crate) fn rfc3339(at: SystemTime) -> String {
+    let secs = match at.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    };
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| format!("epoch second {secs}"))
+}
 
 /// A success answer whose body does not match the expected model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -287,5 +340,6 @@ pub fn decode_error_body(status: u16, body: &[u8]) -> ApiError {
         errors,
         raw_body: String::from_utf8_lossy(body).into_owned(),
         retry_after: None,
+        retry_at: None,
     }
 }

@@ -13,10 +13,11 @@ pub mod errors;
 pub mod identifiers;
 pub mod meta;
 pub mod request;
+pub mod retry;
 pub mod traceability;
 pub mod values;
 
-pub use auth::Token;
+pub use auth::{Token, TokenClaims};
 pub use client::{Client, ClientBuilder, Environment};
 pub use errors::{
     decode_body, decode_error_body, ApiError, DecodeError, Error, ErrorBody, ErrorItem, ErrorMeta,
@@ -32,5 +33,6 @@ pub use meta::{
     ParamMeta,
 };
 pub use request::{encode_path_segment, ApiResponse, CallOptions, RateLimitHeaders, Request};
+pub use retry::RetryPolicy;
 pub use traceability::Traceability;
 pub use values::{ApiDate, ApiDateTime};

@@ -31,6 +31,8 @@ pub struct CallOptions {
     pub traceability: Option<Traceability>,
     /// Timeout for this call only.
     pub timeout: Option<Duration>,
+    /// Retry policy for this call only.
+    pub retry: Option<super::retry::RetryPolicy>,
 }
 
 /// A call ready to be executed, built by generated operation functions.
@@ -184,6 +186,11 @@ pub struct ApiResponse<T> {
     /// `true` on 206: some providers failed and part of the data is
     /// missing.
     pub partial: bool,
+    /// On a 206, the JSON paths (`data.effectif`, `data.adresse.code_postal`)
+    /// whose value was the placeholder "Donnée indisponible". They are
+    /// decoded as absent (`None`), so a placeholder in a number field does
+    /// not fail the whole answer.
+    pub unavailable: Vec<String>,
     /// Rate-limit counters sent with the answer.
     pub rate_limit: RateLimitHeaders,
     /// `X-Response-Cached`: whether the answer came from the API's cache.
@@ -199,6 +206,7 @@ impl<T> ApiResponse<T> {
             body: f(self.body),
             status: self.status,
             partial: self.partial,
+            unavailable: self.unavailable,
             rate_limit: self.rate_limit,
             cached: self.cached,
             cache_expires_in: self.cache_expires_in,
@@ -231,4 +239,47 @@ impl RateLimitHeaders {
 /// headers are informative and must not fail a successful call.
 pub(crate) fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// The placeholder API Entreprise puts in fields a provider could not fill.
+const UNAVAILABLE: &str = "donnée indisponible";
+
+/// Replaces every "Donnée indisponible" string in `value` by `null` and
+/// returns the JSON paths where it was found, in document order.
+pub(crate) fn strip_unavailable(value: &mut serde_json::Value) -> Vec<String> {
+    fn walk(value: &mut serde_json::Value, path: &mut String, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) if s.trim().to_lowercase() == UNAVAILABLE => {
+                found.push(if path.is_empty() {
+                    ".".to_owned()
+                } else {
+                    path.clone()
+                });
+                *value = serde_json::Value::Null;
+            }
+            serde_json::Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                    walk(child, path, found);
+                    path.truncate(len);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, child) in items.iter_mut().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    walk(child, path, found);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, &mut String::new(), &mut found);
+    found
 }

@@ -1,0 +1,274 @@
+//! What the client does when a call fails: which failures are retried, how
+//! often, how long it waits, and what it reports when it gives up.
+
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use api_entreprise::runtime::{
+    ApiVersion, CallOptions, Client, EndpointGroup, Error, OperationMeta, Request, RetryPolicy,
+    Token, Traceability,
+};
+use serde::Deserialize;
+use serde_json::json;
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const PATH: &str = "/v3/test/418166096";
+
+const META: OperationMeta = OperationMeta {
+    operation_id: "test_operation",
+    version: ApiVersion::V3,
+    method: "GET",
+    path: "/v3/test/{siren}",
+    summary: "Fake operation for tests",
+    group: EndpointGroup::Json,
+    rate_limit_per_minute: 250,
+    timeout: Duration::from_secs(5),
+    deprecated: false,
+    maintenance: None,
+    requires_token: true,
+    requires_traceability: true,
+    params: &[],
+};
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Body {
+    data: Data,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Data {
+    siren: String,
+    effectif: Option<i64>,
+}
+
+/// Short waits so the tests stay fast; bounds as in production.
+fn fast_policy() -> RetryPolicy {
+    RetryPolicy {
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+        conflict_wait: Duration::from_millis(50),
+        ..RetryPolicy::default()
+    }
+}
+
+fn client(base_url: &str) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .token(Token::new("SECRET-TOKEN-123".into()))
+        .traceability(Traceability::new("tests", "13002526500013", "retries").unwrap())
+        .retry(fast_policy())
+        .build()
+        .unwrap()
+}
+
+fn request() -> Request {
+    Request::new(&META, PATH.to_owned())
+}
+
+fn ok_body() -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"data": {"siren": "418166096", "effectif": 12}}))
+}
+
+fn error_body(status: u16, code: &str, retry_in: Option<u64>) -> ResponseTemplate {
+    let meta = match retry_in {
+        Some(s) => json!({"provider": "INSEE", "retry_in": s}),
+        None => json!({"provider": "INSEE"}),
+    };
+    ResponseTemplate::new(status).set_body_json(json!({
+        "errors": [{"code": code, "title": "Erreur", "detail": "détail", "source": null, "meta": meta}]
+    }))
+}
+
+/// The first `failures` calls get `failure`, the next ones a 200.
+async fn server_failing(failures: u64, failure: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path(PATH))
+        .respond_with(failure)
+        .up_to_n_times(failures)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(PATH))
+        .respond_with(ok_body())
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap_or_default().len()
+}
+
+#[tokio::test]
+async fn gateway_errors_are_retried_until_success() {
+    for status in [502, 503, 504] {
+        let server = server_failing(2, error_body(status, "01000", None)).await;
+        let response = client(&server.uri())
+            .execute::<Body>(request())
+            .await
+            .unwrap_or_else(|e| panic!("{status}: {e}"));
+        assert_eq!(response.body.data.siren, "418166096");
+        assert_eq!(requests(&server).await, 3, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn attempts_are_bounded() {
+    let server = server_failing(100, error_body(503, "01000", None)).await;
+    let err = client(&server.uri())
+        .execute::<Body>(request())
+        .await
+        .expect_err("always 503");
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(requests(&server).await, 3);
+
+    // Per call: no retry at all.
+    let server = server_failing(100, error_body(503, "01000", None)).await;
+    let mut req = request();
+    req.options(CallOptions {
+        retry: Some(RetryPolicy::none()),
+        ..CallOptions::default()
+    });
+    client(&server.uri())
+        .execute::<Body>(req)
+        .await
+        .expect_err("503");
+    assert_eq!(requests(&server).await, 1);
+}
+
+#[tokio::test]
+async fn client_errors_and_429_are_never_retried() {
+    for status in [400, 401, 403, 404, 422, 429, 451] {
+        let server = server_failing(100, error_body(status, "00000", None)).await;
+        let err = client(&server.uri())
+            .execute::<Body>(request())
+            .await
+            .expect_err("error status");
+        assert_eq!(err.status(), Some(status));
+        assert_eq!(requests(&server).await, 1, "{status} must not be retried");
+    }
+}
+
+#[tokio::test]
+async fn conflict_waits_and_gets_the_answer() {
+    let server = server_failing(1, error_body(409, "00409", None)).await;
+    let started = Instant::now();
+    let response = client(&server.uri())
+        .execute::<Body>(request())
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(requests(&server).await, 2);
+    assert!(started.elapsed() >= fast_policy().conflict_wait);
+}
+
+#[tokio::test]
+async fn short_retry_in_is_waited_for() {
+    let server = server_failing(1, error_body(503, "01000", Some(1))).await;
+    let started = Instant::now();
+    let response = client(&server.uri())
+        .execute::<Body>(request())
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(requests(&server).await, 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "the server asked for 1 s"
+    );
+}
+
+#[tokio::test]
+async fn long_retry_in_ends_the_call_with_a_retry_date() {
+    // 04501: the provider asks to come back in two days.
+    let server = server_failing(100, error_body(502, "04501", Some(172_800))).await;
+    let err = client(&server.uri())
+        .execute::<Body>(request())
+        .await
+        .expect_err("502");
+    assert_eq!(requests(&server).await, 1, "a two-day wait is not waited");
+    let Error::Api(api) = &err else {
+        panic!("expected Error::Api, got {err:?}")
+    };
+    assert_eq!(api.retry_in(), Some(Duration::from_secs(172_800)));
+    let at = api.retry_at.expect("retry date");
+    let expected = SystemTime::now() + Duration::from_secs(172_800);
+    let gap = expected.duration_since(at).unwrap_or_else(|e| e.duration());
+    assert!(gap < Duration::from_secs(60), "retry_at is two days ahead");
+    let message = err.to_string();
+    assert!(
+        message.contains("04501") && message.contains("try again after 20"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn timeouts_are_not_retried() {
+    let server = server_failing(100, ok_body().set_delay(Duration::from_millis(500))).await;
+    let mut req = request();
+    req.options(CallOptions {
+        timeout: Some(Duration::from_millis(100)),
+        ..CallOptions::default()
+    });
+    let err = client(&server.uri())
+        .execute::<Body>(req)
+        .await
+        .expect_err("timeout");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(requests(&server).await, 1);
+}
+
+/// A server that accepts connections and closes them without answering.
+fn resetting_server() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (format!("http://{address}"), accepted)
+}
+
+#[tokio::test]
+async fn connection_resets_are_retried_a_bounded_number_of_times() {
+    let (url, accepted) = resetting_server();
+    let err = client(&url)
+        .execute::<Body>(request())
+        .await
+        .expect_err("reset");
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(!err.to_string().contains("SECRET-TOKEN-123"));
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn partial_content_nulls_placeholders_and_lists_them() {
+    let server = MockServer::start().await;
+    Mock::given(path(PATH))
+        .respond_with(ResponseTemplate::new(206).set_body_json(json!({
+            "data": {"siren": "418166096", "effectif": "Donnée indisponible"}
+        })))
+        .mount(&server)
+        .await;
+    let response = client(&server.uri())
+        .execute::<Body>(request())
+        .await
+        .unwrap();
+    assert!(response.partial);
+    assert_eq!(response.unavailable, ["data.effectif"]);
+    assert_eq!(response.body.data.effectif, None);
+    assert_eq!(
+        requests(&server).await,
+        1,
+        "a 206 is an answer, not retried"
+    );
+}
