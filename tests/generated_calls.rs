@@ -154,3 +154,70 @@ fn every_operation_of_the_latest_spec_is_reachable_through_decode() {
     assert_eq!(api_entreprise::errors::ErrorCode::KNOWN.len(), 186);
     assert!(api_entreprise::decode("api_entreprise_v9_nothing", 200, b"{}").is_none());
 }
+
+/// Parameters given by name and as text, as `apie call` does.
+fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn dynamic_request_checks_parameters_like_the_typed_builder() {
+    use api_entreprise::runtime::{Error, Request, ValidationError};
+
+    let rge = api_entreprise::operations::find("api_entreprise_v3_ademe_certificats_rge")
+        .expect("operation in latest.yml");
+    assert!(rge.params.iter().any(|p| p.name == "limit" && !p.required));
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/v3/ademe/etablissements/41816609600051/certification_rge",
+        ))
+        .and(query_param("limit", "3"))
+        .and(query_param("recipient", "13002526500013"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let request =
+        Request::from_params(rge, &params(&[("siret", "41816609600051"), ("limit", "3")]))
+            .expect("valid parameters");
+    let response = client(&server)
+        .execute::<serde_json::Value>(request)
+        .await
+        .expect("call");
+    assert_eq!(response.status, 200);
+
+    // Each mistake is refused before sending, naming the parameter.
+    let refused = |pairs: &[(&str, &str)]| Request::from_params(rge, &params(pairs)).unwrap_err();
+    assert!(matches!(
+        refused(&[("siret", "41816609600052")]),
+        Error::Validation(ValidationError::Identifier(_))
+    ));
+    assert!(matches!(
+        refused(&[]),
+        Error::Validation(ValidationError::Parameter { name, .. }) if name == "siret"
+    ));
+    assert!(matches!(
+        refused(&[("siret", "41816609600051"), ("color", "blue")]),
+        Error::Validation(ValidationError::Parameter { name, .. }) if name == "color"
+    ));
+    assert!(matches!(
+        refused(&[("siret", "41816609600051"), ("limit", "three")]),
+        Error::Validation(ValidationError::Parameter { name, .. }) if name == "limit"
+    ));
+
+    // The looked-up company is known, so a recipient belonging to it is refused.
+    let own = Request::from_params(rge, &params(&[("siret", "13002526500013")])).unwrap();
+    let err = client(&server)
+        .execute::<serde_json::Value>(own)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Validation(ValidationError::Traceability(_))),
+        "{err:?}"
+    );
+}

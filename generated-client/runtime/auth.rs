@@ -170,49 +170,35 @@ mod tests {
         assert!(base64url_decode("a+b").is_none());
     }
 
-    fn jwt(payload: &str) -> Token {
-        let enc = |s: &str| {
-            // Test-only encoder, the inverse of the decoder above.
-            const ALPHABET: &[u8] =
-                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-            let mut out = String::new();
-            for chunk in s.as_bytes().chunks(3) {
-                let n = chunk
-                    .iter()
-                    .enumerate()
-                    .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-                for i in 0..=chunk.len() {
-                    out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                }
-            }
-            out
-        };
-        Token::new(format!(
-            "{}.{}.sig",
-            enc(r#"{"alg":"HS256"}"#),
-            enc(payload)
-        ))
-    }
-
     #[test]
-    fn reads_expiry_and_scopes_and_classifies_expiry() {
+    fn reads_claims_and_classifies_expiry() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
-        let t = jwt(r#"{"exp":1000000100,"iat":1,"scopes":["entreprises","open_data"],"uid":"x"}"#);
-        let claims = t.claims().unwrap();
+        let token = |t: &str| Token::new(t.to_owned());
+        // Payload: {"exp":1000000100,"iat":1,"scopes":["entreprises","open_data"],"uid":"x"}
+        let soon = token("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjEwMDAwMDAxMDAsImlhdCI6MSwic2NvcGVzIjpbImVudHJlcHJpc2VzIiwib3Blbl9kYXRhIl0sInVpZCI6IngifQ.sig");
+        let claims = soon.claims().unwrap();
         assert_eq!(claims.scopes, ["entreprises", "open_data"]);
         assert_eq!(
-            expiry(&t, now),
+            expiry(&soon, now),
             Expiry::Soon(now + Duration::from_secs(100))
         );
-        assert!(matches!(
-            expiry(&jwt(r#"{"exp":999999999}"#), now),
-            Expiry::Expired(_)
-        ));
-        assert_eq!(expiry(&jwt(r#"{"exp":1100000000}"#), now), Expiry::Valid);
-        assert_eq!(expiry(&jwt(r#"{"sub":"no expiry"}"#), now), Expiry::Unknown);
+        // Payloads: {"exp":999999999}, {"exp":1100000000}, {"sub":"no expiry"}
+        let expired = token("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjk5OTk5OTk5OX0.sig");
+        assert!(matches!(expiry(&expired, now), Expiry::Expired(_)));
         assert_eq!(
-            expiry(&Token::new("not-a-jwt".into()), now),
+            expiry(
+                &token("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjExMDAwMDAwMDB9.sig"),
+                now
+            ),
+            Expiry::Valid
+        );
+        assert_eq!(
+            expiry(
+                &token("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJubyBleHBpcnkifQ.sig"),
+                now
+            ),
             Expiry::Unknown
         );
+        assert_eq!(expiry(&token("not-a-jwt"), now), Expiry::Unknown);
     }
 }
