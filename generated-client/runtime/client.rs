@@ -139,7 +139,7 @@ impl ClientBuilder {
 
 /// Refuses plain HTTP except towards the local machine, where mock servers
 /// and local proxies live: anywhere else it would expose the token.
-fn check_base_url(raw: &str) -> Result<String, Error> {
+pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
     let url = Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::Config(
@@ -179,11 +179,11 @@ fn is_loopback(host: &str) -> bool {
 /// and configuration.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
     base_url: String,
     token: Option<Token>,
     traceability: Option<Traceability>,
@@ -457,13 +457,14 @@ impl Client {
             rate_limit: RateLimitHeaders::from_headers(&headers),
             cached: header_value(&headers, "x-response-cached"),
             cache_expires_in: header_value(&headers, "x-cache-expires-in"),
+            received_at: SystemTime::now(),
         })
     }
 }
 
 /// Error text with its causes. The URL is dropped: it adds noise, and the
 /// request's secret is in a header anyway, which reqwest never prints.
-fn describe(e: reqwest::Error) -> String {
+pub(crate) fn describe(e: reqwest::Error) -> String {
     let e = e.without_url();
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);

@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod documents;
 pub mod errors;
 pub mod identifiers;
 pub mod meta;
@@ -19,6 +20,7 @@ pub mod values;
 
 pub use auth::{Token, TokenClaims};
 pub use client::{Client, ClientBuilder, Environment};
+pub use documents::{DocumentLink, DOCUMENT_TIMEOUT};
 pub use errors::{
     decode_body, decode_error_body, ApiError, DecodeError, Error, ErrorBody, ErrorItem, ErrorMeta,
     ValidationError,

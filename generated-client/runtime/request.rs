@@ -197,9 +197,19 @@ pub struct ApiResponse<T> {
     pub cached: Option<bool>,
     /// `X-Cache-Expires-in`: seconds before the cached answer expires.
     pub cache_expires_in: Option<u64>,
+    /// When the answer arrived: the start of `expires_in` delays, such as a
+    /// document link's.
+    pub received_at: std::time::SystemTime,
 }
 
 impl<T> ApiResponse<T> {
+    /// The document link of a document endpoint's answer: `url` is the
+    /// body's `document_url`, `expires_in` its `expires_in`, counted from
+    /// this answer's arrival.
+    pub fn document_link(&self, url: &str, expires_in: Option<i64>) -> super::DocumentLink {
+        super::DocumentLink::new(url, expires_in, self.received_at)
+    }
+
     /// Transforms the body, keeping the metadata.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
         ApiResponse {
@@ -210,6 +220,7 @@ impl<T> ApiResponse<T> {
             rate_limit: self.rate_limit,
             cached: self.cached,
             cache_expires_in: self.cache_expires_in,
+            received_at: self.received_at,
         }
     }
 }
