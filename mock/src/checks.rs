@@ -1,0 +1,294 @@
+//! What the real server checks before answering, in its order: the bearer token, the
+//! traceability parameters, the path identifiers, the required parameters. Each check gives
+//! the error items to answer with; the bodies come from the spec ([`ErrorCatalog`]).
+//!
+//! Tokens are read, not verified: the mock accepts the staging token and any well-formed
+//! JWT, so tests can mint tokens with the scopes or expiry they need.
+
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use api_entreprise::runtime::{
+    Eori, Month, PathSegment, Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori,
+    SiretOrRna, Year,
+};
+use serde_json::Value;
+
+use crate::errors::{code, own_item, ErrorCatalog};
+
+/// The traceability parameters, in the order the API lists their errors.
+pub(crate) const TRACEABILITY: [&str; 3] = ["context", "recipient", "object"];
+
+/// What the mock reads from a token's payload.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Claims {
+    /// The token as sent: the rate limiter counts per token.
+    pub token: String,
+    /// `scopes` (v3 tokens) or `roles` (v2 tokens).
+    pub scopes: Vec<String>,
+}
+
+/// Why a request's token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenError {
+    /// No `Authorization: Bearer`, or not a JWT: `00101`.
+    Invalid,
+    /// `exp` is past: `00103`.
+    Expired,
+}
+
+impl TokenError {
+    /// The error item to answer with (status 401).
+    pub(crate) fn item(self, catalog: &ErrorCatalog) -> Value {
+        match self {
+            TokenError::Invalid => catalog.by_code(
+                code::INVALID_TOKEN,
+                401,
+                "Votre token n'est pas valide ou n'est pas renseigné",
+            ),
+            TokenError::Expired => catalog.by_code(
+                code::EXPIRED_TOKEN,
+                401,
+                "Votre token est expiré. Vous devez refaire une demande",
+            ),
+        }
+    }
+}
+
+/// Reads the `Authorization` header's value.
+pub(crate) fn bearer(authorization: Option<&str>) -> Result<Claims, TokenError> {
+    let value = authorization.ok_or(TokenError::Invalid)?.trim();
+    let (scheme, token) = value.split_once(' ').ok_or(TokenError::Invalid)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(TokenError::Invalid);
+    }
+    let token = token.trim();
+    let payload = jwt_payload(token).ok_or(TokenError::Invalid)?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if let Some(exp) = payload.get("exp").and_then(Value::as_f64) {
+        if exp < now as f64 {
+            return Err(TokenError::Expired);
+        }
+    }
+    let scopes = ["scopes", "roles"]
+        .iter()
+        .find_map(|k| payload.get(*k).and_then(Value::as_array))
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Claims {
+        token: token.to_string(),
+        scopes,
+    })
+}
+
+/// The payload of a JWT: three base64url parts, the middle one a JSON object.
+pub(crate) fn jwt_payload(token: &str) -> Option<serde_json::Map<String, Value>> {
+    let mut parts = token.split('.');
+    let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || header.is_empty() || payload.is_empty() {
+        return None;
+    }
+    decode_base64url(header)?;
+    decode_base64url(signature)?;
+    match serde_json::from_slice(&decode_base64url(payload)?).ok()? {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// base64url without padding (RFC 7515 §2); trailing `=` tolerated.
+pub(crate) fn decode_base64url(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    // One leftover character carries fewer than 8 bits: not base64.
+    (bits < 6).then_some(out)
+}
+
+/// The 422 items for the traceability parameters: each missing or blank one, in the API's
+/// order, all in one body; then a `recipient` that is not a SIRET.
+pub(crate) fn traceability(query: &[(String, String)], catalog: &ErrorCatalog) -> Vec<Value> {
+    let value = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let missing: Vec<Value> = TRACEABILITY
+        .iter()
+        .filter(|name| value(name).is_none())
+        .map(|name| catalog.missing_parameter(name))
+        .collect();
+    if !missing.is_empty() {
+        return missing;
+    }
+    match value("recipient").map(Siret::from_str) {
+        Some(Err(e)) => vec![own_item(
+            422,
+            &format!("Le paramètre recipient doit être le numéro de siret de l'organisme destinataire des données : {e}"),
+            Some("recipient"),
+        )],
+        _ => Vec::new(),
+    }
+}
+
+/// Checks `value` with the client's own rules for `identifier` (a runtime type name).
+pub(crate) fn identifier_ok(identifier: &str, value: &str) -> bool {
+    match identifier {
+        "Siren" => Siren::from_str(value).is_ok(),
+        "Siret" => Siret::from_str(value).is_ok(),
+        "Rna" => Rna::from_str(value).is_ok(),
+        "Eori" => Eori::from_str(value).is_ok(),
+        "Year" => Year::from_str(value).is_ok(),
+        "Month" => Month::from_str(value).is_ok(),
+        "SiretOrRna" => SiretOrRna::from_str(value).is_ok(),
+        "SirenOrRna" => SirenOrRna::from_str(value).is_ok(),
+        "SirenOrSiretOrRna" => SirenOrSiretOrRna::from_str(value).is_ok(),
+        "SiretOrEori" => SiretOrEori::from_str(value).is_ok(),
+        _ => PathSegment::from_str(value).is_ok(),
+    }
+}
+
+/// The canonical text of an identifier, so `6` and `06` name the same month when matching
+/// payloads. Values that do not parse stay as they are.
+pub(crate) fn canonical(identifier: &str, value: &str) -> String {
+    match identifier {
+        "Month" => Month::from_str(value).map_or_else(|_| value.to_string(), |m| m.to_string()),
+        "Year" => Year::from_str(value).map_or_else(|_| value.to_string(), |y| y.to_string()),
+        _ => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+
+    fn jwt(payload: &str) -> String {
+        format!(
+            "{}.{}.{}",
+            b64(br#"{"alg":"HS256"}"#),
+            b64(payload.as_bytes()),
+            b64(b"signature")
+        )
+    }
+
+    #[test]
+    fn base64url_round_trips() {
+        for len in 0..20 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 250) as u8).collect();
+            assert_eq!(decode_base64url(&b64(&bytes)), Some(bytes));
+        }
+        assert_eq!(decode_base64url("a"), None);
+        assert_eq!(decode_base64url("ab+c"), None);
+    }
+
+    #[test]
+    fn tokens_are_read_not_verified() {
+        let token = jwt(r#"{"scopes":["entreprises"],"exp":4102444800}"#);
+        let claims = bearer(Some(&format!("Bearer {token}"))).unwrap();
+        assert_eq!(claims.scopes, vec!["entreprises"]);
+        assert_eq!(claims.token, token);
+        let v2 = jwt(r#"{"roles":["uptime"]}"#);
+        assert_eq!(
+            bearer(Some(&format!("bearer {v2}"))).unwrap().scopes,
+            vec!["uptime"]
+        );
+    }
+
+    #[test]
+    fn bad_tokens_are_refused() {
+        assert_eq!(bearer(None), Err(TokenError::Invalid));
+        assert_eq!(bearer(Some("Bearer")), Err(TokenError::Invalid));
+        assert_eq!(bearer(Some("Basic abc")), Err(TokenError::Invalid));
+        assert_eq!(bearer(Some("Bearer not.a.jwt!")), Err(TokenError::Invalid));
+        let not_json = format!("{}.{}.x", b64(b"{}"), b64(b"not json"));
+        assert_eq!(
+            bearer(Some(&format!("Bearer {not_json}"))),
+            Err(TokenError::Invalid)
+        );
+        let expired = jwt(r#"{"exp":1000}"#);
+        assert_eq!(
+            bearer(Some(&format!("Bearer {expired}"))),
+            Err(TokenError::Expired)
+        );
+    }
+
+    #[test]
+    fn traceability_lists_every_missing_parameter() {
+        let catalog = ErrorCatalog::default();
+        let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(traceability(&q(&[]), &catalog).len(), 3);
+        let only_context = traceability(&q(&[("context", "x"), ("object", " ")]), &catalog);
+        assert_eq!(only_context.len(), 2);
+        assert_eq!(only_context[0]["source"]["parameter"], "recipient");
+        assert_eq!(only_context[1]["source"]["parameter"], "object");
+        let bad_recipient = q(&[("context", "x"), ("recipient", "123"), ("object", "y")]);
+        assert_eq!(traceability(&bad_recipient, &catalog).len(), 1);
+        let good = q(&[
+            ("context", "x"),
+            ("recipient", "13002526500013"),
+            ("object", "y"),
+        ]);
+        assert!(traceability(&good, &catalog).is_empty());
+    }
+
+    #[test]
+    fn identifiers_follow_the_client_rules() {
+        assert!(identifier_ok("Siren", "418166096"));
+        assert!(!identifier_ok("Siren", "418166097"));
+        assert!(identifier_ok("SiretOrRna", "W751234567"));
+        assert!(identifier_ok("Month", "6"));
+        assert!(!identifier_ok("Month", "13"));
+        assert!(identifier_ok("PathSegment", "anything"));
+        assert_eq!(canonical("Month", "6"), "06");
+        assert_eq!(canonical("Year", "2024"), "2024");
+        assert_eq!(canonical("Month", "x"), "x");
+    }
+}

@@ -1,0 +1,422 @@
+//! Everything the mock answers from, loaded once at start: the operations of both specs with
+//! their example bodies, the spec's error items, the staging payloads indexed by operation,
+//! the staging token and the scope map. Requests then only read memory.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use apie_codegen::diagnostic::{Diagnostics, Severity};
+use apie_codegen::load::{self, Node};
+use apie_codegen::model::{self, limits, EndpointGroup, Operation};
+use apie_codegen::normalize::{self, Document};
+use serde_json::Value;
+
+use crate::checks::{canonical, jwt_payload};
+use crate::config::Located;
+use crate::documents::rewrite_document_urls;
+use crate::errors::ErrorCatalog;
+use crate::routes::Router;
+use crate::MockError;
+
+/// An operation as the mock serves it.
+#[derive(Debug)]
+pub(crate) struct MockOperation {
+    /// The model of the operation, as the client is generated from.
+    pub meta: Operation,
+    /// The success body assembled from the spec, document links already local.
+    pub success: Option<Value>,
+    /// The operation's own 404 example body.
+    pub not_found: Option<Value>,
+    /// Its staging payloads, in file name order.
+    pub payloads: Vec<Payload>,
+    /// Scopes of which the token needs one; empty when anything goes.
+    pub scopes: Vec<String>,
+    /// Its rate-limit bucket (see [`crate::limits::WindowKey::bucket`]).
+    pub bucket: String,
+}
+
+/// One staging payload file.
+#[derive(Debug, Clone)]
+pub(crate) struct Payload {
+    /// Where it was read, for messages.
+    pub file: PathBuf,
+    /// `params`, path parameters in canonical form ([`canonical`]).
+    pub params: Vec<(String, String)>,
+    /// `status`.
+    pub status: u16,
+    /// `payload`, document links already local; the file's own text when nothing changed.
+    pub body: String,
+}
+
+/// All the mock knows.
+#[derive(Debug)]
+pub(crate) struct Data {
+    pub operations: Vec<MockOperation>,
+    pub router: Router,
+    pub catalog: ErrorCatalog,
+    pub staging_token: Option<String>,
+    /// Things loaded but odd (a payload folder no operation has): said, not fatal.
+    pub warnings: Vec<String>,
+}
+
+impl Data {
+    /// How many payload files were loaded.
+    pub(crate) fn payload_count(&self) -> usize {
+        self.operations.iter().map(|o| o.payloads.len()).sum()
+    }
+}
+
+/// A spec file, read three ways.
+struct Spec {
+    root: Node,
+    document: Document,
+    operations: Vec<Operation>,
+}
+
+/// Loads everything `located` names; `base_url` is where document links will point.
+pub(crate) fn load(located: &Located, base_url: &str) -> Result<Data, MockError> {
+    let specs = [read_spec(&located.spec)?, read_spec(&located.spec_v2)?];
+    let catalog = ErrorCatalog::from_documents(&[&specs[0].document, &specs[1].document]);
+    let scopes = match &located.authorizations {
+        Some(path) => read_authorizations(path)?,
+        None => HashMap::new(),
+    };
+    let mut warnings = Vec::new();
+    let mut payloads = match &located.data_dir {
+        Some(dir) => read_payload_dir(dir, base_url)?,
+        None => HashMap::new(),
+    };
+    let mut operations = Vec::new();
+    let mut router = Router::default();
+    for spec in &specs {
+        for meta in &spec.operations {
+            if operations
+                .iter()
+                .any(|o: &MockOperation| o.meta.id == meta.id)
+            {
+                warnings.push(format!(
+                    "{}: operation {} is already served by the other spec; skipped",
+                    spec.document.file, meta.id
+                ));
+                continue;
+            }
+            let mut success =
+                crate::examples::success_example(&spec.root, &meta.http_method, &meta.path);
+            if let Some(body) = &mut success {
+                rewrite_document_urls(body, base_url);
+            }
+            let mut own = payloads.remove(&meta.id).unwrap_or_default();
+            for payload in &mut own {
+                canonicalize(payload, meta, &mut warnings);
+            }
+            router.add(&meta.http_method, &meta.path, operations.len());
+            operations.push(MockOperation {
+                success,
+                not_found: not_found_example(&spec.document, meta),
+                payloads: own,
+                scopes: scopes.get(&meta.id).cloned().unwrap_or_default(),
+                bucket: bucket(meta),
+                meta: meta.clone(),
+            });
+        }
+    }
+    let mut unknown: Vec<_> = payloads.into_keys().collect();
+    unknown.sort();
+    for id in unknown {
+        warnings.push(format!(
+            "payloads for {id}: no operation of the specs has this x-operationId; not served"
+        ));
+    }
+    let staging_token = match &located.token_file {
+        Some(path) => Some(read_token(path, &mut warnings)?),
+        None => None,
+    };
+    Ok(Data {
+        operations,
+        router,
+        catalog,
+        staging_token,
+        warnings,
+    })
+}
+
+fn read_spec(path: &Path) -> Result<Spec, MockError> {
+    let name = path.display().to_string();
+    let failed = |message: String| MockError::Spec {
+        path: path.to_path_buf(),
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| failed(format!("cannot read it: {e}")))?;
+    let root = load::load_bytes(&name, &bytes).map_err(|d| failed(d.to_string()))?;
+    let (document, mut diagnostics) = normalize::normalize(&name, &root);
+    let Some(document) = document else {
+        return Err(failed(errors_only(&diagnostics)));
+    };
+    let api = model::build(&document, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(failed(errors_only(&diagnostics)));
+    }
+    Ok(Spec {
+        root,
+        document,
+        operations: api.operations,
+    })
+}
+
+/// The errors of a run; the repaired quirks (warnings) are expected on the published spec.
+fn errors_only(diagnostics: &Diagnostics) -> String {
+    diagnostics
+        .items()
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The operation's 404 example, when the spec gives one.
+fn not_found_example(document: &Document, meta: &Operation) -> Option<Value> {
+    document
+        .operations
+        .iter()
+        .find(|o| o.method.eq_ignore_ascii_case(&meta.http_method) && o.path == meta.path)?
+        .responses
+        .iter()
+        .find(|r| r.status == "404")?
+        .examples
+        .first()
+        .map(|e| e.value.clone())
+}
+
+/// Operations at their group's limit share the group's window; one with a lower limit of its
+/// own (DGFIP's fiscal certificate: 5 a minute) counts apart.
+fn bucket(meta: &Operation) -> String {
+    let (name, default) = match meta.group {
+        EndpointGroup::Json => ("json", limits::JSON_LIMIT),
+        EndpointGroup::Documents => ("documents", limits::DOCUMENTS_LIMIT),
+        EndpointGroup::Monitoring => ("monitoring", limits::IP_LIMIT),
+    };
+    if meta.rate_limit_per_minute == default {
+        name.to_string()
+    } else {
+        meta.id.clone()
+    }
+}
+
+/// Path parameters to canonical form, and a warning for a parameter the operation does not
+/// take: such a payload can never be matched.
+fn canonicalize(payload: &mut Payload, meta: &Operation, warnings: &mut Vec<String>) {
+    for (name, value) in &mut payload.params {
+        if let Some(p) = meta.path_params.iter().find(|p| p.name == *name) {
+            *value = canonical(&p.identifier, value);
+        } else if !meta.options.iter().any(|o| o.name == *name) {
+            warnings.push(format!(
+                "{}: operation {} takes no parameter `{name}`; this payload cannot be reached",
+                payload.file.display(),
+                meta.id
+            ));
+        }
+    }
+}
+
+/// `<dir>/<x-operationId>/*.yaml|*.yml`, by operation id, files in name order.
+fn read_payload_dir(
+    dir: &Path,
+    base_url: &str,
+) -> Result<HashMap<String, Vec<Payload>>, MockError> {
+    let io = |path: &Path, e: std::io::Error| MockError::Payload {
+        path: path.to_path_buf(),
+        message: format!("cannot read it: {e}"),
+    };
+    let mut by_operation = HashMap::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let folder = entry.map_err(|e| io(dir, e))?.path();
+        if !folder.is_dir() {
+            continue;
+        }
+        let Some(id) = folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map_err(|e| io(&folder, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        files.sort();
+        let payloads = files
+            .iter()
+            .map(|file| read_payload(file, base_url))
+            .collect::<Result<Vec<_>, _>>()?;
+        by_operation.insert(id, payloads);
+    }
+    Ok(by_operation)
+}
+
+/// One payload file: `params` (a mapping), `status` (an HTTP status), `payload` (JSON text).
+pub(crate) fn read_payload(file: &Path, base_url: &str) -> Result<Payload, MockError> {
+    let failed = |message: String| MockError::Payload {
+        path: file.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| failed(format!("cannot read it: {e}")))?;
+    let root =
+        load::load_str(&file.display().to_string(), &text).map_err(|d| failed(d.to_string()))?;
+    let mut params = Vec::new();
+    if let Some(node) = root.get("params") {
+        if !matches!(node.value, load::Value::Map(_) | load::Value::Null) {
+            return Err(failed(format!(
+                "line {}: `params` must be a mapping, found {}",
+                node.position.line,
+                node.kind_name()
+            )));
+        }
+        for (name, value) in node.entries() {
+            let Some(text) = value.scalar_text() else {
+                return Err(failed(format!(
+                    "line {}: params.{name} must be a value, found {}",
+                    value.position.line,
+                    value.kind_name()
+                )));
+            };
+            params.push((name.clone(), text));
+        }
+    }
+    let status = match root.get("status").map(|s| &s.value) {
+        Some(load::Value::Int(n)) if (100..=599).contains(n) => *n as u16,
+        Some(_) | None => {
+            return Err(failed(
+                "`status` must be an HTTP status (an integer from 100 to 599)".to_string(),
+            ))
+        }
+    };
+    let raw = match root.get("payload") {
+        Some(node) => node.as_str().ok_or_else(|| {
+            failed(format!(
+                "line {}: `payload` must be the body's JSON text, found {}",
+                node.position.line,
+                node.kind_name()
+            ))
+        })?,
+        None => return Err(failed("no `payload`: the body's JSON text".to_string())),
+    };
+    let body = if raw.trim().is_empty() {
+        String::new()
+    } else {
+        let mut value: Value =
+            serde_json::from_str(raw).map_err(|e| failed(format!("`payload` is not JSON: {e}")))?;
+        if rewrite_document_urls(&mut value, base_url) {
+            value.to_string()
+        } else {
+            raw.to_string()
+        }
+    };
+    Ok(Payload {
+        file: file.to_path_buf(),
+        params,
+        status,
+        body,
+    })
+}
+
+/// `siade_authorizations.yml`: under `shared`, `api_entreprise/v3_and_more/insee/unites_legales`
+/// lists the scopes of `api_entreprise_v3_insee_unites_legales` and its v4 twin;
+/// `api_entreprise/v2/x` those of `api_entreprise_v2_x`.
+fn read_authorizations(path: &Path) -> Result<HashMap<String, Vec<String>>, MockError> {
+    let failed = |message: String| MockError::Config(format!("{}: {message}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| failed(format!("cannot read it: {e}")))?;
+    let root =
+        load::load_str(&path.display().to_string(), &text).map_err(|d| failed(d.to_string()))?;
+    let shared = root
+        .get("shared")
+        .ok_or_else(|| failed("no `shared` section".to_string()))?;
+    let mut map = HashMap::new();
+    for (key, list) in shared.entries() {
+        let Some(rest) = key.strip_prefix("api_entreprise/") else {
+            continue;
+        };
+        let scopes: Vec<String> = list.items().iter().filter_map(Node::scalar_text).collect();
+        let ids = match rest.strip_prefix("v3_and_more/") {
+            Some(tail) => ["v3", "v4"]
+                .iter()
+                .map(|v| format!("api_entreprise_{v}_{}", tail.replace('/', "_")))
+                .collect(),
+            None => vec![format!("api_entreprise_{}", rest.replace('/', "_"))],
+        };
+        for id in ids {
+            map.insert(id, scopes.clone());
+        }
+    }
+    Ok(map)
+}
+
+fn read_token(path: &Path, warnings: &mut Vec<String>) -> Result<String, MockError> {
+    let token = std::fs::read_to_string(path)
+        .map_err(|e| MockError::Config(format!("{}: cannot read it: {e}", path.display())))?
+        .trim()
+        .to_string();
+    if jwt_payload(&token).is_none() {
+        warnings.push(format!(
+            "{}: not a JWT; the mock will refuse it",
+            path.display()
+        ));
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_file(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("apie-mock-data-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_payload_file_is_read_and_its_links_made_local() {
+        let path = temp_file(
+            "ok.yaml",
+            "params:\n  siren: '418166096'\n  year: 2024\nstatus: 200\npayload: |-\n  {\"data\": {\"document_url\": \"https://h/a.pdf\"}}\n",
+        );
+        let payload = read_payload(&path, "http://127.0.0.1:9").unwrap();
+        assert_eq!(
+            payload.params,
+            vec![
+                ("siren".to_string(), "418166096".to_string()),
+                ("year".to_string(), "2024".to_string())
+            ]
+        );
+        assert_eq!(payload.status, 200);
+        assert_eq!(
+            payload.body,
+            r#"{"data":{"document_url":"http://127.0.0.1:9/mock-files/a.pdf"}}"#
+        );
+    }
+
+    #[test]
+    fn bad_payload_files_say_where_and_what() {
+        for (name, text, expected) in [
+            ("nostatus.yaml", "params: {}\npayload: '{}'\n", "`status`"),
+            ("badjson.yaml", "status: 200\npayload: '{'\n", "not JSON"),
+            (
+                "params.yaml",
+                "params: [a]\nstatus: 200\npayload: '{}'\n",
+                "mapping",
+            ),
+            ("nopayload.yaml", "status: 404\n", "no `payload`"),
+            ("yaml.yaml", "status: [\n", "invalid YAML"),
+        ] {
+            let path = temp_file(name, text);
+            let err = read_payload(&path, "http://x").unwrap_err().to_string();
+            assert!(err.contains(name), "{err}");
+            assert!(err.contains(expected), "{name}: {err}");
+        }
+    }
+}

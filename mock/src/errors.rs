@@ -1,0 +1,196 @@
+//! Error bodies, taken from the spec's own error examples so the mock says what the real
+//! server says, word for word. Where the spec has no example for a situation (an unknown
+//! route, a bad `recipient`, a missing monitoring parameter), the mock answers in the same
+//! format with the code `00` + HTTP status, the pattern of the spec's own `00429`.
+
+use std::collections::HashMap;
+
+use apie_codegen::normalize::Document;
+use serde_json::{json, Value};
+
+/// Codes the mock looks up by number: they are the same on every operation.
+pub(crate) mod code {
+    /// No token, or not a JWT.
+    pub const INVALID_TOKEN: &str = "00101";
+    /// The token's `exp` is past.
+    pub const EXPIRED_TOKEN: &str = "00103";
+    /// The token lacks the operation's scopes.
+    pub const INSUFFICIENT_PRIVILEGES: &str = "00100";
+    /// Rate limit exceeded.
+    pub const TOO_MANY_REQUESTS: &str = "00429";
+}
+
+/// Error items of the spec's examples, indexed the three ways the mock needs them.
+#[derive(Debug, Default)]
+pub(crate) struct ErrorCatalog {
+    /// Code → the first item seen with it.
+    by_code: HashMap<String, Value>,
+    /// Example name (`unprocessable_content_error_siren_error`) → its first item.
+    by_example: HashMap<String, Value>,
+    /// `source.parameter` of a 422 item (`context`, `siren`) → the first such item.
+    by_parameter: HashMap<String, Value>,
+}
+
+impl ErrorCatalog {
+    /// Reads every error example of the documents, earlier documents first.
+    pub(crate) fn from_documents(documents: &[&Document]) -> ErrorCatalog {
+        let mut catalog = ErrorCatalog::default();
+        for operation in documents.iter().flat_map(|d| &d.operations) {
+            for response in &operation.responses {
+                for example in &response.examples {
+                    let Some(items) = example.value.get("errors").and_then(Value::as_array) else {
+                        continue;
+                    };
+                    for item in items {
+                        catalog.add(&response.status, &example.name, item);
+                    }
+                }
+            }
+        }
+        catalog
+    }
+
+    fn add(&mut self, status: &str, example: &str, item: &Value) {
+        let code = match item.get("code") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => format!("{n:0>5}"),
+            _ => return,
+        };
+        self.by_code.entry(code).or_insert_with(|| item.clone());
+        self.by_example
+            .entry(example.to_string())
+            .or_insert_with(|| item.clone());
+        if status == "422" {
+            if let Some(parameter) = item
+                .get("source")
+                .and_then(|s| s.get("parameter"))
+                .and_then(Value::as_str)
+            {
+                self.by_parameter
+                    .entry(parameter.to_string())
+                    .or_insert_with(|| item.clone());
+            }
+        }
+    }
+
+    /// The item of `code`, else the mock's own.
+    pub(crate) fn by_code(&self, code: &str, status: u16, detail: &str) -> Value {
+        self.by_code
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| own_item(status, detail, None))
+    }
+
+    /// The 422 item for a missing traceability parameter (`context`, `recipient`, `object`):
+    /// the spec's item whose `source.parameter` names it.
+    pub(crate) fn missing_parameter(&self, name: &str) -> Value {
+        self.by_parameter.get(name).cloned().unwrap_or_else(|| {
+            own_item(
+                422,
+                &format!("Le paramètre {name} est obligatoire"),
+                Some(name),
+            )
+        })
+    }
+
+    /// The 422 item for a malformed path identifier of kind `identifier` (`Siren`,
+    /// `SiretOrRna` …) named `name` in the path: the spec's
+    /// `unprocessable_content_error_<kind>_error` example, else its 422 item about `name`.
+    pub(crate) fn invalid_identifier(&self, identifier: &str, name: &str) -> Value {
+        let example = format!("unprocessable_content_error_{}_error", snake(identifier));
+        self.by_example
+            .get(&example)
+            .or_else(|| self.by_parameter.get(name))
+            .filter(|item| !is_missing_item(item))
+            .cloned()
+            .unwrap_or_else(|| {
+                own_item(
+                    422,
+                    &format!("Le paramètre {name} n'est pas correctement formatté"),
+                    Some(name),
+                )
+            })
+    }
+
+    /// How many distinct codes the spec's examples hold.
+    pub(crate) fn len(&self) -> usize {
+        self.by_code.len()
+    }
+}
+
+/// A 422 item about a missing parameter, which must not stand for a malformed one.
+fn is_missing_item(item: &Value) -> bool {
+    item.get("detail")
+        .and_then(Value::as_str)
+        .is_some_and(|d| d.contains("obligatoire"))
+}
+
+/// `SiretOrRna` → `siret_or_rna`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// An item in the API's format for a situation the spec has no example of.
+pub(crate) fn own_item(status: u16, detail: &str, parameter: Option<&str>) -> Value {
+    let title = match status {
+        401 => "Interdit",
+        403 => "Privilèges insuffisants",
+        404 => "Entité non trouvée",
+        405 => "Méthode non autorisée",
+        422 => "Entité non traitable",
+        429 => "Trop de requêtes",
+        _ => "Erreur",
+    };
+    json!({
+        "code": format!("00{status:03}"),
+        "title": title,
+        "detail": detail,
+        "source": parameter.map(|p| json!({"parameter": p})),
+        "meta": {}
+    })
+}
+
+/// `{"errors": items}`.
+pub(crate) fn body(items: Vec<Value>) -> Value {
+    json!({ "errors": items })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_become_example_names() {
+        assert_eq!(snake("SiretOrRna"), "siret_or_rna");
+        assert_eq!(snake("Siren"), "siren");
+        assert_eq!(snake("SirenOrSiretOrRna"), "siren_or_siret_or_rna");
+    }
+
+    #[test]
+    fn own_items_follow_the_api_format() {
+        let item = own_item(404, "rien", None);
+        assert_eq!(item["code"], "00404");
+        assert_eq!(item["title"], "Entité non trouvée");
+        assert!(item["source"].is_null());
+        assert_eq!(
+            own_item(422, "x", Some("recipient"))["source"]["parameter"],
+            "recipient"
+        );
+    }
+
+    #[test]
+    fn lookups_fall_back_to_own_items() {
+        let catalog = ErrorCatalog::default();
+        assert_eq!(catalog.by_code("00101", 401, "x")["code"], "00401");
+        assert_eq!(catalog.missing_parameter("context")["code"], "00422");
+        assert_eq!(catalog.invalid_identifier("Rna", "rna")["code"], "00422");
+        assert_eq!(catalog.len(), 0);
+    }
+}

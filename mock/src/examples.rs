@@ -1,0 +1,201 @@
+//! Success bodies from the spec. The published spec gives no whole-body example for its 200
+//! responses, only an `example` on most properties, so a body is assembled from the schema:
+//! each property's own example, else the first value of its enum, else null when nullable,
+//! else an empty value of its type. A response-level `example` or `examples`, when a spec has
+//! one, wins.
+//!
+//! This reads the YAML tree rather than the normalized document, because normalization keeps
+//! the shape of a schema but not its examples.
+
+use apie_codegen::load::{Node, Value as Yaml};
+use serde_json::{Map, Value};
+
+/// Deeper than this, a schema is taken as recursive and cut.
+const MAX_DEPTH: usize = 24;
+
+/// The example body of the 2xx JSON response of `method path`, if the spec has a schema or an
+/// example for it.
+pub(crate) fn success_example(root: &Node, method: &str, path: &str) -> Option<Value> {
+    let operation = root
+        .get("paths")?
+        .get(path)?
+        .get(&method.to_ascii_lowercase())?;
+    let responses = operation.get("responses")?;
+    let response = ["200", "201", "206"]
+        .iter()
+        .find_map(|status| responses.get(status))?;
+    let response = resolve(root, response, 0)?;
+    let content = response.get("content")?.get("application/json")?;
+    if let Some(example) = content.get("example") {
+        return Some(example.to_json());
+    }
+    if let Some((_, first)) = content.get("examples").and_then(|e| e.entries().first()) {
+        let first = resolve(root, first, 0)?;
+        return Some(first.get("value").map_or(Value::Null, Node::to_json));
+    }
+    let value = from_schema(root, content.get("schema")?, 0);
+    // An empty object says nothing: the spec has no usable shape for this answer.
+    match &value {
+        Value::Object(map) if map.is_empty() => None,
+        Value::Null => None,
+        _ => Some(value),
+    }
+}
+
+/// Follows `$ref`s (local ones, `#/...`) to the node they name.
+fn resolve<'a>(root: &'a Node, node: &'a Node, depth: usize) -> Option<&'a Node> {
+    match node.get("$ref").and_then(Node::as_str) {
+        None => Some(node),
+        Some(_) if depth > MAX_DEPTH => None,
+        Some(reference) => {
+            let pointer = reference.strip_prefix('#')?;
+            let mut target = root;
+            for token in pointer.split('/').filter(|t| !t.is_empty()) {
+                let token = token.replace("~1", "/").replace("~0", "~");
+                target = target.get(&token)?;
+            }
+            resolve(root, target, depth + 1)
+        }
+    }
+}
+
+fn from_schema(root: &Node, schema: &Node, depth: usize) -> Value {
+    if depth > MAX_DEPTH {
+        return Value::Null;
+    }
+    let Some(schema) = resolve(root, schema, 0) else {
+        return Value::Null;
+    };
+    if let Some(example) = schema.get("example") {
+        return example.to_json();
+    }
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(|e| e.items().iter().find(|v| v.value != Yaml::Null))
+    {
+        return first.to_json();
+    }
+    if let Some(parts) = schema.get("allOf") {
+        let mut merged = Map::new();
+        for part in parts.items() {
+            if let Value::Object(map) = from_schema(root, part, depth + 1) {
+                merged.extend(map);
+            }
+        }
+        return Value::Object(merged);
+    }
+    if let Some(first) = ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|k| schema.get(k).and_then(|alts| alts.items().first()))
+    {
+        return from_schema(root, first, depth + 1);
+    }
+    let nullable = schema.get("nullable").and_then(Node::as_bool) == Some(true);
+    let kind = schema.get("type").and_then(Node::as_str);
+    if kind == Some("object") || schema.get("properties").is_some() {
+        let mut map = Map::new();
+        if let Some(properties) = schema.get("properties") {
+            for (name, property) in properties.entries() {
+                map.insert(name.clone(), from_schema(root, property, depth + 1));
+            }
+        }
+        return Value::Object(map);
+    }
+    if kind == Some("array") || schema.get("items").is_some() {
+        return match schema.get("items") {
+            Some(items) => match from_schema(root, items, depth + 1) {
+                Value::Null => Value::Array(Vec::new()),
+                item => Value::Array(vec![item]),
+            },
+            None => Value::Array(Vec::new()),
+        };
+    }
+    if nullable {
+        return Value::Null;
+    }
+    match kind {
+        Some("integer") | Some("number") | Some("numeric") => Value::from(0),
+        Some("boolean") => Value::Bool(false),
+        Some("string") | Some("date") => Value::String(String::new()),
+        _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use apie_codegen::load::load_str;
+    use serde_json::json;
+
+    const SPEC: &str = r##"
+paths:
+  /v3/x/{siren}:
+    get:
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    "$ref": "#/components/schemas/Data"
+                  links:
+                    type: object
+  /v3/with_example:
+    get:
+      responses:
+        '200':
+          content:
+            application/json:
+              examples:
+                first:
+                  value: {data: {a: 1}}
+  /v3/no_schema:
+    get:
+      responses:
+        '200':
+          description: OK
+components:
+  schemas:
+    Data:
+      type: object
+      properties:
+        siren: {type: string, example: '418166096'}
+        etat: {type: string, enum: [A, F]}
+        fermeture: {type: string, nullable: true}
+        effectif: {type: integer}
+        dirigeants:
+          type: array
+          items: {type: object, properties: {nom: {type: string, example: DUPONT}}}
+        adresse:
+          allOf:
+          - {type: object, properties: {rue: {type: string, example: 1 rue X}}}
+          - {type: object, properties: {ville: {type: string, example: PARIS}}}
+"##;
+
+    #[test]
+    fn a_body_is_assembled_from_property_examples() {
+        let root = load_str("t.yml", SPEC).unwrap();
+        let body = success_example(&root, "GET", "/v3/x/{siren}").unwrap();
+        assert_eq!(
+            body,
+            json!({"data": {
+                "siren": "418166096", "etat": "A", "fermeture": null, "effectif": 0,
+                "dirigeants": [{"nom": "DUPONT"}],
+                "adresse": {"rue": "1 rue X", "ville": "PARIS"}
+            }, "links": {}})
+        );
+    }
+
+    #[test]
+    fn a_response_example_wins_and_no_schema_gives_none() {
+        let root = load_str("t.yml", SPEC).unwrap();
+        assert_eq!(
+            success_example(&root, "get", "/v3/with_example"),
+            Some(json!({"data": {"a": 1}}))
+        );
+        assert_eq!(success_example(&root, "get", "/v3/no_schema"), None);
+        assert_eq!(success_example(&root, "get", "/nowhere"), None);
+    }
+}

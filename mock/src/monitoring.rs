@@ -1,0 +1,137 @@
+//! The routes that answer about the API rather than about a company: `/privileges` (the
+//! token's scopes) and the open monitoring routes of the v2 spec, which need no token.
+//!
+//! Shapes the mock sends, since the spec documents none of them:
+//!
+//! - `GET /privileges` and `GET /v2/privileges/`:
+//!   `{"data": {"privileges": ["entreprises", …]}, "links": {}, "meta": {}}`, the scopes
+//!   (v3 tokens) or roles (v2 tokens) of the token's payload.
+//! - `GET /watchdoge/dashboard/current_status/`: a JSON list, one entry per operation the mock
+//!   serves: `{"operation_id", "name" (its path), "api_version" ("v3"…), "provider" (the
+//!   x-operationId's first word after the version), "code": 200, "status": "ok",
+//!   "timestamp" (now, RFC 3339)}`. Everything is up: the mock has no outage to report.
+//! - `GET /watchdoge/stats/provider_availabilities/?period=15m&endpoint=api/v3/x`:
+//!   `{"endpoint", "period", "from", "to" (RFC 3339), "total_checks" (one a minute over the
+//!   period), "failed_checks": 0, "availability": 100.0}`. `period` is a number and a unit,
+//!   `m`, `h` or `d`.
+
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::data::MockOperation;
+
+/// What kind of answer an operation's route gives, when it is not a data answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Special {
+    Privileges,
+    CurrentStatus,
+    ProviderAvailabilities,
+}
+
+/// Recognizes the special routes by their path, the one thing both specs agree on.
+pub(crate) fn special(path: &str) -> Option<Special> {
+    match path.trim_matches('/') {
+        "privileges" | "v2/privileges" => Some(Special::Privileges),
+        "watchdoge/dashboard/current_status" => Some(Special::CurrentStatus),
+        "watchdoge/stats/provider_availabilities" => Some(Special::ProviderAvailabilities),
+        _ => None,
+    }
+}
+
+/// The `/privileges` body.
+pub(crate) fn privileges(scopes: &[String]) -> Value {
+    json!({"data": {"privileges": scopes}, "links": {}, "meta": {}})
+}
+
+/// The `current_status` body.
+pub(crate) fn current_status(operations: &[MockOperation]) -> Value {
+    let now = now_rfc3339(OffsetDateTime::now_utc());
+    let entries: Vec<Value> = operations
+        .iter()
+        .filter(|o| special(&o.meta.path).is_none())
+        .map(|o| {
+            json!({
+                "operation_id": o.meta.id,
+                "name": o.meta.path,
+                "api_version": o.meta.version.as_str(),
+                "provider": provider(&o.meta.id),
+                "code": 200,
+                "status": "ok",
+                "timestamp": now,
+            })
+        })
+        .collect();
+    Value::Array(entries)
+}
+
+/// The `provider_availabilities` body for the given query values.
+pub(crate) fn provider_availabilities(endpoint: &str, period: &str) -> Value {
+    let to = OffsetDateTime::now_utc();
+    let minutes = period_minutes(period).unwrap_or(15);
+    let from = to - time::Duration::minutes(minutes);
+    json!({
+        "endpoint": endpoint,
+        "period": period,
+        "from": now_rfc3339(from),
+        "to": now_rfc3339(to),
+        "total_checks": minutes,
+        "failed_checks": 0,
+        "availability": 100.0,
+    })
+}
+
+/// `15m` → 15, `2h` → 120, `1d` → 1440.
+fn period_minutes(period: &str) -> Option<i64> {
+    let unit_at = period.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = period.split_at(unit_at);
+    let n: i64 = n.parse().ok()?;
+    let per = match unit {
+        "m" | "min" => 1,
+        "h" => 60,
+        "d" => 1440,
+        _ => return None,
+    };
+    n.checked_mul(per).filter(|m| (1..=525_600).contains(m))
+}
+
+/// `api_entreprise_v3_insee_unites_legales` → `insee`.
+fn provider(operation_id: &str) -> &str {
+    apie_codegen::model::limits::strip_version_prefix(operation_id)
+        .split('_')
+        .next()
+        .unwrap_or(operation_id)
+}
+
+fn now_rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_routes_are_known_by_path() {
+        assert_eq!(special("/privileges"), Some(Special::Privileges));
+        assert_eq!(special("/v2/privileges/"), Some(Special::Privileges));
+        assert_eq!(
+            special("/watchdoge/dashboard/current_status/"),
+            Some(Special::CurrentStatus)
+        );
+        assert_eq!(special("/v3/insee/sirene/unites_legales/{siren}"), None);
+    }
+
+    #[test]
+    fn periods_and_providers() {
+        assert_eq!(period_minutes("15m"), Some(15));
+        assert_eq!(period_minutes("2h"), Some(120));
+        assert_eq!(period_minutes("1d"), Some(1440));
+        assert_eq!(period_minutes("soon"), None);
+        assert_eq!(period_minutes("99999999999999999999d"), None);
+        assert_eq!(provider("api_entreprise_v3_insee_unites_legales"), "insee");
+        let body = provider_availabilities("api/v3/x", "2h");
+        assert_eq!(body["total_checks"], 120);
+        assert_eq!(body["endpoint"], "api/v3/x");
+    }
+}

@@ -1,0 +1,373 @@
+//! One request, start to end: route, then the real server's checks in its order (token, rate
+//! limit, scopes, traceability), then the answer: the staging payload recorded for these
+//! parameters, else the identifier checks and the spec's example, else a 404.
+//!
+//! A recorded payload is looked up before the identifiers are checked because staging itself
+//! answers that way: it serves `000000001` (not a valid SIREN) its fixture, and records a
+//! 422 for `invalid`. The answer to a recorded call is what staging said, whatever it is.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode, Uri};
+use serde_json::Value;
+
+use crate::checks::{self, canonical, identifier_ok, TRACEABILITY};
+use crate::data::{Data, MockOperation, Payload};
+use crate::documents::{is_served_name, FILES_PREFIX};
+use crate::errors::{self, code, own_item};
+use crate::limits::{Decision, RateLimiter, WindowKey};
+use crate::monitoring::{self, Special};
+use crate::routes::RouteMatch;
+
+const JSON: &str = "application/json; charset=utf-8";
+
+/// What every request reads.
+#[derive(Debug)]
+pub(crate) struct AppState {
+    pub data: Arc<Data>,
+    pub limiter: RateLimiter,
+    pub cache_expires_in: u64,
+    pub pdf: Vec<u8>,
+}
+
+/// An answer before it becomes an HTTP response.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    content_type: &'static str,
+    body: Body,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Answer {
+    fn json(status: u16, body: String) -> Answer {
+        Answer {
+            status,
+            content_type: JSON,
+            body: Body::from(body),
+            headers: Vec::new(),
+        }
+    }
+
+    fn value(status: u16, body: &Value) -> Answer {
+        Answer::json(status, body.to_string())
+    }
+
+    fn errors(status: u16, items: Vec<Value>) -> Answer {
+        Answer::value(status, &errors::body(items))
+    }
+
+    fn with_rate_limit(mut self, decision: Option<Decision>) -> Answer {
+        if let Some(d) = decision {
+            self.headers.push(("RateLimit-Limit", d.limit.to_string()));
+            self.headers
+                .push(("RateLimit-Remaining", d.remaining.to_string()));
+            self.headers.push(("RateLimit-Reset", d.reset.to_string()));
+            if let Some(after) = d.retry_after {
+                self.headers.push(("Retry-After", after.to_string()));
+            }
+        }
+        self
+    }
+
+    /// The cache headers the API sends with data: the mock never serves from a cache.
+    fn with_cache(mut self, expires_in: u64) -> Answer {
+        self.headers
+            .push(("X-Response-Cached", "false".to_string()));
+        self.headers
+            .push(("X-Cache-Expires-in", expires_in.to_string()));
+        self
+    }
+
+    fn into_response(self) -> Response<Body> {
+        let mut response = Response::new(self.body);
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
+        for (name, value) in self.headers {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(name, value);
+            }
+        }
+        response
+    }
+}
+
+/// The axum handler for every path.
+pub(crate) async fn handle(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response<Body> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    answer(
+        &state,
+        method.as_str(),
+        uri.path(),
+        uri.query().unwrap_or_default(),
+        authorization,
+        peer,
+    )
+    .into_response()
+}
+
+fn answer(
+    state: &AppState,
+    method: &str,
+    path: &str,
+    query: &str,
+    authorization: Option<&str>,
+    peer: SocketAddr,
+) -> Answer {
+    if let Some(name) = path.strip_prefix(FILES_PREFIX) {
+        return document(state, method, name);
+    }
+    let data = &state.data;
+    let (operation, path_params) = match data.router.find(method, path) {
+        RouteMatch::Found { operation, params } => (operation, params),
+        RouteMatch::WrongMethod => {
+            return Answer::errors(
+                405,
+                vec![own_item(
+                    405,
+                    &format!("La méthode {method} n'est pas acceptée sur {path}"),
+                    None,
+                )],
+            )
+        }
+        RouteMatch::NotFound => return unknown_route(method, path),
+    };
+    let Some(op) = data.operations.get(operation) else {
+        return unknown_route(method, path);
+    };
+    let query: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+
+    let claims = if op.meta.requires_token {
+        match checks::bearer(authorization) {
+            Ok(claims) => Some(claims),
+            Err(e) => return Answer::errors(401, vec![e.item(&data.catalog)]),
+        }
+    } else {
+        None
+    };
+    let client = claims
+        .as_ref()
+        .map_or_else(|| format!("ip:{}", peer.ip()), |c| c.token.clone());
+    let decision = state.limiter.count(
+        WindowKey {
+            client,
+            bucket: op.bucket.clone(),
+        },
+        op.meta.rate_limit_per_minute,
+    );
+    if decision.retry_after.is_some() {
+        let item = data.catalog.by_code(
+            code::TOO_MANY_REQUESTS,
+            429,
+            "Vous avez effectué trop de requêtes",
+        );
+        return Answer::errors(429, vec![item]).with_rate_limit(Some(decision));
+    }
+    let decision = Some(decision);
+    if let Some(claims) = &claims {
+        if !op.scopes.is_empty() && !op.scopes.iter().any(|s| claims.scopes.contains(s)) {
+            let item = data.catalog.by_code(
+                code::INSUFFICIENT_PRIVILEGES,
+                403,
+                "Votre token est valide mais vos privilèges sont insuffisants.",
+            );
+            return Answer::errors(403, vec![item]).with_rate_limit(decision);
+        }
+    }
+    if op.meta.traceability {
+        let items = checks::traceability(&query, &data.catalog);
+        if !items.is_empty() {
+            return Answer::errors(422, items).with_rate_limit(decision);
+        }
+    }
+    if let Some(missing) = missing_required(op, &query) {
+        return Answer::errors(422, missing).with_rate_limit(decision);
+    }
+    if let Some(special) = monitoring::special(&op.meta.path) {
+        let value = |name: &str| query_value(&query, name).unwrap_or_default();
+        let body = match special {
+            Special::Privileges => {
+                monitoring::privileges(claims.as_ref().map_or(&[][..], |c| &c.scopes))
+            }
+            Special::CurrentStatus => monitoring::current_status(&data.operations),
+            Special::ProviderAvailabilities => {
+                monitoring::provider_availabilities(value("endpoint"), value("period"))
+            }
+        };
+        return Answer::value(200, &body).with_rate_limit(decision);
+    }
+    data_answer(state, op, &path_params, &query).with_rate_limit(decision)
+}
+
+/// The recorded payload, else the identifier checks, else the spec's examples.
+fn data_answer(
+    state: &AppState,
+    op: &MockOperation,
+    path_params: &[(String, String)],
+    query: &[(String, String)],
+) -> Answer {
+    if let Some(payload) = recorded(op, path_params, query) {
+        return Answer::json(payload.status, payload.body.clone())
+            .with_cache(state.cache_expires_in);
+    }
+    let invalid: Vec<Value> = op
+        .meta
+        .path_params
+        .iter()
+        .filter_map(|p| {
+            let value = path_value(path_params, &p.name)?;
+            (!identifier_ok(&p.identifier, value)).then(|| {
+                state
+                    .data
+                    .catalog
+                    .invalid_identifier(&p.identifier, &p.name)
+            })
+        })
+        .collect();
+    if !invalid.is_empty() {
+        return Answer::errors(422, invalid);
+    }
+    if let Some(example) = &op.success {
+        return Answer::value(200, &personalize(example, path_params))
+            .with_cache(state.cache_expires_in);
+    }
+    let body = op.not_found.clone().unwrap_or_else(|| {
+        errors::body(vec![own_item(
+            404,
+            "Aucune donnée de démonstration pour ces paramètres",
+            None,
+        )])
+    });
+    Answer::value(404, &body).with_cache(state.cache_expires_in)
+}
+
+/// The payload whose `params` all equal the request's; of several, the one naming the most
+/// (`nature_effectif=boeth` picks the BOETH file over the plain one of the same year).
+fn recorded<'a>(
+    op: &'a MockOperation,
+    path_params: &[(String, String)],
+    query: &[(String, String)],
+) -> Option<&'a Payload> {
+    let request_value = |name: &str| -> Option<String> {
+        if let Some(p) = op.meta.path_params.iter().find(|p| p.name == name) {
+            return path_value(path_params, name).map(|v| canonical(&p.identifier, v));
+        }
+        if TRACEABILITY.contains(&name) {
+            return None;
+        }
+        query_value(query, name).map(str::to_string)
+    };
+    op.payloads
+        .iter()
+        .filter(|p| {
+            p.params
+                .iter()
+                .all(|(name, value)| request_value(name).as_deref() == Some(value.as_str()))
+        })
+        .fold(None, |best: Option<&Payload>, p| match best {
+            Some(b) if b.params.len() >= p.params.len() => Some(b),
+            _ => Some(p),
+        })
+}
+
+/// A spec example speaks of the identifiers the caller asked about: a `data.siren` (or any
+/// field of `data` named like a path parameter) takes the requested value.
+fn personalize(example: &Value, path_params: &[(String, String)]) -> Value {
+    let mut body = example.clone();
+    if let Some(Value::Object(data)) = body.get_mut("data") {
+        for (name, value) in path_params {
+            if let Some(field @ Value::String(_)) = data.get_mut(name) {
+                *field = Value::String(value.clone());
+            }
+        }
+    }
+    body
+}
+
+fn missing_required(op: &MockOperation, query: &[(String, String)]) -> Option<Vec<Value>> {
+    let missing: Vec<Value> = op
+        .meta
+        .options
+        .iter()
+        .filter(|o| {
+            o.required
+                && o.location == apie_codegen::model::OptionLocation::Query
+                && query_value(query, &o.name).is_none()
+        })
+        .map(|o| {
+            own_item(
+                422,
+                &format!("Le paramètre {} est obligatoire", o.name),
+                Some(&o.name),
+            )
+        })
+        .collect();
+    (!missing.is_empty()).then_some(missing)
+}
+
+fn path_value<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A query parameter's first non-blank value.
+fn query_value<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, v)| k == name && !v.trim().is_empty())
+        .map(|(_, v)| v.as_str())
+}
+
+fn unknown_route(method: &str, path: &str) -> Answer {
+    Answer::errors(
+        404,
+        vec![own_item(
+            404,
+            &format!("Aucune route ne correspond à {method} {path}"),
+            None,
+        )],
+    )
+}
+
+/// `/mock-files/<name>`: the demonstration PDF, whatever the name, as documents are
+/// pre-signed links that need no token.
+fn document(state: &AppState, method: &str, name: &str) -> Answer {
+    if method != "GET" && method != "HEAD" {
+        return Answer::errors(
+            405,
+            vec![own_item(405, "Les documents se téléchargent en GET", None)],
+        );
+    }
+    if !is_served_name(name) {
+        return unknown_route(method, &format!("{FILES_PREFIX}{name}"));
+    }
+    Answer {
+        status: 200,
+        content_type: "application/pdf",
+        body: Body::from(state.pdf.clone()),
+        headers: vec![(
+            "Content-Disposition",
+            format!("inline; filename=\"{name}\""),
+        )],
+    }
+}
