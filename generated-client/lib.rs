@@ -79,3 +79,29 @@ pub fn decode_any(
         None => legacy::decode(operation_id, status, body).map(|r| r.map(AnySuccessBody::Legacy)),
     }
 }
+
+/// The operation with this x-operationId in either spec.
+pub fn find_operation(operation_id: &str) -> Option<&'static runtime::OperationMeta> {
+    operations::find(operation_id).or_else(|| legacy::operations::find(operation_id))
+}
+
+/// Every operation of both specs: v3/v4 first, then the legacy v2 ones.
+pub fn all_operations() -> impl Iterator<Item = &'static runtime::OperationMeta> {
+    operations::ALL
+        .iter()
+        .chain(legacy::operations::ALL)
+        .copied()
+}
+
+mod scopes {
+    include!(concat!(env!("OUT_DIR"), "/api_entreprise_scopes.rs"));
+}
+
+/// The scopes that open `operation_id`, any one of them sufficing (empty: none needed).
+/// `None` when the scope map was not available at build time or does not list the operation.
+pub fn required_scopes(operation_id: &str) -> Option<&'static [&'static str]> {
+    scopes::SCOPES
+        .binary_search_by(|(id, _)| (*id).cmp(operation_id))
+        .ok()
+        .map(|i| scopes::SCOPES[i].1)
+}

@@ -17,6 +17,7 @@ pub mod load;
 pub mod locate;
 pub mod model;
 pub mod normalize;
+pub mod scopes;
 
 use std::path::Path;
 
@@ -145,6 +146,7 @@ fn try_build_client() -> Result<(), String> {
     println!("cargo:rerun-if-env-changed={}", locate::SPEC_ENV);
     println!("cargo:rerun-if-env-changed={}", locate::SPEC_V2_ENV);
     let specs = locate::locate(Path::new(&manifest_dir))?;
+    let mut operation_ids = Vec::new();
     for (path, out_name) in [
         (&specs.main, "api_entreprise.rs"),
         (&specs.v2, "api_entreprise_v2.rs"),
@@ -157,7 +159,21 @@ fn try_build_client() -> Result<(), String> {
         let target = Path::new(&out_dir).join(out_name);
         write_if_changed(&target, &generated.code)
             .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        operation_ids.extend(generated.api.operations.into_iter().map(|op| op.id));
     }
+    println!("cargo:rerun-if-env-changed={}", locate::AUTHORIZATIONS_ENV);
+    let ids: Vec<&str> = operation_ids.iter().map(String::as_str).collect();
+    let table = match locate::authorizations(Path::new(&manifest_dir))? {
+        Some(path) => {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let map = scopes::load_scope_map(&path, &ids)?;
+            scopes::emit_scope_table(&map, Some(&display_name(&path.display().to_string())))
+        }
+        None => scopes::emit_scope_table(&scopes::ScopeMap::new(), None),
+    };
+    let target = Path::new(&out_dir).join("api_entreprise_scopes.rs");
+    write_if_changed(&target, &table)
+        .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     // Also rerun when a spec is downloaded into spec/.
     println!(
         "cargo:rerun-if-changed={}",

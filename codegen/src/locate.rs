@@ -92,3 +92,26 @@ fn find(
         mirror.display()
     ))
 }
+
+/// Environment variable naming the scope map (`siade_authorizations.yml`).
+pub const AUTHORIZATIONS_ENV: &str = "API_ENTREPRISE_AUTHORIZATIONS";
+/// File name of the scope map in `spec/`.
+pub const AUTHORIZATIONS_FILE: &str = "siade_authorizations.yml";
+
+/// Finds the map of the scopes each endpoint needs, which API Entreprise publishes apart from
+/// the spec: `API_ENTREPRISE_AUTHORIZATIONS`, then `spec/`, then the mirror. Optional: without
+/// it the client cannot tell which operations a token allows, and says so.
+pub fn authorizations(root: &Path) -> Result<Option<PathBuf>, String> {
+    match find(
+        root,
+        AUTHORIZATIONS_ENV,
+        std::env::var_os(AUTHORIZATIONS_ENV),
+        AUTHORIZATIONS_FILE,
+        "../shared/staging/data/siade_authorizations.yml",
+    ) {
+        Ok(path) => Ok(Some(path)),
+        // A variable naming a missing file is a mistake worth stopping for; no file at all is not.
+        Err(e) if std::env::var_os(AUTHORIZATIONS_ENV).is_some_and(|v| !v.is_empty()) => Err(e),
+        Err(_) => Ok(None),
+    }
+}

@@ -13,6 +13,8 @@ pub mod documents;
 pub mod errors;
 pub mod identifiers;
 pub mod meta;
+pub mod monitoring;
+pub mod privileges;
 pub mod request;
 pub mod retry;
 pub mod traceability;
@@ -34,6 +36,8 @@ pub use meta::{
     ApiVersion, EndpointGroup, MaintenanceWindow, OperationMeta, ParamKind, ParamLocation,
     ParamMeta,
 };
+pub use monitoring::{CurrentStatus, EndpointStatus, ProviderAvailability};
+pub use privileges::Privileges;
 pub use request::{encode_path_segment, ApiResponse, CallOptions, RateLimitHeaders, Request};
 pub use retry::RetryPolicy;
 pub use traceability::Traceability;

@@ -125,6 +125,21 @@ fn param_metas(op: &Operation) -> Vec<TokenStream> {
     path.chain(options).collect()
 }
 
+/// Methods the handwritten runtime defines on `Client`; a module accessor may not take them.
+const RUNTIME_CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "base_url",
+    "execute",
+    "execute_bytes",
+    "token_claims",
+    "privileges",
+    "token_privileges",
+    "download_document",
+    "download_document_to_file",
+    "current_status",
+    "provider_availabilities",
+];
+
 pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
     let ops: Vec<&Operation> = api
         .operations
@@ -133,7 +148,13 @@ pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
         .collect();
     {
         let mod_ident = format_ident!("{}", module);
-        let accessor = mod_ident.clone();
+        // The runtime's own `Client` methods win: `client.privileges()` is the typed scope list,
+        // so the raw route's module is reached through `client.privileges_routes()`.
+        let accessor = if RUNTIME_CLIENT_METHODS.contains(&module) {
+            format_ident!("{}_routes", module)
+        } else {
+            mod_ident.clone()
+        };
         let builders = ops.iter().map(|op| emit_builder(op));
         let methods = ops.iter().map(|op| emit_method(api, op));
         let doc = match ops[0].version {

@@ -1,0 +1,152 @@
+//! The open monitoring routes (no token, no traceability, only the per-IP
+//! limit): the current status of each endpoint and a provider's
+//! availability over a period.
+//!
+//! The v2 spec lists these routes without any response schema, so the
+//! generated `watchdoge` module can only return raw JSON. The types here
+//! name the fields the service sends; every field is optional and any other
+//! field is kept in `extra`, so a change on the server side degrades to
+//! missing values, never to a failed call.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::client::Client;
+use super::errors::Error;
+use super::meta::{ApiVersion, EndpointGroup, OperationMeta, ParamKind, ParamLocation, ParamMeta};
+use super::request::{ApiResponse, Request};
+
+const CURRENT_STATUS: OperationMeta = OperationMeta {
+    operation_id: "watchdoge_dashboard_current_status",
+    version: ApiVersion::Unversioned,
+    method: "GET",
+    path: "/watchdoge/dashboard/current_status/",
+    summary: "Disponibilité des API en temps réel",
+    group: EndpointGroup::Monitoring,
+    rate_limit_per_minute: 1000,
+    timeout: Duration::from_secs(5),
+    deprecated: false,
+    maintenance: None,
+    requires_token: false,
+    requires_traceability: false,
+    params: &[],
+};
+
+const PROVIDER_AVAILABILITIES: OperationMeta = OperationMeta {
+    operation_id: "watchdoge_stats_provider_availabilities",
+    version: ApiVersion::Unversioned,
+    method: "GET",
+    path: "/watchdoge/stats/provider_availabilities/",
+    summary: "Historique de disponibilité des API",
+    group: EndpointGroup::Monitoring,
+    rate_limit_per_minute: 1000,
+    timeout: Duration::from_secs(5),
+    deprecated: false,
+    maintenance: None,
+    requires_token: false,
+    requires_traceability: false,
+    params: &[
+        ParamMeta {
+            name: "period",
+            location: ParamLocation::Query,
+            required: true,
+            kind: ParamKind::Text,
+            allowed: &[],
+        },
+        ParamMeta {
+            name: "endpoint",
+            location: ParamLocation::Query,
+            required: true,
+            kind: ParamKind::Text,
+            allowed: &[],
+        },
+    ],
+};
+
+/// Answer of the current-status route.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CurrentStatus {
+    /// One entry per monitored endpoint.
+    pub results: Vec<EndpointStatus>,
+    /// Any other field.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Last known state of one endpoint.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EndpointStatus {
+    /// Machine name of the endpoint.
+    pub uname: Option<String>,
+    /// Human name of the endpoint.
+    pub name: Option<String>,
+    /// Data provider behind it (INSEE, DGFIP…).
+    pub provider: Option<String>,
+    /// API version of the endpoint.
+    pub api_version: Option<Value>,
+    /// HTTP status of the last check (200 when up).
+    pub code: Option<u16>,
+    /// When the last check ran.
+    pub timestamp: Option<String>,
+    /// Any other field.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl EndpointStatus {
+    /// Whether the last check succeeded; `None` without a status code.
+    pub fn is_up(&self) -> Option<bool> {
+        self.code.map(|c| (200..300).contains(&c))
+    }
+}
+
+/// Answer of the provider-availability route.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ProviderAvailability {
+    /// The endpoint asked about.
+    pub endpoint: Option<String>,
+    /// The period asked about (`15m`, `1d`…).
+    pub period: Option<String>,
+    /// Availability over the period, in percent.
+    pub total_availability: Option<f64>,
+    /// Availability per day, in percent, keyed by date.
+    pub days_availability: BTreeMap<String, f64>,
+    /// Any other field.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Client {
+    /// Current status of every endpoint. Needs no token.
+    pub async fn current_status(&self) -> Result<ApiResponse<CurrentStatus>, Error> {
+        self.execute(Request::new(
+            &CURRENT_STATUS,
+            CURRENT_STATUS.path.to_owned(),
+        ))
+        .await
+    }
+
+    /// Availability of `endpoint` (e.g. `api/v3/insee/unites_legales`) over
+    /// `period` (e.g. `15m`). Needs no token.
+    pub async fn provider_availabilities(
+        &self,
+        period: &str,
+        endpoint: &str,
+    ) -> Result<ApiResponse<ProviderAvailability>, Error> {
+        let params = [
+            ("period".to_owned(), period.to_owned()),
+            ("endpoint".to_owned(), endpoint.to_owned()),
+        ];
+        self.execute(Request::from_params(&PROVIDER_AVAILABILITIES, &params)?)
+            .await
+    }
+}

@@ -1,0 +1,117 @@
+//! The token's scopes and the operations they open; the open monitoring
+//! routes, typed and called without a token.
+
+use api_entreprise::runtime::{Client, Privileges, Token};
+use serde_json::json;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const UNITES_LEGALES: &str = "api_entreprise_v3_insee_unites_legales";
+
+fn staging_token() -> Token {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/staging/tokens/default");
+    Token::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn scopes_open_exactly_the_operations_the_map_lists() {
+    let op = api_entreprise::find_operation(UNITES_LEGALES).unwrap();
+    let needed = api_entreprise::required_scopes(UNITES_LEGALES)
+        .expect("the scope map is read from ../shared at build time");
+    assert!(!needed.is_empty());
+    assert_eq!(Privileges::new(["open_data"; 0]).allows(op), Some(false));
+    assert_eq!(Privileges::new(["nothing_useful"]).allows(op), Some(false));
+    assert_eq!(Privileges::new([needed[0]]).allows(op), Some(true));
+
+    // The staging token opens every operation the map knows of the current spec.
+    let client = Client::builder().token(staging_token()).build().unwrap();
+    let privileges = client
+        .token_privileges()
+        .expect("the staging token is a JWT");
+    let allowed = privileges.allowed_operations();
+    assert!(allowed.iter().any(|o| o.operation_id == UNITES_LEGALES));
+    for op in api_entreprise::operations::ALL {
+        if let Some(answer) = privileges.allows(op) {
+            assert!(
+                answer,
+                "{} should be open to the staging token",
+                op.operation_id
+            );
+        }
+    }
+    // Monitoring routes need no scope.
+    let status = api_entreprise::find_operation("get_watchdoge_dashboard_current_status").unwrap();
+    assert_eq!(Privileges::default().allows(status), Some(true));
+}
+
+#[tokio::test]
+async fn privileges_come_from_the_server() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/privileges"))
+        .and(header("authorization", "Bearer opaque"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"data": {"privileges": ["unites_legales_etablissements_insee", "open_data"]}, "links": {}, "meta": {}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(Token::new("opaque".into()))
+        .build()
+        .unwrap();
+    let privileges = client.privileges().await.unwrap();
+    assert_eq!(
+        privileges.scopes(),
+        ["unites_legales_etablissements_insee", "open_data"]
+    );
+    assert_eq!(
+        client.token_privileges(),
+        None,
+        "an opaque token states nothing"
+    );
+}
+
+#[tokio::test]
+async fn monitoring_routes_are_typed_and_sent_without_token() {
+    let server = MockServer::start().await;
+    Mock::given(path("/watchdoge/dashboard/current_status/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"results": [
+            {"uname": "apie_3_insee_unites_legales", "name": "Unités légales", "provider": "insee",
+             "api_version": 3, "code": 200, "timestamp": "2026-11-28T14:00:00Z", "nouveau": 1},
+            {"uname": "apie_3_dgfip_liasses_fiscales", "code": 502}
+        ]})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/watchdoge/stats/provider_availabilities/"))
+        .and(query_param("period", "1d"))
+        .and(query_param("endpoint", "api/v3/insee/unites_legales"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "endpoint": "api/v3/insee/unites_legales", "period": "1d",
+            "total_availability": 99.5, "days_availability": {"2026-11-27": 99.5}
+        })))
+        .mount(&server)
+        .await;
+    // With a token configured, monitoring calls still do not send it.
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(Token::new("SECRET".into()))
+        .build()
+        .unwrap();
+    let status = client.current_status().await.unwrap().body;
+    assert_eq!(status.results.len(), 2);
+    assert_eq!(status.results[0].is_up(), Some(true));
+    assert_eq!(status.results[1].is_up(), Some(false));
+    assert_eq!(status.results[0].extra["nouveau"], 1);
+    let availability = client
+        .provider_availabilities("1d", "api/v3/insee/unites_legales")
+        .await
+        .unwrap()
+        .body;
+    assert_eq!(availability.total_availability, Some(99.5));
+    for request in server.received_requests().await.unwrap() {
+        assert!(request.headers.get("authorization").is_none());
+    }
+}
