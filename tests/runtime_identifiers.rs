@@ -242,3 +242,18 @@ fn serialize_as_string() {
         "\"W751212517\""
     );
 }
+
+#[test]
+fn staging_identifiers_skip_only_the_checksum() {
+    use api_entreprise::runtime::{Siren, Siret};
+    // Staging's fictitious companies fail the Luhn key on purpose.
+    assert!("000000001".parse::<Siren>().is_err());
+    assert_eq!(
+        Siren::without_checksum("000000001").unwrap().as_str(),
+        "000000001"
+    );
+    assert!(Siret::without_checksum("13002526500001").is_ok());
+    // Length and digits are still checked.
+    assert!(Siren::without_checksum("00000001").is_err());
+    assert!(Siret::without_checksum("1300252650000A").is_err());
+}

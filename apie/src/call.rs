@@ -1,7 +1,222 @@
-//! `apie call`: to be written (issue 3).
+//! `apie call`: one call to API Entreprise from the command line, through
+//! the same checks as the typed client (identifiers, traceability, token
+//! expiry, retries), printing the typed answer as JSON.
+//!
+//! Exit codes say where it failed, so scripts can react: 0 success, 2
+//! refused before sending (bad usage, bad parameter, missing token or
+//! traceability), 3 the API answered with an error (or with a body that
+//! does not fit the model), 4 no answer (transport error or timeout).
 
 use std::process::ExitCode;
+use std::time::Duration;
 
-pub(crate) fn run(_args: &[String]) -> ExitCode {
-    crate::usage(Some("apie call is not available yet"))
+use api_entreprise::runtime::{
+    strip_unavailable, CallOptions, Client, Environment, Error, Request, Token, Traceability,
+};
+
+use crate::usage;
+
+const REFUSED: u8 = 2;
+const API_ERROR: u8 = 3;
+const NO_ANSWER: u8 = 4;
+
+/// What the command line asked for.
+#[derive(Debug, Default)]
+struct CallArgs {
+    operation: Option<String>,
+    params: Vec<(String, String)>,
+    environment: Option<Environment>,
+    context: Option<String>,
+    recipient: Option<String>,
+    object: Option<String>,
+    timeout: Option<Duration>,
+    download: Option<std::path::PathBuf>,
+}
+
+fn parse(args: &[String]) -> Result<CallArgs, String> {
+    let mut out = CallArgs::default();
+    let mut it = args.iter();
+    let value = |it: &mut std::slice::Iter<String>, flag: &str| {
+        it.next()
+            .cloned()
+            .ok_or_else(|| format!("{flag} needs a value"))
+    };
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--operation" => out.operation = Some(value(&mut it, arg)?),
+            "--param" => {
+                let pair = value(&mut it, arg)?;
+                let (name, v) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("--param {pair}: expected name=value"))?;
+                out.params.push((name.to_owned(), v.to_owned()));
+            }
+            "--base-url" => {
+                out.environment = Some(Environment::Custom(value(&mut it, arg)?));
+            }
+            "--staging" => out.environment = Some(Environment::Staging),
+            "--context" => out.context = Some(value(&mut it, arg)?),
+            "--recipient" => out.recipient = Some(value(&mut it, arg)?),
+            "--object" => out.object = Some(value(&mut it, arg)?),
+            "--timeout-ms" => {
+                let ms = value(&mut it, arg)?;
+                let ms: u64 = ms
+                    .parse()
+                    .map_err(|_| format!("--timeout-ms {ms}: expected milliseconds"))?;
+                out.timeout = Some(Duration::from_millis(ms));
+            }
+            "--download" => out.download = Some(value(&mut it, arg)?.into()),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `apie call ARGS`.
+pub(crate) fn run(args: &[String]) -> ExitCode {
+    let args = match parse(args) {
+        Ok(a) => a,
+        Err(problem) => return usage(Some(&problem)),
+    };
+    let Some(operation) = args.operation.clone() else {
+        return usage(Some("call needs --operation <x-operationId>"));
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(NO_ANSWER);
+        }
+    };
+    match runtime.block_on(call(&operation, args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => report(&error),
+    }
+}
+
+/// The environment variable's value, if set and not blank.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
+    let Some(meta) = api_entreprise::find_operation(operation) else {
+        let close: Vec<&str> = api_entreprise::all_operations()
+            .map(|o| o.operation_id)
+            .filter(|id| id.contains(operation) || operation.contains(*id))
+            .take(5)
+            .collect();
+        let hint = if close.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean: {}?)", close.join(", "))
+        };
+        return Err(Error::Config(format!(
+            "no operation has the x-operationId `{operation}`{hint}"
+        )));
+    };
+    let mut request = Request::from_params(meta, &args.params)?;
+
+    let mut builder = Client::builder().environment(args.environment.unwrap_or_default());
+    if let Some(token) = env("API_ENTREPRISE_TOKEN") {
+        builder = builder.token(Token::new(token));
+    } else if meta.requires_token {
+        return Err(Error::Config(format!(
+            "{operation} needs a token: set API_ENTREPRISE_TOKEN"
+        )));
+    }
+    if meta.requires_traceability {
+        let pick = |flag: Option<String>, var: &str, name: &str| {
+            flag.or_else(|| env(var)).ok_or_else(|| {
+                Error::Config(format!(
+                    "{operation} needs `{name}`: give --{name} or set {var}"
+                ))
+            })
+        };
+        let context = pick(args.context, "API_ENTREPRISE_CONTEXT", "context")?;
+        let recipient = pick(args.recipient, "API_ENTREPRISE_RECIPIENT", "recipient")?;
+        let object = pick(args.object, "API_ENTREPRISE_OBJECT", "object")?;
+        builder = builder.traceability(Traceability::new(context, &recipient, object)?);
+    }
+    let client = builder.build()?;
+    request.options(CallOptions {
+        timeout: args.timeout,
+        ..CallOptions::default()
+    });
+
+    let response = client.execute_bytes(request).await?;
+    let mut body = response.body.clone();
+    if response.partial {
+        // As the typed client does: placeholders become absent values.
+        if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&body) {
+            let missing = strip_unavailable(&mut value);
+            if !missing.is_empty() {
+                eprintln!("partial answer (206): unavailable: {}", missing.join(", "));
+            }
+            body = serde_json::to_vec(&value).unwrap_or(body);
+        }
+    }
+    let decoded = api_entreprise::decode_any(operation, response.status, &body)
+        .unwrap_or_else(|| Err(Error::Config(format!("no model for {operation}"))))?;
+    let json = serde_json::to_string_pretty(&decoded)
+        .map_err(|e| Error::Config(format!("cannot print the answer: {e}")))?;
+    println!("{json}");
+    if let Some(remaining) = response.rate_limit.remaining {
+        eprintln!(
+            "rate limit: {remaining} of {} calls left in this window",
+            response
+                .rate_limit
+                .limit
+                .map_or_else(|| "?".to_owned(), |l| l.to_string())
+        );
+    }
+    if let Some(path) = args.download {
+        let raw: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| Error::Config(format!("cannot read the answer: {e}")))?;
+        let url = raw
+            .pointer("/data/document_url")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "--download: the answer of {operation} has no data.document_url"
+                ))
+            })?;
+        let expires_in = raw.pointer("/data/expires_in").and_then(|v| v.as_i64());
+        let link = response.document_link(url, expires_in);
+        let bytes = client.download_document_to_file(&link, &path, None).await?;
+        eprintln!("document saved to {} ({bytes} bytes)", path.display());
+    }
+    Ok(())
+}
+
+/// Prints the error in plain words and picks the exit code.
+fn report(error: &Error) -> ExitCode {
+    match error {
+        Error::Api(api) => {
+            eprintln!("API error: {api}");
+            for item in api.errors.iter().skip(1) {
+                eprintln!("  also [{}] {}: {}", item.code, item.title, item.detail);
+            }
+            let providers = api.providers();
+            if !providers.is_empty() {
+                eprintln!("  provider: {}", providers.join(", "));
+            }
+            ExitCode::from(API_ERROR)
+        }
+        Error::Decode(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(API_ERROR)
+        }
+        Error::Timeout { .. } | Error::Transport { .. } => {
+            eprintln!("error: {error}");
+            ExitCode::from(NO_ANSWER)
+        }
+        _ => {
+            eprintln!("error: {error}");
+            ExitCode::from(REFUSED)
+        }
+    }
 }

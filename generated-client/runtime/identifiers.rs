@@ -151,6 +151,14 @@ impl Siren {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Nine digits without the Luhn check: for the fictitious companies of
+    /// the staging environment (`000000001`…), which do not pass it.
+    /// Production calls should parse with [`FromStr`].
+    pub fn without_checksum(s: &str) -> Result<Self, IdentifierError> {
+        check_digits(IdentifierKind::Siren, s, 9, "9")?;
+        Ok(Siren(s.to_owned()))
+    }
 }
 
 impl FromStr for Siren {
@@ -192,6 +200,14 @@ impl Siret {
     /// The 14 digits.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Fourteen digits without the Luhn check: for the fictitious
+    /// establishments of the staging environment. Production calls should
+    /// parse with [`FromStr`].
+    pub fn without_checksum(s: &str) -> Result<Self, IdentifierError> {
+        check_digits(IdentifierKind::Siret, s, 14, "14")?;
+        Ok(Siret(s.to_owned()))
     }
 
     /// SIREN of the company owning this establishment (first 9 digits).

@@ -38,7 +38,9 @@ pub use meta::{
 };
 pub use monitoring::{CurrentStatus, EndpointStatus, ProviderAvailability};
 pub use privileges::Privileges;
-pub use request::{encode_path_segment, ApiResponse, CallOptions, RateLimitHeaders, Request};
+pub use request::{
+    encode_path_segment, strip_unavailable, ApiResponse, CallOptions, RateLimitHeaders, Request,
+};
 pub use retry::RetryPolicy;
 pub use traceability::Traceability;
 pub use values::{ApiDate, ApiDateTime};

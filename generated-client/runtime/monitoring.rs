@@ -67,8 +67,11 @@ const PROVIDER_AVAILABILITIES: OperationMeta = OperationMeta {
 };
 
 /// Answer of the current-status route.
+///
+/// Decodes both shapes the route has been seen with: an object whose
+/// `results` lists the endpoints, and a bare list of endpoints.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, from = "CurrentStatusWire")]
 #[non_exhaustive]
 pub struct CurrentStatus {
     /// One entry per monitored endpoint.
@@ -76,6 +79,31 @@ pub struct CurrentStatus {
     /// Any other field.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The wire forms of [`CurrentStatus`].
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CurrentStatusWire {
+    List(Vec<EndpointStatus>),
+    Object {
+        #[serde(default)]
+        results: Vec<EndpointStatus>,
+        #[serde(flatten)]
+        extra: Map<String, Value>,
+    },
+}
+
+impl From<CurrentStatusWire> for CurrentStatus {
+    fn from(wire: CurrentStatusWire) -> Self {
+        match wire {
+            CurrentStatusWire::List(results) => CurrentStatus {
+                results,
+                extra: Map::new(),
+            },
+            CurrentStatusWire::Object { results, extra } => CurrentStatus { results, extra },
+        }
+    }
 }
 
 /// Last known state of one endpoint.

@@ -256,8 +256,10 @@ pub(crate) fn header_value<T: std::str::FromStr>(headers: &HeaderMap, name: &str
 const UNAVAILABLE: &str = "donnée indisponible";
 
 /// Replaces every "Donnée indisponible" string in `value` by `null` and
-/// returns the JSON paths where it was found, in document order.
-pub(crate) fn strip_unavailable(value: &mut serde_json::Value) -> Vec<String> {
+/// returns the JSON paths where it was found, in document order. The client
+/// does this on every 206 before decoding; callers holding a raw body can
+/// too.
+pub fn strip_unavailable(value: &mut serde_json::Value) -> Vec<String> {
     fn walk(value: &mut serde_json::Value, path: &mut String, found: &mut Vec<String>) {
         match value {
             serde_json::Value::String(s) if s.trim().to_lowercase() == UNAVAILABLE => {

@@ -1,3 +1,5 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests; each test file uses some of them.
+#![allow(dead_code)]
 
 pub mod jwt;
+pub mod payloads;
