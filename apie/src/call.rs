@@ -31,6 +31,7 @@ struct CallArgs {
     object: Option<String>,
     timeout: Option<Duration>,
     download: Option<std::path::PathBuf>,
+    skip_checksum: bool,
 }
 
 fn parse(args: &[String]) -> Result<CallArgs, String> {
@@ -66,6 +67,7 @@ fn parse(args: &[String]) -> Result<CallArgs, String> {
                 out.timeout = Some(Duration::from_millis(ms));
             }
             "--download" => out.download = Some(value(&mut it, arg)?.into()),
+            "--skip-checksum" => out.skip_checksum = true,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -118,7 +120,11 @@ async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
             "no operation has the x-operationId `{operation}`{hint}"
         )));
     };
-    let mut request = Request::from_params(meta, &args.params)?;
+    let mut request = if args.skip_checksum {
+        Request::from_params_without_checksum(meta, &args.params)?
+    } else {
+        Request::from_params(meta, &args.params)?
+    };
 
     let mut builder = Client::builder().environment(args.environment.unwrap_or_default());
     if let Some(token) = env("API_ENTREPRISE_TOKEN") {

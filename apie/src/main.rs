@@ -18,8 +18,10 @@ const USAGE: &str = "usage:
       Serves a local API Entreprise answering from staging payloads and the spec's examples.
   apie call --operation <x-operationId> [--param name=value …] [--base-url URL | --staging]
             [--context TEXT] [--recipient SIRET] [--object TEXT]
+            [--timeout-ms N] [--download FILE] [--skip-checksum]
       Token from API_ENTREPRISE_TOKEN; traceability from the options or
-      API_ENTREPRISE_CONTEXT / _RECIPIENT / _OBJECT.
+      API_ENTREPRISE_CONTEXT / _RECIPIENT / _OBJECT. --download saves the answer's
+      data.document_url; --skip-checksum accepts staging's fictitious SIREN/SIRET.
       Exit codes: 0 success, 2 refused before sending, 3 API error, 4 transport or timeout.";
 
 fn main() -> ExitCode {

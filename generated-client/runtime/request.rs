@@ -70,6 +70,24 @@ impl Request {
         meta: &'static OperationMeta,
         params: &[(String, String)],
     ) -> Result<Self, Error> {
+        Self::build_from_params(meta, params, true)
+    }
+
+    /// [`from_params`](Self::from_params) for the staging environment: SIREN
+    /// and SIRET only need their digits, as staging's fictitious companies
+    /// (`000000001`…) fail the Luhn check.
+    pub fn from_params_without_checksum(
+        meta: &'static OperationMeta,
+        params: &[(String, String)],
+    ) -> Result<Self, Error> {
+        Self::build_from_params(meta, params, false)
+    }
+
+    fn build_from_params(
+        meta: &'static OperationMeta,
+        params: &[(String, String)],
+        checksum: bool,
+    ) -> Result<Self, Error> {
         let refuse = |name: &str, problem: String| {
             Error::Validation(ValidationError::Parameter {
                 name: name.to_owned(),
@@ -111,7 +129,11 @@ impl Request {
             }
             let value = match param.kind {
                 ParamKind::Identifier(kind) => {
-                    let checked = kind.check(value)?;
+                    let checked = if checksum {
+                        kind.check(value)?
+                    } else {
+                        kind.check_without_checksum(value)?
+                    };
                     looked_up = looked_up.or(checked.looked_up_siren);
                     checked.value
                 }

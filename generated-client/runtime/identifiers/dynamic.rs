@@ -20,6 +20,17 @@ impl IdentifierKind {
     /// Checks `input` with the same rules as the typed identifier of this
     /// kind (e.g. [`Siret`]'s Luhn check for [`IdentifierKind::Siret`]).
     pub fn check(self, input: &str) -> Result<CheckedIdentifier, IdentifierError> {
+        self.check_with(input, true)
+    }
+
+    /// Like [`check`](Self::check), but a SIREN or SIRET only needs the
+    /// right number of digits: for the staging environment's fictitious
+    /// companies, whose numbers fail the Luhn check.
+    pub fn check_without_checksum(self, input: &str) -> Result<CheckedIdentifier, IdentifierError> {
+        self.check_with(input, false)
+    }
+
+    fn check_with(self, input: &str, checksum: bool) -> Result<CheckedIdentifier, IdentifierError> {
         fn checked<T: PathParam>(value: T) -> CheckedIdentifier {
             CheckedIdentifier {
                 value: value.as_path_segment().to_owned(),
@@ -27,6 +38,8 @@ impl IdentifierKind {
             }
         }
         Ok(match self {
+            IdentifierKind::Siren if !checksum => checked(Siren::without_checksum(input)?),
+            IdentifierKind::Siret if !checksum => checked(Siret::without_checksum(input)?),
             IdentifierKind::Siren => checked(input.parse::<Siren>()?),
             IdentifierKind::Siret => checked(input.parse::<Siret>()?),
             IdentifierKind::Rna => checked(input.parse::<Rna>()?),

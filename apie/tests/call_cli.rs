@@ -1,0 +1,196 @@
+//! `apie call` against the in-process mock: the typed answer on stdout and
+//! exit 0, or the failure in plain words with the exit code of its kind
+//! (2 refused before sending, 3 API error, 4 no answer).
+
+use std::process::{Command, Output};
+
+use apie_mock::MockServer;
+
+const UNITES_LEGALES: &str = "api_entreprise_v3_insee_unites_legales";
+
+/// The SIREN of a recorded staging payload, read from ../shared.
+fn recorded_siren(operation: &str, file: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/staging/payloads")
+        .join(operation)
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let node = apie_codegen::load::load_str("payload", &text).unwrap();
+    node.get("params")
+        .and_then(|p| p.get("siren"))
+        .and_then(|s| s.scalar_text())
+        .unwrap()
+}
+
+/// Runs `apie call` with a clean environment: token and traceability only
+/// from what the test gives.
+fn call(token: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_apie"));
+    command
+        .arg("call")
+        .args(args)
+        .env_remove("API_ENTREPRISE_TOKEN")
+        .env("API_ENTREPRISE_CONTEXT", "tests")
+        .env("API_ENTREPRISE_RECIPIENT", "13002526500013")
+        .env("API_ENTREPRISE_OBJECT", "apie call");
+    if let Some(token) = token {
+        command.env("API_ENTREPRISE_TOKEN", token);
+    }
+    command.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prints_the_typed_answer_or_says_why_not() {
+    let server = MockServer::start().await.unwrap();
+    let url = server.base_url();
+    let token = server.staging_token().unwrap();
+    let siren = recorded_siren(UNITES_LEGALES, "personne_morale.yaml");
+    let param = format!("siren={siren}");
+
+    // Success: typed JSON on stdout, quota on stderr.
+    let out = call(
+        Some(&token),
+        &[
+            "--operation",
+            UNITES_LEGALES,
+            "--param",
+            &param,
+            "--base-url",
+            &url,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["data"]["siren"], siren.as_str());
+    assert!(
+        text(&out.stderr).contains("rate limit: "),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Refused before sending: bad SIREN, unknown operation, missing token, bad recipient.
+    let out = call(
+        Some(&token),
+        &[
+            "--operation",
+            UNITES_LEGALES,
+            "--param",
+            "siren=123456789",
+            "--base-url",
+            &url,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("SIREN"), "{}", text(&out.stderr));
+    let out = call(
+        Some(&token),
+        &["--operation", "insee_unites", "--base-url", &url],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("did you mean"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = call(
+        None,
+        &[
+            "--operation",
+            UNITES_LEGALES,
+            "--param",
+            &param,
+            "--base-url",
+            &url,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("API_ENTREPRISE_TOKEN"));
+    let out = call(
+        Some(&token),
+        &[
+            "--operation",
+            UNITES_LEGALES,
+            "--param",
+            &param,
+            "--base-url",
+            &url,
+            "--recipient",
+            "12345678901234",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("recipient"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // The API's own error: exit 3 with its code.
+    let out = call(
+        Some("not-a-jwt"),
+        &[
+            "--operation",
+            UNITES_LEGALES,
+            "--param",
+            &param,
+            "--base-url",
+            &url,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("401"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("not-a-jwt"),
+        "the token is never printed"
+    );
+
+    // No answer: exit 4.
+    let out = call(
+        Some(&token),
+        &[
+            "--operation",
+            UNITES_LEGALES,
+            "--param",
+            &param,
+            "--base-url",
+            "http://127.0.0.1:9",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn downloads_the_document_of_a_staging_company() {
+    let server = MockServer::start().await.unwrap();
+    let token = server.staging_token().unwrap();
+    let operation = "api_entreprise_v4_acoss_attestations_sociales";
+    let siren = recorded_siren(operation, "attestation_delivree.yaml");
+    let param = format!("siren={siren}");
+    let target = std::env::temp_dir().join(format!("apie-call-{}.pdf", std::process::id()));
+    let url = server.base_url();
+    let base = [
+        "--operation",
+        operation,
+        "--param",
+        &param,
+        "--base-url",
+        &url,
+    ];
+
+    // Staging's fictitious company fails the Luhn check…
+    let out = call(Some(&token), &base);
+    assert_eq!(out.status.code(), Some(2));
+    // …unless told it is fictitious.
+    let mut args = base.to_vec();
+    args.extend(["--skip-checksum", "--download", target.to_str().unwrap()]);
+    let out = call(Some(&token), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF"));
+    std::fs::remove_file(&target).unwrap();
+    server.shutdown().await;
+}
