@@ -204,14 +204,15 @@ fn bucket(meta: &Operation) -> String {
 }
 
 /// Path parameters to canonical form, and a warning for a parameter the operation does not
-/// take: such a payload can never be matched.
+/// take: only a request adding it to its query reaches such a payload, and the generated
+/// client never sends it.
 fn canonicalize(payload: &mut Payload, meta: &Operation, warnings: &mut Vec<String>) {
     for (name, value) in &mut payload.params {
         if let Some(p) = meta.path_params.iter().find(|p| p.name == *name) {
             *value = canonical(&p.identifier, value);
         } else if !meta.options.iter().any(|o| o.name == *name) {
             warnings.push(format!(
-                "{}: operation {} takes no parameter `{name}`; this payload cannot be reached",
+                "{}: operation {} takes no parameter `{name}`; only a request with `{name}` in its query reaches this payload",
                 payload.file.display(),
                 meta.id
             ));

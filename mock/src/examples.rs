@@ -4,6 +4,11 @@
 //! else an empty value of its type. A response-level `example` or `examples`, when a spec has
 //! one, wins.
 //!
+//! Some property examples contradict their own type (`type: integer, example: '1'`,
+//! `example: "null"`, a list given as the example of one item): they are brought to the
+//! declared type, as the real server sends it. A `null` inside an example list is kept: the
+//! spec documents such gaps (DGFIP's `valeurs`).
+//!
 //! This reads the YAML tree rather than the normalized document, because normalization keeps
 //! the shape of a schema but not its examples.
 
@@ -67,7 +72,7 @@ fn from_schema(root: &Node, schema: &Node, depth: usize) -> Value {
         return Value::Null;
     };
     if let Some(example) = schema.get("example") {
-        return example.to_json();
+        return conform(root, schema, example.to_json(), depth);
     }
     if let Some(first) = schema
         .get("enum")
@@ -102,12 +107,20 @@ fn from_schema(root: &Node, schema: &Node, depth: usize) -> Value {
         return Value::Object(map);
     }
     if kind == Some("array") || schema.get("items").is_some() {
-        return match schema.get("items") {
-            Some(items) => match from_schema(root, items, depth + 1) {
-                Value::Null => Value::Array(Vec::new()),
-                item => Value::Array(vec![item]),
-            },
-            None => Value::Array(Vec::new()),
+        let Some(items) = schema.get("items") else {
+            return Value::Array(Vec::new());
+        };
+        // A whole list written as the example of one item.
+        if let Some(list @ Value::Array(_)) = resolve(root, items, 0)
+            .filter(|i| type_of(i) != Some("array"))
+            .and_then(|i| i.get("example"))
+            .map(Node::to_json)
+        {
+            return conform(root, schema, list, depth);
+        }
+        return match from_schema(root, items, depth + 1) {
+            Value::Null => Value::Array(Vec::new()),
+            item => Value::Array(vec![item]),
         };
     }
     if nullable {
@@ -118,6 +131,64 @@ fn from_schema(root: &Node, schema: &Node, depth: usize) -> Value {
         Some("boolean") => Value::Bool(false),
         Some("string") | Some("date") => Value::String(String::new()),
         _ => Value::Null,
+    }
+}
+
+fn type_of(schema: &Node) -> Option<&str> {
+    schema.get("type").and_then(Node::as_str)
+}
+
+/// `example` brought to the type `schema` declares.
+fn conform(root: &Node, schema: &Node, example: Value, depth: usize) -> Value {
+    let Some(schema) = resolve(root, schema, 0).filter(|_| depth <= MAX_DEPTH) else {
+        return example;
+    };
+    if example == Value::String("null".into()) {
+        return Value::Null;
+    }
+    match (type_of(schema), example) {
+        (Some("integer"), Value::String(s)) => s
+            .trim()
+            .parse::<i64>()
+            .map_or(Value::String(s), Value::from),
+        (Some("number" | "numeric"), Value::String(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::String(s), Value::Number),
+        (Some("string" | "date"), Value::Number(n)) => Value::String(n.to_string()),
+        (Some("string" | "date"), Value::Bool(b)) => Value::String(b.to_string()),
+        (Some("boolean"), Value::String(s)) if s == "true" || s == "false" => {
+            Value::Bool(s == "true")
+        }
+        (_, Value::Array(list)) if schema.get("items").is_some() => {
+            let items = schema.get("items");
+            Value::Array(
+                list.into_iter()
+                    .map(|e| match (items, e) {
+                        (_, Value::Null) => Value::Null,
+                        (Some(items), e) => conform(root, items, e, depth + 1),
+                        (None, e) => e,
+                    })
+                    .collect(),
+            )
+        }
+        (_, Value::Object(map)) => {
+            let properties = schema.get("properties");
+            Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        let v = match properties.and_then(|p| p.get(&k)) {
+                            Some(property) => conform(root, property, v, depth + 1),
+                            None => v,
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            )
+        }
+        (_, example) => example,
     }
 }
 
@@ -168,6 +239,12 @@ components:
         dirigeants:
           type: array
           items: {type: object, properties: {nom: {type: string, example: DUPONT}}}
+        numero: {type: integer, example: '12'}
+        radiation: {type: integer, example: 'null'}
+        activites:
+          type: array
+          items: {type: string, example: [Production, Stockage]}
+        valeurs: {type: array, items: {type: string}, example: ['1', null, 2]}
         adresse:
           allOf:
           - {type: object, properties: {rue: {type: string, example: 1 rue X}}}
@@ -183,6 +260,9 @@ components:
             json!({"data": {
                 "siren": "418166096", "etat": "A", "fermeture": null, "effectif": 0,
                 "dirigeants": [{"nom": "DUPONT"}],
+                "numero": 12, "radiation": null,
+                "activites": ["Production", "Stockage"],
+                "valeurs": ["1", null, "2"],
                 "adresse": {"rue": "1 rue X", "ville": "PARIS"}
             }, "links": {}})
         );

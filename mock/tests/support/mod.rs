@@ -1,0 +1,159 @@
+//! Helpers shared by the mock's integration tests. They need `../shared` beside the checkout
+//! (the specs and the staging payloads), as the rest of the workspace's tests do.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use apie_mock::{MockConfig, MockServer};
+use serde_json::Value;
+
+/// A SIRET with a valid Luhn key, used as `recipient` (it is also a payload's SIRET: the mock,
+/// like staging, does not refuse that).
+pub const RECIPIENT: &str = "13002526500013";
+
+/// Valid traceability parameters.
+pub const TRACE: &str = "context=test&recipient=13002526500013&object=test";
+
+/// The staging payloads directory.
+pub fn payloads_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/staging/payloads");
+    assert!(
+        dir.is_dir(),
+        "the staging payloads are expected in {} (../shared beside the checkout)",
+        dir.display()
+    );
+    dir
+}
+
+/// A server with the default configuration and `minute` as the rate-limit window.
+pub async fn start(minute: Duration) -> MockServer {
+    MockServer::start_with(MockConfig {
+        minute,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the mock did not start: {e}"))
+}
+
+/// A server with the default configuration.
+pub async fn start_default() -> MockServer {
+    start(Duration::from_secs(60)).await
+}
+
+/// An HTTP client that does not keep connections, so shutting a server down is immediate.
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("a client")
+}
+
+/// The status, headers and JSON body of a GET.
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The header's value as text; "" when absent.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The codes of `errors[]`.
+    pub fn codes(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|e| e["code"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// GETs `path_and_query` on `server`, with `token` as bearer when given.
+pub async fn get(server: &MockServer, path_and_query: &str, token: Option<&str>) -> Reply {
+    let mut request = http().get(format!("{}{path_and_query}", server.base_url()));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("the mock answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("a body");
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{path_and_query}: the body is not JSON ({e}): {text}"));
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// The staging token the server found.
+pub fn staging_token(server: &MockServer) -> String {
+    server
+        .staging_token()
+        .expect("the staging token beside the payloads")
+}
+
+/// An unsigned-looking JWT (HS256 header, signature not checked by the mock) with `payload`.
+pub fn jwt(payload: &Value) -> String {
+    format!(
+        "{}.{}.{}",
+        base64url(br#"{"alg":"HS256"}"#),
+        base64url(payload.to_string().as_bytes()),
+        base64url(b"not-a-real-signature")
+    )
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Reads one staging payload file's `params`, `status` and `payload` (JSON), with the
+/// workspace's own YAML loader.
+pub fn read_payload_file(path: &std::path::Path) -> (Vec<(String, String)>, u16, Value) {
+    let text = std::fs::read_to_string(path).expect("readable");
+    let root = apie_codegen::load::load_str(&path.display().to_string(), &text).expect("YAML");
+    let params = root
+        .get("params")
+        .map(|p| {
+            p.entries()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.scalar_text().expect("a scalar param")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = match root.get("status").map(|s| &s.value) {
+        Some(apie_codegen::load::Value::Int(n)) => *n as u16,
+        other => panic!("{}: status {other:?}", path.display()),
+    };
+    let body = serde_json::from_str(
+        root.get("payload")
+            .and_then(|p| p.as_str())
+            .expect("payload"),
+    )
+    .expect("JSON payload");
+    (params, status, body)
+}
