@@ -3,14 +3,19 @@
 //! - `apie decode` decodes a response body with the generated models ([`decode`]).
 //! - `apie mock` serves a local stand-in of API Entreprise ([`mock`]).
 //! - `apie call` calls one operation and prints the typed answer ([`call`]).
+//! - `apie demo` starts the mock and calls it through the generated client ([`demo`]).
 
 mod call;
 mod decode;
+mod demo;
 mod mock;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
+  apie demo
+      Starts the local mock and calls it through the generated client: one
+      operation per API version, monitoring, privileges, a refused call.
   apie decode --operation <x-operationId> --status <N> <FILE>
       FILE is a response body (JSON); `-` reads standard input.
       Exit codes: 0 decoded, 1 the body does not fit (or is an API error), 2 bad usage or unreadable file.
@@ -30,6 +35,7 @@ fn main() -> ExitCode {
         Some((command, rest)) if command == "decode" => decode::decode(rest),
         Some((command, rest)) if command == "mock" => mock::run(rest),
         Some((command, rest)) if command == "call" => call::run(rest),
+        Some((command, rest)) if command == "demo" => demo::run(rest),
         Some((command, _)) if command == "--help" || command == "-h" || command == "help" => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,0 +1,138 @@
+//! `apie demo`: the main job on embedded defaults. Starts the local mock
+//! (spec and staging payloads from `../shared`), then calls it through the
+//! generated client the way an application would: one operation of each
+//! API version, the open monitoring route, the token's privileges, a
+//! refused call. Exit 0 when every step behaved as expected.
+
+use std::process::ExitCode;
+
+use api_entreprise::runtime::{Client, Error, Siren, Token, Traceability};
+use apie_mock::{MockConfig, MockServer};
+
+/// Octo Technology, the company the spec's own examples look up.
+const SIREN: &str = "418166096";
+/// DINUM, a public body: the recipient of the data.
+const RECIPIENT: &str = "13002526500013";
+
+pub(crate) fn run(args: &[String]) -> ExitCode {
+    if let Some(extra) = args.first() {
+        return crate::usage(Some(&format!("demo takes no argument, not {extra}")));
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(demo()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn demo() -> Result<(), String> {
+    let server = MockServer::start_with(MockConfig::default())
+        .await
+        .map_err(|e| format!("the mock did not start: {e}"))?;
+    let summary = server.summary();
+    println!(
+        "apie mock on {}: {} operations, {} staging payloads",
+        server.base_url(),
+        summary.operations,
+        summary.payloads
+    );
+    let token = server
+        .staging_token()
+        .ok_or("no staging token found beside the payloads")?;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token(Token::new(token))
+        .traceability(
+            Traceability::new("démonstration", RECIPIENT, "apie demo")
+                .map_err(|e| e.to_string())?,
+        )
+        .build()
+        .map_err(|e| e.to_string())?;
+    let siren: Siren = SIREN
+        .parse()
+        .map_err(|e: api_entreprise::runtime::IdentifierError| e.to_string())?;
+    let failed = |step: &str, e: Error| format!("{step}: {e}");
+
+    let v4 = client
+        .v4()
+        .insee_unites_legales(siren.clone())
+        .await
+        .map_err(|e| failed("v4 unité légale", e))?;
+    let v4_body = serde_json::to_value(&v4.body).map_err(|e| e.to_string())?;
+    println!(
+        "v4 GET insee/sirene/unites_legales/{SIREN}: HTTP {}, siren {}, {} calls left this minute",
+        v4.status,
+        v4_body["data"]["siren"],
+        v4.rate_limit.remaining.unwrap_or_default()
+    );
+
+    let v3 = client
+        .v3()
+        .infogreffe_mandataires_sociaux(siren.clone())
+        .await
+        .map_err(|e| failed("v3 mandataires sociaux", e))?;
+    println!(
+        "v3 GET infogreffe/rcs/unites_legales/{SIREN}/mandataires_sociaux: HTTP {}, {} calls left this minute",
+        v3.status,
+        v3.rate_limit.remaining.unwrap_or_default()
+    );
+
+    #[allow(deprecated)]
+    let v2 = client.v2().entreprises_restored(siren.clone()).await;
+    match v2 {
+        Ok(r) => println!("v2 GET entreprises/{SIREN} (legacy): HTTP {}", r.status),
+        Err(Error::Api(e)) => println!("v2 GET entreprises/{SIREN} (legacy): {e}"),
+        Err(e) => return Err(failed("v2 entreprise", e)),
+    }
+
+    let status = client
+        .current_status()
+        .await
+        .map_err(|e| failed("monitoring", e))?;
+    let up = status
+        .body
+        .results
+        .iter()
+        .filter(|s| s.is_up() == Some(true))
+        .count();
+    println!(
+        "monitoring (no token): {up} of {} endpoints up",
+        status.body.results.len()
+    );
+
+    let privileges = client
+        .privileges()
+        .await
+        .map_err(|e| failed("privileges", e))?;
+    println!(
+        "privileges: {} scopes, {} operations known to be open",
+        privileges.scopes().len(),
+        privileges.allowed_operations().len()
+    );
+
+    // A typo is refused before anything is sent.
+    match "418166097".parse::<Siren>() {
+        Err(e) => println!("refused before sending: {e}"),
+        Ok(_) => return Err("a SIREN with a wrong key was accepted".into()),
+    }
+    println!(
+        "same call from the shell: API_ENTREPRISE_TOKEN=… apie call --operation \
+         api_entreprise_v4_insee_unites_legales --param siren={SIREN} --base-url {} \
+         --context démonstration --recipient {RECIPIENT} --object 'apie demo'",
+        server.base_url()
+    );
+    server.shutdown().await;
+    Ok(())
+}
