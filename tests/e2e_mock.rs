@@ -45,6 +45,8 @@ async fn v3_and_v4_answer_the_staging_payloads_typed() {
         let recorded = payload(operation, file);
         let siren = recorded.params["siren"].parse().unwrap();
         let response = if operation.contains("_v3_") {
+            // Deprecated in favour of v4, but still served: old versions stay available.
+            #[allow(deprecated)]
             let r = client.v3().insee_unites_legales(siren).await.unwrap();
             let body = serde_json::to_value(&r.body).unwrap();
             (r.status, r.rate_limit, body)
@@ -111,7 +113,7 @@ async fn the_api_errors_come_back_typed() {
         .traceability(Traceability::new("tests", RECIPIENT, "e2e").unwrap())
         .build()
         .unwrap()
-        .v3()
+        .v4()
         .insee_unites_legales("418166096".parse().unwrap())
         .await
         .unwrap_err();
