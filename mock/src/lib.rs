@@ -151,6 +151,10 @@ impl MockServer {
 
     /// Starts with `config`. Everything is loaded before this returns; a file that cannot be
     /// used is an error naming it.
+    ///
+    /// The server runs as a task of the calling tokio runtime: on a current-thread runtime
+    /// (`#[tokio::test]`), call it with an async client, as a blocking call would keep the
+    /// server from running.
     pub async fn start_with(config: MockConfig) -> Result<MockServer, MockError> {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
             .await
