@@ -19,7 +19,7 @@ const USAGE: &str = "usage:
   apie decode --operation <x-operationId> --status <N> <FILE>
       FILE is a response body (JSON); `-` reads standard input.
       Exit codes: 0 decoded, 1 the body does not fit (or is an API error), 2 bad usage or unreadable file.
-  apie mock [--port N] [--data DIR] [--spec FILE] [--spec-v2 FILE]
+  apie mock [--port N] [--data DIR] [--spec FILE] [--spec-v2 FILE] [--minute-ms N]
       Serves a local API Entreprise answering from staging payloads and the spec's examples.
   apie call --operation <x-operationId> [--param name=value …] [--base-url URL | --staging]
             [--context TEXT] [--recipient SIRET] [--object TEXT]
