@@ -373,6 +373,15 @@ fn quirk_http_scheme_with_apikey_fields() {
 }
 
 #[test]
+fn quirk_null_items_in_array_example() {
+    let schema = body("type: object\nproperties:\n  valeurs:\n    type: array\n    items:\n      type: string\n    example:\n    - '4245'\n    -\n    - '5672'");
+    let code = one_route(&schema);
+    assert!(code.contains("null-in-array-example"), "{code}");
+    assert!(code.contains("Vec<Option<String>>"), "{code}");
+    insta::assert_snapshot!(code);
+}
+
+#[test]
 fn quirk_required_names_undeclared_property() {
     let schema =
         body("type: object\nproperties:\n  siren:\n    type: string\nrequired: [siren, rna]");

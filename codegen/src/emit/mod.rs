@@ -167,6 +167,10 @@ pub(crate) fn rust_type(ty: &TypeRef, models_path: &TokenStream) -> TokenStream 
             let inner = rust_type(inner, models_path);
             quote!(Vec<#inner>)
         }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(inner, models_path);
+            quote!(Option<#inner>)
+        }
     }
 }
 

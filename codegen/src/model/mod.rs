@@ -193,6 +193,8 @@ pub enum TypeRef {
     Named(String),
     /// A list.
     Array(Box<TypeRef>),
+    /// An array item that may be `null` (`Option<T>`): field nullability lives on the field.
+    Nullable(Box<TypeRef>),
 }
 
 /// A named type.

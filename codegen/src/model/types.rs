@@ -29,6 +29,7 @@ enum ShapeRef {
     Prim(TypeRef),
     Shape(usize),
     Array(Box<ShapeRef>),
+    Nullable(Box<ShapeRef>),
 }
 
 #[derive(Debug)]
@@ -125,7 +126,12 @@ impl TypeRegistry {
             SchemaKind::Array(items) => {
                 let mut ctx = context.to_vec();
                 ctx.push("*".into());
-                ShapeRef::Array(Box::new(self.shape_ref(items, &ctx)))
+                let item = self.shape_ref(items, &ctx);
+                ShapeRef::Array(Box::new(if items.nullable {
+                    ShapeRef::Nullable(Box::new(item))
+                } else {
+                    item
+                }))
             }
             SchemaKind::String(StringFormat::Plain) => ShapeRef::Prim(TypeRef::String),
             SchemaKind::String(StringFormat::Date) => ShapeRef::Prim(TypeRef::Date),
@@ -340,6 +346,7 @@ fn to_type_ref(r: &ShapeRef, names: &[String]) -> TypeRef {
         ShapeRef::Prim(t) => t.clone(),
         ShapeRef::Shape(id) => TypeRef::Named(names[*id].clone()),
         ShapeRef::Array(inner) => TypeRef::Array(Box::new(to_type_ref(inner, names))),
+        ShapeRef::Nullable(inner) => TypeRef::Nullable(Box::new(to_type_ref(inner, names))),
     }
 }
 

@@ -142,7 +142,23 @@ impl Normalizer<'_> {
             "object" => self.object(node, pointer),
             "array" => match node.get("items") {
                 Some(items) => {
-                    SchemaKind::Array(Box::new(self.schema(items, &format!("{pointer}/items"))))
+                    let mut item = self.schema(items, &format!("{pointer}/items"));
+                    // The spec's own example is the better witness: when it shows gaps, the
+                    // server sends them (liasses fiscales `valeurs`), whatever `items` says.
+                    let example_has_null = node
+                        .get("example")
+                        .is_some_and(|e| e.items().iter().any(|v| v.value == Value::Null));
+                    if example_has_null && !item.nullable {
+                        self.warn(
+                            "null-in-array-example",
+                            node,
+                            pointer,
+                            "the example has null items but `items` is not nullable: null accepted"
+                                .into(),
+                        );
+                        item.nullable = true;
+                    }
+                    SchemaKind::Array(Box::new(item))
                 }
                 None => {
                     self.warn(

@@ -42,6 +42,8 @@ impl<'a> Side<'a> {
                 None => Shape::Missing,
             },
             TypeRef::Array(inner) => Shape::Array(inner),
+            // Items becoming nullable is not reported; the item's own shape is compared.
+            TypeRef::Nullable(inner) => self.shape(inner),
             other => Shape::Prim(other),
         }
     }
@@ -57,6 +59,7 @@ impl<'a> Side<'a> {
             TypeRef::DateTime => "date-time".into(),
             TypeRef::Any => "any".into(),
             TypeRef::Array(inner) => format!("array<{}>", self.describe(inner)),
+            TypeRef::Nullable(inner) => self.describe(inner),
             TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
                 Some(TypeKind::Struct(_)) => "object".into(),
                 Some(TypeKind::Enum(_)) => "enum".into(),
@@ -275,6 +278,7 @@ pub(super) fn rust_type(ty: &TypeRef) -> String {
         TypeRef::Any => "serde_json::Value".into(),
         TypeRef::Named(name) => name.clone(),
         TypeRef::Array(inner) => format!("Vec<{}>", rust_type(inner)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner)),
     }
 }
 
