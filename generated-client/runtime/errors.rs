@@ -26,7 +26,10 @@ pub enum Error {
     #[error(transparent)]
     Decode(#[from] DecodeError),
     /// No complete answer arrived in time.
-    #[error("{operation}: no answer after {after:?}")]
+    #[error(
+        "{operation}: no answer after {after:?}: the provider may be slow or down; \
+         retry later, or raise the timeout (CallOptions::timeout)"
+    )]
     Timeout {
         /// Operation that timed out.
         operation: &'static str,
@@ -35,7 +38,10 @@ pub enum Error {
     },
     /// The request could not be sent or the answer could not be read
     /// (DNS, TLS, connection reset…).
-    #[error("{operation}: transport error: {message}")]
+    #[error(
+        "{operation}: transport error: {message} (check the network and the base URL; \
+         several in a row from every endpoint may mean the IP is blocked)"
+    )]
     Transport {
         /// Operation that failed.
         operation: &'static str,
