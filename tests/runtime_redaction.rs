@@ -9,11 +9,10 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use api_entreprise::runtime::{
-    ApiVersion, Client, EndpointGroup, OperationMeta, Request, RetryPolicy, Token, Traceability,
-};
+use api_entreprise::runtime::{Client, OperationMeta, Request, RetryPolicy, Token, Traceability};
 use serde_json::json;
 use support::jwt::jwt_expiring_in;
+use support::meta::fake_operation;
 use tracing_subscriber::filter::{filter_fn, LevelFilter};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -23,21 +22,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SIGNATURE: &str = "RECOGNISABLEsecretSIGNATURE7f3a";
 
-const META: OperationMeta = OperationMeta {
-    operation_id: "redaction_probe",
-    version: ApiVersion::V3,
-    method: "GET",
-    path: "/v3/probe/{siren}",
-    summary: "Fake operation for tests",
-    group: EndpointGroup::Json,
-    rate_limit_per_minute: 250,
-    timeout: Duration::from_secs(5),
-    deprecated: false,
-    maintenance: None,
-    requires_token: true,
-    requires_traceability: true,
-    params: &[],
-};
+const META: OperationMeta = fake_operation("redaction_probe", "/v3/probe/{siren}");
 
 /// Everything written by the log subscriber.
 #[derive(Clone, Default)]

@@ -1,37 +1,25 @@
 //! What the client does when a call fails: which failures are retried, how
 //! often, how long it waits, and what it reports when it gives up.
 
+mod support;
+
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use api_entreprise::runtime::{
-    ApiVersion, CallOptions, Client, EndpointGroup, Error, OperationMeta, Request, RetryPolicy,
-    Token, Traceability,
+    CallOptions, Client, Error, OperationMeta, Request, RetryPolicy, Token, Traceability,
 };
 use serde::Deserialize;
 use serde_json::json;
+use support::meta::fake_operation;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PATH: &str = "/v3/test/418166096";
 
-const META: OperationMeta = OperationMeta {
-    operation_id: "test_operation",
-    version: ApiVersion::V3,
-    method: "GET",
-    path: "/v3/test/{siren}",
-    summary: "Fake operation for tests",
-    group: EndpointGroup::Json,
-    rate_limit_per_minute: 250,
-    timeout: Duration::from_secs(5),
-    deprecated: false,
-    maintenance: None,
-    requires_token: true,
-    requires_traceability: true,
-    params: &[],
-};
+const META: OperationMeta = fake_operation("test_operation", "/v3/test/{siren}");
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Body {

@@ -56,9 +56,16 @@ impl Token {
     }
 
     /// The claims of the JWT, read without checking its signature (only the
-    /// server can). `None` when the token is not a readable JWT.
+    /// server can). `None` when the token is not a well-formed JWT: three
+    /// base64url parts, the middle one a JSON object.
     pub fn claims(&self) -> Option<TokenClaims> {
-        let payload = self.0.split('.').nth(1)?;
+        let mut parts = self.0.split('.');
+        let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || header.is_empty() || payload.is_empty() {
+            return None;
+        }
+        base64url_decode(header)?;
+        base64url_decode(signature)?;
         serde_json::from_slice(&base64url_decode(payload)?).ok()
     }
 
@@ -80,7 +87,7 @@ impl fmt::Debug for Token {
 #[non_exhaustive]
 pub struct TokenClaims {
     /// `exp`: expiry, in epoch seconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "epoch_seconds")]
     pub exp: Option<i64>,
     /// `iat`: issue date, in epoch seconds.
     #[serde(default)]
@@ -88,9 +95,14 @@ pub struct TokenClaims {
     /// `sub`: what the token was issued for.
     #[serde(default)]
     pub sub: Option<String>,
-    /// `scopes`: the data the token gives access to.
-    #[serde(default)]
+    /// `scopes` (`roles` in v2 tokens): the data the token gives access to.
+    #[serde(default, alias = "roles")]
     pub scopes: Vec<String>,
+}
+
+/// An integer or a float (some issuers write `exp` as `1.7e9`), truncated.
+fn epoch_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.map(|f| f as i64))
 }
 
 impl TokenClaims {
@@ -153,7 +165,8 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
             buffer &= (1 << bits) - 1;
         }
     }
-    Some(out)
+    // One leftover character carries fewer than 8 bits: not base64.
+    (bits < 6).then_some(out)
 }
 
 #[cfg(test)]
@@ -168,6 +181,7 @@ mod tests {
         assert_eq!(base64url_decode("Zm9v").unwrap(), b"foo");
         assert_eq!(base64url_decode("_-8").unwrap(), [0xff, 0xef]);
         assert!(base64url_decode("a+b").is_none());
+        assert!(base64url_decode("a").is_none());
     }
 
     #[test]

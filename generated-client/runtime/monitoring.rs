@@ -19,52 +19,54 @@ use super::errors::Error;
 use super::meta::{ApiVersion, EndpointGroup, OperationMeta, ParamKind, ParamLocation, ParamMeta};
 use super::request::{ApiResponse, Request};
 
-const CURRENT_STATUS: OperationMeta = OperationMeta {
-    operation_id: "watchdoge_dashboard_current_status",
-    version: ApiVersion::Unversioned,
-    method: "GET",
-    path: "/watchdoge/dashboard/current_status/",
-    summary: "Disponibilité des API en temps réel",
-    group: EndpointGroup::Monitoring,
-    rate_limit_per_minute: 1000,
-    timeout: Duration::from_secs(5),
-    deprecated: false,
-    maintenance: None,
-    requires_token: false,
-    requires_traceability: false,
-    params: &[],
-};
+/// A monitoring route: no token, no traceability, only the per-IP limit.
+const fn monitoring(
+    operation_id: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    params: &'static [ParamMeta],
+) -> OperationMeta {
+    OperationMeta {
+        operation_id,
+        version: ApiVersion::Unversioned,
+        method: "GET",
+        path,
+        summary,
+        group: EndpointGroup::Monitoring,
+        rate_limit_per_minute: 1000,
+        timeout: Duration::from_secs(5),
+        deprecated: false,
+        maintenance: None,
+        requires_token: false,
+        requires_traceability: false,
+        params,
+    }
+}
 
-const PROVIDER_AVAILABILITIES: OperationMeta = OperationMeta {
-    operation_id: "watchdoge_stats_provider_availabilities",
-    version: ApiVersion::Unversioned,
-    method: "GET",
-    path: "/watchdoge/stats/provider_availabilities/",
-    summary: "Historique de disponibilité des API",
-    group: EndpointGroup::Monitoring,
-    rate_limit_per_minute: 1000,
-    timeout: Duration::from_secs(5),
-    deprecated: false,
-    maintenance: None,
-    requires_token: false,
-    requires_traceability: false,
-    params: &[
-        ParamMeta {
-            name: "period",
-            location: ParamLocation::Query,
-            required: true,
-            kind: ParamKind::Text,
-            allowed: &[],
-        },
-        ParamMeta {
-            name: "endpoint",
-            location: ParamLocation::Query,
-            required: true,
-            kind: ParamKind::Text,
-            allowed: &[],
-        },
-    ],
-};
+/// A required free-text query parameter.
+const fn query(name: &'static str) -> ParamMeta {
+    ParamMeta {
+        name,
+        location: ParamLocation::Query,
+        required: true,
+        kind: ParamKind::Text,
+        allowed: &[],
+    }
+}
+
+const CURRENT_STATUS: OperationMeta = monitoring(
+    "watchdoge_dashboard_current_status",
+    "/watchdoge/dashboard/current_status/",
+    "Disponibilité des API en temps réel",
+    &[],
+);
+
+const PROVIDER_AVAILABILITIES: OperationMeta = monitoring(
+    "watchdoge_stats_provider_availabilities",
+    "/watchdoge/stats/provider_availabilities/",
+    "Historique de disponibilité des API",
+    &[query("period"), query("endpoint")],
+);
 
 /// Answer of the current-status route.
 ///

@@ -6,11 +6,11 @@
 //! JWT, so tests can mint tokens with the scopes or expiry they need.
 
 use std::str::FromStr;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use api_entreprise::runtime::{
     Eori, Month, PathSegment, Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori,
-    SiretOrRna, Year,
+    SiretOrRna, Token, Year,
 };
 use serde_json::Value;
 
@@ -63,71 +63,17 @@ pub(crate) fn bearer(authorization: Option<&str>) -> Result<Claims, TokenError> 
         return Err(TokenError::Invalid);
     }
     let token = token.trim();
-    let payload = jwt_payload(token).ok_or(TokenError::Invalid)?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    if let Some(exp) = payload.get("exp").and_then(Value::as_f64) {
-        if exp < now as f64 {
-            return Err(TokenError::Expired);
-        }
+    // The client's own reading of a JWT: the mock and the client agree on what a token says.
+    let claims = Token::new(token.to_string())
+        .claims()
+        .ok_or(TokenError::Invalid)?;
+    if claims.expires_at().is_some_and(|at| at < SystemTime::now()) {
+        return Err(TokenError::Expired);
     }
-    let scopes = ["scopes", "roles"]
-        .iter()
-        .find_map(|k| payload.get(*k).and_then(Value::as_array))
-        .map(|list| {
-            list.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
     Ok(Claims {
         token: token.to_string(),
-        scopes,
+        scopes: claims.scopes,
     })
-}
-
-/// The payload of a JWT: three base64url parts, the middle one a JSON object.
-pub(crate) fn jwt_payload(token: &str) -> Option<serde_json::Map<String, Value>> {
-    let mut parts = token.split('.');
-    let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || header.is_empty() || payload.is_empty() {
-        return None;
-    }
-    decode_base64url(header)?;
-    decode_base64url(signature)?;
-    match serde_json::from_slice(&decode_base64url(payload)?).ok()? {
-        Value::Object(map) => Some(map),
-        _ => None,
-    }
-}
-
-/// base64url without padding (RFC 7515 §2); trailing `=` tolerated.
-pub(crate) fn decode_base64url(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for byte in text.bytes() {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    // One leftover character carries fewer than 8 bits: not base64.
-    (bits < 6).then_some(out)
 }
 
 /// The 422 items for the traceability parameters: each missing or blank one, in the API's
@@ -212,16 +158,6 @@ mod tests {
             b64(payload.as_bytes()),
             b64(b"signature")
         )
-    }
-
-    #[test]
-    fn base64url_round_trips() {
-        for len in 0..20 {
-            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 250) as u8).collect();
-            assert_eq!(decode_base64url(&b64(&bytes)), Some(bytes));
-        }
-        assert_eq!(decode_base64url("a"), None);
-        assert_eq!(decode_base64url("ab+c"), None);
     }
 
     #[test]

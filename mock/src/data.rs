@@ -11,7 +11,7 @@ use apie_codegen::model::{self, limits, EndpointGroup, Operation};
 use apie_codegen::normalize::{self, Document};
 use serde_json::Value;
 
-use crate::checks::{canonical, jwt_payload};
+use crate::checks::canonical;
 use crate::config::Located;
 use crate::documents::rewrite_document_urls;
 use crate::errors::ErrorCatalog;
@@ -359,7 +359,10 @@ fn read_token(path: &Path, warnings: &mut Vec<String>) -> Result<String, MockErr
         .map_err(|e| MockError::Config(format!("{}: cannot read it: {e}", path.display())))?
         .trim()
         .to_string();
-    if jwt_payload(&token).is_none() {
+    if api_entreprise::runtime::Token::new(token.clone())
+        .claims()
+        .is_none()
+    {
         warnings.push(format!(
             "{}: not a JWT; the mock will refuse it",
             path.display()

@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod jwt;
+pub mod meta;
 pub mod payloads;

@@ -1,0 +1,24 @@
+//! Metadata of fake operations, as generated code would emit them.
+
+use std::time::Duration;
+
+use api_entreprise::runtime::{ApiVersion, EndpointGroup, OperationMeta};
+
+/// A v3 JSON operation needing a token and traceability, 5 s timeout.
+pub const fn fake_operation(operation_id: &'static str, path: &'static str) -> OperationMeta {
+    OperationMeta {
+        operation_id,
+        version: ApiVersion::V3,
+        method: "GET",
+        path,
+        summary: "Fake operation for tests",
+        group: EndpointGroup::Json,
+        rate_limit_per_minute: 250,
+        timeout: Duration::from_secs(5),
+        deprecated: false,
+        maintenance: None,
+        requires_token: true,
+        requires_traceability: true,
+        params: &[],
+    }
+}
