@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    strip_unavailable, CallOptions, Client, Environment, Error, Request, Token, Traceability,
+    CallOptions, Client, Environment, Error, Request, Token, Traceability,
 };
 
 use crate::usage;
@@ -153,18 +153,17 @@ async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
         ..CallOptions::default()
     });
 
-    let response = client.execute_bytes(request).await?;
-    let mut body = response.body.clone();
-    if response.partial {
-        // As the typed client does: placeholders become absent values.
-        if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&body) {
-            let missing = strip_unavailable(&mut value);
-            if !missing.is_empty() {
-                eprintln!("partial answer (206): unavailable: {}", missing.join(", "));
-            }
-            body = serde_json::to_vec(&value).unwrap_or(body);
-        }
+    // Decoded as JSON first, which on a 206 also turns "Donnée indisponible"
+    // placeholders into nulls; then into the operation's typed model.
+    let response = client.execute::<serde_json::Value>(request).await?;
+    if !response.unavailable.is_empty() {
+        eprintln!(
+            "partial answer (206): unavailable: {}",
+            response.unavailable.join(", ")
+        );
     }
+    let body = serde_json::to_vec(&response.body)
+        .map_err(|e| Error::Config(format!("cannot read the answer: {e}")))?;
     let decoded = api_entreprise::decode_any(operation, response.status, &body)
         .unwrap_or_else(|| Err(Error::Config(format!("no model for {operation}"))))?;
     let json = serde_json::to_string_pretty(&decoded)
@@ -180,9 +179,8 @@ async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
         );
     }
     if let Some(path) = args.download {
-        let raw: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|e| Error::Config(format!("cannot read the answer: {e}")))?;
-        let url = raw
+        let url = response
+            .body
             .pointer("/data/document_url")
             .and_then(|v| v.as_str())
             .ok_or_else(|| {
@@ -190,7 +188,10 @@ async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
                     "--download: the answer of {operation} has no data.document_url"
                 ))
             })?;
-        let expires_in = raw.pointer("/data/expires_in").and_then(|v| v.as_i64());
+        let expires_in = response
+            .body
+            .pointer("/data/expires_in")
+            .and_then(|v| v.as_i64());
         let link = response.document_link(url, expires_in);
         let bytes = client.download_document_to_file(&link, &path, None).await?;
         eprintln!("document saved to {} ({bytes} bytes)", path.display());
