@@ -1,4 +1,5 @@
-//! What the mock serves and how: ports, data, specs, the length of a rate-limit minute.
+//! What the mock serves and how: ports, data, specs, the length of a rate-limit minute, the
+//! per-IP limit, bans and faults.
 //!
 //! Every path is optional: what is not given is located the way the client's `build.rs`
 //! locates the spec ([`apie_codegen::locate`]), from the current directory and its ancestors,
@@ -10,6 +11,8 @@ use std::time::Duration;
 
 use apie_codegen::locate;
 
+use crate::bans::BAN_MINUTES;
+use crate::faults::FaultPlan;
 use crate::MockError;
 
 /// Environment variable naming the directory of staging payloads
@@ -23,7 +26,8 @@ const TOKEN_FROM_PAYLOADS: &str = "../tokens/default";
 /// The scope map, seen from the payloads directory.
 const AUTHORIZATIONS_FROM_PAYLOADS: &str = "../data/siade_authorizations.yml";
 
-/// How the mock server is set up. [`Default`] locates everything and takes a real minute.
+/// How the mock server is set up. [`Default`] locates everything and enforces the real API's
+/// rules: a real minute, 1000 requests a minute per IP, bans of twelve hours, no fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MockConfig {
     /// Port to listen on, on 127.0.0.1; 0 lets the system pick a free one.
@@ -49,6 +53,19 @@ pub struct MockConfig {
     pub minute: Duration,
     /// Value of the `X-Cache-Expires-in` header, in seconds.
     pub cache_expires_in: u64,
+    /// Requests a minute per IP, all tokens and routes together (the monitoring routes count
+    /// only here). The request past it is not answered and bans the IP.
+    pub ip_limit: u32,
+    /// 429s a (token, bucket) window may collect: the next refused call of that window is
+    /// not answered and bans the IP. A client waiting `Retry-After` gets one 429 a window.
+    pub tolerated_429s: u32,
+    /// How long a ban lasts. `None`: twelve hours in the mock's minutes (720 × `minute`), so
+    /// shortening the minute shortens bans alike.
+    pub ban: Option<Duration>,
+    /// Faults injected from the start; [`MockServer::set_faults`] changes them.
+    ///
+    /// [`MockServer::set_faults`]: crate::MockServer::set_faults
+    pub faults: FaultPlan,
 }
 
 impl Default for MockConfig {
@@ -62,6 +79,10 @@ impl Default for MockConfig {
             authorizations: None,
             minute: Duration::from_secs(60),
             cache_expires_in: 3600,
+            ip_limit: apie_codegen::model::limits::IP_LIMIT,
+            tolerated_429s: 10,
+            ban: None,
+            faults: FaultPlan::none(),
         }
     }
 }
@@ -78,6 +99,11 @@ pub(crate) struct Located {
 }
 
 impl MockConfig {
+    /// How long a ban lasts: [`MockConfig::ban`], else 720 of the mock's minutes.
+    pub(crate) fn ban_duration(&self) -> Duration {
+        self.ban.unwrap_or(self.minute * BAN_MINUTES)
+    }
+
     /// Resolves every path, from the environment and the current directory.
     pub(crate) fn locate(&self) -> Result<Located, MockError> {
         let roots = search_roots();

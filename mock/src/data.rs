@@ -27,6 +27,9 @@ pub(crate) struct MockOperation {
     pub success: Option<Value>,
     /// The operation's own 404 example body.
     pub not_found: Option<Value>,
+    /// Its first example body for each 5xx status the spec documents (502, 504), which a
+    /// status fault answers.
+    pub server_errors: Vec<(u16, Value)>,
     /// Its staging payloads, in file name order.
     pub payloads: Vec<Payload>,
     /// Scopes of which the token needs one; empty when anything goes.
@@ -112,7 +115,8 @@ pub(crate) fn load(located: &Located, base_url: &str) -> Result<Data, MockError>
             router.add(&meta.http_method, &meta.path, operations.len());
             operations.push(MockOperation {
                 success,
-                not_found: not_found_example(&spec.document, meta),
+                not_found: error_example(&spec.document, meta, "404"),
+                server_errors: server_error_examples(&spec.document, meta),
                 payloads: own,
                 scopes: scopes.get(&meta.id).cloned().unwrap_or_default(),
                 bucket: bucket(meta),
@@ -174,18 +178,42 @@ fn errors_only(diagnostics: &Diagnostics) -> String {
         .join("\n")
 }
 
-/// The operation's 404 example, when the spec gives one.
-fn not_found_example(document: &Document, meta: &Operation) -> Option<Value> {
-    document
-        .operations
+/// The operation's first example for `status`, when the spec gives one.
+fn error_example(document: &Document, meta: &Operation, status: &str) -> Option<Value> {
+    responses(document, meta)?
         .iter()
-        .find(|o| o.method.eq_ignore_ascii_case(&meta.http_method) && o.path == meta.path)?
-        .responses
-        .iter()
-        .find(|r| r.status == "404")?
+        .find(|r| r.status == status)?
         .examples
         .first()
         .map(|e| e.value.clone())
+}
+
+/// The operation's first example of each 5xx status.
+fn server_error_examples(document: &Document, meta: &Operation) -> Vec<(u16, Value)> {
+    responses(document, meta)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| {
+            let status = r
+                .status
+                .parse::<u16>()
+                .ok()
+                .filter(|s| (500..600).contains(s))?;
+            Some((status, r.examples.first()?.value.clone()))
+        })
+        .collect()
+}
+
+/// The documented responses of the operation.
+fn responses<'a>(
+    document: &'a Document,
+    meta: &Operation,
+) -> Option<&'a [apie_codegen::normalize::Response]> {
+    document
+        .operations
+        .iter()
+        .find(|o| o.method.eq_ignore_ascii_case(&meta.http_method) && o.path == meta.path)
+        .map(|o| o.responses.as_slice())
 }
 
 /// Operations at their group's limit share the group's window; one with a lower limit of its

@@ -146,6 +146,9 @@ pub(crate) fn own_item(status: u16, detail: &str, parameter: Option<&str>) -> Va
         405 => "Méthode non autorisée",
         422 => "Entité non traitable",
         429 => "Trop de requêtes",
+        502 => "Erreur du fournisseur",
+        503 => "Service non disponible",
+        504 => "Intermédiaire hors-délai",
         _ => "Erreur",
     };
     json!({

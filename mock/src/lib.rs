@@ -7,13 +7,17 @@
 //! 1. the bearer token (`401`, codes `00101` / `00103`); any well-formed JWT is accepted,
 //!    signatures are not verified, an `exp` in the past is refused;
 //! 2. the rate limit, per token and endpoint group, in fixed one-minute windows (`429`,
-//!    `00429`, `Retry-After`), with `RateLimit-Limit/Remaining/Reset` on every answer;
+//!    `00429`, `Retry-After`), with `RateLimit-Limit/Remaining/Reset` on every answer (the
+//!    monitoring routes, which count only per IP, show their IP's window);
 //! 3. the token's scopes, when the scope map is found (`403`, `00100`);
 //! 4. the traceability parameters `context`, `recipient`, `object` (`422`, every missing one
 //!    in one body);
 //! 5. then it answers: the staging payload recorded for exactly these parameters; else, when a
 //!    path identifier is malformed by the client's own rules, `422` with the spec's code for
 //!    that identifier; else the spec's success example; else the operation's 404 example.
+//!
+//! Before all that, every request counts against its IP, as on the real server (see
+//! [Limits and bans](#limits-and-bans)).
 //!
 //! Error bodies are the spec's own examples, word for word. Document links in answers point
 //! to the mock itself (`/mock-files/<name>`, a small PDF), so documents download offline.
@@ -29,19 +33,68 @@
 //! server.shutdown().await;
 //! # Ok(()) }
 //! ```
+//!
+//! # Limits and bans
+//!
+//! As the real server, with every duration in the mock's minutes ([`MockConfig::minute`]):
+//!
+//! - per token and bucket (`json` 250, `documents` 50, or an operation's own limit, as
+//!   DGFIP's fiscal certificate's 5), fixed windows opened by the first call: past the limit,
+//!   `429` with `Retry-After` (seconds to the window's end, at least 1);
+//! - per IP, all tokens together and the monitoring routes included (they count only there):
+//!   [`MockConfig::ip_limit`] (1000) requests a window. The request past it gets no answer,
+//!   and bans the IP;
+//! - a (token, bucket) window that collects more than [`MockConfig::tolerated_429s`] (10)
+//!   429s bans its IP: the refused call past the tolerance gets no answer;
+//! - a ban lasts [`MockConfig::ban`], by default twelve hours of mock minutes (720 ×
+//!   `minute`). A banned IP gets no answer at all: its new connections are closed before a
+//!   byte is written, and requests on connections already open close them. Clients see a
+//!   transport error, not an HTTP status.
+//!
+//! The limits of windows opening later, the bans and the faults change at run time:
+//! [`MockServer::set_limit`], [`MockServer::unban_all`], [`MockServer::set_faults`], and
+//! [`MockServer::stats`] says what happened.
+//!
+//! # Faults
+//!
+//! [`FaultPlan`]: delays, 5xx statuses with error bodies, connection resets, truncated JSON,
+//! slow bodies, each on every N-th request, optionally of a path prefix. Spec strings read
+//! `KIND[@every=N][@path=PREFIX]`: `503@every=5`, `delay=200ms@every=3`, `reset@every=7`,
+//! `malformed@every=4`, `slow-body=2s@every=10`, `502@path=/v3/insee` (see [`Fault`]).
+//! Faulted requests count against the limits as others do.
+//!
+//! # Control routes
+//!
+//! A running server (`apie mock`) is driven over HTTP under `/__mock/`. These routes are not
+//! counted, faulted nor refused, even while the caller is banned, so an operator can unban:
+//!
+//! | Route | Does |
+//! |---|---|
+//! | `GET /__mock/stats` | [`MockStats`] as JSON; ban ends in epoch seconds |
+//! | `GET /__mock/faults` | `{"faults": ["503@every=5", …]}` |
+//! | `PUT /__mock/faults` | replaces the plan: a JSON list of specs, `{"faults": […]}`, or text, one spec a line |
+//! | `DELETE /__mock/faults` | no more faults |
+//! | `GET /__mock/limits` | the limit of each bucket for windows opening now |
+//! | `PUT /__mock/limits/<bucket>` | body: the new limit (`json`, `documents`, `ip`, or an x-operationId with its own limit) |
+//! | `POST /__mock/unban` | lifts every ban: `{"unbanned": N}` |
 
 #![deny(missing_docs)]
 
+mod bans;
 mod checks;
 mod config;
+mod control;
 mod data;
 mod documents;
 mod errors;
 mod examples;
+mod faults;
 mod limits;
+mod listener;
 mod monitoring;
 mod routes;
 mod server;
+mod stats;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -53,6 +106,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{MockConfig, PAYLOADS_ENV};
+pub use control::UnknownBucket;
+pub use faults::{Fault, FaultKind, FaultPlan, FaultSpecError};
+pub use stats::MockStats;
 
 /// Why the mock could not start.
 #[derive(Debug)]
@@ -132,9 +188,9 @@ pub struct LoadSummary {
 
 /// A running mock server, listening on 127.0.0.1. It stops on [`MockServer::shutdown`] or
 /// when dropped.
-#[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,
+    state: Arc<server::AppState>,
     staging_token: Option<String>,
     summary: LoadSummary,
     warnings: Vec<String>,
@@ -190,25 +246,19 @@ impl MockServer {
         let state = Arc::new(server::AppState {
             data: Arc::new(data),
             limiter: limits::RateLimiter::new(config.minute),
+            ip_limit: config.ip_limit,
+            tolerated_429s: config.tolerated_429s,
+            bans: bans::Bans::new(config.ban_duration()),
+            faults: faults::ActiveFaults::new(config.faults.clone()),
+            stats: stats::Counters::default(),
             cache_expires_in: config.cache_expires_in,
             pdf: documents::demo_pdf(),
         });
-        let app = axum::Router::new()
-            .fallback(server::handle)
-            .with_state(state)
-            .into_make_service_with_connect_info::<SocketAddr>();
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-                // A dropped sender stops the server as a sent signal does.
-                let _ = stopped.await;
-            });
-            if let Err(e) = serve.await {
-                eprintln!("apie mock: the server stopped: {e}");
-            }
-        });
+        let task = tokio::spawn(listener::serve(listener, state.clone(), stopped));
         Ok(MockServer {
             addr,
+            state,
             staging_token,
             summary,
             warnings,
@@ -244,6 +294,35 @@ impl MockServer {
         &self.warnings
     }
 
+    /// What the server has done so far: requests, answers by status, bans, drops, faults,
+    /// and the IPs banned now.
+    pub fn stats(&self) -> MockStats {
+        self.state.stats()
+    }
+
+    /// Sets the limit of `bucket` (`json`, `documents`, `ip`, or the x-operationId of an
+    /// operation whose limit is its own) for the windows opening after this call. A window
+    /// keeps the limit it opened with, and shows it in `RateLimit-Limit`.
+    pub fn set_limit(&self, bucket: &str, limit: u32) -> Result<(), UnknownBucket> {
+        self.state.set_limit(bucket, limit)
+    }
+
+    /// Lifts every ban, and forgets what led to them (the per-IP windows and the 429 tallies),
+    /// so the next call is answered. Returns how many IPs were banned.
+    pub fn unban_all(&self) -> usize {
+        self.state.unban_all()
+    }
+
+    /// The faults in force.
+    pub fn faults(&self) -> FaultPlan {
+        self.state.faults.plan()
+    }
+
+    /// Replaces the faults; each one counts requests afresh from now on.
+    pub fn set_faults(&self, plan: FaultPlan) {
+        self.state.faults.set(plan);
+    }
+
     /// Stops accepting connections and waits (up to 5 s) for the ones in flight to finish.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -257,6 +336,16 @@ impl MockServer {
                 task.abort();
             }
         }
+    }
+}
+
+impl fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Not the loaded data: megabytes of payloads would drown a test's failure message.
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
     }
 }
 

@@ -3,7 +3,8 @@
 //! the answer is 429 until the window ends. `RateLimit-Reset` is the window's end, in epoch
 //! seconds.
 //!
-//! Its own module because a later version adds exact enforcement, bans and fault injection.
+//! The same windows count per IP (bucket [`IP_BUCKET`], client `ip:<address>`), and tally the
+//! 429s each window handed out, from which [`crate::bans`] decides that a client ignores them.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,20 +13,33 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 /// Above this many windows, ended ones are dropped: a long demo must not grow without bound.
 const PRUNE_ABOVE: usize = 10_000;
 
+/// The bucket of the per-IP windows, all tokens together.
+pub(crate) const IP_BUCKET: &str = "ip";
+
 /// Who is counted, and in which bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct WindowKey {
-    /// The token, or `ip:<address>` for the open monitoring routes.
+    /// The token, or `ip:<address>` for the per-IP windows.
     pub client: String,
-    /// `json`, `documents`, `monitoring`, or the x-operationId of an operation whose limit is
-    /// its own (DGFIP's fiscal certificate counts 5 a minute apart from other documents).
+    /// `json`, `documents`, [`IP_BUCKET`], or the x-operationId of an operation whose limit
+    /// is its own (DGFIP's fiscal certificate counts 5 a minute apart from other documents).
     pub bucket: String,
+}
+
+impl WindowKey {
+    /// The per-IP window of `ip`.
+    pub(crate) fn ip(ip: std::net::IpAddr) -> WindowKey {
+        WindowKey {
+            client: format!("ip:{ip}"),
+            bucket: IP_BUCKET.to_string(),
+        }
+    }
 }
 
 /// The outcome of counting one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Decision {
-    /// `RateLimit-Limit`.
+    /// `RateLimit-Limit`: the limit the window opened with.
     pub limit: u32,
     /// `RateLimit-Remaining`.
     pub remaining: u32,
@@ -33,19 +47,32 @@ pub(crate) struct Decision {
     pub reset: u64,
     /// When over the limit: seconds until the window ends, for `Retry-After` (at least 1).
     pub retry_after: Option<u64>,
+    /// Calls of this window refused so far, this one included.
+    pub refused: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Window {
     opened: Instant,
     count: u32,
+    /// Fixed when the window opens: a limit changed meanwhile applies from the next window,
+    /// so `RateLimit-Remaining` never jumps within one.
+    limit: u32,
+    refused: u32,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    windows: HashMap<WindowKey, Window>,
+    /// Bucket → limit set at run time, in place of the operation's documented one.
+    overrides: HashMap<String, u32>,
 }
 
 /// Fixed windows per [`WindowKey`].
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     minute: Duration,
-    windows: Mutex<HashMap<WindowKey, Window>>,
+    inner: Mutex<Inner>,
 }
 
 impl RateLimiter {
@@ -54,49 +81,83 @@ impl RateLimiter {
         RateLimiter {
             // A zero-length window would never hold a call.
             minute: minute.max(Duration::from_millis(1)),
-            windows: Mutex::new(HashMap::new()),
+            inner: Mutex::new(Inner::default()),
         }
     }
 
-    /// Counts a call of `key` allowed `limit` calls a window.
+    /// Counts a call of `key`, whose bucket allows `limit` calls a window unless
+    /// [`RateLimiter::set_limit`] said otherwise.
     pub(crate) fn count(&self, key: WindowKey, limit: u32) -> Decision {
         self.count_at(key, limit, Instant::now(), SystemTime::now())
     }
 
-    fn count_at(&self, key: WindowKey, limit: u32, now: Instant, wall: SystemTime) -> Decision {
+    /// Windows of `bucket` opening from now on allow `limit` calls.
+    pub(crate) fn set_limit(&self, bucket: &str, limit: u32) {
+        self.lock().overrides.insert(bucket.to_string(), limit);
+    }
+
+    /// The limit a window of `bucket` opening now would have.
+    pub(crate) fn limit_of(&self, bucket: &str, documented: u32) -> u32 {
+        self.lock()
+            .overrides
+            .get(bucket)
+            .copied()
+            .unwrap_or(documented)
+    }
+
+    /// Forgets what led to bans: the per-IP windows and the 429 tallies. Without it, an IP
+    /// unbanned in the middle of a window would be banned again by its very next call.
+    pub(crate) fn forgive(&self) {
+        let mut inner = self.lock();
+        inner.windows.retain(|key, _| key.bucket != IP_BUCKET);
+        for window in inner.windows.values_mut() {
+            window.refused = 0;
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic elsewhere while holding the lock leaves counts that are still counts.
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn count_at(&self, key: WindowKey, limit: u32, now: Instant, wall: SystemTime) -> Decision {
+        let minute = self.minute;
+        let mut inner = self.lock();
+        let Inner { windows, overrides } = &mut *inner;
         if windows.len() > PRUNE_ABOVE {
-            let minute = self.minute;
             windows.retain(|_, w| now.duration_since(w.opened) < minute);
         }
-        let window = windows.entry(key).or_insert(Window {
+        let limit = overrides.get(&key.bucket).copied().unwrap_or(limit);
+        let fresh = Window {
             opened: now,
             count: 0,
-        });
-        if now.duration_since(window.opened) >= self.minute {
-            *window = Window {
-                opened: now,
-                count: 0,
-            };
+            limit,
+            refused: 0,
+        };
+        let window = windows.entry(key).or_insert(fresh);
+        if now.duration_since(window.opened) >= minute {
+            *window = fresh;
         }
         window.count = window.count.saturating_add(1);
-        let left = self
-            .minute
-            .saturating_sub(now.duration_since(window.opened));
+        let over = window.count > window.limit;
+        if over {
+            window.refused = window.refused.saturating_add(1);
+        }
+        let left = minute.saturating_sub(now.duration_since(window.opened));
         let ends_at = wall + left;
         let reset = ends_at
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0));
-        let retry_after = (window.count > limit).then(|| {
+        let retry_after = over.then(|| {
             let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
             secs.max(1)
         });
         Decision {
-            limit,
-            remaining: limit.saturating_sub(window.count),
+            limit: window.limit,
+            remaining: window.limit.saturating_sub(window.count),
             reset,
             retry_after,
+            refused: window.refused,
         }
     }
 }
@@ -124,7 +185,8 @@ mod tests {
                 limit: 3,
                 remaining: 2,
                 reset: 1_060,
-                retry_after: None
+                retry_after: None,
+                refused: 0,
             }
         );
         let later = start + Duration::from_secs(10);
@@ -143,6 +205,9 @@ mod tests {
         );
         let refused = limiter.count_at(key("t", "json"), 3, later, wall_later);
         assert_eq!(refused.retry_after, Some(50));
+        assert_eq!(refused.refused, 1);
+        let again = limiter.count_at(key("t", "json"), 3, later, wall_later);
+        assert_eq!(again.refused, 2, "refusals are tallied per window");
         assert_eq!(refused.reset, 1_060, "the window does not move");
         // Other buckets and other tokens have their own windows.
         assert_eq!(
@@ -161,6 +226,49 @@ mod tests {
         let reopened = limiter.count_at(key("t", "json"), 3, next, wall + Duration::from_secs(60));
         assert_eq!(reopened.remaining, 2);
         assert_eq!(reopened.reset, 1_120);
+        assert_eq!(reopened.refused, 0);
+    }
+
+    #[test]
+    fn a_new_limit_applies_from_the_next_window() {
+        let limiter = RateLimiter::new(Duration::from_secs(60));
+        let start = Instant::now();
+        let wall = UNIX_EPOCH + Duration::from_secs(1_000);
+        assert_eq!(
+            limiter.count_at(key("t", "json"), 250, start, wall).limit,
+            250
+        );
+        limiter.set_limit("json", 2);
+        assert_eq!(limiter.limit_of("json", 250), 2);
+        let same = limiter.count_at(key("t", "json"), 250, start, wall);
+        assert_eq!((same.limit, same.remaining), (250, 248));
+        // Another token's window opens now: it takes the new limit at once.
+        let other = limiter.count_at(key("u", "json"), 250, start, wall);
+        assert_eq!((other.limit, other.remaining), (2, 1));
+        let next = start + Duration::from_secs(60);
+        let reopened = limiter.count_at(key("t", "json"), 250, next, wall);
+        assert_eq!((reopened.limit, reopened.remaining), (2, 1));
+        // Other buckets keep theirs.
+        assert_eq!(
+            limiter
+                .count_at(key("t", "documents"), 50, next, wall)
+                .limit,
+            50
+        );
+    }
+
+    #[test]
+    fn forgiving_drops_ip_windows_and_429_tallies() {
+        let limiter = RateLimiter::new(Duration::from_secs(60));
+        let now = Instant::now();
+        let wall = SystemTime::now();
+        let ip = WindowKey::ip(std::net::Ipv4Addr::LOCALHOST.into());
+        limiter.count_at(ip.clone(), 1, now, wall);
+        limiter.count_at(key("t", "json"), 0, now, wall);
+        limiter.forgive();
+        assert_eq!(limiter.count_at(ip, 1, now, wall).retry_after, None);
+        let refused = limiter.count_at(key("t", "json"), 0, now, wall);
+        assert_eq!(refused.refused, 1, "the count stays, the tally restarts");
     }
 
     #[test]

@@ -6,31 +6,57 @@
 //! answers that way: it serves `000000001` (not a valid SIREN) its fixture, and records a
 //! 422 for `invalid`. The answer to a recorded call is what staging said, whatever it is.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 
+use apie_codegen::model::EndpointGroup;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode, Uri};
+use axum::http::{header, HeaderValue, Response, StatusCode};
 use serde_json::Value;
 
+use crate::bans::{BanReason, Bans};
 use crate::checks::{self, canonical, identifier_ok, TRACEABILITY};
 use crate::data::{Data, MockOperation, Payload};
 use crate::documents::{is_served_name, FILES_PREFIX};
 use crate::errors::{self, code, own_item};
+use crate::faults::ActiveFaults;
 use crate::limits::{Decision, RateLimiter, WindowKey};
 use crate::monitoring::{self, Special};
 use crate::routes::RouteMatch;
+use crate::stats::Counters;
 
 const JSON: &str = "application/json; charset=utf-8";
 
-/// What every request reads.
+/// What every request reads, and what the server's controls change.
 #[derive(Debug)]
 pub(crate) struct AppState {
     pub data: Arc<Data>,
+    /// Per token and bucket, and per IP ([`WindowKey::ip`]).
     pub limiter: RateLimiter,
+    /// The per-IP limit, unless [`RateLimiter::set_limit`] changed it.
+    pub ip_limit: u32,
+    /// 429s a (token, bucket) window may collect; the next refusal bans its IP.
+    pub tolerated_429s: u32,
+    pub bans: Bans,
+    pub faults: ActiveFaults,
+    pub stats: Counters,
     pub cache_expires_in: u64,
     pub pdf: Vec<u8>,
+}
+
+/// A request as the listener hands it over, once counted against its IP.
+#[derive(Debug)]
+pub(crate) struct Call<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a str,
+    pub authorization: Option<&'a str>,
+    pub peer: IpAddr,
+    /// Its count in the per-IP window (`None` for `/mock-files/`, which stand for another
+    /// host): the rate-limit headers of the monitoring routes, which count only there.
+    pub ip_window: Option<Decision>,
+    /// A status fault striking it: the answer becomes this 5xx once counted.
+    pub injected_status: Option<u16>,
 }
 
 /// An answer before it becomes an HTTP response.
@@ -100,36 +126,54 @@ impl Answer {
     }
 }
 
-/// The axum handler for every path.
-pub(crate) async fn handle(
-    State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response<Body> {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    answer(
-        &state,
-        method.as_str(),
-        uri.path(),
-        uri.query().unwrap_or_default(),
-        authorization,
-        peer,
-    )
-    .into_response()
+/// Answers one request: the checks, then the data, or the injected status. Counting it
+/// against its token may ban its IP ([`Bans::ban`]); the listener then drops the answer.
+pub(crate) fn respond(state: &AppState, request: &Call<'_>) -> Response<Body> {
+    let answer = answer(state, request);
+    match request.injected_status {
+        Some(status) => injected(state, request, status, answer).into_response(),
+        None => answer.into_response(),
+    }
 }
 
-fn answer(
-    state: &AppState,
-    method: &str,
-    path: &str,
-    query: &str,
-    authorization: Option<&str>,
-    peer: SocketAddr,
-) -> Answer {
+/// A status fault's answer: the operation's own spec example for that status when it has one
+/// (502 and 504 have), else the mock's item; the counts of the real answer stay, as the
+/// request was counted.
+fn injected(state: &AppState, request: &Call<'_>, status: u16, counted: Answer) -> Answer {
+    let example = match state.data.router.find(request.method, request.path) {
+        RouteMatch::Found { operation, .. } => state
+            .data
+            .operations
+            .get(operation)
+            .and_then(|op| op.server_errors.iter().find(|(s, _)| *s == status))
+            .map(|(_, body)| body.clone()),
+        _ => None,
+    };
+    let body = example.unwrap_or_else(|| {
+        errors::body(vec![own_item(
+            status,
+            "Erreur injectée par le mock (--fault)",
+            None,
+        )])
+    });
+    let mut answer = Answer::value(status, &body);
+    answer.headers = counted
+        .headers
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("RateLimit-"))
+        .collect();
+    answer
+}
+
+fn answer(state: &AppState, request: &Call<'_>) -> Answer {
+    let Call {
+        method,
+        path,
+        query,
+        authorization,
+        peer,
+        ..
+    } = *request;
     if let Some(name) = path.strip_prefix(FILES_PREFIX) {
         return document(state, method, name);
     }
@@ -163,25 +207,31 @@ fn answer(
     } else {
         None
     };
-    let client = claims
-        .as_ref()
-        .map_or_else(|| format!("ip:{}", peer.ip()), |c| c.token.clone());
-    let decision = state.limiter.count(
-        WindowKey {
-            client,
-            bucket: op.bucket.clone(),
-        },
-        op.meta.rate_limit_per_minute,
-    );
-    if decision.retry_after.is_some() {
-        let item = data.catalog.by_code(
-            code::TOO_MANY_REQUESTS,
-            429,
-            "Vous avez effectué trop de requêtes",
-        );
-        return Answer::errors(429, vec![item]).with_rate_limit(Some(decision));
-    }
-    let decision = Some(decision);
+    let decision = match &claims {
+        // The monitoring routes count only against the IP, which the listener has done.
+        Some(claims) if op.meta.group != EndpointGroup::Monitoring => {
+            let decision = state.limiter.count(
+                WindowKey {
+                    client: claims.token.clone(),
+                    bucket: op.bucket.clone(),
+                },
+                op.meta.rate_limit_per_minute,
+            );
+            if decision.retry_after.is_some() {
+                if decision.refused > state.tolerated_429s {
+                    state.bans.ban(peer, BanReason::Ignored429s);
+                }
+                let item = data.catalog.by_code(
+                    code::TOO_MANY_REQUESTS,
+                    429,
+                    "Vous avez effectué trop de requêtes",
+                );
+                return Answer::errors(429, vec![item]).with_rate_limit(Some(decision));
+            }
+            Some(decision)
+        }
+        _ => request.ip_window,
+    };
     if let Some(claims) = &claims {
         if !op.scopes.is_empty() && !op.scopes.iter().any(|s| claims.scopes.contains(s)) {
             let item = data.catalog.by_code(

@@ -1,0 +1,261 @@
+//! The server's controls, shared by [`crate::MockServer`]'s methods and the HTTP control
+//! routes under `/__mock/`, which a running `apie mock` is driven through. The routes are
+//! never counted, faulted nor refused, even while the caller is banned: an operator must be
+//! able to unban.
+//!
+//! - `GET /__mock/stats`: [`crate::MockStats`] as JSON (times in epoch seconds).
+//! - `GET /__mock/faults`: `{"faults": ["503@every=5", …]}`.
+//! - `PUT /__mock/faults`: replaces the plan; the body is a JSON list of spec strings, the
+//!   same under `{"faults": […]}`, or plain text, one spec a line. Answers the new plan.
+//! - `DELETE /__mock/faults`: no more faults.
+//! - `GET /__mock/limits`: `{"json": 250, "documents": 50, "ip": 1000, <x-operationId>: …}`,
+//!   the limits of windows opening now.
+//! - `PUT /__mock/limits/<bucket>`: the body is the new limit (a number), for windows opening
+//!   from now on.
+//! - `POST /__mock/unban`: lifts every ban: `{"unbanned": N}`.
+//!
+//! Refusals are in the API's error format: 400 for a body that cannot be read, 404 for an
+//! unknown bucket or route, 405 for a wrong method.
+
+use std::fmt;
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use serde_json::{json, Value};
+
+use crate::errors::{self, own_item};
+use crate::faults::FaultPlan;
+use crate::limits::IP_BUCKET;
+use crate::server::AppState;
+use crate::MockStats;
+
+const PREFIX: &str = "/__mock/";
+
+/// The largest control body read: a few fault specs or a number.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// A [`MockServer::set_limit`] bucket the server does not have.
+///
+/// [`MockServer::set_limit`]: crate::MockServer::set_limit
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownBucket {
+    /// The bucket asked for.
+    pub bucket: String,
+    /// The buckets there are: `documents`, `ip`, `json`, and the x-operationIds whose limit
+    /// is their own.
+    pub known: Vec<String>,
+}
+
+impl fmt::Display for UnknownBucket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no rate-limit bucket `{}`: the buckets are {}",
+            self.bucket,
+            self.known.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownBucket {}
+
+impl AppState {
+    /// What the server has done, bans included.
+    pub(crate) fn stats(&self) -> MockStats {
+        self.stats.snapshot(self.bans.report())
+    }
+
+    /// The buckets and the limits of their windows opening now: `json`, `documents`, `ip`,
+    /// and each operation whose limit is its own. Monitoring routes have no bucket of their
+    /// own: they count only per IP.
+    pub(crate) fn limits(&self) -> Vec<(String, u32)> {
+        let mut documented: Vec<(String, u32)> = vec![(IP_BUCKET.to_string(), self.ip_limit)];
+        for op in &self.data.operations {
+            if op.meta.group != apie_codegen::model::EndpointGroup::Monitoring
+                && !documented.iter().any(|(b, _)| *b == op.bucket)
+            {
+                documented.push((op.bucket.clone(), op.meta.rate_limit_per_minute));
+            }
+        }
+        documented.sort();
+        documented
+            .into_iter()
+            .map(|(bucket, limit)| {
+                let now = self.limiter.limit_of(&bucket, limit);
+                (bucket, now)
+            })
+            .collect()
+    }
+
+    /// Windows of `bucket` opening from now on allow `limit` calls.
+    pub(crate) fn set_limit(&self, bucket: &str, limit: u32) -> Result<(), UnknownBucket> {
+        let known = self.limits();
+        if !known.iter().any(|(b, _)| b == bucket) {
+            return Err(UnknownBucket {
+                bucket: bucket.to_string(),
+                known: known.into_iter().map(|(b, _)| b).collect(),
+            });
+        }
+        self.limiter.set_limit(bucket, limit);
+        Ok(())
+    }
+
+    /// Lifts every ban and forgets what led to them; returns how many IPs were banned.
+    pub(crate) fn unban_all(&self) -> usize {
+        self.limiter.forgive();
+        self.bans.unban_all()
+    }
+}
+
+/// Whether `path` is a control route's.
+pub(crate) fn is_control(path: &str) -> bool {
+    path.starts_with(PREFIX) || path == "/__mock"
+}
+
+/// Answers a control route.
+pub(crate) async fn handle(
+    state: &AppState,
+    request: Request<hyper::body::Incoming>,
+) -> Response<Body> {
+    let method = request.method().as_str().to_string();
+    let path = request.uri().path().to_string();
+    let route = path.strip_prefix(PREFIX).unwrap_or_default();
+    let body = match axum::body::to_bytes(Body::new(request.into_body()), BODY_LIMIT).await {
+        Ok(body) => body,
+        Err(e) => return refusal(400, &format!("cannot read the body: {e}")),
+    };
+    let text = String::from_utf8_lossy(&body);
+    match (method.as_str(), route) {
+        ("GET", "stats") => reply(state.stats().to_json()),
+        ("GET", "faults") => faults_reply(state),
+        ("PUT", "faults") => match parse_faults(&text) {
+            Ok(plan) => {
+                state.faults.set(plan);
+                faults_reply(state)
+            }
+            Err(problem) => refusal(400, &problem),
+        },
+        ("DELETE", "faults") => {
+            state.faults.set(FaultPlan::none());
+            faults_reply(state)
+        }
+        ("GET", "limits") => limits_reply(state),
+        ("PUT", bucket) if bucket.starts_with("limits/") => {
+            let bucket = &bucket["limits/".len()..];
+            let Ok(limit) = text.trim().parse::<u32>() else {
+                return refusal(
+                    400,
+                    &format!(
+                        "the body is the new limit, a whole number, not `{}`",
+                        text.trim()
+                    ),
+                );
+            };
+            match state.set_limit(bucket, limit) {
+                Ok(()) => reply(json!({"bucket": bucket, "limit": limit})),
+                Err(e) => refusal(404, &e.to_string()),
+            }
+        }
+        ("POST", "unban") => reply(json!({"unbanned": state.unban_all()})),
+        (_, "stats" | "faults" | "limits" | "unban") => {
+            refusal(405, &format!("{method} is not accepted on {path}"))
+        }
+        (_, route) if route.starts_with("limits/") => {
+            refusal(405, &format!("{method} is not accepted on {path}"))
+        }
+        _ => refusal(
+            404,
+            &format!(
+                "no control route {method} {path}: stats, faults, limits, limits/<bucket>, unban"
+            ),
+        ),
+    }
+}
+
+/// A plan from a JSON list of specs, `{"faults": […]}`, or lines of text.
+fn parse_faults(text: &str) -> Result<FaultPlan, String> {
+    let specs: Vec<String> = match serde_json::from_str::<Value>(text) {
+        Ok(value) => {
+            let list = value.get("faults").unwrap_or(&value);
+            list.as_array()
+                .and_then(|items| {
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map(str::to_string))
+                        .collect()
+                })
+                .ok_or("a JSON body is a list of fault specs, or {\"faults\": [...]}")?
+        }
+        Err(_) => text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    FaultPlan::parse(specs).map_err(|e| e.to_string())
+}
+
+fn faults_reply(state: &AppState) -> Response<Body> {
+    reply(json!({"faults": state.faults.plan().specs()}))
+}
+
+fn limits_reply(state: &AppState) -> Response<Body> {
+    let limits: serde_json::Map<String, Value> = state
+        .limits()
+        .into_iter()
+        .map(|(bucket, limit)| (bucket, json!(limit)))
+        .collect();
+    reply(Value::Object(limits))
+}
+
+fn reply(body: Value) -> Response<Body> {
+    json_response(StatusCode::OK, body)
+}
+
+fn refusal(status: u16, detail: &str) -> Response<Body> {
+    json_response(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+        errors::body(vec![own_item(status, detail, None)]),
+    )
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response<Body> {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_bodies_in_every_accepted_form() {
+        let expected = FaultPlan::parse(["503@every=5", "reset"]).unwrap();
+        for body in [
+            r#"["503@every=5", "reset"]"#,
+            r#"{"faults": ["503@every=5", "reset"]}"#,
+            "503@every=5\n\n  reset\n",
+        ] {
+            assert_eq!(parse_faults(body).unwrap(), expected, "{body}");
+        }
+        assert_eq!(parse_faults("").unwrap(), FaultPlan::none());
+        assert!(parse_faults("[1]")
+            .unwrap_err()
+            .contains("list of fault specs"));
+        assert!(parse_faults("boom").unwrap_err().contains("boom"));
+    }
+
+    #[test]
+    fn only_the_mock_prefix_is_control() {
+        assert!(is_control("/__mock/stats"));
+        assert!(is_control("/__mock"));
+        assert!(!is_control("/__mockery"));
+        assert!(!is_control("/v3/__mock/stats"));
+    }
+}

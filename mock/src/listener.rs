@@ -1,0 +1,197 @@
+//! The accept loop and each request's way through the server's gates, before and after the
+//! API's own checks ([`crate::server`]).
+//!
+//! Its own loop rather than `axum::serve` because a banned IP must get no answer at all: its
+//! connections are closed at accept before a byte is written, and a request arriving on a
+//! connection already open ends that connection (the service returns an error, on which
+//! hyper closes without writing anything). An axum handler can only answer.
+//!
+//! A request, in order:
+//!
+//! 1. `/__mock/…`: the control routes ([`crate::control`]), never counted nor refused;
+//! 2. from a banned IP: the connection is closed;
+//! 3. counted in its IP's window (except `/mock-files/`, which stand for the API's separate
+//!    file host); past the per-IP limit, the IP is banned and the connection closed;
+//! 4. counted by the faults ([`crate::faults`]), then answered by [`crate::server`], which
+//!    counts it against its token and may ban the IP for ignored 429s;
+//! 5. delayed if a fault says so; closed if its IP is banned by now, or on a reset fault;
+//! 6. else sent, its body truncated or slowed if a fault says so.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinSet;
+
+use crate::bans::BanReason;
+use crate::control;
+use crate::documents::FILES_PREFIX;
+use crate::faults::{truncate, Injected, SlowBody};
+use crate::limits::WindowKey;
+use crate::server::{self, AppState, Call};
+
+/// Why a request got no answer; hyper closes its connection on it.
+#[derive(Debug)]
+struct Unanswered;
+
+impl std::fmt::Display for Unanswered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("closed without an answer")
+    }
+}
+
+impl std::error::Error for Unanswered {}
+
+/// Accepts connections until `stop` fires (or its sender is dropped), then lets the open
+/// ones finish their requests in flight; idle keep-alive connections close at once.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    stop: oneshot::Receiver<()>,
+) {
+    let (closing, closing_seen) = watch::channel(false);
+    // Dropping the set (when `MockServer::shutdown` gives up waiting and aborts this task)
+    // aborts every connection with it.
+    let mut connections = JoinSet::new();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    if state.bans.is_banned(peer.ip()) {
+                        state.stats.dropped();
+                        // Closed before reading or writing anything.
+                        drop(stream);
+                        continue;
+                    }
+                    connections.spawn(connection(stream, peer, state.clone(), closing_seen.clone()));
+                }
+                // Out of file descriptors and the like: wait for some to free rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+        }
+    }
+    drop(listener);
+    let _ = closing.send(true);
+    while connections.join_next().await.is_some() {}
+}
+
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    state: Arc<AppState>,
+    mut closing: watch::Receiver<bool>,
+) {
+    let service = service_fn(move |request| {
+        let state = state.clone();
+        async move { handle(&state, peer.ip(), request).await }
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        // Its end, whatever it is: a closed connection, or one we closed on purpose.
+        _ = connection.as_mut() => return,
+        _ = closing.wait_for(|closing| *closing) => {}
+    }
+    connection.as_mut().graceful_shutdown();
+    let _ = connection.await;
+}
+
+/// One request through the gates (see the module's list).
+async fn handle(
+    state: &AppState,
+    ip: IpAddr,
+    request: Request<hyper::body::Incoming>,
+) -> Result<Response<Body>, Unanswered> {
+    if control::is_control(request.uri().path()) {
+        return Ok(control::handle(state, request).await);
+    }
+    state.stats.received();
+    let unanswered = || {
+        state.stats.dropped();
+        Unanswered
+    };
+    if state.bans.is_banned(ip) {
+        return Err(unanswered());
+    }
+    let path = request.uri().path();
+    let ip_window = if path.starts_with(FILES_PREFIX) {
+        None
+    } else {
+        let window = state.limiter.count(WindowKey::ip(ip), state.ip_limit);
+        if window.retry_after.is_some() {
+            state.bans.ban(ip, BanReason::IpLimit);
+            return Err(unanswered());
+        }
+        Some(window)
+    };
+    let injected = state.faults.pick(path);
+    let response = server::respond(
+        state,
+        &Call {
+            method: request.method().as_str(),
+            path,
+            query: request.uri().query().unwrap_or_default(),
+            authorization: request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok()),
+            peer: ip,
+            ip_window,
+            injected_status: injected.status,
+        },
+    );
+    if !injected.delay.is_zero() {
+        tokio::time::sleep(injected.delay).await;
+    }
+    // A ban placed by this very request (one 429 too many) or meanwhile by another one wins
+    // over answering.
+    if state.bans.is_banned(ip) {
+        return Err(unanswered());
+    }
+    if injected.any() {
+        state.stats.faulted();
+    }
+    if injected.reset {
+        return Err(unanswered());
+    }
+    let response = reshape(response, &injected).await;
+    state.stats.answered(response.status().as_u16());
+    Ok(response)
+}
+
+/// The body faults: truncated (and 200, unless a status fault chose the status), slowed.
+async fn reshape(response: Response<Body>, injected: &Injected) -> Response<Body> {
+    if !injected.malformed && injected.slow_body.is_none() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // The mock's bodies are in memory: reading them cannot fail nor be large.
+    let mut bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    if injected.malformed {
+        bytes = truncate(&bytes);
+        if injected.status.is_none() {
+            parts.status = StatusCode::OK;
+        }
+    }
+    // The new body announces its own length.
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = match injected.slow_body {
+        Some(total) => Body::new(SlowBody::new(bytes, total)),
+        None => Body::from(bytes),
+    };
+    Response::from_parts(parts, body)
+}
