@@ -130,8 +130,8 @@ async fn attempts_are_bounded() {
 }
 
 #[tokio::test]
-async fn client_errors_and_429_are_never_retried() {
-    for status in [400, 401, 403, 404, 422, 429, 451] {
+async fn client_errors_are_never_retried() {
+    for status in [400, 401, 403, 404, 422, 451] {
         let server = server_failing(100, error_body(status, "00000", None)).await;
         let err = client(&server.uri())
             .execute::<Body>(request())
@@ -140,6 +140,49 @@ async fn client_errors_and_429_are_never_retried() {
         assert_eq!(err.status(), Some(status));
         assert_eq!(requests(&server).await, 1, "{status} must not be retried");
     }
+}
+
+#[tokio::test]
+async fn a_429_is_retried_only_once_retry_after_has_passed_or_fails_fast() {
+    let too_many = || error_body(429, "00429", None).insert_header("Retry-After", "1");
+    let server = server_failing(1, too_many()).await;
+    let started = Instant::now();
+    let response = client(&server.uri())
+        .execute::<Body>(request())
+        .await
+        .expect("retried once the bucket reopened");
+    assert_eq!(response.status, 200);
+    assert_eq!(requests(&server).await, 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "nothing is sent before Retry-After: {:?}",
+        started.elapsed()
+    );
+    assert!(response.throttled_for >= Duration::from_millis(900));
+
+    // A caller that will not wait gets "try again at T", and nothing more
+    // is sent.
+    let server = server_failing(1, too_many()).await;
+    let mut req = request();
+    req.options(CallOptions {
+        max_wait: Some(Duration::ZERO),
+        ..CallOptions::default()
+    });
+    let before = SystemTime::now();
+    let err = client(&server.uri())
+        .execute::<Body>(req)
+        .await
+        .expect_err("the bucket is closed");
+    let Error::Throttled { retry_at, .. } = &err else {
+        panic!("expected Throttled, got {err:?}");
+    };
+    let wait = retry_at.duration_since(before).unwrap();
+    assert!(
+        wait >= Duration::from_millis(900) && wait <= Duration::from_secs(3),
+        "{wait:?}"
+    );
+    assert!(err.to_string().contains("try again at"), "{err}");
+    assert_eq!(requests(&server).await, 1);
 }
 
 #[tokio::test]

@@ -21,7 +21,11 @@ use super::auth::{expiry, Expiry, Token};
 use super::errors::{decode_body, decode_error_body, rfc3339, Error, ValidationError};
 use super::request::{header_value, strip_unavailable, ApiResponse, RateLimitHeaders, Request};
 use super::retry::{decide, Decision, RetryPolicy};
+use super::throttle::{date_header, retry_after, Observed, Throttle, ThrottleSnapshot};
 use super::traceability::Traceability;
+
+/// Longest wait for a TCP and TLS connection to open.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Which API Entreprise deployment to call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,6 +59,8 @@ pub struct ClientBuilder {
     traceability: Option<Traceability>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
+    throttle: Option<Throttle>,
+    max_wait: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -97,6 +103,25 @@ impl ClientBuilder {
         self
     }
 
+    /// The rate limiter to share with other clients. Unless set, every
+    /// client of the process calling the same base URL shares one, with the
+    /// real server's rules ([`Throttle::shared_for`]); set one built with
+    /// [`ThrottleConfig::scaled`](super::ThrottleConfig::scaled) for a mock
+    /// whose minute is scaled.
+    pub fn throttle(mut self, throttle: Throttle) -> Self {
+        self.throttle = Some(throttle);
+        self
+    }
+
+    /// Longest wait for the rate limit before a call fails with
+    /// [`Error::Throttled`] instead of being sent (a per-call
+    /// [`CallOptions::max_wait`](super::CallOptions::max_wait) wins).
+    /// Unset, calls wait as long as the limits require.
+    pub fn max_wait(mut self, d: Duration) -> Self {
+        self.max_wait = Some(d);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// An expired token is refused here, before any request; one that
@@ -122,11 +147,19 @@ impl ClientBuilder {
             // The API never redirects; following one could only send the
             // request somewhere unexpected.
             .redirect(reqwest::redirect::Policy::none())
+            // A connection that never opens is told apart from a slow
+            // answer: only the first can be a ban (see the ban breaker).
+            .connect_timeout(CONNECT_TIMEOUT)
             .build()
             .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?;
+        let throttle = self
+            .throttle
+            .unwrap_or_else(|| Throttle::shared_for(&base_url));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                throttle,
+                max_wait: self.max_wait,
                 base_url,
                 token: self.token,
                 traceability: self.traceability,
@@ -184,6 +217,8 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
+    throttle: Throttle,
+    max_wait: Option<Duration>,
     base_url: String,
     token: Option<Token>,
     traceability: Option<Traceability>,
@@ -201,6 +236,8 @@ impl fmt::Debug for Client {
             .field("traceability", &self.inner.traceability)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("throttle", &self.inner.throttle)
+            .field("max_wait", &self.inner.max_wait)
             .finish_non_exhaustive()
     }
 }
@@ -214,6 +251,18 @@ impl Client {
     /// Base URL calls are sent to, without trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The rate limiter this client's calls go through (shared with the
+    /// other clients of the same base URL unless one was set).
+    pub fn throttle(&self) -> &Throttle {
+        &self.inner.throttle
+    }
+
+    /// What the rate limiter knows now: budget per bucket, waits, 429s,
+    /// the ban breaker.
+    pub fn throttle_snapshot(&self) -> ThrottleSnapshot {
+        self.inner.throttle.snapshot()
     }
 
     /// The token's claims (expiry, scopes), read locally from the JWT.
@@ -273,16 +322,38 @@ impl Client {
             let policy = request.options.retry.as_ref().unwrap_or(&self.inner.retry);
             let idempotent = meta.method.eq_ignore_ascii_case("GET");
             let started = Instant::now();
+            let deadline = request
+                .options
+                .max_wait
+                .or(self.inner.max_wait)
+                .map(|d| started + d);
+            let token = self.inner.token.as_ref().filter(|_| meta.requires_token);
+            let mut throttled_for = Duration::ZERO;
             let mut attempt = 1;
             let result = loop {
                 // Checks run again on each attempt: the token may expire
-                // while waiting.
+                // while waiting. They run before the rate limit, so a
+                // refused call costs no room in it.
                 let (http_request, timeout) = self.prepare(&request)?;
-                let result = self.send(http_request, timeout, meta.operation_id).await;
+                let permit = self.inner.throttle.acquire(meta, token, deadline).await?;
+                throttled_for += permit.waited;
+                let (result, observed) = self.send(http_request, timeout, meta.operation_id).await;
+                permit.record(&observed);
                 let error = match result {
-                    Ok(response) => break Ok(response),
+                    Ok(mut response) => {
+                        response.throttled_for = throttled_for;
+                        break Ok(response);
+                    }
                     Err(error) => error,
                 };
+                if observed.status == 429 && idempotent && attempt < policy.max_attempts {
+                    // The throttle closed the bucket until the server's
+                    // time: the next acquire waits for it, or fails with
+                    // "try again at" when that passes the caller's deadline.
+                    tracing::warn!(attempt, "429: waiting for the bucket to reopen");
+                    attempt += 1;
+                    continue;
+                }
                 match decide(policy, idempotent, &error, attempt, started.elapsed()) {
                     Decision::Retry { after, reason } => {
                         tracing::info!(
@@ -409,15 +480,19 @@ impl Client {
         Ok((http_request, timeout))
     }
 
-    /// Sends the request and turns the answer into a response or an error.
+    /// Sends the request and turns the answer into a response or an error,
+    /// with what the throttle learns from it.
     async fn send(
         &self,
         request: reqwest::Request,
         timeout: Duration,
         operation: &'static str,
-    ) -> Result<ApiResponse<Vec<u8>>, Error> {
+    ) -> (Result<ApiResponse<Vec<u8>>, Error>, Observed) {
         let network_error = |e: reqwest::Error| {
-            if e.is_timeout() {
+            // Refused, reset, closed, or never connected: what a ban looks
+            // like. A timeout once connected is a slow provider.
+            let silent = e.is_connect() || !e.is_timeout();
+            let error = if e.is_timeout() {
                 Error::Timeout {
                     operation,
                     after: timeout,
@@ -427,38 +502,61 @@ impl Client {
                     operation,
                     message: describe(e),
                 }
+            };
+            (error, silent)
+        };
+        let response = match self.inner.http.execute(request).await {
+            Ok(response) => response,
+            Err(e) => {
+                let (error, silent) = network_error(e);
+                let observed = Observed {
+                    silent,
+                    ..Observed::default()
+                };
+                return (Err(error), observed);
             }
         };
-        let response = self
-            .inner
-            .http
-            .execute(request)
-            .await
-            .map_err(network_error)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(network_error)?;
+        let rate_limit = RateLimitHeaders::from_headers(&headers);
+        let date = date_header(&headers);
+        let observed = Observed {
+            answered: true,
+            silent: false,
+            status,
+            limit: rate_limit.limit,
+            remaining: rate_limit.remaining,
+            reset: rate_limit.reset,
+            date,
+            retry_after: retry_after(&headers, date),
+        };
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            // The server answered: a body cut short is not a ban.
+            Err(e) => return (Err(network_error(e).0), observed),
+        };
 
         if !(200..=299).contains(&status) {
             let mut error = decode_error_body(status, &body);
-            error.retry_after =
-                header_value::<u64>(&headers, "retry-after").map(Duration::from_secs);
+            error.retry_after = observed.retry_after;
             error.retry_at = error
                 .retry_in()
                 .or(error.retry_after)
                 .and_then(|d| SystemTime::now().checked_add(d));
-            return Err(Error::Api(error));
+            return (Err(Error::Api(error)), observed);
         }
-        Ok(ApiResponse {
+        let response = ApiResponse {
             body: body.to_vec(),
             status,
             partial: status == 206,
             unavailable: Vec::new(),
-            rate_limit: RateLimitHeaders::from_headers(&headers),
+            rate_limit,
             cached: header_value(&headers, "x-response-cached"),
             cache_expires_in: header_value(&headers, "x-cache-expires-in"),
             received_at: SystemTime::now(),
-        })
+            throttled_for: Duration::ZERO,
+        };
+        (Ok(response), observed)
     }
 }
 

@@ -52,6 +52,40 @@ pub enum Error {
     /// URL…).
     #[error("configuration error: {0}")]
     Config(String),
+    /// The rate limit leaves no room before the deadline the caller set
+    /// (`CallOptions::max_wait`, `ClientBuilder::max_wait`). Nothing was
+    /// sent.
+    #[error(
+        "{operation}: the {bucket} rate limit leaves no room within the allowed wait: \
+         try again at {}",
+        rfc3339(*.retry_at)
+    )]
+    Throttled {
+        /// Operation that was not sent.
+        operation: &'static str,
+        /// The bucket that is full or closed: `json`, `documents`, `ip` or
+        /// an x-operationId with a limit of its own.
+        bucket: String,
+        /// When the call could go.
+        retry_at: SystemTime,
+    },
+    /// Several calls in a row got no answer at all, as when API Entreprise
+    /// bans an IP (12 hours, after its limits were exceeded or its 429s
+    /// ignored). All traffic to the host is stopped; nothing was sent.
+    #[error(
+        "{operation}: {failures} calls in a row got no answer at all: possible IP ban by \
+         API Entreprise; all traffic to this host is stopped until {} (check the network; \
+         if it was an outage, Throttle::reset_breaker lifts the stop)",
+        rfc3339(*.until)
+    )]
+    PossibleBan {
+        /// Operation that was not sent.
+        operation: &'static str,
+        /// Until when traffic is stopped.
+        until: SystemTime,
+        /// Calls without answer that tripped the breaker.
+        failures: u32,
+    },
 }
 
 impl Error {

@@ -17,6 +17,7 @@ pub mod monitoring;
 pub mod privileges;
 pub mod request;
 pub mod retry;
+pub mod throttle;
 pub mod traceability;
 pub mod values;
 
@@ -42,5 +43,6 @@ pub use request::{
     encode_path_segment, strip_unavailable, ApiResponse, CallOptions, RateLimitHeaders, Request,
 };
 pub use retry::RetryPolicy;
+pub use throttle::{BucketSnapshot, Throttle, ThrottleConfig, ThrottleSnapshot};
 pub use traceability::Traceability;
 pub use values::{ApiDate, ApiDateTime};

@@ -33,6 +33,10 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// Retry policy for this call only.
     pub retry: Option<super::retry::RetryPolicy>,
+    /// Longest wait for the rate limit for this call only; past it the call
+    /// fails with [`Error::Throttled`] ("try again at T") without being
+    /// sent. `Some(Duration::ZERO)` fails fast.
+    pub max_wait: Option<Duration>,
 }
 
 /// A call ready to be executed, built by generated operation functions.
@@ -222,6 +226,9 @@ pub struct ApiResponse<T> {
     /// When the answer arrived: the start of `expires_in` delays, such as a
     /// document link's.
     pub received_at: std::time::SystemTime,
+    /// Time the call waited for the rate limit before being sent, all
+    /// attempts together.
+    pub throttled_for: Duration,
 }
 
 impl<T> ApiResponse<T> {
@@ -243,6 +250,7 @@ impl<T> ApiResponse<T> {
             cached: self.cached,
             cache_expires_in: self.cache_expires_in,
             received_at: self.received_at,
+            throttled_for: self.throttled_for,
         }
     }
 }
