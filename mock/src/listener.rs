@@ -9,7 +9,8 @@
 //! A request, in order:
 //!
 //! 1. `/__mock/…`: the control routes ([`crate::control`]), never counted nor refused;
-//! 2. from a banned IP: the connection is closed;
+//! 2. from a banned IP: the connection is closed (new connections of a banned IP are closed
+//!    at accept, unless their first request is for a control route);
 //! 3. counted in its IP's window (except `/mock-files/`, which stand for the API's separate
 //!    file host); past the per-IP limit, the IP is banned and the connection closed;
 //! 4. counted by the faults ([`crate::faults`]), then answered by [`crate::server`], which
@@ -67,13 +68,12 @@ pub(crate) async fn serve(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
+                    let (state, closing_seen) = (state.clone(), closing_seen.clone());
                     if state.bans.is_banned(peer.ip()) {
-                        state.stats.dropped();
-                        // Closed before reading or writing anything.
-                        drop(stream);
-                        continue;
+                        connections.spawn(banned(stream, peer, state, closing_seen));
+                    } else {
+                        connections.spawn(connection(stream, peer, state, closing_seen));
                     }
-                    connections.spawn(connection(stream, peer, state.clone(), closing_seen.clone()));
                 }
                 // Out of file descriptors and the like: wait for some to free rather than spin.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -106,6 +106,64 @@ async fn connection(
     }
     connection.as_mut().graceful_shutdown();
     let _ = connection.await;
+}
+
+/// A connection from a banned IP: closed without a byte written, unless its first request
+/// is for a control route, which an operator needs to unban (its later requests, if not for
+/// control routes, close it as any request of a banned IP does).
+async fn banned(
+    stream: TcpStream,
+    peer: SocketAddr,
+    state: Arc<AppState>,
+    closing: watch::Receiver<bool>,
+) {
+    if asks_for_control(&stream).await {
+        connection(stream, peer, state, closing).await;
+    } else {
+        state.stats.dropped();
+        drop(stream);
+    }
+}
+
+/// How long a banned IP's connection may take to show its request line.
+const PEEK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Whether the request line waiting on `stream` targets `/__mock/`. Peeks, so the bytes stay
+/// for hyper to read; waits for more while the line is too short to tell.
+async fn asks_for_control(stream: &TcpStream) -> bool {
+    let mut buffer = [0u8; 64];
+    let peeking = async {
+        loop {
+            let seen = match stream.peek(&mut buffer).await {
+                Ok(0) | Err(_) => return false,
+                Ok(n) => n,
+            };
+            if let Some(decided) = control_target(&buffer[..seen]) {
+                return decided;
+            }
+            if seen == buffer.len() {
+                return false;
+            }
+            // A peek returns the same bytes at once until more arrive: do not spin on it.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(PEEK_TIMEOUT, peeking)
+        .await
+        .unwrap_or(false)
+}
+
+/// From the start of a request (`GET /__mock/stats HTTP/1.1…`): `Some(true)` when its target
+/// starts with `/__mock/`, `Some(false)` when it cannot, `None` when too short to tell.
+fn control_target(start: &[u8]) -> Option<bool> {
+    const PREFIX: &[u8] = b"/__mock/";
+    let space = start.iter().position(|b| *b == b' ')?;
+    let target = &start[space + 1..];
+    let n = target.len().min(PREFIX.len());
+    if target[..n] != PREFIX[..n] {
+        return Some(false);
+    }
+    (n == PREFIX.len()).then_some(true)
 }
 
 /// One request through the gates (see the module's list).
@@ -194,4 +252,22 @@ async fn reshape(response: Response<Body>, injected: &Injected) -> Response<Body
         None => Body::from(bytes),
     };
     Response::from_parts(parts, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_targets_are_told_from_the_request_line() {
+        assert_eq!(
+            control_target(b"GET /__mock/stats HTTP/1.1\r\n"),
+            Some(true)
+        );
+        assert_eq!(control_target(b"POST /__mock/"), Some(true));
+        assert_eq!(control_target(b"GET /v3/insee HTTP/1.1"), Some(false));
+        assert_eq!(control_target(b"GET /__mocking"), Some(false));
+        assert_eq!(control_target(b"GET /__mo"), None);
+        assert_eq!(control_target(b"GE"), None);
+    }
 }

@@ -157,3 +157,42 @@ pub fn read_payload_file(path: &std::path::Path) -> (Vec<(String, String)>, u16,
     .expect("JSON payload");
     (params, status, body)
 }
+
+/// A server with `config`.
+pub async fn start_with(config: MockConfig) -> MockServer {
+    MockServer::start_with(config)
+        .await
+        .unwrap_or_else(|e| panic!("the mock did not start: {e}"))
+}
+
+/// A JWT of its own (`sub` = `name`) with the scope of INSEE's legal units: each `name` is
+/// another token, with its own windows.
+pub fn token(name: &str) -> String {
+    jwt(&serde_json::json!({"sub": name, "scopes": ["unites_legales_etablissements_insee"]}))
+}
+
+/// INSEE's legal unit 552049447, a JSON route answered from a staging payload.
+pub fn insee_path() -> String {
+    format!("/v3/insee/sirene/unites_legales/552049447?{TRACE}")
+}
+
+/// The status of a GET, or `None` when the connection was closed without an answer.
+pub async fn status_or_none(
+    client: &reqwest::Client,
+    server: &MockServer,
+    path_and_query: &str,
+    token: Option<&str>,
+) -> Option<u16> {
+    let mut request = client.get(format!("{}{path_and_query}", server.base_url()));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    match request.send().await {
+        Ok(response) => Some(response.status().as_u16()),
+        Err(e) => {
+            // A timeout would be a mock that hangs, not one that closes: not the same bug.
+            assert!(!e.is_timeout(), "{path_and_query}: {e}");
+            None
+        }
+    }
+}
