@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    CallOptions, Client, Environment, Error, Request, Token, Traceability,
+    CallOptions, Client, ClientBuilder, Environment, Error, OperationMeta, Request, Token,
+    Traceability,
 };
 
 use crate::usage;
@@ -20,21 +21,21 @@ const REFUSED: u8 = 2;
 const API_ERROR: u8 = 3;
 const NO_ANSWER: u8 = 4;
 
-/// What the command line asked for.
+/// What the command line asked for (`apie batch` reads the same options).
 #[derive(Debug, Default)]
-struct CallArgs {
-    operation: Option<String>,
-    params: Vec<(String, String)>,
-    environment: Option<Environment>,
-    context: Option<String>,
-    recipient: Option<String>,
-    object: Option<String>,
-    timeout: Option<Duration>,
-    download: Option<std::path::PathBuf>,
-    skip_checksum: bool,
+pub(crate) struct CallArgs {
+    pub(crate) operation: Option<String>,
+    pub(crate) params: Vec<(String, String)>,
+    pub(crate) environment: Option<Environment>,
+    pub(crate) context: Option<String>,
+    pub(crate) recipient: Option<String>,
+    pub(crate) object: Option<String>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) download: Option<std::path::PathBuf>,
+    pub(crate) skip_checksum: bool,
 }
 
-fn parse(args: &[String]) -> Result<CallArgs, String> {
+pub(crate) fn parse(args: &[String]) -> Result<CallArgs, String> {
     let mut out = CallArgs::default();
     let mut it = args.iter();
     let value = |it: &mut std::slice::Iter<String>, flag: &str| {
@@ -104,7 +105,8 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
+/// The operation called `operation`, or an error suggesting close names.
+pub(crate) fn find_operation(operation: &str) -> Result<&'static OperationMeta, Error> {
     let Some(meta) = api_entreprise::find_operation(operation) else {
         let close: Vec<&str> = api_entreprise::all_operations()
             .map(|o| o.operation_id)
@@ -120,34 +122,17 @@ async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
             "no operation has the x-operationId `{operation}`{hint}"
         )));
     };
+    Ok(meta)
+}
+
+async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
+    let meta = find_operation(operation)?;
     let mut request = if args.skip_checksum {
         Request::from_params_without_checksum(meta, &args.params)?
     } else {
         Request::from_params(meta, &args.params)?
     };
-
-    let mut builder = Client::builder().environment(args.environment.unwrap_or_default());
-    if let Some(token) = env("API_ENTREPRISE_TOKEN") {
-        builder = builder.token(Token::new(token));
-    } else if meta.requires_token {
-        return Err(Error::Config(format!(
-            "{operation} needs a token: set API_ENTREPRISE_TOKEN"
-        )));
-    }
-    if meta.requires_traceability {
-        let pick = |flag: Option<String>, var: &str, name: &str| {
-            flag.or_else(|| env(var)).ok_or_else(|| {
-                Error::Config(format!(
-                    "{operation} needs `{name}`: give --{name} or set {var}"
-                ))
-            })
-        };
-        let context = pick(args.context, "API_ENTREPRISE_CONTEXT", "context")?;
-        let recipient = pick(args.recipient, "API_ENTREPRISE_RECIPIENT", "recipient")?;
-        let object = pick(args.object, "API_ENTREPRISE_OBJECT", "object")?;
-        builder = builder.traceability(Traceability::new(context, &recipient, object)?);
-    }
-    let client = builder.build()?;
+    let client = client_builder(meta, &args)?.build()?;
     request.options(CallOptions {
         timeout: args.timeout,
         ..CallOptions::default()
@@ -197,6 +182,42 @@ async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
         eprintln!("document saved to {} ({bytes} bytes)", path.display());
     }
     Ok(())
+}
+
+/// The client's environment, token (API_ENTREPRISE_TOKEN) and traceability
+/// (options, else API_ENTREPRISE_CONTEXT / _RECIPIENT / _OBJECT), checked
+/// for `meta`.
+pub(crate) fn client_builder(
+    meta: &'static OperationMeta,
+    args: &CallArgs,
+) -> Result<ClientBuilder, Error> {
+    let operation = meta.operation_id;
+    let mut builder = Client::builder().environment(args.environment.clone().unwrap_or_default());
+    if let Some(token) = env("API_ENTREPRISE_TOKEN") {
+        builder = builder.token(Token::new(token));
+    } else if meta.requires_token {
+        return Err(Error::Config(format!(
+            "{operation} needs a token: set API_ENTREPRISE_TOKEN"
+        )));
+    }
+    if meta.requires_traceability {
+        let pick = |flag: Option<String>, var: &str, name: &str| {
+            flag.or_else(|| env(var)).ok_or_else(|| {
+                Error::Config(format!(
+                    "{operation} needs `{name}`: give --{name} or set {var}"
+                ))
+            })
+        };
+        let context = pick(args.context.clone(), "API_ENTREPRISE_CONTEXT", "context")?;
+        let recipient = pick(
+            args.recipient.clone(),
+            "API_ENTREPRISE_RECIPIENT",
+            "recipient",
+        )?;
+        let object = pick(args.object.clone(), "API_ENTREPRISE_OBJECT", "object")?;
+        builder = builder.traceability(Traceability::new(context, &recipient, object)?);
+    }
+    Ok(builder)
 }
 
 /// Prints the error in plain words and picks the exit code.

@@ -1,0 +1,519 @@
+//! `apie batch` against the in-process mock: one JSON line per distinct
+//! identifier, CSV columns, resuming after a crash or a Ctrl-C without
+//! calling anything twice, and the exit codes of what stops a batch.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use apie_mock::MockServer;
+use serde_json::Value;
+
+const UNITES_LEGALES: &str = "api_entreprise_v3_insee_unites_legales";
+
+/// A SIREN passing the Luhn check: `n` on 8 digits and its check digit.
+fn siren(n: u32) -> String {
+    let base = format!("{n:08}");
+    (0..10)
+        .map(|check| format!("{base}{check}"))
+        .find(|candidate| luhn(candidate))
+        .unwrap()
+}
+
+fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let d = d * 2;
+                if d > 9 {
+                    d - 9
+                } else {
+                    d
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("apie-batch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `apie batch` with a clean environment: token and traceability only
+/// from what the test gives.
+fn command(token: Option<&str>, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_apie"));
+    command
+        .arg("batch")
+        .args(args)
+        .env_remove("API_ENTREPRISE_TOKEN")
+        .env("API_ENTREPRISE_CONTEXT", "tests")
+        .env("API_ENTREPRISE_RECIPIENT", "13002526500013")
+        .env("API_ENTREPRISE_OBJECT", "apie batch");
+    if let Some(token) = token {
+        command.env("API_ENTREPRISE_TOKEN", token);
+    }
+    command
+}
+
+fn batch(token: Option<&str>, args: &[&str]) -> Output {
+    command(token, args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The records of an output file, by identifier; every line must be a
+/// complete record and no identifier may appear twice.
+fn records(path: &Path) -> HashMap<String, Value> {
+    let content = std::fs::read_to_string(path).unwrap();
+    assert!(
+        content.is_empty() || content.ends_with('\n'),
+        "the last line is complete"
+    );
+    let mut out = HashMap::new();
+    for line in content.lines() {
+        let record: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        let identifier = record["identifier"].as_str().unwrap().to_owned();
+        assert!(
+            out.insert(identifier.clone(), record).is_none(),
+            "{identifier} recorded twice"
+        );
+    }
+    out
+}
+
+/// The arguments every run of a test shares.
+fn base_args<'a>(url: &'a str, input: &'a Path, out: &'a Path) -> Vec<&'a str> {
+    vec![
+        "--operation",
+        UNITES_LEGALES,
+        "--base-url",
+        url,
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_line_per_distinct_identifier() {
+    let server = MockServer::start().await.unwrap();
+    let url = server.base_url();
+    let token = server.staging_token().unwrap();
+    let dir = scratch("lines");
+    let sirens: Vec<String> = (1..=10).map(|n| siren(30_000_000 + n)).collect();
+    // Spaces, blank lines, a repeat and a SIREN failing its checksum.
+    let mut input = format!("  {}  \n\n", sirens[0]);
+    for s in &sirens[1..] {
+        input.push_str(&format!("{s}\n"));
+    }
+    input.push_str(&format!("{}\n123456789\n", sirens[3]));
+    let input_path = dir.join("sirens.txt");
+    std::fs::write(&input_path, input).unwrap();
+    let out_path = dir.join("out.jsonl");
+
+    let out = batch(Some(&token), &base_args(&url, &input_path, &out_path));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("11 to do, 0 already done"), "{stderr}");
+    assert!(stderr.contains("1 repeated"), "{stderr}");
+
+    let records = records(&out_path);
+    assert_eq!(records.len(), 11);
+    for s in &sirens {
+        let record = &records[s];
+        assert_eq!(record["status"], 200, "{record}");
+        assert!(record["body"]["data"].is_object(), "{record}");
+        assert!(record.get("error").is_none());
+    }
+    let refused = &records["123456789"];
+    assert_eq!(refused["status"], Value::Null);
+    assert_eq!(refused["error"]["kind"], "validation");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("SIREN"),
+        "{refused}"
+    );
+    // Nothing left: a second run calls nothing.
+    let out = batch(Some(&token), &base_args(&url, &input_path, &out_path));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("0 to do, 11 already done"));
+    assert_eq!(
+        std::fs::read_to_string(&out_path).unwrap().lines().count(),
+        11
+    );
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reads_a_csv_column_by_name_or_position() {
+    let server = MockServer::start().await.unwrap();
+    let url = server.base_url();
+    let token = server.staging_token().unwrap();
+    let dir = scratch("csv");
+    let (a, b) = (siren(41_000_001), siren(41_000_002));
+    let input_path = dir.join("companies.csv");
+    std::fs::write(
+        &input_path,
+        format!("nom;siren;ville\nA;{a};Paris\n\"B; et fils\";{b};Lyon\nC;;Nice\n"),
+    )
+    .unwrap();
+
+    let out_path = dir.join("by-name.jsonl");
+    let mut args = base_args(&url, &input_path, &out_path);
+    args.extend(["--column", "siren", "--delimiter", ";"]);
+    let out = batch(Some(&token), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let by_name = records(&out_path);
+    assert_eq!(by_name.len(), 2, "{by_name:?}");
+    assert_eq!(by_name[&a]["status"], 200);
+    assert_eq!(by_name[&b]["status"], 200);
+
+    // By position (from 1): the header row is data, a refused identifier.
+    let out_path = dir.join("by-index.jsonl");
+    let mut args = base_args(&url, &input_path, &out_path);
+    args.extend(["--column", "2", "--delimiter", ";", "--concurrency", "1"]);
+    let out = batch(Some(&token), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let by_index = records(&out_path);
+    assert_eq!(by_index.len(), 3);
+    assert_eq!(by_index["siren"]["error"]["kind"], "validation");
+
+    // A column that is not there: told which ones are.
+    let out_path = dir.join("unknown.jsonl");
+    let mut args = base_args(&url, &input_path, &out_path);
+    args.extend(["--column", "siret", "--delimiter", ";"]);
+    let out = batch(Some(&token), &args);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("no column `siret`"), "{stderr}");
+    assert!(stderr.contains("nom, siren, ville"), "{stderr}");
+    assert!(!out_path.exists(), "nothing written on bad usage");
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn resumes_after_a_truncated_last_line() {
+    let server = MockServer::start().await.unwrap();
+    let url = server.base_url();
+    let token = server.staging_token().unwrap();
+    let dir = scratch("resume");
+    let sirens: Vec<String> = (1..=10).map(|n| siren(52_000_000 + n)).collect();
+    let input_path = dir.join("sirens.txt");
+    std::fs::write(&input_path, sirens.join("\n")).unwrap();
+    let out_path = dir.join("out.jsonl");
+    let out = batch(Some(&token), &base_args(&url, &input_path, &out_path));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // As if the batch had crashed writing its 5th line.
+    let full = std::fs::read_to_string(&out_path).unwrap();
+    let lines: Vec<&str> = full.lines().collect();
+    assert_eq!(lines.len(), 10);
+    let kept = 4;
+    let mut cut: String = lines[..kept].iter().map(|l| format!("{l}\n")).collect();
+    cut.push_str(&lines[kept][..lines[kept].len() / 2]);
+    std::fs::write(&out_path, &cut).unwrap();
+
+    let out = batch(Some(&token), &base_args(&url, &input_path, &out_path));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("6 to do, 4 already done"), "{stderr}");
+    assert!(stderr.contains("incomplete last line"), "{stderr}");
+    let after = std::fs::read_to_string(&out_path).unwrap();
+    assert!(
+        after.starts_with(&cut[..cut.rfind('\n').unwrap() + 1]),
+        "the complete lines are kept as they were"
+    );
+    let records = records(&out_path);
+    assert_eq!(records.len(), 10);
+    for s in &sirens {
+        assert_eq!(records[s]["status"], 200);
+    }
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_finishes_the_calls_in_flight_then_resume_does_the_rest() {
+    // Every answer takes 150 ms, so the batch is still running when
+    // interrupted.
+    let config = apie_mock::MockConfig {
+        faults: apie_mock::FaultPlan::parse(["delay=150ms"]).unwrap(),
+        ..apie_mock::MockConfig::default()
+    };
+    let server = MockServer::start_with(config).await.unwrap();
+    let url = server.base_url();
+    let token = server.staging_token().unwrap();
+    let dir = scratch("ctrl-c");
+    let sirens: Vec<String> = (1..=60).map(|n| siren(63_000_000 + n)).collect();
+    let input_path = dir.join("sirens.txt");
+    std::fs::write(&input_path, sirens.join("\n")).unwrap();
+    let out_path = dir.join("out.jsonl");
+    let mut args = base_args(&url, &input_path, &out_path);
+    args.extend(["--concurrency", "2"]);
+
+    let child = command(Some(&token), &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupted once a few lines are written.
+    let started = Instant::now();
+    loop {
+        let lines = std::fs::read_to_string(&out_path)
+            .map(|c| c.lines().count())
+            .unwrap_or(0);
+        if lines >= 4 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let first = records(&out_path);
+    assert!(
+        first.len() >= 4 && first.len() < sirens.len(),
+        "{} lines",
+        first.len()
+    );
+    assert!(first.values().all(|r| r["status"] == 200));
+
+    let out = batch(Some(&token), &args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{} to do, {} already done",
+            sirens.len() - first.len(),
+            first.len()
+        )),
+        "{stderr}"
+    );
+    let all = records(&out_path);
+    assert_eq!(all.len(), sirens.len());
+    // Each identifier was called exactly once over the two runs.
+    let stats = server.stats();
+    assert_eq!(stats.requests, sirens.len() as u64, "{stats:?}");
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stops_on_what_every_call_would_meet() {
+    let server = MockServer::start().await.unwrap();
+    let url = server.base_url();
+    let token = server.staging_token().unwrap();
+    let dir = scratch("stops");
+    let input_path = dir.join("sirens.txt");
+    std::fs::write(
+        &input_path,
+        format!("{}\n{}\n", siren(74_000_001), siren(74_000_002)),
+    )
+    .unwrap();
+
+    // The API refuses the token: nothing recorded, exit 3.
+    let out_path = dir.join("refused.jsonl");
+    let out = batch(Some("not-a-jwt"), &base_args(&url, &input_path, &out_path));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("401"), "{stderr}");
+    assert!(!stderr.contains("not-a-jwt"), "the token is never printed");
+    assert!(records(&out_path).is_empty());
+
+    // Nothing answers: nothing recorded, exit 4.
+    let out_path = dir.join("silent.jsonl");
+    let out = batch(
+        Some(&token),
+        &base_args("http://127.0.0.1:9", &input_path, &out_path),
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(records(&out_path).is_empty(), "{stderr}");
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_usage_is_refused_before_anything_is_sent() {
+    let dir = scratch("usage");
+    let input_path = dir.join("sirens.txt");
+    std::fs::write(&input_path, format!("{}\n", siren(85_000_001))).unwrap();
+    let out_path = dir.join("out.jsonl");
+    let input = input_path.to_str().unwrap();
+    let out = out_path.to_str().unwrap();
+    let url = "http://127.0.0.1:9";
+    let cases: [(&[&str], &str); 6] = [
+        (&["--operation", UNITES_LEGALES, "--out", out], "--input"),
+        (
+            &[
+                "--operation",
+                UNITES_LEGALES,
+                "--input",
+                "/nonexistent/sirens.txt",
+                "--out",
+                out,
+                "--base-url",
+                url,
+            ],
+            "cannot read the input",
+        ),
+        (
+            &[
+                "--operation",
+                "insee_unites",
+                "--input",
+                input,
+                "--out",
+                out,
+                "--base-url",
+                url,
+            ],
+            "did you mean",
+        ),
+        (
+            &[
+                "--operation",
+                UNITES_LEGALES,
+                "--input",
+                input,
+                "--out",
+                out,
+                "--base-url",
+                url,
+                "--param",
+                "nope=1",
+            ],
+            "no such parameter",
+        ),
+        (
+            &[
+                "--operation",
+                UNITES_LEGALES,
+                "--input",
+                input,
+                "--out",
+                out,
+                "--base-url",
+                url,
+                "--id-param",
+                "siret",
+            ],
+            "--id-param siret",
+        ),
+        (
+            &[
+                "--operation",
+                UNITES_LEGALES,
+                "--input",
+                input,
+                "--out",
+                out,
+                "--concurrency",
+                "zero",
+            ],
+            "--concurrency",
+        ),
+    ];
+    for (args, says) in cases {
+        let output = batch(Some("a.b.c"), args);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    // Without a token: refused, nothing written.
+    let output = batch(None, &base_args(url, &input_path, &out_path));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("API_ENTREPRISE_TOKEN"));
+    assert!(!out_path.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_ctrl_c_quits_at_once_without_recording_the_calls_in_flight() {
+    // Answers so slow that only a second Ctrl-C ends the run quickly.
+    let config = apie_mock::MockConfig {
+        faults: apie_mock::FaultPlan::parse(["delay=3s"]).unwrap(),
+        ..apie_mock::MockConfig::default()
+    };
+    let server = MockServer::start_with(config).await.unwrap();
+    let url = server.base_url();
+    let token = server.staging_token().unwrap();
+    let dir = scratch("twice");
+    let sirens: Vec<String> = (1..=6).map(|n| siren(96_000_000 + n)).collect();
+    let input_path = dir.join("sirens.txt");
+    std::fs::write(&input_path, sirens.join("\n")).unwrap();
+    let out_path = dir.join("out.jsonl");
+    let mut args = base_args(&url, &input_path, &out_path);
+    args.extend(["--concurrency", "2"]);
+
+    let child = command(Some(&token), &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A call in flight, held by the server (the Ctrl-C handler is set
+    // before the first call starts).
+    let started = Instant::now();
+    while server.stats().requests < 1 {
+        assert!(started.elapsed() < Duration::from_secs(30), "no call made");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let interrupt = || {
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let interrupted = Instant::now();
+    interrupt();
+    std::thread::sleep(Duration::from_millis(200));
+    interrupt();
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(2),
+        "did not wait for the calls in flight"
+    );
+    assert!(stderr.contains("interrupted again"), "{stderr}");
+    assert!(records(&out_path).is_empty(), "nothing recorded");
+
+    // The calls cut short are made again on resume.
+    server.set_faults(apie_mock::FaultPlan::none());
+    let out = batch(Some(&token), &args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("6 to do, 0 already done"), "{stderr}");
+    assert_eq!(records(&out_path).len(), 6);
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
