@@ -5,6 +5,7 @@
 //! Exit codes: 0 stopped by Ctrl-C (or `--help`), 1 the server could not start (a file it
 //! needs is missing or malformed, the port is taken), 2 bad usage.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -66,7 +67,8 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     let config = match parse(args) {
         Ok(Command::Serve(config)) => config,
         Ok(Command::Help) => {
-            println!("{HELP}");
+            // `apie mock --help | head` closes the pipe early: not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{HELP}");
             return ExitCode::SUCCESS;
         }
         Err(problem) => {

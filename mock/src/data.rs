@@ -222,6 +222,7 @@ fn bucket(meta: &Operation) -> String {
     let (name, default) = match meta.group {
         EndpointGroup::Json => ("json", limits::JSON_LIMIT),
         EndpointGroup::Documents => ("documents", limits::DOCUMENTS_LIMIT),
+        // Never counted per token: monitoring routes count only per IP (`crate::limits::IP_BUCKET`).
         EndpointGroup::Monitoring => ("monitoring", limits::IP_LIMIT),
     };
     if meta.rate_limit_per_minute == default {

@@ -11,7 +11,7 @@ use support::{insee_path, start, start_with, token};
 
 #[tokio::test]
 async fn a_new_limit_applies_from_the_next_window() {
-    let server = start(Duration::from_millis(1000)).await;
+    let server = start(Duration::from_millis(1500)).await;
     let token = token("limits");
     let first = support::get(&server, &insee_path(), Some(&token)).await;
     assert_eq!(first.header("ratelimit-limit"), "250");
@@ -20,7 +20,7 @@ async fn a_new_limit_applies_from_the_next_window() {
     let same = support::get(&server, &insee_path(), Some(&token)).await;
     assert_eq!(same.header("ratelimit-limit"), "250");
     assert_eq!(same.header("ratelimit-remaining"), "248");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(1600)).await;
     let mut seen = Vec::new();
     for _ in 0..3 {
         let reply = support::get(&server, &insee_path(), Some(&token)).await;
