@@ -6,7 +6,9 @@
 
 use std::process::ExitCode;
 
-use api_entreprise::runtime::{Client, Error, Siren, Token, Traceability};
+use std::time::Duration;
+
+use api_entreprise::runtime::{CallOptions, Client, Error, Request, Siren, Token, Traceability};
 use apie_mock::{MockConfig, MockServer};
 
 /// Octo Technology, the company the spec's own examples look up.
@@ -122,6 +124,8 @@ async fn demo() -> Result<(), String> {
         privileges.allowed_operations().len()
     );
 
+    throttle(&client).await?;
+
     // A typo is refused before anything is sent.
     match "418166097".parse::<Siren>() {
         Err(e) => println!("refused before sending: {e}"),
@@ -134,5 +138,44 @@ async fn demo() -> Result<(), String> {
         server.base_url()
     );
     server.shutdown().await;
+    Ok(())
+}
+
+/// DGFIP's fiscal certificate allows 5 calls a minute: five go, the sixth,
+/// told not to wait, is refused before sending with the time it could go.
+async fn throttle(client: &Client) -> Result<(), String> {
+    const OPERATION: &str = "api_entreprise_v4_dgfip_attestations_fiscales";
+    let meta = api_entreprise::find_operation(OPERATION).ok_or("fiscal certificate operation")?;
+    let request = || {
+        Request::from_params(meta, &[("siren".to_owned(), SIREN.to_owned())])
+            .map_err(|e| e.to_string())
+    };
+    for _ in 0..meta.rate_limit_per_minute {
+        client
+            .execute_bytes(request()?)
+            .await
+            .map_err(|e| format!("fiscal certificate: {e}"))?;
+    }
+    let mut one_more = request()?;
+    one_more.options(CallOptions {
+        max_wait: Some(Duration::ZERO),
+        ..CallOptions::default()
+    });
+    match client.execute_bytes(one_more).await {
+        Err(e @ Error::Throttled { .. }) => println!("throttle: call 6 not sent: {e}"),
+        Ok(r) => {
+            return Err(format!(
+                "call 6 of a 5-a-minute operation was sent: HTTP {}",
+                r.status
+            ))
+        }
+        Err(e) => return Err(format!("fiscal certificate, call 6: {e}")),
+    }
+    for b in client.throttle_snapshot().buckets {
+        println!(
+            "throttle: bucket {:<45} {:>3}/{:<4} used this window, {} sent, {} x 429",
+            b.bucket, b.used, b.limit, b.sent, b.too_many_requests
+        );
+    }
     Ok(())
 }

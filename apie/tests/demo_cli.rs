@@ -22,6 +22,10 @@ fn demo_calls_each_version_through_the_mock() {
         "v2 GET entreprises/418166096 (legacy)",
         "monitoring (no token)",
         "privileges:",
+        "throttle: call 6 not sent: api_entreprise_v4_dgfip_attestations_fiscales: the \
+         api_entreprise_v4_dgfip_attestations_fiscales rate limit leaves no room",
+        "throttle: bucket json",
+        "throttle: bucket ip",
         "refused before sending: invalid SIREN",
     ] {
         assert!(

@@ -314,6 +314,7 @@ impl Client {
             latency_ms = tracing::field::Empty,
             attempts = tracing::field::Empty,
             remaining = tracing::field::Empty,
+            throttled_ms = tracing::field::Empty,
         );
         async move {
             if meta.deprecated {
@@ -372,6 +373,7 @@ impl Client {
             let span = tracing::Span::current();
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             span.record("attempts", attempt);
+            span.record("throttled_ms", throttled_for.as_millis() as u64);
             match &result {
                 Ok(r) => {
                     span.record("status", r.status);
