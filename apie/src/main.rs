@@ -17,12 +17,17 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   apie demo
       Starts the local mock and calls it through the generated client: one
-      operation per API version, monitoring, privileges, a refused call.
+      operation per API version, monitoring, privileges, the throttle refusing a
+      sixth call of a 5-a-minute operation, a refused SIREN.
   apie decode --operation <x-operationId> --status <N> <FILE>
       FILE is a response body (JSON); `-` reads standard input.
       Exit codes: 0 decoded, 1 the body does not fit (or is an API error), 2 bad usage or unreadable file.
   apie mock [--port N] [--data DIR] [--spec FILE] [--spec-v2 FILE] [--minute-ms N]
-      Serves a local API Entreprise answering from staging payloads and the spec's examples.
+            [--ip-limit N] [--ban-secs N] [--tolerated-429s N] [--fault SPEC …]
+      Serves a local API Entreprise answering from staging payloads and the spec's examples,
+      with the real limits, 429s and IP bans (time scaled by --minute-ms) and faults on
+      demand (--fault 503@every=5, delay=200ms, reset, malformed, slow-body=2s…).
+      `apie mock --help` details the rules, the fault syntax and the /__mock control routes.
   apie call --operation <x-operationId> [--param name=value …] [--base-url URL | --staging]
             [--context TEXT] [--recipient SIRET] [--object TEXT]
             [--timeout-ms N] [--download FILE] [--skip-checksum]

@@ -6,10 +6,10 @@
 //! (1000 a minute, all tokens together), in fixed one-minute windows; too
 //! many calls get 429s, and ignoring them (or exceeding the IP limit) bans
 //! the IP for 12 hours. A [`Throttle`] keeps one fixed window per bucket
-//! (see [`window`] for how a window is opened and closed), learns from the
+//! (`throttle/window.rs` explains how a window is opened and closed), learns from the
 //! `RateLimit-*` headers of every answer, closes a bucket after a 429 until
 //! the server says, and stops all traffic when calls get no answer at all
-//! several times in a row (see [`breaker`]).
+//! several times in a row (`throttle/breaker.rs`).
 //!
 //! Clients built without [`ClientBuilder::throttle`](super::ClientBuilder::throttle)
 //! share one throttle per base URL in the process, so two clients with the
