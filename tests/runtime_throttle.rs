@@ -104,11 +104,18 @@ async fn calls_beyond_the_limit_wait_for_the_next_window_and_go_in_arrival_order
     }
     let requests = received(&server).await;
     let order: Vec<usize> = requests.iter().map(tag_of).collect();
-    assert_eq!(
-        order,
-        (0..12).collect::<Vec<_>>(),
-        "first come, first served"
-    );
+    // First come, first served: each window takes the next five in line.
+    // Within a window the calls leave together, and which connection opens
+    // first is the network's business, so only the windows' sets are checked.
+    let windows: Vec<std::collections::BTreeSet<usize>> = order
+        .chunks(5)
+        .map(|w| w.iter().copied().collect())
+        .collect();
+    let expected: Vec<std::collections::BTreeSet<usize>> = [0..5, 5..10, 10..12]
+        .into_iter()
+        .map(|r| r.collect())
+        .collect();
+    assert_eq!(windows, expected, "first come, first served: {order:?}");
     // 5 a window: 12 calls need three windows, so two full window lengths.
     assert!(
         started.elapsed() >= Duration::from_millis(800),
