@@ -21,7 +21,7 @@ use super::auth::{expiry, Expiry, Token};
 use super::errors::{decode_body, decode_error_body, rfc3339, Error, ValidationError};
 use super::request::{header_value, strip_unavailable, ApiResponse, RateLimitHeaders, Request};
 use super::retry::{decide, Decision, RetryPolicy};
-use super::throttle::{date_header, retry_after, Observed, Throttle, ThrottleSnapshot};
+use super::throttle::{date_header, retry_after, Answer, Observed, Throttle, ThrottleSnapshot};
 use super::traceability::Traceability;
 
 /// Longest wait for a TCP and TLS connection to open.
@@ -347,7 +347,7 @@ impl Client {
                     }
                     Err(error) => error,
                 };
-                if observed.status == 429 && idempotent && attempt < policy.max_attempts {
+                if observed.answer.status == 429 && idempotent && attempt < policy.max_attempts {
                     // The throttle closed the bucket until the server's
                     // time: the next acquire waits for it, or fails with
                     // "try again at" when that passes the caller's deadline.
@@ -523,14 +523,16 @@ impl Client {
         let rate_limit = RateLimitHeaders::from_headers(&headers);
         let date = date_header(&headers);
         let observed = Observed {
-            answered: true,
+            answer: Answer {
+                answered: true,
+                status,
+                limit: rate_limit.limit,
+                remaining: rate_limit.remaining,
+                reset: rate_limit.reset,
+                date,
+                retry_after: retry_after(&headers, date),
+            },
             silent: false,
-            status,
-            limit: rate_limit.limit,
-            remaining: rate_limit.remaining,
-            reset: rate_limit.reset,
-            date,
-            retry_after: retry_after(&headers, date),
         };
         let body = match response.bytes().await {
             Ok(body) => body,
@@ -540,7 +542,7 @@ impl Client {
 
         if !(200..=299).contains(&status) {
             let mut error = decode_error_body(status, &body);
-            error.retry_after = observed.retry_after;
+            error.retry_after = observed.answer.retry_after;
             error.retry_at = error
                 .retry_in()
                 .or(error.retry_after)

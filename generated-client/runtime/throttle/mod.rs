@@ -34,7 +34,8 @@ use super::errors::{rfc3339, Error};
 use super::meta::{EndpointGroup, OperationMeta};
 use breaker::Breaker;
 pub(crate) use server_time::{date_header, retry_after};
-use window::{Answer, Availability, Slot, Window};
+pub(crate) use window::Answer;
+use window::{Availability, Slot, Window};
 
 /// Calls per minute and per token of a JSON endpoint.
 pub const JSON_LIMIT: u32 = 250;
@@ -493,23 +494,11 @@ fn bucket_label(name: BucketName) -> String {
 /// What came back for a call, as the throttle needs it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Observed {
-    /// An HTTP answer arrived.
-    pub answered: bool,
+    /// The answer, its headers included.
+    pub answer: Answer,
     /// No answer, in a way a ban would cause (refused, reset, closed, or
     /// a connection that never opened); a slow answer is not one.
     pub silent: bool,
-    /// The answer's status.
-    pub status: u16,
-    /// `RateLimit-Limit`, `-Remaining`, `-Reset`.
-    pub limit: Option<u32>,
-    /// `RateLimit-Remaining`.
-    pub remaining: Option<u32>,
-    /// `RateLimit-Reset`.
-    pub reset: Option<i64>,
-    /// `Date`, epoch seconds.
-    pub date: Option<i64>,
-    /// `Retry-After`, as a wait from the answer.
-    pub retry_after: Option<Duration>,
 }
 
 /// A call counted in its buckets; [`record`](Self::record) its outcome.
@@ -543,30 +532,30 @@ impl Permit {
                 continue;
             }
             let described = self.primary == Some(i);
-            let answer = Answer {
-                answered: observed.answered,
-                // Only the bucket the headers describe is closed by a 429.
-                status: if described || observed.status != 429 {
-                    observed.status
-                } else {
-                    200
-                },
-                limit: observed.limit.filter(|_| described),
-                remaining: observed.remaining.filter(|_| described),
-                reset: observed.reset.filter(|_| described),
-                date: observed.date,
-                retry_after: observed.retry_after.filter(|_| described),
-            };
+            let mut answer = observed.answer;
+            if !described {
+                // The headers, and so a 429, describe the primary bucket
+                // only; the others just learn that an answer came.
+                answer = Answer {
+                    answered: answer.answered,
+                    status: if answer.status == 429 {
+                        200
+                    } else {
+                        answer.status
+                    },
+                    ..Answer::default()
+                };
+            }
             bucket.window.record(*slot, &answer, now);
-            if described && observed.status == 429 {
+            if described && answer.status == 429 {
                 tracing::warn!(
                     bucket = %bucket_label(key.name),
-                    retry_after_ms = observed.retry_after.map(|d| d.as_millis() as u64),
+                    retry_after_ms = answer.retry_after.map(|d| d.as_millis() as u64),
                     "429 Too Many Requests: nothing more goes to this bucket until it reopens"
                 );
             }
         }
-        if observed.answered {
+        if observed.answer.answered {
             state.breaker.answered();
         } else if observed.silent {
             if let Some(trip) =
