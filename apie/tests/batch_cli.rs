@@ -111,6 +111,33 @@ fn base_args<'a>(url: &'a str, input: &'a Path, out: &'a Path) -> Vec<&'a str> {
     ]
 }
 
+/// A mock whose every answer is held `delay` (a fault spec duration), so a
+/// batch is still running when the test interrupts it.
+async fn slow_mock(delay: &str) -> MockServer {
+    let config = apie_mock::MockConfig {
+        faults: apie_mock::FaultPlan::parse([format!("delay={delay}")]).unwrap(),
+        ..apie_mock::MockConfig::default()
+    };
+    MockServer::start_with(config).await.unwrap()
+}
+
+/// `count` valid SIRENs from `first` on, written one a line to `dir/sirens.txt`.
+fn siren_file(dir: &Path, first: u32, count: u32) -> (Vec<String>, PathBuf) {
+    let sirens: Vec<String> = (1..=count).map(|n| siren(first + n)).collect();
+    let path = dir.join("sirens.txt");
+    std::fs::write(&path, sirens.join("\n")).unwrap();
+    (sirens, path)
+}
+
+/// Ctrl-C, as a terminal sends it.
+fn interrupt(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn one_line_per_distinct_identifier() {
     let server = MockServer::start().await.unwrap();
@@ -218,9 +245,7 @@ async fn resumes_after_a_truncated_last_line() {
     let url = server.base_url();
     let token = server.staging_token().unwrap();
     let dir = scratch("resume");
-    let sirens: Vec<String> = (1..=10).map(|n| siren(52_000_000 + n)).collect();
-    let input_path = dir.join("sirens.txt");
-    std::fs::write(&input_path, sirens.join("\n")).unwrap();
+    let (sirens, input_path) = siren_file(&dir, 52_000_000, 10);
     let out_path = dir.join("out.jsonl");
     let out = batch(Some(&token), &base_args(&url, &input_path, &out_path));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -255,19 +280,11 @@ async fn resumes_after_a_truncated_last_line() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_finishes_the_calls_in_flight_then_resume_does_the_rest() {
-    // Every answer takes 150 ms, so the batch is still running when
-    // interrupted.
-    let config = apie_mock::MockConfig {
-        faults: apie_mock::FaultPlan::parse(["delay=150ms"]).unwrap(),
-        ..apie_mock::MockConfig::default()
-    };
-    let server = MockServer::start_with(config).await.unwrap();
+    let server = slow_mock("150ms").await;
     let url = server.base_url();
     let token = server.staging_token().unwrap();
     let dir = scratch("ctrl-c");
-    let sirens: Vec<String> = (1..=60).map(|n| siren(63_000_000 + n)).collect();
-    let input_path = dir.join("sirens.txt");
-    std::fs::write(&input_path, sirens.join("\n")).unwrap();
+    let (sirens, input_path) = siren_file(&dir, 63_000_000, 60);
     let out_path = dir.join("out.jsonl");
     let mut args = base_args(&url, &input_path, &out_path);
     args.extend(["--concurrency", "2"]);
@@ -289,11 +306,7 @@ async fn ctrl_c_finishes_the_calls_in_flight_then_resume_does_the_rest() {
         assert!(started.elapsed() < Duration::from_secs(30), "no progress");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    interrupt(&child);
     let out = child.wait_with_output().unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
@@ -459,17 +472,11 @@ fn bad_usage_is_refused_before_anything_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_ctrl_c_quits_at_once_without_recording_the_calls_in_flight() {
     // Answers so slow that only a second Ctrl-C ends the run quickly.
-    let config = apie_mock::MockConfig {
-        faults: apie_mock::FaultPlan::parse(["delay=3s"]).unwrap(),
-        ..apie_mock::MockConfig::default()
-    };
-    let server = MockServer::start_with(config).await.unwrap();
+    let server = slow_mock("3s").await;
     let url = server.base_url();
     let token = server.staging_token().unwrap();
     let dir = scratch("twice");
-    let sirens: Vec<String> = (1..=6).map(|n| siren(96_000_000 + n)).collect();
-    let input_path = dir.join("sirens.txt");
-    std::fs::write(&input_path, sirens.join("\n")).unwrap();
+    let (_, input_path) = siren_file(&dir, 96_000_000, 6);
     let out_path = dir.join("out.jsonl");
     let mut args = base_args(&url, &input_path, &out_path);
     args.extend(["--concurrency", "2"]);
@@ -486,17 +493,10 @@ async fn a_second_ctrl_c_quits_at_once_without_recording_the_calls_in_flight() {
         assert!(started.elapsed() < Duration::from_secs(30), "no call made");
         std::thread::sleep(Duration::from_millis(10));
     }
-    let interrupt = || {
-        let status = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
     let interrupted = Instant::now();
-    interrupt();
+    interrupt(&child);
     std::thread::sleep(Duration::from_millis(200));
-    interrupt();
+    interrupt(&child);
     let out = child.wait_with_output().unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
