@@ -19,6 +19,7 @@
 
 mod breaker;
 mod server_time;
+mod snapshot;
 mod window;
 
 use std::collections::hash_map::DefaultHasher;
@@ -34,6 +35,7 @@ use super::errors::{rfc3339, Error};
 use super::meta::{EndpointGroup, OperationMeta};
 use breaker::Breaker;
 pub(crate) use server_time::{date_header, retry_after};
+pub use snapshot::{BucketSnapshot, ThrottleSnapshot};
 pub(crate) use window::Answer;
 use window::{Availability, Slot, Window};
 
@@ -581,53 +583,4 @@ impl Drop for Permit {
             self.apply(&Observed::default(), true);
         }
     }
-}
-
-/// The throttle's state at one moment ([`Throttle::snapshot`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ThrottleSnapshot {
-    /// One entry per bucket used so far, sorted by token then bucket.
-    pub buckets: Vec<BucketSnapshot>,
-    /// Calls in a row that got no answer at all.
-    pub consecutive_no_answer: u32,
-    /// When the ban breaker is tripped: until when traffic is stopped.
-    pub possible_ban_until: Option<SystemTime>,
-    /// Times the breaker tripped.
-    pub breaker_trips: u64,
-}
-
-impl ThrottleSnapshot {
-    /// The entry of `bucket` (`"json"`, `"documents"`, `"ip"` or an
-    /// x-operationId), for the first token that has one.
-    pub fn bucket(&self, bucket: &str) -> Option<&BucketSnapshot> {
-        self.buckets.iter().find(|b| b.bucket == bucket)
-    }
-}
-
-/// One bucket's state ([`ThrottleSnapshot::buckets`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct BucketSnapshot {
-    /// `"json"`, `"documents"`, an x-operationId with a limit of its own,
-    /// or `"ip"`.
-    pub bucket: String,
-    /// A short fingerprint of the token (not the token), `None` for the IP.
-    pub token: Option<String>,
-    /// Calls allowed per window, as last known (the server's headers win).
-    pub limit: u32,
-    /// Calls counted in the current window.
-    pub used: u32,
-    /// Time left in the current window, when one is open.
-    pub window_ends_in: Option<Duration>,
-    /// Time left before a 429-closed bucket reopens.
-    pub closed_for: Option<Duration>,
-    /// Calls sent in all.
-    pub sent: u64,
-    /// 429 answers received.
-    pub too_many_requests: u64,
-    /// Calls that had to wait.
-    pub waits: u64,
-    /// Time spent waiting, all calls together.
-    pub waited: Duration,
 }

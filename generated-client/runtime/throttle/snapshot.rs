@@ -1,0 +1,53 @@
+//! What a [`Throttle`](super::Throttle) can tell about itself: a metrics
+//! snapshot, for dashboards and for tests that check what was sent.
+
+use std::time::{Duration, SystemTime};
+
+/// The throttle's state at one moment ([`Throttle::snapshot`](super::Throttle::snapshot)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ThrottleSnapshot {
+    /// One entry per bucket used so far, sorted by token then bucket.
+    pub buckets: Vec<BucketSnapshot>,
+    /// Calls in a row that got no answer at all.
+    pub consecutive_no_answer: u32,
+    /// When the ban breaker is tripped: until when traffic is stopped.
+    pub possible_ban_until: Option<SystemTime>,
+    /// Times the breaker tripped.
+    pub breaker_trips: u64,
+}
+
+impl ThrottleSnapshot {
+    /// The entry of `bucket` (`"json"`, `"documents"`, `"ip"` or an
+    /// x-operationId), for the first token that has one.
+    pub fn bucket(&self, bucket: &str) -> Option<&BucketSnapshot> {
+        self.buckets.iter().find(|b| b.bucket == bucket)
+    }
+}
+
+/// One bucket's state ([`ThrottleSnapshot::buckets`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BucketSnapshot {
+    /// `"json"`, `"documents"`, an x-operationId with a limit of its own,
+    /// or `"ip"`.
+    pub bucket: String,
+    /// A short fingerprint of the token (not the token), `None` for the IP.
+    pub token: Option<String>,
+    /// Calls allowed per window, as last known (the server's headers win).
+    pub limit: u32,
+    /// Calls counted in the current window.
+    pub used: u32,
+    /// Time left in the current window, when one is open.
+    pub window_ends_in: Option<Duration>,
+    /// Time left before a 429-closed bucket reopens.
+    pub closed_for: Option<Duration>,
+    /// Calls sent in all.
+    pub sent: u64,
+    /// 429 answers received.
+    pub too_many_requests: u64,
+    /// Calls that had to wait.
+    pub waits: u64,
+    /// Time spent waiting, all calls together.
+    pub waited: Duration,
+}
