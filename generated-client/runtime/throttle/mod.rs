@@ -288,15 +288,13 @@ impl Throttle {
             };
             turns.push(turn);
             let last = i + 1 == keys.len();
-            if let Some(permit) = self
+            // Only the last wait takes the call's place, in every bucket at once.
+            if let Some(mut permit) = self
                 .wait_for_room(meta.operation_id, &keys[..=i], deadline, started, last)
                 .await?
             {
-                if last {
-                    let mut permit = permit;
-                    permit.primary = primary;
-                    return Ok(permit);
-                }
+                permit.primary = primary;
+                return Ok(permit);
             }
         }
         unreachable!("the last bucket's wait returns a permit or an error")
