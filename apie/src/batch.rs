@@ -148,35 +148,32 @@ fn parse(args: &[String]) -> Result<BatchArgs, String> {
     let mut delimiter = None;
     let mut minute = None;
     let mut it = args.iter();
-    let value = |it: &mut std::slice::Iter<String>, flag: &str| {
-        it.next()
-            .cloned()
-            .ok_or_else(|| format!("{flag} needs a value"))
-    };
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--input" => input = Some(PathBuf::from(value(&mut it, arg)?)),
-            "--out" => out = Some(PathBuf::from(value(&mut it, arg)?)),
+            "--input" => input = Some(PathBuf::from(crate::flag_value(&mut it, arg)?)),
+            "--out" => out = Some(PathBuf::from(crate::flag_value(&mut it, arg)?)),
             "--concurrency" => {
-                let n = value(&mut it, arg)?;
+                let n = crate::flag_value(&mut it, arg)?;
                 concurrency = match n.parse::<usize>() {
                     Ok(n) if n >= 1 => n,
                     _ => return Err(format!("--concurrency {n}: expected a number from 1")),
                 };
             }
             "--minute-ms" => {
-                let ms = value(&mut it, arg)?;
+                let ms = crate::flag_value(&mut it, arg)?;
                 minute = match ms.parse::<u64>() {
                     Ok(ms) if ms >= 1 => Some(Duration::from_millis(ms)),
                     _ => return Err(format!("--minute-ms {ms}: expected milliseconds, from 1")),
                 };
             }
-            "--id-param" => id_param = Some(value(&mut it, arg)?),
-            "--column" => column = Some(Column::parse(&value(&mut it, arg)?)?),
-            "--delimiter" => delimiter = Some(input::parse_delimiter(&value(&mut it, arg)?)?),
+            "--id-param" => id_param = Some(crate::flag_value(&mut it, arg)?),
+            "--column" => column = Some(Column::parse(&crate::flag_value(&mut it, arg)?)?),
+            "--delimiter" => {
+                delimiter = Some(input::parse_delimiter(&crate::flag_value(&mut it, arg)?)?)
+            }
             flag if CALL_OPTIONS_WITH_VALUE.contains(&flag) => {
                 shared.push(arg.clone());
-                shared.push(value(&mut it, arg)?);
+                shared.push(crate::flag_value(&mut it, arg)?);
             }
             flag if CALL_FLAGS.contains(&flag) => shared.push(arg.clone()),
             other => return Err(format!("unknown option {other}")),

@@ -38,36 +38,31 @@ pub(crate) struct CallArgs {
 pub(crate) fn parse(args: &[String]) -> Result<CallArgs, String> {
     let mut out = CallArgs::default();
     let mut it = args.iter();
-    let value = |it: &mut std::slice::Iter<String>, flag: &str| {
-        it.next()
-            .cloned()
-            .ok_or_else(|| format!("{flag} needs a value"))
-    };
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--operation" => out.operation = Some(value(&mut it, arg)?),
+            "--operation" => out.operation = Some(crate::flag_value(&mut it, arg)?),
             "--param" => {
-                let pair = value(&mut it, arg)?;
+                let pair = crate::flag_value(&mut it, arg)?;
                 let (name, v) = pair
                     .split_once('=')
                     .ok_or_else(|| format!("--param {pair}: expected name=value"))?;
                 out.params.push((name.to_owned(), v.to_owned()));
             }
             "--base-url" => {
-                out.environment = Some(Environment::Custom(value(&mut it, arg)?));
+                out.environment = Some(Environment::Custom(crate::flag_value(&mut it, arg)?));
             }
             "--staging" => out.environment = Some(Environment::Staging),
-            "--context" => out.context = Some(value(&mut it, arg)?),
-            "--recipient" => out.recipient = Some(value(&mut it, arg)?),
-            "--object" => out.object = Some(value(&mut it, arg)?),
+            "--context" => out.context = Some(crate::flag_value(&mut it, arg)?),
+            "--recipient" => out.recipient = Some(crate::flag_value(&mut it, arg)?),
+            "--object" => out.object = Some(crate::flag_value(&mut it, arg)?),
             "--timeout-ms" => {
-                let ms = value(&mut it, arg)?;
+                let ms = crate::flag_value(&mut it, arg)?;
                 let ms: u64 = ms
                     .parse()
                     .map_err(|_| format!("--timeout-ms {ms}: expected milliseconds"))?;
                 out.timeout = Some(Duration::from_millis(ms));
             }
-            "--download" => out.download = Some(value(&mut it, arg)?.into()),
+            "--download" => out.download = Some(crate::flag_value(&mut it, arg)?.into()),
             "--skip-checksum" => out.skip_checksum = true,
             other => return Err(format!("unknown option {other}")),
         }

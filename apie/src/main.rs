@@ -71,6 +71,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The value after `flag` on the command line, or why there is none.
+pub(crate) fn flag_value(it: &mut std::slice::Iter<String>, flag: &str) -> Result<String, String> {
+    it.next()
+        .cloned()
+        .ok_or_else(|| format!("{flag} needs a value"))
+}
+
 /// Prints the problem and the usage; exit code 2.
 pub(crate) fn usage(problem: Option<&str>) -> ExitCode {
     if let Some(p) = problem {
