@@ -28,12 +28,36 @@ pub struct Fetched {
 
 /// Fetches both specs into `spec_dir`, from `from` (a mirror folder laid out like
 /// `../shared/specs`, or one v3/v4 spec file) or else from the addresses in `sources.txt`.
+///
+/// Each file is first written next to its target as `<name>.part` and validated there; the
+/// specs in `spec_dir` are replaced only once every fetched file is a usable spec, so a bad
+/// download leaves the spec the build relies on (and its record) as it was.
 pub fn fetch(spec_dir: &Path, from: Option<&Path>, today: &str) -> Result<Vec<Fetched>, String> {
     std::fs::create_dir_all(spec_dir)
         .map_err(|e| format!("cannot create {}: {e}", spec_dir.display()))?;
-    let mut fetched = Vec::new();
+    let mut staged = Vec::new();
+    let result = stage_all(spec_dir, from, &mut staged).and_then(|()| {
+        staged.iter().try_for_each(Staged::validate)?;
+        // All validated: only now is anything in `spec_dir` replaced.
+        staged
+            .iter()
+            .map(Staged::commit)
+            .collect::<Result<Vec<_>, _>>()
+    });
+    // Whatever went wrong, no `.part` file stays behind (after a commit none is left).
+    for s in &staged {
+        let _ = std::fs::remove_file(&s.partial);
+    }
+    let fetched = result?;
+    record(spec_dir, &fetched, today)?;
+    Ok(fetched)
+}
+
+/// Writes every file to fetch to its `.part` file, pushing each as soon as it exists on
+/// disk so that the caller can clean it up if a later one fails.
+fn stage_all(spec_dir: &Path, from: Option<&Path>, staged: &mut Vec<Staged>) -> Result<(), String> {
     match from {
-        Some(src) if src.is_file() => fetched.push(copy(src, &spec_dir.join(MAIN_FILE))?),
+        Some(src) if src.is_file() => staged.push(copy(src, &spec_dir.join(MAIN_FILE))?),
         Some(src) if src.is_dir() => {
             let main = src.join("api-entreprise").join("latest.yml");
             let v2 = src.join("api-entreprise-v2").join("api-entreprise-v2.yml");
@@ -43,29 +67,60 @@ pub fn fetch(spec_dir: &Path, from: Option<&Path>, today: &str) -> Result<Vec<Fe
                     src.display()
                 ));
             }
-            fetched.push(copy(&main, &spec_dir.join(MAIN_FILE))?);
+            staged.push(copy(&main, &spec_dir.join(MAIN_FILE))?);
             if v2.is_file() {
-                fetched.push(copy(&v2, &spec_dir.join(V2_FILE))?);
+                staged.push(copy(&v2, &spec_dir.join(V2_FILE))?);
             }
         }
         Some(src) => return Err(format!("{} does not exist", src.display())),
         None => {
             for (file, url) in sources(spec_dir)? {
-                fetched.push(download(&url, &spec_dir.join(file))?);
+                staged.push(download(&url, &spec_dir.join(file))?);
             }
         }
     }
-    for f in &fetched {
-        // A download that is not a usable spec must not replace what the build relies on silently.
-        if let Err(d) = crate::model_from_file(&f.path) {
-            return Err(format!(
-                "{} was fetched but is not a usable spec:\n{d}",
-                f.path.display()
-            ));
-        }
+    Ok(())
+}
+
+/// A fetched file waiting in its `.part` file to be validated and moved over its target.
+struct Staged {
+    /// The temporary file, in the target's directory so that the final rename is atomic.
+    partial: PathBuf,
+    /// What it becomes once committed.
+    fetched: Fetched,
+}
+
+impl Staged {
+    /// The `.part` file for `dest`, next to it: a rename never crosses file systems.
+    fn partial_for(dest: &Path) -> PathBuf {
+        let mut name = dest.file_name().unwrap_or_default().to_os_string();
+        name.push(".part");
+        dest.with_file_name(name)
     }
-    record(spec_dir, &fetched, today)?;
-    Ok(fetched)
+
+    /// A download that is not a usable spec must not replace what the build relies on.
+    fn validate(&self) -> Result<(), String> {
+        let bytes = std::fs::read(&self.partial)
+            .map_err(|e| format!("cannot read {}: {e}", self.partial.display()))?;
+        // Diagnostics name the target rather than the `.part` file, which is gone by the time
+        // the user reads them.
+        crate::model_from_str(&self.fetched.path.display().to_string(), &bytes)
+            .map(drop)
+            .map_err(|d| {
+                format!(
+                    "{} (from {}) was fetched but is not a usable spec, so no spec was replaced:\n{d}",
+                    self.fetched.path.display(),
+                    self.fetched.origin
+                )
+            })
+    }
+
+    /// Moves the `.part` file over its target.
+    fn commit(&self) -> Result<Fetched, String> {
+        std::fs::rename(&self.partial, &self.fetched.path)
+            .map_err(|e| format!("cannot write {}: {e}", self.fetched.path.display()))?;
+        Ok(self.fetched.clone())
+    }
 }
 
 fn sources(spec_dir: &Path) -> Result<Vec<(String, String)>, String> {
@@ -83,18 +138,25 @@ fn sources(spec_dir: &Path) -> Result<Vec<(String, String)>, String> {
         .collect())
 }
 
-fn copy(src: &Path, dest: &Path) -> Result<Fetched, String> {
+fn copy(src: &Path, dest: &Path) -> Result<Staged, String> {
     let bytes = std::fs::read(src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
-    std::fs::write(dest, &bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    Ok(Fetched {
-        path: dest.to_path_buf(),
-        sha256: sha256_hex(&bytes),
-        origin: src.display().to_string(),
+    let partial = Staged::partial_for(dest);
+    std::fs::write(&partial, &bytes).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        format!("cannot write {}: {e}", partial.display())
+    })?;
+    Ok(Staged {
+        partial,
+        fetched: Fetched {
+            path: dest.to_path_buf(),
+            sha256: sha256_hex(&bytes),
+            origin: src.display().to_string(),
+        },
     })
 }
 
-fn download(url: &str, dest: &Path) -> Result<Fetched, String> {
-    let partial = dest.with_extension("yml.part");
+fn download(url: &str, dest: &Path) -> Result<Staged, String> {
+    let partial = Staged::partial_for(dest);
     let status = Command::new("curl")
         .args([
             "--fail",
@@ -115,13 +177,17 @@ fn download(url: &str, dest: &Path) -> Result<Fetched, String> {
             "downloading {url} failed ({status}); for an offline mirror use `fetch --from PATH`"
         ));
     }
-    let bytes =
-        std::fs::read(&partial).map_err(|e| format!("cannot read {}: {e}", partial.display()))?;
-    std::fs::rename(&partial, dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    Ok(Fetched {
-        path: dest.to_path_buf(),
-        sha256: sha256_hex(&bytes),
-        origin: url.to_string(),
+    let bytes = std::fs::read(&partial).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        format!("cannot read {}: {e}", partial.display())
+    })?;
+    Ok(Staged {
+        partial,
+        fetched: Fetched {
+            path: dest.to_path_buf(),
+            sha256: sha256_hex(&bytes),
+            origin: url.to_string(),
+        },
     })
 }
 

@@ -97,3 +97,70 @@ fn fetch_refuses_what_is_not_a_spec_and_records_nothing() {
     assert!(error.contains("not a usable spec"), "{error}");
     assert!(!root.join("spec/record.txt").exists());
 }
+
+#[test]
+fn a_bad_fetch_leaves_the_current_spec_untouched() {
+    let root = temp_root("keep");
+    let spec_dir = root.join("spec");
+    let good = std::fs::read(shared_specs().join("api-entreprise/latest.yml")).unwrap();
+    let active = spec_dir.join("api-entreprise.yml");
+    std::fs::write(&active, &good).unwrap();
+    let record = "# an earlier record\n";
+    std::fs::write(spec_dir.join("record.txt"), record).unwrap();
+    let bad = root.join("bad.yml");
+    std::fs::write(&bad, "not: [an, openapi, document]\n").unwrap();
+
+    let error = apie_codegen::fetch::fetch(&spec_dir, Some(&bad), "2026-11-28").unwrap_err();
+    assert!(error.contains("not a usable spec"), "{error}");
+    assert!(
+        std::fs::read(&active).unwrap() == good,
+        "the good spec was overwritten"
+    );
+    assert_eq!(
+        std::fs::read_to_string(spec_dir.join("record.txt")).unwrap(),
+        record
+    );
+    // Nothing is left behind but what was there.
+    let mut names: Vec<String> = std::fs::read_dir(&spec_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["api-entreprise.yml", "record.txt"]);
+}
+
+#[test]
+fn a_mirror_with_a_bad_v2_replaces_neither_spec() {
+    let root = temp_root("keep-both");
+    let spec_dir = root.join("spec");
+    let good = std::fs::read(shared_specs().join("api-entreprise/latest.yml")).unwrap();
+    let good_v2 =
+        std::fs::read(shared_specs().join("api-entreprise-v2/api-entreprise-v2.yml")).unwrap();
+    std::fs::write(spec_dir.join("api-entreprise.yml"), &good).unwrap();
+    std::fs::write(spec_dir.join("api-entreprise-v2.yml"), &good_v2).unwrap();
+    // A mirror whose main spec is fine (an older one) but whose v2 is not a spec.
+    let mirror = root.join("mirror");
+    std::fs::create_dir_all(mirror.join("api-entreprise")).unwrap();
+    std::fs::create_dir_all(mirror.join("api-entreprise-v2")).unwrap();
+    std::fs::copy(
+        shared_specs().join("api-entreprise/2021-10-29_8830a4eb.yml"),
+        mirror.join("api-entreprise/latest.yml"),
+    )
+    .unwrap();
+    std::fs::write(
+        mirror.join("api-entreprise-v2/api-entreprise-v2.yml"),
+        "<html>502 Bad Gateway</html>\n",
+    )
+    .unwrap();
+
+    let error = apie_codegen::fetch::fetch(&spec_dir, Some(&mirror), "2026-11-28").unwrap_err();
+    assert!(error.contains("not a usable spec"), "{error}");
+    assert!(std::fs::read(spec_dir.join("api-entreprise.yml")).unwrap() == good);
+    assert!(std::fs::read(spec_dir.join("api-entreprise-v2.yml")).unwrap() == good_v2);
+    assert!(!spec_dir.join("record.txt").exists());
+    let names: Vec<String> = std::fs::read_dir(&spec_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "temporary files left behind: {names:?}");
+}

@@ -10,7 +10,11 @@
 //! - `required` naming undeclared properties (`required-undeclared`);
 //! - schemas without a type (`schema-without-type`);
 //! - enum values that a YAML 1.1 writer turned into booleans (`NO` → `false`) (`yaml11-boolean-enum`);
-//! - a response with examples but no schema (`examples-without-schema`).
+//! - a response with examples but no schema (`examples-without-schema`);
+//! - `type: number` with `format: string`, a postcode such as `01000` (`number-with-string-format`).
+//!
+//! What the generated client cannot send is left out, with a warning rather than silently:
+//! request bodies (`request-body-ignored`) and cookie parameters (`cookie-parameter-ignored`).
 
 mod document;
 mod schema;
@@ -217,6 +221,8 @@ impl<'a> Normalizer<'a> {
             return None;
         }
         let text = |key: &str| op.get(key).and_then(Node::scalar_text);
+        // How the ignored-part warnings name the operation: its id may not be known yet.
+        let label = format!("{} {path}", method.to_ascii_uppercase());
         let mut parameters = Vec::new();
         // Path-level parameters first; an operation-level one of the same name and place wins.
         for (source, base) in [
@@ -233,13 +239,23 @@ impl<'a> Normalizer<'a> {
                 .iter()
                 .enumerate()
             {
-                if let Some(param) = self.parameter(p, &format!("{base}/parameters/{i}")) {
+                if let Some(param) = self.parameter(p, &format!("{base}/parameters/{i}"), &label) {
                     parameters.retain(|q: &Parameter| {
                         !(q.name == param.name && q.location == param.location)
                     });
                     parameters.push(param);
                 }
             }
+        }
+        if let Some(body) = op.get("requestBody") {
+            // The published routes are all GETs, so the client has no body support: a spec
+            // that adds one must say so rather than lose it unseen.
+            self.warn(
+                "request-body-ignored",
+                body,
+                &format!("{pointer}/requestBody"),
+                format!("{label} has a `requestBody`: ignored, the generated client sends no body"),
+            );
         }
         let mut responses = Vec::new();
         for (status, r) in op.get("responses").map(Node::entries).unwrap_or_default() {
@@ -325,14 +341,30 @@ impl<'a> Normalizer<'a> {
         }
     }
 
-    fn parameter(&mut self, node: &'a Node, pointer: &str) -> Option<Parameter> {
+    /// Normalizes one parameter of the operation named `operation` (method and path).
+    /// Cookie parameters give `None`, with a warning: the client sends no cookies.
+    fn parameter(&mut self, node: &'a Node, pointer: &str, operation: &str) -> Option<Parameter> {
         let node = self.deref(node, pointer);
         let name = node.get("name").and_then(Node::scalar_text);
         let location = match node.get("in").and_then(Node::as_str) {
             Some("path") => Some(ParamLocation::Path),
             Some("query") => Some(ParamLocation::Query),
             Some("header") => Some(ParamLocation::Header),
-            Some("cookie") => None,
+            Some("cookie") => {
+                let what = name.as_deref().map_or_else(
+                    || "a cookie parameter".to_string(),
+                    |n| format!("cookie parameter `{n}`"),
+                );
+                self.warn(
+                    "cookie-parameter-ignored",
+                    node,
+                    pointer,
+                    format!(
+                        "{operation} has {what}: ignored, the generated client sends no cookies"
+                    ),
+                );
+                None
+            }
             _ => {
                 self.error(
                     "bad-parameter",

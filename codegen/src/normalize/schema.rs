@@ -138,6 +138,19 @@ impl Normalizer<'_> {
                 inferred.to_string()
             }
         };
+        // `format: string` on a number is seen on a postcode (`01000`): as an f64 the value
+        // would lose its leading zero and could not be sent as written, so the format wins.
+        let type_name = if type_name == "number" && format.as_deref() == Some("string") {
+            self.warn(
+                "number-with-string-format",
+                node,
+                pointer,
+                "`type: number` with `format: string`: read as a string".into(),
+            );
+            "string".to_string()
+        } else {
+            type_name
+        };
         schema.kind = match type_name.as_str() {
             "object" => self.object(node, pointer),
             "array" => match node.get("items") {

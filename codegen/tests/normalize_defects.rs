@@ -1,0 +1,148 @@
+//! Parts of a spec the generator cannot honour are reported, never dropped silently, and a
+//! postcode typed `number` with `format: string` stays a string.
+
+use apie_codegen::diagnostic::{Diagnostic, Severity};
+use apie_codegen::model::{Api, TypeKind, TypeRef};
+use apie_codegen::Loaded;
+
+/// A spec with one operation whose body is `operation` (indented under `post:`/`get:`).
+fn spec(method: &str, operation: &str) -> String {
+    format!(
+        "openapi: 3.0.1\ninfo:\n  title: T\n  version: '1'\npaths:\n  /v3/x:\n    {method}:\n      operationId: api_entreprise_v3_x\n{operation}      responses:\n        '200':\n          description: OK\n"
+    )
+}
+
+fn load(file: &str, text: &str) -> Loaded {
+    apie_codegen::model_from_str(file, text.as_bytes()).unwrap_or_else(|d| panic!("{d}"))
+}
+
+/// The warnings of kind `kind`.
+fn warnings<'a>(loaded: &'a Loaded, kind: &str) -> Vec<&'a Diagnostic> {
+    loaded
+        .diagnostics
+        .items()
+        .iter()
+        .filter(|d| d.kind == kind)
+        .inspect(|d| assert_eq!(d.severity, Severity::Warning, "{d}"))
+        .collect()
+}
+
+fn option_ty<'a>(api: &'a Api, name: &str) -> &'a TypeRef {
+    let op = &api.operations[0];
+    &op.options
+        .iter()
+        .find(|o| o.name == name)
+        .unwrap_or_else(|| panic!("no option {name} in {:?}", op.options))
+        .ty
+}
+
+#[test]
+fn request_body_is_reported_as_ignored() {
+    let text = spec(
+        "post",
+        "      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n",
+    );
+    let loaded = load("body.yml", &text);
+    let found = warnings(&loaded, "request-body-ignored");
+    assert_eq!(found.len(), 1, "{}", loaded.diagnostics);
+    let d = found[0];
+    assert!(d.message.contains("POST /v3/x"), "{d}");
+    assert!(d.message.contains("ignored"), "{d}");
+    assert_eq!(d.pointer, "/paths/~1v3~1x/post/requestBody");
+    assert!(d.position.line >= 9, "{d}");
+    // Otherwise the operation is generated as before.
+    assert_eq!(loaded.api.operations.len(), 1);
+    assert_eq!(loaded.api.operations[0].http_method, "POST");
+}
+
+#[test]
+fn no_request_body_no_warning() {
+    let loaded = load("plain.yml", &spec("get", ""));
+    assert!(
+        warnings(&loaded, "request-body-ignored").is_empty(),
+        "{}",
+        loaded.diagnostics
+    );
+    assert!(
+        warnings(&loaded, "cookie-parameter-ignored").is_empty(),
+        "{}",
+        loaded.diagnostics
+    );
+}
+
+#[test]
+fn cookie_parameter_is_reported_as_ignored() {
+    let text = spec(
+        "get",
+        "      parameters:\n        - name: session\n          in: cookie\n          schema:\n            type: string\n        - name: recherche\n          in: query\n          schema:\n            type: string\n",
+    );
+    let loaded = load("cookie.yml", &text);
+    let found = warnings(&loaded, "cookie-parameter-ignored");
+    assert_eq!(found.len(), 1, "{}", loaded.diagnostics);
+    let d = found[0];
+    assert!(d.message.contains("GET /v3/x"), "{d}");
+    assert!(
+        d.message.contains("`session`") && d.message.contains("ignored"),
+        "{d}"
+    );
+    assert_eq!(d.pointer, "/paths/~1v3~1x/get/parameters/0");
+    // The cookie is still left out of the client; the other parameters are kept.
+    let names: Vec<&str> = loaded.api.operations[0]
+        .options
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect();
+    assert_eq!(names, ["recherche"]);
+}
+
+#[test]
+fn path_level_cookie_parameter_is_reported_for_each_operation() {
+    let text = "openapi: 3.0.1\ninfo:\n  title: T\n  version: '1'\npaths:\n  /v3/x:\n    parameters:\n      - name: session\n        in: cookie\n    get:\n      operationId: api_entreprise_v3_x\n      responses:\n        '200':\n          description: OK\n    delete:\n      operationId: api_entreprise_v3_x_delete\n      responses:\n        '200':\n          description: OK\n";
+    let loaded = load("path-cookie.yml", text);
+    let found = warnings(&loaded, "cookie-parameter-ignored");
+    assert_eq!(found.len(), 2, "{}", loaded.diagnostics);
+    assert!(found[0].message.contains("GET /v3/x"), "{}", found[0]);
+    assert!(found[1].message.contains("DELETE /v3/x"), "{}", found[1]);
+}
+
+#[test]
+fn number_with_string_format_parameter_is_a_string() {
+    let text = spec(
+        "get",
+        "      parameters:\n        - name: code_postal\n          in: query\n          schema:\n            type: number\n            format: string\n            example: '01000'\n        - name: montant\n          in: query\n          schema:\n            type: number\n            format: double\n",
+    );
+    let loaded = load("postcode.yml", &text);
+    assert_eq!(option_ty(&loaded.api, "code_postal"), &TypeRef::String);
+    // Other number formats are numbers still.
+    assert_eq!(option_ty(&loaded.api, "montant"), &TypeRef::Number);
+    let found = warnings(&loaded, "number-with-string-format");
+    assert_eq!(found.len(), 1, "{}", loaded.diagnostics);
+    assert_eq!(found[0].pointer, "/paths/~1v3~1x/get/parameters/0/schema");
+    assert!(found[0].message.contains("string"), "{}", found[0]);
+}
+
+#[test]
+fn number_with_string_format_field_is_a_string() {
+    let text = "openapi: 3.0.1\ninfo:\n  title: T\n  version: '1'\npaths:\n  /v3/x:\n    get:\n      operationId: api_entreprise_v3_x\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  code_postal:\n                    type: number\n                    format: string\n                  surface:\n                    type: number\n";
+    let loaded = load("postcode-field.yml", text);
+    let fields = loaded
+        .api
+        .types
+        .iter()
+        .find_map(|t| match &t.kind {
+            TypeKind::Struct(fields) if fields.iter().any(|f| f.json_name == "code_postal") => {
+                Some(fields)
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no struct with code_postal in {:?}", loaded.api.types));
+    let ty = |name: &str| &fields.iter().find(|f| f.json_name == name).unwrap().ty;
+    assert_eq!(ty("code_postal"), &TypeRef::String);
+    assert_eq!(ty("surface"), &TypeRef::Number);
+    assert_eq!(
+        warnings(&loaded, "number-with-string-format").len(),
+        1,
+        "{}",
+        loaded.diagnostics
+    );
+}
