@@ -1,6 +1,6 @@
-//! Generates the client's modules from the API Entreprise spec (see `apie_codegen::locate`
-//! for where the spec is found) into `OUT_DIR`.
+//! Generates the client's modules from the spec files and the platform profile in `spec/`
+//! (see `apie_codegen::Config`) into `OUT_DIR`.
 
-fn main() {
-    apie_codegen::build_client();
+fn main() -> Result<(), apie_codegen::Error> {
+    apie_codegen::Config::new().compile().map(drop)
 }

@@ -5,6 +5,8 @@
 //!
 //! - [`v3`], [`v4`], [`privileges`]: the current API (one module per version, as in the URL);
 //!   [`v2`] and [`watchdoge`] (open monitoring routes) from the legacy v2 spec.
+//! - [`platform`]: the API's facts the spec does not state (limits, timeouts, traceability,
+//!   deployments), from the platform profile.
 //! - [`models`]: response types; [`errors::ErrorCode`]: every error code of the spec;
 //!   [`operations`]: per-operation metadata; [`decode`]: a body to its typed value.
 //! - [`runtime`]: the client, identifiers, traceability, errors.
@@ -33,75 +35,8 @@ pub mod runtime;
 
 pub use runtime::{Client, Environment, Error, Traceability};
 
-// The spec's prose is Markdown for a web page: its lists and long first paragraphs are not
-// written for clippy's doc lints, and rewording them would change the API's own text.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::too_long_first_doc_paragraph
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/api_entreprise.rs"));
-}
-
-pub use generated::*;
-
-/// The legacy v2 API and its open monitoring routes, from the v2 spec.
-#[allow(
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::too_long_first_doc_paragraph
-)]
-pub mod legacy {
-    include!(concat!(env!("OUT_DIR"), "/api_entreprise_v2.rs"));
-}
-
-pub use legacy::{v2, watchdoge};
-
-/// A decoded success body from either spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum AnySuccessBody {
-    /// An operation of the v3/v4 spec.
-    Current(SuccessBody),
-    /// An operation of the legacy v2 spec.
-    Legacy(legacy::SuccessBody),
-}
-
-/// [`decode`] over both specs: `None` when neither has that x-operationId.
-pub fn decode_any(
-    operation_id: &str,
-    status: u16,
-    body: &[u8],
-) -> Option<Result<AnySuccessBody, Error>> {
-    match decode(operation_id, status, body) {
-        Some(result) => Some(result.map(AnySuccessBody::Current)),
-        None => legacy::decode(operation_id, status, body).map(|r| r.map(AnySuccessBody::Legacy)),
-    }
-}
-
-/// The operation with this x-operationId in either spec.
-pub fn find_operation(operation_id: &str) -> Option<&'static runtime::OperationMeta> {
-    operations::find(operation_id).or_else(|| legacy::operations::find(operation_id))
-}
-
-/// Every operation of both specs: v3/v4 first, then the legacy v2 ones.
-pub fn all_operations() -> impl Iterator<Item = &'static runtime::OperationMeta> {
-    operations::ALL
-        .iter()
-        .chain(legacy::operations::ALL)
-        .copied()
-}
-
-mod scopes {
-    include!(concat!(env!("OUT_DIR"), "/api_entreprise_scopes.rs"));
-}
-
-/// The scopes that open `operation_id`, any one of them sufficing (empty: none needed).
-/// `None` when the scope map was not available at build time or does not list the operation.
-pub fn required_scopes(operation_id: &str) -> Option<&'static [&'static str]> {
-    scopes::SCOPES
-        .binary_search_by(|(id, _)| (*id).cmp(operation_id))
-        .ok()
-        .map(|i| scopes::SCOPES[i].1)
-}
+// The generated entry (`OUT_DIR/api.rs`, written by `apie_codegen::Config` from the profile
+// in `spec/`): the `platform` constants, the root spec's modules, the other specs' modules
+// (`legacy`, its `v2` and `watchdoge` re-exported), `decode_any`, `find_operation`,
+// `all_operations` and `required_scopes`.
+include!(concat!(env!("OUT_DIR"), "/api.rs"));

@@ -17,7 +17,10 @@ const LOOKED_UP: &str = "418166096";
 
 const META: OperationMeta = OperationMeta {
     operation_id: "test_operation",
-    version: ApiVersion::V3,
+    version: ApiVersion::Versioned {
+        number: 3,
+        name: "v3",
+    },
     method: "GET",
     path: "/v3/test/{siren}",
     summary: "Fake operation for tests",
@@ -27,7 +30,7 @@ const META: OperationMeta = OperationMeta {
     deprecated: false,
     maintenance: None,
     requires_token: true,
-    requires_traceability: true,
+    traceability: &["context", "recipient", "object"],
     params: &[],
 };
 
@@ -43,7 +46,7 @@ const PING: OperationMeta = OperationMeta {
     deprecated: false,
     maintenance: None,
     requires_token: false,
-    requires_traceability: false,
+    traceability: &[],
     params: &[],
 };
 

@@ -34,7 +34,7 @@ const MONITORING_OP: OperationMeta = OperationMeta {
     path: "/current_status",
     group: EndpointGroup::Monitoring,
     requires_token: false,
-    requires_traceability: false,
+    traceability: &[],
     ..fake_operation("test_monitoring", "/current_status")
 };
 

@@ -15,7 +15,7 @@ fn reason(result: Result<Traceability, ValidationError>) -> String {
 fn valid_parameters_are_trimmed_and_kept() {
     let t = Traceability::new("  aides publiques ", DINUM_SIRET, " dossier 42 ").expect("valid");
     assert_eq!(t.context(), "aides publiques");
-    assert_eq!(t.recipient().as_str(), DINUM_SIRET);
+    assert_eq!(t.recipient(), DINUM_SIRET);
     assert_eq!(t.object(), "dossier 42");
 }
 

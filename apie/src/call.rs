@@ -188,29 +188,38 @@ pub(crate) fn client_builder(
 ) -> Result<ClientBuilder, Error> {
     let operation = meta.operation_id;
     let mut builder = Client::builder().environment(args.environment.clone().unwrap_or_default());
-    if let Some(token) = env("API_ENTREPRISE_TOKEN") {
+    let secret_env = api_entreprise::platform::SECRET_ENV;
+    if let Some(token) = env(secret_env) {
         builder = builder.token(Token::new(token));
     } else if meta.requires_token {
         return Err(Error::Config(format!(
-            "{operation} needs a token: set API_ENTREPRISE_TOKEN"
+            "{operation} needs a token: set {secret_env}"
         )));
     }
-    if meta.requires_traceability {
-        let pick = |flag: Option<String>, var: &str, name: &str| {
-            flag.or_else(|| env(var)).ok_or_else(|| {
+    if meta.requires_traceability() {
+        // The flags `--context`, `--recipient`, `--object`, else `<PREFIX>_<NAME>`.
+        let flag = |name: &str| match name {
+            "context" => args.context.clone(),
+            "recipient" => args.recipient.clone(),
+            "object" => args.object.clone(),
+            _ => None,
+        };
+        let mut values = Vec::new();
+        for name in meta.traceability {
+            let var = format!(
+                "{}_{}",
+                api_entreprise::platform::ENV_PREFIX,
+                name.to_ascii_uppercase()
+            );
+            let value = flag(name).or_else(|| env(&var)).ok_or_else(|| {
                 Error::Config(format!(
                     "{operation} needs `{name}`: give --{name} or set {var}"
                 ))
-            })
-        };
-        let context = pick(args.context.clone(), "API_ENTREPRISE_CONTEXT", "context")?;
-        let recipient = pick(
-            args.recipient.clone(),
-            "API_ENTREPRISE_RECIPIENT",
-            "recipient",
-        )?;
-        let object = pick(args.object.clone(), "API_ENTREPRISE_OBJECT", "object")?;
-        builder = builder.traceability(Traceability::new(context, &recipient, object)?);
+            })?;
+            values.push((*name, value));
+        }
+        let pairs = values.iter().map(|(n, v)| (*n, v.as_str()));
+        builder = builder.traceability(Traceability::from_pairs(pairs)?);
     }
     Ok(builder)
 }

@@ -95,10 +95,11 @@ fn main() {
     let normalize = time(runs, || apie_codegen::normalize::normalize(&name, &root));
     let (document, _) = apie_codegen::normalize::normalize(&name, &root);
     let document = document.expect("normalizes");
+    let profile = apie_codegen::profile::Profile::api_entreprise();
     let build = time(runs, || {
-        apie_codegen::model::build(&document, &mut Default::default())
+        apie_codegen::model::build(&document, &profile, &mut Default::default())
     });
-    let api = apie_codegen::model::build(&document, &mut Default::default());
+    let api = apie_codegen::model::build(&document, &profile, &mut Default::default());
     let emit = time(runs, || apie_codegen::emit::emit(&api));
     let tokens = apie_codegen::emit::emit(&api);
     drop(tokens);

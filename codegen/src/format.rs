@@ -57,6 +57,11 @@ pub fn generate_source(api: &Api, spec_name: &str, spec_bytes: &[u8]) -> Result<
     Ok(out)
 }
 
+/// Formats one item's tokens with prettyplease.
+pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
+    format_item(tokens)
+}
+
 fn format_item(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
     Ok(prettyplease::unparse(&file))

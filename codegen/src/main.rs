@@ -8,16 +8,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use apie_codegen::diagnostic::Diagnostics;
-use apie_codegen::model::Api;
+use apie_codegen::model::{self, Api};
 
 const USAGE: &str = "usage:
-  apie-codegen generate [--spec FILE] [--spec-v2 FILE] --out DIR   write the formatted modules (rustfmt-clean) and print a summary
+  apie-codegen generate [--profile FILE] [--spec FILE] [--spec-v2 FILE] --out DIR
+                                                                     write the files build.rs writes (rustfmt-clean) and print a summary
   apie-codegen check --spec FILE                                     validate a spec and print its diagnostics
   apie-codegen fetch [--from PATH] [--dest DIR]                      put the specs into spec/ and record their sha256
   apie-codegen diff OLD NEW [--format text|markdown|json|github] [--fail-on breaking|warning] [--ignore FILE]
                                                                      what a new spec version changes (OLD/NEW: file or REV:PATH)
 
-Without --spec, the spec is found as the build finds it: $API_ENTREPRISE_SPEC, spec/, ../shared/specs/.
+Without --spec, the specs are those the build uses: the profile's (spec/profile.yml), or $API_ENTREPRISE_SPEC / $API_ENTREPRISE_SPEC_V2.
 Exit codes: 0 ok, 1 the spec has errors (diff: changes at or above --fail-on), 2 bad usage or I/O failure.";
 
 fn main() -> ExitCode {
@@ -96,77 +97,58 @@ fn generate(flags: &Flags) -> ExitCode {
     let Some(out) = flags.path("out") else {
         return usage_error("generate needs --out DIR");
     };
-    let located = apie_codegen::locate::locate(&workspace_root());
-    let main_spec = match (flags.path("spec"), &located) {
-        (Some(p), _) => p,
-        (None, Ok(found)) => found.main.clone(),
-        (None, Err(message)) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
-    };
-    let v2_spec = flags
-        .path("spec-v2")
-        .or_else(|| located.as_ref().ok().map(|f| f.v2.clone()));
-    if let Err(e) = std::fs::create_dir_all(&out) {
-        eprintln!("error: cannot create {}: {e}", out.display());
-        return ExitCode::from(2);
+    let started = std::time::Instant::now();
+    let mut config = apie_codegen::Config::new();
+    config
+        .out_dir(&out)
+        .rustfmt(!flags.0.contains_key("no-rustfmt"))
+        .profile(
+            flags
+                .path("profile")
+                .unwrap_or_else(|| workspace_root().join("spec").join("profile.yml")),
+        );
+    if let Some(spec) = flags.path("spec") {
+        config.spec_file(0, spec);
     }
-    let mut specs = vec![(main_spec, "api_entreprise.rs")];
-    specs.extend(v2_spec.map(|p| (p, "api_entreprise_v2.rs")));
-    let mut failed = false;
-    for (spec, file_name) in specs {
-        let started = std::time::Instant::now();
-        match apie_codegen::generate_from_file(&spec) {
-            Ok(generated) => {
-                let target = out.join(file_name);
-                let code = if flags.0.contains_key("no-rustfmt") {
-                    generated.code.clone()
-                } else {
-                    apie_codegen::format::rustfmt(&generated.code).unwrap_or_else(|e| {
-                        eprintln!("note: {e}; writing prettyplease's formatting");
-                        generated.code.clone()
-                    })
-                };
-                if let Err(e) = std::fs::write(&target, &code) {
-                    eprintln!("error: cannot write {}: {e}", target.display());
-                    return ExitCode::from(2);
-                }
-                print_summary(&spec, &generated.api, &generated.diagnostics);
-                println!(
-                    "  wrote {} ({} lines) in {:.0?}",
-                    target.display(),
-                    code.lines().count(),
-                    started.elapsed()
-                );
-            }
-            Err(diagnostics) => {
-                eprint!("{diagnostics}");
-                eprintln!(
-                    "{}: {} error(s), nothing generated",
-                    spec.display(),
-                    diagnostics.error_count()
-                );
-                failed = true;
-            }
-        }
+    if let Some(spec) = flags.path("spec-v2") {
+        config.spec_file(1, spec);
     }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    match config.compile() {
+        Ok(compiled) => {
+            for (spec, generated, target) in &compiled.specs {
+                print_summary(spec, &generated.api, &generated.diagnostics);
+                println!("  wrote {}", target.display());
+            }
+            println!(
+                "wrote {} files into {} in {:.0?}",
+                compiled.files.len(),
+                out.display(),
+                started.elapsed()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e @ (apie_codegen::Error::Spec { .. } | apie_codegen::Error::Profile { .. })) => {
+            eprintln!("{e}");
+            eprintln!("nothing generated");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
 fn print_summary(spec: &Path, api: &Api, diagnostics: &Diagnostics) {
     println!("{} — {} {}", spec.display(), api.title, api.spec_version);
-    let mut per_version: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut per_version: BTreeMap<model::ApiVersion, (usize, usize)> = BTreeMap::new();
     for op in &api.operations {
-        let entry = per_version.entry(op.version.as_str()).or_default();
+        let entry = per_version.entry(op.version).or_default();
         entry.0 += 1;
         entry.1 += usize::from(op.deprecated);
     }
     for (version, (count, deprecated)) in per_version {
+        let version = version.name();
         println!("  {version}: {count} operations ({deprecated} deprecated)");
     }
     println!(

@@ -7,19 +7,37 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::load;
+use crate::profile::Profile;
 
 /// Operation id → scopes, any one of which opens the operation (an empty list: no scope needed).
 pub type ScopeMap = BTreeMap<String, Vec<String>>;
 
-/// Reads the `shared` section of an authorizations file and maps its route keys to the
+/// Reads the profile's section of an authorizations file and maps its route keys to the
 /// x-operationIds in `operation_ids`; keys matching no operation are left out.
-pub fn load_scope_map(path: &Path, operation_ids: &[&str]) -> Result<ScopeMap, String> {
+pub fn load_scope_map(
+    path: &Path,
+    operation_ids: &[&str],
+    profile: &Profile,
+) -> Result<ScopeMap, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let root = load::load_str(&path.display().to_string(), &text).map_err(|d| d.to_string())?;
-    let shared = root.get("shared").ok_or_else(|| {
+    parse_scope_map(&path.display().to_string(), &text, operation_ids, profile)
+}
+
+/// [`load_scope_map`] on text; `file` names it in messages.
+pub fn parse_scope_map(
+    file: &str,
+    text: &str,
+    operation_ids: &[&str],
+    profile: &Profile,
+) -> Result<ScopeMap, String> {
+    let Some(rules) = &profile.scope_map else {
+        return Ok(ScopeMap::new());
+    };
+    let root = load::load_str(file, text).map_err(|d| d.to_string())?;
+    let shared = root.get(&rules.section).ok_or_else(|| {
         format!(
-            "{}: no `shared` section: not an API Entreprise authorizations file",
-            path.display()
+            "{file}: no `{}` section: not a {} authorizations file",
+            rules.section, profile.api.name
         )
     })?;
     let mut map = ScopeMap::new();
@@ -29,7 +47,7 @@ pub fn load_scope_map(path: &Path, operation_ids: &[&str]) -> Result<ScopeMap, S
             .iter()
             .filter_map(|s| s.scalar_text())
             .collect();
-        for id in operation_ids_of(key) {
+        for id in operation_ids_of(key, &rules.version_ranges) {
             if operation_ids.contains(&id.as_str()) {
                 map.insert(id, scopes.clone());
             }
@@ -41,14 +59,17 @@ pub fn load_scope_map(path: &Path, operation_ids: &[&str]) -> Result<ScopeMap, S
 /// `api_entreprise/v3_and_more/insee/unites_legales` → the v3 and v4 ids
 /// `api_entreprise_v3_insee_unites_legales`, `api_entreprise_v4_insee_unites_legales`;
 /// `api_entreprise/v2/exercices` → `api_entreprise_v2_exercices`.
-fn operation_ids_of(key: &str) -> Vec<String> {
-    match key.split_once("/v3_and_more/") {
-        Some((api, rest)) => ["v3", "v4"]
-            .iter()
-            .map(|v| format!("{api}_{v}_{}", rest.replace('/', "_")))
-            .collect(),
-        None => vec![key.replace('/', "_")],
+/// (The versions a range stands for come from the profile's `scope_map.version_ranges`.)
+fn operation_ids_of(key: &str, ranges: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    for (range, versions) in ranges {
+        if let Some((api, rest)) = key.split_once(&format!("/{range}/")) {
+            return versions
+                .iter()
+                .map(|v| format!("{api}_{v}_{}", rest.replace('/', "_")))
+                .collect();
+        }
     }
+    vec![key.replace('/', "_")]
 }
 
 /// The table as Rust source: `pub(crate) const SCOPES: &[(&str, &[&str])]`, sorted by id.
@@ -74,15 +95,17 @@ mod tests {
 
     #[test]
     fn route_keys_map_to_operation_ids_of_each_version() {
+        let profile = Profile::api_entreprise();
+        let ranges = &profile.scope_map.as_ref().unwrap().version_ranges;
         assert_eq!(
-            operation_ids_of("api_entreprise/v3_and_more/inpi/rne/actes_bilans"),
+            operation_ids_of("api_entreprise/v3_and_more/inpi/rne/actes_bilans", ranges),
             [
                 "api_entreprise_v3_inpi_rne_actes_bilans",
                 "api_entreprise_v4_inpi_rne_actes_bilans"
             ]
         );
         assert_eq!(
-            operation_ids_of("api_entreprise/v2/exercices"),
+            operation_ids_of("api_entreprise/v2/exercices", ranges),
             ["api_entreprise_v2_exercices"]
         );
     }

@@ -85,7 +85,7 @@ fn latest_spec_facts() {
     let count = |v: &str| {
         api.operations
             .iter()
-            .filter(|o| o.version.as_str() == v)
+            .filter(|o| o.version.name() == v)
             .count()
     };
     assert_eq!(api.operations.len(), 52);

@@ -9,9 +9,20 @@ use serde::Deserialize;
 use super::errors::Error;
 
 /// Environment variable read by [`Token::from_env`].
-const TOKEN_ENV_VAR: &str = "API_ENTREPRISE_TOKEN";
+const TOKEN_ENV_VAR: &str = crate::platform::SECRET_ENV;
 
-/// API Entreprise bearer token (a JWT).
+/// How the API's security scheme sends the secret, from the spec
+/// ([`platform::AUTH`](crate::platform::AUTH)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// The secret alone in this header (lower case), e.g. `x-api-key`.
+    ApiKeyHeader(&'static str),
+}
+
+/// The API's secret: a bearer token (a JWT for API Entreprise) or an API
+/// key, sent as the spec's security scheme says.
 ///
 /// Deliberately has no `Display` and a `Debug` that prints `Token(***)`, so
 /// it cannot end up in logs or error messages by accident.
@@ -24,8 +35,10 @@ impl Token {
         Token(token)
     }
 
-    /// Reads the token from the `API_ENTREPRISE_TOKEN` environment variable
-    /// (surrounding whitespace trimmed).
+    /// Reads the token from the environment variable the platform names
+    /// ([`platform::SECRET_ENV`](crate::platform::SECRET_ENV):
+    /// `API_ENTREPRISE_TOKEN` for API Entreprise), surrounding whitespace
+    /// trimmed.
     pub fn from_env() -> Result<Self, Error> {
         let value = std::env::var(TOKEN_ENV_VAR).map_err(|e| {
             Error::Config(match e {
@@ -132,7 +145,7 @@ pub(crate) enum Expiry {
 }
 
 /// Below this much validity left, building a client logs a warning.
-pub(crate) const EXPIRY_WARNING: Duration = Duration::from_secs(30 * 24 * 3600);
+pub(crate) const EXPIRY_WARNING: Duration = crate::platform::TOKEN_WARN_BEFORE_EXPIRY;
 
 pub(crate) fn expiry(token: &Token, now: SystemTime) -> Expiry {
     match token.claims().and_then(|c| c.expires_at()) {

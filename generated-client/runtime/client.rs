@@ -13,6 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
+
+use super::auth::AuthScheme;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -27,25 +29,35 @@ use super::traceability::Traceability;
 /// Longest wait for a TCP and TLS connection to open.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Which API Entreprise deployment to call.
+/// Which deployment to call: the profile's
+/// [`platform::ENVIRONMENTS`](crate::platform::ENVIRONMENTS), or any URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Environment {
-    /// `https://entreprise.api.gouv.fr`.
+    /// The deployment named `production` (for API Entreprise
+    /// `https://entreprise.api.gouv.fr`), else the profile's first.
     #[default]
     Production,
-    /// `https://staging.entreprise.api.gouv.fr`, with test data.
+    /// The deployment named `staging`, with test data (for API Entreprise
+    /// `https://staging.entreprise.api.gouv.fr`).
     Staging,
+    /// Another deployment of the profile, by name.
+    Named(&'static str),
     /// Any other base URL (proxy, mock server). Must be `https://`, or
     /// `http://` on a loopback host.
     Custom(String),
 }
 
 impl Environment {
-    /// Base URL of the deployment, without trailing slash.
+    /// Base URL of the deployment, without trailing slash; empty when the
+    /// profile has no deployment of that name (refused by `build()`).
     pub fn base_url(&self) -> &str {
+        let named = |name: &str| crate::platform::environment_url(name).unwrap_or_default();
         match self {
-            Environment::Production => "https://entreprise.api.gouv.fr",
-            Environment::Staging => "https://staging.entreprise.api.gouv.fr",
+            Environment::Production => crate::platform::environment_url("production")
+                .or_else(|| crate::platform::ENVIRONMENTS.first().map(|(_, url)| *url))
+                .unwrap_or_default(),
+            Environment::Staging => named("staging"),
+            Environment::Named(name) => named(name),
             Environment::Custom(url) => url.trim_end_matches('/'),
         }
     }
@@ -137,13 +149,19 @@ impl ClientBuilder {
                 }
                 Expiry::Soon(at) => tracing::warn!(
                     expires_at = %rfc3339(at),
-                    "the API Entreprise token expires in less than 30 days: renew it"
+                    "the {} token expires in less than {} days: renew it",
+                    crate::platform::API_NAME,
+                    crate::platform::TOKEN_WARN_BEFORE_EXPIRY.as_secs() / 86_400
                 ),
                 Expiry::Valid | Expiry::Unknown => {}
             }
         }
         let http = reqwest::Client::builder()
-            .user_agent(concat!("api-entreprise-rs/", env!("CARGO_PKG_VERSION")))
+            .user_agent(format!(
+                "{}/{}",
+                crate::platform::USER_AGENT,
+                env!("CARGO_PKG_VERSION")
+            ))
             // The API never redirects; following one could only send the
             // request somewhere unexpected.
             .redirect(reqwest::redirect::Policy::none())
@@ -415,7 +433,13 @@ impl Client {
             }
             (_, false) => None,
         };
-        let traceability = if meta.requires_traceability {
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if meta.requires_traceability() {
+            let declared = || {
+                let names: Vec<String> =
+                    meta.traceability.iter().map(|n| format!("`{n}`")).collect();
+                names.join(", ")
+            };
             let t = request
                 .options
                 .traceability
@@ -423,27 +447,28 @@ impl Client {
                 .or(self.inner.traceability.as_ref())
                 .ok_or_else(|| {
                     Error::Validation(ValidationError::Traceability(format!(
-                        "{op} needs `context`, `recipient` and `object`: set them with \
-                         ClientBuilder::traceability or CallOptions"
+                        "{op} needs {}: set them with ClientBuilder::traceability or CallOptions",
+                        declared()
                     )))
                 })?;
+            for name in meta.traceability {
+                let value = t.get(name).ok_or_else(|| {
+                    Error::Validation(ValidationError::Traceability(format!(
+                        "{op} needs `{name}`, which the traceability given does not set \
+                         (it needs {})",
+                        declared()
+                    )))
+                })?;
+                pairs.push((name, value));
+            }
             t.check_not_looked_up(request.looked_up.as_deref())?;
-            Some(t)
-        } else {
-            None
-        };
+        }
 
         if !request.path.starts_with('/') {
             return Err(Error::Config(format!("{op}: path must start with '/'")));
         }
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, request.path))
             .map_err(|e| Error::Config(format!("{op}: cannot build the URL: {e}")))?;
-        let mut pairs: Vec<(&str, &str)> = Vec::new();
-        if let Some(t) = traceability {
-            pairs.push(("context", t.context()));
-            pairs.push(("recipient", t.recipient().as_str()));
-            pairs.push(("object", t.object()));
-        }
         pairs.extend(request.query.iter().map(|(k, v)| (*k, v.as_str())));
         if !pairs.is_empty() {
             // Calling query_pairs_mut at all would leave a bare `?`.
@@ -463,12 +488,22 @@ impl Client {
         }
         if let Some(token) = token {
             // The message must not quote the value: it holds the token.
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                    Error::Config("the token contains characters not allowed in a header".into())
-                })?;
+            let (name, text) = match crate::platform::AUTH {
+                AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {}", token.expose())),
+                AuthScheme::ApiKeyHeader(header) => (
+                    HeaderName::from_bytes(header.as_bytes()).map_err(|_| {
+                        Error::Config(format!(
+                            "the spec's API key header {header:?} is not a valid header name"
+                        ))
+                    })?,
+                    token.expose().to_owned(),
+                ),
+            };
+            let mut value = HeaderValue::from_str(&text).map_err(|_| {
+                Error::Config("the token contains characters not allowed in a header".into())
+            })?;
             value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
+            headers.insert(name, value);
         }
 
         let timeout = request

@@ -16,7 +16,8 @@ use super::client::{describe, Client};
 use super::errors::{decode_error_body, rfc3339, Error, ValidationError};
 
 /// Timeout of a download when none is given: the API's documents timeout.
-pub const DOCUMENT_TIMEOUT: Duration = Duration::from_secs(12);
+pub const DOCUMENT_TIMEOUT: Duration =
+    crate::platform::group_timeout(super::meta::EndpointGroup::Documents);
 
 /// Label of downloads in errors, in place of an operation id.
 const DOWNLOAD: &str = "document download";

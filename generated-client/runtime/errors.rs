@@ -74,8 +74,9 @@ pub enum Error {
     /// ignored). All traffic to the host is stopped; nothing was sent.
     #[error(
         "{operation}: {failures} calls in a row got no answer at all: possible IP ban by \
-         API Entreprise; all traffic to this host is stopped until {} (check the network; \
+         {}; all traffic to this host is stopped until {} (check the network; \
          if it was an outage, Throttle::reset_breaker lifts the stop)",
+        crate::platform::API_NAME,
         rfc3339(*.until)
     )]
     PossibleBan {
@@ -127,7 +128,8 @@ pub enum ValidationError {
     },
     /// The token's expiry date has passed; the API would answer 401.
     #[error(
-        "the token expired on {expired_at}: renew it on https://entreprise.api.gouv.fr/compte"
+        "the token expired on {expired_at}: renew it{}",
+        crate::platform::TOKEN_RENEWAL_URL.map(|u| format!(" on {u}")).unwrap_or_default()
     )]
     TokenExpired {
         /// Expiry date of the token (RFC 3339).
@@ -271,25 +273,18 @@ impl ApiError {
 
     /// What to do about this error, in plain words.
     pub fn advice(&self) -> &'static str {
-        match self.status {
-            401 => "the token is invalid or expired: check it or renew it",
-            403 => "the token lacks the scope for this endpoint: check the privileges of the token",
-            404 => "no data found for this identifier",
-            409 => "the same request is already in progress: wait a little and retry",
-            422 => "invalid parameters: check the identifiers and the traceability parameters",
-            429 => "rate limit reached: wait for the Retry-After delay before calling again",
-            451 => "the company is non-diffusible: use the `diffusibles` route if your use case allows it",
-            502 => "the data provider answered with an error: retry later",
-            503 => "the service or its provider is unavailable (maintenance?): retry later",
-            504 => "the data provider did not answer in time: retry later",
-            _ => "unexpected error: see the error details",
-        }
+        crate::platform::advice(self.status)
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "API Entreprise answered HTTP {}", self.status)?;
+        write!(
+            f,
+            "{} answered HTTP {}",
+            crate::platform::API_NAME,
+            self.status
+        )?;
         if let Some(first) = self.errors.first() {
             if !first.code.is_empty() {
                 write!(f, " [{}]", first.code)?;

@@ -5,42 +5,50 @@ use std::time::Duration;
 
 use super::identifiers::IdentifierKind;
 
-/// Version prefix of an API Entreprise route.
+/// Version of a route, read from its path by the generator (`/v3/…`, `/api/v2/…`). The set
+/// is open: a version the API publishes later is one more value, not a new variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApiVersion {
     /// Route without a version prefix (monitoring endpoints such as `/ping`).
     Unversioned,
-    /// Routes under `/v2/`.
-    V2,
-    /// Routes under `/v3/`.
-    V3,
-    /// Routes under `/v4/`.
-    V4,
+    /// A route under `/vN/`: `number` is N, `name` is `"vN"`.
+    Versioned {
+        /// N.
+        number: u16,
+        /// `"vN"`, the name of its module.
+        name: &'static str,
+    },
 }
 
 impl ApiVersion {
-    /// Short lowercase name: `"v2"`, `"v3"`, `"v4"` or `"unversioned"`.
+    /// Short lowercase name: `"v2"`, `"v3"`, `"v4"` … or `"unversioned"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             ApiVersion::Unversioned => "unversioned",
-            ApiVersion::V2 => "v2",
-            ApiVersion::V3 => "v3",
-            ApiVersion::V4 => "v4",
+            ApiVersion::Versioned { name, .. } => name,
+        }
+    }
+
+    /// N for a route under `/vN/`.
+    pub const fn number(self) -> Option<u16> {
+        match self {
+            ApiVersion::Unversioned => None,
+            ApiVersion::Versioned { number, .. } => Some(number),
         }
     }
 }
 
 /// Rate-limit family an operation belongs to.
 ///
-/// API Entreprise counts calls per token and per family: JSON endpoints
-/// allow 250 calls per minute, document endpoints (PDF and other files)
-/// 50 calls per minute. Monitoring routes do not count against the token
-/// and are only subject to the per-IP limit.
+/// The API counts calls per token and per family, each with its own limit
+/// ([`platform::group_limit`](crate::platform::group_limit)): JSON
+/// endpoints, document endpoints (PDF and other files). Monitoring routes do
+/// not count against the token and are only subject to the per-IP limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EndpointGroup {
-    /// Endpoints answering JSON data (250 calls per minute per token).
+    /// Endpoints answering JSON data.
     Json,
-    /// Endpoints serving documents (50 calls per minute per token).
+    /// Endpoints serving documents.
     Documents,
     /// Monitoring endpoints, only limited per IP address.
     Monitoring,
@@ -80,15 +88,21 @@ pub struct OperationMeta {
     pub maintenance: Option<MaintenanceWindow>,
     /// Whether a bearer token must be sent.
     pub requires_token: bool,
-    /// Whether the `context`, `recipient` and `object` query parameters
-    /// must be sent.
-    pub requires_traceability: bool,
+    /// The traceability parameters this operation declares (a subset of
+    /// [`platform::TRACEABILITY`](crate::platform::TRACEABILITY), in its
+    /// order): the client sends these, from its configuration.
+    pub traceability: &'static [&'static str],
     /// Parameters other than the traceability ones: path parameters first,
     /// in template order, then query and header parameters.
     pub params: &'static [ParamMeta],
 }
 
 impl OperationMeta {
+    /// Whether the call carries traceability parameters.
+    pub const fn requires_traceability(&self) -> bool {
+        !self.traceability.is_empty()
+    }
+
     /// The parameter called `name`, if the operation has one.
     pub fn param(&self, name: &str) -> Option<&'static ParamMeta> {
         self.params.iter().find(|p| p.name == name)

@@ -21,7 +21,7 @@ pub mod throttle;
 pub mod traceability;
 pub mod values;
 
-pub use auth::{Token, TokenClaims};
+pub use auth::{AuthScheme, Token, TokenClaims};
 pub use client::{Client, ClientBuilder, Environment};
 pub use documents::{DocumentLink, DOCUMENT_TIMEOUT};
 pub use errors::{
@@ -44,5 +44,5 @@ pub use request::{
 };
 pub use retry::RetryPolicy;
 pub use throttle::{BucketSnapshot, Throttle, ThrottleConfig, ThrottleSnapshot};
-pub use traceability::Traceability;
+pub use traceability::{Traceability, TraceabilityCheck, TraceabilityParam};
 pub use values::{ApiDate, ApiDateTime};

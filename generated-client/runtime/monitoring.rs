@@ -9,7 +9,6 @@
 //! missing values, never to a failed call.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -33,12 +32,12 @@ const fn monitoring(
         path,
         summary,
         group: EndpointGroup::Monitoring,
-        rate_limit_per_minute: 1000,
-        timeout: Duration::from_secs(5),
+        rate_limit_per_minute: crate::platform::IP_LIMIT,
+        timeout: crate::platform::group_timeout(EndpointGroup::Monitoring),
         deprecated: false,
         maintenance: None,
         requires_token: false,
-        requires_traceability: false,
+        traceability: &[],
         params,
     }
 }

@@ -3,8 +3,6 @@
 //! open according to the scope map read at build time
 //! ([`required_scopes`](crate::required_scopes)).
 
-use std::time::Duration;
-
 use serde_json::Value;
 
 use super::client::Client;
@@ -21,12 +19,15 @@ const PRIVILEGES: OperationMeta = OperationMeta {
     path: "/privileges",
     summary: "Privileges associés au jeton",
     group: EndpointGroup::Json,
-    rate_limit_per_minute: 250,
-    timeout: Duration::from_secs(5),
+    rate_limit_per_minute: match crate::platform::group_limit(EndpointGroup::Json) {
+        Some(limit) => limit,
+        None => crate::platform::IP_LIMIT,
+    },
+    timeout: crate::platform::group_timeout(EndpointGroup::Json),
     deprecated: false,
     maintenance: None,
     requires_token: true,
-    requires_traceability: false,
+    traceability: &[],
     params: &[],
 };
 

@@ -1,97 +1,150 @@
-//! Traceability parameters required by most API Entreprise endpoints.
+//! Traceability parameters: what every data call must say about itself
+//! (in which context it is made, which public body receives the data, why).
 //!
-//! Every call must say in which context it is made, which public body
-//! receives the data and why. The API rejects malformed values with a 422,
-//! so they are checked here once, when built, rather than on every call.
+//! Which parameters exist and how each is checked is the platform's fact,
+//! stated in its profile and compiled into
+//! [`platform::TRACEABILITY`](crate::platform::TRACEABILITY); this file only
+//! applies those rules. The API rejects malformed values with a 422, so they
+//! are checked here once, when built, rather than on every call. The
+//! generator also emits a positional constructor (`Traceability::new`) and
+//! one accessor per parameter, in the profile's order.
 
 use super::errors::ValidationError;
 use super::identifiers::Siret;
 
-/// `object` must be shorter than this many characters.
-const OBJECT_MAX_CHARS: usize = 50;
+/// How a traceability value is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceabilityCheck {
+    /// Non-empty text (trimmed), fewer than `max_chars` characters when set.
+    Text {
+        /// Values must have fewer characters than this.
+        max_chars: Option<usize>,
+    },
+    /// A SIRET: 14 digits with a valid Luhn key.
+    Siret,
+}
 
-/// The `context`, `recipient` and `object` query parameters.
+/// One traceability parameter of the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceabilityParam {
+    /// Query parameter name.
+    pub name: &'static str,
+    /// Its check.
+    pub check: TraceabilityCheck,
+    /// What to put there, said when it is missing or wrong.
+    pub hint: &'static str,
+    /// The error code the server answers when it is missing.
+    pub missing_code: Option<&'static str>,
+    /// The value must not belong to the company looked up.
+    pub not_the_looked_up_company: bool,
+}
+
+/// Checked traceability values, by parameter name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Traceability {
-    context: String,
-    recipient: Siret,
-    object: String,
+    values: Vec<(&'static str, String)>,
 }
 
 impl Traceability {
-    /// Checks and builds the parameters.
-    ///
-    /// * `context`: framework of the call (e.g. `"aides publiques"`),
-    ///   non-empty;
-    /// * `recipient`: SIRET of the public body receiving the data (your
-    ///   organisation, not the company looked up);
-    /// * `object`: reason or procedure reference, non-empty and fewer than
-    ///   50 characters.
-    ///
-    /// Surrounding whitespace is trimmed from `context` and `object`.
-    pub fn new(
-        context: impl Into<String>,
-        recipient: &str,
-        object: impl Into<String>,
+    /// Checks and builds the values, given as `(name, value)` pairs: every
+    /// name must be one of [`platform::TRACEABILITY`](crate::platform::TRACEABILITY).
+    /// Surrounding whitespace is trimmed. Parameters left out are simply not
+    /// set: a call to an operation that declares one fails before sending.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, ValidationError> {
-        let context = context.into().trim().to_owned();
-        if context.is_empty() {
-            return Err(ValidationError::Traceability(
-                "`context` must not be empty: say in which framework the call is made".to_owned(),
-            ));
+        let mut values: Vec<(&'static str, String)> = Vec::new();
+        for (name, value) in pairs {
+            let param = param(name).ok_or_else(|| {
+                let known: Vec<String> = crate::platform::TRACEABILITY
+                    .iter()
+                    .map(|p| format!("`{}`", p.name))
+                    .collect();
+                ValidationError::Traceability(format!(
+                    "`{name}` is not a traceability parameter of {} (known: {})",
+                    crate::platform::API_NAME,
+                    known.join(", ")
+                ))
+            })?;
+            let value = check(param, value)?;
+            values.retain(|(n, _)| *n != param.name);
+            values.push((param.name, value));
         }
-        let recipient: Siret = recipient.parse().map_err(|e| {
-            ValidationError::Traceability(format!(
-                "`recipient` must be the SIRET of the public body receiving the data: {e}"
-            ))
-        })?;
-        let object = object.into().trim().to_owned();
-        if object.is_empty() {
-            return Err(ValidationError::Traceability(
-                "`object` must not be empty: give the reason or the procedure reference".to_owned(),
-            ));
-        }
-        let chars = object.chars().count();
-        if chars >= OBJECT_MAX_CHARS {
-            return Err(ValidationError::Traceability(format!(
-                "`object` must be fewer than {OBJECT_MAX_CHARS} characters, got {chars}"
-            )));
-        }
-        Ok(Self {
-            context,
-            recipient,
-            object,
-        })
+        let order = |name: &str| {
+            crate::platform::TRACEABILITY
+                .iter()
+                .position(|p| p.name == name)
+        };
+        values.sort_by_key(|(n, _)| order(n));
+        Ok(Self { values })
     }
 
-    /// Framework of the call.
-    pub fn context(&self) -> &str {
-        &self.context
+    /// The value of the parameter called `name`, if set.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 
-    /// SIRET of the public body receiving the data.
-    pub fn recipient(&self) -> &Siret {
-        &self.recipient
-    }
-
-    /// Reason of the call or procedure reference.
-    pub fn object(&self) -> &str {
-        &self.object
+    /// Every value set, in the platform's order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.values.iter().map(|(n, v)| (*n, v.as_str()))
     }
 
     /// Refuses a call whose recipient belongs to the company being looked
     /// up: the recipient is the public body receiving the data, and the API
     /// rejects this frequent mix-up.
     pub fn check_not_looked_up(&self, siren: Option<&str>) -> Result<(), ValidationError> {
-        match siren {
-            Some(siren) if siren == self.recipient.siren().as_str() => {
-                Err(ValidationError::Traceability(format!(
-                    "`recipient` ({}) belongs to the company being looked up (SIREN {siren}); \
-                     it must be the SIRET of the public body receiving the data",
-                    self.recipient
-                )))
+        let Some(siren) = siren else { return Ok(()) };
+        for p in crate::platform::TRACEABILITY
+            .iter()
+            .filter(|p| p.not_the_looked_up_company)
+        {
+            if let Some(value) = self.get(p.name) {
+                if value.get(..9) == Some(siren) {
+                    return Err(ValidationError::Traceability(format!(
+                        "`{}` ({value}) belongs to the company being looked up (SIREN {siren}); \
+                         it must be {}",
+                        p.name, p.hint
+                    )));
+                }
             }
-            _ => Ok(()),
+        }
+        Ok(())
+    }
+}
+
+fn param(name: &str) -> Option<&'static TraceabilityParam> {
+    crate::platform::TRACEABILITY
+        .iter()
+        .find(|p| p.name == name)
+}
+
+fn check(param: &TraceabilityParam, value: &str) -> Result<String, ValidationError> {
+    let name = param.name;
+    match param.check {
+        TraceabilityCheck::Siret => {
+            let siret: Siret = value.trim().parse().map_err(|e| {
+                ValidationError::Traceability(format!("`{name}` must be {}: {e}", param.hint))
+            })?;
+            Ok(siret.as_str().to_owned())
+        }
+        TraceabilityCheck::Text { max_chars } => {
+            let value = value.trim().to_owned();
+            if value.is_empty() {
+                return Err(ValidationError::Traceability(format!(
+                    "`{name}` must not be empty: {}",
+                    param.hint
+                )));
+            }
+            let chars = value.chars().count();
+            if let Some(max) = max_chars.filter(|max| chars >= *max) {
+                return Err(ValidationError::Traceability(format!(
+                    "`{name}` must be fewer than {max} characters, got {chars}"
+                )));
+            }
+            Ok(value)
         }
     }
 }

@@ -11,9 +11,11 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-/// What the mock counts a twelve-hour ban as, in its own minutes: `--minute-ms` scales bans
+/// What the mock counts a ban as, in its own windows: the platform's ban over its window
+/// (720 for API Entreprise's twelve hours of one-minute windows). `--minute-ms` scales bans
 /// with the windows, so a test with a one-second minute is banned for 720 s.
-pub(crate) const BAN_MINUTES: u32 = 12 * 60;
+pub(crate) const BAN_MINUTES: u32 =
+    (api_entreprise::platform::BAN.as_secs() / api_entreprise::platform::WINDOW.as_secs()) as u32;
 
 /// Why an IP was banned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

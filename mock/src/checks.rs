@@ -10,14 +10,11 @@ use std::time::SystemTime;
 
 use api_entreprise::runtime::{
     Eori, Month, PathSegment, Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori,
-    SiretOrRna, Token, Year,
+    SiretOrRna, Token, TraceabilityCheck, Year,
 };
 use serde_json::Value;
 
 use crate::errors::{code, own_item, ErrorCatalog};
-
-/// The traceability parameters, in the order the API lists their errors.
-pub(crate) const TRACEABILITY: [&str; 3] = ["context", "recipient", "object"];
 
 /// What the mock reads from a token's payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,9 +73,16 @@ pub(crate) fn bearer(authorization: Option<&str>) -> Result<Claims, TokenError> 
     })
 }
 
-/// The 422 items for the traceability parameters: each missing or blank one, in the API's
-/// order, all in one body; then a `recipient` that is not a SIRET.
-pub(crate) fn traceability(query: &[(String, String)], catalog: &ErrorCatalog) -> Vec<Value> {
+/// The 422 items for the traceability parameters the operation declares: each missing or
+/// blank one, in the platform's order ([`platform::TRACEABILITY`]), all in one body; then a
+/// value that must be a SIRET and is not.
+///
+/// [`platform::TRACEABILITY`]: api_entreprise::platform::TRACEABILITY
+pub(crate) fn traceability(
+    declared: &[String],
+    query: &[(String, String)],
+    catalog: &ErrorCatalog,
+) -> Vec<Value> {
     let value = |name: &str| {
         query
             .iter()
@@ -86,22 +90,31 @@ pub(crate) fn traceability(query: &[(String, String)], catalog: &ErrorCatalog) -
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
     };
-    let missing: Vec<Value> = TRACEABILITY
+    let params = api_entreprise::platform::TRACEABILITY
         .iter()
-        .filter(|name| value(name).is_none())
-        .map(|name| catalog.missing_parameter(name))
+        .filter(|p| declared.iter().any(|d| d == p.name));
+    let missing: Vec<Value> = params
+        .clone()
+        .filter(|p| value(p.name).is_none())
+        .map(|p| catalog.missing_parameter(p.name))
         .collect();
     if !missing.is_empty() {
         return missing;
     }
-    match value("recipient").map(Siret::from_str) {
-        Some(Err(e)) => vec![own_item(
-            422,
-            &format!("Le paramètre recipient doit être le numéro de siret de l'organisme destinataire des données : {e}"),
-            Some("recipient"),
-        )],
-        _ => Vec::new(),
-    }
+    params
+        .filter(|p| p.check == TraceabilityCheck::Siret)
+        .find_map(|p| match value(p.name).map(Siret::from_str) {
+            Some(Err(e)) => Some(vec![own_item(
+                422,
+                &format!(
+                    "Le paramètre {} doit être le numéro de siret de l'organisme destinataire des données : {e}",
+                    p.name
+                ),
+                Some(p.name),
+            )]),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// Checks `value` with the client's own rules for `identifier` (a runtime type name).
@@ -200,19 +213,24 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect()
         };
-        assert_eq!(traceability(&q(&[]), &catalog).len(), 3);
-        let only_context = traceability(&q(&[("context", "x"), ("object", " ")]), &catalog);
+        let all: Vec<String> = ["context", "recipient", "object"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(traceability(&all, &q(&[]), &catalog).len(), 3);
+        let only_recipient = vec!["recipient".to_string()];
+        assert_eq!(traceability(&only_recipient, &q(&[]), &catalog).len(), 1);
+        let only_context = traceability(&all, &q(&[("context", "x"), ("object", " ")]), &catalog);
         assert_eq!(only_context.len(), 2);
         assert_eq!(only_context[0]["source"]["parameter"], "recipient");
         assert_eq!(only_context[1]["source"]["parameter"], "object");
         let bad_recipient = q(&[("context", "x"), ("recipient", "123"), ("object", "y")]);
-        assert_eq!(traceability(&bad_recipient, &catalog).len(), 1);
+        assert_eq!(traceability(&all, &bad_recipient, &catalog).len(), 1);
         let good = q(&[
             ("context", "x"),
             ("recipient", "13002526500013"),
             ("object", "y"),
         ]);
-        assert!(traceability(&good, &catalog).is_empty());
+        assert!(traceability(&all, &good, &catalog).is_empty());
     }
 
     #[test]

@@ -77,10 +77,10 @@ impl Default for MockConfig {
             spec_v2: None,
             token_file: None,
             authorizations: None,
-            minute: Duration::from_secs(60),
+            minute: api_entreprise::platform::WINDOW,
             cache_expires_in: 3600,
-            ip_limit: apie_codegen::model::limits::IP_LIMIT,
-            tolerated_429s: 10,
+            ip_limit: api_entreprise::platform::IP_LIMIT,
+            tolerated_429s: api_entreprise::platform::TOLERATED_429S,
             ban: None,
             faults: FaultPlan::none(),
         }

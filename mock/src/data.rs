@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use apie_codegen::diagnostic::{Diagnostics, Severity};
 use apie_codegen::load::{self, Node};
-use apie_codegen::model::{self, limits, EndpointGroup, Operation};
+use apie_codegen::model::{self, EndpointGroup, Operation};
 use apie_codegen::normalize::{self, Document};
 use serde_json::Value;
 
@@ -80,8 +80,12 @@ struct Spec {
 pub(crate) fn load(located: &Located, base_url: &str) -> Result<Data, MockError> {
     let specs = [read_spec(&located.spec)?, read_spec(&located.spec_v2)?];
     let catalog = ErrorCatalog::from_documents(&[&specs[0].document, &specs[1].document]);
+    let ids: Vec<&str> = specs
+        .iter()
+        .flat_map(|s| s.operations.iter().map(|o| o.id.as_str()))
+        .collect();
     let scopes = match &located.authorizations {
-        Some(path) => read_authorizations(path)?,
+        Some(path) => read_authorizations(path, &ids)?,
         None => HashMap::new(),
     };
     let mut warnings = Vec::new();
@@ -156,7 +160,11 @@ fn read_spec(path: &Path) -> Result<Spec, MockError> {
     let Some(document) = document else {
         return Err(failed(errors_only(&diagnostics)));
     };
-    let api = model::build(&document, &mut diagnostics);
+    let api = model::build(
+        &document,
+        &apie_codegen::profile::Profile::api_entreprise(),
+        &mut diagnostics,
+    );
     if diagnostics.has_errors() {
         return Err(failed(errors_only(&diagnostics)));
     }
@@ -219,13 +227,15 @@ fn responses<'a>(
 /// Operations at their group's limit share the group's window; one with a lower limit of its
 /// own (DGFIP's fiscal certificate: 5 a minute) counts apart.
 fn bucket(meta: &Operation) -> String {
-    let (name, default) = match meta.group {
-        EndpointGroup::Json => ("json", limits::JSON_LIMIT),
-        EndpointGroup::Documents => ("documents", limits::DOCUMENTS_LIMIT),
+    use api_entreprise::platform::{group_limit, IP_LIMIT};
+    use api_entreprise::runtime::EndpointGroup as Group;
+    let (name, group) = match meta.group {
+        EndpointGroup::Json => ("json", Group::Json),
+        EndpointGroup::Documents => ("documents", Group::Documents),
         // Never counted per token: monitoring routes count only per IP (`crate::limits::IP_BUCKET`).
-        EndpointGroup::Monitoring => ("monitoring", limits::IP_LIMIT),
+        EndpointGroup::Monitoring => ("monitoring", Group::Monitoring),
     };
-    if meta.rate_limit_per_minute == default {
+    if meta.rate_limit_per_minute == group_limit(group).unwrap_or(IP_LIMIT) {
         name.to_string()
     } else {
         meta.id.clone()
@@ -352,35 +362,16 @@ pub(crate) fn read_payload(file: &Path, base_url: &str) -> Result<Payload, MockE
     })
 }
 
-/// `siade_authorizations.yml`: under `shared`, `api_entreprise/v3_and_more/insee/unites_legales`
-/// lists the scopes of `api_entreprise_v3_insee_unites_legales` and its v4 twin;
-/// `api_entreprise/v2/x` those of `api_entreprise_v2_x`.
-fn read_authorizations(path: &Path) -> Result<HashMap<String, Vec<String>>, MockError> {
-    let failed = |message: String| MockError::Config(format!("{}: {message}", path.display()));
-    let text = std::fs::read_to_string(path).map_err(|e| failed(format!("cannot read it: {e}")))?;
-    let root =
-        load::load_str(&path.display().to_string(), &text).map_err(|d| failed(d.to_string()))?;
-    let shared = root
-        .get("shared")
-        .ok_or_else(|| failed("no `shared` section".to_string()))?;
-    let mut map = HashMap::new();
-    for (key, list) in shared.entries() {
-        let Some(rest) = key.strip_prefix("api_entreprise/") else {
-            continue;
-        };
-        let scopes: Vec<String> = list.items().iter().filter_map(Node::scalar_text).collect();
-        let ids = match rest.strip_prefix("v3_and_more/") {
-            Some(tail) => ["v3", "v4"]
-                .iter()
-                .map(|v| format!("api_entreprise_{v}_{}", tail.replace('/', "_")))
-                .collect(),
-            None => vec![format!("api_entreprise_{}", rest.replace('/', "_"))],
-        };
-        for id in ids {
-            map.insert(id, scopes.clone());
-        }
-    }
-    Ok(map)
+/// The scope map, read by the generator's own parser under API Entreprise's profile (one
+/// parser for the client's table and the mock): operation id → scopes.
+fn read_authorizations(
+    path: &Path,
+    operation_ids: &[&str],
+) -> Result<HashMap<String, Vec<String>>, MockError> {
+    let profile = apie_codegen::profile::Profile::api_entreprise();
+    apie_codegen::scopes::load_scope_map(path, operation_ids, &profile)
+        .map(|map| map.into_iter().collect())
+        .map_err(MockError::Config)
 }
 
 fn read_token(path: &Path, warnings: &mut Vec<String>) -> Result<String, MockError> {

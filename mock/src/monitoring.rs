@@ -54,7 +54,7 @@ pub(crate) fn current_status(operations: &[MockOperation]) -> Value {
             json!({
                 "operation_id": o.meta.id,
                 "name": o.meta.path,
-                "api_version": o.meta.version.as_str(),
+                "api_version": o.meta.version.name(),
                 "provider": provider(&o.meta.id),
                 "code": 200,
                 "status": "ok",
@@ -97,7 +97,8 @@ fn period_minutes(period: &str) -> Option<i64> {
 
 /// `api_entreprise_v3_insee_unites_legales` → `insee`.
 fn provider(operation_id: &str) -> &str {
-    apie_codegen::model::limits::strip_version_prefix(operation_id)
+    apie_codegen::profile::Profile::api_entreprise()
+        .short_id(operation_id)
         .split('_')
         .next()
         .unwrap_or(operation_id)

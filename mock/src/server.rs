@@ -15,7 +15,7 @@ use axum::http::{header, HeaderValue, Response, StatusCode};
 use serde_json::Value;
 
 use crate::bans::{BanReason, Bans};
-use crate::checks::{self, canonical, identifier_ok, TRACEABILITY};
+use crate::checks::{self, canonical, identifier_ok};
 use crate::data::{Data, MockOperation, Payload};
 use crate::documents::{is_served_name, FILES_PREFIX};
 use crate::errors::{self, code, own_item};
@@ -242,8 +242,8 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
             return Answer::errors(403, vec![item]).with_rate_limit(decision);
         }
     }
-    if op.meta.traceability {
-        let items = checks::traceability(&query, &data.catalog);
+    if !op.meta.traceability.is_empty() {
+        let items = checks::traceability(&op.meta.traceability, &query, &data.catalog);
         if !items.is_empty() {
             return Answer::errors(422, items).with_rate_limit(decision);
         }
@@ -320,7 +320,10 @@ fn recorded<'a>(
         if let Some(p) = op.meta.path_params.iter().find(|p| p.name == name) {
             return path_value(path_params, name).map(|v| canonical(&p.identifier, v));
         }
-        if TRACEABILITY.contains(&name) {
+        if api_entreprise::platform::TRACEABILITY
+            .iter()
+            .any(|t| t.name == name)
+        {
             return None;
         }
         query_value(query, name).map(str::to_string)

@@ -8,7 +8,10 @@ use api_entreprise::runtime::{ApiVersion, EndpointGroup, OperationMeta};
 pub const fn fake_operation(operation_id: &'static str, path: &'static str) -> OperationMeta {
     OperationMeta {
         operation_id,
-        version: ApiVersion::V3,
+        version: ApiVersion::Versioned {
+            number: 3,
+            name: "v3",
+        },
         method: "GET",
         path,
         summary: "Fake operation for tests",
@@ -18,7 +21,7 @@ pub const fn fake_operation(operation_id: &'static str, path: &'static str) -> O
         deprecated: false,
         maintenance: None,
         requires_token: true,
-        requires_traceability: true,
+        traceability: &["context", "recipient", "object"],
         params: &[],
     }
 }

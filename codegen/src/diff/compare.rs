@@ -153,13 +153,19 @@ impl<'a> Walker<'a> {
         self.path_params(o, n);
         self.options(o, n);
         if o.traceability != n.traceability {
-            let text = |t: bool| if t { "required" } else { "not required" }.to_string();
+            let text = |t: &[String]| {
+                if t.is_empty() {
+                    "none".to_string()
+                } else {
+                    t.join(", ")
+                }
+            };
             push(
                 self,
                 ChangeKind::TraceabilityChanged,
                 "",
-                Some(text(o.traceability)),
-                Some(text(n.traceability)),
+                Some(text(&o.traceability)),
+                Some(text(&n.traceability)),
             );
         }
         match (&o.success, &n.success) {

@@ -26,7 +26,7 @@ pub fn describe(kind: ChangeKind) -> (&'static str, &'static str) {
         ParameterTypeChanged => ("breaking", "a parameter's type (or a path parameter's identifier) changed"),
         ParameterConstraintNarrowed => ("breaking", "a parameter accepts fewer values"),
         ParameterConstraintWidened => ("info", "a parameter accepts more values"),
-        TraceabilityChanged => ("warning / info", "`context`, `recipient` and `object` became required (warning) or not (info)"),
+        TraceabilityChanged => ("warning / info", "traceability parameters (`context`, `recipient`, `object`, any subset) became required (warning) or not (info)"),
         SuccessResponseRemoved => ("breaking", "the success response lost its schema: the method returns untyped JSON"),
         SuccessResponseAdded => ("breaking", "the success response gained a schema: the method's return type changes"),
         PropertyAdded => ("info", "a response property appeared: a new field"),
@@ -210,13 +210,18 @@ fn verdict(f: &Finding) -> (Severity, String, String) {
             (Info, format!("parameter `{param}` {what}"), format!("no change to `{}::{member}` beyond its documentation", x.builder))
         }
         TraceabilityChanged => {
-            let now_required = new == "required";
+            let names = |t: &str| -> Vec<String> {
+                if t == "none" { Vec::new() } else { t.split(", ").map(str::to_string).collect() }
+            };
+            let (was, now) = (names(old), names(new));
+            let added: Vec<String> = now.iter().filter(|n| !was.contains(n)).map(|n| format!("`{n}`")).collect();
+            let removed: Vec<String> = was.iter().filter(|n| !now.contains(n)).map(|n| format!("`{n}`")).collect();
             (
-                if now_required { Warning } else { Info },
-                if now_required {
-                    "`context`, `recipient` and `object` are now required".to_string()
-                } else {
-                    "`context`, `recipient` and `object` are no longer required".to_string()
+                if added.is_empty() { Info } else { Warning },
+                match (added.is_empty(), removed.is_empty()) {
+                    (false, true) => format!("{} now required", added.join(", ")),
+                    (true, false) => format!("{} no longer required", removed.join(", ")),
+                    _ => format!("{} now required, {} no longer", added.join(", "), removed.join(", ")),
                 },
                 "no code change: the client sends them from its configuration (`CallOptions` overrides them per call)".into(),
             )

@@ -6,6 +6,7 @@
 mod dispatch;
 mod errors;
 mod operations;
+pub mod platform;
 mod types;
 
 use proc_macro2::TokenStream;

@@ -18,9 +18,10 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
         let id = &op.id;
         let version = match op.version {
             ApiVersion::Unversioned => quote!(Unversioned),
-            ApiVersion::V2 => quote!(V2),
-            ApiVersion::V3 => quote!(V3),
-            ApiVersion::V4 => quote!(V4),
+            ApiVersion::Versioned(number) => {
+                let name = op.version.name();
+                quote!(Versioned { number: #number, name: #name })
+            }
         };
         let group = match op.group {
             EndpointGroup::Json => quote!(Json),
@@ -41,7 +42,8 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
             }
             None => quote!(None),
         };
-        let (token, traceability) = (op.requires_token, op.traceability);
+        let token = op.requires_token;
+        let traceability = &op.traceability;
         let params = param_metas(op);
         let doc = doc_attrs(&format!("`{method} {path}`: {}", summary.trim()));
         quote! {
@@ -58,7 +60,7 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
                 deprecated: #deprecated,
                 maintenance: #maintenance,
                 requires_token: #token,
-                requires_traceability: #traceability,
+                traceability: &[ #( #traceability ),* ],
                 params: &[ #( #params ),* ],
             };
         }
@@ -161,11 +163,15 @@ pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
             ApiVersion::Unversioned => {
                 format!(" Routes under `/{module}`, outside the versioned API.")
             }
-            v => format!(
-                " Operations of API version {} (`/{}/...`).",
-                &v.as_str()[1..],
-                v.as_str()
-            ),
+            ApiVersion::Versioned(number) => {
+                let name = ops[0].version.name();
+                // The route's own prefix: `/v3/...`, or `/api/v2/...`.
+                let segment = format!("/{name}/");
+                let prefix = ops[0].path.find(&segment).map_or(segment.clone(), |at| {
+                    ops[0].path[..at + segment.len()].to_string()
+                });
+                format!(" Operations of API version {number} (`{prefix}...`).")
+            }
         };
         let accessor_doc = format!(" The `{module}` operations of this client.");
         quote! {

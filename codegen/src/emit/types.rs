@@ -8,15 +8,13 @@ use crate::model::{Api, Field, TypeDef, TypeKind, Variant};
 
 pub(crate) fn emit_models(api: &Api) -> TokenStream {
     let types = api.types.iter().map(emit_type);
-    quote! {
-        /// Response models, deduplicated by shape and named after where they occur.
-        ///
-        /// They accept what the server really sends: unknown fields are ignored, optional
-        /// and nullable fields are `Option`, enums keep unknown values in `Other`, and dates
-        /// keep their raw text when it is not a valid date.
-        pub mod models {
-            #( #types )*
-
+    let has_enums = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, crate::model::TypeKind::Enum(_)));
+    // Only when an enum reads it: generated code has no dead code to warn about.
+    let enum_text = has_enums.then(|| {
+        quote! {
             /// The text of an enum value; `null` and numbers become text so that one odd
             /// value does not fail the whole response.
             fn enum_text<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -27,6 +25,18 @@ pub(crate) fn emit_models(api: &Api) -> TokenStream {
                     other => other.to_string(),
                 })
             }
+        }
+    });
+    quote! {
+        /// Response models, deduplicated by shape and named after where they occur.
+        ///
+        /// They accept what the server really sends: unknown fields are ignored, optional
+        /// and nullable fields are `Option`, enums keep unknown values in `Other`, and dates
+        /// keep their raw text when it is not a valid date.
+        pub mod models {
+            #( #types )*
+
+            #enum_text
         }
     }
 }

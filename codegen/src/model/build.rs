@@ -3,42 +3,52 @@
 use std::collections::BTreeSet;
 
 use super::error_codes::{self, CodeSighting};
-use super::limits::{self, strip_version_prefix};
+use super::limits;
 use super::naming::{field_ident, type_ident};
 use super::types::{RootId, TypeRegistry};
 use super::{Api, ApiVersion, Operation, OptionLocation, OptionParam, PathParam, TypeRef};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::normalize::{self, Document, ParamLocation, SchemaKind, StringFormat};
+use crate::profile::Profile;
 
-/// The query parameters every data call carries; the client sets them, not each call.
-pub const TRACEABILITY_PARAMS: [&str; 3] = ["context", "recipient", "object"];
-
-/// Builds the model of a normalized document. Problems go to `diagnostics`.
-pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
+/// Builds the model of a normalized document under a platform profile. Problems go to
+/// `diagnostics`.
+pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -> Api {
+    let version_of = |path: &str| version_of(profile, path);
     let mut ops: Vec<&normalize::Operation> = doc.operations.iter().collect();
     ops.sort_by(|a, b| (version_of(&a.path), &a.id).cmp(&(version_of(&b.path), &b.id)));
+    let mut warned_versions = BTreeSet::new();
     let mut registry = TypeRegistry::default();
     let mut pending: Vec<(Operation, Option<RootId>)> = Vec::new();
     let mut all_codes: Vec<CodeSighting> = Vec::new();
     let mut method_names: BTreeSet<(String, String)> = BTreeSet::new();
     for op in ops {
         let version = version_of(&op.path);
-        let Some(version) = version else {
-            diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                kind: "unsupported-version",
-                file: doc.file.clone(),
-                position: op.position,
-                pointer: op.pointer.clone(),
-                message: format!(
-                    "path `{}` names an API version this generator does not know (v2, v3, v4)",
-                    op.path
-                ),
-            });
-            continue;
-        };
-        let module = module_of(version, &op.path);
-        let mut method_name = method_name_of(&op.id, version, &op.path);
+        if let ApiVersion::Versioned(n) = version {
+            if !profile.versions.known.contains(&n) && warned_versions.insert(n) {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    kind: "unknown-version",
+                    file: doc.file.clone(),
+                    position: op.position,
+                    pointer: op.pointer.clone(),
+                    message: format!(
+                        "path `{}` is in version v{n}, which the profile does not list \
+                         (known: {}): generated as a new module `v{n}`",
+                        op.path,
+                        profile
+                            .versions
+                            .known
+                            .iter()
+                            .map(|k| format!("v{k}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+        }
+        let module = module_of(profile, version, &op.path);
+        let mut method_name = method_name_of(profile, &op.id, version, &op.path);
         if !method_names.insert((module.clone(), method_name.clone())) {
             method_name = field_ident(&op.id);
             method_names.insert((module.clone(), method_name.clone()));
@@ -51,8 +61,8 @@ pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
         let success_schema = success_response.and_then(|r| r.schema.as_ref());
         let context = vec![format!(
             "{}@{}",
-            type_ident(strip_version_prefix(&op.id)),
-            type_ident(version.as_str())
+            type_ident(profile.short_id(&op.id)),
+            type_ident(&version.name())
         )];
         let root = success_schema.map(|s| registry.register(s, &context));
         let mut codes = Vec::new();
@@ -63,7 +73,8 @@ pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
         }
         codes.sort();
         codes.dedup();
-        let (group, rate_limit_per_minute) = limits::classify(&op.id, &op.path, success_schema);
+        let (group, rate_limit_per_minute) =
+            limits::classify(profile, &op.id, &op.path, success_schema);
         let mut statuses: Vec<String> = op.responses.iter().map(|r| r.status.clone()).collect();
         statuses.sort();
         let query_names: BTreeSet<&str> = op
@@ -82,16 +93,25 @@ pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
-            path_params: path_params(op, doc, diagnostics),
-            options: option_params(op),
-            traceability: TRACEABILITY_PARAMS.iter().all(|t| query_names.contains(t)),
-            requires_token: op.secured && !op.path.starts_with("/watchdoge"),
+            path_params: path_params(profile, op, doc, diagnostics),
+            options: option_params(profile, op),
+            traceability: profile
+                .traceability
+                .iter()
+                .filter(|t| query_names.contains(t.name.as_str()))
+                .map(|t| t.name.clone())
+                .collect(),
+            requires_token: op.secured
+                && profile
+                    .route_rule(&op.path)
+                    .and_then(|r| r.security.as_deref())
+                    != Some("none"),
             success: None,
             statuses,
             error_codes: codes,
             group,
             rate_limit_per_minute,
-            timeout_ms: limits::timeout_ms(group),
+            timeout_ms: limits::timeout_ms(profile, group),
             maintenance: op
                 .maintenance
                 .as_ref()
@@ -114,31 +134,24 @@ pub fn build(doc: &Document, diagnostics: &mut Diagnostics) -> Api {
         operations,
         types,
         error_codes: error_codes::collect(all_codes),
+        servers: doc.servers.clone(),
+        auth: doc.auth.clone(),
     }
 }
 
-/// `/v3/...` → V3; no version segment → unversioned; an unknown version → `None`.
-pub fn version_of(path: &str) -> Option<ApiVersion> {
-    let first = path
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    match first {
-        "v2" => Some(ApiVersion::V2),
-        "v3" => Some(ApiVersion::V3),
-        "v4" => Some(ApiVersion::V4),
-        v if is_version_segment(v) => None,
-        _ => Some(ApiVersion::Unversioned),
-    }
+/// `/v3/...` or `/api/v3/...` → `Versioned(3)`, by the profile's rule; no version segment →
+/// unversioned. Any number is a version: the set is open.
+pub fn version_of(profile: &Profile, path: &str) -> ApiVersion {
+    profile
+        .version_of(path)
+        .map_or(ApiVersion::Unversioned, ApiVersion::Versioned)
 }
 
-fn module_of(version: ApiVersion, path: &str) -> String {
+fn module_of(profile: &Profile, version: ApiVersion, path: &str) -> String {
     match version {
         ApiVersion::Unversioned => {
-            let first = path
-                .trim_start_matches('/')
-                .split('/')
+            let first = fixed_segments(profile, path)
+                .into_iter()
                 .next()
                 .unwrap_or_default();
             match field_ident(first).as_str() {
@@ -146,21 +159,29 @@ fn module_of(version: ApiVersion, path: &str) -> String {
                 name => name.trim_start_matches("r#").to_string(),
             }
         }
-        v => v.as_str().to_string(),
+        v => v.name(),
     }
 }
 
-/// The x-operationId without `api_entreprise_v3_`; when the id does not follow that
-/// pattern, the path's fixed segments after the version.
-fn method_name_of(id: &str, version: ApiVersion, path: &str) -> String {
-    let prefix = format!("api_entreprise_{}_", version.as_str());
+/// The path's fixed segments after the profile's prefix and the version segment.
+fn fixed_segments<'p>(profile: &Profile, path: &'p str) -> Vec<&'p str> {
+    let rest = match profile.versioned_rest(path) {
+        Some((_, rest)) => rest,
+        None => path,
+    };
+    rest.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .collect()
+}
+
+/// The x-operationId without its prefix and version (`api_entreprise_v3_`); when the id does
+/// not follow that pattern, the path's fixed segments after the version.
+fn method_name_of(profile: &Profile, id: &str, version: ApiVersion, path: &str) -> String {
+    let prefix = format!("{}{}_", profile.operation_ids.prefix, version.name());
     if let Some(short) = id.strip_prefix(&prefix).filter(|s| !s.is_empty()) {
         return field_ident(short);
     }
-    let mut fixed: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{') && !is_version_segment(s))
-        .collect();
+    let mut fixed = fixed_segments(profile, path);
     // An unversioned route's first segment is its module's name (`watchdoge`): not repeated.
     if version == ApiVersion::Unversioned && fixed.len() > 1 {
         fixed.remove(0);
@@ -173,30 +194,8 @@ fn method_name_of(id: &str, version: ApiVersion, path: &str) -> String {
     }
 }
 
-fn is_version_segment(segment: &str) -> bool {
-    segment.len() > 1
-        && segment.starts_with('v')
-        && segment[1..].bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Identifier types of the runtime, by parameter name.
-fn identifier_for(name: &str) -> &'static str {
-    match name {
-        "siren" => "Siren",
-        "siret" => "Siret",
-        "rna" => "Rna",
-        "eori" => "Eori",
-        "year" | "annee" => "Year",
-        "month" | "mois" => "Month",
-        "siret_or_rna" | "association_id" => "SiretOrRna",
-        "siren_or_rna" => "SirenOrRna",
-        "siren_or_siret_or_rna" => "SirenOrSiretOrRna",
-        "siret_or_eori" => "SiretOrEori",
-        _ => "PathSegment",
-    }
-}
-
 fn path_params(
+    profile: &Profile,
     op: &normalize::Operation,
     doc: &Document,
     diagnostics: &mut Diagnostics,
@@ -223,7 +222,9 @@ fn path_params(
         out.push(PathParam {
             name: name.to_string(),
             rust_name: field_ident(name),
-            identifier: identifier_for(name).to_string(),
+            identifier: profile
+                .identifier_for(name, declared.and_then(|p| p.pattern.as_deref()))
+                .to_string(),
             pattern: declared.and_then(|p| p.pattern.clone()),
             description: declared.and_then(|p| p.description.clone()),
         });
@@ -231,12 +232,12 @@ fn path_params(
     out
 }
 
-fn option_params(op: &normalize::Operation) -> Vec<OptionParam> {
+fn option_params(profile: &Profile, op: &normalize::Operation) -> Vec<OptionParam> {
     let mut out: Vec<OptionParam> = op
         .parameters
         .iter()
         .filter(|p| match p.location {
-            ParamLocation::Query => !TRACEABILITY_PARAMS.contains(&p.name.as_str()),
+            ParamLocation::Query => profile.traceability_param(&p.name).is_none(),
             ParamLocation::Header => !p.name.eq_ignore_ascii_case("authorization"),
             ParamLocation::Path => false,
         })

@@ -9,31 +9,27 @@ pub mod limits;
 pub mod naming;
 mod types;
 
+pub use crate::normalize::AuthScheme;
 pub use build::build;
 
 use std::collections::BTreeMap;
 
-/// The API version an operation belongs to, read from its path (`/v3/...`).
+/// The API version an operation belongs to, read from its path by the profile's versioning
+/// rule (`/v3/...`, `/api/v2/...`). The set is open: a new version is a new module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ApiVersion {
     /// Routes without a version segment (`/privileges`, `/watchdoge/...`).
     Unversioned,
-    /// `/v2`.
-    V2,
-    /// `/v3`.
-    V3,
-    /// `/v4`.
-    V4,
+    /// `/vN`.
+    Versioned(u16),
 }
 
 impl ApiVersion {
-    /// `v2`, `v3`, `v4` or `unversioned`.
-    pub fn as_str(self) -> &'static str {
+    /// `v2`, `v3`, `v4` … or `unversioned`.
+    pub fn name(self) -> String {
         match self {
-            ApiVersion::Unversioned => "unversioned",
-            ApiVersion::V2 => "v2",
-            ApiVersion::V3 => "v3",
-            ApiVersion::V4 => "v4",
+            ApiVersion::Unversioned => "unversioned".to_string(),
+            ApiVersion::Versioned(n) => format!("v{n}"),
         }
     }
 }
@@ -41,9 +37,9 @@ impl ApiVersion {
 /// The rate-limit family an endpoint belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EndpointGroup {
-    /// Endpoints answering JSON data: 250 requests per minute per token.
+    /// Endpoints answering JSON data (the profile's `groups.json` limit per token).
     Json,
-    /// Endpoints handing out documents (PDF, ZIP): 50 per minute per token.
+    /// Endpoints handing out documents (PDF, ZIP; `groups.documents`).
     Documents,
     /// Open monitoring routes: no token, only the per-IP limit.
     Monitoring,
@@ -64,6 +60,10 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Error codes found in the examples, sorted by code.
     pub error_codes: Vec<ErrorCode>,
+    /// The spec's `servers`: base URL and description.
+    pub servers: Vec<(String, String)>,
+    /// How the secret is sent.
+    pub auth: AuthScheme,
 }
 
 impl Api {
@@ -107,8 +107,8 @@ pub struct Operation {
     pub path_params: Vec<PathParam>,
     /// Query and header parameters other than the traceability ones.
     pub options: Vec<OptionParam>,
-    /// Whether the call carries `context`, `recipient` and `object`.
-    pub traceability: bool,
+    /// The profile's traceability parameters this operation declares, in the profile's order.
+    pub traceability: Vec<String>,
     /// Whether a bearer token is needed.
     pub requires_token: bool,
     /// The 2xx body type; `None` when the spec gives no schema.

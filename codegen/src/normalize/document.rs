@@ -14,6 +14,20 @@ pub struct Document {
     pub version: String,
     /// Operations in source order.
     pub operations: Vec<Operation>,
+    /// `servers`: base URL and description, in source order.
+    pub servers: Vec<(String, String)>,
+    /// How the secret is sent, from `components.securitySchemes`.
+    pub auth: AuthScheme,
+}
+
+/// How the spec's security scheme sends the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <token>` (an `http` scheme).
+    #[default]
+    Bearer,
+    /// An `apiKey` scheme in a header: `<name>: <key>`.
+    ApiKeyHeader(String),
 }
 
 /// Where a parameter goes.

@@ -129,7 +129,23 @@ impl<'a> Normalizer<'a> {
                 .unwrap_or_default()
         };
         let (title, version) = (text("title"), text("version"));
-        self.security_schemes();
+        let auth = self.security_schemes();
+        let servers = root
+            .get("servers")
+            .map(|list| {
+                list.items()
+                    .iter()
+                    .filter_map(|s| {
+                        let url = s.get("url").and_then(Node::scalar_text)?;
+                        let description = s
+                            .get("description")
+                            .and_then(Node::scalar_text)
+                            .unwrap_or_default();
+                        Some((url, description))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let root_secured = root.get("security").is_some_and(|s| !s.items().is_empty());
         let mut operations = Vec::new();
         match root.get("paths") {
@@ -169,18 +185,23 @@ impl<'a> Normalizer<'a> {
             title,
             version,
             operations,
+            servers,
+            auth,
         })
     }
 
-    /// The published http scheme also carries `name` and `in`, which belong to apiKey schemes.
-    fn security_schemes(&mut self) {
+    /// How the secret is sent: the first scheme that is `http` (bearer) or an `apiKey` in a
+    /// header. The published http scheme also carries `name` and `in`, which belong to apiKey
+    /// schemes.
+    fn security_schemes(&mut self) -> AuthScheme {
         let root = self.root;
         let Some(schemes) = root
             .get("components")
             .and_then(|c| c.get("securitySchemes"))
         else {
-            return;
+            return AuthScheme::Bearer;
         };
+        let mut auth = None;
         for (name, scheme) in schemes.entries() {
             let pointer = format!("/components/securitySchemes/{}", escape_pointer_token(name));
             let kind = scheme
@@ -199,7 +220,40 @@ impl<'a> Normalizer<'a> {
                     format!("http scheme carries apiKey field(s) {}: ignored, the token goes in `Authorization: Bearer`", stray.join(", ")),
                 );
             }
+            let found = match kind {
+                "http" => Some(AuthScheme::Bearer),
+                "apiKey" => match (
+                    scheme.get("in").and_then(Node::as_str),
+                    scheme.get("name").and_then(Node::as_str),
+                ) {
+                    (Some("header"), Some(header)) => {
+                        Some(AuthScheme::ApiKeyHeader(header.to_string()))
+                    }
+                    _ => {
+                        self.warn(
+                            "unsupported-security-scheme",
+                            scheme,
+                            &pointer,
+                            "an apiKey outside a header (query, cookie) would put the secret where it leaks: not supported, read as a bearer token".into(),
+                        );
+                        None
+                    }
+                },
+                other => {
+                    self.warn(
+                        "unsupported-security-scheme",
+                        scheme,
+                        &pointer,
+                        format!("security scheme type `{other}` is not supported: read as a bearer token"),
+                    );
+                    None
+                }
+            };
+            if auth.is_none() {
+                auth = found;
+            }
         }
+        auth.unwrap_or_default()
     }
 
     fn operation(

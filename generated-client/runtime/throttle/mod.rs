@@ -1,11 +1,12 @@
 //! Client-side rate limiting: calls wait before they are sent, so the
 //! server's limits are never exceeded and the IP is never banned.
 //!
-//! API Entreprise counts calls per token and per endpoint group (250 a
-//! minute for JSON, 50 for documents, some operations less), and per IP
-//! (1000 a minute, all tokens together), in fixed one-minute windows; too
-//! many calls get 429s, and ignoring them (or exceeding the IP limit) bans
-//! the IP for 12 hours. A [`Throttle`] keeps one fixed window per bucket
+//! The API counts calls per token and per endpoint group (for API
+//! Entreprise 250 a minute for JSON, 50 for documents, some operations
+//! less), and per IP (1000 a minute, all tokens together), in fixed
+//! windows; too many calls get 429s, and ignoring them (or exceeding the IP
+//! limit) bans the IP for 12 hours. Every number comes from
+//! [`platform`](crate::platform), written from the profile. A [`Throttle`] keeps one fixed window per bucket
 //! (`throttle/window.rs` explains how a window is opened and closed), learns from the
 //! `RateLimit-*` headers of every answer, closes a bucket after a 429 until
 //! the server says, and stops all traffic when calls get no answer at all
@@ -39,13 +40,6 @@ pub use snapshot::{BucketSnapshot, ThrottleSnapshot};
 pub(crate) use window::Answer;
 use window::{Availability, Slot, Window};
 
-/// Calls per minute and per token of a JSON endpoint.
-pub const JSON_LIMIT: u32 = 250;
-/// Calls per minute and per token of a document endpoint.
-pub const DOCUMENTS_LIMIT: u32 = 50;
-/// Calls per minute from one IP address, all tokens together.
-pub const IP_LIMIT: u32 = 1000;
-
 /// Settings of a [`Throttle`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -63,26 +57,27 @@ pub struct ThrottleConfig {
 }
 
 impl Default for ThrottleConfig {
-    /// The real server's rules: one-minute windows, 1000 calls per IP,
-    /// and a 12-hour stop after 5 calls in a row got no answer.
+    /// The real server's rules, from [`platform`](crate::platform): for API
+    /// Entreprise one-minute windows, 1000 calls per IP, and a 12-hour stop
+    /// after 5 calls in a row got no answer.
     fn default() -> Self {
         ThrottleConfig {
-            minute: Duration::from_secs(60),
-            ip_limit: IP_LIMIT,
-            ban_after_no_answer: 5,
-            ban_duration: Duration::from_secs(12 * 3600),
+            minute: crate::platform::WINDOW,
+            ip_limit: crate::platform::IP_LIMIT,
+            ban_after_no_answer: crate::platform::BREAKER_AFTER_NO_ANSWER,
+            ban_duration: crate::platform::BAN,
         }
     }
 }
 
 impl ThrottleConfig {
     /// The real rules with time scaled: windows last `minute`, and a ban
-    /// 720 of them (12 hours when `minute` is a minute). For a mock started
-    /// with `--minute-ms`.
+    /// as many of them as a real ban holds real windows (720: 12 hours when
+    /// `minute` is a minute). For a mock started with `--minute-ms`.
     pub fn scaled(minute: Duration) -> ThrottleConfig {
         ThrottleConfig {
             minute,
-            ban_duration: minute.saturating_mul(720),
+            ban_duration: minute.saturating_mul(bans_in_windows()),
             ..ThrottleConfig::default()
         }
     }
@@ -98,6 +93,12 @@ impl ThrottleConfig {
         self.ban_after_no_answer = calls;
         self
     }
+}
+
+/// How many windows a ban lasts (720 for 12 hours of one-minute windows).
+pub(crate) fn bans_in_windows() -> u32 {
+    let window = crate::platform::WINDOW.as_secs().max(1);
+    u32::try_from(crate::platform::BAN.as_secs() / window).unwrap_or(u32::MAX)
 }
 
 /// A rate limiter shared by every client given it (cheap to clone).
@@ -212,16 +213,14 @@ impl Throttle {
             },
             self.shared.config.ip_limit,
         );
-        let (Some(token), false) = (token, meta.group == EndpointGroup::Monitoring) else {
-            // Monitoring answers carry headers of their own counter, which
-            // is not the IP's: they teach nothing.
+        let (Some(token), Some(group_limit)) = (token, crate::platform::group_limit(meta.group))
+        else {
+            // A group counted per IP only (monitoring): its answers carry
+            // headers of their own counter, which is not the IP's: they
+            // teach nothing.
             return (vec![ip], None);
         };
         let fingerprint = fingerprint(token);
-        let group_limit = match meta.group {
-            EndpointGroup::Documents => DOCUMENTS_LIMIT,
-            _ => JSON_LIMIT,
-        };
         let group = (
             BucketKey {
                 token: fingerprint,

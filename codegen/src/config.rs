@@ -1,0 +1,400 @@
+//! The build API, in prost-build's spirit: `build.rs` calls
+//! `apie_codegen::Config::new().compile()`; `apie-codegen generate` calls the same
+//! [`Config::compile`] with an output folder, so both write the same files.
+//!
+//! What is compiled comes from the platform profile (`spec/profile.yml` unless `APIE_PROFILE`
+//! names another): its spec files, each overridable by an environment variable, and its scope
+//! map. The output is one entry file, `api.rs`, that the client's `lib.rs` includes, plus one
+//! file per spec and the scope table.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostics;
+use crate::model::naming::type_ident;
+use crate::profile::{self, LoadedProfile, Profile};
+use crate::{format, scopes, Generated};
+
+/// Environment variable naming the profile to build from.
+pub const PROFILE_ENV: &str = "APIE_PROFILE";
+/// The profile's file name in `spec/`.
+pub const PROFILE_FILE: &str = "profile.yml";
+/// The entry file the client includes.
+pub const ENTRY_FILE: &str = "api.rs";
+
+/// Why a build failed. Its `Debug` is its message, so that `build.rs` can return it from
+/// `main` and cargo shows the diagnostics as written.
+#[derive(thiserror::Error)]
+pub enum Error {
+    /// Run outside cargo, with no output folder given.
+    #[error("{0} is not set: run from cargo, or give Config::out_dir")]
+    NotInCargo(&'static str),
+    /// The profile cannot be used.
+    #[error("the platform profile {path} cannot be used:\n{diagnostics}")]
+    Profile {
+        /// The profile file.
+        path: PathBuf,
+        /// What is wrong, with positions.
+        diagnostics: Diagnostics,
+    },
+    /// An environment variable names a file that is not there.
+    #[error("{var} names {path}, which is not a file")]
+    MissingOverride {
+        /// The variable.
+        var: String,
+        /// What it names.
+        path: PathBuf,
+    },
+    /// A spec file cannot be used.
+    #[error("the spec {path} cannot be used:\n{diagnostics}")]
+    Spec {
+        /// The spec file.
+        path: PathBuf,
+        /// What is wrong, with positions.
+        diagnostics: Diagnostics,
+    },
+    /// The scope map cannot be read.
+    #[error("the scope map cannot be used: {0}")]
+    ScopeMap(String),
+    /// Writing an output failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+/// Settings of a client build.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    profile: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    rustfmt: bool,
+    spec_files: Vec<(usize, PathBuf)>,
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The profile built from.
+    pub profile: Profile,
+    /// Each spec, with its generated code and the file it went to.
+    pub specs: Vec<(PathBuf, Generated, PathBuf)>,
+    /// Every file written (or left unchanged), the entry first.
+    pub files: Vec<PathBuf>,
+}
+
+impl Config {
+    /// The defaults: the profile of `APIE_PROFILE`, else `spec/profile.yml` of the crate
+    /// being built; output into `OUT_DIR`.
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// Builds from this profile file.
+    pub fn profile(&mut self, path: impl Into<PathBuf>) -> &mut Config {
+        self.profile = Some(path.into());
+        self
+    }
+
+    /// Writes into this folder instead of `OUT_DIR` (and prints no cargo directives).
+    pub fn out_dir(&mut self, path: impl Into<PathBuf>) -> &mut Config {
+        self.out_dir = Some(path.into());
+        self
+    }
+
+    /// Builds the `index`-th spec of the profile from this file instead (what the
+    /// `<PREFIX>_SPEC` variables do for `build.rs`).
+    pub fn spec_file(&mut self, index: usize, path: impl Into<PathBuf>) -> &mut Config {
+        self.spec_files.push((index, path.into()));
+        self
+    }
+
+    /// Passes the generated text through rustfmt (for files written for reading).
+    pub fn rustfmt(&mut self, on: bool) -> &mut Config {
+        self.rustfmt = on;
+        self
+    }
+
+    /// Generates the client's modules. Under cargo (no [`out_dir`](Self::out_dir)), also
+    /// tells cargo when to run again.
+    pub fn compile(&self) -> Result<Compiled, Error> {
+        let cargo = self.out_dir.is_none();
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or(Error::NotInCargo("OUT_DIR"))?),
+        };
+        let directive = |line: String| {
+            if cargo {
+                println!("cargo:{line}");
+            }
+        };
+        directive(format!("rerun-if-env-changed={PROFILE_ENV}"));
+        let profile_path = self.profile_path()?;
+        directive(format!("rerun-if-changed={}", profile_path.display()));
+        let loaded = profile::load_file(&profile_path).map_err(|diagnostics| Error::Profile {
+            path: profile_path.clone(),
+            diagnostics,
+        })?;
+        let dir = loaded.dir.clone().unwrap_or_default();
+        std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
+            path: out_dir.clone(),
+            source,
+        })?;
+        let mut specs = Vec::new();
+        let mut files = vec![out_dir.join(ENTRY_FILE)];
+        for (i, entry) in loaded.profile.specs.iter().enumerate() {
+            let var = spec_env(&loaded.profile, i);
+            directive(format!("rerun-if-env-changed={var}"));
+            let path = match self.spec_files.iter().rev().find(|(n, _)| *n == i) {
+                Some((_, p)) => p.clone(),
+                None => overridable(&var, &dir.join(&entry.file))?,
+            };
+            directive(format!("rerun-if-changed={}", path.display()));
+            let text = std::fs::read(&path).map_err(|e| Error::Spec {
+                path: path.clone(),
+                diagnostics: crate::unreadable(&path, &e),
+            })?;
+            let generated =
+                crate::generate_with_profile(&path.display().to_string(), &text, &loaded.profile)
+                    .map_err(|diagnostics| Error::Spec {
+                    path: path.clone(),
+                    diagnostics,
+                })?;
+            let target = out_dir.join(spec_file_name(i));
+            self.write(&target, &generated.code)?;
+            files.push(target.clone());
+            specs.push((path, generated, target));
+        }
+        let table = self.scope_table(&loaded, &dir, &specs, &directive)?;
+        let target = out_dir.join("scopes.rs");
+        self.write(&target, &table)?;
+        files.push(target);
+        let entry = entry_source(&loaded, &specs)?;
+        self.write(&files[0], &entry)?;
+        Ok(Compiled {
+            profile: loaded.profile,
+            specs,
+            files,
+        })
+    }
+
+    fn profile_path(&self) -> Result<PathBuf, Error> {
+        if let Some(p) = &self.profile {
+            return Ok(p.clone());
+        }
+        if let Some(p) = std::env::var_os(PROFILE_ENV).filter(|v| !v.is_empty()) {
+            let path = PathBuf::from(p);
+            return if path.is_file() {
+                Ok(path)
+            } else {
+                Err(Error::MissingOverride {
+                    var: PROFILE_ENV.to_string(),
+                    path,
+                })
+            };
+        }
+        let root = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Ok(root.join("spec").join(PROFILE_FILE))
+    }
+
+    fn scope_table(
+        &self,
+        loaded: &LoadedProfile,
+        dir: &Path,
+        specs: &[(PathBuf, Generated, PathBuf)],
+        directive: &dyn Fn(String),
+    ) -> Result<String, Error> {
+        let Some(rules) = &loaded.profile.scope_map else {
+            return Ok(scopes::emit_scope_table(&scopes::ScopeMap::new(), None));
+        };
+        let var = loaded.profile.env_var("AUTHORIZATIONS");
+        directive(format!("rerun-if-env-changed={var}"));
+        let path = overridable(&var, &dir.join(&rules.file))?;
+        if !path.is_file() {
+            // The map is optional: without it the client says "unknown" rather than guessing.
+            return Ok(scopes::emit_scope_table(&scopes::ScopeMap::new(), None));
+        }
+        directive(format!("rerun-if-changed={}", path.display()));
+        let ids: Vec<&str> = specs
+            .iter()
+            .flat_map(|(_, g, _)| g.api.operations.iter().map(|o| o.id.as_str()))
+            .collect();
+        let map = scopes::load_scope_map(&path, &ids, &loaded.profile).map_err(Error::ScopeMap)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(scopes::emit_scope_table(&map, Some(&name)))
+    }
+
+    fn write(&self, path: &Path, code: &str) -> Result<(), Error> {
+        let code = if self.rustfmt {
+            format::rustfmt(code).unwrap_or_else(|e| {
+                eprintln!("note: {e}; writing prettyplease's formatting");
+                code.to_string()
+            })
+        } else {
+            code.to_string()
+        };
+        crate::write_if_changed(path, &code).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+/// The variable overriding the `i`-th spec: `<PREFIX>_SPEC`, then `<PREFIX>_SPEC_V2` for the
+/// legacy one (its module's versions), as the project always called them.
+pub fn spec_env(profile: &Profile, i: usize) -> String {
+    match i {
+        0 => profile.env_var("SPEC"),
+        1 => profile.env_var("SPEC_V2"),
+        n => profile.env_var(&format!("SPEC_{n}")),
+    }
+}
+
+fn spec_file_name(i: usize) -> String {
+    format!("spec{i}.rs")
+}
+
+/// `var` if set (relative paths from the current directory, which cargo sets to the crate
+/// being built), else `default`.
+fn overridable(var: &str, default: &Path) -> Result<PathBuf, Error> {
+    match std::env::var_os(var).filter(|v| !v.is_empty()) {
+        Some(value) => {
+            let path = PathBuf::from(value);
+            if path.is_file() {
+                Ok(path)
+            } else {
+                Err(Error::MissingOverride {
+                    var: var.to_string(),
+                    path,
+                })
+            }
+        }
+        None => Ok(default.to_path_buf()),
+    }
+}
+
+/// The entry file: the platform constants, each spec's modules (the first at the root, the
+/// others in their module with their top-level modules re-exported), and the functions that
+/// look across all specs.
+fn entry_source(
+    loaded: &LoadedProfile,
+    specs: &[(PathBuf, Generated, PathBuf)],
+) -> Result<String, Error> {
+    let main = &specs[0].1.api;
+    let platform =
+        format::format_tokens(crate::emit::platform::emit_platform(&loaded.profile, main))
+            .map_err(|message| Error::Spec {
+                path: specs[0].0.clone(),
+                diagnostics: crate::internal(&specs[0].0, &message),
+            })?;
+    let lints = "#[allow(\n    clippy::doc_lazy_continuation,\n    clippy::doc_overindented_list_items,\n    clippy::too_long_first_doc_paragraph\n)]";
+    let mut out = format!(
+        "// @generated by apie-codegen from the profile (sha256 {}). Do not edit: regenerate.\n\n{platform}\n",
+        loaded.sha256
+    );
+    // Modules of the root spec, which the others must not shadow when re-exported.
+    let mut taken: BTreeSet<String> = main.modules().into_keys().collect();
+    let mut variants = Vec::new();
+    for (i, (entry, (_, generated, _))) in loaded.profile.specs.iter().zip(specs).enumerate() {
+        let file = spec_file_name(i);
+        match &entry.module {
+            None => {
+                out.push_str(&format!(
+                    "// The spec's prose is Markdown for a web page: its lists and long first paragraphs are not\n// written for clippy's doc lints, and rewording them would change the API's own text.\n{lints}\nmod generated_{i} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));\n}}\n\npub use generated_{i}::*;\n\n"
+                ));
+                variants.push((
+                    String::from("Current"),
+                    String::from("crate"),
+                    format!("generated_{i}"),
+                ));
+            }
+            Some(module) => {
+                let doc = entry
+                    .doc
+                    .clone()
+                    .unwrap_or_else(|| format!("The modules of {}.", entry.file));
+                out.push_str(&format!(
+                    "#[doc = {doc:?}]\n{lints}\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));\n}}\n\n"
+                ));
+                let exported: Vec<String> = generated
+                    .api
+                    .modules()
+                    .into_keys()
+                    .filter(|m| taken.insert(m.clone()))
+                    .collect();
+                if !exported.is_empty() {
+                    out.push_str(&format!(
+                        "pub use {module}::{{{}}};\n\n",
+                        exported.join(", ")
+                    ));
+                }
+                variants.push((type_ident(module), module.clone(), module.clone()));
+            }
+        }
+    }
+    let enum_variants: String = variants
+        .iter()
+        .map(|(v, _, m)| {
+            let path = if m.starts_with("generated_") {
+                "SuccessBody".to_string()
+            } else {
+                format!("{m}::SuccessBody")
+            };
+            format!("    /// An operation of the {v} spec.\n    {v}({path}),\n")
+        })
+        .collect();
+    let decode_arms: String = variants
+        .iter()
+        .map(|(v, _, m)| {
+            let path = if m.starts_with("generated_") { String::new() } else { format!("{m}::") };
+            format!("    if let Some(result) = {path}decode(operation_id, status, body) {{\n        return Some(result.map(AnySuccessBody::{v}));\n    }}\n")
+        })
+        .collect();
+    let find_arms: Vec<String> = variants
+        .iter()
+        .map(|(_, _, m)| {
+            let path = if m.starts_with("generated_") {
+                String::new()
+            } else {
+                format!("{m}::")
+            };
+            format!("{path}operations::find(operation_id)")
+        })
+        .collect();
+    let all_chain: Vec<String> = variants
+        .iter()
+        .map(|(_, _, m)| {
+            let path = if m.starts_with("generated_") {
+                String::new()
+            } else {
+                format!("{m}::")
+            };
+            format!("{path}operations::ALL.iter()")
+        })
+        .collect();
+    out.push_str(&format!(
+        "/// A decoded success body from any of the specs.\n#[derive(Debug, Clone, PartialEq, serde::Serialize)]\n#[serde(untagged)]\npub enum AnySuccessBody {{\n{enum_variants}}}\n\n\
+/// [`decode`] over every spec: `None` when none has that x-operationId.\npub fn decode_any(\n    operation_id: &str,\n    status: u16,\n    body: &[u8],\n) -> Option<Result<AnySuccessBody, Error>> {{\n{decode_arms}    None\n}}\n\n\
+/// The operation with this x-operationId in any of the specs.\npub fn find_operation(operation_id: &str) -> Option<&'static runtime::OperationMeta> {{\n    {}\n}}\n\n\
+/// Every operation of every spec, the root spec's first.\npub fn all_operations() -> impl Iterator<Item = &'static runtime::OperationMeta> {{\n    {}\n        .copied()\n}}\n\n\
+mod scopes {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/scopes.rs\"));\n}}\n\n\
+/// The scopes that open `operation_id`, any one of them sufficing (empty: none needed).\n/// `None` when the scope map was not available at build time or does not list the operation.\npub fn required_scopes(operation_id: &str) -> Option<&'static [&'static str]> {{\n    scopes::SCOPES\n        .binary_search_by(|(id, _)| (*id).cmp(operation_id))\n        .ok()\n        .map(|i| scopes::SCOPES[i].1)\n}}\n",
+        find_arms.join("\n        .or_else(|| ") + &")".repeat(find_arms.len() - 1),
+        all_chain.join("\n        .chain(") + &")".repeat(all_chain.len() - 1),
+    ));
+    Ok(out)
+}

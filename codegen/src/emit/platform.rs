@@ -1,0 +1,214 @@
+//! Emits the `platform` module: the platform profile's facts as constants (names, base URLs,
+//! auth scheme, traceability rules, limits, timeouts, window, ban, advice), which the
+//! runtime, the throttle and the mock read. Also the positional `Traceability::new` and one
+//! accessor per traceability parameter, so their names are written once, in the profile.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::model::naming::field_ident;
+use crate::model::{Api, AuthScheme};
+use crate::profile::{Profile, TraceabilityCheck};
+
+/// The module's items, for the spec `api` (servers, security scheme) under `profile`.
+pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
+    let name = &profile.api.name;
+    let env_prefix = &profile.api.env_prefix;
+    let user_agent = &profile.api.user_agent;
+    let secret_env = &profile.auth.secret_env;
+    let renewal = match &profile.api.token_renewal_url {
+        Some(url) => quote!(Some(#url)),
+        None => quote!(None),
+    };
+    let warn_secs = profile.auth.warn_days_before_expiry * 86_400;
+    let environments = profile.environments.iter().map(|e| {
+        // The spec's own `servers` win over the profile's default address.
+        let from_spec = e.server_match.as_deref().and_then(|m| {
+            api.servers
+                .iter()
+                .find(|(_, description)| description.to_lowercase().contains(&m.to_lowercase()))
+                .map(|(url, _)| url.trim_end_matches('/').to_string())
+        });
+        let url = from_spec.unwrap_or_else(|| e.url.trim_end_matches('/').to_string());
+        let env_name = &e.name;
+        quote!((#env_name, #url))
+    });
+    let auth = match &api.auth {
+        AuthScheme::Bearer => quote!(crate::runtime::AuthScheme::Bearer),
+        AuthScheme::ApiKeyHeader(header) => {
+            let header = header.to_ascii_lowercase();
+            quote!(crate::runtime::AuthScheme::ApiKeyHeader(#header))
+        }
+    };
+    let traceability = profile.traceability.iter().map(|t| {
+        let tname = &t.name;
+        let check = match t.check {
+            TraceabilityCheck::Siret => quote!(crate::runtime::TraceabilityCheck::Siret),
+            TraceabilityCheck::Text => {
+                let max = match t.max_chars {
+                    Some(m) => quote!(Some(#m)),
+                    None => quote!(None),
+                };
+                quote!(crate::runtime::TraceabilityCheck::Text { max_chars: #max })
+            }
+        };
+        let hint = &t.hint;
+        let code = match &t.missing_code {
+            Some(c) => quote!(Some(#c)),
+            None => quote!(None),
+        };
+        let not_looked_up = t.not_the_looked_up_company;
+        quote! {
+            crate::runtime::TraceabilityParam {
+                name: #tname,
+                check: #check,
+                hint: #hint,
+                missing_code: #code,
+                not_the_looked_up_company: #not_looked_up,
+            }
+        }
+    });
+    let optional_u32 = |v: Option<u32>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let (json_limit, documents_limit, monitoring_limit) = (
+        optional_u32(profile.groups.json.limit_per_minute),
+        optional_u32(profile.groups.documents.limit_per_minute),
+        optional_u32(profile.groups.monitoring.limit_per_minute),
+    );
+    let (json_timeout, documents_timeout, monitoring_timeout) = (
+        profile.groups.json.timeout_ms,
+        profile.groups.documents.timeout_ms,
+        profile.groups.monitoring.timeout_ms,
+    );
+    let ip_limit = profile.ip_limit_per_minute;
+    let window = profile.window_secs;
+    let ban = profile.ban_hours * 3600;
+    let breaker = profile.breaker_after_no_answer;
+    let tolerated = profile.tolerated_429s;
+    let advice = profile
+        .advice
+        .iter()
+        .filter_map(|(status, text)| status.parse::<u16>().ok().map(|s| quote!(#s => #text,)));
+    let other_advice = profile
+        .advice
+        .get("other")
+        .cloned()
+        .unwrap_or_else(|| "unexpected error: see the error details".to_string());
+    let known_versions = &profile.versions.known;
+    let traceability_impl = traceability_impl(profile);
+    quote! {
+        /// Facts about the API that its spec does not state, from the platform profile
+        /// (`spec/profile.yml`): names, deployments, traceability, limits, bans. The
+        /// runtime, the throttle and the mock read these constants and nothing else.
+        pub mod platform {
+            use crate::runtime::EndpointGroup;
+            use ::std::time::Duration;
+
+            /// The API's name, as users read it in messages.
+            pub const API_NAME: &str = #name;
+            /// Prefix of the environment variables users set (`<PREFIX>_TOKEN` …).
+            pub const ENV_PREFIX: &str = #env_prefix;
+            /// The environment variable holding the secret (token or API key).
+            pub const SECRET_ENV: &str = #secret_env;
+            /// `User-Agent` product name (the crate's version follows it).
+            pub const USER_AGENT: &str = #user_agent;
+            /// Where a user renews an expired token.
+            pub const TOKEN_RENEWAL_URL: Option<&str> = #renewal;
+            /// A token expiring within this delay gets a warning.
+            pub const TOKEN_WARN_BEFORE_EXPIRY: Duration = Duration::from_secs(#warn_secs);
+            /// Deployments `(name, base URL)`, the default first; the spec's `servers` win
+            /// over the profile's addresses.
+            pub const ENVIRONMENTS: &[(&str, &str)] = &[ #( #environments ),* ];
+            /// How the secret is sent, from the spec's security scheme.
+            pub const AUTH: crate::runtime::AuthScheme = #auth;
+            /// The traceability parameters, in the profile's order; an operation sends those
+            /// it declares ([`OperationMeta::traceability`](crate::runtime::OperationMeta::traceability)).
+            pub const TRACEABILITY: &[crate::runtime::TraceabilityParam] = &[ #( #traceability ),* ];
+            /// API versions known when the profile was written; others were generated with a
+            /// warning.
+            pub const KNOWN_VERSIONS: &[u16] = &[ #( #known_versions ),* ];
+            /// Calls per window from one IP address, all tokens together.
+            pub const IP_LIMIT: u32 = #ip_limit;
+            /// The server's fixed window, opened by the first call.
+            pub const WINDOW: Duration = Duration::from_secs(#window);
+            /// How long a ban lasts: no answer at all from the server.
+            pub const BAN: Duration = Duration::from_secs(#ban);
+            /// Calls in a row without any answer that trip the client's ban breaker.
+            pub const BREAKER_AFTER_NO_ANSWER: u32 = #breaker;
+            /// 429s one token window may collect before the server bans the IP.
+            pub const TOLERATED_429S: u32 = #tolerated;
+
+            /// Calls per window and per token of a group; `None`: only the IP's limit counts.
+            pub const fn group_limit(group: EndpointGroup) -> Option<u32> {
+                match group {
+                    EndpointGroup::Json => #json_limit,
+                    EndpointGroup::Documents => #documents_limit,
+                    EndpointGroup::Monitoring => #monitoring_limit,
+                }
+            }
+
+            /// The recommended timeout of a group.
+            pub const fn group_timeout(group: EndpointGroup) -> Duration {
+                match group {
+                    EndpointGroup::Json => Duration::from_millis(#json_timeout),
+                    EndpointGroup::Documents => Duration::from_millis(#documents_timeout),
+                    EndpointGroup::Monitoring => Duration::from_millis(#monitoring_timeout),
+                }
+            }
+
+            /// What an error status means, in plain words.
+            pub fn advice(status: u16) -> &'static str {
+                match status {
+                    #( #advice )*
+                    _ => #other_advice,
+                }
+            }
+
+            /// The base URL of the deployment called `name`.
+            pub fn environment_url(name: &str) -> Option<&'static str> {
+                ENVIRONMENTS.iter().find(|(n, _)| *n == name).map(|(_, url)| *url)
+            }
+        }
+
+        #traceability_impl
+    }
+}
+
+/// `Traceability::new(<each parameter>)` and one accessor per parameter.
+fn traceability_impl(profile: &Profile) -> TokenStream {
+    let args: Vec<_> = profile
+        .traceability
+        .iter()
+        .map(|t| ident(&field_ident(&t.name)))
+        .collect();
+    let names: Vec<&String> = profile.traceability.iter().map(|t| &t.name).collect();
+    let mut new_doc = String::from(" Checks and builds the traceability parameters:\n");
+    for t in &profile.traceability {
+        new_doc.push_str(&format!("\n * `{}`: {}", t.name, t.hint));
+    }
+    new_doc.push_str("\n\n Surrounding whitespace is trimmed.");
+    let accessors = profile.traceability.iter().zip(&args).map(|(t, arg)| {
+        let tname = &t.name;
+        let doc = format!(" `{tname}`: {}.", t.hint);
+        quote! {
+            #[doc = #doc]
+            pub fn #arg(&self) -> &str {
+                self.get(#tname).unwrap_or_default()
+            }
+        }
+    });
+    quote! {
+        impl crate::runtime::Traceability {
+            #[doc = #new_doc]
+            pub fn new( #( #args: impl Into<String> ),* ) -> Result<Self, crate::runtime::ValidationError> {
+                #( let #args: String = #args.into(); )*
+                Self::from_pairs([ #( (#names, #args.as_str()) ),* ])
+            }
+
+            #( #accessors )*
+        }
+    }
+}

@@ -1,0 +1,647 @@
+//! The platform profile: what the spec does not say about the API (names users see,
+//! environments, the versioning rule, traceability, identifiers, endpoint groups and limits,
+//! bans, advice per status), read from a YAML file beside the spec with positions, so a
+//! mistake in it gets the same `file:line:column` diagnostic as one in the spec.
+//!
+//! The model takes the profile; emit writes its numbers into the client as constants
+//! (`platform`); the runtime, the throttle and the mock read those constants only.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
+use crate::load::{self, Node};
+
+/// The profile of API Entreprise, embedded so that tools run on a spec file alone (`check`,
+/// `diff`) use the same rules as the build.
+pub const API_ENTREPRISE_PROFILE: &str = include_str!("../../spec/profile.yml");
+
+/// A platform profile.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Names users see.
+    pub api: ApiNames,
+    /// The spec files the client is built from, relative to the profile.
+    pub specs: Vec<SpecEntry>,
+    /// The scope map's file and rules, when the API publishes one.
+    #[serde(default)]
+    pub scope_map: Option<ScopeMapRules>,
+    /// Deployments; the first is the default.
+    pub environments: Vec<EnvironmentEntry>,
+    /// How a route's version is read from its path.
+    pub versions: Versioning,
+    /// How x-operationIds are formed.
+    pub operation_ids: OperationIds,
+    /// Where the secret comes from.
+    pub auth: Auth,
+    /// Parameters set once on the client and sent where an operation declares them.
+    #[serde(default)]
+    pub traceability: Vec<TraceabilityParam>,
+    /// Path parameter → identifier type.
+    #[serde(default)]
+    pub identifiers: Identifiers,
+    /// Limits and timeouts per endpoint group.
+    pub groups: Groups,
+    /// A success body with this property makes the operation a document endpoint.
+    #[serde(default)]
+    pub documents_when_property: Option<String>,
+    /// Per-operation limits.
+    #[serde(default)]
+    pub limit_exceptions: Vec<LimitException>,
+    /// Corrections of the spec by route prefix.
+    #[serde(default)]
+    pub routes: Vec<RouteRule>,
+    /// Calls per minute per IP address, all tokens together.
+    pub ip_limit_per_minute: u32,
+    /// Length of the server's fixed window, in seconds.
+    pub window_secs: u64,
+    /// Length of a ban, in hours.
+    pub ban_hours: u64,
+    /// Calls in a row without any answer that trip the client's ban breaker.
+    pub breaker_after_no_answer: u32,
+    /// 429s a token window may collect before the (mock) server bans the IP.
+    pub tolerated_429s: u32,
+    /// Plain words per HTTP status (`other` for the rest).
+    #[serde(default)]
+    pub advice: BTreeMap<String, String>,
+}
+
+/// Names users see.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiNames {
+    /// The API's name in messages.
+    pub name: String,
+    /// Prefix of the environment variables (`API_ENTREPRISE` → `API_ENTREPRISE_TOKEN`).
+    pub env_prefix: String,
+    /// `User-Agent` product name.
+    pub user_agent: String,
+    /// Where to renew an expired token.
+    #[serde(default)]
+    pub token_renewal_url: Option<String>,
+}
+
+/// One spec file of the client.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecEntry {
+    /// Relative to the profile.
+    pub file: String,
+    /// Module its code goes in; `None`: the crate's root.
+    #[serde(default)]
+    pub module: Option<String>,
+    /// Documentation of that module.
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+/// The scope map's file and how its keys read.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeMapRules {
+    /// Relative to the profile.
+    pub file: String,
+    /// The mapping of route keys to scopes.
+    pub section: String,
+    /// A key segment standing for several versions.
+    #[serde(default)]
+    pub version_ranges: BTreeMap<String, Vec<String>>,
+}
+
+/// A deployment.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentEntry {
+    /// `production`, `staging` …
+    pub name: String,
+    /// Base URL when the spec's `servers` say nothing.
+    pub url: String,
+    /// A `servers` entry whose description contains this text gives the URL.
+    #[serde(default)]
+    pub server_match: Option<String>,
+}
+
+/// The versioning rule: `<prefix>v<N>/…` → module `vN`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Versioning {
+    /// Path prefixes before the `vN` segment (`/`, `/api/`).
+    pub path_prefixes: Vec<String>,
+    /// Versions known when the profile was written: others get a warning.
+    pub known: Vec<u16>,
+}
+
+/// How x-operationIds are formed: `<prefix>v<N>_<name>`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationIds {
+    /// `api_entreprise_`.
+    pub prefix: String,
+}
+
+/// Where the secret comes from.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    /// Environment variable holding it.
+    pub secret_env: String,
+    /// Warn when a JWT expires within this many days.
+    #[serde(default)]
+    pub warn_days_before_expiry: u64,
+}
+
+/// How a traceability value is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceabilityCheck {
+    /// Non-empty text, trimmed.
+    Text,
+    /// A SIRET: 14 digits, Luhn key.
+    Siret,
+}
+
+/// A traceability parameter.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceabilityParam {
+    /// Query parameter name.
+    pub name: String,
+    /// Its check.
+    pub check: TraceabilityCheck,
+    /// Values must have fewer characters than this.
+    #[serde(default)]
+    pub max_chars: Option<usize>,
+    /// What to put there, said when it is missing or wrong.
+    pub hint: String,
+    /// The error code the server answers when it is missing (the mock answers it too).
+    #[serde(default)]
+    pub missing_code: Option<String>,
+    /// The value must not belong to the company looked up (a SIRET's SIREN).
+    #[serde(default)]
+    pub not_the_looked_up_company: bool,
+}
+
+/// Path parameter → identifier type of the runtime.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identifiers {
+    /// By parameter name.
+    #[serde(default)]
+    pub by_name: BTreeMap<String, String>,
+    /// By the spec's `pattern`, exactly.
+    #[serde(default)]
+    pub by_pattern: Vec<PatternIdentifier>,
+}
+
+/// An identifier type chosen by pattern.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternIdentifier {
+    /// The spec's `pattern`.
+    pub pattern: String,
+    /// Identifier type.
+    pub identifier: String,
+}
+
+/// The runtime's identifier types a profile may name.
+pub const IDENTIFIER_TYPES: &[&str] = &[
+    "Siren",
+    "Siret",
+    "Rna",
+    "Eori",
+    "Year",
+    "Month",
+    "SiretOrRna",
+    "SirenOrRna",
+    "SirenOrSiretOrRna",
+    "SiretOrEori",
+    "PathSegment",
+];
+
+/// An endpoint group name in the profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupName {
+    /// JSON data.
+    Json,
+    /// Documents.
+    Documents,
+    /// Open monitoring routes.
+    Monitoring,
+}
+
+/// Limits and timeouts per group.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Groups {
+    /// JSON endpoints.
+    pub json: GroupRule,
+    /// Document endpoints.
+    pub documents: GroupRule,
+    /// Monitoring routes.
+    pub monitoring: GroupRule,
+}
+
+/// One group's numbers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRule {
+    /// Calls per minute per token; `None`: only the IP's limit counts.
+    #[serde(default)]
+    pub limit_per_minute: Option<u32>,
+    /// Recommended client timeout.
+    pub timeout_ms: u64,
+}
+
+/// A per-operation limit.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitException {
+    /// The x-operationId without prefix and version.
+    #[serde(default)]
+    pub short_id: Option<String>,
+    /// One x-operationId.
+    #[serde(default)]
+    pub operation_id: Option<String>,
+    /// One path template.
+    #[serde(default)]
+    pub route: Option<String>,
+    /// Its group.
+    pub group: GroupName,
+    /// Its limit.
+    pub limit_per_minute: u32,
+}
+
+/// A correction of the spec for routes under a prefix.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteRule {
+    /// Path prefix.
+    pub path_prefix: String,
+    /// `none`: no token, whatever the spec's security says.
+    #[serde(default)]
+    pub security: Option<String>,
+    /// Group of these routes.
+    #[serde(default)]
+    pub group: Option<GroupName>,
+}
+
+/// A profile and where it was read from.
+#[derive(Debug, Clone)]
+pub struct LoadedProfile {
+    /// The profile.
+    pub profile: Profile,
+    /// Its folder: spec files are relative to it. `None` for the embedded profile.
+    pub dir: Option<PathBuf>,
+    /// Its sha256, for generated headers.
+    pub sha256: String,
+}
+
+impl Profile {
+    /// The embedded profile of API Entreprise.
+    pub fn api_entreprise() -> Profile {
+        match parse("spec/profile.yml", API_ENTREPRISE_PROFILE) {
+            Ok(p) => p,
+            // A test (`embedded_profile_is_valid`) keeps this branch unreachable.
+            Err(d) => panic!("the embedded profile is invalid: {d}"),
+        }
+    }
+
+    /// `v3` → 3 when `segment` is a version segment.
+    pub fn version_number(segment: &str) -> Option<u16> {
+        let digits = segment.strip_prefix('v')?;
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok()
+    }
+
+    /// The version of a path: `Some(n)` for `<prefix>vN/…`, `None` for an unversioned route.
+    pub fn version_of(&self, path: &str) -> Option<u16> {
+        self.versioned_rest(path).map(|(n, _)| n)
+    }
+
+    /// The version and what follows its segment.
+    pub fn versioned_rest<'p>(&self, path: &'p str) -> Option<(u16, &'p str)> {
+        self.versions.path_prefixes.iter().find_map(|prefix| {
+            let rest = path.strip_prefix(prefix.as_str())?;
+            let (segment, tail) = rest.split_once('/').unwrap_or((rest, ""));
+            Self::version_number(segment).map(|n| (n, tail))
+        })
+    }
+
+    /// `api_entreprise_v3_insee_unites_legales` → `insee_unites_legales`.
+    pub fn short_id<'i>(&self, operation_id: &'i str) -> &'i str {
+        let rest = operation_id
+            .strip_prefix(self.operation_ids.prefix.as_str())
+            .unwrap_or(operation_id);
+        match rest.split_once('_') {
+            Some((v, tail)) if Self::version_number(v).is_some() => tail,
+            _ => rest,
+        }
+    }
+
+    /// The route rule covering `path`, if any.
+    pub fn route_rule(&self, path: &str) -> Option<&RouteRule> {
+        self.routes
+            .iter()
+            .find(|r| path.starts_with(r.path_prefix.as_str()))
+    }
+
+    /// The identifier type of a path parameter.
+    pub fn identifier_for(&self, name: &str, pattern: Option<&str>) -> &str {
+        if let Some(t) = self.identifiers.by_name.get(name) {
+            return t;
+        }
+        pattern
+            .and_then(|p| {
+                self.identifiers
+                    .by_pattern
+                    .iter()
+                    .find(|r| r.pattern == p)
+                    .map(|r| r.identifier.as_str())
+            })
+            .unwrap_or("PathSegment")
+    }
+
+    /// The traceability parameter called `name`.
+    pub fn traceability_param(&self, name: &str) -> Option<&TraceabilityParam> {
+        self.traceability.iter().find(|t| t.name == name)
+    }
+
+    /// The environment variable `<PREFIX>_<suffix>`.
+    pub fn env_var(&self, suffix: &str) -> String {
+        format!("{}_{suffix}", self.api.env_prefix)
+    }
+}
+
+/// Reads a profile file.
+pub fn load_file(path: &Path) -> Result<LoadedProfile, Diagnostics> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        one(
+            &file,
+            "unreadable",
+            Position::default(),
+            "",
+            format!("cannot read the profile: {e}"),
+        )
+    })?;
+    let profile = parse(&file, &text)?;
+    Ok(LoadedProfile {
+        profile,
+        dir: path.parent().map(Path::to_path_buf),
+        sha256: crate::format::sha256_hex(text.as_bytes()),
+    })
+}
+
+/// The embedded profile of API Entreprise, as a [`LoadedProfile`] with no folder.
+pub fn embedded() -> LoadedProfile {
+    LoadedProfile {
+        profile: Profile::api_entreprise(),
+        dir: None,
+        sha256: crate::format::sha256_hex(API_ENTREPRISE_PROFILE.as_bytes()),
+    }
+}
+
+/// Parses profile text; `file` names it in diagnostics.
+pub fn parse(file: &str, text: &str) -> Result<Profile, Diagnostics> {
+    let root = load::load_str(file, text).map_err(|d| {
+        let mut all = Diagnostics::default();
+        all.push(d);
+        all
+    })?;
+    let json = root.to_json();
+    let profile: Profile = serde_path_to_error::deserialize(&json).map_err(|e| {
+        let segments: Vec<String> = e
+            .path()
+            .iter()
+            .filter_map(|s| match s {
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+                _ => None,
+            })
+            .collect();
+        let (node, pointer) = deepest(&root, &segments);
+        one(
+            file,
+            "invalid-profile",
+            node.position,
+            &pointer,
+            e.inner().to_string(),
+        )
+    })?;
+    let mut problems = Diagnostics::default();
+    check(file, &root, &profile, &mut problems);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(profile)
+}
+
+/// Checks what serde cannot: names that must exist, numbers that must not be zero.
+fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
+    let mut error = |path: &[&str], message: String| {
+        let segments: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+        let (node, pointer) = deepest(root, &segments);
+        out.push(Diagnostic {
+            severity: Severity::Error,
+            kind: "invalid-profile",
+            file: file.to_string(),
+            position: node.position,
+            pointer,
+            message,
+        });
+    };
+    let mut identifiers: Vec<(String, &str)> = profile
+        .identifiers
+        .by_name
+        .iter()
+        .map(|(k, v)| (format!("by_name/{k}"), v.as_str()))
+        .collect();
+    identifiers.extend(
+        profile
+            .identifiers
+            .by_pattern
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (format!("by_pattern/{i}/identifier"), r.identifier.as_str())),
+    );
+    for (at, ty) in identifiers {
+        if !IDENTIFIER_TYPES.contains(&ty) {
+            let path: Vec<&str> = std::iter::once("identifiers")
+                .chain(at.split('/'))
+                .collect();
+            error(
+                &path,
+                format!(
+                    "`{ty}` is not an identifier type of the runtime (one of {})",
+                    IDENTIFIER_TYPES.join(", ")
+                ),
+            );
+        }
+    }
+    for (i, e) in profile.limit_exceptions.iter().enumerate() {
+        let keys = [&e.short_id, &e.operation_id, &e.route]
+            .iter()
+            .filter(|k| k.is_some())
+            .count();
+        if keys != 1 {
+            let index = i.to_string();
+            error(
+                &["limit_exceptions", &index],
+                "a limit exception names exactly one of `short_id`, `operation_id`, `route`"
+                    .to_string(),
+            );
+        }
+    }
+    for (i, r) in profile.routes.iter().enumerate() {
+        if r.security.as_deref().is_some_and(|s| s != "none") {
+            let index = i.to_string();
+            error(
+                &["routes", &index, "security"],
+                "`security` can only be `none` (the spec's own security applies otherwise)"
+                    .to_string(),
+            );
+        }
+    }
+    if profile.specs.is_empty() {
+        error(&["specs"], "at least one spec file is needed".to_string());
+    }
+    if profile.environments.is_empty() {
+        error(
+            &["environments"],
+            "at least one environment is needed".to_string(),
+        );
+    }
+    if profile.window_secs == 0 {
+        error(
+            &["window_secs"],
+            "the window cannot last 0 seconds".to_string(),
+        );
+    }
+    if profile.versions.path_prefixes.is_empty() {
+        error(
+            &["versions", "path_prefixes"],
+            "at least one path prefix is needed (`/`)".to_string(),
+        );
+    }
+}
+
+/// The deepest node along `segments`, with its JSON pointer.
+fn deepest<'n>(root: &'n Node, segments: &[String]) -> (&'n Node, String) {
+    let mut node = root;
+    let mut pointer = String::new();
+    for s in segments {
+        let next = match &node.value {
+            load::Value::Map(_) => node.get(s),
+            load::Value::Seq(items) => s.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => {
+                node = n;
+                pointer.push('/');
+                pointer.push_str(&crate::diagnostic::escape_pointer_token(s));
+            }
+            None => break,
+        }
+    }
+    (node, pointer)
+}
+
+fn one(
+    file: &str,
+    kind: &'static str,
+    position: Position,
+    pointer: &str,
+    message: String,
+) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    d.push(Diagnostic {
+        severity: Severity::Error,
+        kind,
+        file: file.to_string(),
+        position,
+        pointer: pointer.to_string(),
+        message,
+    });
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_profile_is_valid() {
+        let p = parse("profile.yml", API_ENTREPRISE_PROFILE).expect("valid");
+        assert_eq!(p.groups.json.limit_per_minute, Some(250));
+        assert_eq!(p.groups.documents.timeout_ms, 12_000);
+        assert_eq!(p.ip_limit_per_minute, 1000);
+        assert_eq!(p.traceability.len(), 3);
+    }
+
+    #[test]
+    fn versions_are_an_open_set() {
+        let p = Profile::api_entreprise();
+        assert_eq!(p.version_of("/v3/insee/x"), Some(3));
+        assert_eq!(p.version_of("/v5/new/route"), Some(5));
+        assert_eq!(p.version_of("/api/v2/entreprises/{siren}"), Some(2));
+        assert_eq!(p.version_of("/privileges"), None);
+        assert_eq!(p.version_of("/watchdoge/dashboard"), None);
+        assert_eq!(p.version_of("/vendors/x"), None);
+        assert_eq!(
+            p.short_id("api_entreprise_v3_insee_unites_legales"),
+            "insee_unites_legales"
+        );
+        assert_eq!(p.short_id("api_entreprise_v12_x"), "x");
+        assert_eq!(p.short_id("privileges"), "privileges");
+    }
+
+    #[test]
+    fn identifiers_by_name_then_pattern() {
+        let p = Profile::api_entreprise();
+        assert_eq!(p.identifier_for("siren", None), "Siren");
+        assert_eq!(p.identifier_for("id", Some("^\\d{14}$")), "Siret");
+        assert_eq!(p.identifier_for("id", None), "PathSegment");
+    }
+
+    #[test]
+    fn a_bad_value_points_at_its_line() {
+        let text = API_ENTREPRISE_PROFILE
+            .replace("ip_limit_per_minute: 1000", "ip_limit_per_minute: lots");
+        let d = parse("p.yml", &text).unwrap_err();
+        let first = &d.items()[0];
+        assert_eq!(first.kind, "invalid-profile");
+        assert_eq!(first.pointer, "/ip_limit_per_minute");
+        let line = API_ENTREPRISE_PROFILE
+            .lines()
+            .position(|l| l.starts_with("ip_limit_per_minute"))
+            .unwrap()
+            + 1;
+        assert_eq!(first.position.line, line, "{d}");
+    }
+
+    #[test]
+    fn an_unknown_identifier_type_is_an_error() {
+        let text = API_ENTREPRISE_PROFILE.replace("eori: Eori", "eori: Eoir");
+        let d = parse("p.yml", &text).unwrap_err();
+        assert!(
+            d.to_string().contains("`Eoir` is not an identifier type"),
+            "{d}"
+        );
+        assert_eq!(d.items()[0].pointer, "/identifiers/by_name/eori");
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error() {
+        let text =
+            API_ENTREPRISE_PROFILE.replace("window_secs: 60", "window_secs: 60\nwindow_size: 60");
+        let d = parse("p.yml", &text).unwrap_err();
+        assert!(d.to_string().contains("window_size"), "{d}");
+    }
+}

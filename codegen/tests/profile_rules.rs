@@ -1,0 +1,177 @@
+//! The platform profile decides what the spec does not say: versions are an open set, another
+//! API of the platform is another profile (files only), and the build writes its facts as
+//! constants.
+
+use std::path::{Path, PathBuf};
+
+use apie_codegen::model::{ApiVersion, EndpointGroup};
+use apie_codegen::profile;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fictional")
+        .join(name)
+}
+
+fn fictional_spec() -> String {
+    std::fs::read_to_string(fixture("api-fictive.yml")).unwrap()
+}
+
+#[test]
+fn a_v5_route_is_a_new_module_with_one_warning() {
+    let text = fictional_spec().replace("/api/v2/etablissements", "/v5/etablissements");
+    let generated = apie_codegen::generate_from_str("v5.yml", text.as_bytes()).expect("builds");
+    let v5: Vec<_> = generated
+        .api
+        .operations
+        .iter()
+        .filter(|o| o.version == ApiVersion::Versioned(5))
+        .collect();
+    assert_eq!(v5.len(), 1);
+    assert_eq!(v5[0].module, "v5");
+    let warnings: Vec<_> = generated
+        .diagnostics
+        .items()
+        .iter()
+        .filter(|d| d.kind == "unknown-version" && d.message.contains("`v5`"))
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        1,
+        "one warning, not an error: {}",
+        generated.diagnostics
+    );
+    assert!(warnings[0].message.contains("v5"), "{}", warnings[0]);
+    assert!(generated.code.contains("pub mod v5"));
+    assert!(generated
+        .code
+        .contains("version: crate::runtime::ApiVersion::Versioned {"));
+}
+
+#[test]
+fn routes_under_api_v2_are_version_2() {
+    let loaded = apie_codegen::model_from_str("f.yml", fictional_spec().as_bytes()).unwrap();
+    let op = loaded
+        .api
+        .operations
+        .iter()
+        .find(|o| o.path == "/api/v2/etablissements/{uai}")
+        .unwrap();
+    assert_eq!(op.version, ApiVersion::Versioned(2));
+    assert_eq!(op.module, "v2");
+    assert_eq!(op.method_name, "etablissements");
+}
+
+#[test]
+fn another_api_is_another_profile() {
+    let loaded = profile::load_file(&fixture("profile.yml")).expect("valid profile");
+    let p = &loaded.profile;
+    let api = apie_codegen::model_with_profile("f.yml", fictional_spec().as_bytes(), p)
+        .expect("models")
+        .api;
+    let by_id = |id: &str| api.operations.iter().find(|o| o.id == id).unwrap();
+    let student = by_id("api_fictive_v1_etudiants");
+    assert_eq!(student.version, ApiVersion::Versioned(1));
+    assert_eq!(
+        (student.module.as_str(), student.method_name.as_str()),
+        ("v1", "etudiants")
+    );
+    assert_eq!(
+        student.traceability,
+        ["recipient"],
+        "only what the spec declares"
+    );
+    assert_eq!(
+        (
+            student.group,
+            student.rate_limit_per_minute,
+            student.timeout_ms
+        ),
+        (EndpointGroup::Json, 20, 3000)
+    );
+    let report = by_id("api_fictive_v1_bulletin");
+    assert_eq!(
+        (
+            report.group,
+            report.rate_limit_per_minute,
+            report.timeout_ms
+        ),
+        (EndpointGroup::Documents, 1, 9000)
+    );
+    let school = by_id("api_fictive_v2_etablissements");
+    assert!(school.traceability.is_empty());
+    assert!(school.requires_token);
+    assert_eq!(
+        api.auth,
+        apie_codegen::model::AuthScheme::ApiKeyHeader("X-Api-Key".into())
+    );
+}
+
+#[test]
+fn the_build_writes_the_profile_as_constants() {
+    let out = std::env::temp_dir().join(format!("apie-fictional-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let compiled = apie_codegen::Config::new()
+        .profile(fixture("profile.yml"))
+        .out_dir(&out)
+        .compile()
+        .expect("compiles");
+    assert_eq!(compiled.specs.len(), 1);
+    let entry = std::fs::read_to_string(out.join("api.rs")).unwrap();
+    // Compared without line breaks: prettyplease decides where they go.
+    let flat: String = entry.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = flat
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(",)", ")");
+    for expected in [
+        r#"pub const API_NAME: &str = "API Fictive";"#,
+        r#"pub const SECRET_ENV: &str = "API_FICTIVE_KEY";"#,
+        r#"crate::runtime::AuthScheme::ApiKeyHeader("x-api-key")"#,
+        // The spec's `servers` win, without the trailing slash; staging from the profile.
+        r#"("production", "https://fictive.example.gouv.fr")"#,
+        r#"("staging", "https://staging.fictive.example.gouv.fr")"#,
+        "pub const IP_LIMIT: u32 = 40u32;",
+        "Duration::from_secs(10u64)",
+        "EndpointGroup::Json => Some(20u32)",
+        "EndpointGroup::Documents => Some(2u32)",
+        "EndpointGroup::Monitoring => None",
+        "pub fn new(recipient: impl Into<String>)",
+        "404u16 => \"aucun étudiant pour cet identifiant\"",
+    ] {
+        assert!(flat.contains(expected), "missing {expected:?} in\n{entry}");
+    }
+    assert!(!entry.contains("legacy"), "one spec, no legacy module");
+    assert!(
+        !entry.contains("context"),
+        "no traceability the profile does not name"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_broken_profile_names_file_line_and_field() {
+    let dir = std::env::temp_dir().join(format!("apie-bad-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(fixture("profile.yml"))
+        .unwrap()
+        .replace("limit_per_minute: 20", "limit_per_minute: twenty");
+    let path = dir.join("profile.yml");
+    std::fs::write(&path, &text).unwrap();
+    let err = apie_codegen::Config::new()
+        .profile(&path)
+        .out_dir(dir.join("out"))
+        .compile()
+        .unwrap_err();
+    let message = err.to_string();
+    let line = text.lines().position(|l| l.contains("twenty")).unwrap() + 1;
+    assert!(
+        message.contains(&format!("profile.yml:{line}:")),
+        "{message}"
+    );
+    assert!(
+        message.contains("/groups/json/limit_per_minute"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
