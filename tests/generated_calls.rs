@@ -19,10 +19,12 @@ fn client(server: &MockServer) -> Client {
 
 /// A real staging body of `api_entreprise_v4_insee_unites_legales`, read from ../shared.
 fn staging_body() -> (String, serde_json::Value) {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/staging/payloads/api_entreprise_v4_insee_unites_legales/association.yaml");
+    let file = std::env::var_os("APIE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+        .join("staging/payloads/api_entreprise_v4_insee_unites_legales/association.yaml");
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let node = apie_codegen::load::load_str("payload", &text).unwrap();
+    let node = apie_spec::load::load_str("payload", &text).unwrap();
     let siren = node
         .get("params")
         .and_then(|p| p.get("siren"))

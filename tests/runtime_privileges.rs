@@ -9,8 +9,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const UNITES_LEGALES: &str = "api_entreprise_v3_insee_unites_legales";
 
 fn staging_token() -> Token {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/staging/tokens/default");
+    let path = std::env::var_os("APIE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+        .join("staging/tokens/default");
     Token::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -1,7 +1,7 @@
 //! Every real staging response in `../shared/staging/payloads` decodes: 2xx into its
 //! operation's model, other statuses into the typed error with its code known or kept.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use api_entreprise::errors::ErrorCode;
 use api_entreprise::Error;
@@ -10,7 +10,12 @@ fn payloads_dir() -> PathBuf {
     let dir = std::env::var_os("API_ENTREPRISE_PAYLOADS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/staging/payloads")
+            std::env::var_os("APIE_SHARED")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| {
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+                })
+                .join("staging/payloads")
         });
     assert!(
         dir.is_dir(),
@@ -46,9 +51,9 @@ fn payloads() -> Vec<Payload> {
             .filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml"))
         {
             let text = std::fs::read_to_string(&file).unwrap();
-            let node = apie_codegen::load::load_str(&file.display().to_string(), &text).unwrap();
+            let node = apie_spec::load::load_str(&file.display().to_string(), &text).unwrap();
             let status = match node.get("status").map(|s| &s.value) {
-                Some(apie_codegen::load::Value::Int(i)) => *i as u16,
+                Some(apie_spec::load::Value::Int(i)) => *i as u16,
                 other => panic!("{}: status is {other:?}", file.display()),
             };
             let body = node

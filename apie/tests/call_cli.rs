@@ -10,12 +10,14 @@ const UNITES_LEGALES: &str = "api_entreprise_v3_insee_unites_legales";
 
 /// The SIREN of a recorded staging payload, read from ../shared.
 fn recorded_siren(operation: &str, file: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/staging/payloads")
+    let path = std::env::var_os("APIE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+        .join("staging/payloads")
         .join(operation)
         .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let node = apie_codegen::load::load_str("payload", &text).unwrap();
+    let node = apie_spec::load::load_str("payload", &text).unwrap();
     node.get("params")
         .and_then(|p| p.get("siren"))
         .and_then(|s| s.scalar_text())

@@ -1,16 +1,17 @@
 //! `apie decode` prints the typed value and exits 0, or the first value that did not fit
 //! (with its JSON path) and exits 1; bad usage exits 2.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
 fn payload(operation: &str, file: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/staging/payloads")
+    let path = std::env::var_os("APIE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+        .join("staging/payloads")
         .join(operation)
         .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let node = apie_codegen::load::load_str("payload", &text).unwrap();
+    let node = apie_spec::load::load_str("payload", &text).unwrap();
     node.get("payload")
         .and_then(|p| p.as_str())
         .unwrap()

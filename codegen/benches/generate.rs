@@ -70,8 +70,12 @@ fn main() {
     let spec = std::env::var_os("API_ENTREPRISE_SPEC")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/specs/api-entreprise/latest.yml")
+            std::env::var_os("APIE_SHARED")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| {
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+                })
+                .join("specs/api-entreprise/latest.yml")
         });
     let bytes =
         std::fs::read(&spec).unwrap_or_else(|e| panic!("cannot read {}: {e}", spec.display()));

@@ -5,7 +5,6 @@ use proc_macro2::TokenStream;
 
 use crate::emit;
 use crate::model::Api;
-use sha2::{Digest, Sha256};
 
 /// Emits and formats the file for `api`: each part on its own, spread over the available
 /// cores, joined in file order under a header naming the spec and its sha256.
@@ -67,13 +66,7 @@ fn format_item(tokens: TokenStream) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// Lower-case hex sha256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use apie_spec::sha256_hex;
 
 /// Passes formatted code through `rustfmt` (from the toolchain), so files written for
 /// reading are rustfmt-clean; prettyplease's line breaking differs from rustfmt's in places.

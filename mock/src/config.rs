@@ -2,14 +2,14 @@
 //! per-IP limit, bans and faults.
 //!
 //! Every path is optional: what is not given is located the way the client's `build.rs`
-//! locates the spec ([`apie_codegen::locate`]), from the current directory and its ancestors,
+//! locates the spec ([`apie_spec::locate`]), from the current directory and its ancestors,
 //! so a downstream crate's tests find `../shared` beside their checkout without setup.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use apie_codegen::locate;
+use apie_spec::locate;
 
 use crate::bans::BAN_MINUTES;
 use crate::faults::FaultPlan;

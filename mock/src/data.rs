@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use apie_codegen::diagnostic::{Diagnostics, Severity};
-use apie_codegen::load::{self, Node};
-use apie_codegen::model::{self, EndpointGroup, Operation};
-use apie_codegen::normalize::{self, Document};
+use apie_spec::diagnostic::{Diagnostics, Severity};
+use apie_spec::load::{self, Node};
+use apie_spec::model::{self, EndpointGroup, Operation};
+use apie_spec::normalize::{self, Document};
 use serde_json::Value;
 
 use crate::checks::canonical;
@@ -162,7 +162,7 @@ fn read_spec(path: &Path) -> Result<Spec, MockError> {
     };
     let api = model::build(
         &document,
-        &apie_codegen::profile::Profile::api_entreprise(),
+        &apie_spec::profile::Profile::api_entreprise(),
         &mut diagnostics,
     );
     if diagnostics.has_errors() {
@@ -216,7 +216,7 @@ fn server_error_examples(document: &Document, meta: &Operation) -> Vec<(u16, Val
 fn responses<'a>(
     document: &'a Document,
     meta: &Operation,
-) -> Option<&'a [apie_codegen::normalize::Response]> {
+) -> Option<&'a [apie_spec::normalize::Response]> {
     document
         .operations
         .iter()
@@ -368,8 +368,8 @@ fn read_authorizations(
     path: &Path,
     operation_ids: &[&str],
 ) -> Result<HashMap<String, Vec<String>>, MockError> {
-    let profile = apie_codegen::profile::Profile::api_entreprise();
-    apie_codegen::scopes::load_scope_map(path, operation_ids, &profile)
+    let profile = apie_spec::profile::Profile::api_entreprise();
+    apie_spec::scopes::load_scope_map(path, operation_ids, &profile)
         .map(|map| map.into_iter().collect())
         .map_err(MockError::Config)
 }

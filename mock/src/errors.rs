@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use apie_codegen::normalize::Document;
+use apie_spec::normalize::Document;
 use serde_json::{json, Value};
 
 /// Codes the mock looks up by number: they are the same on every operation.

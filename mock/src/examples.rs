@@ -12,7 +12,7 @@
 //! This reads the YAML tree rather than the normalized document, because normalization keeps
 //! the shape of a schema but not its examples.
 
-use apie_codegen::load::{Node, Value as Yaml};
+use apie_spec::load::{Node, Value as Yaml};
 use serde_json::{Map, Value};
 
 /// Deeper than this, a schema is taken as recursive and cut.
@@ -195,7 +195,7 @@ fn conform(root: &Node, schema: &Node, example: Value, depth: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use apie_codegen::load::load_str;
+    use apie_spec::load::load_str;
     use serde_json::json;
 
     const SPEC: &str = r##"

@@ -97,7 +97,7 @@ fn period_minutes(period: &str) -> Option<i64> {
 
 /// `api_entreprise_v3_insee_unites_legales` → `insee`.
 fn provider(operation_id: &str) -> &str {
-    apie_codegen::profile::Profile::api_entreprise()
+    apie_spec::profile::Profile::api_entreprise()
         .short_id(operation_id)
         .split('_')
         .next()

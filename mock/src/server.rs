@@ -9,7 +9,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use apie_codegen::model::EndpointGroup;
+use apie_spec::model::EndpointGroup;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Response, StatusCode};
 use serde_json::Value;
@@ -362,7 +362,7 @@ fn missing_required(op: &MockOperation, query: &[(String, String)]) -> Option<Ve
         .iter()
         .filter(|o| {
             o.required
-                && o.location == apie_codegen::model::OptionLocation::Query
+                && o.location == apie_spec::model::OptionLocation::Query
                 && query_value(query, &o.name).is_none()
         })
         .map(|o| {

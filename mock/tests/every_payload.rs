@@ -47,7 +47,7 @@ async fn every_payload_file_is_answered_from_its_own_params() {
     let summary = server.summary().clone();
     let mut operations = Vec::new();
     for spec in [&summary.spec, &summary.spec_v2] {
-        let loaded = apie_codegen::model_from_file(spec).expect("the spec loads");
+        let loaded = apie_spec::model_from_file(spec).expect("the spec loads");
         operations.extend(loaded.api.operations);
     }
     let root = support::payloads_dir();

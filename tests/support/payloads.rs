@@ -15,12 +15,14 @@ pub struct Payload {
 
 /// The payload file `file` of operation `operation`.
 pub fn payload(operation: &str, file: &str) -> Payload {
-    let path: PathBuf = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/staging/payloads")
+    let path: PathBuf = std::env::var_os("APIE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+        .join("staging/payloads")
         .join(operation)
         .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let node = apie_codegen::load::load_str("payload", &text).unwrap();
+    let node = apie_spec::load::load_str("payload", &text).unwrap();
     let params = node
         .get("params")
         .map(|p| {

@@ -18,7 +18,10 @@ pub const TRACE: &str = "context=test&recipient=13002526500013&object=test";
 
 /// The staging payloads directory.
 pub fn payloads_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/staging/payloads");
+    let dir = std::env::var_os("APIE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+        .join("staging/payloads");
     assert!(
         dir.is_dir(),
         "the staging payloads are expected in {} (../shared beside the checkout)",
@@ -135,7 +138,7 @@ fn base64url(bytes: &[u8]) -> String {
 /// workspace's own YAML loader.
 pub fn read_payload_file(path: &std::path::Path) -> (Vec<(String, String)>, u16, Value) {
     let text = std::fs::read_to_string(path).expect("readable");
-    let root = apie_codegen::load::load_str(&path.display().to_string(), &text).expect("YAML");
+    let root = apie_spec::load::load_str(&path.display().to_string(), &text).expect("YAML");
     let params = root
         .get("params")
         .map(|p| {
@@ -146,7 +149,7 @@ pub fn read_payload_file(path: &std::path::Path) -> (Vec<(String, String)>, u16,
         })
         .unwrap_or_default();
     let status = match root.get("status").map(|s| &s.value) {
-        Some(apie_codegen::load::Value::Int(n)) => *n as u16,
+        Some(apie_spec::load::Value::Int(n)) => *n as u16,
         other => panic!("{}: status {other:?}", path.display()),
     };
     let body = serde_json::from_str(

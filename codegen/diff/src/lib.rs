@@ -1,5 +1,6 @@
-//! The spec diff: what a new spec version changes, for the HTTP contract and for the
-//! generated Rust crate.
+//! `apie-diff`, the spec diff: what a new spec version changes, for the HTTP contract and
+//! for the generated Rust crate. It works on `apie-spec`'s model, the one the generator
+//! builds from, and compiles no code generator.
 //!
 //! Three steps, as in oasdiff: `compare` walks both models and records *what* changed
 //! (structural facts, no judgement); [`rules`] judges each fact (severity, message, and what
@@ -36,6 +37,8 @@
 //! are short texts (a type such as `date` or `array<object>`, an enum value, a path, a limit)
 //! or `null`. Kind ids never change once published; messages may be reworded.
 
+#![deny(missing_docs)]
+
 pub mod cli;
 mod compare;
 pub mod format;
@@ -43,6 +46,9 @@ pub mod rules;
 pub mod source;
 
 use std::collections::BTreeMap;
+
+// The spec's stages, under the names the diff's modules use.
+use apie_spec::{diagnostic, model, Loaded};
 
 use crate::model::Api;
 

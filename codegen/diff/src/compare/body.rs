@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::{finding, Walker};
 use crate::diagnostic::escape_pointer_token;
-use crate::diff::ChangeKind;
 use crate::model::{Api, Field, Operation, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ChangeKind;
 
 /// Response types are finite (the normalizer cuts recursive schemas), but a bound keeps a
 /// pathological spec from exhausting the stack.

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::format::sha256_hex;
-use crate::locate::{MAIN_FILE, V2_FILE};
+use apie_spec::locate::{MAIN_FILE, V2_FILE};
+use apie_spec::sha256_hex;
 
 /// Official download addresses, one `file address` pair a line; `#` starts a comment.
 pub const SOURCES_FILE: &str = "sources.txt";
@@ -104,7 +104,7 @@ impl Staged {
             .map_err(|e| format!("cannot read {}: {e}", self.partial.display()))?;
         // Diagnostics name the target rather than the `.part` file, which is gone by the time
         // the user reads them.
-        crate::model_from_str(&self.fetched.path.display().to_string(), &bytes)
+        apie_spec::model_from_str(&self.fetched.path.display().to_string(), &bytes)
             .map(drop)
             .map_err(|d| {
                 format!(

@@ -16,7 +16,7 @@ use crate::load::{self, Node};
 
 /// The profile of API Entreprise, embedded so that tools run on a spec file alone (`check`,
 /// `diff`) use the same rules as the build.
-pub const API_ENTREPRISE_PROFILE: &str = include_str!("../../spec/profile.yml");
+pub const API_ENTREPRISE_PROFILE: &str = include_str!("../../../spec/profile.yml");
 
 /// A platform profile.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -394,7 +394,7 @@ pub fn load_file(path: &Path) -> Result<LoadedProfile, Diagnostics> {
     Ok(LoadedProfile {
         profile,
         dir: path.parent().map(Path::to_path_buf),
-        sha256: crate::format::sha256_hex(text.as_bytes()),
+        sha256: crate::sha256_hex(text.as_bytes()),
     })
 }
 
@@ -403,7 +403,7 @@ pub fn embedded() -> LoadedProfile {
     LoadedProfile {
         profile: Profile::api_entreprise(),
         dir: None,
-        sha256: crate::format::sha256_hex(API_ENTREPRISE_PROFILE.as_bytes()),
+        sha256: crate::sha256_hex(API_ENTREPRISE_PROFILE.as_bytes()),
     }
 }
 

@@ -1,8 +1,8 @@
 //! Where the build finds the spec, and what `fetch` records.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use apie_codegen::locate::{locate_with, SpecFiles};
+use apie_codegen_cli::locate::{locate_with, SpecFiles};
 
 fn temp_root(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("apie-locate-{}-{name}", std::process::id()));
@@ -12,11 +12,14 @@ fn temp_root(name: &str) -> PathBuf {
 }
 
 fn shared_specs() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs")
+    std::env::var_os("APIE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+        .join("specs")
 }
 
 #[test]
-fn nothing_found_names_the_three_places_and_the_fetch_command() {
+fn nothing_found_names_both_places_and_how_to_restore() {
     let root = temp_root("nothing");
     let message = locate_with(&root, None, None).unwrap_err();
     assert!(message.contains("API_ENTREPRISE_SPEC"), "{message}");
@@ -25,30 +28,24 @@ fn nothing_found_names_the_three_places_and_the_fetch_command() {
         "{message}"
     );
     assert!(
-        message.contains("shared/specs/api-entreprise/latest.yml"),
-        "{message}"
+        !message.contains("shared"),
+        "no library knows ../shared: {message}"
     );
-    assert!(message.contains("apie-codegen -- fetch"), "{message}");
+    assert!(message.contains("git checkout spec/"), "{message}");
+    assert!(message.contains("apie-codegen-cli -- fetch"), "{message}");
 }
 
 #[test]
-fn order_is_environment_then_spec_folder_then_mirror() {
+fn order_is_environment_then_spec_folder() {
     let root = temp_root("order");
+    // A mirror beside the checkout is not looked at.
     let mirror = root.join("../shared/specs/api-entreprise");
-    let mirror_v2 = root.join("../shared/specs/api-entreprise-v2");
     std::fs::create_dir_all(&mirror).unwrap();
-    std::fs::create_dir_all(&mirror_v2).unwrap();
     std::fs::write(mirror.join("latest.yml"), "x").unwrap();
-    std::fs::write(mirror_v2.join("api-entreprise-v2.yml"), "x").unwrap();
-    let found = locate_with(&root, None, None).unwrap();
-    assert!(
-        found
-            .main
-            .ends_with("shared/specs/api-entreprise/latest.yml"),
-        "{found:?}"
-    );
+    assert!(locate_with(&root, None, None).is_err());
 
     std::fs::write(root.join("spec/api-entreprise.yml"), "x").unwrap();
+    std::fs::write(root.join("spec/api-entreprise-v2.yml"), "x").unwrap();
     let found = locate_with(&root, None, None).unwrap();
     assert_eq!(found.main, root.join("spec/api-entreprise.yml"));
 
@@ -66,10 +63,18 @@ fn order_is_environment_then_spec_folder_then_mirror() {
 }
 
 #[test]
+fn the_checkout_pins_its_specs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let found = locate_with(&root, None, None).expect("spec/ holds both specs");
+    assert!(found.main.ends_with("spec/api-entreprise.yml"));
+    assert!(found.v2.ends_with("spec/api-entreprise-v2.yml"));
+}
+
+#[test]
 fn fetch_from_a_mirror_records_sha256_and_date() {
     let root = temp_root("fetch");
     let fetched =
-        apie_codegen::fetch::fetch(&root.join("spec"), Some(&shared_specs()), "2026-11-28")
+        apie_codegen_cli::fetch::fetch(&root.join("spec"), Some(&shared_specs()), "2026-11-28")
             .unwrap();
     assert_eq!(fetched.len(), 2);
     let record = std::fs::read_to_string(root.join("spec/record.txt")).unwrap();
@@ -93,7 +98,7 @@ fn fetch_refuses_what_is_not_a_spec_and_records_nothing() {
     let bad = root.join("bad.yml");
     std::fs::write(&bad, "not: [an, openapi, document]\n").unwrap();
     let error =
-        apie_codegen::fetch::fetch(&root.join("spec"), Some(&bad), "2026-11-28").unwrap_err();
+        apie_codegen_cli::fetch::fetch(&root.join("spec"), Some(&bad), "2026-11-28").unwrap_err();
     assert!(error.contains("not a usable spec"), "{error}");
     assert!(!root.join("spec/record.txt").exists());
 }
@@ -110,7 +115,7 @@ fn a_bad_fetch_leaves_the_current_spec_untouched() {
     let bad = root.join("bad.yml");
     std::fs::write(&bad, "not: [an, openapi, document]\n").unwrap();
 
-    let error = apie_codegen::fetch::fetch(&spec_dir, Some(&bad), "2026-11-28").unwrap_err();
+    let error = apie_codegen_cli::fetch::fetch(&spec_dir, Some(&bad), "2026-11-28").unwrap_err();
     assert!(error.contains("not a usable spec"), "{error}");
     assert!(
         std::fs::read(&active).unwrap() == good,
@@ -153,7 +158,7 @@ fn a_mirror_with_a_bad_v2_replaces_neither_spec() {
     )
     .unwrap();
 
-    let error = apie_codegen::fetch::fetch(&spec_dir, Some(&mirror), "2026-11-28").unwrap_err();
+    let error = apie_codegen_cli::fetch::fetch(&spec_dir, Some(&mirror), "2026-11-28").unwrap_err();
     assert!(error.contains("not a usable spec"), "{error}");
     assert!(std::fs::read(spec_dir.join("api-entreprise.yml")).unwrap() == good);
     assert!(std::fs::read(spec_dir.join("api-entreprise-v2.yml")).unwrap() == good_v2);

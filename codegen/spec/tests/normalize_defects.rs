@@ -1,9 +1,9 @@
 //! Parts of a spec the generator cannot honour are reported, never dropped silently, and a
 //! postcode typed `number` with `format: string` stays a string.
 
-use apie_codegen::diagnostic::{Diagnostic, Severity};
-use apie_codegen::model::{Api, TypeKind, TypeRef};
-use apie_codegen::Loaded;
+use apie_spec::diagnostic::{Diagnostic, Severity};
+use apie_spec::model::{Api, TypeKind, TypeRef};
+use apie_spec::Loaded;
 
 /// A spec with one operation whose body is `operation` (indented under `post:`/`get:`).
 fn spec(method: &str, operation: &str) -> String {
@@ -13,7 +13,7 @@ fn spec(method: &str, operation: &str) -> String {
 }
 
 fn load(file: &str, text: &str) -> Loaded {
-    apie_codegen::model_from_str(file, text.as_bytes()).unwrap_or_else(|d| panic!("{d}"))
+    apie_spec::model_from_str(file, text.as_bytes()).unwrap_or_else(|d| panic!("{d}"))
 }
 
 /// The warnings of kind `kind`.

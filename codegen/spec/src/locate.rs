@@ -1,6 +1,8 @@
-//! Where the spec is found, in order: the `API_ENTREPRISE_SPEC` environment variable (a
-//! v3/v4 spec file), the files `apie-codegen fetch` downloads into `spec/`, the mirror in
-//! `../shared/specs/`. The legacy v2 spec has its own variable, `API_ENTREPRISE_SPEC_V2`.
+//! Where the spec files of a checkout are, for tools that read them at run time (the mock,
+//! the command line): the `API_ENTREPRISE_SPEC` environment variable (a v3/v4 spec file),
+//! else the pinned file in `spec/`. The legacy v2 spec has its own variable,
+//! `API_ENTREPRISE_SPEC_V2`. The build itself reads them through the profile
+//! (`apie_codegen::Config`).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -38,20 +40,8 @@ pub fn locate_with(
     main_env: Option<OsString>,
     v2_env: Option<OsString>,
 ) -> Result<SpecFiles, String> {
-    let main = find(
-        root,
-        SPEC_ENV,
-        main_env,
-        MAIN_FILE,
-        "../shared/specs/api-entreprise/latest.yml",
-    )?;
-    let v2 = find(
-        root,
-        SPEC_V2_ENV,
-        v2_env,
-        V2_FILE,
-        "../shared/specs/api-entreprise-v2/api-entreprise-v2.yml",
-    )?;
+    let main = find(root, SPEC_ENV, main_env, MAIN_FILE)?;
+    let v2 = find(root, SPEC_V2_ENV, v2_env, V2_FILE)?;
     Ok(SpecFiles { main, v2 })
 }
 
@@ -59,8 +49,7 @@ fn find(
     root: &Path,
     env: &str,
     env_value: Option<OsString>,
-    downloaded: &str,
-    mirror: &str,
+    pinned: &str,
 ) -> Result<PathBuf, String> {
     if let Some(value) = env_value.filter(|v| !v.is_empty()) {
         let path = PathBuf::from(value);
@@ -78,18 +67,13 @@ fn find(
             ))
         };
     }
-    let in_spec = root.join("spec").join(downloaded);
+    let in_spec = root.join("spec").join(pinned);
     if in_spec.is_file() {
         return Ok(in_spec);
     }
-    let mirror = root.join(mirror);
-    if mirror.is_file() {
-        return Ok(mirror);
-    }
     Err(format!(
-        "no API Entreprise spec found. Looked, in order, at:\n  1. the {env} environment variable (unset)\n  2. {} (not there)\n  3. the mirror {} (not there)\nDownload the spec with `cargo run -p apie-codegen -- fetch` (or `fetch --from PATH` for an offline mirror), or set {env}.",
-        in_spec.display(),
-        mirror.display()
+        "no API Entreprise spec found. Looked, in order, at:\n  1. the {env} environment variable (unset)\n  2. {} (not there: the checkout pins it in spec/)\nRestore it with `git checkout spec/`, fetch it with `cargo run -p apie-codegen-cli -- fetch`, or set {env}.",
+        in_spec.display()
     ))
 }
 
@@ -99,15 +83,14 @@ pub const AUTHORIZATIONS_ENV: &str = "API_ENTREPRISE_AUTHORIZATIONS";
 pub const AUTHORIZATIONS_FILE: &str = "siade_authorizations.yml";
 
 /// Finds the map of the scopes each endpoint needs, which API Entreprise publishes apart from
-/// the spec: `API_ENTREPRISE_AUTHORIZATIONS`, then `spec/`, then the mirror. Optional: without
-/// it the client cannot tell which operations a token allows, and says so.
+/// the spec: `API_ENTREPRISE_AUTHORIZATIONS`, then `spec/`. Optional: without it the client
+/// cannot tell which operations a token allows, and says so.
 pub fn authorizations(root: &Path) -> Result<Option<PathBuf>, String> {
     match find(
         root,
         AUTHORIZATIONS_ENV,
         std::env::var_os(AUTHORIZATIONS_ENV),
         AUTHORIZATIONS_FILE,
-        "../shared/staging/data/siade_authorizations.yml",
     ) {
         Ok(path) => Ok(Some(path)),
         // A variable naming a missing file is a mistake worth stopping for; no file at all is not.

@@ -1,8 +1,8 @@
 //! Parameters: path parameters by position, query and header parameters by name.
 
 use super::{finding, Walker};
-use crate::diff::ChangeKind;
 use crate::model::{Operation, OptionLocation, OptionParam, TypeRef};
+use crate::ChangeKind;
 
 impl Walker<'_> {
     /// Path parameters are positional arguments: compared by position, since their names

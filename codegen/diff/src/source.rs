@@ -12,14 +12,14 @@ use crate::Loaded;
 pub fn load(spec: &str) -> Result<Loaded, Diagnostics> {
     let path = Path::new(spec);
     if path.is_file() {
-        return crate::model_from_file(path);
+        return apie_spec::model_from_file(path);
     }
     match spec.split_once(':') {
         Some((rev, file)) if !rev.is_empty() && !file.is_empty() => {
             let bytes = git_show(rev, file).map_err(|message| unreadable(spec, message))?;
-            crate::model_from_str(spec, &bytes)
+            apie_spec::model_from_str(spec, &bytes)
         }
-        _ => crate::model_from_file(path),
+        _ => apie_spec::model_from_file(path),
     }
 }
 

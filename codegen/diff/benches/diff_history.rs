@@ -4,10 +4,10 @@
 //! Target: diffing adds under 50% to loading.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use apie_codegen::model::Api;
+use apie_spec::model::Api;
 
 const PASSES: usize = 5;
 
@@ -15,7 +15,12 @@ fn main() {
     let dir = std::env::var_os("API_ENTREPRISE_SPECS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/api-entreprise")
+            std::env::var_os("APIE_SHARED")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| {
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+                })
+                .join("specs/api-entreprise")
         });
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -36,7 +41,7 @@ fn main() {
     let started = Instant::now();
     let mut apis: Vec<Api> = Vec::with_capacity(files.len());
     for file in &files {
-        match apie_codegen::model_from_file(file) {
+        match apie_spec::model_from_file(file) {
             Ok(loaded) => apis.push(loaded.api),
             Err(diagnostics) => {
                 eprint!("{diagnostics}");
@@ -52,11 +57,7 @@ fn main() {
         let started = Instant::now();
         changes = apis
             .windows(2)
-            .map(|pair| {
-                black_box(apie_codegen::diff::diff(&pair[0], &pair[1]))
-                    .changes
-                    .len()
-            })
+            .map(|pair| black_box(apie_diff::diff(&pair[0], &pair[1])).changes.len())
             .sum();
         best = best.min(started.elapsed());
     }

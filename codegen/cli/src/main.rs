@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use apie_codegen::diagnostic::Diagnostics;
-use apie_codegen::model::{self, Api};
+use apie_spec::diagnostic::Diagnostics;
+use apie_spec::model::{self, Api};
 
 const USAGE: &str = "usage:
   apie-codegen generate [--profile FILE] [--spec FILE] [--spec-v2 FILE] --out DIR
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     };
     // `diff` takes positional OLD NEW: it parses its own arguments.
     if command == "diff" {
-        return apie_codegen::diff::cli::run(rest);
+        return apie_diff::cli::run(rest);
     }
     let flags = match Flags::parse(rest) {
         Ok(flags) => flags,
@@ -85,9 +85,9 @@ impl Flags {
 }
 
 fn workspace_root() -> PathBuf {
-    // Run through cargo the manifest dir is codegen/; installed, the current directory.
+    // Run through cargo the manifest dir is codegen/cli/; installed, the current directory.
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(|d| PathBuf::from(d).join(".."))
+        .map(|d| PathBuf::from(d).join("../.."))
         .filter(|d| d.join("spec").is_dir())
         .unwrap_or_else(|| PathBuf::from("."));
     std::fs::canonicalize(&root).unwrap_or(root)
@@ -176,7 +176,7 @@ fn check(flags: &Flags) -> ExitCode {
     let Some(spec) = flags.path("spec") else {
         return usage_error("check needs --spec FILE");
     };
-    match apie_codegen::model_from_file(&spec) {
+    match apie_spec::model_from_file(&spec) {
         Ok(loaded) => {
             print!("{}", loaded.diagnostics);
             print_summary(&spec, &loaded.api, &loaded.diagnostics);
@@ -200,10 +200,10 @@ fn fetch(flags: &Flags) -> ExitCode {
     let dest = flags
         .path("dest")
         .unwrap_or_else(|| workspace_root().join("spec"));
-    match apie_codegen::fetch::fetch(
+    match apie_codegen_cli::fetch::fetch(
         &dest,
         flags.path("from").as_deref(),
-        &apie_codegen::fetch::today(),
+        &apie_codegen_cli::fetch::today(),
     ) {
         Ok(fetched) => {
             for f in fetched {

@@ -1,0 +1,98 @@
+//! `apie-spec`: an API spec as the generator and the diff see it, with no code generation
+//! in it (no syn, quote or prettyplease): a downstream tool that only reads specs compiles
+//! this crate alone.
+//!
+//! The pipeline up to the model reads top-down, one module a stage:
+//! [`load`] (YAML with positions) → [`normalize`] (repair the published quirks, with
+//! warnings) → [`model`] (operations, types, error codes, limits). The [`profile`] beside
+//! the spec holds what the spec does not say; [`scopes`] reads the scope map.
+
+#![deny(missing_docs)]
+
+pub mod diagnostic;
+pub mod load;
+pub mod locate;
+pub mod model;
+pub mod normalize;
+pub mod profile;
+pub mod scopes;
+
+use std::path::Path;
+
+use diagnostic::{Diagnostic, Diagnostics, Position, Severity};
+use model::Api;
+use sha2::{Digest, Sha256};
+
+/// The model of a spec, with the warnings met on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The model.
+    pub api: Api,
+    /// Warnings (repaired quirks).
+    pub diagnostics: Diagnostics,
+}
+
+/// Load, normalize and model a spec given as text, under API Entreprise's profile. `file`
+/// names it in diagnostics. On error, all diagnostics of the run (warnings included) are
+/// returned.
+pub fn model_from_str(file: &str, text: &[u8]) -> Result<Loaded, Diagnostics> {
+    model_with_profile(file, text, &profile::Profile::api_entreprise())
+}
+
+/// [`model_from_str`] under another platform profile.
+pub fn model_with_profile(
+    file: &str,
+    text: &[u8],
+    profile: &profile::Profile,
+) -> Result<Loaded, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let root = match load::load_bytes(file, text) {
+        Ok(root) => root,
+        Err(d) => {
+            diagnostics.push(d);
+            return Err(diagnostics);
+        }
+    };
+    let (document, found) = normalize::normalize(file, &root);
+    diagnostics.extend(found);
+    let Some(document) = document else {
+        return Err(diagnostics);
+    };
+    let api = model::build(&document, profile, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Loaded { api, diagnostics })
+}
+
+/// [`model_from_str`] on a file.
+pub fn model_from_file(path: &Path) -> Result<Loaded, Diagnostics> {
+    model_from_str(&path.display().to_string(), &read_spec(path)?)
+}
+
+/// Reads a spec file; failing that, an `unreadable` diagnostic.
+pub fn read_spec(path: &Path) -> Result<Vec<u8>, Diagnostics> {
+    std::fs::read(path).map_err(|e| unreadable(path, &e))
+}
+
+/// An `unreadable` diagnostic for a spec file.
+pub fn unreadable(path: &Path, e: &std::io::Error) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    d.push(Diagnostic {
+        severity: Severity::Error,
+        kind: "unreadable",
+        file: path.display().to_string(),
+        position: Position::default(),
+        pointer: String::new(),
+        message: format!("cannot read the spec: {e}"),
+    });
+    d
+}
+
+/// Lower-case hex sha256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
