@@ -79,7 +79,7 @@ async fn optional_parameters_are_sent_and_path_identifiers_typed() {
         .and(path(
             "/v3/gip_mds/unites_legales/418166096/effectifs_annuels/2023",
         ))
-        .and(query_param("nature_effectif", "regime_general"))
+        .and(query_param("nature_effectif", "boeth"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(serde_json::json!({"data": {}, "links": {}, "meta": {}})),
@@ -91,7 +91,7 @@ async fn optional_parameters_are_sent_and_path_identifiers_typed() {
     let result = client
         .v3()
         .gip_mds_effectifs_annuels_entreprise("418166096".parse().unwrap(), "2023".parse().unwrap())
-        .nature_effectif("regime_general")
+        .nature_effectif("boeth")
         .send()
         .await;
     // The mock's body lacks what the model requires: the request matched, the body did not fit.
@@ -221,5 +221,32 @@ async fn dynamic_request_checks_parameters_like_the_typed_builder() {
     assert!(
         matches!(err, Error::Validation(ValidationError::Traceability(_))),
         "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn typed_setters_are_checked_like_calls_by_name() {
+    // One request path: the typed builder's values go through the same checks as
+    // `Request::from_params`, allowed values included, before anything is sent.
+    let server = MockServer::start().await;
+    let siren: Siren = "418166096".parse().unwrap();
+    let year: api_entreprise::runtime::Year = "2024".parse().unwrap();
+    let err = client(&server)
+        .v3()
+        .gip_mds_effectifs_annuels_entreprise(siren, year)
+        .nature_effectif("pas une valeur du spec")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, api_entreprise::Error::Validation(api_entreprise::runtime::ValidationError::Parameter { name, .. }) if name == "nature_effectif"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("boeth"),
+        "the message lists the allowed values: {err}"
+    );
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
     );
 }

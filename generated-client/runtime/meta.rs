@@ -148,4 +148,9 @@ pub struct ParamMeta {
     pub kind: ParamKind,
     /// The values the spec allows, when it lists them (empty otherwise).
     pub allowed: &'static [&'static str],
+    /// An array parameter (`prenoms[]`): several values.
+    pub repeated: bool,
+    /// For an array in the query: each value as its own `name=value` pair
+    /// (OpenAPI's default), else one pair joined with commas.
+    pub explode: bool,
 }

@@ -40,7 +40,8 @@ pub use meta::{
 pub use monitoring::{CurrentStatus, EndpointStatus, ProviderAvailability};
 pub use privileges::Privileges;
 pub use request::{
-    encode_path_segment, strip_unavailable, ApiResponse, CallOptions, RateLimitHeaders, Request,
+    encode_path_segment, strip_unavailable, ApiResponse, CallOptions, ParamValue, RateLimitHeaders,
+    Request,
 };
 pub use retry::RetryPolicy;
 pub use throttle::{BucketSnapshot, Throttle, ThrottleConfig, ThrottleSnapshot};

@@ -50,6 +50,8 @@ const fn query(name: &'static str) -> ParamMeta {
         required: true,
         kind: ParamKind::Text,
         allowed: &[],
+        repeated: false,
+        explode: true,
     }
 }
 

@@ -24,6 +24,105 @@ pub fn encode_path_segment(s: &str) -> String {
     utf8_percent_encode(s, PATH_SEGMENT).to_string()
 }
 
+/// A parameter value, typed: what a generated builder hands to
+/// [`Request::with_values`], and what text given by name becomes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    /// A validated identifier: its text, and the SIREN of the company it
+    /// designates, when there is one.
+    Identifier {
+        /// The text to put in the path, before percent-encoding.
+        value: String,
+        /// SIREN of the company looked up.
+        looked_up: Option<String>,
+    },
+    /// Free text.
+    Text(String),
+    /// An integer.
+    Integer(i64),
+    /// A number.
+    Number(f64),
+    /// `true` or `false`.
+    Boolean(bool),
+    /// The values of an array parameter (`prenoms[]`), sent as repeated
+    /// `name=value` pairs (`explode`, the OpenAPI default) or joined with
+    /// commas.
+    List(Vec<String>),
+}
+
+impl ParamValue {
+    /// The value of a typed path identifier.
+    pub fn identifier(id: &impl super::identifiers::PathParam) -> Self {
+        ParamValue::Identifier {
+            value: id.as_path_segment().to_owned(),
+            looked_up: id.looked_up_siren().map(str::to_owned),
+        }
+    }
+
+    /// The values of a list parameter.
+    pub fn list<T: ToString>(items: impl IntoIterator<Item = T>) -> Self {
+        ParamValue::List(items.into_iter().map(|i| i.to_string()).collect())
+    }
+
+    /// The value as sent.
+    pub fn text(&self) -> String {
+        match self {
+            ParamValue::Identifier { value, .. } | ParamValue::Text(value) => value.clone(),
+            ParamValue::Integer(i) => i.to_string(),
+            ParamValue::Number(n) => n.to_string(),
+            ParamValue::Boolean(b) => b.to_string(),
+            ParamValue::List(items) => items.join(","),
+        }
+    }
+}
+
+impl From<String> for ParamValue {
+    fn from(value: String) -> Self {
+        ParamValue::Text(value)
+    }
+}
+
+impl From<i64> for ParamValue {
+    fn from(value: i64) -> Self {
+        ParamValue::Integer(value)
+    }
+}
+
+impl From<f64> for ParamValue {
+    fn from(value: f64) -> Self {
+        ParamValue::Number(value)
+    }
+}
+
+impl From<bool> for ParamValue {
+    fn from(value: bool) -> Self {
+        ParamValue::Boolean(value)
+    }
+}
+
+fn refuse(name: &str, problem: String) -> Error {
+    Error::Validation(ValidationError::Parameter {
+        name: name.to_owned(),
+        problem,
+    })
+}
+
+fn unknown_parameter(meta: &OperationMeta, name: &str) -> Error {
+    let known: Vec<&str> = meta.params.iter().map(|p| p.name).collect();
+    refuse(
+        name,
+        format!(
+            "{} has no such parameter (it takes: {})",
+            meta.operation_id,
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ),
+    )
+}
+
 /// Per-call settings overriding those of the client.
 #[derive(Debug, Clone, Default)]
 pub struct CallOptions {
@@ -92,76 +191,115 @@ impl Request {
         params: &[(String, String)],
         checksum: bool,
     ) -> Result<Self, Error> {
-        let refuse = |name: &str, problem: String| {
-            Error::Validation(ValidationError::Parameter {
-                name: name.to_owned(),
-                problem,
-            })
-        };
-        for (name, _) in params {
+        let mut values: Vec<(&'static str, ParamValue)> = Vec::new();
+        for (name, text) in params {
+            let Some(param) = meta.param(name) else {
+                return Err(unknown_parameter(meta, name));
+            };
+            let value = match param.kind {
+                ParamKind::Identifier(kind) => {
+                    let checked = if checksum {
+                        kind.check(text)?
+                    } else {
+                        kind.check_without_checksum(text)?
+                    };
+                    ParamValue::Identifier {
+                        value: checked.value,
+                        looked_up: checked.looked_up_siren,
+                    }
+                }
+                ParamKind::Integer => text
+                    .trim()
+                    .parse::<i64>()
+                    .map(ParamValue::Integer)
+                    .map_err(|_| refuse(param.name, format!("{text:?} is not an integer")))?,
+                ParamKind::Number => text
+                    .trim()
+                    .parse::<f64>()
+                    .map(ParamValue::Number)
+                    .map_err(|_| refuse(param.name, format!("{text:?} is not a number")))?,
+                ParamKind::Boolean => match text.as_str() {
+                    "true" => ParamValue::Boolean(true),
+                    "false" => ParamValue::Boolean(false),
+                    _ => return Err(refuse(param.name, format!("{text:?} is not true or false"))),
+                },
+                ParamKind::Text => ParamValue::Text(text.clone()),
+            };
+            // A list parameter given several times collects its values.
+            match values.iter_mut().find(|(n, _)| *n == param.name) {
+                Some((_, ParamValue::List(items))) if param.repeated => items.push(value.text()),
+                None if param.repeated => {
+                    values.push((param.name, ParamValue::List(vec![value.text()])))
+                }
+                _ => values.push((param.name, value)),
+            }
+        }
+        Self::with_values(meta, values)
+    }
+
+    /// The one place a request is assembled, for the typed builders and for
+    /// [`from_params`](Self::from_params) alike: every name must be a
+    /// parameter of the operation, every required one given, every value
+    /// among the spec's allowed values; then the path template is expanded
+    /// (each segment percent-encoded) and the query and headers are set.
+    pub fn with_values(
+        meta: &'static OperationMeta,
+        values: Vec<(&'static str, ParamValue)>,
+    ) -> Result<Self, Error> {
+        for (name, _) in &values {
             if meta.param(name).is_none() {
-                let known: Vec<&str> = meta.params.iter().map(|p| p.name).collect();
-                return Err(refuse(
-                    name,
-                    format!(
-                        "{} has no such parameter (it takes: {})",
-                        meta.operation_id,
-                        if known.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            known.join(", ")
-                        }
-                    ),
-                ));
+                return Err(unknown_parameter(meta, name));
             }
         }
         let mut path = meta.path.to_owned();
         let mut request = Request::new(meta, String::new());
         let mut looked_up = None;
         for param in meta.params {
-            let Some((_, value)) = params.iter().find(|(n, _)| n == param.name) else {
+            let Some((_, value)) = values.iter().find(|(n, _)| *n == param.name) else {
                 if param.required {
                     return Err(refuse(param.name, "is required".to_owned()));
                 }
                 continue;
             };
-            if !param.allowed.is_empty() && !param.allowed.contains(&value.as_str()) {
-                return Err(refuse(
-                    param.name,
-                    format!("must be one of: {}", param.allowed.join(", ")),
-                ));
-            }
-            let value = match param.kind {
-                ParamKind::Identifier(kind) => {
-                    let checked = if checksum {
-                        kind.check(value)?
-                    } else {
-                        kind.check_without_checksum(value)?
-                    };
-                    looked_up = looked_up.or(checked.looked_up_siren);
-                    checked.value
-                }
-                ParamKind::Integer if value.trim().parse::<i64>().is_err() => {
-                    return Err(refuse(param.name, format!("{value:?} is not an integer")))
-                }
-                ParamKind::Number if value.trim().parse::<f64>().is_err() => {
-                    return Err(refuse(param.name, format!("{value:?} is not a number")))
-                }
-                ParamKind::Boolean if !matches!(value.as_str(), "true" | "false") => {
+            let texts = match value {
+                ParamValue::List(items) => items.clone(),
+                other => vec![other.text()],
+            };
+            if !param.allowed.is_empty() {
+                if let Some(bad) = texts.iter().find(|t| !param.allowed.contains(&t.as_str())) {
                     return Err(refuse(
                         param.name,
-                        format!("{value:?} is not true or false"),
-                    ))
+                        format!(
+                            "{bad:?} is not allowed: must be one of {}",
+                            param.allowed.join(", ")
+                        ),
+                    ));
                 }
-                _ => value.clone(),
-            };
+            }
+            if let ParamValue::Identifier {
+                looked_up: Some(siren),
+                ..
+            } = value
+            {
+                looked_up = looked_up.or(Some(siren.clone()));
+            }
             match param.location {
                 ParamLocation::Path => {
-                    path =
-                        path.replace(&format!("{{{}}}", param.name), &encode_path_segment(&value));
+                    let segment = texts.join(",");
+                    path = path.replace(
+                        &format!("{{{}}}", param.name),
+                        &encode_path_segment(&segment),
+                    );
                 }
-                ParamLocation::Query => request.query(param.name, value),
-                ParamLocation::Header => request.header(param.name, value),
+                ParamLocation::Query if param.repeated && !param.explode => {
+                    request.query(param.name, texts.join(","));
+                }
+                ParamLocation::Query => {
+                    for t in texts {
+                        request.query(param.name, t);
+                    }
+                }
+                ParamLocation::Header => request.header(param.name, texts.join(",")),
             }
         }
         request.path = path;

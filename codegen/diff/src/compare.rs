@@ -10,7 +10,6 @@ mod params;
 use std::collections::HashSet;
 
 use super::{ChangeKind, OperationRef};
-use crate::model::naming::type_ident;
 use crate::model::{Api, EndpointGroup, Operation};
 use body::{rust_type, Side};
 use matching::{match_operations, Pairing};
@@ -306,10 +305,7 @@ fn finding(
         new,
         facts: Facts {
             method: method_path(op),
-            builder: format!(
-                "{}Request",
-                type_ident(op.method_name.trim_start_matches("r#"))
-            ),
+            builder: op.builder.clone(),
             ..Facts::default()
         },
     }
@@ -321,7 +317,7 @@ fn route(op: &Operation) -> String {
 
 /// How the generated client exposes the operation.
 fn method_path(op: &Operation) -> String {
-    format!("client.{}().{}()", op.module, op.method_name)
+    format!("client.{}().{}()", op.accessor, op.method_name)
 }
 
 fn group_name(group: EndpointGroup) -> &'static str {

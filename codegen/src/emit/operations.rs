@@ -4,12 +4,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, rust_type};
-use crate::model::naming::{const_ident, type_ident};
 use crate::model::{Api, ApiVersion, EndpointGroup, Operation, OptionLocation, TypeRef};
 
-/// The constant holding an operation's metadata.
+/// The constant holding an operation's metadata (named in the model).
 pub(crate) fn meta_const(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", const_ident(&op.id))
+    format_ident!("{}", op.meta_const)
 }
 
 pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
@@ -97,6 +96,8 @@ fn param_metas(op: &Operation) -> Vec<TokenStream> {
                 required: true,
                 kind: crate::runtime::ParamKind::Identifier(crate::runtime::IdentifierKind::#kind),
                 allowed: &[],
+                repeated: false,
+                explode: true,
             }
         }
     });
@@ -106,7 +107,11 @@ fn param_metas(op: &Operation) -> Vec<TokenStream> {
             OptionLocation::Query => quote!(Query),
             OptionLocation::Header => quote!(Header),
         };
-        let kind = match o.ty {
+        let (item, repeated) = match &o.ty {
+            TypeRef::Array(item) => (item.as_ref(), true),
+            other => (other, false),
+        };
+        let kind = match item {
             TypeRef::Integer => quote!(Integer),
             TypeRef::Number => quote!(Number),
             TypeRef::Boolean => quote!(Boolean),
@@ -114,6 +119,7 @@ fn param_metas(op: &Operation) -> Vec<TokenStream> {
         };
         let required = o.required;
         let allowed = &o.allowed;
+        let explode = o.explode;
         quote! {
             crate::runtime::ParamMeta {
                 name: #name,
@@ -121,26 +127,13 @@ fn param_metas(op: &Operation) -> Vec<TokenStream> {
                 required: #required,
                 kind: crate::runtime::ParamKind::#kind,
                 allowed: &[ #( #allowed ),* ],
+                repeated: #repeated,
+                explode: #explode,
             }
         }
     });
     path.chain(options).collect()
 }
-
-/// Methods the handwritten runtime defines on `Client`; a module accessor may not take them.
-const RUNTIME_CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "base_url",
-    "execute",
-    "execute_bytes",
-    "token_claims",
-    "privileges",
-    "token_privileges",
-    "download_document",
-    "download_document_to_file",
-    "current_status",
-    "provider_availabilities",
-];
 
 pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
     let ops: Vec<&Operation> = api
@@ -150,13 +143,8 @@ pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
         .collect();
     {
         let mod_ident = format_ident!("{}", module);
-        // The runtime's own `Client` methods win: `client.privileges()` is the typed scope list,
-        // so the raw route's module is reached through `client.privileges_routes()`.
-        let accessor = if RUNTIME_CLIENT_METHODS.contains(&module) {
-            format_ident!("{}_routes", module)
-        } else {
-            mod_ident.clone()
-        };
+        // Named in the model (`naming::module_accessor`): the runtime's own `Client` methods win.
+        let accessor = format_ident!("{}", ops[0].accessor);
         let builders = ops.iter().map(|op| emit_builder(op));
         let methods = ops.iter().map(|op| emit_method(api, op));
         let doc = match ops[0].version {
@@ -209,10 +197,7 @@ fn replacement<'a>(api: &'a Api, op: &Operation) -> Option<&'a Operation> {
 }
 
 fn builder_ident(op: &Operation) -> proc_macro2::Ident {
-    format_ident!(
-        "{}Request",
-        type_ident(op.method_name.trim_start_matches("r#"))
-    )
+    format_ident!("{}", op.builder)
 }
 
 fn success_type(op: &Operation) -> TokenStream {
@@ -280,7 +265,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         let note = match replacement(api, op) {
             Some(newer) => format!(
                 "deprecated by the API: use `client.{}().{}()`",
-                newer.module,
+                newer.accessor,
                 newer.method_name.trim_start_matches("r#")
             ),
             None => "deprecated by the API".to_string(),
@@ -338,10 +323,16 @@ fn emit_builder(op: &Operation) -> TokenStream {
             ));
         }
         let docs = doc_attrs(&doc);
-        let (param, value) = if matches!(o.ty, TypeRef::String) {
-            (quote!(value: impl Into<String>), quote!(value.into()))
-        } else {
-            (quote!(value: #ty), quote!(value))
+        let (param, value) = match &o.ty {
+            TypeRef::String => (quote!(value: impl Into<String>), quote!(value.into())),
+            TypeRef::Array(item) => {
+                let item = option_type(item);
+                (
+                    quote!(values: impl IntoIterator<Item = #item>),
+                    quote!(values.into_iter().collect()),
+                )
+            }
+            _ => (quote!(value: #ty), quote!(value)),
         };
         quote! {
             #docs
@@ -351,56 +342,29 @@ fn emit_builder(op: &Operation) -> TokenStream {
             }
         }
     });
-    // The path is rebuilt from the template, each parameter percent-encoded.
-    let mut format_string = String::new();
-    let mut format_args = Vec::new();
-    for segment in op.path.split('/').filter(|s| !s.is_empty()) {
-        format_string.push('/');
-        match op
-            .path_params
-            .iter()
-            .find(|p| segment == format!("{{{}}}", p.name))
-        {
-            Some(p) => {
-                format_string.push_str("{}");
-                let name = ident(&p.rust_name);
-                format_args.push(quote!(crate::runtime::encode_path_segment(crate::runtime::PathParam::as_path_segment(&self.#name))));
-            }
-            None => format_string.push_str(&segment.replace('{', "{{").replace('}', "}}")),
-        }
-    }
-    if op.path.ends_with('/') && op.path.len() > 1 {
-        format_string.push('/');
-    }
-    if format_string.is_empty() {
-        format_string.push('/');
-    }
-    let path_expr = if format_args.is_empty() {
-        quote!(String::from(#format_string))
-    } else {
-        quote!(::std::format!(#format_string, #( #format_args ),*))
-    };
-    let looked_up = op
-        .path_params
-        .iter()
-        .map(|p| {
-            let name = ident(&p.rust_name);
-            quote!(crate::runtime::PathParam::looked_up_siren(&self.#name))
-        })
-        .reduce(|a, b| quote!(#a.or(#b)));
-    let looked_up = looked_up.map(|expr| quote!(request.looked_up(#expr);));
-    let sends = op.options.iter().map(|o| {
+    // The runtime assembles the request from typed values (`Request::with_values`): the same
+    // checks and path expansion as for a call made by name.
+    let path_values = op.path_params.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let wire = &p.name;
+        quote!(values.push((#wire, crate::runtime::ParamValue::identifier(&self.#name)));)
+    });
+    let option_values = op.options.iter().map(|o| {
         let name = ident(&o.rust_name);
         let wire = &o.name;
-        match o.location {
-            OptionLocation::Query => quote! {
-                if let Some(value) = &self.#name { request.query(#wire, value); }
-            },
-            OptionLocation::Header => quote! {
-                if let Some(value) = &self.#name { request.header(#wire, value.to_string()); }
-            },
-        }
+        let value = match &o.ty {
+            TypeRef::Array(_) => quote!(crate::runtime::ParamValue::list(value)),
+            TypeRef::Date => quote!(crate::runtime::ParamValue::Text(value)),
+            _ => quote!(crate::runtime::ParamValue::from(value)),
+        };
+        quote!(if let Some(value) = self.#name { values.push((#wire, #value)); })
     });
+    let capacity = op.path_params.len() + op.options.len();
+    let values_decl = if capacity == 0 {
+        quote!(let values: Vec<(&'static str, crate::runtime::ParamValue)> = Vec::new();)
+    } else {
+        quote!(let mut values: Vec<(&'static str, crate::runtime::ParamValue)> = Vec::with_capacity(#capacity);)
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -423,10 +387,10 @@ fn emit_builder(op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error> {
-                let path = #path_expr;
-                let mut request = crate::runtime::Request::new(&super::operations::#meta, path);
-                #looked_up
-                #( #sends )*
+                #values_decl
+                #( #path_values )*
+                #( #option_values )*
+                let mut request = crate::runtime::Request::with_values(&super::operations::#meta, values)?;
                 request.options(self.options);
                 self.client.execute(request).await
             }
@@ -448,6 +412,10 @@ fn option_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
+        TypeRef::Array(item) => {
+            let item = option_type(item);
+            quote!(Vec<#item>)
+        }
         _ => quote!(String),
     }
 }

@@ -266,20 +266,9 @@ fn at(path: &str) -> String {
     }
 }
 
-/// The Rust type the generated code uses (as the emitter spells it, shortened).
+/// The Rust type the generated code uses: named once, in the model.
 pub(super) fn rust_type(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Integer => "i64".into(),
-        TypeRef::Number => "f64".into(),
-        TypeRef::Boolean => "bool".into(),
-        TypeRef::Date => "ApiDate".into(),
-        TypeRef::DateTime => "ApiDateTime".into(),
-        TypeRef::Any => "serde_json::Value".into(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Array(inner) => format!("Vec<{}>", rust_type(inner)),
-        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner)),
-    }
+    crate::model::naming::rust_type_text(ty)
 }
 
 fn field_type(f: &Field) -> String {

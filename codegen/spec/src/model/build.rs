@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::error_codes::{self, CodeSighting};
 use super::limits;
-use super::naming::{field_ident, type_ident};
+use super::naming::{builder_ident, const_ident, field_ident, module_accessor, type_ident};
 use super::types::{RootId, TypeRegistry};
 use super::{Api, ApiVersion, Operation, OptionLocation, OptionParam, PathParam, TypeRef};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
@@ -83,10 +83,14 @@ pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -
             .filter(|p| p.location == ParamLocation::Query)
             .map(|p| p.name.as_str())
             .collect();
+        let accessor = module_accessor(&module);
         let operation = Operation {
+            accessor,
             id: op.id.clone(),
             version,
             module,
+            builder: builder_ident(&method_name),
+            meta_const: const_ident(&op.id),
             method_name,
             http_method: op.method.to_ascii_uppercase(),
             path: op.path.clone(),
@@ -242,13 +246,21 @@ fn option_params(profile: &Profile, op: &normalize::Operation) -> Vec<OptionPara
             ParamLocation::Path => false,
         })
         .map(|p| {
-            let (ty, allowed) = match &p.schema.kind {
+            let scalar = |kind: &SchemaKind| match kind {
                 SchemaKind::Integer => (TypeRef::Integer, Vec::new()),
                 SchemaKind::Number => (TypeRef::Number, Vec::new()),
                 SchemaKind::Boolean => (TypeRef::Boolean, Vec::new()),
                 SchemaKind::Enum(values) => (TypeRef::String, values.clone()),
                 SchemaKind::String(StringFormat::Date) => (TypeRef::Date, Vec::new()),
                 _ => (TypeRef::String, Vec::new()),
+            };
+            // An array parameter (`prenoms[]`) keeps its items' type: one value each.
+            let (ty, allowed) = match &p.schema.kind {
+                SchemaKind::Array(items) => {
+                    let (item, allowed) = scalar(&items.kind);
+                    (TypeRef::Array(Box::new(item)), allowed)
+                }
+                other => scalar(other),
             };
             OptionParam {
                 name: p.name.clone(),
@@ -263,6 +275,7 @@ fn option_params(profile: &Profile, op: &normalize::Operation) -> Vec<OptionPara
                 description: p.description.clone(),
                 allowed,
                 pattern: p.pattern.clone(),
+                explode: p.explode,
             }
         })
         .collect();

@@ -93,6 +93,12 @@ pub struct Operation {
     pub module: String,
     /// Method name in that module, snake_case.
     pub method_name: String,
+    /// The `Client` method opening its module (`v3`, `privileges_routes`).
+    pub accessor: String,
+    /// Its request builder type (`InseeUnitesLegalesRequest`).
+    pub builder: String,
+    /// The constant holding its metadata in `operations` (`API_ENTREPRISE_V3_…`).
+    pub meta_const: String,
     /// Upper-case HTTP method.
     pub http_method: String,
     /// Path template.
@@ -162,8 +168,10 @@ pub struct OptionParam {
     pub location: OptionLocation,
     /// Whether the spec requires it.
     pub required: bool,
-    /// Its value type (scalars only).
+    /// Its value type: a scalar, or an array of scalars (`prenoms[]`).
     pub ty: TypeRef,
+    /// For an array: one `name=value` pair per value (else joined with commas).
+    pub explode: bool,
     /// Description, if any.
     pub description: Option<String>,
     /// Allowed values, when the spec lists them.

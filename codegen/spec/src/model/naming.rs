@@ -140,6 +140,62 @@ pub const PRELUDE_NAMES: &[&str] = &[
     "From", "Into", "Default", "Clone", "Copy",
 ];
 
+/// Methods the handwritten runtime defines on `Client`: a module accessor never takes one
+/// (the raw `/privileges` route is `client.privileges_routes()`, since `client.privileges()`
+/// is the runtime's typed scope list). `tests/runtime_reserved_names.rs` in the client crate
+/// checks this list against the runtime's own methods.
+pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "base_url",
+    "execute",
+    "execute_bytes",
+    "token_claims",
+    "privileges",
+    "token_privileges",
+    "download_document",
+    "download_document_to_file",
+    "current_status",
+    "provider_availabilities",
+    "throttle",
+    "throttle_snapshot",
+];
+
+/// The `Client` method that opens a module's operations: the module's name, or
+/// `<module>_routes` when the runtime reserves that name.
+pub fn module_accessor(module: &str) -> String {
+    if RUNTIME_CLIENT_METHODS.contains(&module) {
+        format!("{module}_routes")
+    } else {
+        module.to_string()
+    }
+}
+
+/// The request builder type of a method: `insee_unites_legales` → `InseeUnitesLegalesRequest`.
+pub fn builder_ident(method_name: &str) -> String {
+    format!(
+        "{}Request",
+        type_ident(method_name.trim_start_matches("r#"))
+    )
+}
+
+/// The Rust type the generated code uses for a [`TypeRef`](super::TypeRef), as the diff and
+/// the docs spell it (runtime and model paths shortened: `ApiDate`, `Adresse`).
+pub fn rust_type_text(ty: &super::TypeRef) -> String {
+    use super::TypeRef;
+    match ty {
+        TypeRef::String => "String".into(),
+        TypeRef::Integer => "i64".into(),
+        TypeRef::Number => "f64".into(),
+        TypeRef::Boolean => "bool".into(),
+        TypeRef::Date => "ApiDate".into(),
+        TypeRef::DateTime => "ApiDateTime".into(),
+        TypeRef::Any => "serde_json::Value".into(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Array(inner) => format!("Vec<{}>", rust_type_text(inner)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type_text(inner)),
+    }
+}
+
 /// A SCREAMING_SNAKE_CASE constant name.
 pub fn const_ident(text: &str) -> String {
     let s = snake_case(text).to_ascii_uppercase();

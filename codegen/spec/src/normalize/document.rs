@@ -94,6 +94,9 @@ pub struct Parameter {
     pub schema: Schema,
     /// The schema's `pattern`, a constraint the diff watches.
     pub pattern: Option<String>,
+    /// `explode`: an array sent as repeated `name=value` pairs (OpenAPI's default for
+    /// `style: form`), or joined with commas when `false`.
+    pub explode: bool,
 }
 
 /// A response.

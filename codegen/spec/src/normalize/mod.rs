@@ -460,6 +460,7 @@ impl<'a> Normalizer<'a> {
             description: node.get("description").and_then(Node::scalar_text),
             schema,
             pattern,
+            explode: node.get("explode").and_then(Node::as_bool).unwrap_or(true),
         })
     }
 
