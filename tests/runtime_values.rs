@@ -183,3 +183,43 @@ fn advice_depends_on_status() {
         assert!(err.advice().contains(needle), "{status}: {}", err.advice());
     }
 }
+
+#[test]
+fn another_error_envelope_is_read_where_its_profile_says() {
+    use api_entreprise::runtime::ErrorEnvelope;
+    // The fictional API of codegen/tests/fixtures/fictional: one error per body.
+    let envelope = ErrorEnvelope {
+        items: "",
+        code: "/erreur",
+        title: "/raison",
+        detail: "/message",
+        source: "/champ",
+        provider: "/fournisseur",
+        retry_in: "/reessayer_dans",
+    };
+    let body: serde_json::Value = serde_json::json!({
+        "erreur": 404, "raison": "introuvable", "message": "aucun étudiant", "reessayer_dans": "30"
+    });
+    let items = envelope.read(&body);
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        (
+            items[0].code.as_str(),
+            items[0].title.as_str(),
+            items[0].detail.as_str()
+        ),
+        ("404", "introuvable", "aucun étudiant")
+    );
+    assert_eq!(items[0].meta.retry_in, Some(30));
+    assert!(envelope
+        .read(&serde_json::json!(["not", "an", "error"]))
+        .is_empty());
+
+    // API Entreprise's, as its profile states it: `meta`'s other fields are kept.
+    let items = api_entreprise::platform::ERROR_ENVELOPE.read(&serde_json::json!({
+        "errors": [{"code": "04501", "meta": {"provider": "DGFIP", "retry_in": 172800, "x": 1}}]
+    }));
+    assert_eq!(items[0].meta.provider.as_deref(), Some("DGFIP"));
+    assert_eq!(items[0].meta.extra.get("x"), Some(&serde_json::json!(1)));
+    assert!(!items[0].meta.extra.contains_key("provider"));
+}

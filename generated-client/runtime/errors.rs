@@ -137,7 +137,9 @@ pub enum ValidationError {
     },
 }
 
-/// Body of an API Entreprise error answer: `{"errors": [...]}`.
+/// The errors of an answer as this client holds them (`{"errors": [...]}`,
+/// what `apie decode` prints); the server's own layout is read through
+/// [`ErrorEnvelope`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// The errors, usually exactly one.
@@ -352,23 +354,100 @@ pub fn decode_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, D
     Ok(value)
 }
 
-/// Interprets an error answer. Never fails: when the body is not the usual
-/// JSON, `errors` is empty and `raw_body` keeps what was received.
-pub fn decode_error_body(status: u16, body: &[u8]) -> ApiError {
-    let errors = match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(parsed) => parsed.errors,
-        // Salvage the items that do decode rather than losing them all to
-        // one odd item.
-        Err(_) => match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(mut map)) => match map.remove("errors") {
-                Some(Value::Array(items)) => items
-                    .into_iter()
-                    .filter_map(|item| serde_json::from_value(item).ok())
-                    .collect(),
+/// Where an error body holds what the client reads, as JSON pointers (the
+/// platform's [`platform::ERROR_ENVELOPE`](crate::platform::ERROR_ENVELOPE),
+/// from the profile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorEnvelope {
+    /// The list of errors in the body; `""`: the body is one error.
+    pub items: &'static str,
+    /// The error code, in an item.
+    pub code: &'static str,
+    /// Its short title.
+    pub title: &'static str,
+    /// Its explanation.
+    pub detail: &'static str,
+    /// Which parameter caused it.
+    pub source: &'static str,
+    /// The data provider that failed.
+    pub provider: &'static str,
+    /// Seconds to wait before retrying.
+    pub retry_in: &'static str,
+}
+
+impl ErrorEnvelope {
+    /// The items of a body; an item whose fields do not read is kept with
+    /// what does, never dropped.
+    pub fn read(&self, body: &Value) -> Vec<ErrorItem> {
+        let items: Vec<&Value> = if self.items.is_empty() {
+            vec![body].into_iter().filter(|b| b.is_object()).collect()
+        } else {
+            match body.pointer(self.items) {
+                Some(Value::Array(items)) => items.iter().collect(),
                 _ => Vec::new(),
+            }
+        };
+        items
+            .into_iter()
+            .filter(|item| item.is_object())
+            .map(|item| self.item(item))
+            .collect()
+    }
+
+    fn item(&self, item: &Value) -> ErrorItem {
+        let text = |pointer: &str| item.pointer(pointer).and_then(scalar_text);
+        // The other fields beside `provider` (API Entreprise's `meta`) are kept.
+        let mut extra = serde_json::Map::new();
+        if let Some((parent, _)) = self.provider.rsplit_once('/') {
+            if let Some(Value::Object(map)) = item.pointer(parent).filter(|_| !parent.is_empty()) {
+                let leaf = |p: &str| {
+                    p.strip_prefix(parent)
+                        .map(|l| l.trim_start_matches('/').to_owned())
+                };
+                let known = [leaf(self.provider), leaf(self.retry_in)];
+                extra = map
+                    .iter()
+                    .filter(|(k, _)| !known.iter().any(|l| l.as_deref() == Some(k.as_str())))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+            }
+        }
+        ErrorItem {
+            code: text(self.code).unwrap_or_default(),
+            title: text(self.title).unwrap_or_default(),
+            detail: text(self.detail).unwrap_or_default(),
+            source: item.pointer(self.source).filter(|v| !v.is_null()).cloned(),
+            meta: ErrorMeta {
+                provider: text(self.provider),
+                retry_in: item.pointer(self.retry_in).and_then(|v| match v {
+                    // `as` saturates on absurd values, which is fine for a delay hint.
+                    Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+                    Value::String(s) => s.trim().parse().ok(),
+                    _ => None,
+                }),
+                extra,
             },
-            _ => Vec::new(),
-        },
+        }
+    }
+}
+
+/// A scalar as text (codes sometimes arrive as numbers); `None` for null,
+/// arrays and objects.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Some(value.to_string()),
+        _ => None,
+    }
+}
+
+/// Interprets an error answer, where the platform's error envelope says.
+/// Never fails: when the body is not the usual JSON, `errors` is empty and
+/// `raw_body` keeps what was received.
+pub fn decode_error_body(status: u16, body: &[u8]) -> ApiError {
+    let errors = match serde_json::from_slice::<Value>(body) {
+        Ok(value) => crate::platform::ERROR_ENVELOPE.read(&value),
+        Err(_) => Vec::new(),
     };
     ApiError {
         status,

@@ -67,6 +67,46 @@ pub struct Profile {
     /// Plain words per HTTP status (`other` for the rest).
     #[serde(default)]
     pub advice: BTreeMap<String, String>,
+    /// Where an error body holds its items and their fields.
+    pub error_envelope: ErrorEnvelope,
+}
+
+/// Where an error body holds what the client reads, as JSON pointers: `items` from the body
+/// (`/errors`; empty when the body is itself one error), the fields from each item.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorEnvelope {
+    /// The list of errors in the body; `""`: the body is one error.
+    pub items: String,
+    /// The error code.
+    pub code: String,
+    /// Its short title.
+    pub title: String,
+    /// Its explanation.
+    pub detail: String,
+    /// Which parameter caused it.
+    pub source: String,
+    /// The data provider that failed.
+    pub provider: String,
+    /// Seconds to wait before retrying.
+    pub retry_in: String,
+}
+
+impl ErrorEnvelope {
+    /// The error items of a body, by the envelope's `items` pointer.
+    pub fn items<'v>(&self, body: &'v serde_json::Value) -> Vec<&'v serde_json::Value> {
+        if self.items.is_empty() {
+            return if body.is_object() {
+                vec![body]
+            } else {
+                Vec::new()
+            };
+        }
+        match body.pointer(&self.items) {
+            Some(serde_json::Value::Array(items)) => items.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Names users see.
@@ -505,6 +545,24 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
                 &["routes", &index, "security"],
                 "`security` can only be `none` (the spec's own security applies otherwise)"
                     .to_string(),
+            );
+        }
+    }
+    let envelope = &profile.error_envelope;
+    for (key, pointer) in [
+        ("code", &envelope.code),
+        ("title", &envelope.title),
+        ("detail", &envelope.detail),
+        ("source", &envelope.source),
+        ("provider", &envelope.provider),
+        ("retry_in", &envelope.retry_in),
+        ("items", &envelope.items),
+    ] {
+        let blank_items = key == "items" && pointer.is_empty();
+        if !blank_items && !pointer.starts_with('/') {
+            error(
+                &["error_envelope", key],
+                format!("`{pointer}` is not a JSON pointer (it starts with `/`)"),
             );
         }
     }

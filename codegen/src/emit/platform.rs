@@ -98,6 +98,16 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
         .cloned()
         .unwrap_or_else(|| "unexpected error: see the error details".to_string());
     let known_versions = &profile.versions.known;
+    let e = &profile.error_envelope;
+    let (items, code, title, detail, source, provider, retry_in) = (
+        &e.items,
+        &e.code,
+        &e.title,
+        &e.detail,
+        &e.source,
+        &e.provider,
+        &e.retry_in,
+    );
     let traceability_impl = traceability_impl(profile);
     quote! {
         /// Facts about the API that its spec does not state, from the platform profile
@@ -140,6 +150,16 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
             pub const BREAKER_AFTER_NO_ANSWER: u32 = #breaker;
             /// 429s one token window may collect before the server bans the IP.
             pub const TOLERATED_429S: u32 = #tolerated;
+            /// Where an error body holds its items and their fields.
+            pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope {
+                items: #items,
+                code: #code,
+                title: #title,
+                detail: #detail,
+                source: #source,
+                provider: #provider,
+                retry_in: #retry_in,
+            };
 
             /// Calls per window and per token of a group; `None`: only the IP's limit counts.
             pub const fn group_limit(group: EndpointGroup) -> Option<u32> {

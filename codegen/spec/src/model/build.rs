@@ -67,7 +67,7 @@ pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -
         let root = success_schema.map(|s| registry.register(s, &context));
         let mut codes = Vec::new();
         for r in &op.responses {
-            let found = error_codes::sightings(r);
+            let found = error_codes::sightings(r, &profile.error_envelope);
             codes.extend(found.iter().map(|s| s.code.clone()));
             all_codes.extend(found);
         }

@@ -1,10 +1,12 @@
-//! Error codes, read from the `errors[]` of the spec's response examples.
+//! Error codes, read from the spec's error examples, where the profile's error envelope says
+//! (API Entreprise: `errors[].code`).
 
 use std::collections::BTreeMap;
 
 use super::naming::type_ident;
 use super::ErrorCode;
 use crate::normalize::Response;
+use crate::profile::ErrorEnvelope;
 
 /// What one example says about a code.
 #[derive(Debug, Clone)]
@@ -19,21 +21,18 @@ pub(crate) struct CodeSighting {
 }
 
 /// The codes in a response's examples.
-pub(crate) fn sightings(response: &Response) -> Vec<CodeSighting> {
+pub(crate) fn sightings(response: &Response, envelope: &ErrorEnvelope) -> Vec<CodeSighting> {
     let status = response.status.parse::<u16>().unwrap_or(0);
     let mut out = Vec::new();
     for example in &response.examples {
-        let Some(errors) = example.value.get("errors").and_then(|e| e.as_array()) else {
-            continue;
-        };
-        for e in errors {
-            let text = |k: &str| {
-                e.get(k)
+        for e in envelope.items(&example.value) {
+            let text = |pointer: &str| {
+                e.pointer(pointer)
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
                     .to_string()
             };
-            let code = match e.get("code") {
+            let code = match e.pointer(&envelope.code) {
                 Some(serde_json::Value::String(s)) => s.clone(),
                 Some(serde_json::Value::Number(n)) => format!("{n:0>5}"),
                 _ => continue,
@@ -41,11 +40,10 @@ pub(crate) fn sightings(response: &Response) -> Vec<CodeSighting> {
             out.push(CodeSighting {
                 code,
                 status,
-                title: text("title"),
-                detail: text("detail"),
+                title: text(&envelope.title),
+                detail: text(&envelope.detail),
                 provider: e
-                    .get("meta")
-                    .and_then(|m| m.get("provider"))
+                    .pointer(&envelope.provider)
                     .and_then(|p| p.as_str())
                     .map(str::to_string),
                 example: example.name.clone(),
