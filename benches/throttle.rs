@@ -75,7 +75,7 @@ fn env_or(name: &str, default: u64) -> u64 {
 async fn mock(config: MockConfig) -> MockServer {
     MockServer::start_with(config)
         .await
-        .unwrap_or_else(|e| panic!("the mock must start (../shared beside the checkout): {e}"))
+        .unwrap_or_else(|e| panic!("the mock must start: {e}"))
 }
 
 fn client(server: &MockServer, token: String, throttle: Throttle) -> Client {
@@ -231,7 +231,7 @@ async fn one_token(minute: Duration, windows: u32) {
         ..MockConfig::default()
     })
     .await;
-    let token = server.staging_token().expect("staging token");
+    let token = server.staging_token();
     let client = client(
         &server,
         token,
@@ -273,7 +273,7 @@ async fn two_tokens_one_ip(minute: Duration, windows: u32) {
         ..MockConfig::default()
     })
     .await;
-    let token = server.staging_token().expect("staging token");
+    let token = server.staging_token();
     let throttle = Throttle::new(ThrottleConfig::scaled(minute).ip_limit(ip_limit));
     let series = [
         Series {
@@ -311,7 +311,7 @@ async fn limit_lowered_mid_run(minute: Duration, windows: u32) {
         ..MockConfig::default()
     })
     .await;
-    let token = server.staging_token().expect("staging token");
+    let token = server.staging_token();
     let series = [Series {
         label: "json",
         client: client(
@@ -351,7 +351,7 @@ async fn overhead() {
     let calls = 120;
     println!("\n[4] added latency when no wait is needed: {calls} sequential calls (real minute, under the limit)");
     let server = mock(MockConfig::default()).await;
-    let token = server.staging_token().expect("staging token");
+    let token = server.staging_token();
     let client = client(
         &server,
         token.clone(),

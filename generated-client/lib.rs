@@ -10,6 +10,8 @@
 //! - [`models`]: response types; [`errors::ErrorCode`]: every error code of the spec;
 //!   [`operations`]: per-operation metadata; [`decode`]: a body to its typed value.
 //! - [`runtime`]: the client, identifiers, traceability, errors.
+//! - `mock_data` (feature `mock-data`, for `apie-mock`): the spec's example bodies and error
+//!   catalogue, so the local mock serves what this client was built from.
 //!
 //! ```no_run
 //! use api_entreprise::runtime::{Siren, Token};
@@ -38,5 +40,5 @@ pub use runtime::{Client, Environment, Error, Traceability};
 // The generated entry (`OUT_DIR/api.rs`, written by `apie_codegen::Config` from the profile
 // in `spec/`): the `platform` constants, the root spec's modules, the other specs' modules
 // (`legacy`, its `v2` and `watchdoge` re-exported), `decode_any`, `find_operation`,
-// `all_operations` and `required_scopes`.
+// `all_operations`, `required_scopes`, and `mock_data` behind the `mock-data` feature.
 include!(concat!(env!("OUT_DIR"), "/api.rs"));

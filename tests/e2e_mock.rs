@@ -5,24 +5,25 @@
 mod support;
 
 use api_entreprise::runtime::{Client, Error, Siren, Token, Traceability};
-use apie_mock::MockServer;
+use apie_mock::{MockConfig, MockServer};
 use support::payloads::payload;
 
 /// A valid SIRET of a public body, not one of the companies looked up below.
 const RECIPIENT: &str = "13002526500013";
 
 async fn mock() -> MockServer {
-    MockServer::start()
-        .await
-        .unwrap_or_else(|e| panic!("the mock must start from ../shared: {e}"))
+    MockServer::start_with(MockConfig {
+        data_dir: Some(support::payloads::dir()),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the mock must start on the staging payloads: {e}"))
 }
 
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.base_url())
-        .token(Token::new(
-            server.staging_token().expect("staging token in ../shared"),
-        ))
+        .token(Token::new(server.staging_token()))
         .traceability(Traceability::new("tests de bout en bout", RECIPIENT, "e2e").unwrap())
         .build()
         .unwrap()

@@ -20,13 +20,13 @@ const SIREN: &str = "552049447";
 async fn mock(config: MockConfig) -> MockServer {
     MockServer::start_with(config)
         .await
-        .unwrap_or_else(|e| panic!("the mock must start from ../shared: {e}"))
+        .unwrap_or_else(|e| panic!("the mock must start: {e}"))
 }
 
 fn client(server: &MockServer, throttle: Throttle) -> Client {
     Client::builder()
         .base_url(server.base_url())
-        .token(Token::new(server.staging_token().expect("staging token")))
+        .token(Token::new(server.staging_token()))
         .traceability(Traceability::new("tests", "13002526500013", "throttle").unwrap())
         .throttle(throttle)
         .build()
@@ -171,7 +171,7 @@ async fn a_real_ban_trips_the_breaker_and_the_client_goes_silent() {
     let throttle = Throttle::new(ThrottleConfig::scaled(Duration::from_secs(60)));
     let client = Client::builder()
         .base_url(server.base_url())
-        .token(Token::new(server.staging_token().unwrap()))
+        .token(Token::new(server.staging_token()))
         .traceability(Traceability::new("tests", "13002526500013", "throttle").unwrap())
         .throttle(throttle.clone())
         .retry(RetryPolicy {

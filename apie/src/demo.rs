@@ -1,8 +1,11 @@
 //! `apie demo`: the main job on embedded defaults. Starts the local mock
-//! (spec and staging payloads from `../shared`), then calls it through the
+//! (the spec's examples this apie was built with, plus the staging payloads
+//! `API_ENTREPRISE_PAYLOADS` names, if set), then calls it through the
 //! generated client the way an application would: one operation of each
 //! API version, the open monitoring route, the token's privileges, a
-//! refused call. Exit 0 when every step behaved as expected.
+//! refused call. Exit 0 when every step behaved as expected. Nothing beside
+//! the checkout is needed: without payloads the mock answers its examples,
+//! and without a token file it makes up a token.
 
 use std::process::ExitCode;
 
@@ -44,15 +47,28 @@ async fn demo() -> Result<(), String> {
         .await
         .map_err(|e| format!("the mock did not start: {e}"))?;
     let summary = server.summary();
+    let answers = match &summary.data_dir {
+        Some(dir) => format!(
+            "{} staging payloads from {}, else the spec's examples",
+            summary.payloads,
+            dir.display()
+        ),
+        None => format!(
+            "the spec's examples (no payloads: {} is not set)",
+            apie_mock::PAYLOADS_ENV
+        ),
+    };
+    let token_from = match &summary.token_file {
+        Some(file) => format!("the token in {}", file.display()),
+        None => "a token the mock made up".to_string(),
+    };
     println!(
-        "apie mock on {}: {} operations, {} staging payloads",
+        "apie mock on {}: {} operations of {}, answering from {answers}; calling with {token_from}",
         server.base_url(),
         summary.operations,
-        summary.payloads
+        summary.specs.join(" and "),
     );
-    let token = server
-        .staging_token()
-        .ok_or("no staging token found beside the payloads")?;
+    let token = server.staging_token();
     let client = Client::builder()
         .base_url(server.base_url())
         .token(Token::new(token))

@@ -2,8 +2,8 @@
 //! the real server's limits and bans, and faults on demand; `apie mock --help` lists the
 //! options ([`HELP`]).
 //!
-//! Exit codes: 0 stopped by Ctrl-C (or `--help`), 1 the server could not start (a file it
-//! needs is missing or malformed, the port is taken), 2 bad usage.
+//! Exit codes: 0 stopped by Ctrl-C (or `--help`), 1 the server could not start (a payload or
+//! token file is missing or malformed, the port is taken), 2 bad usage.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,13 +15,15 @@ use apie_mock::{Fault, MockConfig, MockServer};
 /// `apie mock --help`: the options, the fault syntax and the control routes.
 const HELP: &str = "usage: apie mock [OPTIONS]
 Serves a local API Entreprise on 127.0.0.1 until Ctrl-C: staging payloads and the spec's
-examples, behind the real server's checks, limits and bans.
+examples, behind the real server's checks, limits and bans. Operations, examples, error
+bodies and scopes are the ones this apie was built with: no spec is read.
 
 options:
   --port N            port to listen on (default: a free one, printed)
-  --data DIR          staging payloads directory (default: located, see the README)
-  --spec FILE         the v3/v4 spec (default: located)
-  --spec-v2 FILE      the legacy v2 spec (default: located)
+  --data DIR          staging payloads directory, <x-operationId>/*.yaml (default: the one
+                      API_ENTREPRISE_PAYLOADS names, else none: the spec's examples only).
+                      The token is DIR/../tokens/default if there; else the mock makes one
+                      up (every scope) and prints it. Any well-formed JWT is accepted.
   --minute-ms N       length of a rate-limit minute in ms (default 60000); bans scale with it
   --ip-limit N        requests a minute per IP, all tokens together (default 1000)
   --tolerated-429s N  429s a token may ignore in a window before its IP is banned (default 10)
@@ -101,25 +103,34 @@ async fn serve(config: MockConfig) -> ExitCode {
     let summary = server.summary();
     println!("apie mock listening on {}", server.base_url());
     println!(
-        "{} operations ({} and {}), {} error codes from the spec's examples",
+        "{} operations of {} (as this apie was built), {} error codes from the spec's examples",
         summary.operations,
-        summary.spec.display(),
-        summary.spec_v2.display(),
+        summary.specs.join(" and "),
         summary.error_codes
     );
     match &summary.data_dir {
         Some(dir) => println!(
-            "{} staging payloads from {}",
+            "{} staging payloads from {}, else the spec's examples",
             summary.payloads,
             dir.display()
         ),
-        None => println!("no staging payloads found: answering from the spec's examples"),
+        None => println!(
+            "no payloads directory (--data or {}): answering from the spec's examples",
+            apie_mock::PAYLOADS_ENV
+        ),
     }
-    // The staging token is public, but a habit of printing tokens is not one to teach.
-    if server.staging_token().is_some() {
-        println!("the staging token beside the payloads is accepted, as is any well-formed JWT");
-    } else {
-        println!("any well-formed JWT is accepted as bearer token");
+    match &summary.token_file {
+        // The staging token is public, but a habit of printing tokens is not one to teach.
+        Some(file) => println!(
+            "the token in {} is accepted, as is any well-formed JWT",
+            file.display()
+        ),
+        // A token the mock made up opens nothing but this mock, and without it a caller
+        // would have to mint a JWT by hand.
+        None => println!(
+            "token (made up by the mock, every scope, accepted only here; any well-formed JWT is too):\n{}",
+            server.staging_token()
+        ),
     }
     for warning in server.warnings() {
         eprintln!("warning: {warning}");
@@ -158,8 +169,6 @@ fn parse(args: &[String]) -> Result<Command, String> {
             name,
             "--port"
                 | "--data"
-                | "--spec"
-                | "--spec-v2"
                 | "--minute-ms"
                 | "--ip-limit"
                 | "--tolerated-429s"
@@ -195,8 +204,6 @@ fn parse(args: &[String]) -> Result<Command, String> {
                 })?
             }
             "--data" => config.data_dir = Some(PathBuf::from(value)),
-            "--spec" => config.spec = Some(PathBuf::from(value)),
-            "--spec-v2" => config.spec_v2 = Some(PathBuf::from(value)),
             "--minute-ms" => config.minute = Duration::from_millis(positive("milliseconds")?),
             "--ban-secs" => config.ban = Some(Duration::from_secs(positive("seconds")?)),
             "--ip-limit" | "--tolerated-429s" => {
@@ -240,17 +247,11 @@ mod tests {
             "--port",
             "8080",
             "--data=/tmp/payloads",
-            "--spec",
-            "a.yml",
-            "--spec-v2",
-            "b.yml",
             "--minute-ms",
             "500",
         ]);
         assert_eq!(config.port, 8080);
         assert_eq!(config.data_dir, Some(PathBuf::from("/tmp/payloads")));
-        assert_eq!(config.spec, Some(PathBuf::from("a.yml")));
-        assert_eq!(config.spec_v2, Some(PathBuf::from("b.yml")));
         assert_eq!(config.minute, Duration::from_millis(500));
         assert_eq!(parse(&[]).unwrap(), Command::Serve(MockConfig::default()));
         // Bans scale with the minute unless given.
@@ -318,6 +319,9 @@ mod tests {
             (&["--data="][..], "needs a value"),
             (&["--minute-ms", "0"][..], "positive"),
             (&["--verbose"][..], "unknown argument"),
+            // The spec is compiled in: nothing to point at.
+            (&["--spec", "a.yml"][..], "unknown argument"),
+            (&["--spec-v2", "b.yml"][..], "unknown argument"),
             (&["extra"][..], "unknown argument"),
             (&["--port", "1", "--port", "2"][..], "twice"),
             (&["--ip-limit", "many"][..], "whole number"),

@@ -142,7 +142,7 @@ fn interrupt(child: &std::process::Child) {
 async fn one_line_per_distinct_identifier() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();
-    let token = server.staging_token().unwrap();
+    let token = server.staging_token();
     let dir = scratch("lines");
     let sirens: Vec<String> = (1..=10).map(|n| siren(30_000_000 + n)).collect();
     // Spaces, blank lines, a repeat and a SIREN failing its checksum.
@@ -195,7 +195,7 @@ async fn one_line_per_distinct_identifier() {
 async fn reads_a_csv_column_by_name_or_position() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();
-    let token = server.staging_token().unwrap();
+    let token = server.staging_token();
     let dir = scratch("csv");
     let (a, b) = (siren(41_000_001), siren(41_000_002));
     let input_path = dir.join("companies.csv");
@@ -243,7 +243,7 @@ async fn reads_a_csv_column_by_name_or_position() {
 async fn resumes_after_a_truncated_last_line() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();
-    let token = server.staging_token().unwrap();
+    let token = server.staging_token();
     let dir = scratch("resume");
     let (sirens, input_path) = siren_file(&dir, 52_000_000, 10);
     let out_path = dir.join("out.jsonl");
@@ -282,7 +282,7 @@ async fn resumes_after_a_truncated_last_line() {
 async fn ctrl_c_finishes_the_calls_in_flight_then_resume_does_the_rest() {
     let server = slow_mock("150ms").await;
     let url = server.base_url();
-    let token = server.staging_token().unwrap();
+    let token = server.staging_token();
     let dir = scratch("ctrl-c");
     let (sirens, input_path) = siren_file(&dir, 63_000_000, 60);
     let out_path = dir.join("out.jsonl");
@@ -343,7 +343,7 @@ async fn ctrl_c_finishes_the_calls_in_flight_then_resume_does_the_rest() {
 async fn stops_on_what_every_call_would_meet() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();
-    let token = server.staging_token().unwrap();
+    let token = server.staging_token();
     let dir = scratch("stops");
     let input_path = dir.join("sirens.txt");
     std::fs::write(
@@ -474,7 +474,7 @@ async fn a_second_ctrl_c_quits_at_once_without_recording_the_calls_in_flight() {
     // Answers so slow that only a second Ctrl-C ends the run quickly.
     let server = slow_mock("3s").await;
     let url = server.base_url();
-    let token = server.staging_token().unwrap();
+    let token = server.staging_token();
     let dir = scratch("twice");
     let (_, input_path) = siren_file(&dir, 96_000_000, 6);
     let out_path = dir.join("out.jsonl");

@@ -4,18 +4,37 @@
 
 use std::process::{Command, Output};
 
-use apie_mock::MockServer;
+use apie_mock::{MockConfig, MockServer};
 
 const UNITES_LEGALES: &str = "api_entreprise_v3_insee_unites_legales";
 
-/// The SIREN of a recorded staging payload, read from ../shared.
-fn recorded_siren(operation: &str, file: &str) -> String {
-    let path = std::env::var_os("APIE_SHARED")
+/// `$APIE_SHARED/staging/payloads`, by default `../shared` beside the checkout.
+fn payloads_dir() -> std::path::PathBuf {
+    let dir = std::env::var_os("APIE_SHARED")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-        .join("staging/payloads")
-        .join(operation)
-        .join(file);
+        .join("staging/payloads");
+    assert!(
+        dir.is_dir(),
+        "the staging payloads are expected in {} (set APIE_SHARED)",
+        dir.display()
+    );
+    dir
+}
+
+/// The mock, serving the staging payloads.
+async fn mock() -> MockServer {
+    MockServer::start_with(MockConfig {
+        data_dir: Some(payloads_dir()),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// The SIREN of a recorded staging payload.
+fn recorded_siren(operation: &str, file: &str) -> String {
+    let path = payloads_dir().join(operation).join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let node = apie_spec::load::load_str("payload", &text).unwrap();
     node.get("params")
@@ -47,9 +66,9 @@ fn text(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn prints_the_typed_answer_or_says_why_not() {
-    let server = MockServer::start().await.unwrap();
+    let server = mock().await;
     let url = server.base_url();
-    let token = server.staging_token().unwrap();
+    let token = server.staging_token();
     let siren = recorded_siren(UNITES_LEGALES, "personne_morale.yaml");
     let param = format!("siren={siren}");
 
@@ -168,8 +187,8 @@ async fn prints_the_typed_answer_or_says_why_not() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn downloads_the_document_of_a_staging_company() {
-    let server = MockServer::start().await.unwrap();
-    let token = server.staging_token().unwrap();
+    let server = mock().await;
+    let token = server.staging_token();
     let operation = "api_entreprise_v4_acoss_attestations_sociales";
     let siren = recorded_siren(operation, "attestation_delivree.yaml");
     let param = format!("siren={siren}");

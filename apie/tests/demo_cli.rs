@@ -1,15 +1,34 @@
 //! `apie demo`, the README's main job, runs offline against the mock and
-//! shows each step succeed.
+//! shows each step succeed: on a clone with nothing beside it (the spec's
+//! examples, a token the mock makes up) and with the staging payloads.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-#[test]
-fn demo_calls_each_version_through_the_mock() {
-    let out = Command::new(env!("CARGO_BIN_EXE_apie"))
-        .arg("demo")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+/// `$APIE_SHARED/staging/payloads`, by default `../shared` beside the checkout.
+fn payloads_dir() -> PathBuf {
+    let dir = std::env::var_os("APIE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+        .join("staging/payloads");
+    assert!(
+        dir.is_dir(),
+        "the staging payloads are expected in {} (set APIE_SHARED)",
+        dir.display()
+    );
+    dir
+}
+
+/// Runs `apie demo` with `API_ENTREPRISE_PAYLOADS` set to `payloads` (or unset), and
+/// checks every step; returns its stdout.
+fn demo(payloads: Option<&Path>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_apie"));
+    command.arg("demo").env_remove("API_ENTREPRISE_PAYLOADS");
+    if let Some(dir) = payloads {
+        command.env("API_ENTREPRISE_PAYLOADS", dir);
+    }
+    let out = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
         "{stdout}\n{}",
@@ -17,6 +36,7 @@ fn demo_calls_each_version_through_the_mock() {
     );
     for expected in [
         "apie mock on http://127.0.0.1:",
+        "operations of api-entreprise.yml and api-entreprise-v2.yml",
         "v4 GET insee/sirene/unites_legales/418166096: HTTP 200",
         "v3 GET infogreffe/rcs/unites_legales/418166096/mandataires_sociaux: HTTP 200",
         "v2 GET entreprises/418166096 (legacy)",
@@ -33,4 +53,26 @@ fn demo_calls_each_version_through_the_mock() {
             "missing {expected:?} in:\n{stdout}"
         );
     }
+    stdout
+}
+
+#[test]
+fn demo_runs_with_nothing_beside_the_checkout() {
+    let stdout = demo(None);
+    assert!(
+        stdout.contains("answering from the spec's examples (no payloads")
+            && stdout.contains("calling with a token the mock made up"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn demo_runs_on_the_staging_payloads() {
+    let dir = payloads_dir();
+    let stdout = demo(Some(&dir));
+    assert!(
+        stdout.contains(&format!("staging payloads from {}", dir.display()))
+            && stdout.contains("calling with the token in "),
+        "{stdout}"
+    );
 }

@@ -5,12 +5,14 @@
 //! What is compiled comes from the platform profile (`spec/profile.yml` unless `APIE_PROFILE`
 //! names another): its spec files, each overridable by an environment variable, and its scope
 //! map. The output is one entry file, `api.rs`, that the client's `lib.rs` includes, plus one
-//! file per spec and the scope table.
+//! file per spec, the scope table and the mock's data (`mock_data.rs`, included behind the
+//! client's `mock-data` feature).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostics;
+use crate::emit::mock_data;
 use crate::model::naming::type_ident;
 use crate::profile::{self, LoadedProfile, Profile};
 use crate::{format, scopes, Generated};
@@ -21,6 +23,9 @@ pub const PROFILE_ENV: &str = "APIE_PROFILE";
 pub const PROFILE_FILE: &str = "profile.yml";
 /// The entry file the client includes.
 pub const ENTRY_FILE: &str = "api.rs";
+/// The mock's data ([`emit::mock_data`](crate::emit::mock_data)), which the entry file
+/// includes behind the client's `mock-data` feature.
+pub const MOCK_DATA_FILE: &str = "mock_data.rs";
 
 /// Why a build failed. Its `Debug` is its message, so that `build.rs` can return it from
 /// `main` and cargo shows the diagnostics as written.
@@ -150,6 +155,9 @@ impl Config {
             source,
         })?;
         let mut specs = Vec::new();
+        // The YAML tree and the normalized document of each spec, for the mock data: kept
+        // from the run that generated its code rather than read twice.
+        let mut readings = Vec::new();
         let mut files = vec![out_dir.join(ENTRY_FILE)];
         for (i, entry) in loaded.profile.specs.iter().enumerate() {
             let var = spec_env(&loaded.profile, i);
@@ -163,17 +171,22 @@ impl Config {
                 path: path.clone(),
                 diagnostics: crate::unreadable(&path, &e),
             })?;
-            let generated =
-                crate::generate_with_profile(&path.display().to_string(), &text, &loaded.profile)
+            let (generated, root, document) =
+                crate::generate_keeping_stages(&path.display().to_string(), &text, &loaded.profile)
                     .map_err(|diagnostics| Error::Spec {
-                    path: path.clone(),
-                    diagnostics,
-                })?;
+                        path: path.clone(),
+                        diagnostics,
+                    })?;
             let target = out_dir.join(spec_file_name(i));
             self.write(&target, &generated.code)?;
             files.push(target.clone());
+            readings.push((crate::sha256_hex(&text), root, document));
             specs.push((path, generated, target));
         }
+        let mock_data = mock_data_source(&loaded.profile, &specs, &readings)?;
+        let target = out_dir.join(MOCK_DATA_FILE);
+        self.write(&target, &mock_data)?;
+        files.push(target);
         let table = self.scope_table(&loaded, &dir, &specs, &directive)?;
         let target = out_dir.join("scopes.rs");
         self.write(&target, &table)?;
@@ -252,6 +265,39 @@ impl Config {
             source,
         })
     }
+}
+
+/// `mock_data.rs`, from every spec of the profile, the root one first.
+fn mock_data_source(
+    profile: &Profile,
+    specs: &[(PathBuf, Generated, PathBuf)],
+    readings: &[(String, crate::load::Node, crate::normalize::Document)],
+) -> Result<String, Error> {
+    let names: Vec<String> = specs
+        .iter()
+        .map(|(path, _, _)| crate::display_name(&path.display().to_string()))
+        .collect();
+    let sources: Vec<mock_data::SpecSource<'_>> = specs
+        .iter()
+        .zip(readings)
+        .zip(&names)
+        .map(
+            |(((_, generated, _), (sha256, root, document)), file)| mock_data::SpecSource {
+                file,
+                sha256,
+                root,
+                document,
+                api: &generated.api,
+            },
+        )
+        .collect();
+    mock_data::generate(&sources, profile).map_err(|message| {
+        let path = specs.first().map(|(p, _, _)| p.clone()).unwrap_or_default();
+        Error::Spec {
+            diagnostics: crate::internal(&path, &message),
+            path,
+        }
+    })
 }
 
 /// The variable overriding the `i`-th spec: `<PREFIX>_SPEC`, then `<PREFIX>_SPEC_V2` for the
@@ -392,7 +438,8 @@ fn entry_source(
 /// The operation with this x-operationId in any of the specs.\npub fn find_operation(operation_id: &str) -> Option<&'static runtime::OperationMeta> {{\n    {}\n}}\n\n\
 /// Every operation of every spec, the root spec's first.\npub fn all_operations() -> impl Iterator<Item = &'static runtime::OperationMeta> {{\n    {}\n        .copied()\n}}\n\n\
 mod scopes {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/scopes.rs\"));\n}}\n\n\
-/// The scopes that open `operation_id`, any one of them sufficing (empty: none needed).\n/// `None` when the scope map was not available at build time or does not list the operation.\npub fn required_scopes(operation_id: &str) -> Option<&'static [&'static str]> {{\n    scopes::SCOPES\n        .binary_search_by(|(id, _)| (*id).cmp(operation_id))\n        .ok()\n        .map(|i| scopes::SCOPES[i].1)\n}}\n",
+/// The scopes that open `operation_id`, any one of them sufficing (empty: none needed).\n/// `None` when the scope map was not available at build time or does not list the operation.\npub fn required_scopes(operation_id: &str) -> Option<&'static [&'static str]> {{\n    scopes::SCOPES\n        .binary_search_by(|(id, _)| (*id).cmp(operation_id))\n        .ok()\n        .map(|i| scopes::SCOPES[i].1)\n}}\n\n\
+/// What the local mock of the API (`apie-mock`) serves besides staging payloads, read from the\n/// specs the client was built from: each operation's example bodies and the error catalogue,\n/// as JSON text. Behind the `mock-data` feature, since a client calling the API needs none of it.\n#[cfg(feature = \"mock-data\")]\npub mod mock_data {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{MOCK_DATA_FILE}\"));\n}}\n",
         find_arms.join("\n        .or_else(|| ") + &")".repeat(find_arms.len() - 1),
         all_chain.join("\n        .chain(") + &")".repeat(all_chain.len() - 1),
     ));

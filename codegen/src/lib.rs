@@ -18,7 +18,7 @@ pub mod format;
 // and `crate::model` name the same thing.
 pub use apie_spec::{
     diagnostic, load, model, model_from_file, model_from_str, model_with_profile, normalize,
-    profile, read_spec, scopes, sha256_hex, unreadable, Loaded,
+    profile, read_spec, scopes, sha256_hex, stages_with_profile, unreadable, Loaded, Stages,
 };
 
 use std::path::Path;
@@ -63,16 +63,34 @@ pub fn generate_with_profile(
     text: &[u8],
     profile: &profile::Profile,
 ) -> Result<Generated, Diagnostics> {
-    let Loaded {
-        api,
-        mut diagnostics,
-    } = model_with_profile(file, text, profile)?;
-    match format::generate_source(&api, &display_name(file), text) {
-        Ok(code) => Ok(Generated {
-            code,
+    generate_keeping_stages(file, text, profile).map(|(generated, _, _)| generated)
+}
+
+/// [`generate_with_profile`], also giving back the YAML tree and the normalized document,
+/// which the mock data is read from ([`emit::mock_data`]).
+pub(crate) fn generate_keeping_stages(
+    file: &str,
+    text: &[u8],
+    profile: &profile::Profile,
+) -> Result<(Generated, load::Node, normalize::Document), Diagnostics> {
+    let Stages {
+        root,
+        document,
+        loaded: Loaded {
             api,
-            diagnostics,
-        }),
+            mut diagnostics,
+        },
+    } = stages_with_profile(file, text, profile)?;
+    match format::generate_source(&api, &display_name(file), text) {
+        Ok(code) => Ok((
+            Generated {
+                code,
+                api,
+                diagnostics,
+            },
+            root,
+            document,
+        )),
         Err(message) => {
             // Emission produced tokens that do not parse: a generator bug, reported as such.
             diagnostics.push(Diagnostic {
@@ -96,7 +114,7 @@ pub fn generate_from_file(path: &Path) -> Result<Generated, Diagnostics> {
 }
 
 /// The file name without its directories, so generated headers do not depend on the machine.
-fn display_name(file: &str) -> String {
+pub(crate) fn display_name(file: &str) -> String {
     Path::new(file)
         .file_name()
         .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())

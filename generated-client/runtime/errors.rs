@@ -376,8 +376,8 @@ pub struct ErrorEnvelope {
 }
 
 impl ErrorEnvelope {
-    /// The items of a body; an item whose fields do not read is kept with
-    /// what does, never dropped.
+    /// The items of a body; a field that does not read is left empty, the
+    /// rest of its item kept.
     pub fn read(&self, body: &Value) -> Vec<ErrorItem> {
         let items: Vec<&Value> = if self.items.is_empty() {
             vec![body].into_iter().filter(|b| b.is_object()).collect()
@@ -389,7 +389,15 @@ impl ErrorEnvelope {
         };
         items
             .into_iter()
-            .filter(|item| item.is_object())
+            // An item that is no object, or whose code is an object or a list, is not an
+            // error of this API: dropped, so that it does not hide the others.
+            .filter(|item| {
+                item.is_object()
+                    && !matches!(
+                        item.pointer(self.code),
+                        Some(Value::Object(_) | Value::Array(_))
+                    )
+            })
             .map(|item| self.item(item))
             .collect()
     }

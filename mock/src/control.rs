@@ -71,7 +71,7 @@ impl AppState {
     pub(crate) fn limits(&self) -> Vec<(String, u32)> {
         let mut documented: Vec<(String, u32)> = vec![(IP_BUCKET.to_string(), self.ip_limit)];
         for op in &self.data.operations {
-            if op.meta.group != apie_spec::model::EndpointGroup::Monitoring
+            if op.meta.group != api_entreprise::runtime::EndpointGroup::Monitoring
                 && !documented.iter().any(|(b, _)| *b == op.bucket)
             {
                 documented.push((op.bucket.clone(), op.meta.rate_limit_per_minute));

@@ -1,28 +1,36 @@
-//! Everything the mock answers from, loaded once at start: the operations of both specs with
-//! their example bodies, the spec's error items, the staging payloads indexed by operation,
-//! the staging token and the scope map. Requests then only read memory.
+//! Everything the mock answers from, loaded once at start: the client's operations
+//! (`api_entreprise::all_operations`) with the example bodies its build emitted for the mock
+//! (`api_entreprise::mock_data`), the error catalogue, the staging payloads indexed by
+//! operation, the token and the client's scope table. Requests then only read memory.
+//!
+//! No spec is read: the mock serves exactly what the client was built from, so the two
+//! cannot disagree on a route, a parameter, a limit or a scope.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use apie_spec::diagnostic::{Diagnostics, Severity};
-use apie_spec::load::{self, Node};
-use apie_spec::model::{self, EndpointGroup, Operation};
-use apie_spec::normalize::{self, Document};
+use api_entreprise::mock_data::{self, OperationExamples};
+use api_entreprise::runtime::{
+    EndpointGroup, IdentifierKind, OperationMeta, ParamKind, ParamLocation,
+};
+// The workspace's YAML loader, for the staging payload files only: never a spec.
+use apie_spec::load;
 use serde_json::Value;
 
 use crate::checks::canonical;
 use crate::config::Located;
 use crate::documents::rewrite_document_urls;
-use crate::errors::ErrorCatalog;
+use crate::errors::{parse_json, ErrorCatalog};
 use crate::routes::Router;
 use crate::MockError;
 
 /// An operation as the mock serves it.
 #[derive(Debug)]
 pub(crate) struct MockOperation {
-    /// The model of the operation, as the client is generated from.
-    pub meta: Operation,
+    /// The client's metadata of the operation: route, parameters, traceability, group, limit.
+    pub meta: &'static OperationMeta,
+    /// The data provider, named in the x-operationId (`insee`).
+    pub provider: &'static str,
     /// The success body assembled from the spec, document links already local.
     pub success: Option<Value>,
     /// The operation's own 404 example body.
@@ -33,9 +41,38 @@ pub(crate) struct MockOperation {
     /// Its staging payloads, in file name order.
     pub payloads: Vec<Payload>,
     /// Scopes of which the token needs one; empty when anything goes.
-    pub scopes: Vec<String>,
+    pub scopes: &'static [&'static str],
     /// Its rate-limit bucket (see [`crate::limits::WindowKey::bucket`]).
     pub bucket: String,
+}
+
+impl MockOperation {
+    /// An operation with no example, payload nor scope, in its group's bucket.
+    pub(crate) fn new(meta: &'static OperationMeta, provider: &'static str) -> MockOperation {
+        MockOperation {
+            meta,
+            provider,
+            success: None,
+            not_found: None,
+            server_errors: Vec::new(),
+            payloads: Vec::new(),
+            scopes: &[],
+            bucket: bucket(meta),
+        }
+    }
+
+    /// Its path parameters, in template order, with the identifier kind that checks each.
+    pub(crate) fn path_params(&self) -> impl Iterator<Item = (&'static str, IdentifierKind)> {
+        self.meta
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+            .map(|p| match p.kind {
+                ParamKind::Identifier(kind) => (p.name, kind),
+                // The generator types every path parameter; a plain segment otherwise.
+                _ => (p.name, IdentifierKind::PathSegment),
+            })
+    }
 }
 
 /// One staging payload file.
@@ -57,203 +94,140 @@ pub(crate) struct Data {
     pub operations: Vec<MockOperation>,
     pub router: Router,
     pub catalog: ErrorCatalog,
-    pub staging_token: Option<String>,
+    /// The token [`crate::MockServer::staging_token`] hands out.
+    pub staging_token: String,
     /// Things loaded but odd (a payload folder no operation has): said, not fatal.
     pub warnings: Vec<String>,
 }
 
 impl Data {
+    /// `operations`, routed, with `catalog`; no token (tests give theirs).
+    pub(crate) fn new(operations: Vec<MockOperation>, catalog: ErrorCatalog) -> Data {
+        let mut router = Router::default();
+        for (i, op) in operations.iter().enumerate() {
+            router.add(op.meta.method, op.meta.path, i);
+        }
+        Data {
+            operations,
+            router,
+            catalog,
+            staging_token: String::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     /// How many payload files were loaded.
     pub(crate) fn payload_count(&self) -> usize {
         self.operations.iter().map(|o| o.payloads.len()).sum()
     }
 }
 
-/// A spec file, read three ways.
-struct Spec {
-    root: Node,
-    document: Document,
-    operations: Vec<Operation>,
-}
-
 /// Loads everything `located` names; `base_url` is where document links will point.
 pub(crate) fn load(located: &Located, base_url: &str) -> Result<Data, MockError> {
-    let specs = [read_spec(&located.spec)?, read_spec(&located.spec_v2)?];
-    let catalog = ErrorCatalog::from_documents(&[&specs[0].document, &specs[1].document]);
-    let ids: Vec<&str> = specs
-        .iter()
-        .flat_map(|s| s.operations.iter().map(|o| o.id.as_str()))
-        .collect();
-    let scopes = match &located.authorizations {
-        Some(path) => read_authorizations(path, &ids)?,
-        None => HashMap::new(),
-    };
     let mut warnings = Vec::new();
     let mut payloads = match &located.data_dir {
         Some(dir) => read_payload_dir(dir, base_url)?,
         None => HashMap::new(),
     };
-    let mut operations = Vec::new();
-    let mut router = Router::default();
-    for spec in &specs {
-        for meta in &spec.operations {
-            if operations
-                .iter()
-                .any(|o: &MockOperation| o.meta.id == meta.id)
-            {
-                warnings.push(format!(
-                    "{}: operation {} is already served by the other spec; skipped",
-                    spec.document.file, meta.id
-                ));
-                continue;
-            }
-            let mut success =
-                crate::examples::success_example(&spec.root, &meta.http_method, &meta.path);
-            if let Some(body) = &mut success {
-                rewrite_document_urls(body, base_url);
-            }
-            let mut own = payloads.remove(&meta.id).unwrap_or_default();
-            for payload in &mut own {
-                canonicalize(payload, meta, &mut warnings);
-            }
-            router.add(&meta.http_method, &meta.path, operations.len());
-            operations.push(MockOperation {
-                success,
-                not_found: error_example(&spec.document, meta, "404"),
-                server_errors: server_error_examples(&spec.document, meta),
-                payloads: own,
-                scopes: scopes.get(&meta.id).cloned().unwrap_or_default(),
-                bucket: bucket(meta),
-                meta: meta.clone(),
-            });
+    let mut operations: Vec<MockOperation> = Vec::new();
+    for meta in api_entreprise::all_operations() {
+        // `find_operation` gives the root spec's operation of an id both specs have: the
+        // client never calls the other, so neither does the mock.
+        if operations
+            .iter()
+            .any(|o| o.meta.operation_id == meta.operation_id)
+        {
+            warnings.push(format!(
+                "operation {} is in two specs; the root spec's is served",
+                meta.operation_id
+            ));
+            continue;
         }
+        let examples = mock_data::operation(meta.operation_id).ok_or_else(|| {
+            MockError::Internal(format!(
+                "the client's mock data has no entry for {}: a bug in apie-codegen",
+                meta.operation_id
+            ))
+        })?;
+        let mut operation = MockOperation::new(meta, examples.provider);
+        parse_examples(&mut operation, examples, base_url)?;
+        operation.scopes = api_entreprise::required_scopes(meta.operation_id).unwrap_or_default();
+        let mut own = payloads.remove(meta.operation_id).unwrap_or_default();
+        for payload in &mut own {
+            canonicalize(payload, &operation, &mut warnings);
+        }
+        operation.payloads = own;
+        operations.push(operation);
     }
     let mut unknown: Vec<_> = payloads.into_keys().collect();
     unknown.sort();
     for id in unknown {
         warnings.push(format!(
-            "payloads for {id}: no operation of the specs has this x-operationId; not served"
+            "payloads for {id}: the client has no operation with this x-operationId; not served"
         ));
     }
-    let staging_token = match &located.token_file {
-        Some(path) => Some(read_token(path, &mut warnings)?),
-        None => None,
+    let mut data = Data::new(operations, ErrorCatalog::compiled()?);
+    data.staging_token = match &located.token_file {
+        Some(path) => crate::token::read(path, &mut warnings)?,
+        None => crate::token::made_up(std::time::SystemTime::now()),
     };
-    Ok(Data {
-        operations,
-        router,
-        catalog,
-        staging_token,
-        warnings,
-    })
+    data.warnings = warnings;
+    Ok(data)
 }
 
-fn read_spec(path: &Path) -> Result<Spec, MockError> {
-    let name = path.display().to_string();
-    let failed = |message: String| MockError::Spec {
-        path: path.to_path_buf(),
-        message,
-    };
-    let bytes = std::fs::read(path).map_err(|e| failed(format!("cannot read it: {e}")))?;
-    let root = load::load_bytes(&name, &bytes).map_err(|d| failed(d.to_string()))?;
-    let (document, mut diagnostics) = normalize::normalize(&name, &root);
-    let Some(document) = document else {
-        return Err(failed(errors_only(&diagnostics)));
-    };
-    let api = model::build(
-        &document,
-        &apie_spec::profile::Profile::api_entreprise(),
-        &mut diagnostics,
-    );
-    if diagnostics.has_errors() {
-        return Err(failed(errors_only(&diagnostics)));
+/// The emitted JSON texts of `examples`, parsed, document links made local.
+fn parse_examples(
+    operation: &mut MockOperation,
+    examples: &OperationExamples,
+    base_url: &str,
+) -> Result<(), MockError> {
+    let id = examples.operation_id;
+    if let Some(text) = examples.success {
+        let mut body = parse_json("success", id, text)?;
+        rewrite_document_urls(&mut body, base_url);
+        operation.success = Some(body);
     }
-    Ok(Spec {
-        root,
-        document,
-        operations: api.operations,
-    })
-}
-
-/// The errors of a run; the repaired quirks (warnings) are expected on the published spec.
-fn errors_only(diagnostics: &Diagnostics) -> String {
-    diagnostics
-        .items()
+    operation.not_found = examples
+        .not_found
+        .map(|text| parse_json("not_found", id, text))
+        .transpose()?;
+    operation.server_errors = examples
+        .server_errors
         .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The operation's first example for `status`, when the spec gives one.
-fn error_example(document: &Document, meta: &Operation, status: &str) -> Option<Value> {
-    responses(document, meta)?
-        .iter()
-        .find(|r| r.status == status)?
-        .examples
-        .first()
-        .map(|e| e.value.clone())
-}
-
-/// The operation's first example of each 5xx status.
-fn server_error_examples(document: &Document, meta: &Operation) -> Vec<(u16, Value)> {
-    responses(document, meta)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|r| {
-            let status = r
-                .status
-                .parse::<u16>()
-                .ok()
-                .filter(|s| (500..600).contains(s))?;
-            Some((status, r.examples.first()?.value.clone()))
-        })
-        .collect()
-}
-
-/// The documented responses of the operation.
-fn responses<'a>(
-    document: &'a Document,
-    meta: &Operation,
-) -> Option<&'a [apie_spec::normalize::Response]> {
-    document
-        .operations
-        .iter()
-        .find(|o| o.method.eq_ignore_ascii_case(&meta.http_method) && o.path == meta.path)
-        .map(|o| o.responses.as_slice())
+        .map(|(status, text)| Ok((*status, parse_json("server_errors", id, text)?)))
+        .collect::<Result<_, MockError>>()?;
+    Ok(())
 }
 
 /// Operations at their group's limit share the group's window; one with a lower limit of its
 /// own (DGFIP's fiscal certificate: 5 a minute) counts apart.
-fn bucket(meta: &Operation) -> String {
+fn bucket(meta: &OperationMeta) -> String {
     use api_entreprise::platform::{group_limit, IP_LIMIT};
-    use api_entreprise::runtime::EndpointGroup as Group;
-    let (name, group) = match meta.group {
-        EndpointGroup::Json => ("json", Group::Json),
-        EndpointGroup::Documents => ("documents", Group::Documents),
+    let name = match meta.group {
+        EndpointGroup::Json => "json",
+        EndpointGroup::Documents => "documents",
         // Never counted per token: monitoring routes count only per IP (`crate::limits::IP_BUCKET`).
-        EndpointGroup::Monitoring => ("monitoring", Group::Monitoring),
+        EndpointGroup::Monitoring => "monitoring",
     };
-    if meta.rate_limit_per_minute == group_limit(group).unwrap_or(IP_LIMIT) {
+    if meta.rate_limit_per_minute == group_limit(meta.group).unwrap_or(IP_LIMIT) {
         name.to_string()
     } else {
-        meta.id.clone()
+        meta.operation_id.to_string()
     }
 }
 
 /// Path parameters to canonical form, and a warning for a parameter the operation does not
 /// take: only a request adding it to its query reaches such a payload, and the generated
 /// client never sends it.
-fn canonicalize(payload: &mut Payload, meta: &Operation, warnings: &mut Vec<String>) {
+fn canonicalize(payload: &mut Payload, operation: &MockOperation, warnings: &mut Vec<String>) {
     for (name, value) in &mut payload.params {
-        if let Some(p) = meta.path_params.iter().find(|p| p.name == *name) {
-            *value = canonical(&p.identifier, value);
-        } else if !meta.options.iter().any(|o| o.name == *name) {
+        if let Some((_, kind)) = operation.path_params().find(|(p, _)| p == name) {
+            *value = canonical(kind, value);
+        } else if operation.meta.param(name).is_none() {
             warnings.push(format!(
                 "{}: operation {} takes no parameter `{name}`; only a request with `{name}` in its query reaches this payload",
                 payload.file.display(),
-                meta.id
+                operation.meta.operation_id
             ));
         }
     }
@@ -360,35 +334,6 @@ pub(crate) fn read_payload(file: &Path, base_url: &str) -> Result<Payload, MockE
         status,
         body,
     })
-}
-
-/// The scope map, read by the generator's own parser under API Entreprise's profile (one
-/// parser for the client's table and the mock): operation id → scopes.
-fn read_authorizations(
-    path: &Path,
-    operation_ids: &[&str],
-) -> Result<HashMap<String, Vec<String>>, MockError> {
-    let profile = apie_spec::profile::Profile::api_entreprise();
-    apie_spec::scopes::load_scope_map(path, operation_ids, &profile)
-        .map(|map| map.into_iter().collect())
-        .map_err(MockError::Config)
-}
-
-fn read_token(path: &Path, warnings: &mut Vec<String>) -> Result<String, MockError> {
-    let token = std::fs::read_to_string(path)
-        .map_err(|e| MockError::Config(format!("{}: cannot read it: {e}", path.display())))?
-        .trim()
-        .to_string();
-    if api_entreprise::runtime::Token::new(token.clone())
-        .claims()
-        .is_none()
-    {
-        warnings.push(format!(
-            "{}: not a JWT; the mock will refuse it",
-            path.display()
-        ));
-    }
-    Ok(token)
 }
 
 #[cfg(test)]

@@ -1,12 +1,16 @@
 //! Error bodies, taken from the spec's own error examples so the mock says what the real
-//! server says, word for word. Where the spec has no example for a situation (an unknown
-//! route, a bad `recipient`, a missing monitoring parameter), the mock answers in the same
-//! format with the code `00` + HTTP status, the pattern of the spec's own `00429`.
+//! server says, word for word. The catalogue is the one the client's build emitted
+//! (`api_entreprise::mock_data::ERRORS_BY_*`). Where the spec has no example for a situation
+//! (an unknown route, a bad `recipient`, a missing monitoring parameter), the mock answers in
+//! the same format with the code `00` + HTTP status, the pattern of the spec's own `00429`.
 
 use std::collections::HashMap;
 
-use apie_spec::normalize::Document;
+use api_entreprise::mock_data;
+use api_entreprise::runtime::IdentifierKind;
 use serde_json::{json, Value};
+
+use crate::MockError;
 
 /// Codes the mock looks up by number: they are the same on every operation.
 pub(crate) mod code {
@@ -32,45 +36,13 @@ pub(crate) struct ErrorCatalog {
 }
 
 impl ErrorCatalog {
-    /// Reads every error example of the documents, earlier documents first.
-    pub(crate) fn from_documents(documents: &[&Document]) -> ErrorCatalog {
-        let mut catalog = ErrorCatalog::default();
-        for operation in documents.iter().flat_map(|d| &d.operations) {
-            for response in &operation.responses {
-                for example in &response.examples {
-                    let Some(items) = example.value.get("errors").and_then(Value::as_array) else {
-                        continue;
-                    };
-                    for item in items {
-                        catalog.add(&response.status, &example.name, item);
-                    }
-                }
-            }
-        }
-        catalog
-    }
-
-    fn add(&mut self, status: &str, example: &str, item: &Value) {
-        let code = match item.get("code") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => format!("{n:0>5}"),
-            _ => return,
-        };
-        self.by_code.entry(code).or_insert_with(|| item.clone());
-        self.by_example
-            .entry(example.to_string())
-            .or_insert_with(|| item.clone());
-        if status == "422" {
-            if let Some(parameter) = item
-                .get("source")
-                .and_then(|s| s.get("parameter"))
-                .and_then(Value::as_str)
-            {
-                self.by_parameter
-                    .entry(parameter.to_string())
-                    .or_insert_with(|| item.clone());
-            }
-        }
+    /// The catalogue the client's build emitted, parsed.
+    pub(crate) fn compiled() -> Result<ErrorCatalog, MockError> {
+        Ok(ErrorCatalog {
+            by_code: parse_table("ERRORS_BY_CODE", mock_data::ERRORS_BY_CODE)?,
+            by_example: parse_table("ERRORS_BY_EXAMPLE", mock_data::ERRORS_BY_EXAMPLE)?,
+            by_parameter: parse_table("ERRORS_BY_PARAMETER", mock_data::ERRORS_BY_PARAMETER)?,
+        })
     }
 
     /// The item of `code`, else the mock's own.
@@ -93,11 +65,11 @@ impl ErrorCatalog {
         })
     }
 
-    /// The 422 item for a malformed path identifier of kind `identifier` (`Siren`,
-    /// `SiretOrRna` …) named `name` in the path: the spec's
-    /// `unprocessable_content_error_<kind>_error` example, else its 422 item about `name`.
-    pub(crate) fn invalid_identifier(&self, identifier: &str, name: &str) -> Value {
-        let example = format!("unprocessable_content_error_{}_error", snake(identifier));
+    /// The 422 item for a malformed path identifier of kind `kind` named `name` in the path:
+    /// the spec's `unprocessable_content_error_<kind>_error` example, else its 422 item about
+    /// `name`.
+    pub(crate) fn invalid_identifier(&self, kind: IdentifierKind, name: &str) -> Value {
+        let example = format!("unprocessable_content_error_{}_error", kind_name(kind));
         self.by_example
             .get(&example)
             .or_else(|| self.by_parameter.get(name))
@@ -116,6 +88,32 @@ impl ErrorCatalog {
     pub(crate) fn len(&self) -> usize {
         self.by_code.len()
     }
+}
+
+/// An emitted `(key, JSON text)` table as a map. Text that is not JSON is a generator bug.
+pub(crate) fn parse_table(
+    name: &str,
+    table: &[(&str, &str)],
+) -> Result<HashMap<String, Value>, MockError> {
+    table
+        .iter()
+        .map(|(key, text)| Ok((key.to_string(), parse_json(name, key, text)?)))
+        .collect()
+}
+
+/// One emitted JSON text, parsed.
+pub(crate) fn parse_json(table: &str, key: &str, text: &str) -> Result<Value, MockError> {
+    serde_json::from_str(text).map_err(|e| {
+        MockError::Internal(format!(
+            "the client's mock data {table}[{key}] is not JSON ({e}): a bug in apie-codegen"
+        ))
+    })
+}
+
+/// `SiretOrRna` → `siret_or_rna`, the spelling of the spec's example names. The variant's
+/// `Debug` name is the runtime type's name, which is how the generator names the kinds.
+fn kind_name(kind: IdentifierKind) -> String {
+    snake(&format!("{kind:?}"))
 }
 
 /// A 422 item about a missing parameter, which must not stand for a malformed one.
@@ -171,6 +169,7 @@ mod tests {
 
     #[test]
     fn kinds_become_example_names() {
+        assert_eq!(kind_name(IdentifierKind::SiretOrRna), "siret_or_rna");
         assert_eq!(snake("SiretOrRna"), "siret_or_rna");
         assert_eq!(snake("Siren"), "siren");
         assert_eq!(snake("SirenOrSiretOrRna"), "siren_or_siret_or_rna");
@@ -193,7 +192,25 @@ mod tests {
         let catalog = ErrorCatalog::default();
         assert_eq!(catalog.by_code("00101", 401, "x")["code"], "00401");
         assert_eq!(catalog.missing_parameter("context")["code"], "00422");
-        assert_eq!(catalog.invalid_identifier("Rna", "rna")["code"], "00422");
+        assert_eq!(
+            catalog.invalid_identifier(IdentifierKind::Rna, "rna")["code"],
+            "00422"
+        );
         assert_eq!(catalog.len(), 0);
+    }
+
+    #[test]
+    fn the_compiled_catalogue_holds_the_spec_items() {
+        let catalog = ErrorCatalog::compiled().unwrap();
+        assert!(catalog.len() > 100, "{}", catalog.len());
+        assert_eq!(
+            catalog.by_code(code::INVALID_TOKEN, 401, "x")["title"],
+            "Interdit"
+        );
+        assert_eq!(catalog.missing_parameter("context")["code"], "00201");
+        assert_eq!(
+            catalog.invalid_identifier(IdentifierKind::SiretOrRna, "siret_or_rna")["code"],
+            "00303"
+        );
     }
 }

@@ -1,20 +1,24 @@
 //! `apie-mock`: a local stand-in of API Entreprise, for demos, this workspace's tests and
 //! downstream crates' tests, with no network.
 //!
-//! It serves every operation of the published specs (v3/v4, legacy v2, `/privileges`, the
-//! open monitoring routes) and checks what the real server checks, in its order:
+//! It serves every operation the `api-entreprise` client was built with (v3/v4, legacy v2,
+//! `/privileges`, the open monitoring routes), from what the client's build emitted for it
+//! (the `mock-data` feature: example bodies, error catalogue) and the client's own metadata
+//! and scope table, so the mock and the client cannot disagree; it reads no spec. It checks
+//! what the real server checks, in its order:
 //!
 //! 1. the bearer token (`401`, codes `00101` / `00103`); any well-formed JWT is accepted,
 //!    signatures are not verified, an `exp` in the past is refused;
 //! 2. the rate limit, per token and endpoint group, in fixed one-minute windows (`429`,
 //!    `00429`, `Retry-After`), with `RateLimit-Limit/Remaining/Reset` on every answer (the
 //!    monitoring routes, which count only per IP, show their IP's window);
-//! 3. the token's scopes, when the scope map is found (`403`, `00100`);
+//! 3. the token's scopes, from the client's scope table (`403`, `00100`);
 //! 4. the traceability parameters `context`, `recipient`, `object` (`422`, every missing one
 //!    in one body);
-//! 5. then it answers: the staging payload recorded for exactly these parameters; else, when a
-//!    path identifier is malformed by the client's own rules, `422` with the spec's code for
-//!    that identifier; else the spec's success example; else the operation's 404 example.
+//! 5. then it answers: the staging payload recorded for exactly these parameters (when given
+//!    a payloads directory); else, when a path identifier is malformed by the client's own
+//!    rules, `422` with the spec's code for that identifier; else the spec's success example;
+//!    else the operation's 404 example.
 //!
 //! Before all that, every request counts against its IP, as on the real server (see
 //! [Limits and bans](#limits-and-bans)).
@@ -24,6 +28,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), apie_mock::MockError> {
+//! // The spec's examples alone; `MockConfig { data_dir: Some(…), .. }` adds staging payloads.
 //! let server = apie_mock::MockServer::start().await?;
 //! let url = format!(
 //!     "{}/v3/insee/sirene/unites_legales/552049447?context=test&recipient=13002526500013&object=test",
@@ -87,7 +92,6 @@ mod control;
 mod data;
 mod documents;
 mod errors;
-mod examples;
 mod faults;
 mod limits;
 mod listener;
@@ -95,6 +99,7 @@ mod monitoring;
 mod routes;
 mod server;
 mod stats;
+mod token;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -116,13 +121,6 @@ pub use stats::MockStats;
 pub enum MockError {
     /// A file or directory is missing or unusable (not found, not a file, unreadable).
     Config(String),
-    /// A spec file could not be loaded into the model.
-    Spec {
-        /// The spec file.
-        path: PathBuf,
-        /// What is wrong, with positions.
-        message: String,
-    },
     /// A staging payload file is not in the expected format.
     Payload {
         /// The payload file.
@@ -137,7 +135,7 @@ pub enum MockError {
         /// The system's reason.
         source: std::io::Error,
     },
-    /// Loading stopped unexpectedly (a bug in the mock).
+    /// Loading stopped unexpectedly, or the compiled-in data is unusable (a bug).
     Internal(String),
 }
 
@@ -145,9 +143,6 @@ impl fmt::Display for MockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             MockError::Config(message) => write!(f, "{message}"),
-            MockError::Spec { path, message } => {
-                write!(f, "the spec {} cannot be used: {message}", path.display())
-            }
             MockError::Payload { path, message } => {
                 write!(f, "the payload file {}: {message}", path.display())
             }
@@ -168,22 +163,25 @@ impl std::error::Error for MockError {
     }
 }
 
-/// What a started server loaded.
+/// What a started server serves from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LoadSummary {
-    /// Operations served, both specs together.
+    /// Operations served: the client's, every spec together.
     pub operations: usize,
+    /// The spec files the client, and so the mock, was built from (file names, the root
+    /// spec first).
+    pub specs: Vec<&'static str>,
     /// Staging payload files loaded.
     pub payloads: usize,
     /// Distinct error codes found in the spec's examples.
     pub error_codes: usize,
-    /// The payloads directory, when one was found.
+    /// The payloads directory, when one was given ([`MockConfig::data_dir`] or
+    /// [`PAYLOADS_ENV`]); `None`: every answer comes from the spec's examples.
     pub data_dir: Option<PathBuf>,
-    /// The v3/v4 spec file.
-    pub spec: PathBuf,
-    /// The v2 spec file.
-    pub spec_v2: PathBuf,
+    /// The file [`MockServer::staging_token`] was read from; `None`: the mock made the
+    /// token up.
+    pub token_file: Option<PathBuf>,
 }
 
 /// A running mock server, listening on 127.0.0.1. It stops on [`MockServer::shutdown`] or
@@ -191,7 +189,7 @@ pub struct LoadSummary {
 pub struct MockServer {
     addr: SocketAddr,
     state: Arc<server::AppState>,
-    staging_token: Option<String>,
+    staging_token: String,
     summary: LoadSummary,
     warnings: Vec<String>,
     stop: Option<oneshot::Sender<()>>,
@@ -199,8 +197,8 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Starts on a free port with the located specs and staging payloads
-    /// ([`MockConfig::default`]).
+    /// Starts on a free port with [`MockConfig::default`]: the spec's examples, and the
+    /// staging payloads of [`PAYLOADS_ENV`] if set.
     pub async fn start() -> Result<MockServer, MockError> {
         MockServer::start_with(MockConfig::default()).await
     }
@@ -223,8 +221,8 @@ impl MockServer {
             source,
         })?;
         let base_url = format!("http://{addr}");
-        // Reading and modelling two specs is a few hundred milliseconds of CPU: off the
-        // async threads.
+        // Parsing the compiled-in examples and reading a payloads directory (a few hundred
+        // files) is CPU and disk work: off the async threads.
         let located_config = config.clone();
         let (located, data) = tokio::task::spawn_blocking(move || {
             let located = located_config.locate()?;
@@ -235,11 +233,14 @@ impl MockServer {
         .map_err(|e| MockError::Internal(format!("loading stopped: {e}")))??;
         let summary = LoadSummary {
             operations: data.operations.len(),
+            specs: api_entreprise::mock_data::SPECS
+                .iter()
+                .map(|(file, _)| *file)
+                .collect(),
             payloads: data.payload_count(),
             error_codes: data.catalog.len(),
             data_dir: located.data_dir,
-            spec: located.spec,
-            spec_v2: located.spec_v2,
+            token_file: located.token_file,
         };
         let staging_token = data.staging_token.clone();
         let warnings = data.warnings.clone();
@@ -277,9 +278,12 @@ impl MockServer {
         format!("http://{}", self.addr)
     }
 
-    /// The staging token (`../tokens/default` beside the payloads), if found. The mock also
-    /// accepts any other well-formed JWT.
-    pub fn staging_token(&self) -> Option<String> {
+    /// A token the mock accepts, with the scopes of every operation: the one of
+    /// [`MockConfig::token_file`], else the staging token beside the payloads directory
+    /// (`<payloads>/../tokens/default`), else one the mock made up (an unsigned JWT with
+    /// every scope of the client's table, expiring in a year; see
+    /// [`LoadSummary::token_file`]). The mock also accepts any other well-formed JWT.
+    pub fn staging_token(&self) -> String {
         self.staging_token.clone()
     }
 
@@ -289,7 +293,7 @@ impl MockServer {
     }
 
     /// Oddities met while loading, none fatal (a payload folder no operation has, a payload
-    /// naming a parameter its operation does not take).
+    /// naming a parameter its operation does not take, a token file that holds no JWT).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }

@@ -8,8 +8,9 @@
 //!   (v3 tokens) or roles (v2 tokens) of the token's payload.
 //! - `GET /watchdoge/dashboard/current_status/`: a JSON list, one entry per operation the mock
 //!   serves: `{"operation_id", "name" (its path), "api_version" ("v3"…), "provider" (the
-//!   x-operationId's first word after the version), "code": 200, "status": "ok",
-//!   "timestamp" (now, RFC 3339)}`. Everything is up: the mock has no outage to report.
+//!   x-operationId's first word after the version, as the client's build read it),
+//!   "code": 200, "status": "ok", "timestamp" (now, RFC 3339)}`. Everything is up: the mock
+//!   has no outage to report.
 //! - `GET /watchdoge/stats/provider_availabilities/?period=15m&endpoint=api/v3/x`:
 //!   `{"endpoint", "period", "from", "to" (RFC 3339), "total_checks" (one a minute over the
 //!   period), "failed_checks": 0, "availability": 100.0}`. `period` is a number and a unit,
@@ -49,13 +50,13 @@ pub(crate) fn current_status(operations: &[MockOperation]) -> Value {
     let now = now_rfc3339(OffsetDateTime::now_utc());
     let entries: Vec<Value> = operations
         .iter()
-        .filter(|o| special(&o.meta.path).is_none())
+        .filter(|o| special(o.meta.path).is_none())
         .map(|o| {
             json!({
-                "operation_id": o.meta.id,
+                "operation_id": o.meta.operation_id,
                 "name": o.meta.path,
-                "api_version": o.meta.version.name(),
-                "provider": provider(&o.meta.id),
+                "api_version": o.meta.version.as_str(),
+                "provider": o.provider,
                 "code": 200,
                 "status": "ok",
                 "timestamp": now,
@@ -95,15 +96,6 @@ fn period_minutes(period: &str) -> Option<i64> {
     n.checked_mul(per).filter(|m| (1..=525_600).contains(m))
 }
 
-/// `api_entreprise_v3_insee_unites_legales` → `insee`.
-fn provider(operation_id: &str) -> &str {
-    apie_spec::profile::Profile::api_entreprise()
-        .short_id(operation_id)
-        .split('_')
-        .next()
-        .unwrap_or(operation_id)
-}
-
 fn now_rfc3339(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
@@ -130,7 +122,12 @@ mod tests {
         assert_eq!(period_minutes("1d"), Some(1440));
         assert_eq!(period_minutes("soon"), None);
         assert_eq!(period_minutes("99999999999999999999d"), None);
-        assert_eq!(provider("api_entreprise_v3_insee_unites_legales"), "insee");
+        // The provider is the client build's reading of the x-operationId.
+        assert_eq!(
+            api_entreprise::mock_data::operation("api_entreprise_v3_insee_unites_legales")
+                .map(|o| o.provider),
+            Some("insee")
+        );
         let body = provider_availabilities("api/v3/x", "2h");
         assert_eq!(body["total_checks"], 120);
         assert_eq!(body["endpoint"], "api/v3/x");

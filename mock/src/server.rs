@@ -9,7 +9,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use apie_spec::model::EndpointGroup;
+use api_entreprise::runtime::{EndpointGroup, ParamLocation};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Response, StatusCode};
 use serde_json::Value;
@@ -233,7 +233,12 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
         _ => request.ip_window,
     };
     if let Some(claims) = &claims {
-        if !op.scopes.is_empty() && !op.scopes.iter().any(|s| claims.scopes.contains(s)) {
+        if !op.scopes.is_empty()
+            && !op
+                .scopes
+                .iter()
+                .any(|s| claims.scopes.iter().any(|c| c == s))
+        {
             let item = data.catalog.by_code(
                 code::INSUFFICIENT_PRIVILEGES,
                 403,
@@ -243,7 +248,7 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
         }
     }
     if !op.meta.traceability.is_empty() {
-        let items = checks::traceability(&op.meta.traceability, &query, &data.catalog);
+        let items = checks::traceability(op.meta.traceability, &query, &data.catalog);
         if !items.is_empty() {
             return Answer::errors(422, items).with_rate_limit(decision);
         }
@@ -251,7 +256,7 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
     if let Some(missing) = missing_required(op, &query) {
         return Answer::errors(422, missing).with_rate_limit(decision);
     }
-    if let Some(special) = monitoring::special(&op.meta.path) {
+    if let Some(special) = monitoring::special(op.meta.path) {
         let value = |name: &str| query_value(&query, name).unwrap_or_default();
         let body = match special {
             Special::Privileges => {
@@ -279,17 +284,10 @@ fn data_answer(
             .with_cache(state.cache_expires_in);
     }
     let invalid: Vec<Value> = op
-        .meta
-        .path_params
-        .iter()
-        .filter_map(|p| {
-            let value = path_value(path_params, &p.name)?;
-            (!identifier_ok(&p.identifier, value)).then(|| {
-                state
-                    .data
-                    .catalog
-                    .invalid_identifier(&p.identifier, &p.name)
-            })
+        .path_params()
+        .filter_map(|(name, kind)| {
+            let value = path_value(path_params, name)?;
+            (!identifier_ok(kind, value)).then(|| state.data.catalog.invalid_identifier(kind, name))
         })
         .collect();
     if !invalid.is_empty() {
@@ -317,8 +315,8 @@ fn recorded<'a>(
     query: &[(String, String)],
 ) -> Option<&'a Payload> {
     let request_value = |name: &str| -> Option<String> {
-        if let Some(p) = op.meta.path_params.iter().find(|p| p.name == name) {
-            return path_value(path_params, name).map(|v| canonical(&p.identifier, v));
+        if let Some((_, kind)) = op.path_params().find(|(p, _)| *p == name) {
+            return path_value(path_params, name).map(|v| canonical(kind, v));
         }
         if api_entreprise::platform::TRACEABILITY
             .iter()
@@ -358,18 +356,16 @@ fn personalize(example: &Value, path_params: &[(String, String)]) -> Value {
 fn missing_required(op: &MockOperation, query: &[(String, String)]) -> Option<Vec<Value>> {
     let missing: Vec<Value> = op
         .meta
-        .options
+        .params
         .iter()
-        .filter(|o| {
-            o.required
-                && o.location == apie_spec::model::OptionLocation::Query
-                && query_value(query, &o.name).is_none()
+        .filter(|p| {
+            p.required && p.location == ParamLocation::Query && query_value(query, p.name).is_none()
         })
-        .map(|o| {
+        .map(|p| {
             own_item(
                 422,
-                &format!("Le paramètre {} est obligatoire", o.name),
-                Some(&o.name),
+                &format!("Le paramètre {} est obligatoire", p.name),
+                Some(p.name),
             )
         })
         .collect();
@@ -422,5 +418,95 @@ fn document(state: &AppState, method: &str, name: &str) -> Answer {
             "Content-Disposition",
             format!("inline; filename=\"{name}\""),
         )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::MockOperation;
+    use crate::errors::ErrorCatalog;
+    use serde_json::json;
+    use std::net::Ipv4Addr;
+    use std::time::Duration;
+
+    /// A server state of `operations` alone, with `catalog`, and no payload.
+    fn state(operations: Vec<MockOperation>, catalog: ErrorCatalog) -> AppState {
+        AppState {
+            data: Arc::new(Data::new(operations, catalog)),
+            limiter: RateLimiter::new(Duration::from_secs(60)),
+            ip_limit: 1000,
+            tolerated_429s: 10,
+            bans: Bans::new(Duration::from_secs(60)),
+            faults: ActiveFaults::new(crate::faults::FaultPlan::none()),
+            stats: Counters::default(),
+            cache_expires_in: 3600,
+            pdf: Vec::new(),
+        }
+    }
+
+    /// GETs `path_and_query` with `authorization`: status and JSON body.
+    async fn get(
+        state: &AppState,
+        path_and_query: &str,
+        authorization: Option<&str>,
+    ) -> (u16, Value) {
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let response = respond(
+            state,
+            &Call {
+                method: "GET",
+                path,
+                query,
+                authorization,
+                peer: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                ip_window: None,
+                injected_status: None,
+            },
+        );
+        let status = response.status().as_u16();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    const TRACE: &str = "context=test&recipient=13002526500013&object=test";
+
+    /// An operation whose spec gives no success body, only a 404 example: that is answered.
+    #[tokio::test]
+    async fn without_a_success_example_the_operation_404_example_is_answered() {
+        let meta = api_entreprise::find_operation("api_entreprise_v3_insee_unites_legales")
+            .expect("the client has it");
+        let mut operation = MockOperation::new(meta, "insee");
+        let not_found = json!({"errors": [{"code": "99003", "title": "Entité non trouvée",
+            "detail": "Rien ici", "source": null, "meta": {}}]});
+        operation.not_found = Some(not_found.clone());
+        let state = state(vec![operation], ErrorCatalog::default());
+        let token = crate::token::made_up(std::time::SystemTime::now());
+        let (status, body) = get(
+            &state,
+            &format!("/v3/insee/sirene/unites_legales/418166096?{TRACE}"),
+            Some(&format!("Bearer {token}")),
+        )
+        .await;
+        assert_eq!((status, body), (404, not_found));
+        // Without the spec's token examples, the mock's own body, in the same format.
+        let (status, body) = get(&state, "/v3/insee/sirene/unites_legales/418166096", None).await;
+        assert_eq!(status, 401);
+        assert_eq!(body["errors"][0]["code"], "00401");
+        // Without any example at all, a 404 of the mock's own.
+        let bare = MockOperation::new(meta, "insee");
+        let state = super::tests::state(vec![bare], ErrorCatalog::default());
+        let (status, body) = get(
+            &state,
+            &format!("/v3/insee/sirene/unites_legales/418166096?{TRACE}"),
+            Some(&format!("Bearer {token}")),
+        )
+        .await;
+        assert_eq!(status, 404);
+        assert_eq!(body["errors"][0]["code"], "00404");
     }
 }

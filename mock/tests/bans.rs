@@ -50,7 +50,7 @@ async fn a_client_ignoring_429s_is_banned_at_the_refusal_past_the_tolerance() {
     let server = start_with(MockConfig {
         minute,
         tolerated_429s: 2,
-        ..MockConfig::default()
+        ..support::config()
     })
     .await;
     server.set_limit("json", 3).unwrap();
@@ -96,7 +96,7 @@ async fn a_client_ignoring_429s_is_banned_at_the_refusal_past_the_tolerance() {
 async fn a_naive_concurrent_client_is_banned_and_unban_all_restores_answers() {
     let server = start_with(MockConfig {
         minute: Duration::from_secs(5),
-        ..MockConfig::default()
+        ..support::config()
     })
     .await;
     server.set_limit("json", 5).unwrap();
@@ -168,7 +168,7 @@ async fn going_past_the_ip_limit_bans_at_the_first_excess_request() {
     let server = start_with(MockConfig {
         minute: Duration::from_secs(5),
         ip_limit: 6,
-        ..MockConfig::default()
+        ..support::config()
     })
     .await;
     let client = support::http();
@@ -204,7 +204,7 @@ async fn monitoring_routes_count_only_against_the_ip() {
     let server = start_with(MockConfig {
         minute: Duration::from_secs(5),
         ip_limit: 5,
-        ..MockConfig::default()
+        ..support::config()
     })
     .await;
     let monitoring = "/watchdoge/dashboard/current_status/";
@@ -245,7 +245,7 @@ async fn a_client_waiting_retry_after_is_never_banned() {
     let server = start_with(MockConfig {
         minute: Duration::from_millis(1000),
         tolerated_429s: 1,
-        ..MockConfig::default()
+        ..support::config()
     })
     .await;
     server.set_limit("json", 2).unwrap();

@@ -83,7 +83,7 @@ async fn the_control_routes_drive_a_running_server_even_while_banned() {
     let server = start_with(MockConfig {
         minute: Duration::from_secs(5),
         ip_limit: 3,
-        ..MockConfig::default()
+        ..support::config()
     })
     .await;
     use reqwest::Method;

@@ -84,7 +84,7 @@ async fn status_faults_answer_the_api_error_format_and_still_count() {
 async fn a_reset_closes_the_connection_without_answer_and_bans_nobody() {
     let server = start_with(MockConfig {
         faults: plan(&["reset@every=2"]),
-        ..MockConfig::default()
+        ..support::config()
     })
     .await;
     let client = support::http();
@@ -155,7 +155,7 @@ async fn a_slow_body_arrives_whole_but_late() {
 async fn faults_given_at_start_apply_from_the_first_request() {
     let server = start_with(MockConfig {
         faults: plan(&["504"]),
-        ..MockConfig::default()
+        ..support::config()
     })
     .await;
     assert_eq!(server.faults(), plan(&["504"]));

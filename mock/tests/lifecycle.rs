@@ -9,7 +9,9 @@ use apie_mock::{MockConfig, MockError, MockServer};
 #[tokio::test]
 async fn starts_and_stops_twice_in_one_process() {
     for _ in 0..2 {
-        let server = MockServer::start().await.expect("starts");
+        let server = MockServer::start_with(support::config())
+            .await
+            .expect("starts");
         let addr = server.addr();
         assert!(addr.ip().is_loopback());
         assert_ne!(addr.port(), 0);
@@ -19,9 +21,19 @@ async fn starts_and_stops_twice_in_one_process() {
         );
         let summary = server.summary().clone();
         assert!(summary.operations > 80, "{summary:?}");
+        assert_eq!(
+            summary.operations,
+            api_entreprise::all_operations().count(),
+            "the client's operations, each once"
+        );
+        assert_eq!(
+            summary.specs,
+            ["api-entreprise.yml", "api-entreprise-v2.yml"]
+        );
         assert!(summary.payloads > 100, "{summary:?}");
         assert!(summary.error_codes > 100, "{summary:?}");
-        // Every payload folder is an operation of the specs (two files name a `year` the
+        assert!(summary.token_file.is_some(), "{summary:?}");
+        // Every payload folder is an operation of the client (two files name a `year` the
         // current spec no longer takes: said, not fatal).
         assert!(
             !server.warnings().iter().any(|w| w.contains("no operation")),
@@ -92,18 +104,16 @@ async fn unusable_files_are_errors_that_name_them() {
         "{missing}"
     );
 
-    let dir = scratch("bad-spec");
-    let spec = dir.join("spec.yml");
-    std::fs::write(&spec, "openapi: [unclosed\n").unwrap();
-    let bad_spec = MockServer::start_with(MockConfig {
-        spec: Some(spec.clone()),
+    let missing_token = MockServer::start_with(MockConfig {
+        token_file: Some(PathBuf::from("/nonexistent/token")),
         ..MockConfig::default()
     })
     .await
     .unwrap_err();
+    assert!(matches!(missing_token, MockError::Config(_)));
     assert!(
-        matches!(&bad_spec, MockError::Spec { path, .. } if *path == spec),
-        "{bad_spec}"
+        missing_token.to_string().contains("/nonexistent/token"),
+        "{missing_token}"
     );
 
     let data = scratch("bad-payload");
@@ -151,9 +161,10 @@ async fn a_data_directory_of_ones_own_is_served_and_oddities_are_reported() {
         .warnings()
         .iter()
         .any(|w| w.contains("api_entreprise_v9_nothing")));
-    // No token beside an own directory: any JWT does.
-    assert_eq!(server.staging_token(), None);
-    let token = support::jwt(&serde_json::json!({"scopes": []}));
+    // No token beside an own directory: the mock makes one up, and any JWT with the
+    // operation's scope does.
+    assert_eq!(server.summary().token_file, None);
+    let token = support::token("own");
     let reply = support::get(
         &server,
         &format!(
@@ -166,67 +177,72 @@ async fn a_data_directory_of_ones_own_is_served_and_oddities_are_reported() {
     assert_eq!(reply.body["data"]["mine"], true);
 }
 
-/// A spec whose operation has no success schema, only a 404 example: the mock answers that.
+/// A clone with nothing beside it: no payloads, no token file. The mock answers from the
+/// examples the client's build emitted, and the token it made up opens every operation.
 #[tokio::test]
-async fn without_a_success_example_the_operation_404_example_is_answered() {
-    let dir = scratch("mini-spec");
-    let spec = dir.join("mini.yml");
-    std::fs::write(
-        &spec,
-        r#"openapi: 3.0.1
-info: {title: mini, version: '1'}
-paths:
-  "/v3/mini/unites_legales/{siren}":
-    get:
-      parameters:
-      - {name: siren, in: path, required: true, schema: {type: string}}
-      - {name: context, in: query, required: true, schema: {type: string}}
-      - {name: recipient, in: query, required: true, schema: {type: string}}
-      - {name: object, in: query, required: true, schema: {type: string}}
-      security:
-      - jwt_bearer_token: []
-      responses:
-        '200':
-          description: OK
-          x-operationId: api_entreprise_v3_mini_unites_legales
-        '404':
-          description: Non trouvée
-          content:
-            application/json:
-              examples:
-                not_found_error:
-                  value:
-                    errors:
-                    - code: '99003'
-                      title: Entité non trouvée
-                      detail: Rien ici
-                      source:
-                      meta: {}
-components:
-  securitySchemes:
-    jwt_bearer_token: {type: http, scheme: bearer}
-"#,
-    )
-    .unwrap();
-    let server = MockServer::start_with(MockConfig {
-        spec: Some(spec),
-        data_dir: Some(support::payloads_dir()),
-        ..MockConfig::default()
-    })
-    .await
-    .expect("starts");
-    assert!(server.summary().operations < 40, "{:?}", server.summary());
-    let token = support::staging_token(&server);
+async fn with_nothing_given_the_examples_are_answered_to_the_made_up_token() {
+    let server = MockServer::start_with(MockConfig::default())
+        .await
+        .expect("starts with nothing beside it");
+    let summary = server.summary().clone();
+    assert_eq!(
+        summary.data_dir, None,
+        "unset API_ENTREPRISE_PAYLOADS for this test"
+    );
+    assert_eq!((summary.payloads, &summary.token_file), (0, &None));
+    assert!(summary.error_codes > 100, "{summary:?}");
+    let token = server.staging_token();
+    let claims = api_entreprise::runtime::Token::new(token.clone())
+        .claims()
+        .expect("a JWT the client reads");
+    assert!(
+        claims.expires_at().expect("an expiry") > std::time::SystemTime::now(),
+        "{claims:?}"
+    );
+    // 552049447 has a staging payload; without the directory, the example answers.
     let reply = support::get(
         &server,
-        &format!("/v3/mini/unites_legales/418166096?{}", support::TRACE),
+        &format!(
+            "/v3/insee/sirene/unites_legales/552049447?{}",
+            support::TRACE
+        ),
         Some(&token),
     )
     .await;
-    assert_eq!(reply.status, 404);
-    assert_eq!(reply.codes(), ["99003"]);
-    // Without the spec's token examples, the mock's own body, same format.
-    let no_token = support::get(&server, "/v3/mini/unites_legales/418166096", None).await;
-    assert_eq!(no_token.status, 401);
-    assert_eq!(no_token.codes(), ["00401"]);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let example = api_entreprise::mock_data::operation("api_entreprise_v3_insee_unites_legales")
+        .and_then(|o| o.success)
+        .expect("an emitted example");
+    let mut expected: serde_json::Value = serde_json::from_str(example).unwrap();
+    // The example speaks of the SIREN asked.
+    expected["data"]["siren"] = "552049447".into();
+    assert_eq!(reply.body, expected);
+    // The made-up token carries every scope of the client's table, as /privileges says.
+    let mut every_scope: Vec<&str> = api_entreprise::all_operations()
+        .filter_map(|op| api_entreprise::required_scopes(op.operation_id))
+        .flatten()
+        .copied()
+        .collect();
+    every_scope.sort_unstable();
+    every_scope.dedup();
+    assert!(every_scope.len() > 20, "{every_scope:?}");
+    let privileges = support::get(&server, "/privileges", Some(&token)).await;
+    assert_eq!(privileges.status, 200);
+    assert_eq!(
+        privileges.body["data"]["privileges"],
+        serde_json::json!(every_scope)
+    );
+    // Through the generated client, as `apie demo` calls it.
+    let client = api_entreprise::Client::builder()
+        .base_url(server.base_url())
+        .token(api_entreprise::runtime::Token::new(token))
+        .traceability(
+            api_entreprise::Traceability::new("test", support::RECIPIENT, "test").unwrap(),
+        )
+        .build()
+        .unwrap();
+    let siren = "418166096".parse().unwrap();
+    let response = client.v4().insee_unites_legales(siren).await.unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(response.body.data.siren, "418166096");
 }

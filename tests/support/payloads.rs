@@ -13,14 +13,24 @@ pub struct Payload {
     pub body: serde_json::Value,
 }
 
-/// The payload file `file` of operation `operation`.
-pub fn payload(operation: &str, file: &str) -> Payload {
-    let path: PathBuf = std::env::var_os("APIE_SHARED")
+/// The staging payloads directory: `$APIE_SHARED/staging/payloads`, by default `../shared`
+/// beside the checkout. Missing, the test fails saying where it looked.
+pub fn dir() -> PathBuf {
+    let dir = std::env::var_os("APIE_SHARED")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-        .join("staging/payloads")
-        .join(operation)
-        .join(file);
+        .join("staging/payloads");
+    assert!(
+        dir.is_dir(),
+        "the staging payloads are expected in {} (set APIE_SHARED)",
+        dir.display()
+    );
+    dir
+}
+
+/// The payload file `file` of operation `operation`.
+pub fn payload(operation: &str, file: &str) -> Payload {
+    let path = dir().join(operation).join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let node = apie_spec::load::load_str("payload", &text).unwrap();
     let params = node

@@ -45,6 +45,28 @@ pub fn model_with_profile(
     text: &[u8],
     profile: &profile::Profile,
 ) -> Result<Loaded, Diagnostics> {
+    stages_with_profile(file, text, profile).map(|stages| stages.loaded)
+}
+
+/// A spec read by every stage, each reading kept: what a consumer needs beyond the model
+/// (the mock data the generator emits reads property examples, which only the YAML tree
+/// keeps, and error examples, which the normalized document holds) without parsing twice.
+#[derive(Debug, Clone)]
+pub struct Stages {
+    /// The YAML tree, with positions.
+    pub root: load::Node,
+    /// The normalized document.
+    pub document: normalize::Document,
+    /// The model, with the warnings of the whole run.
+    pub loaded: Loaded,
+}
+
+/// [`model_with_profile`], keeping the YAML tree and the normalized document.
+pub fn stages_with_profile(
+    file: &str,
+    text: &[u8],
+    profile: &profile::Profile,
+) -> Result<Stages, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let root = match load::load_bytes(file, text) {
         Ok(root) => root,
@@ -62,7 +84,11 @@ pub fn model_with_profile(
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(Loaded { api, diagnostics })
+    Ok(Stages {
+        root,
+        document,
+        loaded: Loaded { api, diagnostics },
+    })
 }
 
 /// [`model_from_str`] on a file.

@@ -5,6 +5,7 @@
 
 mod dispatch;
 mod errors;
+pub mod mock_data;
 mod operations;
 pub mod platform;
 mod types;

@@ -344,26 +344,34 @@ fn emit_builder(op: &Operation) -> TokenStream {
     });
     // The runtime assembles the request from typed values (`Request::with_values`): the same
     // checks and path expansion as for a call made by name.
-    let path_values = op.path_params.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        let wire = &p.name;
-        quote!(values.push((#wire, crate::runtime::ParamValue::identifier(&self.#name)));)
-    });
-    let option_values = op.options.iter().map(|o| {
-        let name = ident(&o.rust_name);
-        let wire = &o.name;
-        let value = match &o.ty {
-            TypeRef::Array(_) => quote!(crate::runtime::ParamValue::list(value)),
-            TypeRef::Date => quote!(crate::runtime::ParamValue::Text(value)),
-            _ => quote!(crate::runtime::ParamValue::from(value)),
-        };
-        quote!(if let Some(value) = self.#name { values.push((#wire, #value)); })
-    });
-    let capacity = op.path_params.len() + op.options.len();
-    let values_decl = if capacity == 0 {
-        quote!(let values: Vec<(&'static str, crate::runtime::ParamValue)> = Vec::new();)
+    let path_values: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let wire = &p.name;
+            quote!((#wire, crate::runtime::ParamValue::identifier(&self.#name)))
+        })
+        .collect();
+    let option_values: Vec<TokenStream> = op
+        .options
+        .iter()
+        .map(|o| {
+            let name = ident(&o.rust_name);
+            let wire = &o.name;
+            let value = match &o.ty {
+                TypeRef::Array(_) => quote!(crate::runtime::ParamValue::list(value)),
+                TypeRef::Date => quote!(crate::runtime::ParamValue::Text(value)),
+                _ => quote!(crate::runtime::ParamValue::from(value)),
+            };
+            quote!(if let Some(value) = self.#name { values.push((#wire, #value)); })
+        })
+        .collect();
+    // Path values are always there, options only when set.
+    let values_decl = if option_values.is_empty() {
+        quote!(let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![ #( #path_values ),* ];)
     } else {
-        quote!(let mut values: Vec<(&'static str, crate::runtime::ParamValue)> = Vec::with_capacity(#capacity);)
+        quote!(let mut values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![ #( #path_values ),* ];)
     };
     quote! {
         #[doc = #doc]
@@ -388,7 +396,6 @@ fn emit_builder(op: &Operation) -> TokenStream {
             /// Sends the request and decodes the response.
             pub async fn send(self) -> Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error> {
                 #values_decl
-                #( #path_values )*
                 #( #option_values )*
                 let mut request = crate::runtime::Request::with_values(&super::operations::#meta, values)?;
                 request.options(self.options);

@@ -1,5 +1,6 @@
-//! Helpers shared by the mock's integration tests. They need `../shared` beside the checkout
-//! (the specs and the staging payloads), as the rest of the workspace's tests do.
+//! Helpers shared by the mock's integration tests. Those that need the staging payloads read
+//! them from `$APIE_SHARED/staging/payloads` (default: `../shared` beside the checkout) and
+//! give the directory to the mock: the mock itself looks for nothing.
 
 #![allow(dead_code)]
 
@@ -16,7 +17,9 @@ pub const RECIPIENT: &str = "13002526500013";
 /// Valid traceability parameters.
 pub const TRACE: &str = "context=test&recipient=13002526500013&object=test";
 
-/// The staging payloads directory.
+/// The staging payloads directory: `$APIE_SHARED/staging/payloads`, by default `../shared`
+/// beside the checkout. Missing, it fails the test: a test that skipped would pass for
+/// nothing.
 pub fn payloads_dir() -> PathBuf {
     let dir = std::env::var_os("APIE_SHARED")
         .map(std::path::PathBuf::from)
@@ -24,23 +27,29 @@ pub fn payloads_dir() -> PathBuf {
         .join("staging/payloads");
     assert!(
         dir.is_dir(),
-        "the staging payloads are expected in {} (../shared beside the checkout)",
+        "the staging payloads are expected in {} (set APIE_SHARED to the shared data)",
         dir.display()
     );
     dir
 }
 
-/// A server with the default configuration and `minute` as the rate-limit window.
-pub async fn start(minute: Duration) -> MockServer {
-    MockServer::start_with(MockConfig {
-        minute,
+/// The default configuration with the staging payloads (and so the staging token beside
+/// them).
+pub fn config() -> MockConfig {
+    MockConfig {
+        data_dir: Some(payloads_dir()),
         ..MockConfig::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("the mock did not start: {e}"))
+    }
 }
 
-/// A server with the default configuration.
+/// A server with the staging payloads and `minute` as the rate-limit window.
+pub async fn start(minute: Duration) -> MockServer {
+    MockServer::start_with(MockConfig { minute, ..config() })
+        .await
+        .unwrap_or_else(|e| panic!("the mock did not start: {e}"))
+}
+
+/// A server with the staging payloads.
 pub async fn start_default() -> MockServer {
     start(Duration::from_secs(60)).await
 }
@@ -102,11 +111,14 @@ pub async fn get(server: &MockServer, path_and_query: &str, token: Option<&str>)
     }
 }
 
-/// The staging token the server found.
+/// The staging token the server found beside the payloads.
 pub fn staging_token(server: &MockServer) -> String {
-    server
-        .staging_token()
-        .expect("the staging token beside the payloads")
+    assert!(
+        server.summary().token_file.is_some(),
+        "the staging token beside the payloads: {:?}",
+        server.summary()
+    );
+    server.staging_token()
 }
 
 /// An unsigned-looking JWT (HS256 header, signature not checked by the mock) with `payload`.

@@ -1,8 +1,8 @@
-//! Success bodies from the spec. The published spec gives no whole-body example for its 200
-//! responses, only an `example` on most properties, so a body is assembled from the schema:
-//! each property's own example, else the first value of its enum, else null when nullable,
-//! else an empty value of its type. A response-level `example` or `examples`, when a spec has
-//! one, wins.
+//! Success bodies for the mock, assembled at build time from the spec. The published spec
+//! gives no whole-body example for its 200 responses, only an `example` on most properties,
+//! so a body is assembled from the schema: each property's own example, else the first value
+//! of its enum, else null when nullable, else an empty value of its type. A response-level
+//! `example` or `examples`, when a spec has one, wins.
 //!
 //! Some property examples contradict their own type (`type: integer, example: '1'`,
 //! `example: "null"`, a list given as the example of one item): they are brought to the
@@ -12,7 +12,7 @@
 //! This reads the YAML tree rather than the normalized document, because normalization keeps
 //! the shape of a schema but not its examples.
 
-use apie_spec::load::{Node, Value as Yaml};
+use crate::load::{Node, Value as Yaml};
 use serde_json::{Map, Value};
 
 /// Deeper than this, a schema is taken as recursive and cut.
@@ -20,7 +20,7 @@ const MAX_DEPTH: usize = 24;
 
 /// The example body of the 2xx JSON response of `method path`, if the spec has a schema or an
 /// example for it.
-pub(crate) fn success_example(root: &Node, method: &str, path: &str) -> Option<Value> {
+pub(super) fn success_example(root: &Node, method: &str, path: &str) -> Option<Value> {
     let operation = root
         .get("paths")?
         .get(path)?
@@ -195,7 +195,7 @@ fn conform(root: &Node, schema: &Node, example: Value, depth: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use apie_spec::load::load_str;
+    use crate::load::load_str;
     use serde_json::json;
 
     const SPEC: &str = r##"
