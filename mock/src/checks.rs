@@ -8,7 +8,7 @@
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use api_entreprise::runtime::{IdentifierKind, Siret, Token, TraceabilityCheck};
+use api_entreprise::runtime::{AuthScheme, IdentifierKind, Siret, Token, TraceabilityCheck};
 use serde_json::Value;
 
 use crate::errors::{code, own_item, ErrorCatalog};
@@ -49,14 +49,42 @@ impl TokenError {
     }
 }
 
-/// Reads the `Authorization` header's value.
+/// Reads the secret the way the platform's security scheme sends it
+/// ([`platform::AUTH`](api_entreprise::platform::AUTH)): `value` is the header it names
+/// (`Authorization`, or the API key's header). An API key that is not a JWT carries no
+/// scopes and is taken as opening every operation: a real server would look it up.
+pub(crate) fn secret(value: Option<&str>) -> Result<Claims, TokenError> {
+    match api_entreprise::platform::AUTH {
+        AuthScheme::Bearer => bearer(value),
+        AuthScheme::ApiKeyHeader(_) => {
+            let value = value.map(str::trim).filter(|v| !v.is_empty());
+            let value = value.ok_or(TokenError::Invalid)?;
+            match Token::new(value.to_string()).claims() {
+                Some(_) => jwt(value),
+                None => Ok(Claims {
+                    token: value.to_string(),
+                    scopes: crate::token::every_scope()
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                }),
+            }
+        }
+    }
+}
+
+/// Reads an `Authorization: Bearer <JWT>` header's value.
 pub(crate) fn bearer(authorization: Option<&str>) -> Result<Claims, TokenError> {
     let value = authorization.ok_or(TokenError::Invalid)?.trim();
     let (scheme, token) = value.split_once(' ').ok_or(TokenError::Invalid)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(TokenError::Invalid);
     }
-    let token = token.trim();
+    jwt(token.trim())
+}
+
+/// What a JWT says, read the client's way; an expired one is refused.
+fn jwt(token: &str) -> Result<Claims, TokenError> {
     // The client's own reading of a JWT: the mock and the client agree on what a token says.
     let claims = Token::new(token.to_string())
         .claims()

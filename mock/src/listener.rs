@@ -201,9 +201,13 @@ async fn handle(
             method: request.method().as_str(),
             path,
             query: request.uri().query().unwrap_or_default(),
+            // The header the platform's security scheme sends the secret in.
             authorization: request
                 .headers()
-                .get(header::AUTHORIZATION)
+                .get(match api_entreprise::platform::AUTH {
+                    api_entreprise::runtime::AuthScheme::Bearer => header::AUTHORIZATION.as_str(),
+                    api_entreprise::runtime::AuthScheme::ApiKeyHeader(name) => name,
+                })
                 .and_then(|v| v.to_str().ok()),
             peer: ip,
             ip_window,

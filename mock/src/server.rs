@@ -200,7 +200,7 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
         .collect();
 
     let claims = if op.meta.requires_token {
-        match checks::bearer(authorization) {
+        match checks::secret(authorization) {
             Ok(claims) => Some(claims),
             Err(e) => return Answer::errors(401, vec![e.item(&data.catalog)]),
         }

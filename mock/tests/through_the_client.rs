@@ -1,0 +1,112 @@
+//! Every operation of the API the client was built for, called end to end through the
+//! generated client's runtime against the mock that stands on it, with nothing beside the
+//! checkout: the client sends what the spec declares (its secret in the spec's header, the
+//! traceability parameters the operation declares, checked identifiers), the mock checks the
+//! same facts from the same constants and answers, the answer decodes.
+//!
+//! Nothing here names API Entreprise: CI also runs this file on the client built from the
+//! fictional profile (`APIE_PROFILE=codegen/tests/fixtures/fictional/profile.yml`), which is
+//! how another API of the platform is shown to need files only.
+
+use api_entreprise::runtime::{
+    IdentifierKind, ParamKind, ParamLocation, Request, Throttle, ThrottleConfig, Token,
+    TraceabilityCheck,
+};
+use api_entreprise::{Client, Traceability};
+use apie_mock::{MockConfig, MockServer};
+
+/// A valid value of each identifier kind.
+fn sample(kind: IdentifierKind) -> &'static str {
+    match kind {
+        IdentifierKind::Siren | IdentifierKind::SirenOrRna | IdentifierKind::SirenOrSiretOrRna => {
+            "418166096"
+        }
+        IdentifierKind::Siret | IdentifierKind::SiretOrEori => "41816609600002",
+        IdentifierKind::Rna | IdentifierKind::SiretOrRna => "W123456789",
+        IdentifierKind::Eori => "FR41816609600002",
+        IdentifierKind::Year => "2023",
+        IdentifierKind::Month => "06",
+        _ => "x",
+    }
+}
+
+/// Valid values for every traceability parameter of the platform, by its own checks.
+fn traceability() -> Traceability {
+    let values: Vec<(&str, &str)> = api_entreprise::platform::TRACEABILITY
+        .iter()
+        .map(|p| {
+            let value = match p.check {
+                TraceabilityCheck::Siret => "13002526500013",
+                TraceabilityCheck::Text { .. } => "tests",
+            };
+            (p.name, value)
+        })
+        .collect();
+    Traceability::from_pairs(values).expect("valid by the platform's checks")
+}
+
+#[tokio::test]
+async fn every_operation_is_called_through_the_client() {
+    let server = MockServer::start_with(MockConfig {
+        data_dir: None,
+        ..MockConfig::default()
+    })
+    .await
+    .expect("the mock starts with nothing beside it");
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token(Token::new(server.staging_token()))
+        .traceability(traceability())
+        // Its own throttle, with the platform's real rules: the calls of this test only.
+        .throttle(Throttle::new(ThrottleConfig::default()))
+        .build()
+        .expect("client");
+    let mut failures = Vec::new();
+    let mut called = 0;
+    for op in api_entreprise::all_operations() {
+        let mut params = Vec::new();
+        for p in op.params {
+            match (p.location, p.kind) {
+                (ParamLocation::Path, ParamKind::Identifier(kind)) => {
+                    params.push((p.name.to_string(), sample(kind).to_string()));
+                }
+                (_, _) if p.required => {
+                    let value = p.allowed.first().copied().unwrap_or("15m");
+                    params.push((p.name.to_string(), value.to_string()));
+                }
+                _ => {}
+            }
+        }
+        let request = match Request::from_params(op, &params) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{}: refused before sending: {e}", op.operation_id));
+                continue;
+            }
+        };
+        called += 1;
+        match client.execute::<serde_json::Value>(request).await {
+            Ok(response) => {
+                let body = response.body.to_string();
+                if let Some(Err(e)) =
+                    api_entreprise::decode_any(op.operation_id, response.status, body.as_bytes())
+                {
+                    failures.push(format!("{}: does not decode: {e}", op.operation_id));
+                }
+            }
+            Err(e) => failures.push(format!("{}: {e}", op.operation_id)),
+        }
+    }
+    assert!(called > 0, "the client has operations");
+    eprintln!(
+        "{called} operations of {} called through the client ({:?})",
+        api_entreprise::platform::API_NAME,
+        api_entreprise::platform::AUTH
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {called} calls failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
