@@ -12,16 +12,17 @@ use serde_json::{json, Value};
 
 use crate::MockError;
 
-/// Codes the mock looks up by number: they are the same on every operation.
+/// Codes the mock looks up by number: the same on every operation, stated in the profile.
 pub(crate) mod code {
     /// No token, or not a JWT.
-    pub const INVALID_TOKEN: &str = "00101";
+    pub const INVALID_TOKEN: &str = api_entreprise::platform::CODE_INVALID_TOKEN;
     /// The token's `exp` is past.
-    pub const EXPIRED_TOKEN: &str = "00103";
+    pub const EXPIRED_TOKEN: &str = api_entreprise::platform::CODE_EXPIRED_TOKEN;
     /// The token lacks the operation's scopes.
-    pub const INSUFFICIENT_PRIVILEGES: &str = "00100";
+    pub const INSUFFICIENT_PRIVILEGES: &str =
+        api_entreprise::platform::CODE_INSUFFICIENT_PRIVILEGES;
     /// Rate limit exceeded.
-    pub const TOO_MANY_REQUESTS: &str = "00429";
+    pub const TOO_MANY_REQUESTS: &str = api_entreprise::platform::CODE_TOO_MANY_REQUESTS;
 }
 
 /// Error items of the spec's examples, indexed the three ways the mock needs them.

@@ -69,6 +69,22 @@ pub struct Profile {
     pub advice: BTreeMap<String, String>,
     /// Where an error body holds its items and their fields.
     pub error_envelope: ErrorEnvelope,
+    /// The codes the server answers on every operation alike (a mock answers them too).
+    pub common_error_codes: CommonErrorCodes,
+}
+
+/// The codes the server answers on every operation alike, whatever the provider.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommonErrorCodes {
+    /// No secret, or not one the server reads (401).
+    pub invalid_token: String,
+    /// The token has expired (401).
+    pub expired_token: String,
+    /// The token lacks the operation's scopes (403).
+    pub insufficient_privileges: String,
+    /// Rate limit exceeded (429).
+    pub too_many_requests: String,
 }
 
 /// Where an error body holds what the client reads, as JSON pointers: `items` from the body

@@ -98,6 +98,13 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
         .cloned()
         .unwrap_or_else(|| "unexpected error: see the error details".to_string());
     let known_versions = &profile.versions.known;
+    let c = &profile.common_error_codes;
+    let (invalid_token, expired_token, insufficient_privileges, too_many_requests) = (
+        &c.invalid_token,
+        &c.expired_token,
+        &c.insufficient_privileges,
+        &c.too_many_requests,
+    );
     let e = &profile.error_envelope;
     let (items, code, title, detail, source, provider, retry_in) = (
         &e.items,
@@ -150,6 +157,14 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
             pub const BREAKER_AFTER_NO_ANSWER: u32 = #breaker;
             /// 429s one token window may collect before the server bans the IP.
             pub const TOLERATED_429S: u32 = #tolerated;
+            /// Error code of a missing or unreadable secret (401).
+            pub const CODE_INVALID_TOKEN: &str = #invalid_token;
+            /// Error code of an expired token (401).
+            pub const CODE_EXPIRED_TOKEN: &str = #expired_token;
+            /// Error code of a token lacking the operation's scopes (403).
+            pub const CODE_INSUFFICIENT_PRIVILEGES: &str = #insufficient_privileges;
+            /// Error code of a rate limit exceeded (429).
+            pub const CODE_TOO_MANY_REQUESTS: &str = #too_many_requests;
             /// Where an error body holds its items and their fields.
             pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope {
                 items: #items,
