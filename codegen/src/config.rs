@@ -354,7 +354,7 @@ fn entry_source(
     );
     // Modules of the root spec, which the others must not shadow when re-exported.
     let mut taken: BTreeSet<String> = main.modules().into_keys().collect();
-    let mut variants = Vec::new();
+    let mut variants: Vec<(String, String, String)> = Vec::new();
     for (i, (entry, (_, generated, _))) in loaded.profile.specs.iter().zip(specs).enumerate() {
         let file = spec_file_name(i);
         match &entry.module {
@@ -362,11 +362,7 @@ fn entry_source(
                 out.push_str(&format!(
                     "// The spec's prose is Markdown for a web page: its lists and long first paragraphs are not\n// written for clippy's doc lints, and rewording them would change the API's own text.\n{lints}\nmod generated_{i} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));\n}}\n\npub use generated_{i}::*;\n\n"
                 ));
-                variants.push((
-                    String::from("Current"),
-                    String::from("crate"),
-                    format!("generated_{i}"),
-                ));
+                variants.push((String::from("Current"), String::new(), "root".to_string()));
             }
             Some(module) => {
                 let doc = entry
@@ -388,49 +384,35 @@ fn entry_source(
                         exported.join(", ")
                     ));
                 }
-                variants.push((type_ident(module), module.clone(), module.clone()));
+                variants.push((
+                    type_ident(module),
+                    format!("{module}::"),
+                    format!("`{module}`"),
+                ));
             }
         }
     }
+    // Each spec: its variant of `AnySuccessBody`, the path to its items ("" for the root
+    // spec, whose items are re-exported at the crate's root), and how docs name it.
     let enum_variants: String = variants
         .iter()
-        .map(|(v, _, m)| {
-            let path = if m.starts_with("generated_") {
-                "SuccessBody".to_string()
-            } else {
-                format!("{m}::SuccessBody")
-            };
-            format!("    /// An operation of the {v} spec.\n    {v}({path}),\n")
+        .map(|(v, path, name)| {
+            format!("    /// An operation of the {name} spec.\n    {v}({path}SuccessBody),\n")
         })
         .collect();
     let decode_arms: String = variants
         .iter()
-        .map(|(v, _, m)| {
-            let path = if m.starts_with("generated_") { String::new() } else { format!("{m}::") };
+        .map(|(v, path, _)| {
             format!("    if let Some(result) = {path}decode(operation_id, status, body) {{\n        return Some(result.map(AnySuccessBody::{v}));\n    }}\n")
         })
         .collect();
     let find_arms: Vec<String> = variants
         .iter()
-        .map(|(_, _, m)| {
-            let path = if m.starts_with("generated_") {
-                String::new()
-            } else {
-                format!("{m}::")
-            };
-            format!("{path}operations::find(operation_id)")
-        })
+        .map(|(_, path, _)| format!("{path}operations::find(operation_id)"))
         .collect();
     let all_chain: Vec<String> = variants
         .iter()
-        .map(|(_, _, m)| {
-            let path = if m.starts_with("generated_") {
-                String::new()
-            } else {
-                format!("{m}::")
-            };
-            format!("{path}operations::ALL.iter()")
-        })
+        .map(|(_, path, _)| format!("{path}operations::ALL.iter()"))
         .collect();
     out.push_str(&format!(
         "/// A decoded success body from any of the specs.\n#[derive(Debug, Clone, PartialEq, serde::Serialize)]\n#[serde(untagged)]\npub enum AnySuccessBody {{\n{enum_variants}}}\n\n\
@@ -444,4 +426,28 @@ mod scopes {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/scopes.rs\"));\n}}\n\n
         all_chain.join("\n        .chain(") + &")".repeat(all_chain.len() - 1),
     ));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variable_wins_and_a_variable_naming_nothing_is_an_error() {
+        // A variable only this test reads: setting it races with nothing.
+        let var = "APIE_CODEGEN_TEST_OVERRIDABLE";
+        let default = Path::new("spec/api-entreprise.yml");
+        std::env::remove_var(var);
+        assert_eq!(overridable(var, default).unwrap(), default);
+        let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+        std::env::set_var(var, &here);
+        assert_eq!(overridable(var, default).unwrap(), here);
+        std::env::set_var(var, "/nonexistent/spec.yml");
+        let err = overridable(var, default).unwrap_err().to_string();
+        assert!(
+            err.contains(var) && err.contains("/nonexistent/spec.yml"),
+            "{err}"
+        );
+        std::env::remove_var(var);
+    }
 }

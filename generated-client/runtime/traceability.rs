@@ -33,8 +33,6 @@ pub struct TraceabilityParam {
     pub check: TraceabilityCheck,
     /// What to put there, said when it is missing or wrong.
     pub hint: &'static str,
-    /// The error code the server answers when it is missing.
-    pub missing_code: Option<&'static str>,
     /// The value must not belong to the company looked up.
     pub not_the_looked_up_company: bool,
 }

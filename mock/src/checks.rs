@@ -64,8 +64,8 @@ pub(crate) fn secret(value: Option<&str>) -> Result<Claims, TokenError> {
                 None => Ok(Claims {
                     token: value.to_string(),
                     scopes: crate::token::every_scope()
-                        .into_iter()
-                        .map(str::to_string)
+                        .iter()
+                        .map(|s| s.to_string())
                         .collect(),
                 }),
             }

@@ -139,19 +139,14 @@ impl MockConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
-
-    /// `$APIE_SHARED/staging/payloads` (default: `../shared` beside the checkout).
+    /// A payloads folder laid out like the staging data, with a token beside it, made for
+    /// this test run: these tests need nothing beside the checkout.
     fn payloads_dir() -> PathBuf {
-        let dir = std::env::var_os("APIE_SHARED")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-            .join("staging/payloads");
-        assert!(
-            dir.is_dir(),
-            "the staging payloads are expected in {} (set APIE_SHARED)",
-            dir.display()
-        );
+        let root = std::env::temp_dir().join(format!("apie-mock-config-{}", std::process::id()));
+        let dir = root.join("payloads");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(root.join("tokens")).unwrap();
+        std::fs::write(root.join("tokens/default"), "header.payload.signature\n").unwrap();
         dir
     }
 

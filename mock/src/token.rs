@@ -56,16 +56,20 @@ pub(crate) fn made_up(now: SystemTime) -> String {
 }
 
 /// Every scope the client's compiled scope table names, sorted: a token with them all opens
-/// every operation the table lists, whatever its rules.
-pub(crate) fn every_scope() -> Vec<&'static str> {
-    let mut scopes: Vec<&'static str> = api_entreprise::all_operations()
-        .filter_map(|op| api_entreprise::required_scopes(op.operation_id))
-        .flatten()
-        .copied()
-        .collect();
-    scopes.sort_unstable();
-    scopes.dedup();
-    scopes
+/// every operation the table lists, whatever its rules. Computed once: an API key without
+/// scopes of its own gets this list on every request.
+pub(crate) fn every_scope() -> &'static [&'static str] {
+    static SCOPES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    SCOPES.get_or_init(|| {
+        let mut scopes: Vec<&'static str> = api_entreprise::all_operations()
+            .filter_map(|op| api_entreprise::required_scopes(op.operation_id))
+            .flatten()
+            .copied()
+            .collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        scopes
+    })
 }
 
 /// Base64url without padding, as JWTs are written.

@@ -5,23 +5,8 @@
 
 mod support;
 
-use api_entreprise::runtime::{IdentifierKind, ParamKind, ParamLocation};
+use api_entreprise::runtime::{ParamKind, ParamLocation};
 use apie_mock::{MockConfig, MockServer};
-
-/// A valid value of each identifier kind.
-fn sample(kind: IdentifierKind) -> &'static str {
-    match kind {
-        IdentifierKind::Siren | IdentifierKind::SirenOrRna | IdentifierKind::SirenOrSiretOrRna => {
-            "418166096"
-        }
-        IdentifierKind::Siret | IdentifierKind::SiretOrEori => "41816609600002",
-        IdentifierKind::Rna | IdentifierKind::SiretOrRna => "W123456789",
-        IdentifierKind::Eori => "FR41816609600002",
-        IdentifierKind::Year => "2023",
-        IdentifierKind::Month => "06",
-        _ => "x",
-    }
-}
 
 #[tokio::test]
 async fn every_operation_answers_a_body_the_client_decodes() {
@@ -43,7 +28,7 @@ async fn every_operation_answers_a_body_the_client_decodes() {
         for p in op.params {
             match (p.location, p.kind) {
                 (ParamLocation::Path, ParamKind::Identifier(kind)) => {
-                    path = path.replace(&format!("{{{}}}", p.name), sample(kind));
+                    path = path.replace(&format!("{{{}}}", p.name), support::sample(kind));
                 }
                 (ParamLocation::Query, _) if p.required => query.push(format!("{}=15m", p.name)),
                 _ => {}

@@ -8,27 +8,13 @@
 //! fictional profile (`APIE_PROFILE=codegen/tests/fixtures/fictional/profile.yml`), which is
 //! how another API of the platform is shown to need files only.
 
+mod support;
+
 use api_entreprise::runtime::{
-    IdentifierKind, ParamKind, ParamLocation, Request, Throttle, ThrottleConfig, Token,
-    TraceabilityCheck,
+    ParamKind, ParamLocation, Request, Throttle, ThrottleConfig, Token, TraceabilityCheck,
 };
 use api_entreprise::{Client, Traceability};
 use apie_mock::{MockConfig, MockServer};
-
-/// A valid value of each identifier kind.
-fn sample(kind: IdentifierKind) -> &'static str {
-    match kind {
-        IdentifierKind::Siren | IdentifierKind::SirenOrRna | IdentifierKind::SirenOrSiretOrRna => {
-            "418166096"
-        }
-        IdentifierKind::Siret | IdentifierKind::SiretOrEori => "41816609600002",
-        IdentifierKind::Rna | IdentifierKind::SiretOrRna => "W123456789",
-        IdentifierKind::Eori => "FR41816609600002",
-        IdentifierKind::Year => "2023",
-        IdentifierKind::Month => "06",
-        _ => "x",
-    }
-}
 
 /// Valid values for every traceability parameter of the platform, by its own checks.
 fn traceability() -> Traceability {
@@ -68,7 +54,7 @@ async fn every_operation_is_called_through_the_client() {
         for p in op.params {
             match (p.location, p.kind) {
                 (ParamLocation::Path, ParamKind::Identifier(kind)) => {
-                    params.push((p.name.to_string(), sample(kind).to_string()));
+                    params.push((p.name.to_string(), support::sample(kind).to_string()));
                 }
                 (_, _) if p.required => {
                     let value = p.allowed.first().copied().unwrap_or("15m");

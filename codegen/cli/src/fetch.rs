@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use apie_spec::locate::{MAIN_FILE, V2_FILE};
 use apie_spec::sha256_hex;
 
 /// Official download addresses, one `file address` pair a line; `#` starts a comment.
@@ -27,7 +26,8 @@ pub struct Fetched {
 }
 
 /// Fetches both specs into `spec_dir`, from `from` (a mirror folder laid out like
-/// `../shared/specs`, or one v3/v4 spec file) or else from the addresses in `sources.txt`.
+/// the project's shared specs folder: `api-entreprise/latest.yml` and
+/// `api-entreprise-v2/api-entreprise-v2.yml`, or one v3/v4 spec file) or else from the addresses in `sources.txt`.
 ///
 /// Each file is first written next to its target as `<name>.part` and validated there; the
 /// specs in `spec_dir` are replaced only once every fetched file is a usable spec, so a bad
@@ -56,8 +56,13 @@ pub fn fetch(spec_dir: &Path, from: Option<&Path>, today: &str) -> Result<Vec<Fe
 /// Writes every file to fetch to its `.part` file, pushing each as soon as it exists on
 /// disk so that the caller can clean it up if a later one fails.
 fn stage_all(spec_dir: &Path, from: Option<&Path>, staged: &mut Vec<Staged>) -> Result<(), String> {
+    // The names the build reads them under: the profile's spec files (the current API, then
+    // the legacy v2 one).
+    let profile = apie_spec::profile::Profile::api_entreprise();
+    let main_file = profile.specs[0].file.as_str();
+    let v2_file = profile.specs.get(1).map(|s| s.file.as_str());
     match from {
-        Some(src) if src.is_file() => staged.push(copy(src, &spec_dir.join(MAIN_FILE))?),
+        Some(src) if src.is_file() => staged.push(copy(src, &spec_dir.join(main_file))?),
         Some(src) if src.is_dir() => {
             let main = src.join("api-entreprise").join("latest.yml");
             let v2 = src.join("api-entreprise-v2").join("api-entreprise-v2.yml");
@@ -67,9 +72,9 @@ fn stage_all(spec_dir: &Path, from: Option<&Path>, staged: &mut Vec<Staged>) -> 
                     src.display()
                 ));
             }
-            staged.push(copy(&main, &spec_dir.join(MAIN_FILE))?);
-            if v2.is_file() {
-                staged.push(copy(&v2, &spec_dir.join(V2_FILE))?);
+            staged.push(copy(&main, &spec_dir.join(main_file))?);
+            if let (true, Some(v2_file)) = (v2.is_file(), v2_file) {
+                staged.push(copy(&v2, &spec_dir.join(v2_file))?);
             }
         }
         Some(src) => return Err(format!("{} does not exist", src.display())),

@@ -5,5 +5,3 @@
 #![deny(missing_docs)]
 
 pub mod fetch;
-
-pub use apie_spec::locate;

@@ -1,8 +1,7 @@
-//! Where the build finds the spec, and what `fetch` records.
+//! Where the build finds the spec (the profile in `spec/`, or a file given instead), and
+//! what `fetch` records.
 
 use std::path::PathBuf;
-
-use apie_codegen_cli::locate::{locate_with, SpecFiles};
 
 fn temp_root(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("apie-locate-{}-{name}", std::process::id()));
@@ -18,56 +17,67 @@ fn shared_specs() -> PathBuf {
         .join("specs")
 }
 
-#[test]
-fn nothing_found_names_both_places_and_how_to_restore() {
-    let root = temp_root("nothing");
-    let message = locate_with(&root, None, None).unwrap_err();
-    assert!(message.contains("API_ENTREPRISE_SPEC"), "{message}");
-    assert!(
-        message.contains(&root.join("spec/api-entreprise.yml").display().to_string()),
-        "{message}"
-    );
-    assert!(
-        !message.contains("shared"),
-        "no library knows ../shared: {message}"
-    );
-    assert!(message.contains("git checkout spec/"), "{message}");
-    assert!(message.contains("apie-codegen-cli -- fetch"), "{message}");
+/// The checkout's `spec/`, where the build reads its profile.
+fn pinned() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec")
 }
 
 #[test]
-fn order_is_environment_then_spec_folder() {
-    let root = temp_root("order");
-    // A mirror beside the checkout is not looked at.
-    let mirror = root.join("../shared/specs/api-entreprise");
-    std::fs::create_dir_all(&mirror).unwrap();
-    std::fs::write(mirror.join("latest.yml"), "x").unwrap();
-    assert!(locate_with(&root, None, None).is_err());
+fn the_checkout_pins_every_file_its_profile_lists() {
+    let loaded = apie_spec::profile::load_file(&pinned().join("profile.yml")).expect("profile");
+    let mut files: Vec<&str> = loaded
+        .profile
+        .specs
+        .iter()
+        .map(|s| s.file.as_str())
+        .collect();
+    files.extend(loaded.profile.scope_map.as_ref().map(|m| m.file.as_str()));
+    assert_eq!(
+        files,
+        [
+            "api-entreprise.yml",
+            "api-entreprise-v2.yml",
+            "siade_authorizations.yml"
+        ]
+    );
+    for file in files {
+        assert!(pinned().join(file).is_file(), "spec/{file} is committed");
+    }
+}
 
-    std::fs::write(root.join("spec/api-entreprise.yml"), "x").unwrap();
-    std::fs::write(root.join("spec/api-entreprise-v2.yml"), "x").unwrap();
-    let found = locate_with(&root, None, None).unwrap();
-    assert_eq!(found.main, root.join("spec/api-entreprise.yml"));
-
+#[test]
+fn a_spec_given_instead_of_the_pinned_one_is_built() {
+    let root = temp_root("given");
     let chosen = root.join("chosen.yml");
-    std::fs::write(&chosen, "x").unwrap();
-    let SpecFiles { main, v2 } = locate_with(&root, Some(chosen.clone().into()), None).unwrap();
-    assert_eq!(main, chosen);
-    assert!(v2.ends_with("api-entreprise-v2.yml"));
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/fictional/api-fictive.yml"),
+        &chosen,
+    )
+    .unwrap();
+    let compiled = apie_codegen::Config::new()
+        .profile(pinned().join("profile.yml"))
+        .spec_file(0, &chosen)
+        .out_dir(root.join("out"))
+        .compile()
+        .expect("builds");
+    assert_eq!(compiled.specs[0].0, chosen);
+    assert!(compiled.specs[1].0.ends_with("spec/api-entreprise-v2.yml"));
 
-    let missing = locate_with(&root, Some(root.join("nope.yml").into()), None).unwrap_err();
+    let missing = apie_codegen::Config::new()
+        .profile(root.join("nope.yml"))
+        .out_dir(root.join("out"))
+        .compile()
+        .unwrap_err()
+        .to_string();
     assert!(
-        missing.contains("nope.yml") && missing.contains("not a file"),
+        missing.contains("nope.yml") && missing.contains("cannot read"),
         "{missing}"
     );
-}
-
-#[test]
-fn the_checkout_pins_its_specs() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let found = locate_with(&root, None, None).expect("spec/ holds both specs");
-    assert!(found.main.ends_with("spec/api-entreprise.yml"));
-    assert!(found.v2.ends_with("spec/api-entreprise-v2.yml"));
+    assert!(
+        !missing.contains("shared"),
+        "no library knows ../shared: {missing}"
+    );
 }
 
 #[test]

@@ -11,7 +11,6 @@
 
 pub mod diagnostic;
 pub mod load;
-pub mod locate;
 pub mod model;
 pub mod normalize;
 pub mod profile;

@@ -232,9 +232,6 @@ pub struct TraceabilityParam {
     pub max_chars: Option<usize>,
     /// What to put there, said when it is missing or wrong.
     pub hint: String,
-    /// The error code the server answers when it is missing (the mock answers it too).
-    #[serde(default)]
-    pub missing_code: Option<String>,
     /// The value must not belong to the company looked up (a SIRET's SIREN).
     #[serde(default)]
     pub not_the_looked_up_company: bool,

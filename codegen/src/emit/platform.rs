@@ -54,17 +54,12 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
             }
         };
         let hint = &t.hint;
-        let code = match &t.missing_code {
-            Some(c) => quote!(Some(#c)),
-            None => quote!(None),
-        };
         let not_looked_up = t.not_the_looked_up_company;
         quote! {
             crate::runtime::TraceabilityParam {
                 name: #tname,
                 check: #check,
                 hint: #hint,
-                missing_code: #code,
                 not_the_looked_up_company: #not_looked_up,
             }
         }

@@ -211,3 +211,17 @@ pub async fn status_or_none(
         }
     }
 }
+
+/// A valid value of each identifier kind.
+pub fn sample(kind: api_entreprise::runtime::IdentifierKind) -> &'static str {
+    use api_entreprise::runtime::IdentifierKind as K;
+    match kind {
+        K::Siren | K::SirenOrRna | K::SirenOrSiretOrRna => "418166096",
+        K::Siret | K::SiretOrEori => "41816609600002",
+        K::Rna | K::SiretOrRna => "W123456789",
+        K::Eori => "FR41816609600002",
+        K::Year => "2023",
+        K::Month => "06",
+        _ => "x",
+    }
+}
