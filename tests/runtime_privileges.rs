@@ -64,7 +64,7 @@ async fn privileges_come_from_the_server() {
         .token(Token::new("opaque".into()))
         .build()
         .unwrap();
-    let privileges = client.privileges().await.unwrap();
+    let privileges = client.privileges().privileges().await.unwrap().body;
     assert_eq!(
         privileges.scopes(),
         ["unites_legales_etablissements_insee", "open_data"]
@@ -102,13 +102,14 @@ async fn monitoring_routes_are_typed_and_sent_without_token() {
         .token(Token::new("SECRET".into()))
         .build()
         .unwrap();
-    let status = client.current_status().await.unwrap().body;
+    let status = client.watchdoge().dashboard_current_status().await.unwrap().body;
     assert_eq!(status.results.len(), 2);
     assert_eq!(status.results[0].is_up(), Some(true));
     assert_eq!(status.results[1].is_up(), Some(false));
     assert_eq!(status.results[0].extra["nouveau"], 1);
     let availability = client
-        .provider_availabilities("1d", "api/v3/insee/unites_legales")
+        .watchdoge()
+        .stats_provider_availabilities("api/v3/insee/unites_legales", "1d")
         .await
         .unwrap()
         .body;

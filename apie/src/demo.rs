@@ -116,7 +116,8 @@ async fn demo() -> Result<(), String> {
     }
 
     let status = client
-        .current_status()
+        .watchdoge()
+        .dashboard_current_status()
         .await
         .map_err(|e| failed("monitoring", e))?;
     let up = status
@@ -132,8 +133,10 @@ async fn demo() -> Result<(), String> {
 
     let privileges = client
         .privileges()
+        .privileges()
         .await
-        .map_err(|e| failed("privileges", e))?;
+        .map_err(|e| failed("privileges", e))?
+        .body;
     println!(
         "privileges: {} scopes, {} operations known to be open",
         privileges.scopes().len(),

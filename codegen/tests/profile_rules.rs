@@ -185,3 +185,63 @@ fn a_broken_profile_names_file_line_and_field() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_route_without_answer_schema_answers_the_runtime_type_the_profile_names() {
+    let loaded = profile::load_file(&fixture("profile.yml")).expect("valid profile");
+    let mut p = loaded.profile.clone();
+    p.response_types.insert(
+        "/api/v2/etablissements/{uai}".into(),
+        "CurrentStatus".into(),
+    );
+    let api = apie_codegen::model_with_profile("f.yml", fictional_spec().as_bytes(), &p)
+        .expect("models")
+        .api;
+    let school = api
+        .operations
+        .iter()
+        .find(|o| o.path == "/api/v2/etablissements/{uai}")
+        .unwrap();
+    assert_eq!(
+        school.success,
+        Some(apie_codegen::model::TypeRef::Runtime(
+            "CurrentStatus".into()
+        ))
+    );
+    let students = api
+        .operations
+        .iter()
+        .find(|o| o.path != school.path)
+        .unwrap();
+    assert!(
+        matches!(
+            students.success,
+            Some(apie_codegen::model::TypeRef::Named(_))
+        ),
+        "the other routes keep the spec's schema: {:?}",
+        students.success
+    );
+}
+
+#[test]
+fn a_response_type_that_is_no_rust_name_is_refused_at_its_line() {
+    let dir = std::env::temp_dir().join(format!("apie-bad-type-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = format!(
+        "{}\nresponse_types:\n  /api/v2/etablissements: not a type\n",
+        std::fs::read_to_string(fixture("profile.yml")).unwrap()
+    );
+    let path = dir.join("profile.yml");
+    std::fs::write(&path, &text).unwrap();
+    let err = profile::load_file(&path).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("`not a type` is not the name of a runtime type"),
+        "{message}"
+    );
+    assert!(
+        message.contains("/response_types/~1api~1v2~1etablissements"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

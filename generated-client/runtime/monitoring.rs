@@ -1,10 +1,10 @@
-//! The open monitoring routes (no token, no traceability, only the per-IP
-//! limit): the current status of each endpoint and a provider's
-//! availability over a period.
+//! The answers of the open monitoring routes (no token, no traceability,
+//! only the per-IP limit): the current status of each endpoint and a
+//! provider's availability over a period.
 //!
-//! The v2 spec lists these routes without any response schema, so the
-//! generated `watchdoge` module can only return raw JSON. The types here
-//! name the fields the service sends; every field is optional and any other
+//! The v2 spec lists these routes without any response schema; the
+//! profile's `response_types` makes their generated calls answer these
+//! types, which name the fields the service sends; every field is optional and any other
 //! field is kept in `extra`, so a change on the server side degrades to
 //! missing values, never to a failed call.
 
@@ -12,62 +12,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-use super::client::Client;
-use super::errors::Error;
-use super::meta::{ApiVersion, EndpointGroup, OperationMeta, ParamKind, ParamLocation, ParamMeta};
-use super::request::{ApiResponse, Request};
-
-/// A monitoring route: no token, no traceability, only the per-IP limit.
-const fn monitoring(
-    operation_id: &'static str,
-    path: &'static str,
-    summary: &'static str,
-    params: &'static [ParamMeta],
-) -> OperationMeta {
-    OperationMeta {
-        operation_id,
-        version: ApiVersion::Unversioned,
-        method: "GET",
-        path,
-        summary,
-        group: EndpointGroup::Monitoring,
-        rate_limit_per_minute: crate::platform::IP_LIMIT,
-        timeout: crate::platform::group_timeout(EndpointGroup::Monitoring),
-        deprecated: false,
-        maintenance: None,
-        requires_token: false,
-        traceability: &[],
-        params,
-    }
-}
-
-/// A required free-text query parameter.
-const fn query(name: &'static str) -> ParamMeta {
-    ParamMeta {
-        name,
-        location: ParamLocation::Query,
-        required: true,
-        kind: ParamKind::Text,
-        allowed: &[],
-        repeated: false,
-        explode: true,
-    }
-}
-
-const CURRENT_STATUS: OperationMeta = monitoring(
-    "watchdoge_dashboard_current_status",
-    "/watchdoge/dashboard/current_status/",
-    "Disponibilité des API en temps réel",
-    &[],
-);
-
-const PROVIDER_AVAILABILITIES: OperationMeta = monitoring(
-    "watchdoge_stats_provider_availabilities",
-    "/watchdoge/stats/provider_availabilities/",
-    "Historique de disponibilité des API",
-    &[query("period"), query("endpoint")],
-);
 
 /// Answer of the current-status route.
 ///
@@ -154,30 +98,4 @@ pub struct ProviderAvailability {
     /// Any other field.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-impl Client {
-    /// Current status of every endpoint. Needs no token.
-    pub async fn current_status(&self) -> Result<ApiResponse<CurrentStatus>, Error> {
-        self.execute(Request::new(
-            &CURRENT_STATUS,
-            CURRENT_STATUS.path.to_owned(),
-        ))
-        .await
-    }
-
-    /// Availability of `endpoint` (e.g. `api/v3/insee/unites_legales`) over
-    /// `period` (e.g. `15m`). Needs no token.
-    pub async fn provider_availabilities(
-        &self,
-        period: &str,
-        endpoint: &str,
-    ) -> Result<ApiResponse<ProviderAvailability>, Error> {
-        let params = [
-            ("period".to_owned(), period.to_owned()),
-            ("endpoint".to_owned(), endpoint.to_owned()),
-        ];
-        self.execute(Request::from_params(&PROVIDER_AVAILABILITIES, &params)?)
-            .await
-    }
 }

@@ -1,39 +1,19 @@
 //! What a token is allowed to call: its scopes, from the server's
-//! `/privileges` route or from the token itself, and the operations they
+//! privileges route (a generated call that answers [`Privileges`]) or from the token itself, and the operations they
 //! open according to the scope map read at build time
 //! ([`required_scopes`](crate::required_scopes)).
 
+use serde::de::{Deserialize, Deserializer, Error as _};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::client::Client;
-use super::errors::{DecodeError, Error};
-use super::meta::{ApiVersion, EndpointGroup, OperationMeta};
-use super::request::Request;
+use super::meta::OperationMeta;
 
-/// `GET /privileges`, described here rather than generated: it exists in
-/// every version of the spec, but without a response schema.
-const PRIVILEGES: OperationMeta = OperationMeta {
-    operation_id: "privileges",
-    version: ApiVersion::Unversioned,
-    method: "GET",
-    path: "/privileges",
-    summary: "Privileges associés au jeton",
-    group: EndpointGroup::Json,
-    rate_limit_per_minute: match crate::platform::group_limit(EndpointGroup::Json) {
-        Some(limit) => limit,
-        None => crate::platform::IP_LIMIT,
-    },
-    timeout: crate::platform::group_timeout(EndpointGroup::Json),
-    deprecated: false,
-    maintenance: None,
-    requires_token: true,
-    traceability: &[],
-    params: &[],
-};
-
-/// The scopes of a token.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The scopes of a token. Serialised as `{"privileges": [...]}`, which it decodes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Privileges {
+    #[serde(rename = "privileges")]
     scopes: Vec<String>,
 }
 
@@ -69,25 +49,18 @@ impl Privileges {
     }
 }
 
-impl Client {
-    /// The token's scopes as the server lists them (`GET /privileges`).
-    pub async fn privileges(&self) -> Result<Privileges, Error> {
-        let response = self
-            .execute::<Value>(Request::new(&PRIVILEGES, PRIVILEGES.path.to_owned()))
-            .await?;
-        scopes_in(&response.body)
-            .map(Privileges::new)
-            .ok_or_else(|| {
-                Error::Decode(DecodeError {
-                    status: response.status,
-                    path: ".".into(),
-                    message: "no list of privileges (`privileges` or `scopes`) in the answer"
-                        .into(),
-                    raw_body: response.body.to_string(),
-                })
-            })
+/// The answer of the `/privileges` route, which the spec publishes without a schema (the
+/// profile's `response_types` types it with this).
+impl<'de> Deserialize<'de> for Privileges {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let body = Value::deserialize(deserializer)?;
+        scopes_in(&body).map(Privileges::new).ok_or_else(|| {
+            D::Error::custom("no list of privileges (`privileges` or `scopes`) in the answer")
+        })
     }
+}
 
+impl Client {
     /// The token's scopes as the token itself states them, without a call.
     /// `None` when the token is not a readable JWT.
     pub fn token_privileges(&self) -> Option<Privileges> {
@@ -118,6 +91,14 @@ fn scopes_in(body: &Value) -> Option<Vec<String>> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn decodes_an_answer_and_refuses_one_without_a_list() {
+        let p: Privileges = serde_json::from_value(json!({"data": {"privileges": ["x"]}})).unwrap();
+        assert_eq!(p.scopes(), ["x"]);
+        let e = serde_json::from_value::<Privileges>(json!({"data": {}})).unwrap_err();
+        assert!(e.to_string().contains("no list of privileges"), "{e}");
+    }
 
     #[test]
     fn finds_the_list_in_each_known_shape() {

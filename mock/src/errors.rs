@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use api_entreprise::mock_data;
 use api_entreprise::runtime::IdentifierKind;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::MockError;
 
@@ -46,12 +46,17 @@ impl ErrorCatalog {
         })
     }
 
-    /// The item of `code`, else the mock's own.
+    /// The item of `code`, else the mock's own carrying `code`.
     pub(crate) fn by_code(&self, code: &str, status: u16, detail: &str) -> Value {
-        self.by_code
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| own_item(status, detail, None))
+        self.by_code.get(code).cloned().unwrap_or_else(|| {
+            let mut item = own_item(status, detail, None);
+            put(
+                &mut item,
+                api_entreprise::platform::ERROR_ENVELOPE.code,
+                json!(code),
+            );
+            item
+        })
     }
 
     /// The 422 item for a missing traceability parameter (`context`, `recipient`, `object`):
@@ -136,7 +141,9 @@ fn snake(name: &str) -> String {
     out
 }
 
-/// An item in the API's format for a situation the spec has no example of.
+/// An item in the platform's error envelope
+/// ([`ERROR_ENVELOPE`](api_entreprise::platform::ERROR_ENVELOPE), from the profile) for a
+/// situation the spec has no example of.
 pub(crate) fn own_item(status: u16, detail: &str, parameter: Option<&str>) -> Value {
     let title = match status {
         401 => "Interdit",
@@ -150,18 +157,57 @@ pub(crate) fn own_item(status: u16, detail: &str, parameter: Option<&str>) -> Va
         504 => "Intermédiaire hors-délai",
         _ => "Erreur",
     };
-    json!({
-        "code": format!("00{status:03}"),
-        "title": title,
-        "detail": detail,
-        "source": parameter.map(|p| json!({"parameter": p})),
-        "meta": {}
-    })
+    let envelope = api_entreprise::platform::ERROR_ENVELOPE;
+    let mut item = Value::Object(Map::new());
+    put(&mut item, envelope.code, json!(format!("00{status:03}")));
+    put(&mut item, envelope.title, json!(title));
+    put(&mut item, envelope.detail, json!(detail));
+    // Every field the envelope names is there, as in the server's own items: the source is
+    // null without a parameter, the provider's object (`meta`) empty.
+    let source = parameter.map_or(Value::Null, |p| json!({ "parameter": p }));
+    put(&mut item, envelope.source, source);
+    if let Some((parent, _)) = envelope.provider.rsplit_once('/') {
+        put(&mut item, parent, Value::Object(Map::new()));
+    }
+    item
 }
 
-/// `{"errors": items}`.
+/// An error body holding `items`, in the platform's envelope: under its `items` pointer
+/// (`{"errors": items}`), or the first item alone when the envelope's body is one error.
 pub(crate) fn body(items: Vec<Value>) -> Value {
-    json!({ "errors": items })
+    let envelope = api_entreprise::platform::ERROR_ENVELOPE;
+    if envelope.items.is_empty() {
+        return items.into_iter().next().unwrap_or_else(|| json!({}));
+    }
+    let mut body = Value::Object(Map::new());
+    put(&mut body, envelope.items, Value::Array(items));
+    body
+}
+
+/// Sets `value` at the JSON pointer `pointer` of `target`, making the objects on the way; a
+/// pointer through a non-object, or the empty pointer, sets nothing (the profile's check
+/// makes every envelope pointer start with `/`).
+fn put(target: &mut Value, pointer: &str, value: Value) {
+    let Some(path) = pointer.strip_prefix('/') else {
+        return;
+    };
+    let mut keys: Vec<String> = path
+        .split('/')
+        .map(|k| k.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let Some(last) = keys.pop() else {
+        return;
+    };
+    let mut here = target;
+    for key in keys {
+        let Value::Object(map) = here else {
+            return;
+        };
+        here = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
+    }
+    if let Value::Object(map) = here {
+        map.insert(last, value);
+    }
 }
 
 #[cfg(test)]
@@ -174,6 +220,25 @@ mod tests {
         assert_eq!(snake("SiretOrRna"), "siret_or_rna");
         assert_eq!(snake("Siren"), "siren");
         assert_eq!(snake("SirenOrSiretOrRna"), "siren_or_siret_or_rna");
+    }
+
+    #[test]
+    fn put_makes_the_objects_on_the_way() {
+        let mut v = json!({"a": 1});
+        put(&mut v, "/meta/provider", json!("INSEE"));
+        put(&mut v, "/x~1y", json!(2));
+        assert_eq!(v, json!({"a": 1, "meta": {"provider": "INSEE"}, "x/y": 2}));
+        put(&mut v, "/a/b", json!(3));
+        assert_eq!(v["a"], 1, "a pointer through a number sets nothing");
+    }
+
+    #[test]
+    fn own_items_are_read_back_by_the_client() {
+        let body = body(vec![own_item(422, "x", Some("recipient"))]);
+        let items = api_entreprise::platform::ERROR_ENVELOPE.read(&body);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].code, "00422");
+        assert_eq!(items[0].detail, "x");
     }
 
     #[test]

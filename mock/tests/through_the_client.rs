@@ -13,7 +13,7 @@ mod support;
 use api_entreprise::runtime::{
     ParamKind, ParamLocation, Request, Throttle, ThrottleConfig, Token, TraceabilityCheck,
 };
-use api_entreprise::{Client, Traceability};
+use api_entreprise::{Client, Error, Traceability};
 use apie_mock::{MockConfig, MockServer};
 
 /// Valid values for every traceability parameter of the platform, by its own checks.
@@ -50,20 +50,7 @@ async fn every_operation_is_called_through_the_client() {
     let mut failures = Vec::new();
     let mut called = 0;
     for op in api_entreprise::all_operations() {
-        let mut params = Vec::new();
-        for p in op.params {
-            match (p.location, p.kind) {
-                (ParamLocation::Path, ParamKind::Identifier(kind)) => {
-                    params.push((p.name.to_string(), support::sample(kind).to_string()));
-                }
-                (_, _) if p.required => {
-                    let value = p.allowed.first().copied().unwrap_or("15m");
-                    params.push((p.name.to_string(), value.to_string()));
-                }
-                _ => {}
-            }
-        }
-        let request = match Request::from_params(op, &params) {
+        let request = match Request::from_params(op, &sample_params(op)) {
             Ok(r) => r,
             Err(e) => {
                 failures.push(format!("{}: refused before sending: {e}", op.operation_id));
@@ -95,4 +82,64 @@ async fn every_operation_is_called_through_the_client() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Valid values for the path identifiers and the required parameters of `op`.
+fn sample_params(op: &api_entreprise::runtime::OperationMeta) -> Vec<(String, String)> {
+    let mut params = Vec::new();
+    for p in op.params {
+        match (p.location, p.kind) {
+            (ParamLocation::Path, ParamKind::Identifier(kind)) => {
+                params.push((p.name.to_string(), support::sample(kind).to_string()));
+            }
+            (_, _) if p.required => {
+                let value = p.allowed.first().copied().unwrap_or("15m");
+                params.push((p.name.to_string(), value.to_string()));
+            }
+            _ => {}
+        }
+    }
+    params
+}
+
+/// A request for `op` with valid sample values.
+fn sample_request(op: &'static api_entreprise::runtime::OperationMeta) -> Request {
+    Request::from_params(op, &sample_params(op)).expect("valid sample parameters")
+}
+
+#[tokio::test]
+async fn the_mock_refuses_a_wrong_secret_in_the_platform_envelope() {
+    let server = MockServer::start_with(MockConfig {
+        data_dir: None,
+        ..MockConfig::default()
+    })
+    .await
+    .expect("the mock starts with nothing beside it");
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token(Token::new("not-the-mock-secret".into()))
+        .traceability(traceability())
+        .throttle(Throttle::new(ThrottleConfig::default()))
+        .build()
+        .expect("client");
+    let op = api_entreprise::all_operations()
+        .find(|op| op.requires_token)
+        .expect("an operation that needs the secret");
+    match client
+        .execute::<serde_json::Value>(sample_request(op))
+        .await
+    {
+        Err(Error::Api(e)) => {
+            assert_eq!(e.status, 401, "{e}");
+            // Read through the platform's envelope: the mock wrote its own item in it.
+            let codes: Vec<&str> = e.errors.iter().map(|i| i.code.as_str()).collect();
+            assert_eq!(
+                codes,
+                [api_entreprise::platform::CODE_INVALID_TOKEN],
+                "{}",
+                e.raw_body
+            );
+        }
+        other => panic!("{}: expected a 401, got {other:?}", op.operation_id),
+    }
 }

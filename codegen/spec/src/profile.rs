@@ -54,6 +54,10 @@ pub struct Profile {
     /// Corrections of the spec by route prefix.
     #[serde(default)]
     pub routes: Vec<RouteRule>,
+    /// Routes whose answer the spec leaves without a schema, by path template → the name of
+    /// the type the handwritten runtime decodes it into (`/privileges` → `Privileges`).
+    #[serde(default)]
+    pub response_types: BTreeMap<String, String>,
     /// Calls per minute per IP address, all tokens together.
     pub ip_limit_per_minute: u32,
     /// Length of the server's fixed window, in seconds.
@@ -558,6 +562,16 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
                 &["routes", &index, "security"],
                 "`security` can only be `none` (the spec's own security applies otherwise)"
                     .to_string(),
+            );
+        }
+    }
+    for (route, name) in &profile.response_types {
+        let rust_name = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric());
+        if !rust_name {
+            error(
+                &["response_types", route],
+                format!("`{name}` is not the name of a runtime type (PascalCase ASCII)"),
             );
         }
     }

@@ -9,7 +9,7 @@ use crate::model::naming::type_ident;
 use crate::model::{Api, TypeRef};
 
 pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
-    let models = quote!(models::);
+    let models = "models::";
     let variants: Vec<_> = api
         .operations
         .iter()
@@ -18,7 +18,7 @@ pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
     let types: Vec<_> = api
         .operations
         .iter()
-        .map(|op| rust_type(op.success.as_ref().unwrap_or(&TypeRef::Any), &models))
+        .map(|op| rust_type(op.success.as_ref().unwrap_or(&TypeRef::Any), models))
         .collect();
     let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
     let docs: Vec<String> = api

@@ -13,6 +13,7 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::model::naming::rust_type_path;
 use crate::model::{Api, TypeRef};
 
 /// A top-level item of a generated file. Parts are emitted and formatted apart, so that
@@ -151,29 +152,15 @@ fn rustdoc_safe(line: &str) -> String {
     out
 }
 
-/// The Rust type of a [`TypeRef`]; named types live in `models` (reached through `models_path`).
-pub(crate) fn rust_type(ty: &TypeRef, models_path: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Integer => quote!(i64),
-        TypeRef::Number => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::Date => quote!(crate::runtime::ApiDate),
-        TypeRef::DateTime => quote!(crate::runtime::ApiDateTime),
-        TypeRef::Any => quote!(::serde_json::Value),
-        TypeRef::Named(name) => {
-            let ident = format_ident!("{}", name);
-            quote!(#models_path #ident)
-        }
-        TypeRef::Array(inner) => {
-            let inner = rust_type(inner, models_path);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = rust_type(inner, models_path);
-            quote!(Option<#inner>)
-        }
-    }
+/// The Rust type of a [`TypeRef`]; named types live in `models` (reached through `models`,
+/// `""` or `"super::models::"`), runtime types in `crate::runtime`. The spelling is the
+/// model's ([`rust_type_path`]), which the diff and the docs use too.
+pub(crate) fn rust_type(ty: &TypeRef, models: &str) -> TokenStream {
+    let text = rust_type_path(ty, models, "crate::runtime::");
+    // The text is made of identifiers the model validated: it always parses.
+    syn::parse_str::<syn::Type>(&text)
+        .map(|t| quote!(#t))
+        .unwrap_or_else(|e| panic!("type `{text}` does not parse: {e}"))
 }
 
 /// Parses an identifier that may be raw (`r#type`).

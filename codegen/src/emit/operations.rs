@@ -201,8 +201,8 @@ fn builder_ident(op: &Operation) -> proc_macro2::Ident {
 }
 
 fn success_type(op: &Operation) -> TokenStream {
-    let models = quote!(super::models::);
-    rust_type(op.success.as_ref().unwrap_or(&TypeRef::Any), &models)
+    let models = "super::models::";
+    rust_type(op.success.as_ref().unwrap_or(&TypeRef::Any), models)
 }
 
 fn op_doc(op: &Operation) -> String {
@@ -210,13 +210,14 @@ fn op_doc(op: &Operation) -> String {
     if let Some(d) = &op.description {
         doc = format!("{doc}\n\n{d}");
     }
-    let group = match op.group {
-        EndpointGroup::Json => "JSON",
-        EndpointGroup::Documents => "documents",
-        EndpointGroup::Monitoring => "monitoring",
+    // Monitoring routes count only against the IP's limit, not a token's.
+    let (group, counted) = match op.group {
+        EndpointGroup::Json => ("JSON", "per token"),
+        EndpointGroup::Documents => ("documents", "per token"),
+        EndpointGroup::Monitoring => ("monitoring", "per IP address"),
     };
     doc.push_str(&format!(
-        "\n\n`{} {}` (x-operationId `{}`): {group} endpoint, {} requests/min per token, {} s timeout.",
+        "\n\n`{} {}` (x-operationId `{}`): {group} endpoint, {} requests/min {counted}, {} s timeout.",
         op.http_method,
         op.path,
         op.id,

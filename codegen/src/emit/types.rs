@@ -77,8 +77,8 @@ fn emit_type(def: &TypeDef) -> TokenStream {
 }
 
 fn emit_field(field: &Field) -> TokenStream {
-    let models = TokenStream::new();
-    let inner = rust_type(&field.ty, &models);
+    let models = "";
+    let inner = rust_type(&field.ty, models);
     let ty = if field.optional {
         quote!(Option<#inner>)
     } else {

@@ -60,6 +60,8 @@ impl<'a> Side<'a> {
             TypeRef::Any => "any".into(),
             TypeRef::Array(inner) => format!("array<{}>", self.describe(inner)),
             TypeRef::Nullable(inner) => self.describe(inner),
+            // The profile's choice, compared by name like a primitive.
+            TypeRef::Runtime(name) => format!("runtime type {name}"),
             TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
                 Some(TypeKind::Struct(_)) => "object".into(),
                 Some(TypeKind::Enum(_)) => "enum".into(),

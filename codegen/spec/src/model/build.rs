@@ -64,7 +64,11 @@ pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -
             type_ident(profile.short_id(&op.id)),
             type_ident(&version.name())
         )];
-        let root = success_schema.map(|s| registry.register(s, &context));
+        // A route the profile types by hand keeps the spec's schema out of the models.
+        let runtime_type = profile.response_types.get(&op.path).cloned();
+        let root = success_schema
+            .filter(|_| runtime_type.is_none())
+            .map(|s| registry.register(s, &context));
         let mut codes = Vec::new();
         for r in &op.responses {
             let found = error_codes::sightings(r, &profile.error_envelope);
@@ -110,7 +114,7 @@ pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -
                     .route_rule(&op.path)
                     .and_then(|r| r.security.as_deref())
                     != Some("none"),
-            success: None,
+            success: runtime_type.map(TypeRef::Runtime),
             statuses,
             error_codes: codes,
             group,
@@ -127,7 +131,9 @@ pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -
     let operations = pending
         .into_iter()
         .map(|(mut op, root)| {
-            op.success = root.map(|RootId(i)| roots[i].clone());
+            if let Some(RootId(i)) = root {
+                op.success = Some(roots[i].clone());
+            }
             op
         })
         .collect();

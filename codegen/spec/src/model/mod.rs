@@ -93,7 +93,7 @@ pub struct Operation {
     pub module: String,
     /// Method name in that module, snake_case.
     pub method_name: String,
-    /// The `Client` method opening its module (`v3`, `privileges_routes`).
+    /// The `Client` method opening its module (`v3`, `privileges`, or `<module>_routes` when the runtime has that name).
     pub accessor: String,
     /// Its request builder type (`InseeUnitesLegalesRequest`).
     pub builder: String,
@@ -199,6 +199,9 @@ pub enum TypeRef {
     Any,
     /// A named struct or enum.
     Named(String),
+    /// A type the handwritten runtime defines (`crate::runtime::Privileges`), chosen by the
+    /// profile's `response_types` for an answer the spec leaves without a schema.
+    Runtime(String),
     /// A list.
     Array(Box<TypeRef>),
     /// An array item that may be `null` (`Option<T>`): field nullability lives on the field.

@@ -141,8 +141,7 @@ pub const PRELUDE_NAMES: &[&str] = &[
 ];
 
 /// Methods the handwritten runtime defines on `Client`: a module accessor never takes one
-/// (the raw `/privileges` route is `client.privileges_routes()`, since `client.privileges()`
-/// is the runtime's typed scope list). `tests/runtime_reserved_names.rs` in the client crate
+/// (a module named `throttle` would open with `client.throttle_routes()`). `tests/runtime_reserved_names.rs` in the client crate
 /// checks this list against the runtime's own methods.
 pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
     "builder",
@@ -150,12 +149,9 @@ pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
     "execute",
     "execute_bytes",
     "token_claims",
-    "privileges",
     "token_privileges",
     "download_document",
     "download_document_to_file",
-    "current_status",
-    "provider_availabilities",
     "throttle",
     "throttle_snapshot",
 ];
@@ -178,21 +174,29 @@ pub fn builder_ident(method_name: &str) -> String {
     )
 }
 
-/// The Rust type the generated code uses for a [`TypeRef`](super::TypeRef), as the diff and
-/// the docs spell it (runtime and model paths shortened: `ApiDate`, `Adresse`).
+/// The Rust type the generated code uses for a [`TypeRef`], as the diff and the docs spell it
+/// (runtime and model paths shortened: `ApiDate`, `Adresse`).
 pub fn rust_type_text(ty: &super::TypeRef) -> String {
+    rust_type_path(ty, "", "")
+}
+
+/// The Rust type of a [`TypeRef`] with the paths emit writes before model types
+/// (`super::models::`) and runtime types (`crate::runtime::`): one spelling for the generated
+/// code, the diff and the docs.
+pub fn rust_type_path(ty: &super::TypeRef, models: &str, runtime: &str) -> String {
     use super::TypeRef;
     match ty {
         TypeRef::String => "String".into(),
         TypeRef::Integer => "i64".into(),
         TypeRef::Number => "f64".into(),
         TypeRef::Boolean => "bool".into(),
-        TypeRef::Date => "ApiDate".into(),
-        TypeRef::DateTime => "ApiDateTime".into(),
+        TypeRef::Date => format!("{runtime}ApiDate"),
+        TypeRef::DateTime => format!("{runtime}ApiDateTime"),
         TypeRef::Any => "serde_json::Value".into(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Array(inner) => format!("Vec<{}>", rust_type_text(inner)),
-        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type_text(inner)),
+        TypeRef::Named(name) => format!("{models}{name}"),
+        TypeRef::Runtime(name) => format!("{runtime}{name}"),
+        TypeRef::Array(inner) => format!("Vec<{}>", rust_type_path(inner, models, runtime)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type_path(inner, models, runtime)),
     }
 }
 
