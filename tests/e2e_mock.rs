@@ -131,7 +131,11 @@ async fn monitoring_privileges_and_documents_work_offline() {
         .base_url(server.base_url())
         .build()
         .unwrap();
-    let status = anonymous.watchdoge().dashboard_current_status().await.unwrap();
+    let status = anonymous
+        .watchdoge()
+        .dashboard_current_status()
+        .await
+        .unwrap();
     assert!(!status.body.results.is_empty());
 
     let client = client(&server);

@@ -102,7 +102,12 @@ async fn monitoring_routes_are_typed_and_sent_without_token() {
         .token(Token::new("SECRET".into()))
         .build()
         .unwrap();
-    let status = client.watchdoge().dashboard_current_status().await.unwrap().body;
+    let status = client
+        .watchdoge()
+        .dashboard_current_status()
+        .await
+        .unwrap()
+        .body;
     assert_eq!(status.results.len(), 2);
     assert_eq!(status.results[0].is_up(), Some(true));
     assert_eq!(status.results[1].is_up(), Some(false));
