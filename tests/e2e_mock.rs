@@ -137,6 +137,13 @@ async fn monitoring_privileges_and_documents_work_offline() {
         .await
         .unwrap();
     assert!(!status.body.results.is_empty());
+    let availability = anonymous
+        .watchdoge()
+        .stats_provider_availabilities("api/v3/insee/unites_legales", "1d")
+        .await
+        .unwrap()
+        .body;
+    assert_eq!(availability.total_availability, Some(100.0));
 
     let client = client(&server);
     let privileges = client.privileges().privileges().await.unwrap().body;

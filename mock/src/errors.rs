@@ -256,7 +256,9 @@ mod tests {
     #[test]
     fn lookups_fall_back_to_own_items() {
         let catalog = ErrorCatalog::default();
-        assert_eq!(catalog.by_code("00101", 401, "x")["code"], "00401");
+        // The mock's own item carries the code asked for, not one made from the status.
+        assert_eq!(catalog.by_code("00101", 401, "x")["code"], "00101");
+        assert_eq!(catalog.by_code("00101", 401, "x")["title"], "Interdit");
         assert_eq!(catalog.missing_parameter("context")["code"], "00422");
         assert_eq!(
             catalog.invalid_identifier(IdentifierKind::Rna, "rna")["code"],

@@ -13,7 +13,8 @@
 //!   has no outage to report.
 //! - `GET /watchdoge/stats/provider_availabilities/?period=15m&endpoint=api/v3/x`:
 //!   `{"endpoint", "period", "from", "to" (RFC 3339), "total_checks" (one a minute over the
-//!   period), "failed_checks": 0, "availability": 100.0}`. `period` is a number and a unit,
+//!   period), "failed_checks": 0, "availability": 100.0, "total_availability": 100.0,
+//!   "days_availability": {"2026-11-30": 100.0, …}}`. `period` is a number and a unit,
 //!   `m`, `h` or `d`.
 
 use serde_json::{json, Value};
@@ -30,12 +31,16 @@ pub(crate) enum Special {
     ProviderAvailabilities,
 }
 
-/// Recognizes the special routes by their path, the one thing both specs agree on.
+/// Recognizes the special routes by the runtime type the profile gives their answer
+/// ([`RESPONSE_TYPES`](api_entreprise::platform::RESPONSE_TYPES)): the spec describes none.
 pub(crate) fn special(path: &str) -> Option<Special> {
-    match path.trim_matches('/') {
-        "privileges" | "v2/privileges" => Some(Special::Privileges),
-        "watchdoge/dashboard/current_status" => Some(Special::CurrentStatus),
-        "watchdoge/stats/provider_availabilities" => Some(Special::ProviderAvailabilities),
+    let (_, name) = api_entreprise::platform::RESPONSE_TYPES
+        .iter()
+        .find(|(route, _)| route.trim_matches('/') == path.trim_matches('/'))?;
+    match *name {
+        "Privileges" => Some(Special::Privileges),
+        "CurrentStatus" => Some(Special::CurrentStatus),
+        "ProviderAvailability" => Some(Special::ProviderAvailabilities),
         _ => None,
     }
 }
@@ -71,6 +76,16 @@ pub(crate) fn provider_availabilities(endpoint: &str, period: &str) -> Value {
     let to = OffsetDateTime::now_utc();
     let minutes = period_minutes(period).unwrap_or(15);
     let from = to - time::Duration::minutes(minutes);
+    // One entry per day of the period, named as the client's `ProviderAvailability` reads it.
+    let mut days = serde_json::Map::new();
+    let mut day = from.date();
+    while day <= to.date() {
+        days.insert(day.to_string(), json!(100.0));
+        match day.next_day() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
     json!({
         "endpoint": endpoint,
         "period": period,
@@ -79,6 +94,8 @@ pub(crate) fn provider_availabilities(endpoint: &str, period: &str) -> Value {
         "total_checks": minutes,
         "failed_checks": 0,
         "availability": 100.0,
+        "total_availability": 100.0,
+        "days_availability": days,
     })
 }
 
@@ -130,6 +147,10 @@ mod tests {
         );
         let body = provider_availabilities("api/v3/x", "2h");
         assert_eq!(body["total_checks"], 120);
+        let typed: api_entreprise::runtime::ProviderAvailability =
+            serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(typed.total_availability, Some(100.0));
+        assert!(!typed.days_availability.is_empty());
         assert_eq!(body["endpoint"], "api/v3/x");
     }
 }

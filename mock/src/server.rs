@@ -496,7 +496,10 @@ mod tests {
         // Without the spec's token examples, the mock's own body, in the same format.
         let (status, body) = get(&state, "/v3/insee/sirene/unites_legales/418166096", None).await;
         assert_eq!(status, 401);
-        assert_eq!(body["errors"][0]["code"], "00401");
+        assert_eq!(
+            body["errors"][0]["code"],
+            api_entreprise::platform::CODE_INVALID_TOKEN
+        );
         // Without any example at all, a 404 of the mock's own.
         let bare = MockOperation::new(meta, "insee");
         let state = super::tests::state(vec![bare], ErrorCatalog::default());

@@ -83,6 +83,10 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
     let ban = profile.ban_hours * 3600;
     let breaker = profile.breaker_after_no_answer;
     let tolerated = profile.tolerated_429s;
+    let response_types = profile
+        .response_types
+        .iter()
+        .map(|(route, name)| quote!((#route, #name)));
     let advice = profile
         .advice
         .iter()
@@ -152,6 +156,9 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
             pub const BREAKER_AFTER_NO_ANSWER: u32 = #breaker;
             /// 429s one token window may collect before the server bans the IP.
             pub const TOLERATED_429S: u32 = #tolerated;
+            /// Routes the spec leaves without an answer schema → the runtime type their
+            /// generated call answers (the profile's `response_types`).
+            pub const RESPONSE_TYPES: &[(&str, &str)] = &[ #( #response_types ),* ];
             /// Error code of a missing or unreadable secret (401).
             pub const CODE_INVALID_TOKEN: &str = #invalid_token;
             /// Error code of an expired token (401).
