@@ -4,16 +4,20 @@
 
 mod support;
 
+use std::path::Path;
+
 use api_entreprise::runtime::{Client, Error, Siren, Token, Traceability};
 use apie_mock::{MockConfig, MockServer};
+use apie_shared_data::shared_or_return;
 use support::payloads::payload;
 
 /// A valid SIRET of a public body, not one of the companies looked up below.
 const RECIPIENT: &str = "13002526500013";
 
-async fn mock() -> MockServer {
+/// The mock on the staging payloads of `payloads`.
+async fn mock(payloads: &Path) -> MockServer {
     MockServer::start_with(MockConfig {
-        data_dir: Some(support::payloads::dir()),
+        data_dir: Some(payloads.to_path_buf()),
         ..MockConfig::default()
     })
     .await
@@ -31,7 +35,8 @@ fn client(server: &MockServer) -> Client {
 
 #[tokio::test]
 async fn v3_and_v4_answer_the_staging_payloads_typed() {
-    let server = mock().await;
+    let payloads = shared_or_return!("staging/payloads");
+    let server = mock(&payloads).await;
     let client = client(&server);
     for (operation, file) in [
         (
@@ -43,7 +48,7 @@ async fn v3_and_v4_answer_the_staging_payloads_typed() {
             "personne_morale_etat_cesse.yaml",
         ),
     ] {
-        let recorded = payload(operation, file);
+        let recorded = payload(&payloads, operation, file);
         let siren = recorded.params["siren"].parse().unwrap();
         let response = if operation.contains("_v3_") {
             // Deprecated in favour of v4, but still served: old versions stay available.
@@ -70,7 +75,13 @@ async fn v3_and_v4_answer_the_staging_payloads_typed() {
 
 #[tokio::test]
 async fn v2_answers_from_the_spec() {
-    let server = mock().await;
+    // The spec's examples only: nothing beside the checkout is needed.
+    let server = MockServer::start_with(MockConfig {
+        data_dir: None,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
     #[allow(deprecated)]
     let response = client(&server)
         .v2()
@@ -87,9 +98,11 @@ async fn v2_answers_from_the_spec() {
 
 #[tokio::test]
 async fn the_api_errors_come_back_typed() {
-    let server = mock().await;
+    let payloads = shared_or_return!("staging/payloads");
+    let server = mock(&payloads).await;
     let client = client(&server);
     let recorded = payload(
+        &payloads,
         "api_entreprise_v4_acoss_attestations_sociales",
         "entite_hors_perimetre.yaml",
     );
@@ -125,7 +138,8 @@ async fn the_api_errors_come_back_typed() {
 
 #[tokio::test]
 async fn monitoring_privileges_and_documents_work_offline() {
-    let server = mock().await;
+    let payloads = shared_or_return!("staging/payloads");
+    let server = mock(&payloads).await;
     // Monitoring needs no token.
     let anonymous = Client::builder()
         .base_url(server.base_url())
@@ -152,6 +166,7 @@ async fn monitoring_privileges_and_documents_work_offline() {
 
     // A document endpoint, then the document itself from the mock.
     let recorded = payload(
+        &payloads,
         "api_entreprise_v4_acoss_attestations_sociales",
         "attestation_delivree.yaml",
     );

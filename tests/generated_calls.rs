@@ -17,13 +17,9 @@ fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
-/// A real staging body of `api_entreprise_v4_insee_unites_legales`, read from ../shared.
-fn staging_body() -> (String, serde_json::Value) {
-    let file = std::env::var_os("APIE_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-        .join("staging/payloads/api_entreprise_v4_insee_unites_legales/association.yaml");
-    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+/// A real staging body of `api_entreprise_v4_insee_unites_legales`, from the shared test data.
+fn staging_body(file: &std::path::Path) -> (String, serde_json::Value) {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let node = apie_spec::load::load_str("payload", &text).unwrap();
     let siren = node
         .get("params")
@@ -37,7 +33,10 @@ fn staging_body() -> (String, serde_json::Value) {
 #[tokio::test]
 async fn v4_unite_legale_is_called_and_decoded() {
     let server = MockServer::start().await;
-    let (siren, mut body) = staging_body();
+    let file = apie_shared_data::shared_or_return!(
+        "staging/payloads/api_entreprise_v4_insee_unites_legales/association.yaml"
+    );
+    let (siren, mut body) = staging_body(&file);
     // What the spec does not know must not fail the response.
     body["data"]["categorie_entreprise"] = "une valeur que le spec ne connaît pas".into();
     body["data"]["champ_inconnu"] = serde_json::json!({ "ignoré": true });

@@ -53,10 +53,7 @@ fn a_token_that_is_not_a_jwt_has_no_claims_but_is_not_refused() {
 
 #[test]
 fn the_public_staging_token_is_readable_and_valid() {
-    let path = std::env::var_os("APIE_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-        .join("staging/tokens/default");
+    let path = apie_shared_data::shared_or_return!("staging/tokens/default");
     let token = Token::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let claims = token.claims().expect("the staging token is a JWT");
     assert!(claims.expires_at().unwrap() > SystemTime::now());

@@ -8,26 +8,24 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const UNITES_LEGALES: &str = "api_entreprise_v3_insee_unites_legales";
 
-fn staging_token() -> Token {
-    let path = std::env::var_os("APIE_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-        .join("staging/tokens/default");
-    Token::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 #[test]
 fn scopes_open_exactly_the_operations_the_map_lists() {
     let op = api_entreprise::find_operation(UNITES_LEGALES).unwrap();
     let needed = api_entreprise::required_scopes(UNITES_LEGALES)
-        .expect("the scope map is read from ../shared at build time");
+        .expect("the scope map is read from spec/ at build time");
     assert!(!needed.is_empty());
     assert_eq!(Privileges::new(["open_data"; 0]).allows(op), Some(false));
     assert_eq!(Privileges::new(["nothing_useful"]).allows(op), Some(false));
     assert_eq!(Privileges::new([needed[0]]).allows(op), Some(true));
 
-    // The staging token opens every operation the map knows of the current spec.
-    let client = Client::builder().token(staging_token()).build().unwrap();
+    // Monitoring routes need no scope.
+    let status = api_entreprise::find_operation("get_watchdoge_dashboard_current_status").unwrap();
+    assert_eq!(Privileges::default().allows(status), Some(true));
+
+    // The public staging token opens every operation the map knows of the current spec.
+    let path = apie_shared_data::shared_or_return!("staging/tokens/default");
+    let token = Token::from_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let client = Client::builder().token(token).build().unwrap();
     let privileges = client
         .token_privileges()
         .expect("the staging token is a JWT");
@@ -42,9 +40,6 @@ fn scopes_open_exactly_the_operations_the_map_lists() {
             );
         }
     }
-    // Monitoring routes need no scope.
-    let status = api_entreprise::find_operation("get_watchdoge_dashboard_current_status").unwrap();
-    assert_eq!(Privileges::default().allows(status), Some(true));
 }
 
 #[tokio::test]

@@ -1,9 +1,9 @@
-//! `cargo bench -p apie-codegen --bench generate`: the whole generation of `latest.yml`
+//! `cargo bench -p apie-codegen --bench generate`: the whole generation of the pinned spec
 //! (load, normalize, model, emit, format) against its floor, the YAML parse alone, in the
 //! same run; and the peak heap memory of one generation. Prints figures, asserts nothing.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -67,15 +67,11 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 }
 
 fn main() {
+    // The spec the client is built from, pinned in the repository.
     let spec = std::env::var_os("API_ENTREPRISE_SPEC")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            std::env::var_os("APIE_SHARED")
-                .map(std::path::PathBuf::from)
-                .unwrap_or_else(|| {
-                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")
-                })
-                .join("specs/api-entreprise/latest.yml")
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/api-entreprise.yml")
         });
     let bytes =
         std::fs::read(&spec).unwrap_or_else(|e| panic!("cannot read {}: {e}", spec.display()));

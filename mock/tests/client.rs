@@ -33,13 +33,14 @@ async fn the_client_decodes_the_mock_errors() {
     let server = support::start_default().await;
     let client = client(&server);
     let siren: Siren = "418166096".parse().unwrap();
+    // No recorded payload: the spec's example, decoded by the models.
+    let example = client.v4().insee_unites_legales(siren).await.unwrap();
+    assert_eq!(example.body.data.siren, "418166096");
     // A recorded 404: the API error, typed.
+    apie_shared_data::shared_or_return!("staging/payloads");
     let out_of_scope: Siren = "440752244".parse().unwrap();
     match client.v4().acoss_attestations_sociales(out_of_scope).await {
         Err(Error::Api(e)) => assert_eq!(e.status, 404),
         other => panic!("expected a 404, got {other:?}"),
     }
-    // No recorded payload: the spec's example, decoded by the models.
-    let example = client.v4().insee_unites_legales(siren).await.unwrap();
-    assert_eq!(example.body.data.siren, "418166096");
 }

@@ -42,10 +42,10 @@ fn same_modulo_links(
 
 #[tokio::test]
 async fn every_payload_file_is_answered_from_its_own_params() {
+    let root = apie_shared_data::shared_or_return!("staging/payloads");
     let server = support::start_default().await;
     let token = support::staging_token(&server);
     let summary = server.summary().clone();
-    let root = support::payloads_dir();
     let mut checked = 0;
     let mut failures = Vec::new();
     let mut folders: Vec<_> = std::fs::read_dir(&root)

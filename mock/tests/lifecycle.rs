@@ -30,9 +30,14 @@ async fn starts_and_stops_twice_in_one_process() {
             summary.specs,
             ["api-entreprise.yml", "api-entreprise-v2.yml"]
         );
-        assert!(summary.payloads > 100, "{summary:?}");
         assert!(summary.error_codes > 100, "{summary:?}");
-        assert!(summary.token_file.is_some(), "{summary:?}");
+        // On the staging payloads when the shared data is there (CI), on the examples else.
+        if summary.data_dir.is_some() {
+            assert!(summary.payloads > 100, "{summary:?}");
+            assert!(summary.token_file.is_some(), "{summary:?}");
+        } else {
+            assert_eq!((summary.payloads, &summary.token_file), (0, &None));
+        }
         // Every payload folder is an operation of the client (two files name a `year` the
         // current spec no longer takes: said, not fatal).
         assert!(

@@ -1,7 +1,7 @@
-//! Staging payloads read from ../shared (never copied into the repository).
+//! Staging payloads read from the shared test data (never copied into the repository).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 /// One recorded staging answer.
 pub struct Payload {
@@ -13,24 +13,9 @@ pub struct Payload {
     pub body: serde_json::Value,
 }
 
-/// The staging payloads directory: `$APIE_SHARED/staging/payloads`, by default `../shared`
-/// beside the checkout. Missing, the test fails saying where it looked.
-pub fn dir() -> PathBuf {
-    let dir = std::env::var_os("APIE_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-        .join("staging/payloads");
-    assert!(
-        dir.is_dir(),
-        "the staging payloads are expected in {} (set APIE_SHARED)",
-        dir.display()
-    );
-    dir
-}
-
-/// The payload file `file` of operation `operation`.
-pub fn payload(operation: &str, file: &str) -> Payload {
-    let path = dir().join(operation).join(file);
+/// The payload file `file` of operation `operation` in the staging payloads folder `dir`.
+pub fn payload(dir: &Path, operation: &str, file: &str) -> Payload {
+    let path = dir.join(operation).join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let node = apie_spec::load::load_str("payload", &text).unwrap();
     let params = node

@@ -1,5 +1,5 @@
 //! How long diffing the published history takes next to loading it: every spec of
-//! `$API_ENTREPRISE_SPECS` (default `../../shared/specs/api-entreprise`, `latest.yml` left out)
+//! `$API_ENTREPRISE_SPECS` (default: the shared test data's, `latest.yml` left out)
 //! is loaded and modelled once, then every consecutive pair is diffed (best of five passes).
 //! Target: diffing adds under 50% to loading.
 
@@ -12,24 +12,10 @@ use apie_spec::model::Api;
 const PASSES: usize = 5;
 
 fn main() {
-    let dir = std::env::var_os("API_ENTREPRISE_SPECS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::env::var_os("APIE_SHARED")
-                .map(std::path::PathBuf::from)
-                .unwrap_or_else(|| {
-                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-                })
-                .join("specs/api-entreprise")
-        });
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| {
-        p.extension().is_some_and(|e| e == "yml")
-            && p.file_name().is_some_and(|n| n != "latest.yml")
-    });
-    files.sort();
+    let Some(dir) = apie_shared_data::spec_history() else {
+        return;
+    };
+    let files: Vec<PathBuf> = apie_shared_data::spec_files(&dir);
     if files.len() < 2 {
         println!(
             "diff_history: skipped, fewer than two specs in {}",

@@ -3,7 +3,7 @@
 //! then every consecutive pair of the published history.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use apie_diff::format::{render, Format, Labels};
 use apie_diff::{self, ChangeKind, IgnoreList, Report, Semver, Severity};
@@ -400,42 +400,16 @@ fn specs_are_read_from_git_revisions_or_files() {
     assert_eq!(missing.items()[0].kind, "unreadable", "{missing}");
 }
 
-fn history_dir() -> PathBuf {
-    std::env::var_os("API_ENTREPRISE_SPECS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::env::var_os("APIE_SHARED")
-                .map(std::path::PathBuf::from)
-                .unwrap_or_else(|| {
-                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-                })
-                .join("specs/api-entreprise")
-        })
-}
-
-/// The published specs in order, `latest.yml` (a copy of the newest) left out.
-fn history() -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(history_dir()) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "yml")
-                && p.file_name().is_some_and(|n| n != "latest.yml")
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn every_consecutive_pair_of_the_history_diffs() {
-    let files = history();
+    let Some(dir) = apie_shared_data::spec_history() else {
+        return;
+    };
+    let files = apie_shared_data::spec_files(&dir);
     assert!(
         files.len() > 1,
         "no spec history in {} (set API_ENTREPRISE_SPECS)",
-        history_dir().display()
+        dir.display()
     );
     let apis: Vec<Api> = files.iter().map(|f| model(f)).collect();
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
