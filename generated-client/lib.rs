@@ -37,8 +37,12 @@ pub mod runtime;
 
 pub use runtime::{Client, Environment, Error, Traceability};
 
-// The generated entry (`OUT_DIR/api.rs`, written by `apie_codegen::Config` from the profile
-// in `spec/`): the `platform` constants, the root spec's modules, the other specs' modules
-// (`legacy`, its `v2` and `watchdoge` re-exported), `decode_any`, `find_operation`,
-// `all_operations`, `required_scopes`, and `mock_data` behind the `mock-data` feature.
+// The generated entry: the `platform` constants, the root spec's modules, the other specs'
+// modules (`legacy`, its `v2` and `watchdoge` re-exported), `decode_any`, `find_operation`,
+// `all_operations`, `required_scopes`, and `mock_data` behind the `mock-data` feature. The
+// code generated from the pinned spec ships in `generated/`; the `regenerate` feature makes
+// `build.rs` write it again into `OUT_DIR` (see `apie_codegen::Config`).
+#[cfg(not(feature = "regenerate"))]
+include!("generated/api.rs");
+#[cfg(feature = "regenerate")]
 include!(concat!(env!("OUT_DIR"), "/api.rs"));
