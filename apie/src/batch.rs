@@ -33,6 +33,15 @@
 //! `timeout` and `transport` (no answer for this identifier while the
 //! server answered others), `decode` (a success body that is not JSON).
 //!
+//! # Sharding
+//!
+//! `--shard I/N` (I from 1 to N) splits one input between N processes: process I takes the
+//! identifiers at positions I, I+N, I+2N… of the input (counted from 1, after repeats are
+//! dropped), so the N shards together make the whole input and never overlap. Each process
+//! writes its own `--out` and resumes from it alone, as an unsharded batch does: the shard is
+//! taken before the already-done identifiers are skipped, so a shard's share never depends
+//! on how far it got.
+//!
 //! # Resuming
 //!
 //! Each line is written whole, with one write, so an interrupted batch
@@ -62,6 +71,7 @@
 //! # Exit codes
 //!
 //! - 0: every identifier has its line, even those with an API error.
+//! - 1: a bug: a call's task panicked.
 //! - 2: bad usage, unreadable input or output, refused configuration
 //!   (token, traceability, parameters); nothing was sent.
 //! - 3: the API refused the token (401, 403): nothing more was called.
@@ -85,10 +95,9 @@ use api_entreprise::runtime::{
     ThrottleConfig, ValidationError,
 };
 
-use crate::call::{self, CallArgs};
-use crate::usage;
+use crate::call::{self, ClientArgs};
 use engine::{Engine, Finish, Job};
-use input::Column;
+use input::{Column, Shard};
 use journal::{Journal, Record};
 
 /// Bad usage, unreadable files, refused configuration.
@@ -105,107 +114,84 @@ const EXIT_INTERRUPTED: u8 = 130;
 /// Longest a call waits inside the client for the rate limit.
 const MAX_WAIT: Duration = Duration::from_secs(2);
 
-/// Calls in flight unless `--concurrency` says otherwise.
-const DEFAULT_CONCURRENCY: usize = 8;
+/// `apie batch --help`'s closing part.
+const BATCH_HELP: &str = "\
+Examples:
+  apie batch --operation api_entreprise_v4_insee_unites_legales --input sirens.txt \\
+      --out result.jsonl
+  apie batch --operation api_entreprise_v4_insee_unites_legales --input companies.csv \\
+      --column siren --delimiter ';' --out result.jsonl --concurrency 4
+  # two processes sharing one input, each resumable on its own output
+  apie batch … --input sirens.txt --shard 1/2 --out part1.jsonl &
+  apie batch … --input sirens.txt --shard 2/2 --out part2.jsonl
 
-/// What the command line asked for.
-#[derive(Debug)]
-struct BatchArgs {
+Appends one JSON line per identifier to the --out file:
+  {\"identifier\": \"…\", \"status\": 200, \"body\": {…}}   (206: also \"partial\": true)
+  {\"identifier\": \"…\", \"status\": 404 or null, \"error\": {\"kind\": \"api\", \"message\": \"…\", \"codes\": [\"…\"]}}
+Run the same command again to resume: identifiers already in the output are skipped, and a
+truncated last line is redone. Ctrl-C finishes the calls in flight and stops; twice quits at
+once. Token and traceability as for `apie call`.
+
+Exit codes:
+  0    every identifier recorded (API errors included)
+  1    a bug: a call's task panicked
+  2    bad usage, unreadable input or output, refused configuration: nothing was sent
+  3    the API refused the token (401/403): nothing more was called
+  4    no answer from the server, or a possible IP ban: the calls in flight are not recorded
+  130  interrupted by Ctrl-C: run the same command again to do the rest";
+
+/// `apie batch`: what the command line asked for.
+#[derive(Debug, clap::Args)]
+#[command(after_help = BATCH_HELP)]
+pub(crate) struct BatchArgs {
     /// The options shared with `apie call`.
-    call: CallArgs,
+    #[command(flatten)]
+    call: ClientArgs,
+    /// The identifiers, one per line (or CSV with --column); `-` reads standard input
+    #[arg(long, value_name = "FILE")]
     input: PathBuf,
+    /// The results, one JSON line per identifier: appended to, and resumed from
+    #[arg(long, value_name = "FILE.jsonl")]
     out: PathBuf,
+    /// Calls in flight at most (the rate itself is the API's limits)
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = at_least_one)]
     concurrency: usize,
+    /// The parameter the identifiers go into (default: the operation's one path parameter
+    /// not given by --param)
+    #[arg(long, value_name = "NAME")]
     id_param: Option<String>,
+    /// Read FILE as CSV and take this column: a NAME from the header row, or a number N
+    /// counting from 1 (every row is then data)
+    #[arg(long, value_name = "NAME|N", value_parser = Column::parse)]
     column: Option<Column>,
+    /// The CSV delimiter: one character, or `tab` (default `,`)
+    #[arg(long, value_name = "C", requires = "column", value_parser = input::parse_delimiter)]
     delimiter: Option<u8>,
-    /// The server's rate-limit window, when not a real minute (a mock
-    /// started with `--minute-ms`).
-    minute: Option<Duration>,
+    /// Take only shard I of N (I from 1 to N): the identifiers at positions I, I+N, I+2N… of
+    /// the input, for N processes splitting one input, each with its own --out
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    shard: Option<Shard>,
+    /// Count the limits in windows of N ms, for a mock started with the same --minute-ms
+    #[arg(long, value_name = "N", value_parser = minute)]
+    minute_ms: Option<Duration>,
 }
 
-/// Options of `apie call` that take a value, handed over with it.
-const CALL_OPTIONS_WITH_VALUE: &[&str] = &[
-    "--operation",
-    "--param",
-    "--base-url",
-    "--context",
-    "--recipient",
-    "--object",
-    "--timeout-ms",
-];
-
-/// Options of `apie call` that take no value.
-const CALL_FLAGS: &[&str] = &["--staging", "--skip-checksum"];
-
-fn parse(args: &[String]) -> Result<BatchArgs, String> {
-    let mut shared = Vec::new();
-    let mut input = None;
-    let mut out = None;
-    let mut concurrency = DEFAULT_CONCURRENCY;
-    let mut id_param = None;
-    let mut column = None;
-    let mut delimiter = None;
-    let mut minute = None;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--input" => input = Some(PathBuf::from(crate::flag_value(&mut it, arg)?)),
-            "--out" => out = Some(PathBuf::from(crate::flag_value(&mut it, arg)?)),
-            "--concurrency" => {
-                let n = crate::flag_value(&mut it, arg)?;
-                concurrency = match n.parse::<usize>() {
-                    Ok(n) if n >= 1 => n,
-                    _ => return Err(format!("--concurrency {n}: expected a number from 1")),
-                };
-            }
-            "--minute-ms" => {
-                let ms = crate::flag_value(&mut it, arg)?;
-                minute = match ms.parse::<u64>() {
-                    Ok(ms) if ms >= 1 => Some(Duration::from_millis(ms)),
-                    _ => return Err(format!("--minute-ms {ms}: expected milliseconds, from 1")),
-                };
-            }
-            "--id-param" => id_param = Some(crate::flag_value(&mut it, arg)?),
-            "--column" => column = Some(Column::parse(&crate::flag_value(&mut it, arg)?)?),
-            "--delimiter" => {
-                delimiter = Some(input::parse_delimiter(&crate::flag_value(&mut it, arg)?)?)
-            }
-            flag if CALL_OPTIONS_WITH_VALUE.contains(&flag) => {
-                shared.push(arg.clone());
-                shared.push(crate::flag_value(&mut it, arg)?);
-            }
-            flag if CALL_FLAGS.contains(&flag) => shared.push(arg.clone()),
-            other => return Err(format!("unknown option {other}")),
-        }
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{text}: expected a number from 1")),
     }
-    let call = call::parse(&shared)?;
-    if call.operation.is_none() {
-        return Err("batch needs --operation <x-operationId>".to_owned());
-    }
-    let input = input.ok_or("batch needs --input FILE (one identifier per line, or CSV)")?;
-    let out = out.ok_or("batch needs --out FILE.jsonl (appended to, and resumed from)")?;
-    if delimiter.is_some() && column.is_none() {
-        return Err("--delimiter only applies to CSV input: give --column too".to_owned());
-    }
-    Ok(BatchArgs {
-        call,
-        input,
-        out,
-        concurrency,
-        id_param,
-        column,
-        delimiter,
-        minute,
-    })
 }
 
-/// Runs `apie batch ARGS`.
-pub(crate) fn run(args: &[String]) -> ExitCode {
-    let args = match parse(args) {
-        Ok(a) => a,
-        Err(problem) => return usage(Some(&problem)),
-    };
+fn minute(text: &str) -> Result<Duration, String> {
+    match text.parse::<u64>() {
+        Ok(ms) if ms >= 1 => Ok(Duration::from_millis(ms)),
+        _ => Err(format!("{text}: expected milliseconds, from 1")),
+    }
+}
+
+/// Runs `apie batch`.
+pub(crate) fn run(args: BatchArgs) -> ExitCode {
     let (plan, mut journal) = match prepare(&args) {
         Ok(prepared) => prepared,
         Err(message) => {
@@ -260,23 +246,30 @@ struct Plan {
 /// Everything that can fail before the first call: the operation, the
 /// identifiers, the output, the client, every request.
 fn prepare(args: &BatchArgs) -> Result<(Plan, Journal), String> {
-    let operation = args.call.operation.as_deref().unwrap_or_default();
-    let meta = call::find_operation(operation).map_err(|e| e.to_string())?;
+    let meta = call::find_operation(&args.call.operation).map_err(|e| e.to_string())?;
     let id_param = identifier_param(meta, args.id_param.as_deref(), &args.call.params)?;
-    let identifiers = input::read(
+    let mut identifiers = input::read(
         &args.input,
         args.column.as_ref(),
         args.delimiter.unwrap_or(b','),
     )?;
+    if let Some(shard) = args.shard {
+        let total = identifiers.list.len();
+        identifiers.list = shard.take(identifiers.list);
+        eprintln!(
+            "shard {shard}: {} of the input's {total} identifiers",
+            identifiers.list.len()
+        );
+    }
     let mut builder = call::client_builder(meta, &args.call).map_err(|e| e.to_string())?;
-    if let Some(timeout) = args.call.timeout {
+    if let Some(timeout) = args.call.timeout_ms {
         builder = builder.timeout(timeout);
     }
     // Waits for the rate limit longer than this come back as
     // `Error::Throttled` (nothing sent) and the batch pauses itself, so
     // Ctrl-C never has to wait for calls that are only queued.
     builder = builder.max_wait(MAX_WAIT);
-    if let Some(minute) = args.minute {
+    if let Some(minute) = args.minute_ms {
         // The real limits, counted in the mock's shorter minutes.
         builder = builder.throttle(Throttle::new(ThrottleConfig::scaled(minute)));
     }
@@ -399,7 +392,7 @@ fn identifier_param(
 fn request_for(
     meta: &'static OperationMeta,
     id_param: &'static ParamMeta,
-    args: &CallArgs,
+    args: &ClientArgs,
     identifier: &str,
 ) -> Result<Result<Request, Error>, String> {
     // Checked alone first: an identifier error from the whole request is
@@ -438,20 +431,31 @@ fn request_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| (*s).to_owned()).collect()
+    /// `apie batch`'s options alone, as clap parses them.
+    #[derive(Debug, Parser)]
+    struct Batch {
+        #[command(flatten)]
+        args: BatchArgs,
+    }
+
+    fn parse(list: &[&str]) -> Result<BatchArgs, String> {
+        let argv = std::iter::once("batch").chain(list.iter().copied());
+        Batch::try_parse_from(argv)
+            .map(|b| b.args)
+            .map_err(|e| e.to_string())
+    }
+
+    const REQUIRED: [&str; 6] = ["--operation", "op", "--input", "i", "--out", "o"];
+
+    fn with_required(more: &[&'static str]) -> Vec<&'static str> {
+        REQUIRED.iter().chain(more).copied().collect()
     }
 
     #[test]
     fn parses_its_options_and_the_shared_ones() {
-        let parsed = parse(&args(&[
-            "--operation",
-            "op",
-            "--input",
-            "ids.csv",
-            "--out",
-            "out.jsonl",
+        let parsed = parse(&with_required(&[
             "--column",
             "siren",
             "--delimiter",
@@ -461,59 +465,32 @@ mod tests {
             "--param",
             "a=b",
             "--staging",
+            "--shard",
+            "2/3",
         ]))
         .unwrap();
         assert_eq!(parsed.concurrency, 3);
         assert_eq!(parsed.column, Some(Column::Name("siren".into())));
         assert_eq!(parsed.delimiter, Some(b';'));
         assert_eq!(parsed.call.params, [("a".to_owned(), "b".to_owned())]);
-        assert!(parsed.call.environment.is_some());
+        assert_eq!(parsed.shard.map(|s| s.to_string()), Some("2/3".to_owned()));
+        assert_eq!(parse(&REQUIRED).unwrap().concurrency, 8);
 
         for (bad, says) in [
             (vec!["--operation", "op", "--out", "o"], "--input"),
             (vec!["--operation", "op", "--input", "i"], "--out"),
             (vec!["--input", "i", "--out", "o"], "--operation"),
+            (with_required(&["--concurrency", "0"]), "--concurrency"),
+            (with_required(&["--download", "x"]), "--download"),
+            (with_required(&["--delimiter", ";"]), "--column"),
+            (with_required(&["--shard", "0/2"]), "--shard"),
+            (with_required(&["--shard", "3/2"]), "from 1 to 2"),
             (
-                vec![
-                    "--operation",
-                    "op",
-                    "--input",
-                    "i",
-                    "--out",
-                    "o",
-                    "--concurrency",
-                    "0",
-                ],
-                "--concurrency",
-            ),
-            (
-                vec![
-                    "--operation",
-                    "op",
-                    "--input",
-                    "i",
-                    "--out",
-                    "o",
-                    "--download",
-                    "x",
-                ],
-                "--download",
-            ),
-            (
-                vec![
-                    "--operation",
-                    "op",
-                    "--input",
-                    "i",
-                    "--out",
-                    "o",
-                    "--delimiter",
-                    ";",
-                ],
-                "--column",
+                with_required(&["--base-url", "u", "--staging"]),
+                "--staging",
             ),
         ] {
-            let problem = parse(&args(&bad)).unwrap_err();
+            let problem = parse(&bad).unwrap_err();
             assert!(problem.contains(says), "{bad:?}: {problem}");
         }
     }

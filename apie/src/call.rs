@@ -7,7 +7,9 @@
 //! traceability), 3 the API answered with an error (or with a body that
 //! does not fit the model), 4 no answer (transport error or timeout).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use api_entreprise::runtime::{
@@ -15,70 +17,134 @@ use api_entreprise::runtime::{
     Traceability,
 };
 
-use crate::usage;
-
 const REFUSED: u8 = 2;
 const API_ERROR: u8 = 3;
 const NO_ANSWER: u8 = 4;
 
-/// What the command line asked for (`apie batch` reads the same options).
-#[derive(Debug, Default)]
-pub(crate) struct CallArgs {
-    pub(crate) operation: Option<String>,
+/// `<PREFIX>_CONTEXT` and its siblings: the variables the traceability options fall back on,
+/// named after the platform's prefix (`API_ENTREPRISE_` for API Entreprise).
+static CONTEXT_ENV: LazyLock<String> = LazyLock::new(|| traceability_env("context"));
+static RECIPIENT_ENV: LazyLock<String> = LazyLock::new(|| traceability_env("recipient"));
+static OBJECT_ENV: LazyLock<String> = LazyLock::new(|| traceability_env("object"));
+
+fn traceability_env(name: &str) -> String {
+    format!(
+        "{}_{}",
+        api_entreprise::platform::ENV_PREFIX,
+        name.to_ascii_uppercase()
+    )
+}
+
+/// `apie call --help`'s closing part.
+const CALL_HELP: &str = "\
+Examples:
+  export API_ENTREPRISE_TOKEN=$(cat token)
+  apie call --operation api_entreprise_v4_insee_unites_legales --param siren=418166096 \\
+      --context 'aides publiques' --recipient 13002526500013 --object 'dossier 42'
+  apie call --staging --skip-checksum --operation api_entreprise_v3_insee_unites_legales \\
+      --param siren=000000001
+  apie call --operation api_entreprise_v4_acoss_attestations_sociales --param siren=418166096 \\
+      --download attestation.pdf
+
+The answer is checked the way the typed client checks it (identifiers, traceability, token
+expiry, retries) and printed as JSON on stdout; the quota left goes to stderr.
+
+Exit codes:
+  0  success
+  2  refused before sending: bad usage, parameter, identifier or traceability; missing or
+     expired token
+  3  the API answered an error (message, code, provider, advice), or a body that does not fit
+  4  no answer: transport error or timeout";
+
+/// The options `apie call` and `apie batch` share: the operation, its parameters, where to
+/// send, the token and the traceability.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ClientArgs {
+    /// The operation, by its x-operationId (e.g. api_entreprise_v4_insee_unites_legales)
+    #[arg(long, value_name = "X_OPERATION_ID")]
+    pub(crate) operation: String,
+    /// A parameter of the operation; repeat for each
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     pub(crate) params: Vec<(String, String)>,
-    pub(crate) environment: Option<Environment>,
-    pub(crate) context: Option<String>,
-    pub(crate) recipient: Option<String>,
-    pub(crate) object: Option<String>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) download: Option<std::path::PathBuf>,
+    /// Send to this base URL (a mock, a proxy) instead of production
+    #[arg(long, value_name = "URL", conflicts_with = "staging")]
+    base_url: Option<String>,
+    /// Send to the staging environment instead of production
+    #[arg(long)]
+    staging: bool,
+    /// The token; prefer the variable, since a command line is visible to every user of the
+    /// machine
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = api_entreprise::platform::SECRET_ENV,
+        hide_env_values = true,
+        value_parser = parse_token
+    )]
+    token: Option<Secret>,
+    /// Traceability: why the data is asked for (for operations that take it)
+    #[arg(long, value_name = "TEXT", env = CONTEXT_ENV.as_str())]
+    context: Option<String>,
+    /// Traceability: the SIRET of the public body the data is for
+    #[arg(long, value_name = "SIRET", env = RECIPIENT_ENV.as_str())]
+    recipient: Option<String>,
+    /// Traceability: the case the data is for (a file number…)
+    #[arg(long, value_name = "TEXT", env = OBJECT_ENV.as_str())]
+    object: Option<String>,
+    /// Give up on a call after this many milliseconds (default: the operation's own timeout)
+    #[arg(long, value_name = "MS", value_parser = parse_millis)]
+    pub(crate) timeout_ms: Option<Duration>,
+    /// Accept SIREN and SIRET failing their Luhn key (staging's fictitious companies)
+    #[arg(long)]
     pub(crate) skip_checksum: bool,
 }
 
-pub(crate) fn parse(args: &[String]) -> Result<CallArgs, String> {
-    let mut out = CallArgs::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--operation" => out.operation = Some(crate::flag_value(&mut it, arg)?),
-            "--param" => {
-                let pair = crate::flag_value(&mut it, arg)?;
-                let (name, v) = pair
-                    .split_once('=')
-                    .ok_or_else(|| format!("--param {pair}: expected name=value"))?;
-                out.params.push((name.to_owned(), v.to_owned()));
-            }
-            "--base-url" => {
-                out.environment = Some(Environment::Custom(crate::flag_value(&mut it, arg)?));
-            }
-            "--staging" => out.environment = Some(Environment::Staging),
-            "--context" => out.context = Some(crate::flag_value(&mut it, arg)?),
-            "--recipient" => out.recipient = Some(crate::flag_value(&mut it, arg)?),
-            "--object" => out.object = Some(crate::flag_value(&mut it, arg)?),
-            "--timeout-ms" => {
-                let ms = crate::flag_value(&mut it, arg)?;
-                let ms: u64 = ms
-                    .parse()
-                    .map_err(|_| format!("--timeout-ms {ms}: expected milliseconds"))?;
-                out.timeout = Some(Duration::from_millis(ms));
-            }
-            "--download" => out.download = Some(crate::flag_value(&mut it, arg)?.into()),
-            "--skip-checksum" => out.skip_checksum = true,
-            other => return Err(format!("unknown option {other}")),
+impl ClientArgs {
+    /// Production, staging or `--base-url`.
+    fn environment(&self) -> Environment {
+        match (&self.base_url, self.staging) {
+            (Some(url), _) => Environment::Custom(url.clone()),
+            (None, true) => Environment::Staging,
+            (None, false) => Environment::default(),
         }
     }
-    Ok(out)
 }
 
-/// Runs `apie call ARGS`.
-pub(crate) fn run(args: &[String]) -> ExitCode {
-    let args = match parse(args) {
-        Ok(a) => a,
-        Err(problem) => return usage(Some(&problem)),
-    };
-    let Some(operation) = args.operation.clone() else {
-        return usage(Some("call needs --operation <x-operationId>"));
-    };
+/// `apie call`: the shared options and `--download`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = CALL_HELP)]
+pub(crate) struct CallArgs {
+    #[command(flatten)]
+    client: ClientArgs,
+    /// Save the document the answer links to (data.document_url) into FILE
+    #[arg(long, value_name = "FILE")]
+    download: Option<PathBuf>,
+}
+
+/// A token read from the command line or the environment. Its `Debug` is the token's own,
+/// which never shows the secret, so the parsed arguments can be printed.
+#[derive(Debug, Clone)]
+pub(crate) struct Secret(Token);
+
+fn parse_token(text: &str) -> Result<Secret, String> {
+    Ok(Secret(Token::new(text.to_owned())))
+}
+
+fn parse_param(pair: &str) -> Result<(String, String), String> {
+    let (name, value) = pair
+        .split_once('=')
+        .ok_or_else(|| format!("{pair}: expected name=value"))?;
+    Ok((name.to_owned(), value.to_owned()))
+}
+
+fn parse_millis(text: &str) -> Result<Duration, String> {
+    text.parse()
+        .map(Duration::from_millis)
+        .map_err(|_| format!("{text}: expected milliseconds"))
+}
+
+/// Runs `apie call`.
+pub(crate) fn run(args: CallArgs) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -89,15 +155,10 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(NO_ANSWER);
         }
     };
-    match runtime.block_on(call(&operation, args)) {
+    match runtime.block_on(call(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => report(&error),
     }
-}
-
-/// The environment variable's value, if set and not blank.
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// The operation called `operation`, or an error suggesting close names.
@@ -120,16 +181,19 @@ pub(crate) fn find_operation(operation: &str) -> Result<&'static OperationMeta, 
     Ok(meta)
 }
 
-async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
+async fn call(args: CallArgs) -> Result<(), Error> {
+    let CallArgs { client, download } = args;
+    let operation = client.operation.as_str();
     let meta = find_operation(operation)?;
-    let mut request = if args.skip_checksum {
-        Request::from_params_without_checksum(meta, &args.params)?
+    let mut request = if client.skip_checksum {
+        Request::from_params_without_checksum(meta, &client.params)?
     } else {
-        Request::from_params(meta, &args.params)?
+        Request::from_params(meta, &client.params)?
     };
-    let client = client_builder(meta, &args)?.build()?;
+    let timeout = client.timeout_ms;
+    let client = client_builder(meta, &client)?.build()?;
     request.options(CallOptions {
-        timeout: args.timeout,
+        timeout,
         ..CallOptions::default()
     });
 
@@ -158,7 +222,7 @@ async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
                 .map_or_else(|| "?".to_owned(), |l| l.to_string())
         );
     }
-    if let Some(path) = args.download {
+    if let Some(path) = download {
         let url = response
             .body
             .pointer("/data/document_url")
@@ -179,41 +243,37 @@ async fn call(operation: &str, args: CallArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// The client's environment, token (API_ENTREPRISE_TOKEN) and traceability
-/// (options, else API_ENTREPRISE_CONTEXT / _RECIPIENT / _OBJECT), checked
-/// for `meta`.
+/// The client's environment, token (`--token`, else API_ENTREPRISE_TOKEN) and traceability
+/// (options, else API_ENTREPRISE_CONTEXT / _RECIPIENT / _OBJECT), checked for `meta`.
 pub(crate) fn client_builder(
     meta: &'static OperationMeta,
-    args: &CallArgs,
+    args: &ClientArgs,
 ) -> Result<ClientBuilder, Error> {
     let operation = meta.operation_id;
-    let mut builder = Client::builder().environment(args.environment.clone().unwrap_or_default());
+    let mut builder = Client::builder().environment(args.environment());
     let secret_env = api_entreprise::platform::SECRET_ENV;
-    if let Some(token) = env(secret_env) {
-        builder = builder.token(Token::new(token));
+    if let Some(Secret(token)) = &args.token {
+        builder = builder.token(token.clone());
     } else if meta.requires_token {
         return Err(Error::Config(format!(
             "{operation} needs a token: set {secret_env}"
         )));
     }
     if meta.requires_traceability() {
-        // The flags `--context`, `--recipient`, `--object`, else `<PREFIX>_<NAME>`.
+        // A blank value is no value, from the command line as from the environment.
+        let given = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
         let flag = |name: &str| match name {
-            "context" => args.context.clone(),
-            "recipient" => args.recipient.clone(),
-            "object" => args.object.clone(),
+            "context" => given(&args.context),
+            "recipient" => given(&args.recipient),
+            "object" => given(&args.object),
             _ => None,
         };
         let mut values = Vec::new();
         for name in meta.traceability {
-            let var = format!(
-                "{}_{}",
-                api_entreprise::platform::ENV_PREFIX,
-                name.to_ascii_uppercase()
-            );
-            let value = flag(name).or_else(|| env(&var)).ok_or_else(|| {
+            let value = flag(name).ok_or_else(|| {
                 Error::Config(format!(
-                    "{operation} needs `{name}`: give --{name} or set {var}"
+                    "{operation} needs `{name}`: give --{name} or set {}",
+                    traceability_env(name)
                 ))
             })?;
             values.push((*name, value));

@@ -1,89 +1,169 @@
-//! `apie decode`: decodes a response body with the generated models, printing the typed value
-//! as JSON (exit 0) or what did not fit, with its JSON path (exit 1). Bad usage exits 2.
+//! `apie decode`: does a recorded body fit its model? A 2xx body is decoded into the
+//! operation's model, any other into the platform's error envelope; what fits is printed as
+//! JSON (exit 0), what does not is named with its JSON path (exit 1). A CI job validating
+//! recorded responses can thus tell a good error body from garbage. Bad usage exits 2.
 
+use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use api_entreprise::Error;
+use api_entreprise::errors::ErrorCode;
+use api_entreprise::runtime::{ApiError, Error};
+use serde::Serialize;
 
-use crate::usage;
+/// The body does not fit.
+const NO_FIT: u8 = 1;
+/// Bad usage or unreadable file.
+const USAGE: u8 = 2;
 
-pub(crate) fn decode(args: &[String]) -> ExitCode {
-    let (mut operation, mut status, mut file) = (None, None, None);
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--operation" => operation = it.next().cloned(),
-            "--status" => match it.next().map(|s| s.parse::<u16>()) {
-                Some(Ok(s)) => status = Some(s),
-                _ => return usage(Some("--status needs an HTTP status number")),
-            },
-            other if other.starts_with("--") => {
-                return usage(Some(&format!("unknown option {other}")))
-            }
-            other => file = Some(other.to_string()),
+/// `apie decode --help`'s closing part.
+const DECODE_HELP: &str = "\
+Examples:
+  apie decode --operation api_entreprise_v3_insee_unites_legales --status 200 body.json
+  curl … | apie decode --operation api_entreprise_v3_insee_unites_legales --status 404 -
+
+A 2xx body must fit the operation's model: printed as the typed value. Any other status must
+be the API's error envelope ({\"errors\": [{\"code\", \"title\", \"detail\", …}]}): printed as
+the typed error, with each code's status, title and provider from the spec (known: false for a
+code the spec does not list). What does not fit is named on stderr with its JSON path.
+
+Exit codes:
+  0  the body fits: the success model for 2xx, the error envelope for other statuses
+  1  the body does not fit (not JSON, or a value of another shape: its JSON path is printed)
+  2  bad usage (unknown operation, bad status) or unreadable file";
+
+/// `apie decode --operation <x-operationId> --status <N> <FILE>`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = DECODE_HELP)]
+pub(crate) struct DecodeArgs {
+    /// The operation that answered, by its x-operationId
+    #[arg(long, value_name = "X_OPERATION_ID")]
+    operation: String,
+    /// The answer's HTTP status: 2xx decodes into the operation's model, any other into the
+    /// error envelope
+    #[arg(long, value_name = "N")]
+    status: u16,
+    /// The body (JSON); `-` reads standard input
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+}
+
+/// The typed error as printed: the envelope's items, each with what the spec says of its
+/// code.
+#[derive(Debug, Serialize)]
+struct TypedError<'a> {
+    status: u16,
+    advice: &'static str,
+    errors: Vec<TypedItem<'a>>,
+}
+
+/// One item of [`TypedError`].
+#[derive(Debug, Serialize)]
+struct TypedItem<'a> {
+    #[serde(flatten)]
+    item: &'a api_entreprise::runtime::ErrorItem,
+    /// Whether the spec lists the code (`ErrorCode` has a variant for it).
+    known: bool,
+    /// The status, title and provider the spec gives the code, when it lists it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spec_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spec_title: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spec_provider: Option<&'static str>,
+}
+
+impl<'a> TypedError<'a> {
+    fn new(error: &'a ApiError) -> TypedError<'a> {
+        let errors = error
+            .errors
+            .iter()
+            .map(|item| {
+                let code = ErrorCode::from(item);
+                TypedItem {
+                    item,
+                    known: !matches!(code, ErrorCode::Other(_)),
+                    spec_status: code.status(),
+                    spec_title: code.title(),
+                    spec_provider: code.provider(),
+                }
+            })
+            .collect();
+        TypedError {
+            status: error.status,
+            advice: error.advice(),
+            errors,
         }
     }
-    let (Some(operation), Some(status), Some(file)) = (operation, status, file) else {
-        return usage(Some("decode needs --operation, --status and a FILE"));
-    };
-    let body = if file == "-" {
+}
+
+/// Runs `apie decode`.
+pub(crate) fn run(args: &DecodeArgs) -> ExitCode {
+    let DecodeArgs {
+        operation,
+        status,
+        file,
+    } = args;
+    let body = if file.as_os_str() == "-" {
         let mut buf = Vec::new();
-        match std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf) {
+        match std::io::stdin().read_to_end(&mut buf) {
             Ok(_) => buf,
-            Err(e) => return usage(Some(&format!("cannot read standard input: {e}"))),
+            Err(e) => return fail(USAGE, &format!("cannot read standard input: {e}")),
         }
     } else {
-        match std::fs::read(&file) {
+        match std::fs::read(file) {
             Ok(bytes) => bytes,
-            Err(e) => return usage(Some(&format!("cannot read {file}: {e}"))),
+            Err(e) => return fail(USAGE, &format!("cannot read {}: {e}", file.display())),
         }
     };
-    match api_entreprise::decode_any(&operation, status, &body) {
-        None => usage(Some(&format!(
-            "no operation has the x-operationId `{operation}`"
-        ))),
-        Some(Ok(value)) => match serde_json::to_string_pretty(&value) {
-            Ok(json) => {
-                println!("{json}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: cannot print the decoded value: {e}");
-                ExitCode::from(1)
-            }
-        },
-        Some(Err(Error::Decode(e))) => {
-            eprintln!(
-                "error: the body does not fit the model of {operation} at `{}`: {}",
+    match api_entreprise::decode_any(operation, *status, &body) {
+        None => fail(
+            USAGE,
+            &format!("no operation has the x-operationId `{operation}`"),
+        ),
+        Some(Ok(value)) => print_json(&value),
+        Some(Err(Error::Decode(e))) => fail(
+            NO_FIT,
+            &format!(
+                "the HTTP {status} body does not fit the model of {operation} at `{}`: {}",
                 e.path, e.message
-            );
-            ExitCode::from(1)
-        }
-        Some(Err(Error::Api(e))) => {
-            let codes: Vec<String> = e
-                .errors
-                .iter()
-                .map(|item| {
-                    let code = api_entreprise::errors::ErrorCode::from(item);
-                    let known = if matches!(code, api_entreprise::errors::ErrorCode::Other(_)) {
+            ),
+        ),
+        Some(Err(Error::Api(e))) => match &e.not_understood {
+            Some(why) => fail(
+                NO_FIT,
+                &format!("the HTTP {status} body is not the API's error envelope: {why}"),
+            ),
+            None => {
+                // The human summary beside the JSON: what a reader looks for first.
+                eprintln!("API error, HTTP {}: {}", e.status, e.advice());
+                for item in &e.errors {
+                    let known = if matches!(ErrorCode::from(item), ErrorCode::Other(_)) {
                         " (not in the spec)"
                     } else {
                         ""
                     };
-                    format!("{} {}{known}: {}", item.code, item.title, item.detail)
-                })
-                .collect();
-            eprintln!(
-                "API error, HTTP {}: {}\n  {}",
-                e.status,
-                e.advice(),
-                codes.join("\n  ")
-            );
-            ExitCode::from(1)
-        }
-        Some(Err(other)) => {
-            eprintln!("error: {other}");
-            ExitCode::from(1)
-        }
+                    eprintln!("  {} {}{known}: {}", item.code, item.title, item.detail);
+                }
+                print_json(&TypedError::new(&e))
+            }
+        },
+        Some(Err(other)) => fail(NO_FIT, &other.to_string()),
     }
+}
+
+/// Prints `value` as pretty JSON: exit 0.
+fn print_json(value: &impl Serialize) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(NO_FIT, &format!("cannot print the decoded value: {e}")),
+    }
+}
+
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(code)
 }

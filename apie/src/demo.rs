@@ -19,10 +19,8 @@ const SIREN: &str = "418166096";
 /// DINUM, a public body: the recipient of the data.
 const RECIPIENT: &str = "13002526500013";
 
-pub(crate) fn run(args: &[String]) -> ExitCode {
-    if let Some(extra) = args.first() {
-        return crate::usage(Some(&format!("demo takes no argument, not {extra}")));
-    }
+/// Runs `apie demo` (clap has refused any argument: it takes none).
+pub(crate) fn run() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -5,84 +5,124 @@
 //! - `apie call` calls one operation and prints the typed answer ([`call`]).
 //! - `apie demo` starts the mock and calls it through the generated client ([`demo`]).
 //! - `apie batch` calls one operation for every identifier of a file, resumably ([`batch`]).
+//! - `apie completions` and `apie man` print shell completions and the man pages, made from
+//!   the same definitions as `--help` ([`docs`]).
+//!
+//! The arguments are declared with clap; each command's options live beside the code that
+//! runs it. Bad usage exits 2, as it always did (clap's own code for usage errors).
 
 mod batch;
 mod call;
 mod decode;
 mod demo;
+mod docs;
 mod mock;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage:
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+/// The exit codes of every command, for `apie --help`.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (decode: the body fits its model, error bodies included)
+  1    decode: the body does not fit its model; mock: could not start; demo: a step failed
+  2    bad usage or unreadable input; call, batch: refused before anything was sent
+  3    call: the API answered an error or a body that does not fit; batch: token refused
+  4    call, batch: no answer from the server (transport error, timeout, possible ban)
+  130  batch: interrupted by Ctrl-C (run the same command again to resume)
+
+Every command has its own help, with examples: apie help <COMMAND>, or apie <COMMAND> --help.
+Colour only on a terminal, and never when NO_COLOR is set.";
+
+/// Calls API Entreprise through the typed client generated from its published spec: one
+/// call, a batch over a file of identifiers, a decoded body, a local mock.
+#[derive(Debug, Parser)]
+#[command(name = "apie", version, after_help = EXIT_CODES, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands, in the order `--help` lists them.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the local mock and call it through the generated client, step by step
+    #[command(after_help = demo_help())]
+    Demo,
+    /// Call one operation and print its typed answer as JSON
+    Call(call::CallArgs),
+    /// Call one operation for every identifier of a file, at the fastest safe rate, resumably
+    Batch(batch::BatchArgs),
+    /// Decode a recorded response body with the generated models: does it fit?
+    Decode(decode::DecodeArgs),
+    /// Serve a local API Entreprise with the real limits, bans and faults on demand
+    Mock(mock::MockArgs),
+    /// Print the shell completions of apie (bash, zsh, fish, elvish, powershell)
+    Completions(docs::CompletionsArgs),
+    /// Print the man page of apie, or write one page per command into a folder
+    Man(docs::ManArgs),
+}
+
+/// `apie demo --help`'s closing part.
+fn demo_help() -> &'static str {
+    "Nothing beside the checkout is needed: without payloads the mock answers the spec's
+examples, and without a token file it makes up a token. With API_ENTREPRISE_PAYLOADS naming
+the staging payloads, the mock answers those too.
+
+Example:
   apie demo
-      Starts the local mock and calls it through the generated client: one
-      operation per API version, monitoring, privileges, the throttle refusing a
-      sixth call of a 5-a-minute operation, a refused SIREN.
-  apie decode --operation <x-operationId> --status <N> <FILE>
-      FILE is a response body (JSON); `-` reads standard input.
-      Exit codes: 0 decoded, 1 the body does not fit (or is an API error), 2 bad usage or unreadable file.
-  apie mock [--port N] [--data DIR] [--spec FILE] [--spec-v2 FILE] [--minute-ms N]
-            [--ip-limit N] [--ban-secs N] [--tolerated-429s N] [--fault SPEC …]
-      Serves a local API Entreprise answering from staging payloads and the spec's examples,
-      with the real limits, 429s and IP bans (time scaled by --minute-ms) and faults on
-      demand (--fault 503@every=5, delay=200ms, reset, malformed, slow-body=2s…).
-      `apie mock --help` details the rules, the fault syntax and the /__mock control routes.
-  apie call --operation <x-operationId> [--param name=value …] [--base-url URL | --staging]
-            [--context TEXT] [--recipient SIRET] [--object TEXT]
-            [--timeout-ms N] [--download FILE] [--skip-checksum]
-      Token from API_ENTREPRISE_TOKEN; traceability from the options or
-      API_ENTREPRISE_CONTEXT / _RECIPIENT / _OBJECT. --download saves the answer's
-      data.document_url; --skip-checksum accepts staging's fictitious SIREN/SIRET.
-      Exit codes: 0 success, 2 refused before sending, 3 API error, 4 transport or timeout.
-  apie batch --operation <x-operationId> --input FILE --out FILE.jsonl [--param name=value …]
-             [--concurrency N] [--id-param NAME] [--column NAME|N] [--delimiter C]
-             [--base-url URL | --staging] [--context TEXT] [--recipient SIRET] [--object TEXT]
-             [--timeout-ms N] [--skip-checksum] [--minute-ms N]
-      Calls the operation once per identifier of FILE (one per line; `-` reads standard
-      input) at the fastest rate the API's limits allow, N calls in flight at most
-      (default 8). The identifier goes into the operation's path parameter, or
-      --id-param NAME; --param gives the others. With --column, FILE is CSV
-      (--delimiter, default `,`): a NAME picks the column from the header row, a
-      number N picks the N-th column counting from 1, with no header row.
-      Appends one JSON line per identifier to FILE.jsonl:
-        {\"identifier\": \"…\", \"status\": 200, \"body\": {…}}   (206: also \"partial\": true)
-        {\"identifier\": \"…\", \"status\": 404 or null, \"error\": {\"kind\": \"api\", \"message\": \"…\", \"codes\": [\"…\"]}}
-      Rerun the same command to resume: identifiers already in FILE.jsonl are skipped.
-      Ctrl-C finishes the calls in flight and stops; twice quits at once.
-      Token and traceability as for `apie call`. --minute-ms N counts the limits in
-      windows of N ms, for a mock started with the same --minute-ms.
-      Exit codes: 0 every identifier recorded (API errors included), 2 bad usage or
-      unreadable input, 3 token refused (401/403), 4 no answer from the server, 130 interrupted.";
+  API_ENTREPRISE_PAYLOADS=../shared/staging/payloads apie demo
+
+Exit codes: 0 every step behaved as expected; 1 the mock did not start or a step failed;
+2 bad usage."
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.split_first() {
-        Some((command, rest)) if command == "decode" => decode::decode(rest),
-        Some((command, rest)) if command == "mock" => mock::run(rest),
-        Some((command, rest)) if command == "call" => call::run(rest),
-        Some((command, rest)) if command == "demo" => demo::run(rest),
-        Some((command, rest)) if command == "batch" => batch::run(rest),
-        Some((command, _)) if command == "--help" || command == "-h" || command == "help" => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
+    // Before the definitions that parse: clap reads each variable when its option is built.
+    docs::ignore_blank_variables(&Cli::command());
+    let command = Cli::command().color(docs::color_choice());
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        // Unreachable in practice (the matches come from the same definitions), but a usage
+        // error all the same: clap prints it and exits 2.
+        Err(e) => e.exit(),
+    };
+    match cli.command {
+        Command::Demo => demo::run(),
+        Command::Call(args) => call::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Decode(args) => decode::run(&args),
+        Command::Mock(args) => mock::run(args),
+        Command::Completions(args) => docs::completions(Cli::command(), "apie", &args),
+        Command::Man(args) => docs::man(Cli::command(), &args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        // clap's own checks: no clashing names, every `requires`/`conflicts_with` resolvable.
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_token_variable_is_declared_with_its_value_hidden() {
+        let command = Cli::command();
+        for name in ["call", "batch"] {
+            let sub = command.find_subcommand(name).expect(name);
+            let token = sub
+                .get_arguments()
+                .find(|a| a.get_id() == "token")
+                .expect("--token");
+            assert_eq!(
+                token.get_env(),
+                Some(std::ffi::OsStr::new(api_entreprise::platform::SECRET_ENV))
+            );
+            assert!(token.is_hide_env_values_set(), "{name}");
         }
-        _ => usage(None),
     }
-}
-
-/// The value after `flag` on the command line, or why there is none.
-pub(crate) fn flag_value(it: &mut std::slice::Iter<String>, flag: &str) -> Result<String, String> {
-    it.next()
-        .cloned()
-        .ok_or_else(|| format!("{flag} needs a value"))
-}
-
-/// Prints the problem and the usage; exit code 2.
-pub(crate) fn usage(problem: Option<&str>) -> ExitCode {
-    if let Some(p) = problem {
-        eprintln!("error: {p}");
-    }
-    eprintln!("{USAGE}");
-    ExitCode::from(2)
 }

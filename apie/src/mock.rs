@@ -1,45 +1,30 @@
 //! `apie mock [OPTIONS]`: serves a local API Entreprise ([`apie_mock`]) until Ctrl-C, with
 //! the real server's limits and bans, and faults on demand; `apie mock --help` lists the
-//! options ([`HELP`]).
+//! options and details the rules ([`DETAILS`]).
 //!
 //! Exit codes: 0 stopped by Ctrl-C (or `--help`), 1 the server could not start (a payload or
 //! token file is missing or malformed, the port is taken), 2 bad usage.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use apie_mock::{Fault, MockConfig, MockServer};
 
-/// `apie mock --help`: the options, the fault syntax and the control routes.
-const HELP: &str = "usage: apie mock [OPTIONS]
-Serves a local API Entreprise on 127.0.0.1 until Ctrl-C: staging payloads and the spec's
-examples, behind the real server's checks, limits and bans. Operations, examples, error
-bodies and scopes are the ones this apie was built with: no spec is read.
+/// `apie mock --help`'s closing part: the rules, the fault syntax and the control routes.
+const DETAILS: &str = "\
+Operations, examples, error bodies and scopes are the ones this apie was built with: no spec
+is read. The token is DIR/../tokens/default if there; else the mock makes one up (every
+scope) and prints it. Any well-formed JWT is accepted.
 
-options:
-  --port N            port to listen on (default: a free one, printed)
-  --data DIR          staging payloads directory, <x-operationId>/*.yaml (default: the one
-                      API_ENTREPRISE_PAYLOADS names, else none: the spec's examples only).
-                      The token is DIR/../tokens/default if there; else the mock makes one
-                      up (every scope) and prints it. Any well-formed JWT is accepted.
-  --minute-ms N       length of a rate-limit minute in ms (default 60000); bans scale with it
-  --ip-limit N        requests a minute per IP, all tokens together (default 1000)
-  --tolerated-429s N  429s a token may ignore in a window before its IP is banned (default 10)
-  --ban-secs N        length of a ban in seconds (default 720 minutes: 12 h, or 720 s with
-                      --minute-ms 1000)
-  --fault SPEC        inject a fault; repeatable (see below)
-  -h, --help          this text
-
-limits and bans (as the real server):
+Limits and bans (as the real server):
   per token and bucket (json 250, documents 50, a few operations their own), fixed windows
   opened by the first call: past the limit, 429 + Retry-After. Per IP, --ip-limit requests a
   window, monitoring routes included: the request past it gets no answer and bans the IP. A
   token window collecting more than --tolerated-429s 429s bans its IP. A banned IP gets no
   answer at all (connections closed without a byte) until the ban ends.
 
-fault SPEC: KIND[@every=N][@path=PREFIX]
+Fault SPEC: KIND[@every=N][@path=PREFIX]
   KIND   delay=DURATION     wait before answering
          500 … 599          that status, with an error body in the API's format
          reset              close the connection without answering
@@ -48,37 +33,110 @@ fault SPEC: KIND[@every=N][@path=PREFIX]
   every=N     strike the N-th, 2N-th … matching request (default: every one)
   path=PREFIX only requests whose path starts with PREFIX
   DURATION    a whole number of ms or s: 200ms, 2s
-  examples: --fault 503@every=5  --fault delay=200ms@every=3@path=/v3/insee
-            --fault reset@every=7  --fault malformed@every=4  --fault slow-body=2s@every=10
 
-control routes (never counted nor refused, even while banned):
+Control routes (never counted nor refused, even while banned):
   GET /__mock/stats             what the server did, bans included (JSON)
   GET|PUT|DELETE /__mock/faults the faults; PUT a JSON list of specs or one spec a line
   GET /__mock/limits            each bucket's limit; PUT /__mock/limits/<bucket> with a number
                                 changes it for windows opening later (json, documents, ip, …)
-  POST /__mock/unban            lifts every ban";
+  POST /__mock/unban            lifts every ban
 
-/// What the command line asks for.
-#[derive(Debug, PartialEq, Eq)]
-enum Command {
-    Serve(MockConfig),
-    Help,
+Examples:
+  apie mock --port 8080 --data ../shared/staging/payloads
+  apie mock --minute-ms 1000 --ip-limit 20
+  apie mock --fault 503@every=5 --fault delay=200ms@every=3@path=/v3/insee
+  apie mock --fault reset@every=7 --fault malformed@every=4 --fault slow-body=2s@every=10
+
+Exit codes:
+  0  stopped by Ctrl-C
+  1  could not start: a payload or token file missing or malformed, the port taken
+  2  bad usage";
+
+/// `apie mock`: a local API Entreprise on 127.0.0.1 until Ctrl-C.
+#[derive(Debug, clap::Args)]
+#[command(
+    long_about = "Serves a local API Entreprise on 127.0.0.1 until Ctrl-C: staging payloads and \
+                  the spec's examples, behind the real server's checks, limits and bans.",
+    after_help = "Examples:\n  apie mock --port 8080 --data ../shared/staging/payloads\n  \
+                  apie mock --fault 503@every=5\n\n\
+                  Exit codes: 0 stopped by Ctrl-C; 1 could not start; 2 bad usage.\n\
+                  `apie mock --help` details the limits, the fault syntax and the control routes.",
+    after_long_help = DETAILS
+)]
+pub(crate) struct MockArgs {
+    /// Port to listen on (default: a free one, printed)
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+    /// Staging payloads directory, <x-operationId>/*.yaml (default: none, the spec's
+    /// examples only)
+    #[arg(long, value_name = "DIR", env = apie_mock::PAYLOADS_ENV, value_parser = non_empty_path)]
+    data: Option<PathBuf>,
+    /// Length of a rate-limit minute in ms (default 60000); bans scale with it
+    #[arg(long, value_name = "N", value_parser = positive)]
+    minute_ms: Option<u64>,
+    /// Requests a minute per IP, all tokens together (default 1000)
+    #[arg(long, value_name = "N", value_parser = whole)]
+    ip_limit: Option<u32>,
+    /// 429s a token may ignore in a window before its IP is banned (default 10)
+    #[arg(long = "tolerated-429s", value_name = "N", value_parser = whole)]
+    tolerated_429s: Option<u32>,
+    /// Length of a ban in seconds (default 720 minutes: 12 h, or 720 s with --minute-ms 1000)
+    #[arg(long, value_name = "N", value_parser = positive)]
+    ban_secs: Option<u64>,
+    /// Inject a fault; repeatable (the syntax is in --help)
+    #[arg(long = "fault", value_name = "SPEC", value_parser = fault)]
+    faults: Vec<Fault>,
 }
 
-pub(crate) fn run(args: &[String]) -> ExitCode {
-    let config = match parse(args) {
-        Ok(Command::Serve(config)) => config,
-        Ok(Command::Help) => {
-            // `apie mock --help | head` closes the pipe early: not an error worth a panic.
-            let _ = writeln!(std::io::stdout(), "{HELP}");
-            return ExitCode::SUCCESS;
+fn non_empty_path(text: &str) -> Result<PathBuf, String> {
+    if text.is_empty() {
+        return Err("needs a value".to_owned());
+    }
+    Ok(PathBuf::from(text))
+}
+
+fn positive(text: &str) -> Result<u64, String> {
+    text.parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("expected a positive whole number, not `{text}`"))
+}
+
+fn whole(text: &str) -> Result<u32, String> {
+    text.parse()
+        .map_err(|_| format!("expected a whole number of requests, not `{text}`"))
+}
+
+fn fault(text: &str) -> Result<Fault, String> {
+    text.parse::<Fault>().map_err(|e| e.to_string())
+}
+
+impl MockArgs {
+    /// The mock's configuration: the defaults of [`MockConfig`], changed where an option says.
+    fn config(self) -> MockConfig {
+        let mut config = MockConfig::default();
+        if let Some(port) = self.port {
+            config.port = port;
         }
-        Err(problem) => {
-            return crate::usage(Some(&format!(
-                "{problem} (apie mock --help lists the options)"
-            )))
+        config.data_dir = self.data;
+        if let Some(ms) = self.minute_ms {
+            config.minute = Duration::from_millis(ms);
         }
-    };
+        if let Some(n) = self.ip_limit {
+            config.ip_limit = n;
+        }
+        if let Some(n) = self.tolerated_429s {
+            config.tolerated_429s = n;
+        }
+        config.ban = self.ban_secs.map(Duration::from_secs);
+        config.faults.faults.extend(self.faults);
+        config
+    }
+}
+
+/// Runs `apie mock`.
+pub(crate) fn run(args: MockArgs) -> ExitCode {
+    let config = args.config();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -152,93 +210,26 @@ async fn serve(config: MockConfig) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The options, each given at most once but `--fault`, as `--name VALUE` or `--name=VALUE`.
-fn parse(args: &[String]) -> Result<Command, String> {
-    let mut config = MockConfig::default();
-    let mut seen: Vec<String> = Vec::new();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        if arg == "--help" || arg == "-h" {
-            return Ok(Command::Help);
-        }
-        let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        if !matches!(
-            name,
-            "--port"
-                | "--data"
-                | "--minute-ms"
-                | "--ip-limit"
-                | "--tolerated-429s"
-                | "--ban-secs"
-                | "--fault"
-        ) {
-            return Err(format!("unknown argument `{arg}`"));
-        }
-        if name != "--fault" && seen.iter().any(|s| s == name) {
-            return Err(format!("{name} is given twice"));
-        }
-        seen.push(name.to_string());
-        let value = match inline {
-            Some(value) => value,
-            None => rest
-                .next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))?,
-        };
-        if value.is_empty() {
-            return Err(format!("{name} needs a value"));
-        }
-        let positive =
-            |what: &str| -> Result<u64, String> {
-                value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
-                    format!("{name} takes a positive number of {what}, not `{value}`")
-                })
-            };
-        match name {
-            "--port" => {
-                config.port = value.parse().map_err(|_| {
-                    format!("--port takes a port number (0 to 65535), not `{value}`")
-                })?
-            }
-            "--data" => config.data_dir = Some(PathBuf::from(value)),
-            "--minute-ms" => config.minute = Duration::from_millis(positive("milliseconds")?),
-            "--ban-secs" => config.ban = Some(Duration::from_secs(positive("seconds")?)),
-            "--ip-limit" | "--tolerated-429s" => {
-                let n: u32 = value.parse().map_err(|_| {
-                    format!("{name} takes a whole number of requests, not `{value}`")
-                })?;
-                if name == "--ip-limit" {
-                    config.ip_limit = n;
-                } else {
-                    config.tolerated_429s = n;
-                }
-            }
-            _ => {
-                let fault: Fault = value.parse().map_err(|e| format!("--fault: {e}"))?;
-                config.faults.faults.push(fault);
-            }
-        }
-    }
-    Ok(Command::Serve(config))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use apie_mock::{FaultKind, FaultPlan};
+    use clap::Parser;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    /// `apie mock`'s options alone, as clap parses them.
+    #[derive(Debug, Parser)]
+    struct Mock {
+        #[command(flatten)]
+        args: MockArgs,
+    }
+
+    fn parse(list: &[&str]) -> Result<MockConfig, clap::Error> {
+        let argv = std::iter::once("mock").chain(list.iter().copied());
+        Mock::try_parse_from(argv).map(|m| m.args.config())
     }
 
     fn config(list: &[&str]) -> MockConfig {
-        match parse(&args(list)) {
-            Ok(Command::Serve(config)) => config,
-            other => panic!("{list:?}: {other:?}"),
-        }
+        parse(list).unwrap_or_else(|e| panic!("{list:?}: {e}"))
     }
 
     #[test]
@@ -253,11 +244,16 @@ mod tests {
         assert_eq!(config.port, 8080);
         assert_eq!(config.data_dir, Some(PathBuf::from("/tmp/payloads")));
         assert_eq!(config.minute, Duration::from_millis(500));
-        assert_eq!(parse(&[]).unwrap(), Command::Serve(MockConfig::default()));
         // Bans scale with the minute unless given.
         assert_eq!(config.ban, None);
-        assert_eq!(parse(&args(&["--help"])).unwrap(), Command::Help);
-        assert_eq!(parse(&args(&["--port", "1", "-h"])).unwrap(), Command::Help);
+    }
+
+    #[test]
+    fn no_option_keeps_the_defaults() {
+        // The variable would fill --data: the test is about the options alone.
+        if std::env::var_os(apie_mock::PAYLOADS_ENV).is_none() {
+            assert_eq!(parse(&[]).unwrap(), MockConfig::default());
+        }
     }
 
     #[test]
@@ -297,44 +293,111 @@ mod tests {
 
     #[test]
     fn the_help_shows_every_option_and_the_fault_syntax() {
+        use clap::CommandFactory;
+        let help = Mock::command().render_long_help().to_string();
         for needle in [
             "--ip-limit",
             "--ban-secs",
             "--tolerated-429s",
-            "--fault SPEC",
+            "--fault <SPEC>",
             "KIND[@every=N][@path=PREFIX]",
             "slow-body=DURATION",
             "/__mock/unban",
+            apie_mock::PAYLOADS_ENV,
+            "Exit codes",
         ] {
-            assert!(HELP.contains(needle), "{needle}");
+            assert!(help.contains(needle), "{needle}: {help}");
         }
     }
 
     #[test]
     fn bad_arguments_say_what_is_wrong() {
-        for (list, expected) in [
-            (&["--port", "http"][..], "port number"),
-            (&["--port", "70000"][..], "port number"),
-            (&["--port"][..], "needs a value"),
-            (&["--data="][..], "needs a value"),
-            (&["--minute-ms", "0"][..], "positive"),
-            (&["--verbose"][..], "unknown argument"),
+        use clap::error::ErrorKind;
+        for (list, kind, expected) in [
+            (
+                &["--port", "http"][..],
+                ErrorKind::ValueValidation,
+                "--port",
+            ),
+            (
+                &["--port", "70000"][..],
+                ErrorKind::ValueValidation,
+                "65535",
+            ),
+            (
+                &["--port"][..],
+                ErrorKind::InvalidValue,
+                "a value is required",
+            ),
+            (
+                &["--data="][..],
+                ErrorKind::ValueValidation,
+                "needs a value",
+            ),
+            (
+                &["--minute-ms", "0"][..],
+                ErrorKind::ValueValidation,
+                "positive",
+            ),
+            (&["--verbose"][..], ErrorKind::UnknownArgument, "--verbose"),
             // The spec is compiled in: nothing to point at.
-            (&["--spec", "a.yml"][..], "unknown argument"),
-            (&["--spec-v2", "b.yml"][..], "unknown argument"),
-            (&["extra"][..], "unknown argument"),
-            (&["--port", "1", "--port", "2"][..], "twice"),
-            (&["--ip-limit", "many"][..], "whole number"),
-            (&["--ip-limit", "-1"][..], "whole number"),
-            (&["--ban-secs", "0"][..], "positive"),
-            (&["--fault"][..], "needs a value"),
-            (&["--fault", "teapot"][..], "unknown kind"),
-            (&["--fault", "503@every=0"][..], "positive"),
-            (&["--fault", "delay=soon"][..], "not a duration"),
-            (&["--fault", "reset@sometimes"][..], "unknown option"),
+            (
+                &["--spec", "a.yml"][..],
+                ErrorKind::UnknownArgument,
+                "--spec",
+            ),
+            (
+                &["--spec-v2", "b.yml"][..],
+                ErrorKind::UnknownArgument,
+                "--spec-v2",
+            ),
+            (&["extra"][..], ErrorKind::UnknownArgument, "extra"),
+            (
+                &["--port", "1", "--port", "2"][..],
+                ErrorKind::ArgumentConflict,
+                "multiple times",
+            ),
+            (
+                &["--ip-limit", "many"][..],
+                ErrorKind::ValueValidation,
+                "whole number",
+            ),
+            (&["--ip-limit", "-1"][..], ErrorKind::UnknownArgument, "-1"),
+            (
+                &["--ban-secs", "0"][..],
+                ErrorKind::ValueValidation,
+                "positive",
+            ),
+            (
+                &["--fault"][..],
+                ErrorKind::InvalidValue,
+                "a value is required",
+            ),
+            (
+                &["--fault", "teapot"][..],
+                ErrorKind::ValueValidation,
+                "unknown kind",
+            ),
+            (
+                &["--fault", "503@every=0"][..],
+                ErrorKind::ValueValidation,
+                "positive",
+            ),
+            (
+                &["--fault", "delay=soon"][..],
+                ErrorKind::ValueValidation,
+                "not a duration",
+            ),
+            (
+                &["--fault", "reset@sometimes"][..],
+                ErrorKind::ValueValidation,
+                "unknown option",
+            ),
         ] {
-            let problem = parse(&args(list)).unwrap_err();
-            assert!(problem.contains(expected), "{list:?}: {problem}");
+            let error = parse(list).unwrap_err();
+            let text = error.to_string();
+            assert_eq!(error.kind(), kind, "{list:?}: {text}");
+            assert!(text.contains(expected), "{list:?}: {text}");
         }
     }
 }

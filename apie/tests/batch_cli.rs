@@ -192,6 +192,63 @@ async fn one_line_per_distinct_identifier() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn shards_split_one_input_and_each_resumes_on_its_own_output() {
+    let server = MockServer::start().await.unwrap();
+    let url = server.base_url();
+    let token = server.staging_token();
+    let dir = scratch("shards");
+    let (sirens, input_path) = siren_file(&dir, 40_000_000, 7);
+    let run = |shard: &str, out_path: &Path| {
+        let mut args = base_args(&url, &input_path, out_path);
+        args.extend(["--shard", shard]);
+        batch(Some(&token), &args)
+    };
+    let outs: Vec<PathBuf> = (1..=3)
+        .map(|i| dir.join(format!("part{i}.jsonl")))
+        .collect();
+
+    // Shard 2 runs first and alone: its share does not depend on the others.
+    let out = run("2/3", &outs[1]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("shard 2/3: 2 of the input's 7 identifiers"),
+        "{stderr}"
+    );
+    let second: Vec<String> = records(&outs[1]).into_keys().collect();
+    let mut expected = vec![sirens[1].clone(), sirens[4].clone()];
+    let mut got = second.clone();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected, "positions 2 and 5 of 7");
+
+    for (i, out_path) in outs.iter().enumerate() {
+        let out = run(&format!("{}/3", i + 1), out_path);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    // Shard 2 resumed from its own output: nothing called twice.
+    let mut all: Vec<String> = Vec::new();
+    for out_path in &outs {
+        all.extend(records(out_path).into_keys());
+    }
+    all.sort();
+    let mut every = sirens.clone();
+    every.sort();
+    assert_eq!(
+        all, every,
+        "the shards make the whole input, without overlap"
+    );
+    let rerun = run("2/3", &outs[1]);
+    assert!(
+        text(&rerun.stderr).contains("0 to do, 2 already done"),
+        "{}",
+        text(&rerun.stderr)
+    );
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn reads_a_csv_column_by_name_or_position() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();

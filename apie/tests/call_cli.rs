@@ -8,24 +8,10 @@ use apie_mock::{MockConfig, MockServer};
 
 const UNITES_LEGALES: &str = "api_entreprise_v3_insee_unites_legales";
 
-/// `$APIE_SHARED/staging/payloads`, by default `../shared` beside the checkout.
-fn payloads_dir() -> std::path::PathBuf {
-    let dir = std::env::var_os("APIE_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-        .join("staging/payloads");
-    assert!(
-        dir.is_dir(),
-        "the staging payloads are expected in {} (set APIE_SHARED)",
-        dir.display()
-    );
-    dir
-}
-
-/// The mock, serving the staging payloads.
-async fn mock() -> MockServer {
+/// The mock, serving the staging payloads of `payloads`.
+async fn mock(payloads: &std::path::Path) -> MockServer {
     MockServer::start_with(MockConfig {
-        data_dir: Some(payloads_dir()),
+        data_dir: Some(payloads.to_path_buf()),
         ..MockConfig::default()
     })
     .await
@@ -33,8 +19,8 @@ async fn mock() -> MockServer {
 }
 
 /// The SIREN of a recorded staging payload.
-fn recorded_siren(operation: &str, file: &str) -> String {
-    let path = payloads_dir().join(operation).join(file);
+fn recorded_siren(payloads: &std::path::Path, operation: &str, file: &str) -> String {
+    let path = payloads.join(operation).join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let node = apie_spec::load::load_str("payload", &text).unwrap();
     node.get("params")
@@ -66,10 +52,11 @@ fn text(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn prints_the_typed_answer_or_says_why_not() {
-    let server = mock().await;
+    let payloads = apie_shared_data::shared_or_return!("staging/payloads");
+    let server = mock(&payloads).await;
     let url = server.base_url();
     let token = server.staging_token();
-    let siren = recorded_siren(UNITES_LEGALES, "personne_morale.yaml");
+    let siren = recorded_siren(&payloads, UNITES_LEGALES, "personne_morale.yaml");
     let param = format!("siren={siren}");
 
     // Success: typed JSON on stdout, quota on stderr.
@@ -187,10 +174,11 @@ async fn prints_the_typed_answer_or_says_why_not() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn downloads_the_document_of_a_staging_company() {
-    let server = mock().await;
+    let payloads = apie_shared_data::shared_or_return!("staging/payloads");
+    let server = mock(&payloads).await;
     let token = server.staging_token();
     let operation = "api_entreprise_v4_acoss_attestations_sociales";
-    let siren = recorded_siren(operation, "attestation_delivree.yaml");
+    let siren = recorded_siren(&payloads, operation, "attestation_delivree.yaml");
     let param = format!("siren={siren}");
     let target = std::env::temp_dir().join(format!("apie-call-{}.pdf", std::process::id()));
     let url = server.base_url();

@@ -1,21 +1,21 @@
-//! `apie decode` prints the typed value and exits 0, or the first value that did not fit
+//! `apie decode` prints the typed value and exits 0 when the body fits its model (the
+//! success model for 2xx, the error envelope for other statuses), or says what did not fit
 //! (with its JSON path) and exits 1; bad usage exits 2.
 
 use std::process::{Command, Output};
 
-fn payload(operation: &str, file: &str) -> String {
-    let path = std::env::var_os("APIE_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-        .join("staging/payloads")
+/// The body of a recorded staging payload; `None` (said on the terminal) without the shared
+/// test data.
+#[track_caller]
+fn payload(operation: &str, file: &str) -> Option<String> {
+    let path = apie_shared_data::find("staging/payloads")?
         .join(operation)
         .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let node = apie_spec::load::load_str("payload", &text).unwrap();
     node.get("payload")
         .and_then(|p| p.as_str())
-        .unwrap()
-        .to_string()
+        .map(str::to_string)
 }
 
 fn decode(operation: &str, status: &str, body: &str) -> Output {
@@ -34,7 +34,10 @@ fn decode(operation: &str, status: &str, body: &str) -> Output {
 #[test]
 fn a_real_body_decodes_to_json() {
     let op = "api_entreprise_v3_insee_unites_legales";
-    let out = decode(op, "200", &payload(op, "association.yaml"));
+    let Some(body) = payload(op, "association.yaml") else {
+        return;
+    };
+    let out = decode(op, "200", &body);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -48,8 +51,10 @@ fn a_real_body_decodes_to_json() {
 #[test]
 fn a_body_that_does_not_fit_names_its_json_path() {
     let op = "api_entreprise_v3_insee_unites_legales";
-    let mut body: serde_json::Value =
-        serde_json::from_str(&payload(op, "association.yaml")).unwrap();
+    let Some(text) = payload(op, "association.yaml") else {
+        return;
+    };
+    let mut body: serde_json::Value = serde_json::from_str(&text).unwrap();
     body["data"]["personne_morale_attributs"]["raison_sociale"] =
         serde_json::json!(["not", "a", "string"]);
     let out = decode(op, "200", &body.to_string());
@@ -62,14 +67,79 @@ fn a_body_that_does_not_fit_names_its_json_path() {
 }
 
 #[test]
-fn an_error_body_is_explained_and_exits_1() {
+fn a_good_error_body_prints_the_typed_error_and_exits_0() {
     let body = r#"{"errors":[{"code":"00101","title":"Interdit","detail":"Votre token n'est pas valide","source":{"parameter":"token"},"meta":{}}]}"#;
     let out = decode("api_entreprise_v4_insee_unites_legales", "401", body);
-    assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains("HTTP 401") && stderr.contains("00101"),
         "{stderr}"
+    );
+    let typed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(typed["status"], 401);
+    assert_eq!(typed["errors"][0]["code"], "00101");
+    assert_eq!(typed["errors"][0]["source"]["parameter"], "token");
+    // The spec lists 00101: its status and title come with it.
+    assert_eq!(typed["errors"][0]["known"], true, "{typed}");
+    assert_eq!(typed["errors"][0]["spec_status"], 401, "{typed}");
+}
+
+#[test]
+fn an_error_status_with_another_body_does_not_fit_and_exits_1() {
+    let op = "api_entreprise_v4_insee_unites_legales";
+    for (body, says) in [
+        (r#"{"foo": 1}"#, "`/errors`"),
+        ("not json", "not JSON"),
+        (r#"{"errors": []}"#, "empty"),
+        ("", "empty"),
+    ] {
+        let out = decode(op, "404", body);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{body:?}: {stderr}");
+        assert!(stderr.contains("not the API's error envelope"), "{stderr}");
+        assert!(stderr.contains(says), "{body:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "nothing printed as decoded");
+    }
+}
+
+#[test]
+fn a_success_status_with_a_body_that_is_not_json_exits_1() {
+    let out = decode("api_entreprise_v3_insee_unites_legales", "200", "not json");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("does not fit"), "{stderr}");
+}
+
+#[test]
+fn standard_input_is_read_with_a_dash() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_apie"))
+        .args([
+            "decode",
+            "--operation",
+            "api_entreprise_v4_insee_unites_legales",
+            "--status",
+            "404",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(br#"{"errors":[{"code":"01003","title":"t","detail":"d"}]}"#)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
 
@@ -82,4 +152,17 @@ fn bad_usage_exits_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let out = Command::new(env!("CARGO_BIN_EXE_apie"))
+        .args([
+            "decode",
+            "--operation",
+            "x",
+            "--status",
+            "200",
+            "/nonexistent.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 }

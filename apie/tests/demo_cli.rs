@@ -2,22 +2,8 @@
 //! shows each step succeed: on a clone with nothing beside it (the spec's
 //! examples, a token the mock makes up) and with the staging payloads.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-/// `$APIE_SHARED/staging/payloads`, by default `../shared` beside the checkout.
-fn payloads_dir() -> PathBuf {
-    let dir = std::env::var_os("APIE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-        .join("staging/payloads");
-    assert!(
-        dir.is_dir(),
-        "the staging payloads are expected in {} (set APIE_SHARED)",
-        dir.display()
-    );
-    dir
-}
 
 /// Runs `apie demo` with `API_ENTREPRISE_PAYLOADS` set to `payloads` (or unset), and
 /// checks every step; returns its stdout.
@@ -68,7 +54,7 @@ fn demo_runs_with_nothing_beside_the_checkout() {
 
 #[test]
 fn demo_runs_on_the_staging_payloads() {
-    let dir = payloads_dir();
+    let dir = apie_shared_data::shared_or_return!("staging/payloads");
     let stdout = demo(Some(&dir));
     assert!(
         stdout.contains(&format!("staging payloads from {}", dir.display()))

@@ -160,7 +160,9 @@ fn the_build_writes_the_mock_data_behind_the_feature() {
     }
     let entry = flat(&std::fs::read_to_string(out(1).join("api.rs")).unwrap());
     assert!(
-        entry.contains(r#"#[cfg(feature = "mock-data")] pub mod mock_data { include!("mock_data.rs"); }"#),
+        entry.contains(
+            r#"#[cfg(feature = "mock-data")] pub mod mock_data { include!("mock_data.rs"); }"#
+        ),
         "{entry}"
     );
     for n in [1, 2] {

@@ -222,8 +222,12 @@ where
 pub struct ApiError {
     /// HTTP status code.
     pub status: u16,
-    /// Decoded errors; empty when the body was not the usual JSON.
+    /// Decoded errors; empty exactly when [`not_understood`](Self::not_understood) says why.
     pub errors: Vec<ErrorItem>,
+    /// Why the body is not the platform's error envelope (a proxy's HTML page, an empty
+    /// body, JSON of another shape); `None` when it was read. The body is in `raw_body`.
+    /// Boxed: it is rare, and `Error` stays small enough to be returned everywhere.
+    pub not_understood: Option<Box<BodyNotUnderstood>>,
     /// The body as received (lossily converted to UTF-8).
     pub raw_body: String,
     /// Delay from the `Retry-After` header, when present (rate limiting).
@@ -287,6 +291,13 @@ impl std::fmt::Display for ApiError {
             crate::platform::API_NAME,
             self.status
         )?;
+        if let Some(why) = &self.not_understood {
+            // Said in the message, so that a log line never reads as an error with no detail.
+            write!(
+                f,
+                ", with a body that is not its error format ({why}; kept as received)"
+            )?;
+        }
         if let Some(first) = self.errors.first() {
             if !first.code.is_empty() {
                 write!(f, " [{}]", first.code)?;
@@ -306,6 +317,26 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// Where an error answer's body stops matching the platform's error envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyNotUnderstood {
+    /// JSON pointer of the part of the envelope that is missing or of another type
+    /// (`/errors`, `/errors/0/code`); `""` for the whole body.
+    pub pointer: String,
+    /// What was expected there and what was found.
+    pub problem: String,
+}
+
+impl std::fmt::Display for BodyNotUnderstood {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.pointer.is_empty() {
+            write!(f, "{}", self.problem)
+        } else {
+            write!(f, "at `{}`: {}", self.pointer, self.problem)
+        }
+    }
+}
 
 /// `2026-11-30T14:00:00Z`, or the raw epoch seconds if out of range.
 pub(crate) fn rfc3339(at: SystemTime) -> String {
@@ -377,17 +408,50 @@ pub struct ErrorEnvelope {
 
 impl ErrorEnvelope {
     /// The items of a body; a field that does not read is left empty, the
-    /// rest of its item kept.
+    /// rest of its item kept. A body that is not the envelope gives no item:
+    /// [`try_read`](Self::try_read) says why.
     pub fn read(&self, body: &Value) -> Vec<ErrorItem> {
+        self.try_read(body).unwrap_or_default()
+    }
+
+    /// The items of a body, or where it is not the envelope: no error list (or no
+    /// error object, for a platform whose body is one error), or no error in it with a
+    /// code. A code is what makes an object an error of this API: without the check,
+    /// `{"foo": 1}` would read as one error with every field empty.
+    pub fn try_read(&self, body: &Value) -> Result<Vec<ErrorItem>, BodyNotUnderstood> {
+        let not_understood = |pointer: &str, problem: String| BodyNotUnderstood {
+            pointer: pointer.to_owned(),
+            problem,
+        };
         let items: Vec<&Value> = if self.items.is_empty() {
-            vec![body].into_iter().filter(|b| b.is_object()).collect()
+            if !body.is_object() {
+                let found = json_kind(body);
+                return Err(not_understood(
+                    "",
+                    format!("expected an error object, found {found}"),
+                ));
+            }
+            vec![body]
         } else {
             match body.pointer(self.items) {
+                Some(Value::Array(items)) if items.is_empty() => {
+                    return Err(not_understood(
+                        self.items,
+                        "the list of errors is empty".into(),
+                    ))
+                }
                 Some(Value::Array(items)) => items.iter().collect(),
-                _ => Vec::new(),
+                Some(other) => {
+                    let found = json_kind(other);
+                    return Err(not_understood(
+                        self.items,
+                        format!("expected a list of errors, found {found}"),
+                    ));
+                }
+                None => return Err(not_understood(self.items, "no list of errors".into())),
             }
         };
-        items
+        let read: Vec<ErrorItem> = items
             .into_iter()
             // An item that is no object, or whose code is an object or a list, is not an
             // error of this API: dropped, so that it does not hide the others.
@@ -399,7 +463,22 @@ impl ErrorEnvelope {
                     )
             })
             .map(|item| self.item(item))
-            .collect()
+            .collect();
+        if read.iter().all(|item| item.code.is_empty()) {
+            // The first item's code: where a reader of the body would look first.
+            let at = if self.items.is_empty() {
+                self.code.to_owned()
+            } else {
+                format!("{}/0{}", self.items, self.code)
+            };
+            let problem = if self.items.is_empty() {
+                "the error has no code"
+            } else {
+                "no error of the list has a code"
+            };
+            return Err(not_understood(&at, problem.into()));
+        }
+        Ok(read)
     }
 
     fn item(&self, item: &Value) -> ErrorItem {
@@ -439,6 +518,18 @@ impl ErrorEnvelope {
     }
 }
 
+/// `a string`, `an object`…: what a JSON value is, for messages.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// A scalar as text (codes sometimes arrive as numbers); `None` for null,
 /// arrays and objects.
 fn scalar_text(value: &Value) -> Option<String> {
@@ -450,16 +541,30 @@ fn scalar_text(value: &Value) -> Option<String> {
 }
 
 /// Interprets an error answer, where the platform's error envelope says.
-/// Never fails: when the body is not the usual JSON, `errors` is empty and
-/// `raw_body` keeps what was received.
+/// Never fails: when the body is not the envelope, `errors` is empty,
+/// `not_understood` says why and `raw_body` keeps what was received.
 pub fn decode_error_body(status: u16, body: &[u8]) -> ApiError {
-    let errors = match serde_json::from_slice::<Value>(body) {
-        Ok(value) => crate::platform::ERROR_ENVELOPE.read(&value),
-        Err(_) => Vec::new(),
+    let read = if body.iter().all(u8::is_ascii_whitespace) {
+        Err(BodyNotUnderstood {
+            pointer: String::new(),
+            problem: "the body is empty".to_owned(),
+        })
+    } else {
+        serde_json::from_slice::<Value>(body)
+            .map_err(|e| BodyNotUnderstood {
+                pointer: String::new(),
+                problem: format!("not JSON ({e})"),
+            })
+            .and_then(|value| crate::platform::ERROR_ENVELOPE.try_read(&value))
+    };
+    let (errors, not_understood) = match read {
+        Ok(errors) => (errors, None),
+        Err(why) => (Vec::new(), Some(Box::new(why))),
     };
     ApiError {
         status,
         errors,
+        not_understood,
         raw_body: String::from_utf8_lossy(body).into_owned(),
         retry_after: None,
         retry_at: None,

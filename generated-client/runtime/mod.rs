@@ -25,8 +25,8 @@ pub use auth::{AuthScheme, Token, TokenClaims};
 pub use client::{Client, ClientBuilder, Environment};
 pub use documents::{DocumentLink, DOCUMENT_TIMEOUT};
 pub use errors::{
-    decode_body, decode_error_body, ApiError, DecodeError, Error, ErrorBody, ErrorEnvelope,
-    ErrorItem, ErrorMeta, ValidationError,
+    decode_body, decode_error_body, ApiError, BodyNotUnderstood, DecodeError, Error, ErrorBody,
+    ErrorEnvelope, ErrorItem, ErrorMeta, ValidationError,
 };
 pub use identifiers::{
     CheckedIdentifier, Eori, IdentifierError, IdentifierErrorReason, IdentifierKind, Month,

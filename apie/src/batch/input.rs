@@ -44,6 +44,52 @@ pub(crate) fn parse_delimiter(text: &str) -> Result<u8, String> {
     }
 }
 
+/// `--shard I/N`: the share of the input that process I of N takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shard {
+    /// Which share, from 1: "process 1 of 4" as people count processes.
+    index: usize,
+    /// How many shares.
+    count: usize,
+}
+
+impl Shard {
+    /// Reads `I/N`, I from 1 to N.
+    pub(crate) fn parse(text: &str) -> Result<Shard, String> {
+        let parsed = text
+            .split_once('/')
+            .and_then(|(i, n)| Some((i.trim().parse().ok()?, n.trim().parse().ok()?)));
+        match parsed {
+            Some((index, count)) if count >= 1 && (1..=count).contains(&index) => {
+                Ok(Shard { index, count })
+            }
+            Some((_, count)) if count >= 1 => {
+                Err(format!("{text}: the shard number goes from 1 to {count}"))
+            }
+            _ => Err(format!(
+                "{text}: expected I/N, shard I (from 1) of N, such as 1/4"
+            )),
+        }
+    }
+
+    /// The items of this shard: positions I, I+N, I+2N… counted from 1. Every item is in
+    /// exactly one of the N shards, and which one depends only on its position.
+    pub(crate) fn take<T>(&self, items: Vec<T>) -> Vec<T> {
+        items
+            .into_iter()
+            .enumerate()
+            .filter(|(position, _)| position % self.count == self.index - 1)
+            .map(|(_, item)| item)
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
 /// What the input holds.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Identifiers {
@@ -168,6 +214,31 @@ mod tests {
         assert_eq!(by_index.list, ["siren", "1", "2"]);
         let unknown = read_text(text, Some(&Column::Name("siret".into())), b',').unwrap_err();
         assert!(unknown.contains("--delimiter"), "{unknown}");
+    }
+
+    #[test]
+    fn shards_split_the_input_without_overlap() {
+        let items: Vec<u32> = (1..=10).collect();
+        let shards: Vec<Vec<u32>> = (1..=3)
+            .map(|i| Shard::parse(&format!("{i}/3")).unwrap().take(items.clone()))
+            .collect();
+        assert_eq!(shards, [vec![1, 4, 7, 10], vec![2, 5, 8], vec![3, 6, 9]]);
+        assert_eq!(Shard::parse("1/1").unwrap().take(items.clone()), items);
+        // More shards than items: some are empty, none repeats an item.
+        assert_eq!(Shard::parse("5/12").unwrap().take(items.clone()), [5]);
+        assert!(Shard::parse("12/12").unwrap().take(items).is_empty());
+        for (bad, says) in [
+            ("0/3", "from 1 to 3"),
+            ("4/3", "from 1 to 3"),
+            ("1/0", "expected I/N"),
+            ("1", "expected I/N"),
+            ("a/b", "expected I/N"),
+            ("-1/3", "expected I/N"),
+        ] {
+            let problem = Shard::parse(bad).unwrap_err();
+            assert!(problem.contains(says), "{bad}: {problem}");
+        }
+        assert_eq!(Shard::parse(" 2 / 4 ").unwrap().to_string(), "2/4");
     }
 
     #[test]

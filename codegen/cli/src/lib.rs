@@ -1,7 +1,10 @@
 //! `apie-codegen-cli`: the maintainers' command line (`apie-codegen generate`, `check`,
 //! `fetch`, `diff`) on top of the generator, the spec crate and the diff. Its library holds
-//! what the binary does beyond calling them: [`fetch`] puts a new spec into `spec/`.
+//! what the binary does beyond calling them: [`fetch`] puts a new spec into `spec/`, and
+//! [`render`] prints diagnostics with their source line, as JSON lines or as GitHub
+//! annotations.
 
 #![deny(missing_docs)]
 
 pub mod fetch;
+pub mod render;

@@ -1,87 +1,57 @@
 //! `apie-codegen`: generate, check, fetch (and diff) API Entreprise specs.
 //!
 //! Exit codes: 0 success; 1 the spec has errors (diagnostics printed); 2 bad usage or an
-//! input/output failure.
+//! input/output failure (clap's own code for usage errors).
+
+mod cli;
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use apie_codegen_cli::render::{self, Format};
 use apie_spec::diagnostic::Diagnostics;
 use apie_spec::model::{self, Api};
-
-const USAGE: &str = "usage:
-  apie-codegen generate [--profile FILE] [--spec FILE] [--spec-v2 FILE] --out DIR
-                                                                     write the files build.rs writes (rustfmt-clean) and print a summary
-  apie-codegen check --spec FILE                                     validate a spec and print its diagnostics
-  apie-codegen fetch [--from PATH] [--dest DIR]                      put the specs into spec/ and record their sha256
-  apie-codegen diff OLD NEW [--format text|markdown|json|github] [--fail-on breaking|warning] [--ignore FILE]
-                                                                     what a new spec version changes (OLD/NEW: file or REV:PATH)
-
-Without --spec, the specs are those the build uses: the profile's (spec/profile.yml), or $API_ENTREPRISE_SPEC / $API_ENTREPRISE_SPEC_V2.
-Exit codes: 0 ok, 1 the spec has errors (diff: changes at or above --fail-on), 2 bad usage or I/O failure.";
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
+use cli::{CheckArgs, Cli, Command, FetchArgs, GenerateArgs};
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, rest)) = args.split_first() else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
+    let matches = Cli::command().color(cli::color_choice()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
     };
-    // `diff` takes positional OLD NEW: it parses its own arguments.
-    if command == "diff" {
-        return apie_diff::cli::run(rest);
-    }
-    let flags = match Flags::parse(rest) {
-        Ok(flags) => flags,
-        Err(message) => return usage_error(&message),
-    };
-    match command.as_str() {
-        "generate" => generate(&flags),
-        "check" => check(&flags),
-        "fetch" => fetch(&flags),
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
+    match cli.command {
+        Command::Generate(args) => {
+            // A spec named by the variable is left to the generator, which reads the variable
+            // of the profile it builds (`<PREFIX>_SPEC`) and names it when its file is missing.
+            let from_env = |id: &str| {
+                matches
+                    .subcommand_matches("generate")
+                    .and_then(|m| m.value_source(id))
+                    == Some(ValueSource::EnvVariable)
+            };
+            let explicit = Explicit {
+                spec: !from_env("spec"),
+                spec_v2: !from_env("spec_v2"),
+            };
+            generate(&args, explicit)
         }
-        other => usage_error(&format!("unknown command `{other}`")),
+        Command::Check(args) => check(&args),
+        Command::Fetch(args) => fetch(&args),
+        Command::Diff(args) => apie_diff::cli::run(&args.to_args()),
+        Command::Completions(args) => cli::completions(Cli::command(), &args),
+        Command::Man(args) => cli::man(Cli::command(), &args),
     }
 }
 
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}\n\n{USAGE}");
-    ExitCode::from(2)
-}
-
-/// `--name value` pairs.
-struct Flags(BTreeMap<String, String>);
-
-impl Flags {
-    fn parse(args: &[String]) -> Result<Flags, String> {
-        let mut map = BTreeMap::new();
-        let mut it = args.iter().peekable();
-        while let Some(arg) = it.next() {
-            let Some(name) = arg.strip_prefix("--") else {
-                return Err(format!("unexpected argument `{arg}`"));
-            };
-            let (name, value) = match name.split_once('=') {
-                Some((n, v)) => (n.to_string(), v.to_string()),
-                // A flag followed by another flag (or nothing) is a switch, like --no-rustfmt.
-                None => match it.next_if(|next| !next.starts_with("--")) {
-                    Some(value) => (name.to_string(), value.clone()),
-                    None => (name.to_string(), String::new()),
-                },
-            };
-            map.insert(name, value);
-        }
-        Ok(Flags(map))
-    }
-
-    fn path(&self, name: &str) -> Option<PathBuf> {
-        self.0
-            .get(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    }
+/// Which specs of `generate` were given on the command line rather than by a variable.
+#[derive(Debug, Clone, Copy)]
+struct Explicit {
+    spec: bool,
+    spec_v2: bool,
 }
 
 fn workspace_root() -> PathBuf {
@@ -93,24 +63,41 @@ fn workspace_root() -> PathBuf {
     std::fs::canonicalize(&root).unwrap_or(root)
 }
 
-fn generate(flags: &Flags) -> ExitCode {
-    let Some(out) = flags.path("out") else {
-        return usage_error("generate needs --out DIR");
+/// Prints `diagnostics` in `format`: text on `to_stderr`'s stream, machine formats on stdout
+/// (where CI reads them, whatever the outcome).
+fn print_diagnostics(diagnostics: &Diagnostics, format: Format, to_stderr: bool) {
+    if diagnostics.items().is_empty() && format == Format::Text {
+        return;
+    }
+    let on_stderr = to_stderr && format == Format::Text;
+    let color = format == Format::Text
+        && if on_stderr {
+            cli::color_on(&std::io::stderr())
+        } else {
+            cli::color_on(&std::io::stdout())
+        };
+    let text = render::render(diagnostics.items(), format, color);
+    // A closed pipe (`| head`) is not worth a panic.
+    let _ = if on_stderr {
+        std::io::stderr().write_all(text.as_bytes())
+    } else {
+        std::io::stdout().write_all(text.as_bytes())
     };
+}
+
+fn generate(args: &GenerateArgs, explicit: Explicit) -> ExitCode {
     let started = std::time::Instant::now();
     let mut config = apie_codegen::Config::new();
+    // A variable set to nothing names no file, as build.rs reads it.
+    let profile = args.profile.clone().filter(|p| !p.as_os_str().is_empty());
     config
-        .out_dir(&out)
-        .rustfmt(!flags.0.contains_key("no-rustfmt"))
-        .profile(
-            flags
-                .path("profile")
-                .unwrap_or_else(|| workspace_root().join("spec").join("profile.yml")),
-        );
-    if let Some(spec) = flags.path("spec") {
+        .out_dir(&args.out)
+        .rustfmt(!args.no_rustfmt)
+        .profile(profile.unwrap_or_else(|| workspace_root().join("spec").join("profile.yml")));
+    if let Some(spec) = args.spec.as_ref().filter(|_| explicit.spec) {
         config.spec_file(0, spec);
     }
-    if let Some(spec) = flags.path("spec-v2") {
+    if let Some(spec) = args.spec_v2.as_ref().filter(|_| explicit.spec_v2) {
         config.spec_file(1, spec);
     }
     match config.compile() {
@@ -122,13 +109,20 @@ fn generate(flags: &Flags) -> ExitCode {
             println!(
                 "wrote {} files into {} in {:.0?}",
                 compiled.files.len(),
-                out.display(),
+                args.out.display(),
                 started.elapsed()
             );
             ExitCode::SUCCESS
         }
-        Err(e @ (apie_codegen::Error::Spec { .. } | apie_codegen::Error::Profile { .. })) => {
-            eprintln!("{e}");
+        Err(apie_codegen::Error::Spec { path, diagnostics }) => {
+            eprintln!("the spec {} cannot be used:", path.display());
+            print_diagnostics(&diagnostics, args.format, true);
+            eprintln!("nothing generated");
+            ExitCode::from(1)
+        }
+        Err(apie_codegen::Error::Profile { path, diagnostics }) => {
+            eprintln!("the platform profile {} cannot be used:", path.display());
+            print_diagnostics(&diagnostics, args.format, true);
             eprintln!("nothing generated");
             ExitCode::from(1)
         }
@@ -139,8 +133,19 @@ fn generate(flags: &Flags) -> ExitCode {
     }
 }
 
+/// The summary of a generated spec, on stdout.
 fn print_summary(spec: &Path, api: &Api, diagnostics: &Diagnostics) {
-    println!("{} — {} {}", spec.display(), api.title, api.spec_version);
+    println!("{}", summary(spec, api, diagnostics));
+}
+
+/// The spec's operations, types and warnings in a few lines.
+fn summary(spec: &Path, api: &Api, diagnostics: &Diagnostics) -> String {
+    let mut lines = vec![format!(
+        "{} — {} {}",
+        spec.display(),
+        api.title,
+        api.spec_version
+    )];
     let mut per_version: BTreeMap<model::ApiVersion, (usize, usize)> = BTreeMap::new();
     for op in &api.operations {
         let entry = per_version.entry(op.version).or_default();
@@ -149,19 +154,21 @@ fn print_summary(spec: &Path, api: &Api, diagnostics: &Diagnostics) {
     }
     for (version, (count, deprecated)) in per_version {
         let version = version.name();
-        println!("  {version}: {count} operations ({deprecated} deprecated)");
+        lines.push(format!(
+            "  {version}: {count} operations ({deprecated} deprecated)"
+        ));
     }
-    println!(
+    lines.push(format!(
         "  {} types, {} error codes",
         api.types.len(),
         api.error_codes.len()
-    );
+    ));
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for d in diagnostics.items() {
         *kinds.entry(d.kind).or_default() += 1;
     }
     let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
-    println!(
+    lines.push(format!(
         "  {} warnings{}",
         diagnostics.warning_count(),
         if list.is_empty() {
@@ -169,40 +176,48 @@ fn print_summary(spec: &Path, api: &Api, diagnostics: &Diagnostics) {
         } else {
             format!(": {}", list.join(", "))
         }
-    );
+    ));
+    lines.join("\n")
 }
 
-fn check(flags: &Flags) -> ExitCode {
-    let Some(spec) = flags.path("spec") else {
-        return usage_error("check needs --spec FILE");
-    };
-    match apie_spec::model_from_file(&spec) {
+fn check(args: &CheckArgs) -> ExitCode {
+    let spec = &args.spec;
+    if spec.as_os_str().is_empty() {
+        // Only a variable set to nothing gets here: clap requires the option otherwise.
+        eprintln!("error: check needs --spec FILE (API_ENTREPRISE_SPEC is empty)");
+        return ExitCode::from(2);
+    }
+    let machine = args.format != Format::Text;
+    match apie_spec::model_from_file(spec) {
         Ok(loaded) => {
-            print!("{}", loaded.diagnostics);
-            print_summary(&spec, &loaded.api, &loaded.diagnostics);
-            println!("ok: no errors");
+            print_diagnostics(&loaded.diagnostics, args.format, false);
+            let summary = summary(spec, &loaded.api, &loaded.diagnostics);
+            if machine {
+                eprintln!("{summary}\nok: no errors");
+            } else {
+                println!("{summary}\nok: no errors");
+            }
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            eprint!("{diagnostics}");
-            eprintln!(
-                "{}: {} error(s), {} warning(s)",
-                spec.display(),
-                diagnostics.error_count(),
-                diagnostics.warning_count()
-            );
+            print_diagnostics(&diagnostics, args.format, true);
+            if machine {
+                let counts = render::counts(diagnostics.items());
+                eprintln!("{}: {counts}", spec.display());
+            }
             ExitCode::from(1)
         }
     }
 }
 
-fn fetch(flags: &Flags) -> ExitCode {
-    let dest = flags
-        .path("dest")
+fn fetch(args: &FetchArgs) -> ExitCode {
+    let dest = args
+        .dest
+        .clone()
         .unwrap_or_else(|| workspace_root().join("spec"));
     match apie_codegen_cli::fetch::fetch(
         &dest,
-        flags.path("from").as_deref(),
+        args.from.as_deref(),
         &apie_codegen_cli::fetch::today(),
     ) {
         Ok(fetched) => {

@@ -10,13 +10,6 @@ fn temp_root(name: &str) -> PathBuf {
     dir.join("checkout")
 }
 
-fn shared_specs() -> PathBuf {
-    std::env::var_os("APIE_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-        .join("specs")
-}
-
 /// The checkout's `spec/`, where the build reads its profile.
 fn pinned() -> PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec")
@@ -82,10 +75,10 @@ fn a_spec_given_instead_of_the_pinned_one_is_built() {
 
 #[test]
 fn fetch_from_a_mirror_records_sha256_and_date() {
+    let specs = apie_shared_data::shared_or_return!("specs");
     let root = temp_root("fetch");
     let fetched =
-        apie_codegen_cli::fetch::fetch(&root.join("spec"), Some(&shared_specs()), "2026-11-28")
-            .unwrap();
+        apie_codegen_cli::fetch::fetch(&root.join("spec"), Some(&specs), "2026-11-28").unwrap();
     assert_eq!(fetched.len(), 2);
     let record = std::fs::read_to_string(root.join("spec/record.txt")).unwrap();
     for f in &fetched {
@@ -117,7 +110,7 @@ fn fetch_refuses_what_is_not_a_spec_and_records_nothing() {
 fn a_bad_fetch_leaves_the_current_spec_untouched() {
     let root = temp_root("keep");
     let spec_dir = root.join("spec");
-    let good = std::fs::read(shared_specs().join("api-entreprise/latest.yml")).unwrap();
+    let good = std::fs::read(pinned().join("api-entreprise.yml")).unwrap();
     let active = spec_dir.join("api-entreprise.yml");
     std::fs::write(&active, &good).unwrap();
     let record = "# an earlier record\n";
@@ -146,11 +139,11 @@ fn a_bad_fetch_leaves_the_current_spec_untouched() {
 
 #[test]
 fn a_mirror_with_a_bad_v2_replaces_neither_spec() {
+    let specs = apie_shared_data::shared_or_return!("specs");
     let root = temp_root("keep-both");
     let spec_dir = root.join("spec");
-    let good = std::fs::read(shared_specs().join("api-entreprise/latest.yml")).unwrap();
-    let good_v2 =
-        std::fs::read(shared_specs().join("api-entreprise-v2/api-entreprise-v2.yml")).unwrap();
+    let good = std::fs::read(specs.join("api-entreprise/latest.yml")).unwrap();
+    let good_v2 = std::fs::read(specs.join("api-entreprise-v2/api-entreprise-v2.yml")).unwrap();
     std::fs::write(spec_dir.join("api-entreprise.yml"), &good).unwrap();
     std::fs::write(spec_dir.join("api-entreprise-v2.yml"), &good_v2).unwrap();
     // A mirror whose main spec is fine (an older one) but whose v2 is not a spec.
@@ -158,7 +151,7 @@ fn a_mirror_with_a_bad_v2_replaces_neither_spec() {
     std::fs::create_dir_all(mirror.join("api-entreprise")).unwrap();
     std::fs::create_dir_all(mirror.join("api-entreprise-v2")).unwrap();
     std::fs::copy(
-        shared_specs().join("api-entreprise/2021-10-29_8830a4eb.yml"),
+        specs.join("api-entreprise/2021-10-29_8830a4eb.yml"),
         mirror.join("api-entreprise/latest.yml"),
     )
     .unwrap();

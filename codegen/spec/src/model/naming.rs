@@ -174,13 +174,13 @@ pub fn builder_ident(method_name: &str) -> String {
     )
 }
 
-/// The Rust type the generated code uses for a [`TypeRef`], as the diff and the docs spell it
+/// The Rust type the generated code uses for a [`TypeRef`](super::TypeRef), as the diff and the docs spell it
 /// (runtime and model paths shortened: `ApiDate`, `Adresse`).
 pub fn rust_type_text(ty: &super::TypeRef) -> String {
     rust_type_path(ty, "", "")
 }
 
-/// The Rust type of a [`TypeRef`] with the paths emit writes before model types
+/// The Rust type of a [`TypeRef`](super::TypeRef) with the paths emit writes before model types
 /// (`super::models::`) and runtime types (`crate::runtime::`): one spelling for the generated
 /// code, the diff and the docs.
 pub fn rust_type_path(ty: &super::TypeRef, models: &str, runtime: &str) -> String {

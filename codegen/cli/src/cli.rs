@@ -1,0 +1,311 @@
+//! `apie-codegen`'s command line, declared with clap: the help of every command, its
+//! examples and exit codes, and the completions and man pages made from the same
+//! definitions.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use apie_codegen_cli::render::Format;
+use clap::{ColorChoice, Parser, Subcommand};
+use clap_complete::Shell;
+
+/// The exit codes of every command, for `apie-codegen --help`.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the spec (or profile) has errors, diagnostics printed; diff: changes at or above --fail-on
+  2  bad usage, or an input/output failure
+
+Every command has its own help, with examples: apie-codegen help <COMMAND>.
+Colour only on a terminal, and never when NO_COLOR is set.";
+
+/// Generates the typed API Entreprise client from its published spec, checks and fetches
+/// specs, and tells what a new spec version changes.
+#[derive(Debug, Parser)]
+#[command(name = "apie-codegen", version, after_help = EXIT_CODES, arg_required_else_help = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The subcommands, in the order `--help` lists them.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Write the files build.rs writes (rustfmt-clean) and print a summary
+    Generate(GenerateArgs),
+    /// Validate a spec and print its diagnostics
+    Check(CheckArgs),
+    /// Put the specs into spec/ and record their sha256
+    Fetch(FetchArgs),
+    /// What a new spec version changes, for the generated crate (OLD/NEW: file or REV:PATH)
+    Diff(DiffArgs),
+    /// Print the shell completions of apie-codegen (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print the man page of apie-codegen, or write one page per command into a folder
+    Man(ManArgs),
+}
+
+/// `apie-codegen generate`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Without --spec, the specs are those the build uses: the profile's, or the profile's
+<PREFIX>_SPEC / <PREFIX>_SPEC_V2 variables (API_ENTREPRISE_SPEC and API_ENTREPRISE_SPEC_V2
+for API Entreprise), read as build.rs reads them.
+
+Examples:
+  apie-codegen generate --out target/generated
+  apie-codegen generate --spec ../shared/specs/api-entreprise/latest.yml --out /tmp/gen
+  apie-codegen generate --profile codegen/tests/fixtures/fictional/profile.yml --out /tmp/fictive
+
+Diagnostics of a spec or profile that cannot be used go to stderr as text, or to stdout with
+--format json|github.
+
+Exit codes: 0 generated; 1 the spec or profile has errors (nothing generated); 2 bad usage
+or a file that cannot be written.")]
+pub(crate) struct GenerateArgs {
+    /// The platform profile (default: spec/profile.yml of the workspace)
+    #[arg(long, value_name = "FILE", env = apie_codegen::config::PROFILE_ENV)]
+    pub(crate) profile: Option<PathBuf>,
+    /// The profile's first spec (v3/v4 for API Entreprise) from this file
+    #[arg(long, value_name = "FILE", env = "API_ENTREPRISE_SPEC")]
+    pub(crate) spec: Option<PathBuf>,
+    /// The profile's second spec (the legacy v2 for API Entreprise) from this file
+    #[arg(long = "spec-v2", value_name = "FILE", env = "API_ENTREPRISE_SPEC_V2")]
+    pub(crate) spec_v2: Option<PathBuf>,
+    /// Write into this folder
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    /// Leave the files as prettyplease writes them, without passing them through rustfmt
+    #[arg(long)]
+    pub(crate) no_rustfmt: bool,
+    /// How diagnostics are printed
+    #[arg(long, value_enum, default_value_t, value_name = "FORMAT")]
+    pub(crate) format: Format,
+}
+
+/// `apie-codegen check`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  apie-codegen check --spec spec/api-entreprise.yml
+  apie-codegen check --spec new.yml --format github     # annotations in a GitHub workflow
+  apie-codegen check --spec new.yml --format json | jq -r .kind | sort | uniq -c
+
+Text: each diagnostic with its line and a caret, grouped per file, the counts at the end; on
+stdout when the spec is usable (warnings), else on stderr. JSON (one object a line: severity,
+kind, file, line, column, pointer, message) and GitHub annotations go to stdout, the summary
+to stderr.
+
+Exit codes: 0 usable (warnings at most); 1 the spec has errors or cannot be read; 2 bad usage.")]
+pub(crate) struct CheckArgs {
+    /// The spec to check
+    #[arg(long, value_name = "FILE", env = "API_ENTREPRISE_SPEC")]
+    pub(crate) spec: PathBuf,
+    /// How diagnostics are printed
+    #[arg(long, value_enum, default_value_t, value_name = "FORMAT")]
+    pub(crate) format: Format,
+}
+
+/// `apie-codegen fetch`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Downloads go through curl, from the addresses in spec/sources.txt; each file is checked to be
+a usable spec before spec/ is touched, then recorded in spec/record.txt (file sha256 date
+origin).
+
+Examples:
+  apie-codegen fetch
+  apie-codegen fetch --from ../shared/specs          # an offline mirror
+  apie-codegen fetch --from latest.yml --dest /tmp/spec
+
+Exit codes: 0 fetched; 2 bad usage, a failed download or a spec that is not usable.")]
+pub(crate) struct FetchArgs {
+    /// A mirror folder (api-entreprise/latest.yml, api-entreprise-v2/api-entreprise-v2.yml)
+    /// or one v3/v4 spec file, instead of downloading
+    #[arg(long, value_name = "PATH")]
+    pub(crate) from: Option<PathBuf>,
+    /// Where the specs go (default: spec/ of the workspace)
+    #[arg(long, value_name = "DIR")]
+    pub(crate) dest: Option<PathBuf>,
+}
+
+/// `apie-codegen diff`: parsed here for the help, the completions and the man page, then
+/// handed to the diff crate's own command as the arguments it always read.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+OLD and NEW are spec files, or REV:PATH read with `git show`.
+
+Examples:
+  apie-codegen diff HEAD~1:spec/api-entreprise.yml spec/api-entreprise.yml --format github
+  apie-codegen diff old.yml new.yml --format markdown --fail-on warning --ignore diff-ignore.txt
+  apie-codegen diff --rules
+
+Exit codes: 0 no change at or above --fail-on; 1 such changes; 2 bad usage or a spec that
+cannot be read.")]
+pub(crate) struct DiffArgs {
+    /// The spec before
+    #[arg(value_name = "OLD", required_unless_present = "rules")]
+    pub(crate) old: Option<String>,
+    /// The spec after
+    #[arg(value_name = "NEW", required_unless_present = "rules")]
+    pub(crate) new: Option<String>,
+    /// Output format
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "markdown", "json", "github"])]
+    pub(crate) format: Option<String>,
+    /// Lowest severity that makes the exit code 1 (default breaking)
+    #[arg(long, value_name = "SEVERITY", value_parser = ["breaking", "warning", "info"])]
+    pub(crate) fail_on: Option<String>,
+    /// Rules to silence: one rule id, or `rule_id x_operation_id`, a line; # comments
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ignore: Option<String>,
+    /// List the rule ids with their usual severity
+    #[arg(long, conflicts_with_all = ["old", "new", "format", "fail_on", "ignore"])]
+    pub(crate) rules: bool,
+}
+
+impl DiffArgs {
+    /// The arguments of `apie_diff::cli::run`, as a command line.
+    pub(crate) fn to_args(&self) -> Vec<String> {
+        if self.rules {
+            return vec!["--rules".to_owned()];
+        }
+        let mut args: Vec<String> = self.old.iter().chain(&self.new).cloned().collect();
+        for (flag, value) in [
+            ("--format", &self.format),
+            ("--fail-on", &self.fail_on),
+            ("--ignore", &self.ignore),
+        ] {
+            if let Some(value) = value {
+                // `--flag=value`: a value starting with `--` stays a value.
+                args.push(format!("{flag}={value}"));
+            }
+        }
+        args
+    }
+}
+
+/// `apie-codegen completions SHELL`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  apie-codegen completions bash > ~/.local/share/bash-completion/completions/apie-codegen
+  apie-codegen completions zsh > ~/.zfunc/_apie-codegen
+
+Exit codes: 0 printed; 2 bad usage.")]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: Shell,
+}
+
+/// `apie-codegen man [--out DIR]`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  apie-codegen man | man -l -
+  apie-codegen man --out target/man    # apie-codegen.1, apie-codegen-check.1 …
+
+Exit codes: 0 written; 2 bad usage or a folder that cannot be written.")]
+pub(crate) struct ManArgs {
+    /// Write apie-codegen.1 and one page per command into DIR instead of printing
+    /// apie-codegen.1
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// Prints the completions of `command`.
+pub(crate) fn completions(mut command: clap::Command, args: &CompletionsArgs) -> ExitCode {
+    clap_complete::generate(
+        args.shell,
+        &mut command,
+        "apie-codegen",
+        &mut std::io::stdout(),
+    );
+    ExitCode::SUCCESS
+}
+
+/// Prints the man page of `command`, or writes every page into `--out`.
+pub(crate) fn man(command: clap::Command, args: &ManArgs) -> ExitCode {
+    let written = match &args.out {
+        Some(dir) => std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(command, dir))
+            .map_err(|e| format!("cannot write the man pages into {}: {e}", dir.display())),
+        None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut page)
+                .and_then(|()| std::io::stdout().write_all(&page))
+                .map_err(|e| format!("cannot print the man page: {e}"))
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Whether `stream` may get colour: a terminal, and `NO_COLOR` not set to a non-empty value
+/// (<https://no-color.org>).
+pub(crate) fn color_on(stream: &impl IsTerminal) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && stream.is_terminal()
+}
+
+/// clap's colour: never unless both streams may get it (clap alone would also colour a pipe
+/// when `CLICOLOR_FORCE` is set).
+pub(crate) fn color_choice() -> ColorChoice {
+    if color_on(&std::io::stdout()) && color_on(&std::io::stderr()) {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn diff_hands_over_the_arguments_it_always_read() {
+        let parse = |list: &[&str]| {
+            let argv = ["apie-codegen", "diff"].iter().chain(list).copied();
+            match Cli::try_parse_from(argv).map(|c| c.command) {
+                Ok(Command::Diff(args)) => Ok(args.to_args()),
+                Ok(other) => panic!("{other:?}"),
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        assert_eq!(
+            parse(&[
+                "a.yml",
+                "HEAD:b.yml",
+                "--format",
+                "github",
+                "--fail-on",
+                "warning"
+            ]),
+            Ok(vec![
+                "a.yml".to_owned(),
+                "HEAD:b.yml".to_owned(),
+                "--format=github".to_owned(),
+                "--fail-on=warning".to_owned()
+            ])
+        );
+        assert_eq!(parse(&["--rules"]), Ok(vec!["--rules".to_owned()]));
+        assert!(parse(&["a.yml"]).unwrap_err().contains("<NEW>"));
+        assert!(parse(&["a", "b", "--format", "yaml"])
+            .unwrap_err()
+            .contains("markdown"));
+        assert!(parse(&["a", "b", "--rules"]).is_err());
+    }
+}
