@@ -67,7 +67,7 @@ pub(crate) struct MockArgs {
     /// Port to listen on (default: a free one, printed)
     #[arg(long, value_name = "N")]
     port: Option<u16>,
-    /// Staging payloads directory, <x-operationId>/*.yaml (default: none, the spec's
+    /// Staging payloads directory, one folder of `*.yaml` per x-operationId (default: none, the spec's
     /// examples only)
     #[arg(long, value_name = "DIR", env = apie_mock::PAYLOADS_ENV, value_parser = non_empty_path)]
     data: Option<PathBuf>,
