@@ -174,7 +174,17 @@ pub(crate) struct BatchArgs {
     /// Count the limits in windows of N ms, for a mock started with the same --minute-ms
     #[arg(long, value_name = "N", value_parser = minute)]
     minute_ms: Option<Duration>,
+    /// Share the limits with every process using this Redis server (redis://host:port/):
+    /// several batches, on one machine or several behind one address, never add up to more
+    /// than the API allows
+    #[arg(long, value_name = "URL", env = REDIS_ENV.as_str())]
+    redis: Option<String>,
 }
+
+/// The variable naming the fleet's Redis server (`API_ENTREPRISE_REDIS_URL`), from the
+/// platform's prefix as the client reads it.
+static REDIS_ENV: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(api_entreprise::runtime::throttle::redis_url_env);
 
 fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
@@ -269,9 +279,19 @@ fn prepare(args: &BatchArgs) -> Result<(Plan, Journal), String> {
     // `Error::Throttled` (nothing sent) and the batch pauses itself, so
     // Ctrl-C never has to wait for calls that are only queued.
     builder = builder.max_wait(MAX_WAIT);
-    if let Some(minute) = args.minute_ms {
-        // The real limits, counted in the mock's shorter minutes.
-        builder = builder.throttle(Throttle::new(ThrottleConfig::scaled(minute)));
+    // The real limits, counted in the mock's shorter minutes when --minute-ms says so.
+    let rules = args
+        .minute_ms
+        .map(ThrottleConfig::scaled)
+        .unwrap_or_default();
+    if let Some(url) = args.redis.as_deref().filter(|u| !u.trim().is_empty()) {
+        let redis = api_entreprise::runtime::throttle::RedisConfig::new(url.trim());
+        // The URL may carry the server's password: it is not printed.
+        let shared = Throttle::redis_with(rules, redis).map_err(|e| format!("--redis: {e}"))?;
+        eprintln!("sharing the limits with the fleet through Redis");
+        builder = builder.throttle(shared);
+    } else if args.minute_ms.is_some() {
+        builder = builder.throttle(Throttle::new(rules));
     }
     let client = builder.build().map_err(|e| e.to_string())?;
 

@@ -574,3 +574,99 @@ async fn a_second_ctrl_c_quits_at_once_without_recording_the_calls_in_flight() {
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The Redis server of the fleet tests: `API_ENTREPRISE_REDIS_TEST_URL` (`.ci/redis.sh
+/// start`); without it the test says so and passes, unless `APIE_REQUIRE_REDIS=1` (CI).
+#[track_caller]
+fn redis_url() -> Option<String> {
+    let url = std::env::var("API_ENTREPRISE_REDIS_TEST_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    if url.is_none() {
+        assert!(
+            std::env::var("APIE_REQUIRE_REDIS").map_or(true, |v| v != "1"),
+            "APIE_REQUIRE_REDIS=1 but API_ENTREPRISE_REDIS_TEST_URL is not set (eval \"$(.ci/redis.sh start)\")"
+        );
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: not run: {}: needs a Redis server (API_ENTREPRISE_REDIS_TEST_URL)",
+            std::panic::Location::caller()
+        );
+    }
+    url
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_batches_sharing_redis_never_exceed_the_limit_together() {
+    let Some(redis) = redis_url() else { return };
+    // DGFIP's fiscal certificate: 5 calls a window per token. Two processes that did not
+    // share would send 10 a window and collect 429s.
+    let operation = "api_entreprise_v4_dgfip_attestations_fiscales";
+    let minute = Duration::from_millis(700);
+    let server = MockServer::start_with(apie_mock::MockConfig {
+        minute,
+        ..apie_mock::MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let url = server.base_url();
+    let token = server.staging_token();
+    let dir = scratch("fleet");
+    let (sirens, input) = siren_file(&dir, 42_000_000, 16);
+    let minute_ms = minute.as_millis().to_string();
+    let children: Vec<(PathBuf, std::process::Child)> = (1..=2)
+        .map(|i| {
+            let out = dir.join(format!("part{i}.jsonl"));
+            let shard = format!("{i}/2");
+            let child = command(
+                Some(&token),
+                &[
+                    "--operation",
+                    operation,
+                    "--base-url",
+                    &url,
+                    "--input",
+                    input.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                    "--shard",
+                    &shard,
+                    "--minute-ms",
+                    &minute_ms,
+                    "--redis",
+                    &redis,
+                ],
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+            (out, child)
+        })
+        .collect();
+    let mut recorded = 0;
+    for (out, child) in children {
+        let output = child.wait_with_output().unwrap();
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        assert!(stderr.contains("through Redis"), "{stderr}");
+        assert!(
+            !stderr.contains(&redis),
+            "the Redis URL is not printed: {stderr}"
+        );
+        for record in records(&out).values() {
+            assert_eq!(record["status"], 200, "{record}");
+            recorded += 1;
+        }
+    }
+    assert_eq!(recorded, sirens.len());
+    let stats = server.stats();
+    assert_eq!(
+        (stats.rate_limited, stats.bans()),
+        (0, 0),
+        "the two processes kept to one budget: {stats:?}"
+    );
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -117,7 +117,9 @@ impl ClientBuilder {
 
     /// The rate limiter to share with other clients. Unless set, every
     /// client of the process calling the same base URL shares one, with the
-    /// real server's rules ([`Throttle::shared_for`]); set one built with
+    /// real server's rules ([`Throttle::shared_for`]), or the fleet's of the
+    /// Redis server `API_ENTREPRISE_REDIS_URL` names (feature `redis`,
+    /// [`Throttle::from_env_or_shared`]); set one built with
     /// [`ThrottleConfig::scaled`](super::ThrottleConfig::scaled) for a mock
     /// whose minute is scaled.
     pub fn throttle(mut self, throttle: Throttle) -> Self {
@@ -170,9 +172,11 @@ impl ClientBuilder {
             .connect_timeout(CONNECT_TIMEOUT)
             .build()
             .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?;
-        let throttle = self
-            .throttle
-            .unwrap_or_else(|| Throttle::shared_for(&base_url));
+        let throttle = match self.throttle {
+            Some(throttle) => throttle,
+            // `API_ENTREPRISE_REDIS_URL` shares the budget with a fleet.
+            None => Throttle::from_env_or_shared(&base_url)?,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -16,7 +16,7 @@ use crate::load::{self, Node};
 
 /// The profile of API Entreprise, embedded so that tools run on a spec file alone (`check`,
 /// `diff`) use the same rules as the build.
-pub const API_ENTREPRISE_PROFILE: &str = include_str!("../../../spec/profile.yml");
+pub const API_ENTREPRISE_PROFILE: &str = include_str!("../profile.yml");
 
 /// A platform profile.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -17,28 +17,40 @@
 //! same token, or with different tokens behind one IP, never add up to more
 //! than the server allows. Waiting is first come, first served per bucket,
 //! and asleep: no polling.
+//!
+//! With the `redis` feature, [`Throttle::redis`] keeps the same buckets in
+//! a Redis server instead, so that any number of processes on any number
+//! of machines share one budget (`throttle/fleet/`). The algorithm above
+//! (queues, waits, deadlines, the breaker's rules) is this module's, for
+//! both: only where the counters live differs.
 
 mod breaker;
+mod buckets;
+#[cfg(feature = "redis")]
+mod fleet;
+mod permit;
 mod server_time;
 mod snapshot;
 mod window;
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::{Notify, OwnedMutexGuard};
 
 use super::auth::Token;
-use super::errors::{rfc3339, Error};
-use super::meta::{EndpointGroup, OperationMeta};
+use super::errors::Error;
+use super::meta::OperationMeta;
 use breaker::Breaker;
+use buckets::{bucket_label, buckets_for, BucketKey, BucketName, Counted};
+#[cfg(feature = "redis")]
+pub use fleet::{OnRedisFailure, RedisConfig};
+pub(crate) use permit::{Observed, Permit};
 pub(crate) use server_time::{date_header, retry_after};
-pub use snapshot::{BucketSnapshot, ThrottleSnapshot};
+pub use snapshot::{BucketSnapshot, SharedState, ThrottleSnapshot};
 pub(crate) use window::Answer;
-use window::{Availability, Slot, Window};
+use window::{Availability, Window};
 
 /// Settings of a [`Throttle`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +113,14 @@ pub(crate) fn bans_in_windows() -> u32 {
     u32::try_from(crate::platform::BAN.as_secs() / window).unwrap_or(u32::MAX)
 }
 
+/// The environment variable naming a Redis server whose shared throttle
+/// clients use when built without [`ClientBuilder::throttle`](super::ClientBuilder::throttle)
+/// (`API_ENTREPRISE_REDIS_URL` for API Entreprise: the profile's
+/// [`ENV_PREFIX`](crate::platform::ENV_PREFIX) and `_REDIS_URL`).
+pub fn redis_url_env() -> String {
+    format!("{}_REDIS_URL", crate::platform::ENV_PREFIX)
+}
+
 /// A rate limiter shared by every client given it (cheap to clone).
 #[derive(Clone)]
 pub struct Throttle {
@@ -109,17 +129,25 @@ pub struct Throttle {
 
 impl std::fmt::Debug for Throttle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Throttle")
-            .field("config", &self.shared.config)
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("Throttle");
+        d.field("config", &self.shared.config);
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.shared.fleet {
+            d.field("fleet", fleet);
+        }
+        d.finish_non_exhaustive()
     }
 }
 
 struct Shared {
     config: ThrottleConfig,
     state: Mutex<State>,
-    /// Woken on every answer, so waiters re-check without polling.
-    changed: Notify,
+    /// Woken on every answer (and, for a shared throttle, on every message
+    /// of the fleet's channel), so waiters re-check without polling.
+    changed: Arc<Notify>,
+    /// The shared counters, for a throttle built by [`Throttle::redis`].
+    #[cfg(feature = "redis")]
+    fleet: Option<fleet::Fleet>,
 }
 
 #[derive(Default)]
@@ -128,42 +156,51 @@ struct State {
     breaker: Breaker,
 }
 
-/// Which counter a call goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum BucketName {
-    /// An operation with a limit of its own (5 a minute for DGFIP's fiscal
-    /// certificate), counted in its group too.
-    Operation(&'static str),
-    /// A token's endpoint group.
-    Group(EndpointGroup),
-    /// The IP, all tokens together.
-    Ip,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct BucketKey {
-    /// Fingerprint of the token (0 for the IP bucket): the token itself is
-    /// never kept here.
-    token: u64,
-    name: BucketName,
-}
-
 struct Bucket {
+    /// The bucket's window, when this process keeps it (in-process
+    /// throttle, or a shared one's local fallback).
     window: Window,
     /// Callers wait their turn here: tokio's mutex is fair (FIFO).
     queue: Arc<tokio::sync::Mutex<()>>,
+    /// Calls this process counted in the bucket.
+    sent: u64,
+    /// 429 answers this process got for the bucket.
+    too_many_requests: u64,
     waits: u64,
     waited: Duration,
+}
+
+/// What one look at a call's buckets found.
+enum Look {
+    /// Every bucket has room: the permit when the call was counted, `None`
+    /// when only asked to look.
+    Ready(Option<Permit>),
+    /// Not yet: look again at this instant (`None`: when woken), the
+    /// bucket named being the one that has room last.
+    Wait(Option<Instant>, BucketName),
 }
 
 impl Throttle {
     /// A throttle of its own, shared only by the clients given it.
     pub fn new(config: ThrottleConfig) -> Throttle {
+        Throttle::with_parts(
+            config,
+            #[cfg(feature = "redis")]
+            None,
+        )
+    }
+
+    fn with_parts(
+        config: ThrottleConfig,
+        #[cfg(feature = "redis")] fleet: Option<fleet::Fleet>,
+    ) -> Throttle {
         Throttle {
             shared: Arc::new(Shared {
                 config,
                 state: Mutex::new(State::default()),
-                changed: Notify::new(),
+                changed: Arc::new(Notify::new()),
+                #[cfg(feature = "redis")]
+                fleet,
             }),
         }
     }
@@ -181,15 +218,39 @@ impl Throttle {
             .clone()
     }
 
+    /// What a client built without a throttle uses: the shared throttle of
+    /// the Redis server [`redis_url_env`] names, one per URL in the
+    /// process, else [`shared_for`](Self::shared_for). The variable set in
+    /// a build without the `redis` feature is an error, not a silent
+    /// fallback to a budget this process would not share.
+    pub fn from_env_or_shared(base_url: &str) -> Result<Throttle, Error> {
+        let var = redis_url_env();
+        match std::env::var(&var).ok().filter(|v| !v.trim().is_empty()) {
+            None => Ok(Throttle::shared_for(base_url)),
+            #[cfg(feature = "redis")]
+            Some(url) => fleet::shared_from_env(url.trim()),
+            #[cfg(not(feature = "redis"))]
+            Some(_) => Err(Error::Config(format!(
+                "{var} is set, but this build of the client has no `redis` feature: \
+                 its calls would not share the fleet's budget"
+            ))),
+        }
+    }
+
     /// Its settings.
     pub fn config(&self) -> &ThrottleConfig {
         &self.shared.config
     }
 
     /// Lifts a tripped ban breaker, when the operator knows the silence was
-    /// a network outage and not a ban.
+    /// a network outage and not a ban (for a shared throttle, for the
+    /// whole fleet).
     pub fn reset_breaker(&self) {
         self.state().breaker.reset();
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.shared.fleet {
+            fleet.reset_breaker(self);
+        }
         self.shared.changed.notify_waiters();
     }
 
@@ -199,52 +260,14 @@ impl Throttle {
         self.shared.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The buckets a call of `meta` counts in, the one its answer's
-    /// headers describe first, each with its limit.
-    fn buckets_for(
-        &self,
-        meta: &OperationMeta,
-        token: Option<&Token>,
-    ) -> (Vec<(BucketKey, u32)>, Option<usize>) {
-        let ip = (
-            BucketKey {
-                token: 0,
-                name: BucketName::Ip,
-            },
-            self.shared.config.ip_limit,
-        );
-        let (Some(token), Some(group_limit)) = (token, crate::platform::group_limit(meta.group))
-        else {
-            // A group counted per IP only (monitoring): its answers carry
-            // headers of their own counter, which is not the IP's: they
-            // teach nothing.
-            return (vec![ip], None);
-        };
-        let fingerprint = fingerprint(token);
-        let group = (
-            BucketKey {
-                token: fingerprint,
-                name: BucketName::Group(meta.group),
-            },
-            group_limit,
-        );
-        let mut keys = Vec::with_capacity(3);
-        if meta.rate_limit_per_minute != group_limit && meta.rate_limit_per_minute > 0 {
-            // Counted in its group as well: whether the server does is not
-            // documented, and counting twice can only slow, never ban.
-            keys.push((
-                BucketKey {
-                    token: fingerprint,
-                    name: BucketName::Operation(meta.operation_id),
-                },
-                meta.rate_limit_per_minute,
-            ));
+    /// A new bucket's window: for a shared throttle, the one its local
+    /// fallback would use.
+    fn new_window(&self, limit: u32, now: Instant) -> Window {
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.shared.fleet {
+            return fleet.fallback_window(limit, &self.shared.config, now);
         }
-        // Always in this order (operation, group, IP): callers queue on
-        // several buckets, and one order for all cannot deadlock.
-        keys.push(group);
-        keys.push(ip);
-        (keys, Some(0))
+        Window::new(limit, self.shared.config.minute, now)
     }
 
     /// Waits until a call of `meta` may be sent without exceeding any
@@ -257,16 +280,19 @@ impl Throttle {
         deadline: Option<Instant>,
     ) -> Result<Permit, Error> {
         let started = Instant::now();
-        let (keys, primary) = self.buckets_for(meta, token);
+        let (keys, primary) = buckets_for(meta, token, self.shared.config.ip_limit, |t| {
+            self.shared_name(t)
+        });
         let queues: Vec<_> = {
             let mut state = self.state();
-            self.check_breaker(&state, meta.operation_id, started)?;
-            let config = &self.shared.config;
+            check_breaker(&state.breaker, meta.operation_id, started)?;
             keys.iter()
-                .map(|&(key, limit)| {
-                    let bucket = state.buckets.entry(key).or_insert_with(|| Bucket {
-                        window: Window::new(limit, config.minute, started),
+                .map(|counted| {
+                    let bucket = state.buckets.entry(counted.key).or_insert_with(|| Bucket {
+                        window: self.new_window(counted.limit, started),
                         queue: Arc::default(),
+                        sent: 0,
+                        too_many_requests: 0,
                         waits: 0,
                         waited: Duration::ZERO,
                     });
@@ -299,12 +325,21 @@ impl Throttle {
         unreachable!("the last bucket's wait returns a permit or an error")
     }
 
+    /// The token's name in the shared store, for a shared throttle.
+    fn shared_name(&self, _token: &Token) -> Option<String> {
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.shared.fleet {
+            return Some(fleet.token_name(_token));
+        }
+        None
+    }
+
     /// Sleeps until every bucket of `keys` has room; then, if `take`,
     /// counts the call in all of them at once and returns the permit.
     async fn wait_for_room(
         &self,
         operation: &'static str,
-        keys: &[(BucketKey, u32)],
+        keys: &[Counted],
         deadline: Option<Instant>,
         started: Instant,
         take: bool,
@@ -316,60 +351,15 @@ impl Throttle {
             // look and the sleep still wakes this caller.
             changed.as_mut().enable();
             let now = Instant::now();
-            let wake_at = {
-                let mut state = self.state();
-                self.check_breaker(&state, operation, now)?;
-                let mut wake_at: Option<Instant> = None;
-                let mut ready = true;
-                for (key, _) in keys {
-                    match state.buckets[key].window.availability(now) {
-                        Availability::Now { .. } => {}
-                        Availability::At(t) => {
-                            ready = false;
-                            wake_at = Some(wake_at.map_or(t, |w| w.max(t)));
-                        }
-                        Availability::AfterProbe => ready = false,
-                    }
-                }
-                if ready && !take {
-                    return Ok(None);
-                }
-                if ready {
-                    let waited = now - started;
-                    let slots = keys
-                        .iter()
-                        .map(|(key, _)| {
-                            let bucket = state.buckets.get_mut(key).expect("created by acquire");
-                            if waited >= Duration::from_millis(1) {
-                                bucket.waits += 1;
-                                bucket.waited += waited;
-                            }
-                            (*key, bucket.window.take(now))
-                        })
-                        .collect();
-                    if waited >= Duration::from_millis(1) {
-                        tracing::debug!(
-                            operation,
-                            waited_ms = waited.as_millis() as u64,
-                            "throttled: waited for the rate limit"
-                        );
-                    }
-                    return Ok(Some(Permit {
-                        throttle: self.clone(),
-                        slots,
-                        primary: None,
-                        waited,
-                        done: false,
-                    }));
-                }
-                wake_at
+            let (wake_at, last) = match self.look(operation, keys, now, started, take).await? {
+                Look::Ready(permit) => return Ok(permit),
+                Look::Wait(wake_at, last) => (wake_at, last),
             };
             if let Some(deadline) = deadline {
-                if now >= deadline {
-                    return Err(self.throttled(operation, keys, deadline));
-                }
-                if wake_at.is_some_and(|at| at > deadline) {
-                    return Err(self.throttled(operation, keys, deadline));
+                let now = Instant::now();
+                if now >= deadline || wake_at.is_some_and(|at| at > deadline) {
+                    let at = wake_at.unwrap_or(now).max(deadline);
+                    return Err(self.throttled_until(operation, last, at));
                 }
             }
             let until = match (wake_at, deadline) {
@@ -385,44 +375,116 @@ impl Throttle {
         }
     }
 
-    fn check_breaker(
+    /// One look at the buckets, where they are kept.
+    async fn look(
         &self,
-        state: &State,
         operation: &'static str,
+        keys: &[Counted],
         now: Instant,
-    ) -> Result<(), Error> {
-        match state.breaker.tripped(now) {
-            Some(trip) => Err(Error::PossibleBan {
-                operation,
-                until: trip.until_wall,
-                failures: trip.failures,
-            }),
-            None => Ok(()),
+        started: Instant,
+        take: bool,
+    ) -> Result<Look, Error> {
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.shared.fleet {
+            return fleet.look(self, operation, keys, started, take).await;
         }
+        self.look_local(operation, keys, now, started, take)
     }
 
-    /// "Try again at T" when the wait would pass the caller's deadline: T is
-    /// the best estimate of when every bucket has room, and the bucket named
-    /// is the one that has room last.
-    fn throttled(
+    /// A look at the windows this process keeps.
+    fn look_local(
         &self,
         operation: &'static str,
-        keys: &[(BucketKey, u32)],
-        deadline: Instant,
-    ) -> Error {
+        keys: &[Counted],
+        now: Instant,
+        started: Instant,
+        take: bool,
+    ) -> Result<Look, Error> {
+        let mut state = self.state();
+        check_breaker(&state.breaker, operation, now)?;
+        let mut wake_at: Option<Instant> = None;
+        let mut last = keys[0].key.name;
+        let mut ready = true;
+        for counted in keys {
+            match state.buckets[&counted.key].window.availability(now) {
+                Availability::Now { .. } => {}
+                Availability::At(t) => {
+                    ready = false;
+                    if wake_at.is_none_or(|w| t > w) {
+                        last = counted.key.name;
+                    }
+                    wake_at = Some(wake_at.map_or(t, |w| w.max(t)));
+                }
+                Availability::AfterProbe => ready = false,
+            }
+        }
+        if !ready {
+            return Ok(Look::Wait(wake_at, last));
+        }
+        if !take {
+            return Ok(Look::Ready(None));
+        }
+        let slots = keys
+            .iter()
+            .map(|counted| {
+                let bucket = state
+                    .buckets
+                    .get_mut(&counted.key)
+                    .expect("created by acquire");
+                (counted.key, bucket.window.take(now))
+            })
+            .collect();
+        Ok(Look::Ready(Some(self.count(
+            &mut state,
+            slots,
+            now - started,
+        ))))
+    }
+
+    /// Counts a call that may go in its buckets' statistics, and makes its
+    /// permit.
+    fn count(
+        &self,
+        state: &mut State,
+        slots: Vec<(BucketKey, window::Slot)>,
+        waited: Duration,
+    ) -> Permit {
+        for (key, _) in &slots {
+            let Some(bucket) = state.buckets.get_mut(key) else {
+                continue;
+            };
+            bucket.sent += 1;
+            if waited >= Duration::from_millis(1) {
+                bucket.waits += 1;
+                bucket.waited += waited;
+            }
+        }
+        if waited >= Duration::from_millis(1) {
+            tracing::debug!(
+                waited_ms = waited.as_millis() as u64,
+                "throttled: waited for the rate limit"
+            );
+        }
+        Permit::new(self.clone(), slots, waited)
+    }
+
+    /// "Try again at T" when the wait for a queue would pass the caller's
+    /// deadline: T is the best estimate of when every bucket has room, and
+    /// the bucket named is the one that has room last.
+    fn throttled(&self, operation: &'static str, keys: &[Counted], deadline: Instant) -> Error {
         let now = Instant::now();
         let state = self.state();
         let (at, name) = keys
             .iter()
-            .filter_map(|(key, _)| {
-                let window = &state.buckets.get(key)?.window;
+            .filter_map(|counted| {
+                let window = &state.buckets.get(&counted.key)?.window;
                 let free_at = match window.availability(now) {
                     Availability::Now { .. } => now,
                     Availability::At(t) => t,
                     // The probe's answer is due within a round trip.
                     Availability::AfterProbe => now,
                 };
-                Some((free_at, key.name))
+                Some((free_at, counted.key.name))
             })
             .max_by_key(|(at, _)| *at)
             .unwrap_or((deadline, BucketName::Ip));
@@ -439,7 +501,10 @@ impl Throttle {
     }
 
     /// What the throttle knows now: one line per bucket, sorted, and the
-    /// breaker.
+    /// breaker. For a shared throttle, the counts are the fleet's as Redis
+    /// last told them (or the local fallback's while Redis is out of
+    /// reach), and [`shared`](ThrottleSnapshot::shared) says which;
+    /// [`shared_snapshot`](Self::shared_snapshot) asks Redis first.
     pub fn snapshot(&self) -> ThrottleSnapshot {
         let now = Instant::now();
         let state = self.state();
@@ -448,136 +513,63 @@ impl Throttle {
             .iter()
             .map(|(key, bucket)| {
                 let w = &bucket.window;
-                BucketSnapshot {
+                #[allow(unused_mut)]
+                let mut snapshot = BucketSnapshot {
                     bucket: bucket_label(key.name),
                     token: (key.token != 0).then(|| format!("{:08x}", key.token >> 32)),
                     limit: w.limit(),
                     used: w.used(),
                     window_ends_in: w.ends(now).map(|t| t - now),
                     closed_for: w.closed_until(now).map(|t| t - now),
-                    sent: w.sent,
-                    too_many_requests: w.too_many_requests,
+                    sent: bucket.sent,
+                    too_many_requests: bucket.too_many_requests,
                     waits: bucket.waits,
                     waited: bucket.waited,
+                };
+                #[cfg(feature = "redis")]
+                if let Some(fleet) = &self.shared.fleet {
+                    fleet.overlay_bucket(key, &mut snapshot, now);
                 }
+                snapshot
             })
             .collect();
         buckets.sort_by(|a, b| (&a.token, &a.bucket).cmp(&(&b.token, &b.bucket)));
         let trip = state.breaker.tripped(now);
-        ThrottleSnapshot {
+        #[allow(unused_mut)]
+        let mut snapshot = ThrottleSnapshot {
             buckets,
             consecutive_no_answer: state.breaker.consecutive(),
             possible_ban_until: trip.map(|t| t.until_wall),
             breaker_trips: state.breaker.trips,
-        }
-    }
-}
-
-fn fingerprint(token: &Token) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    token.expose().hash(&mut hasher);
-    // 0 is the IP bucket's.
-    hasher.finish().max(1)
-}
-
-fn bucket_label(name: BucketName) -> String {
-    match name {
-        BucketName::Operation(op) => op.to_owned(),
-        BucketName::Group(EndpointGroup::Json) => "json".to_owned(),
-        BucketName::Group(EndpointGroup::Documents) => "documents".to_owned(),
-        BucketName::Group(EndpointGroup::Monitoring) => "monitoring".to_owned(),
-        BucketName::Ip => "ip".to_owned(),
-    }
-}
-
-/// What came back for a call, as the throttle needs it.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Observed {
-    /// The answer, its headers included.
-    pub answer: Answer,
-    /// No answer, in a way a ban would cause (refused, reset, closed, or
-    /// a connection that never opened); a slow answer is not one.
-    pub silent: bool,
-}
-
-/// A call counted in its buckets; [`record`](Self::record) its outcome.
-/// Dropped unrecorded (the call was abandoned), it counts as unanswered.
-pub(crate) struct Permit {
-    throttle: Throttle,
-    slots: Vec<(BucketKey, Slot)>,
-    primary: Option<usize>,
-    /// Time spent waiting for room.
-    pub waited: Duration,
-    done: bool,
-}
-
-impl Permit {
-    /// Learns from the answer (or its absence).
-    pub(crate) fn record(mut self, observed: &Observed) {
-        self.apply(observed, false);
-    }
-
-    fn apply(&mut self, observed: &Observed, abandoned: bool) {
-        self.done = true;
-        let now = Instant::now();
-        let config = &self.throttle.shared.config;
-        let mut state = self.throttle.state();
-        for (i, (key, slot)) in self.slots.iter().enumerate() {
-            let Some(bucket) = state.buckets.get_mut(key) else {
-                continue;
-            };
-            if abandoned {
-                bucket.window.release_unsent(*slot, now);
-                continue;
-            }
-            let described = self.primary == Some(i);
-            let mut answer = observed.answer;
-            if !described {
-                // The headers, and so a 429, describe the primary bucket
-                // only; the others just learn that an answer came.
-                answer = Answer {
-                    answered: answer.answered,
-                    status: if answer.status == 429 {
-                        200
-                    } else {
-                        answer.status
-                    },
-                    ..Answer::default()
-                };
-            }
-            bucket.window.record(*slot, &answer, now);
-            if described && answer.status == 429 {
-                tracing::warn!(
-                    bucket = %bucket_label(key.name),
-                    retry_after_ms = answer.retry_after.map(|d| d.as_millis() as u64),
-                    "429 Too Many Requests: nothing more goes to this bucket until it reopens"
-                );
-            }
-        }
-        if observed.answer.answered {
-            state.breaker.answered();
-        } else if observed.silent {
-            if let Some(trip) =
-                state
-                    .breaker
-                    .no_answer(config.ban_after_no_answer, config.ban_duration, now)
-            {
-                tracing::error!(
-                    failures = trip.failures,
-                    until = %rfc3339(trip.until_wall),
-                    "calls in a row got no answer at all: possible IP ban; all traffic stopped"
-                );
-            }
-        }
+            shared: None,
+        };
         drop(state);
-        self.throttle.shared.changed.notify_waiters();
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.shared.fleet {
+            fleet.overlay(&mut snapshot, now);
+        }
+        snapshot
+    }
+
+    /// Like [`snapshot`](Self::snapshot), but a shared throttle reads the
+    /// fleet's counters from Redis first (one round trip); the in-process
+    /// throttle has nothing to read.
+    pub async fn shared_snapshot(&self) -> ThrottleSnapshot {
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.shared.fleet {
+            fleet.refresh(self).await;
+        }
+        self.snapshot()
     }
 }
 
-impl Drop for Permit {
-    fn drop(&mut self) {
-        if !self.done {
-            self.apply(&Observed::default(), true);
-        }
+fn check_breaker(breaker: &Breaker, operation: &'static str, now: Instant) -> Result<(), Error> {
+    match breaker.tripped(now) {
+        Some(trip) => Err(Error::PossibleBan {
+            operation,
+            until: trip.until_wall,
+            failures: trip.failures,
+        }),
+        None => Ok(()),
     }
 }

@@ -56,7 +56,7 @@ impl ServerClock {
     }
 
     /// The earliest local instant `reset` can stand for.
-    fn earliest_local(&self, reset: i64) -> Instant {
+    pub(crate) fn earliest_local(&self, reset: i64) -> Instant {
         let secs = self.seconds_to(reset).saturating_sub(2).max(0);
         self.sent_at + Duration::from_secs(secs as u64)
     }

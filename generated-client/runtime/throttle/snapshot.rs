@@ -15,6 +15,48 @@ pub struct ThrottleSnapshot {
     pub possible_ban_until: Option<SystemTime>,
     /// Times the breaker tripped.
     pub breaker_trips: u64,
+    /// For a throttle shared through Redis: where the figures above come
+    /// from, and what sharing costs. `None` for the in-process throttle.
+    pub shared: Option<SharedState>,
+}
+
+/// A shared throttle's side of a snapshot ([`ThrottleSnapshot::shared`]).
+///
+/// With it, each bucket's `limit`, `used`, `window_ends_in` and
+/// `closed_for`, and the breaker's trip, are the fleet's, as Redis last
+/// told this process; `sent`, `too_many_requests`, `waits` and `waited`
+/// stay this process's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SharedState {
+    /// `"redis"` while the shared counters are in use, `"fallback"` while
+    /// Redis is out of reach and this process uses its local share of each
+    /// limit, `"closed"` while it is out of reach and the throttle was set
+    /// to fail closed.
+    pub mode: &'static str,
+    /// Commands sent to Redis (scripts, publications, pings), all together.
+    pub redis_ops: u64,
+    /// Of which failed (refused, timed out, or an error answer).
+    pub redis_errors: u64,
+    /// Calls counted through Redis.
+    pub calls: u64,
+    /// Processes of the fleet whose lease is current, as last read.
+    pub members: u32,
+    /// Processes whose lease lapsed recently: each may be running on its
+    /// local share, which the others leave free.
+    pub missing_members: u32,
+    /// Times this process fell back to its local share.
+    pub fallbacks: u64,
+}
+
+impl SharedState {
+    /// Redis commands per call counted through Redis.
+    pub fn ops_per_call(&self) -> f64 {
+        if self.calls == 0 {
+            return 0.0;
+        }
+        self.redis_ops as f64 / self.calls as f64
+    }
 }
 
 impl ThrottleSnapshot {

@@ -82,10 +82,9 @@ pub(crate) struct Window {
     phase: Phase,
     /// A 429 closed the bucket until then.
     closed_until: Option<Instant>,
-    /// Calls counted in all.
-    pub sent: u64,
-    /// 429 answers seen.
-    pub too_many_requests: u64,
+    /// Part of each limit this window may use (1 but for a shared
+    /// throttle's local fallback, `throttle/fleet/`).
+    share: f64,
 }
 
 impl Window {
@@ -93,15 +92,46 @@ impl Window {
     pub(crate) fn new(limit: u32, minute: Duration, now: Instant) -> Window {
         Window {
             minute,
-            margin: minute / 500,
+            margin: margin(minute),
             // A zero limit would block forever; the server's own header can
             // still lower it later.
             limit: limit.max(1),
             generation: 0,
             phase: Phase::Idle { not_before: now },
             closed_until: None,
-            sent: 0,
-            too_many_requests: 0,
+            share: 1.0,
+        }
+    }
+
+    /// The same window using only `share` of each limit, its own and the
+    /// ones the server announces: what one process of a fleet may take
+    /// alone when the fleet's shared counters cannot be reached.
+    // Only the shared throttle's fallback needs it.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn with_share(mut self, share: f64) -> Window {
+        self.share = share;
+        self.limit = share_of(self.limit, share);
+        self
+    }
+
+    /// Closes the bucket until `until` at least, as a 429 would (a closure
+    /// learnt elsewhere, carried over).
+    // Only the shared throttle's fallback needs it.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn close_until(&mut self, until: Instant) {
+        self.closed_until = Some(self.closed_until.map_or(until, |t| t.max(until)));
+        if let Phase::Idle { not_before } = &mut self.phase {
+            *not_before = (*not_before).max(until);
+        }
+    }
+
+    /// Calls of the open window, and its end, if one is open at `now`.
+    // Only the shared throttle's fallback needs it.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn open_window(&self, now: Instant) -> Option<(u32, Instant)> {
+        match self.phase {
+            Phase::Open { used, ends } if ends > now => Some((used, ends)),
+            _ => None,
         }
     }
 
@@ -151,7 +181,6 @@ impl Window {
     /// [`availability`](Self::availability) first.
     pub(crate) fn take(&mut self, now: Instant) -> Slot {
         let probe = matches!(self.availability(now), Availability::Now { probe: true });
-        self.sent += 1;
         if probe {
             self.generation += 1;
             self.phase = Phase::Probing;
@@ -168,6 +197,7 @@ impl Window {
     /// Learns from the answer to `slot`, received at `now`.
     pub(crate) fn record(&mut self, slot: Slot, answer: &Answer, now: Instant) {
         if let Some(limit) = answer.limit.filter(|&l| l > 0) {
+            let limit = share_of(limit, self.share);
             if limit != self.limit {
                 tracing::info!(
                     from = self.limit,
@@ -179,7 +209,6 @@ impl Window {
         }
         let clock = ServerClock::from_answer(answer.date, slot.sent_at, now);
         if answer.status == 429 {
-            self.too_many_requests += 1;
             self.close_after_429(answer, &clock, now);
         }
         let current = slot.generation == self.generation;
@@ -211,12 +240,7 @@ impl Window {
 
     /// A 429: nothing goes to this bucket before the server said so.
     fn close_after_429(&mut self, answer: &Answer, clock: &ServerClock, now: Instant) {
-        let until = answer
-            .retry_after
-            .map(|d| now + d)
-            .or_else(|| answer.reset.map(|r| clock.latest_local(r)))
-            .unwrap_or(now + self.minute)
-            + self.margin;
+        let until = reopens_at(answer, clock, self.minute, now);
         self.closed_until = Some(self.closed_until.map_or(until, |t| t.max(until)));
         // The window the 429 belonged to is over when the bucket reopens;
         // the next call opens a fresh one with a probe.
@@ -231,6 +255,38 @@ impl Window {
             self.phase = Phase::Idle { not_before: now };
         }
     }
+}
+
+/// Margin added to every window end, for clock-rate differences: a
+/// five-hundredth of the window.
+pub(crate) fn margin(minute: Duration) -> Duration {
+    minute / 500
+}
+
+/// `share` of `limit`, rounded down but never 0 (a window must let its
+/// probe go).
+pub(crate) fn share_of(limit: u32, share: f64) -> u32 {
+    if share >= 1.0 {
+        return limit.max(1);
+    }
+    ((f64::from(limit) * share.max(0.0)).floor() as u32).max(1)
+}
+
+/// When a bucket that got a 429 at `now` reopens: after `Retry-After`,
+/// else at the latest reading of `RateLimit-Reset`, else a window later;
+/// plus the margin.
+pub(crate) fn reopens_at(
+    answer: &Answer,
+    clock: &ServerClock,
+    minute: Duration,
+    now: Instant,
+) -> Instant {
+    answer
+        .retry_after
+        .map(|d| now + d)
+        .or_else(|| answer.reset.map(|r| clock.latest_local(r)))
+        .unwrap_or(now + minute)
+        + margin(minute)
 }
 
 #[cfg(test)]
@@ -320,7 +376,37 @@ mod tests {
         assert_eq!(w.availability(t0 + ms(6)), Availability::At(until));
         assert_eq!(w.closed_until(t0 + ms(6)), Some(until));
         assert_eq!(w.availability(until), Availability::Now { probe: true });
-        assert_eq!(w.too_many_requests, 1);
+    }
+
+    #[test]
+    fn a_share_of_the_limit_applies_to_the_servers_limit_too() {
+        let t0 = Instant::now();
+        let mut w = Window::new(250, MINUTE, t0).with_share(0.25);
+        assert_eq!(w.limit(), 62);
+        let probe = w.take(t0);
+        // The server announces 100, of which 40 are already used by others.
+        let mut a = answered(200);
+        (a.limit, a.remaining) = (Some(100), Some(60));
+        w.record(probe, &a, t0 + ms(5));
+        assert_eq!(w.limit(), 25);
+        assert_eq!(
+            w.availability(t0 + ms(6)),
+            Availability::At(t0 + ms(5) + MINUTE + MINUTE / 500),
+            "the fleet already used more than this process's share"
+        );
+        assert_eq!(share_of(5, 0.1), 1, "a probe can always go");
+    }
+
+    #[test]
+    fn a_carried_over_closure_holds_the_bucket() {
+        let t0 = Instant::now();
+        let mut w = Window::new(10, MINUTE, t0);
+        w.close_until(t0 + ms(300));
+        assert_eq!(w.availability(t0), Availability::At(t0 + ms(300)));
+        assert_eq!(
+            w.availability(t0 + ms(300)),
+            Availability::Now { probe: true }
+        );
     }
 
     #[test]
