@@ -97,9 +97,19 @@ fn main() {
     let document = document.expect("normalizes");
     let profile = apie_codegen::profile::Profile::api_entreprise();
     let build = time(runs, || {
-        apie_codegen::model::build(&document, &profile, &mut Default::default())
+        apie_codegen::model::build(
+            &document,
+            &profile,
+            &Default::default(),
+            &mut Default::default(),
+        )
     });
-    let api = apie_codegen::model::build(&document, &profile, &mut Default::default());
+    let api = apie_codegen::model::build(
+        &document,
+        &profile,
+        &Default::default(),
+        &mut Default::default(),
+    );
     let emit = time(runs, || apie_codegen::emit::emit(&api));
     let tokens = apie_codegen::emit::emit(&api);
     drop(tokens);

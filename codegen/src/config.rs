@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostics;
 use crate::emit::mock_data;
+use crate::model::names_lock::NamesLock;
 use crate::model::naming::type_ident;
 use crate::profile::{self, LoadedProfile, Profile};
 use crate::{format, scopes, Generated};
@@ -63,6 +64,14 @@ pub enum Error {
         /// What is wrong, with positions.
         diagnostics: Diagnostics,
     },
+    /// A names lock cannot be read.
+    #[error("the names lock {path} cannot be used: {message}")]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// What is wrong, with its line.
+        message: String,
+    },
     /// The scope map cannot be read.
     #[error("the scope map cannot be used: {0}")]
     ScopeMap(String),
@@ -103,6 +112,7 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     rustfmt: bool,
     spec_files: Vec<(usize, PathBuf)>,
+    update_locks: bool,
 }
 
 /// What a build wrote.
@@ -126,6 +136,14 @@ impl Config {
     /// Builds from this profile file.
     pub fn profile(&mut self, path: impl Into<PathBuf>) -> &mut Config {
         self.profile = Some(path.into());
+        self
+    }
+
+    /// Writes each spec's names lock back beside the pinned spec (`spec/<stem>.names.lock`)
+    /// after generating: what the maintainer's `apie-codegen generate` does. A build script
+    /// reads the locks and never writes them.
+    pub fn update_locks(&mut self, on: bool) -> &mut Config {
+        self.update_locks = on;
         self
     }
 
@@ -190,12 +208,25 @@ impl Config {
                 path: path.clone(),
                 diagnostics: crate::unreadable(&path, &e),
             })?;
-            let (generated, root, document) =
-                crate::generate_keeping_stages(&path.display().to_string(), &text, &loaded.profile)
-                    .map_err(|diagnostics| Error::Spec {
-                        path: path.clone(),
-                        diagnostics,
-                    })?;
+            // The lock belongs to the profile's spec entry, whichever file overrides it: a newer
+            // spec keeps the names the pinned one gave.
+            let lock_path = dir.join(lock_file_name(&entry.file));
+            directive(format!("rerun-if-changed={}", lock_path.display()));
+            let lock = read_lock(&lock_path)?;
+            let (generated, root, document) = crate::generate_keeping_stages(
+                &path.display().to_string(),
+                &text,
+                &loaded.profile,
+                &lock,
+            )
+            .map_err(|diagnostics| Error::Spec {
+                path: path.clone(),
+                diagnostics,
+            })?;
+            if self.update_locks {
+                let new = NamesLock::from_types(&generated.api.types);
+                write_file(&lock_path, &new.to_text())?;
+            }
             let target = out_dir.join(spec_file_name(i));
             self.write(&target, &generated.code)?;
             files.push(target.clone());
@@ -323,6 +354,29 @@ pub fn spec_env(profile: &Profile, i: usize) -> String {
 
 fn spec_file_name(i: usize) -> String {
     format!("spec{i}.rs")
+}
+
+/// `api-entreprise.yml` → `api-entreprise.names.lock`.
+pub fn lock_file_name(spec_file: &str) -> String {
+    let stem = spec_file
+        .rsplit_once('.')
+        .map_or(spec_file, |(stem, _)| stem);
+    format!("{stem}.names.lock")
+}
+
+/// The names lock at `path`; none there is an empty lock (a first generation).
+fn read_lock(path: &Path) -> Result<NamesLock, Error> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => NamesLock::parse(&text).map_err(|message| Error::Lock {
+            path: path.to_path_buf(),
+            message,
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(NamesLock::default()),
+        Err(source) => Err(Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
 }
 
 /// The variables that change what [`Config::compile`] generates, one a line after a comment.

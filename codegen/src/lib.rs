@@ -63,7 +63,24 @@ pub fn generate_with_profile(
     text: &[u8],
     profile: &profile::Profile,
 ) -> Result<Generated, Diagnostics> {
-    generate_keeping_stages(file, text, profile).map(|(generated, _, _)| generated)
+    generate_keeping_stages(
+        file,
+        text,
+        profile,
+        &model::names_lock::NamesLock::default(),
+    )
+    .map(|(generated, _, _)| generated)
+}
+
+/// [`generate_with_profile`] keeping the type names of a names lock (the previous
+/// generation's, as [`Config`] reads it beside the spec).
+pub fn generate_with_lock(
+    file: &str,
+    text: &[u8],
+    profile: &profile::Profile,
+    lock: &model::names_lock::NamesLock,
+) -> Result<Generated, Diagnostics> {
+    generate_keeping_stages(file, text, profile, lock).map(|(generated, _, _)| generated)
 }
 
 /// [`generate_with_profile`], also giving back the YAML tree and the normalized document,
@@ -72,6 +89,7 @@ pub(crate) fn generate_keeping_stages(
     file: &str,
     text: &[u8],
     profile: &profile::Profile,
+    lock: &model::names_lock::NamesLock,
 ) -> Result<(Generated, load::Node, normalize::Document), Diagnostics> {
     let Stages {
         root,
@@ -80,7 +98,7 @@ pub(crate) fn generate_keeping_stages(
             api,
             mut diagnostics,
         },
-    } = stages_with_profile(file, text, profile)?;
+    } = apie_spec::stages_with_lock(file, text, profile, lock)?;
     match format::generate_source(&api, &display_name(file), text) {
         Ok(code) => Ok((
             Generated {

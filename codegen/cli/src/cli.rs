@@ -55,6 +55,7 @@ for API Entreprise), read as build.rs reads them.
 
 Examples:
   apie-codegen generate --out target/generated
+  apie-codegen generate --out generated-client/generated --update-locks   # after a spec change
   apie-codegen generate --spec ../shared/specs/api-entreprise/latest.yml --out /tmp/gen
   apie-codegen generate --profile codegen/tests/fixtures/fictional/profile.yml --out /tmp/fictive
 
@@ -79,6 +80,10 @@ pub(crate) struct GenerateArgs {
     /// Leave the files as prettyplease writes them, without passing them through rustfmt
     #[arg(long)]
     pub(crate) no_rustfmt: bool,
+    /// Write each spec's names lock (spec/<stem>.names.lock) with the names this generation
+    /// gave: what a maintainer does after changing the pinned spec; review its diff
+    #[arg(long)]
+    pub(crate) update_locks: bool,
     /// How diagnostics are printed
     #[arg(long, value_enum, default_value_t, value_name = "FORMAT")]
     pub(crate) format: Format,

@@ -93,6 +93,7 @@ fn generate(args: &GenerateArgs, explicit: Explicit) -> ExitCode {
     config
         .out_dir(&args.out)
         .rustfmt(!args.no_rustfmt)
+        .update_locks(args.update_locks)
         .profile(profile.unwrap_or_else(|| workspace_root().join("spec").join("profile.yml")));
     if let Some(spec) = args.spec.as_ref().filter(|_| explicit.spec) {
         config.spec_file(0, spec);

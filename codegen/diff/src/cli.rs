@@ -126,7 +126,15 @@ fn diff(options: &Options) -> ExitCode {
         },
     };
     let old = super::source::load(&options.old);
-    let new = super::source::load(&options.new);
+    // The new side named as the old side's regeneration would name it (the names lock):
+    // `type_renamed` is then a rename a user would meet, not the model's own reshuffle.
+    let new = match &old {
+        Ok(old) => super::source::load_with_lock(
+            &options.new,
+            &apie_spec::model::names_lock::NamesLock::from_types(&old.api.types),
+        ),
+        Err(_) => super::source::load(&options.new),
+    };
     let (old, new) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {

@@ -6,21 +6,36 @@ use std::process::Command;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
 use crate::Loaded;
+use apie_spec::model::names_lock::NamesLock;
 
 /// Loads and models the spec an argument names. An existing file wins over the git reading,
 /// so a file whose name holds a colon still works.
 pub fn load(spec: &str) -> Result<Loaded, Diagnostics> {
+    load_with_lock(spec, &NamesLock::default())
+}
+
+/// [`load`], naming the types as a generation with `lock` does: the new side of a diff is
+/// modelled with the old side's names, so that `type_renamed` reports only the renames a
+/// regeneration would make.
+pub fn load_with_lock(spec: &str, lock: &NamesLock) -> Result<Loaded, Diagnostics> {
     let path = Path::new(spec);
-    if path.is_file() {
-        return apie_spec::model_from_file(path);
-    }
-    match spec.split_once(':') {
-        Some((rev, file)) if !rev.is_empty() && !file.is_empty() => {
-            let bytes = git_show(rev, file).map_err(|message| unreadable(spec, message))?;
-            apie_spec::model_from_str(spec, &bytes)
+    let bytes = if path.is_file() {
+        apie_spec::read_spec(path)?
+    } else {
+        match spec.split_once(':') {
+            Some((rev, file)) if !rev.is_empty() && !file.is_empty() => {
+                git_show(rev, file).map_err(|message| unreadable(spec, message))?
+            }
+            _ => apie_spec::read_spec(path)?,
         }
-        _ => apie_spec::model_from_file(path),
-    }
+    };
+    let name = if path.is_file() {
+        path.display().to_string()
+    } else {
+        spec.to_string()
+    };
+    let profile = apie_spec::profile::Profile::api_entreprise();
+    apie_spec::stages_with_lock(&name, &bytes, &profile, lock).map(|stages| stages.loaded)
 }
 
 /// `git show REV:PATH`, in the current directory (PATH is relative to the repository root,

@@ -455,3 +455,34 @@ fn every_consecutive_pair_of_the_history_diffs() {
         println!("  {kind:<30} {n}");
     }
 }
+
+#[test]
+fn with_the_names_lock_the_history_reports_only_the_renames_a_regeneration_makes() {
+    let Some(dir) = apie_shared_data::spec_history() else {
+        return;
+    };
+    let files = apie_shared_data::spec_files(&dir);
+    let renamed = |report: &Report| {
+        report
+            .changes
+            .iter()
+            .filter(|f| f.kind == ChangeKind::TypeRenamed)
+            .count()
+    };
+    let (mut without, mut with) = (0, 0);
+    for pair in files.windows(2) {
+        let (old, new) = (pair[0].display().to_string(), pair[1].display().to_string());
+        let old = apie_diff::source::load(&old).unwrap().api;
+        let fresh = apie_diff::source::load(&new).unwrap().api;
+        let lock = apie_spec::model::names_lock::NamesLock::from_types(&old.types);
+        let locked = apie_diff::source::load_with_lock(&new, &lock).unwrap().api;
+        without += renamed(&apie_diff::diff(&old, &fresh));
+        with += renamed(&apie_diff::diff(&old, &locked));
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "type_renamed over the history: {without} without the names lock, {with} with it"
+    );
+    assert!(with * 10 < without, "{with} vs {without}");
+}

@@ -66,6 +66,21 @@ pub fn stages_with_profile(
     text: &[u8],
     profile: &profile::Profile,
 ) -> Result<Stages, Diagnostics> {
+    stages_with_lock(
+        file,
+        text,
+        profile,
+        &model::names_lock::NamesLock::default(),
+    )
+}
+
+/// [`stages_with_profile`] keeping the type names of a names lock (the previous generation's).
+pub fn stages_with_lock(
+    file: &str,
+    text: &[u8],
+    profile: &profile::Profile,
+    lock: &model::names_lock::NamesLock,
+) -> Result<Stages, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let root = match load::load_bytes(file, text) {
         Ok(root) => root,
@@ -79,7 +94,7 @@ pub fn stages_with_profile(
     let Some(document) = document else {
         return Err(diagnostics);
     };
-    let api = model::build(&document, profile, &mut diagnostics);
+    let api = model::build(&document, profile, lock, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }

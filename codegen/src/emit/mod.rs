@@ -3,6 +3,7 @@
 //! request builders per API version or unversioned route, and the `decode` dispatch.
 //! Generated code calls the handwritten runtime (`crate::runtime`) and nothing else.
 
+mod aliases;
 mod dispatch;
 mod errors;
 pub mod mock_data;

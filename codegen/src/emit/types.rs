@@ -8,6 +8,7 @@ use crate::model::{Api, Field, TypeDef, TypeKind, Variant};
 
 pub(crate) fn emit_models(api: &Api) -> TokenStream {
     let types = api.types.iter().map(emit_type);
+    let aliases = api.types.iter().map(super::aliases::emit_aliases);
     let has_enums = api
         .types
         .iter()
@@ -35,6 +36,8 @@ pub(crate) fn emit_models(api: &Api) -> TokenStream {
         /// keep their raw text when it is not a valid date.
         pub mod models {
             #( #types )*
+
+            #( #aliases )*
 
             #enum_text
         }

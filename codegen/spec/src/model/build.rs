@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::error_codes::{self, CodeSighting};
 use super::limits;
+use super::names_lock::NamesLock;
 use super::naming::{builder_ident, const_ident, field_ident, module_accessor, type_ident};
 use super::types::{RootId, TypeRegistry};
 use super::{Api, ApiVersion, Operation, OptionLocation, OptionParam, PathParam, TypeRef};
@@ -11,9 +12,15 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::normalize::{self, Document, ParamLocation, SchemaKind, StringFormat};
 use crate::profile::Profile;
 
-/// Builds the model of a normalized document under a platform profile. Problems go to
+/// Builds the model of a normalized document under a platform profile, keeping the type names
+/// `lock` records (an empty lock: names as the model alone gives them). Problems go to
 /// `diagnostics`.
-pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -> Api {
+pub fn build(
+    doc: &Document,
+    profile: &Profile,
+    lock: &NamesLock,
+    diagnostics: &mut Diagnostics,
+) -> Api {
     let version_of = |path: &str| version_of(profile, path);
     let mut ops: Vec<&normalize::Operation> = doc.operations.iter().collect();
     ops.sort_by(|a, b| (version_of(&a.path), &a.id).cmp(&(version_of(&b.path), &b.id)));
@@ -68,7 +75,7 @@ pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -
         let runtime_type = profile.response_types.get(&op.path).cloned();
         let root = success_schema
             .filter(|_| runtime_type.is_none())
-            .map(|s| registry.register(s, &context));
+            .map(|s| registry.register(s, &context, &body_place(&op.method, &op.path)));
         let mut codes = Vec::new();
         for r in &op.responses {
             let found = error_codes::sightings(r, &profile.error_envelope);
@@ -127,7 +134,7 @@ pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -
         };
         pending.push((operation, root));
     }
-    let (types, roots) = registry.finish();
+    let (types, roots) = registry.finish(lock);
     let operations = pending
         .into_iter()
         .map(|(mut op, root)| {
@@ -147,6 +154,16 @@ pub fn build(doc: &Document, profile: &Profile, diagnostics: &mut Diagnostics) -
         servers: doc.servers.clone(),
         auth: doc.auth.clone(),
     }
+}
+
+/// The names lock's place of an operation's success body: `GET /v3/x/{}#`, the route's
+/// parameter names erased (renaming `{siren}` names nothing new).
+fn body_place(method: &str, path: &str) -> String {
+    let route: Vec<&str> = path
+        .split('/')
+        .map(|seg| if seg.starts_with('{') { "{}" } else { seg })
+        .collect();
+    format!("{} {}#", method.to_ascii_uppercase(), route.join("/"))
 }
 
 /// `/v3/...` or `/api/v3/...` → `Versioned(3)`, by the profile's rule; no version segment →

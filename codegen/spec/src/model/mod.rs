@@ -6,6 +6,7 @@
 mod build;
 mod error_codes;
 pub mod limits;
+pub mod names_lock;
 pub mod naming;
 mod types;
 
@@ -219,6 +220,21 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// JSON pointers of the places in the spec this shape occurs, sorted.
     pub occurrences: Vec<String>,
+    /// Where it occurs in the success bodies, as the names lock records it (method, route
+    /// with parameter names erased, JSON path): sorted.
+    pub places: Vec<String>,
+    /// Former names kept by the names lock when types of the previous generation merged
+    /// into this one: emitted as type aliases, so that code naming them still compiles.
+    pub aliases: Vec<TypeAlias>,
+}
+
+/// A former name of a type, kept as an alias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeAlias {
+    /// The former name.
+    pub name: String,
+    /// The places that carried it.
+    pub places: Vec<String>,
 }
 
 /// The body of a named type.

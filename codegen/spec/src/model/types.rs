@@ -6,10 +6,11 @@
 //! different shapes want one name, both are qualified by their nearest meaningful parents
 //! (`UniteLegaleAdresse`, `InseeEtablissementsAdresse`) until the names differ.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::names_lock::{locked_names, Kept, NamesLock};
 use super::naming::type_ident;
-use super::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use super::{Field, TypeAlias, TypeDef, TypeKind, TypeRef, Variant};
 use crate::normalize::{Schema, SchemaKind, StringFormat};
 
 /// Property names that say nothing about what they hold; a type is never named after them alone.
@@ -55,6 +56,8 @@ struct Shape {
     doc: Option<String>,
     /// Name candidates of each place the shape occurs, with that place's JSON pointer.
     occurrences: Vec<(Vec<String>, String)>,
+    /// The places it occurs, as the names lock records them (method, route, JSON path).
+    places: BTreeSet<String>,
     /// The earliest API version the shape occurs in (`V2` < `V3` < `V4`).
     first_version: String,
 }
@@ -74,14 +77,15 @@ pub(crate) struct RootId(pub(crate) usize);
 
 impl TypeRegistry {
     /// Registers the schema found at the place `context` names (operation name, then the
-    /// property names leading to it, `*` for array items).
-    pub(crate) fn register(&mut self, schema: &Schema, context: &[String]) -> RootId {
-        let r = self.shape_ref(schema, context);
+    /// property names leading to it, `*` for array items); `place` is that body's place for
+    /// the names lock (`GET /v3/x/{}#`), its properties' places are under it.
+    pub(crate) fn register(&mut self, schema: &Schema, context: &[String], place: &str) -> RootId {
+        let r = self.shape_ref(schema, context, place);
         self.roots.push(r);
         RootId(self.roots.len() - 1)
     }
 
-    fn shape_ref(&mut self, schema: &Schema, context: &[String]) -> ShapeRef {
+    fn shape_ref(&mut self, schema: &Schema, context: &[String], place: &str) -> ShapeRef {
         match &schema.kind {
             SchemaKind::Object(props) if props.is_empty() => ShapeRef::Prim(TypeRef::Any),
             SchemaKind::Object(props) => {
@@ -89,7 +93,8 @@ impl TypeRegistry {
                 for p in props {
                     let mut ctx = context.to_vec();
                     ctx.push(p.name.clone());
-                    let ty = self.shape_ref(&p.schema, &ctx);
+                    let escaped = p.name.replace('~', "~0").replace('/', "~1");
+                    let ty = self.shape_ref(&p.schema, &ctx, &format!("{place}/{escaped}"));
                     fields.push(ShapeField {
                         json_name: p.name.clone(),
                         ty,
@@ -110,6 +115,7 @@ impl TypeRegistry {
                     ShapeKind::Struct(fields),
                     schema,
                     context,
+                    place,
                 )
             }
             SchemaKind::Enum(values) if values.is_empty() => ShapeRef::Prim(TypeRef::String),
@@ -121,12 +127,13 @@ impl TypeRegistry {
                     ShapeKind::Enum(values.clone()),
                     schema,
                     context,
+                    place,
                 )
             }
             SchemaKind::Array(items) => {
                 let mut ctx = context.to_vec();
                 ctx.push("*".into());
-                let item = self.shape_ref(items, &ctx);
+                let item = self.shape_ref(items, &ctx, &format!("{place}/*"));
                 ShapeRef::Array(Box::new(if items.nullable {
                     ShapeRef::Nullable(Box::new(item))
                 } else {
@@ -149,6 +156,7 @@ impl TypeRegistry {
         kind: ShapeKind,
         schema: &Schema,
         context: &[String],
+        place: &str,
     ) -> ShapeRef {
         let occurrence = (candidates(context), schema.pointer.clone());
         let version = context
@@ -159,6 +167,7 @@ impl TypeRegistry {
         if let Some(&id) = self.by_key.get(&key) {
             let shape = &mut self.shapes[id];
             shape.occurrences.push(occurrence);
+            shape.places.insert(place.to_string());
             if version < shape.first_version {
                 shape.first_version = version;
             }
@@ -171,15 +180,30 @@ impl TypeRegistry {
             kind,
             doc: doc_of(schema),
             occurrences: vec![occurrence],
+            places: BTreeSet::from([place.to_string()]),
             first_version: version,
         });
         self.by_key.insert(key, self.shapes.len() - 1);
         ShapeRef::Shape(self.shapes.len() - 1)
     }
 
-    /// Names every shape and returns the named types (sorted by name) and the resolved roots.
-    pub(crate) fn finish(self) -> (Vec<TypeDef>, Vec<TypeRef>) {
-        let names = self.assign_names();
+    /// Names every shape, keeping the names `lock` gives their places, and returns the named
+    /// types (sorted by name) and the resolved roots.
+    pub(crate) fn finish(self, lock: &NamesLock) -> (Vec<TypeDef>, Vec<TypeRef>) {
+        let kept = locked_names(
+            lock,
+            &self
+                .shapes
+                .iter()
+                .map(|s| s.places.clone())
+                .collect::<Vec<_>>(),
+            &self
+                .shapes
+                .iter()
+                .map(|s| s.occurrences.len())
+                .collect::<Vec<_>>(),
+        );
+        let names = self.assign_names(&kept);
         let resolve = |r: &ShapeRef| to_type_ref(r, &names);
         let mut types: Vec<TypeDef> = self
             .shapes
@@ -199,6 +223,15 @@ impl TypeRegistry {
                     doc: shape.doc.clone(),
                     kind,
                     occurrences,
+                    places: shape.places.iter().cloned().collect(),
+                    aliases: kept[id]
+                        .aliases
+                        .iter()
+                        .map(|(name, places)| TypeAlias {
+                            name: name.clone(),
+                            places: places.clone(),
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -207,19 +240,32 @@ impl TypeRegistry {
         (types, roots)
     }
 
-    fn assign_names(&self) -> Vec<String> {
+    fn assign_names(&self, kept: &[Kept]) -> Vec<String> {
+        // Names of the lock still in use, aliases included, are out of reach of other shapes.
+        let reserved: BTreeSet<&str> = kept
+            .iter()
+            .flat_map(|k| k.name.iter().chain(k.aliases.iter().map(|(a, _)| a)))
+            .map(String::as_str)
+            .collect();
+        let fresh: Vec<usize> = (0..self.shapes.len())
+            .filter(|&id| kept[id].name.is_none())
+            .collect();
         let chains: Vec<&Vec<String>> = self.shapes.iter().map(preferred_chain).collect();
         let mut level = vec![0usize; chains.len()];
         let name_at =
             |id: usize, level: &[usize]| chains[id][level[id].min(chains[id].len() - 1)].clone();
         loop {
             let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-            for id in 0..chains.len() {
+            for &id in &fresh {
                 groups.entry(name_at(id, &level)).or_default().push(id);
             }
             let mut advanced = false;
             let mut stuck = Vec::new();
-            for ids in groups.values().filter(|ids| ids.len() > 1) {
+            for (group_name, ids) in &groups {
+                let is_reserved = reserved.contains(group_name.as_str());
+                if ids.len() < 2 && !is_reserved {
+                    continue;
+                }
                 // The shape found in strictly more places keeps the name, so an edit that splits
                 // one operation off a shared shape renames only that operation's type; between
                 // equals, the one from the earliest version keeps it, so a new API version never
@@ -233,7 +279,8 @@ impl TypeRegistry {
                 };
                 let best = ids.iter().map(|&id| rank(id)).max();
                 let keeper = match ids.iter().filter(|&&id| Some(rank(id)) == best).count() {
-                    1 => ids.iter().copied().find(|&id| Some(rank(id)) == best),
+                    // A locked name is kept by its shape: none of these.
+                    1 if !is_reserved => ids.iter().copied().find(|&id| Some(rank(id)) == best),
                     _ => None,
                 };
                 let movable: Vec<usize> = ids
@@ -242,12 +289,17 @@ impl TypeRegistry {
                     .filter(|&id| Some(id) != keeper && level[id] + 1 < chains[id].len())
                     .collect();
                 if movable.is_empty() {
-                    // Who keeps the name: the keeper, else the first; the others get suffixes.
-                    let first = keeper.unwrap_or(ids[0]);
+                    // Who keeps the name: the keeper, else the first (none when the lock holds
+                    // it); the others get suffixes.
+                    let first = if is_reserved {
+                        None
+                    } else {
+                        Some(keeper.unwrap_or(ids[0]))
+                    };
                     stuck.push(
                         ids.iter()
                             .copied()
-                            .filter(|&id| id != first)
+                            .filter(|&id| Some(id) != first)
                             .collect::<Vec<_>>(),
                     );
                 }
@@ -257,17 +309,32 @@ impl TypeRegistry {
                 }
             }
             if !advanced {
-                let mut names: Vec<String> =
-                    (0..chains.len()).map(|id| name_at(id, &level)).collect();
+                let mut names: Vec<String> = (0..chains.len())
+                    .map(|id| kept[id].name.clone().unwrap_or_else(|| name_at(id, &level)))
+                    .collect();
+                let mut used: BTreeSet<String> = names.iter().cloned().collect();
+                used.extend(reserved.iter().map(|r| r.to_string()));
                 // Same place, different shapes: only possible when one spec path holds two
-                // schemas (a v3 and a v4 route sharing a name); tell them apart by kind, then order.
+                // schemas (a v3 and a v4 route sharing a name), or when the lock keeps the name
+                // for another shape; tell them apart by kind, then order, never reaching a name
+                // already given.
                 for ids in stuck {
-                    for (n, id) in ids.into_iter().enumerate() {
-                        let suffix = match self.shapes[id].kind {
-                            ShapeKind::Enum(_) if n == 0 => "Kind".to_string(),
-                            _ => format!("Variant{}", n + 2),
-                        };
-                        names[id].push_str(&suffix);
+                    let base_of: Vec<(usize, String)> =
+                        ids.iter().map(|&id| (id, names[id].clone())).collect();
+                    let mut n = 0;
+                    for (id, base) in base_of {
+                        loop {
+                            let suffix = match self.shapes[id].kind {
+                                ShapeKind::Enum(_) if n == 0 => "Kind".to_string(),
+                                _ => format!("Variant{}", n + 2),
+                            };
+                            n += 1;
+                            let candidate = format!("{base}{suffix}");
+                            if used.insert(candidate.clone()) {
+                                names[id] = candidate;
+                                break;
+                            }
+                        }
                     }
                 }
                 return names;
