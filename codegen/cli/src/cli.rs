@@ -38,6 +38,8 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Put the specs into spec/ and record their sha256
     Fetch(FetchArgs),
+    /// Fetch, validate, diff, regenerate, bump the version and write the changelog, in one step
+    Update(UpdateArgs),
     /// What a new spec version changes, for the generated crate (OLD/NEW: file or REV:PATH)
     Diff(DiffArgs),
     /// Print the shell completions of apie-codegen (bash, zsh, fish, elvish, powershell)
@@ -133,6 +135,35 @@ pub(crate) struct FetchArgs {
     /// Where the specs go (default: spec/ of the workspace)
     #[arg(long, value_name = "DIR")]
     pub(crate) dest: Option<PathBuf>,
+}
+
+/// `apie-codegen update`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  apie-codegen update                                   # from the addresses in spec/sources.txt
+  apie-codegen update --from new-openapi.yml
+  apie-codegen update --check                           # a scheduled CI job: is there a new version?
+
+Steps: fetch the new spec (or take the file), validate it, diff it against the pinned one
+(types named by the names lock), regenerate generated-client/generated and the names locks,
+update spec/record.txt, bump the client's version by the diff's verdict (below 1.0: breaking
+bumps the minor number, anything else the patch) and write a CHANGELOG.md entry from the diff,
+breaking changes first. Everything is prepared aside: nothing is written if a step fails.
+
+Exit codes: 0 updated, or already up to date; 1 a step failed (nothing written); 2 bad usage;
+3 with --check, a new spec version is there (nothing written)")]
+pub(crate) struct UpdateArgs {
+    /// A spec file or a mirror folder (api-entreprise/latest.yml, api-entreprise-v2/…),
+    /// instead of downloading
+    #[arg(long, value_name = "PATH")]
+    pub(crate) from: Option<PathBuf>,
+    /// Do everything but write: print the verdict and the changelog entry
+    #[arg(long)]
+    pub(crate) check: bool,
+    /// The workspace to update (default: this one)
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
 }
 
 /// `apie-codegen diff`: parsed here for the help, the completions and the man page, then

@@ -199,6 +199,23 @@ fn download(url: &str, dest: &Path) -> Result<Staged, String> {
 fn record(spec_dir: &Path, fetched: &[Fetched], today: &str) -> Result<(), String> {
     let path = spec_dir.join(RECORD_FILE);
     let mut text = String::from("# Spec files the client is built from: file sha256 date origin. Written by `apie-codegen fetch`.\n");
+    let names: Vec<String> = fetched
+        .iter()
+        .filter_map(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    // The files not fetched this time keep their lines (the scope map, a v2 left as it was).
+    if let Ok(old) = std::fs::read_to_string(&path) {
+        for line in old
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let file = line.split_whitespace().next().unwrap_or_default();
+            if !names.iter().any(|n| n == file) {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
     for f in fetched {
         let name = f
             .path

@@ -15,7 +15,7 @@ use apie_spec::diagnostic::Diagnostics;
 use apie_spec::model::{self, Api};
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
-use cli::{CheckArgs, Cli, Command, FetchArgs, GenerateArgs};
+use cli::{CheckArgs, Cli, Command, FetchArgs, GenerateArgs, UpdateArgs};
 
 fn main() -> ExitCode {
     let matches = Cli::command().color(cli::color_choice()).get_matches();
@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => check(&args),
         Command::Fetch(args) => fetch(&args),
+        Command::Update(args) => update(&args),
         Command::Diff(args) => apie_diff::cli::run(&args.to_args()),
         Command::Completions(args) => cli::completions(Cli::command(), &args),
         Command::Man(args) => cli::man(Cli::command(), &args),
@@ -206,6 +207,47 @@ fn check(args: &CheckArgs) -> ExitCode {
                 let counts = render::counts(diagnostics.items());
                 eprintln!("{}: {counts}", spec.display());
             }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn update(args: &UpdateArgs) -> ExitCode {
+    let root = args.root.clone().unwrap_or_else(workspace_root);
+    let today = apie_codegen_cli::fetch::today();
+    match apie_codegen_cli::update::update(&root, args.from.as_deref(), args.check, &today) {
+        Ok(outcome) if !outcome.changed => {
+            println!("the pinned spec is up to date: nothing to do");
+            ExitCode::SUCCESS
+        }
+        Ok(outcome) => {
+            let s = &outcome.report.summary;
+            println!(
+                "new spec: {} changes ({} breaking, {} warning, {} info), crate bump {}: {} → {}",
+                s.total(),
+                s.breaking,
+                s.warning,
+                s.info,
+                s.semver.as_str(),
+                outcome.old_version,
+                outcome.new_version
+            );
+            print!("{}", outcome.changelog_entry);
+            if args.check {
+                println!("--check: nothing written");
+                ExitCode::from(3)
+            } else {
+                println!(
+                    "updated spec/, {}, Cargo.toml and {}",
+                    apie_codegen_cli::update::GENERATED_DIR,
+                    apie_codegen_cli::update::CHANGELOG
+                );
+                ExitCode::SUCCESS
+            }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            eprintln!("nothing written");
             ExitCode::from(1)
         }
     }

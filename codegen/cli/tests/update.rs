@@ -1,0 +1,140 @@
+//! `apie-codegen update` on two real consecutive published versions: a broken spec leaves
+//! the workspace untouched, `--check` writes nothing, the update writes the new spec, its
+//! record, the regenerated code and locks, the bumped version and the changelog entry, and a
+//! second run has nothing to do.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use apie_codegen_cli::update::{update, GENERATED_DIR};
+
+/// Every file under `dir` with its bytes: what "untouched" compares.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// A workspace pinned to `spec`: this checkout's spec/ with `spec` as the main spec, its
+/// generated code and locks, a root manifest and lock at 0.1.0, a member requiring it.
+fn workspace(name: &str, spec: &Path) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("apie-update-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let pinned = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
+    std::fs::create_dir_all(root.join("spec")).unwrap();
+    for entry in std::fs::read_dir(&pinned).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".names.lock") {
+            std::fs::copy(entry.path(), root.join("spec").join(&name)).unwrap();
+        }
+    }
+    std::fs::copy(spec, root.join("spec/api-entreprise.yml")).unwrap();
+    apie_codegen::Config::new()
+        .profile(root.join("spec/profile.yml"))
+        .out_dir(root.join(GENERATED_DIR))
+        .rustfmt(true)
+        .update_locks(true)
+        .compile()
+        .expect("the old version generates");
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\".\", \"mock\"]\n\n[package]\nname = \"api-entreprise\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("mock")).unwrap();
+    std::fs::write(
+        root.join("mock/Cargo.toml"),
+        "[package]\nname = \"apie-mock\"\n\n[dependencies]\napi-entreprise = { path = \"..\", version = \"0.1.0\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("Cargo.lock"),
+        "[[package]]\nname = \"api-entreprise\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    root
+}
+
+#[test]
+fn update_on_two_consecutive_versions() {
+    let Some(dir) = apie_shared_data::spec_history() else {
+        return;
+    };
+    let files = apie_shared_data::spec_files(&dir);
+    let (old, new) = (&files[files.len() - 2], &files[files.len() - 1]);
+    let root = workspace("pair", old);
+    let today = "2026-12-01";
+
+    // A spec that is not one: refused, nothing written.
+    let before = snapshot(&root);
+    let broken = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken/truncated.yml");
+    let err = update(&root, Some(&broken), false, today).unwrap_err();
+    assert!(!err.is_empty());
+    assert_eq!(snapshot(&root), before, "a failed update writes nothing");
+
+    // --check: the verdict, nothing written.
+    let checked = update(&root, Some(new), true, today).expect("checks");
+    assert!(checked.changed);
+    assert_eq!(snapshot(&root), before, "--check writes nothing");
+
+    // The update itself.
+    let done = update(&root, Some(new), false, today).expect("updates");
+    assert_eq!(done.old_version, "0.1.0");
+    assert_ne!(done.new_version, "0.1.0");
+    assert_eq!(done.new_version, checked.new_version);
+    let spec = std::fs::read(root.join("spec/api-entreprise.yml")).unwrap();
+    assert_eq!(spec, std::fs::read(new).unwrap());
+    let record = std::fs::read_to_string(root.join("spec/record.txt")).unwrap();
+    assert!(record.contains(&apie_spec::sha256_hex(&spec)), "{record}");
+    assert!(
+        record.contains("siade_authorizations.yml"),
+        "the other lines kept: {record}"
+    );
+    let generated = std::fs::read_to_string(root.join(GENERATED_DIR).join("spec0.rs")).unwrap();
+    assert!(
+        generated.contains(&apie_spec::sha256_hex(&spec)),
+        "regenerated from the new spec"
+    );
+    assert_ne!(
+        before.get(&root.join(GENERATED_DIR).join("spec0.rs")),
+        Some(&generated.clone().into_bytes())
+    );
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(&format!("version = \"{}\"", done.new_version)),
+        "{manifest}"
+    );
+    let member = std::fs::read_to_string(root.join("mock/Cargo.toml")).unwrap();
+    assert!(
+        member.contains(&format!("version = \"{}\"", done.new_version)),
+        "{member}"
+    );
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    assert!(
+        lock.contains(&format!("version = \"{}\"", done.new_version)),
+        "{lock}"
+    );
+    let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap();
+    assert!(
+        changelog.contains(&format!("## {} — {today}", done.new_version)),
+        "{changelog}"
+    );
+    assert!(root.join("spec/api-entreprise.names.lock").is_file());
+
+    // Again: up to date, nothing written.
+    let after = snapshot(&root);
+    let again = update(&root, Some(new), false, today).expect("runs");
+    assert!(!again.changed);
+    assert_eq!(snapshot(&root), after);
+    let _ = std::fs::remove_dir_all(&root);
+}
