@@ -68,7 +68,7 @@ pub fn build(
         let success_schema = success_response.and_then(|r| r.schema.as_ref());
         let context = vec![format!(
             "{}@{}",
-            type_ident(profile.short_id(&op.id)),
+            type_ident(&type_context_name(profile, &op.id, &op.path)),
             type_ident(&version.name())
         )];
         // A route the profile types by hand keeps the spec's schema out of the models.
@@ -187,6 +187,23 @@ fn module_of(profile: &Profile, version: ApiVersion, path: &str) -> String {
             }
         }
         v => v.name(),
+    }
+}
+
+/// The name types are qualified by for an operation: its x-operationId without prefix and
+/// version; for an id made from method and path (old specs without x-operationId), the
+/// path's fixed segments after the version, as its method is named, so that those types get
+/// short names too (`InseeSireneUnitesLegalesDiffusiblesData`, not
+/// `GetV3InseeSireneUnitesLegalesDiffusiblesSirenData`).
+fn type_context_name(profile: &Profile, id: &str, path: &str) -> String {
+    if id.starts_with(profile.operation_ids.prefix.as_str()) {
+        return profile.short_id(id).to_string();
+    }
+    let fixed = fixed_segments(profile, path);
+    if fixed.is_empty() {
+        profile.short_id(id).to_string()
+    } else {
+        fixed.join("_")
     }
 }
 
