@@ -110,9 +110,32 @@ pub fn model_from_file(path: &Path) -> Result<Loaded, Diagnostics> {
     model_from_str(&path.display().to_string(), &read_spec(path)?)
 }
 
-/// Reads a spec file; failing that, an `unreadable` diagnostic.
+/// Reads a spec file; failing that, an `unreadable` diagnostic. A file larger than
+/// [`load::MAX_BYTES`] is refused before it is read into memory.
 pub fn read_spec(path: &Path) -> Result<Vec<u8>, Diagnostics> {
-    std::fs::read(path).map_err(|e| unreadable(path, &e))
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| unreadable(path, &e))?;
+    let mut bytes = Vec::new();
+    // One byte past the bound is enough to know, whatever the file's real size.
+    file.take(load::MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(path, &e))?;
+    if bytes.len() > load::MAX_BYTES {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic {
+            severity: Severity::Error,
+            kind: "too-large",
+            file: path.display().to_string(),
+            position: Position { line: 1, column: 1 },
+            pointer: String::new(),
+            message: format!(
+                "the file is larger than the {} bytes a spec may have",
+                load::MAX_BYTES
+            ),
+        });
+        return Err(d);
+    }
+    Ok(bytes)
 }
 
 /// An `unreadable` diagnostic for a spec file.

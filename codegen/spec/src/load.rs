@@ -14,6 +14,17 @@ use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
 
 use crate::diagnostic::{Diagnostic, Position, Severity};
 
+/// The largest file read, in bytes: the published spec is 2 MB; a file fifteen times larger
+/// is not a spec of this API, and would cost memory for nothing.
+pub const MAX_BYTES: usize = 32 * 1024 * 1024;
+/// The deepest nesting of mappings and sequences: the published specs nest about 30 levels.
+/// Every later stage walks the tree recursively, so a bound here keeps them off the stack's
+/// end.
+pub const MAX_DEPTH: usize = 200;
+/// The most nodes a document may expand to, aliases included: the published spec has about
+/// 100 000; aliases of aliases ("billion laughs") would otherwise grow without end.
+pub const MAX_NODES: usize = 5_000_000;
+
 /// A YAML node with its position in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -141,6 +152,18 @@ pub fn load_str(file: &str, text: &str) -> Result<Node, Diagnostic> {
         pointer: String::new(),
         message,
     };
+    if text.len() > MAX_BYTES {
+        return Err(Diagnostic {
+            kind: "too-large",
+            ..error(
+                Position { line: 1, column: 1 },
+                format!(
+                    "the file has {} bytes, more than the {MAX_BYTES} a spec may have",
+                    text.len()
+                ),
+            )
+        });
+    }
     if let Some(offset) = text.find('\0') {
         return Err(error(
             position_of(text, offset),
@@ -173,7 +196,10 @@ pub fn load_str(file: &str, text: &str) -> Result<Node, Diagnostic> {
         }
     }
     if let Some((position, message)) = builder.error {
-        return Err(error(position, message));
+        return Err(Diagnostic {
+            kind: builder.error_kind,
+            ..error(position, message)
+        });
     }
     match builder.root {
         Some(node) if node.value != Value::Null => Ok(node),
@@ -238,15 +264,29 @@ enum Frame {
 #[derive(Default)]
 struct TreeBuilder {
     stack: Vec<Frame>,
-    anchors: HashMap<String, Node>,
+    /// Each anchored node, with the number of nodes it holds (what an alias to it adds).
+    anchors: HashMap<String, (Node, usize)>,
     root: Option<Node>,
     error: Option<(Position, String)>,
+    /// The diagnostic kind of `error` (`yaml-syntax` unless a limit was hit).
+    error_kind: &'static str,
+    /// Nodes so far, aliases expanded.
+    nodes: usize,
 }
 
 impl TreeBuilder {
+    /// Records a limit hit at `position` (the first error wins).
+    fn limit(&mut self, position: Position, kind: &'static str, message: String) {
+        if self.error.is_none() {
+            self.error = Some((position, message));
+            self.error_kind = kind;
+        }
+    }
+
     fn finish(&mut self, node: Node, anchor: Option<String>) {
         if let Some(anchor) = anchor {
-            self.anchors.insert(anchor, node.clone());
+            let size = count_nodes(&node);
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => {
@@ -284,6 +324,15 @@ impl TreeBuilder {
     }
 }
 
+/// The nodes of a tree, itself included.
+fn count_nodes(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        Value::Map(entries) => entries.iter().map(|(_, v)| 1 + count_nodes(v)).sum(),
+        _ => 0,
+    }
+}
+
 /// Applies a merge key: entries of the merged mapping(s) that the target lacks.
 fn merge_into(entries: &mut Vec<(String, Node)>, merged: Node) {
     let sources: Vec<Node> = match merged.value {
@@ -304,6 +353,30 @@ fn merge_into(entries: &mut Vec<(String, Node)>, merged: Node) {
 impl TreeBuilder {
     fn on_event(&mut self, event: EventData, mark: Mark) {
         let position = to_position(&mark);
+        if self.error_kind.is_empty() {
+            self.error_kind = "yaml-syntax";
+        }
+        if matches!(
+            event,
+            EventData::Scalar { .. }
+                | EventData::SequenceStart { .. }
+                | EventData::MappingStart { .. }
+        ) {
+            self.nodes += 1;
+        }
+        if self.stack.len() >= MAX_DEPTH
+            && matches!(
+                event,
+                EventData::SequenceStart { .. } | EventData::MappingStart { .. }
+            )
+        {
+            self.limit(
+                position,
+                "too-deep",
+                format!("nested deeper than {MAX_DEPTH} levels: not a spec of this API"),
+            );
+            return;
+        }
         match event {
             EventData::Scalar {
                 value,
@@ -356,10 +429,26 @@ impl TreeBuilder {
                 None => {}
             },
             EventData::Alias { anchor } => match self.anchors.get(&anchor).cloned() {
-                Some(node) => self.finish(node, None),
-                None => {
-                    self.error = Some((position, format!("alias to unknown anchor `{anchor}`")))
+                Some((node, size)) => {
+                    self.nodes = self.nodes.saturating_add(size);
+                    if self.nodes > MAX_NODES {
+                        self.limit(
+                            position,
+                            "too-large",
+                            format!(
+                                "aliases expand the document past {MAX_NODES} nodes (aliases of \
+                                 aliases?): not a spec of this API"
+                            ),
+                        );
+                        return;
+                    }
+                    self.finish(node, None)
                 }
+                None => self.limit(
+                    position,
+                    "yaml-syntax",
+                    format!("alias to unknown anchor `{anchor}`"),
+                ),
             },
             EventData::StreamStart { .. }
             | EventData::StreamEnd
@@ -432,6 +521,45 @@ fn is_core_float(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_documents_are_refused_with_a_position() {
+        // Nesting past the bound: refused where the level too many opens.
+        let deep = format!(
+            "{}1{}",
+            "[".repeat(MAX_DEPTH + 5),
+            "]".repeat(MAX_DEPTH + 5)
+        );
+        let err = load_str("deep.yml", &deep).unwrap_err();
+        assert_eq!(err.kind, "too-deep", "{err}");
+        assert_eq!(
+            (err.position.line, err.position.column),
+            (1, MAX_DEPTH + 1),
+            "{err}"
+        );
+        // Aliases of aliases: each level ten times the one before.
+        let mut laughs =
+            String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for n in 1..10 {
+            let refs = vec![format!("*a{}", n - 1); 10].join(", ");
+            laughs.push_str(&format!("a{n}: &a{n} [{refs}]\n"));
+        }
+        let err = load_str("laughs.yml", &laughs).unwrap_err();
+        assert_eq!(err.kind, "too-large", "{err}");
+        assert!(err.position.line > 1, "{err}");
+        // A file past the size bound, refused before it is parsed.
+        let big = "a: b\n".repeat(MAX_BYTES / 5 + 1);
+        let err = load_str("big.yml", &big).unwrap_err();
+        assert_eq!(err.kind, "too-large", "{err}");
+        // Within the bounds, nesting and aliases still work.
+        let ok = format!(
+            "{}1{}",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
+        assert!(load_str("ok.yml", &ok).is_ok());
+        assert!(load_str("alias.yml", "a: &x [1, 2]\nb: *x\n").is_ok());
+    }
 
     #[test]
     fn core_schema_keeps_yaml_1_1_words_as_strings() {
