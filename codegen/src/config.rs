@@ -488,11 +488,21 @@ fn entry_source(
                     .into_keys()
                     .filter(|m| taken.insert(m.clone()))
                     .collect();
+                // One re-export a module, under the module's feature when it has one.
+                for name in &exported {
+                    let feature = generated
+                        .api
+                        .operations
+                        .iter()
+                        .find(|o| &o.module == name)
+                        .and_then(|o| o.feature.clone());
+                    if let Some(feature) = feature {
+                        out.push_str(&format!("#[cfg(feature = \"{feature}\")]\n"));
+                    }
+                    out.push_str(&format!("pub use {module}::{name};\n"));
+                }
                 if !exported.is_empty() {
-                    out.push_str(&format!(
-                        "pub use {module}::{{{}}};\n\n",
-                        exported.join(", ")
-                    ));
+                    out.push('\n');
                 }
                 variants.push((
                     type_ident(module),

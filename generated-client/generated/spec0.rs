@@ -6,6 +6,7 @@
 /// and nullable fields are `Option`, enums keep unknown values in `Other`, and dates
 /// keep their raw text when it is not a valid date.
 pub mod models {
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Éléments constitutifs de l'adresse postale pour son acheminement.
     ///
     /// Il ne s'agit pas d'un traitement RNVP mais simplement d'une réorganisation des éléments renvoyé par l'Insee pour faciliter l'affichage des adresses postales
@@ -64,6 +65,7 @@ pub mod models {
         #[serde(default)]
         pub l7: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cnetp~1unites_legales~1{siren}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1fntp~1unites_legales~1{siren}~1carte_professionnelle_travaux_publics/get/responses/200/content/application~1json/schema/properties/data` and 3 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -81,6 +83,7 @@ pub mod models {
         /// Required.
         pub expires_in: i64,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1urssaf~1unites_legales~1{siren}~1attestation_vigilance/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -132,6 +135,7 @@ pub mod models {
         #[serde(default)]
         pub document_url_expires_in: Option<i64>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cnetp~1unites_legales~1{siren}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1fntp~1unites_legales~1{siren}~1carte_professionnelle_travaux_publics/get/responses/200/content/application~1json/schema` and 3 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -143,6 +147,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1urssaf~1unites_legales~1{siren}~1attestation_vigilance/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -154,6 +159,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data/properties/actes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -199,6 +205,7 @@ pub mod models {
         #[serde(default)]
         pub url: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/capital/properties/actionnaires/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -240,6 +247,7 @@ pub mod models {
         /// Required.
         pub adresse: ActionnairesItemAdresse,
     }
+    #[cfg(feature = "v3")]
     /// Adresse de l'actionnaire
     ///
     /// Adresse de l'actionnaire (nref: pour personne morale \[304862-304867\] et pour personne physique \[304872-304877\])
@@ -291,6 +299,7 @@ pub mod models {
         #[serde(default)]
         pub pays: Option<String>,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Attributs de l'activité principale
     ///
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/activite_principale`, `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/unite_legale/properties/activite_principale`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/activite_principale` and 27 more.
@@ -326,6 +335,7 @@ pub mod models {
         #[serde(default)]
         pub nomenclature: Option<String>,
     }
+    #[cfg(feature = "v4")]
     /// Liste des activités de l'association
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/activites`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/activites`.
@@ -381,6 +391,7 @@ pub mod models {
         #[serde(default)]
         pub date_appartenance_ess: Option<crate::runtime::ApiDate>,
     }
+    #[cfg(feature = "v4")]
     /// Activité principale
     ///
     /// Lorsque l'association est immatriculée au répertoire Sirene, elle se voit attribuer un code APE. Ce code de 4 chiffres + 1 lettre est extrait de la nomenclature d'activité française (NAF) de l'Insee.
@@ -407,6 +418,7 @@ pub mod models {
         #[serde(default)]
         pub annee: Option<String>,
     }
+    #[cfg(feature = "v4")]
     /// Tranche d'effectif salarié de l'entité
     ///
     /// Pour environ la moitié des établissements, la tranche d'effectif salarié n'est pas renseignée. Il s'agit principalement d'établissements récents (créés il y a moins de trois ans). Les délais de récolte et traitement font que les valeurs indiquées datent de l’année N-2 ou N-3. Cette information est issue du répertoire Sirene et ne concerne donc que les associations qui y sont immatriculées.
@@ -450,6 +462,7 @@ pub mod models {
         #[serde(default)]
         pub annee: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ademe~1etablissements~1{siret}~1certification_rge/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -509,6 +522,7 @@ pub mod models {
         /// Required.
         pub meta: AdemeCertificatsRgeMeta,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ademe~1etablissements~1{siret}~1certification_rge/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -523,6 +537,7 @@ pub mod models {
         #[serde(default)]
         pub meta: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Informations ADEME
     ///
     /// informations sur l'enregistrement de ce certificat dans la base ADEME
@@ -550,6 +565,7 @@ pub mod models {
         /// Required.
         pub archived: bool,
     }
+    #[cfg(feature = "v3")]
     /// Qualification
     ///
     /// Informations sur la qualification du présent certificat
@@ -571,6 +587,7 @@ pub mod models {
         /// Required.
         pub nom: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ademe~1etablissements~1{siret}~1certification_rge/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -584,6 +601,7 @@ pub mod models {
         #[serde(default)]
         pub links: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Adresse du siège
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise/properties/adresse_siege_social`.
@@ -612,6 +630,7 @@ pub mod models {
         #[serde(default)]
         pub complement: Option<String>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -660,6 +679,7 @@ pub mod models {
         #[serde(default)]
         pub url: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Description de l'aide
     ///
     /// TODO
@@ -679,6 +699,7 @@ pub mod models {
         #[serde(default)]
         pub modalite: Option<String>,
     }
+    #[cfg(feature = "v4")]
     /// Attributs relatifs aux associations de droit local d'Alsace-Moselle
     ///
     /// Ces information proviennent des documents administratifs complémentaires (DAC). Les attributs sont vides si l'association est une association "Loi 1901".
@@ -708,6 +729,7 @@ pub mod models {
         #[serde(default)]
         pub date_publication_registre_association: Option<crate::runtime::ApiDate>,
     }
+    #[cfg(feature = "v3")]
     /// Assurance décennale vérifiée au moment de l'édition du certificat
     ///
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/assurance_civile`, `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/assurance_decennale`.
@@ -735,6 +757,7 @@ pub mod models {
         #[serde(default)]
         pub date_fin: Option<crate::runtime::ApiDate>,
     }
+    #[cfg(feature = "v4")]
     /// Informations relatives à l'assurance responsabilité travaux
     ///
     /// Les attributs peuvent être nuls si les informations sont absentes du PDF ou si l'assurance est inconnue de notre service.
@@ -754,6 +777,7 @@ pub mod models {
         #[serde(default)]
         pub identifiant: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -773,6 +797,7 @@ pub mod models {
         /// Required.
         pub declarations: Vec<BanqueDeFranceBilansEntrepriseDeclarationsItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -787,6 +812,7 @@ pub mod models {
         #[serde(default)]
         pub meta: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/declarations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -800,6 +826,7 @@ pub mod models {
         /// Required.
         pub donnees: Vec<BanqueDeFranceBilansEntrepriseDeclarationsItemDonneesItem>,
     }
+    #[cfg(feature = "v3")]
     /// Données de l'imprimé
     ///
     /// Chaque entrée du tableau correspondant à couple code / valeur, spécifique au numéro d'imprimé référencé à la clé `numero_imprime`
@@ -859,6 +886,7 @@ pub mod models {
         /// Required.
         pub valeurs: Vec<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -868,6 +896,7 @@ pub mod models {
         /// Required.
         pub count: i64,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -880,6 +909,7 @@ pub mod models {
         #[serde(default)]
         pub links: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Disponibilités
     ///
     /// Correspond aux disponibilités présentés à l'actif du bilan diminués des provisions constatées sur ce poste.
@@ -901,6 +931,7 @@ pub mod models {
         #[serde(default)]
         pub evolution: Option<f64>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data/properties/bilans/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -949,6 +980,7 @@ pub mod models {
         #[serde(default)]
         pub url: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Type de bilan
     ///
     /// Type du bilan déposé.
@@ -972,6 +1004,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl BilansItemType {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -986,6 +1019,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for BilansItemType {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -999,21 +1033,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for BilansItemType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for BilansItemType {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for BilansItemType {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Capital social
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise/properties/capital_social`.
@@ -1030,6 +1068,7 @@ pub mod models {
         /// Required.
         pub devise: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1060,6 +1099,7 @@ pub mod models {
         /// Required.
         pub habilitations_france_competence: Vec<HabilitationsFranceCompetenceItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1071,6 +1111,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Catégorie de l'unité légale
     ///
     /// Il s'agit d'une variable statistique calculée par l'Insee. Elle ne peut prendre que 3 valeurs :
@@ -1096,6 +1137,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl CategorieEntreprise {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -1107,6 +1149,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl From<String> for CategorieEntreprise {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -1117,21 +1160,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::std::fmt::Display for CategorieEntreprise {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::serde::Serialize for CategorieEntreprise {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl<'de> ::serde::Deserialize<'de> for CategorieEntreprise {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Informations relatives à la certification Qualiopi. Cette certification est liée à une numéro de déclaration d'activité.
     ///
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items/properties/certification_qualiopi`.
@@ -1174,6 +1221,7 @@ pub mod models {
         #[serde(default)]
         pub obtention_via_unite_legale: Option<bool>,
     }
+    #[cfg(feature = "v4")]
     /// Certification
     ///
     /// Spec: `/paths/~1v4~1qualibat~1etablissements~1{siret}~1certification_batiment/get/responses/200/content/application~1json/schema/properties/data/properties/entity/properties/certifications/items`.
@@ -1203,6 +1251,7 @@ pub mod models {
         #[serde(default)]
         pub date_attribution: Option<crate::runtime::ApiDate>,
     }
+    #[cfg(feature = "v4")]
     /// Champ d'action territorial
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/activites/properties/champ_action_territorial`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/activites/properties/champ_action_territorial`.
@@ -1222,6 +1271,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl ChampActionTerritorial {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -1235,6 +1285,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for ChampActionTerritorial {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -1247,21 +1298,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for ChampActionTerritorial {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for ChampActionTerritorial {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for ChampActionTerritorial {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cibtp~1etablissements~1{siret}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1281,6 +1336,7 @@ pub mod models {
         #[serde(default)]
         pub expires_in: Option<i64>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cibtp~1etablissements~1{siret}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1292,6 +1348,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Classification de la qualification
     ///
     /// La classification indique les moyens humains possédés par l'entreprise pour réaliser les travaux liées à la qualification. Elle précise l'effectif du personnel d'exécution et d'encadrement permanent de l'entreprise. Ce champ peut être nul dans le cas où la qualification est une qualification probatoire.
@@ -1315,6 +1372,7 @@ pub mod models {
         #[serde(default)]
         pub label: Option<String>,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Code effectif
     ///
     /// Le code effectif correspond à la tranche d'effectif salarié de l'établissement :
@@ -1379,6 +1437,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl Code {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -1403,6 +1462,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl From<String> for Code {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -1426,21 +1486,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::std::fmt::Display for Code {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::serde::Serialize for Code {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl<'de> ::serde::Deserialize<'de> for Code {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/composition_reseau/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/composition_reseau/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1483,6 +1547,7 @@ pub mod models {
         #[serde(default)]
         pub site_web: Option<String>,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Adresse du siège social de l'association
     ///
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/adresse_siege`, `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/adresse_gestion`, `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/adresse_siege` and 7 more.
@@ -1530,6 +1595,7 @@ pub mod models {
         #[serde(default)]
         pub commune: Option<String>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/comptes/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/comptes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1572,6 +1638,7 @@ pub mod models {
         /// Required.
         pub total_produits: f64,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1586,6 +1653,7 @@ pub mod models {
         /// Required.
         pub paiements: Vec<PaiementsItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1600,6 +1668,7 @@ pub mod models {
         #[serde(default)]
         pub meta: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1613,6 +1682,7 @@ pub mod models {
         #[serde(default)]
         pub links: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1663,6 +1733,7 @@ pub mod models {
         #[serde(default)]
         pub specialites: Option<Specialites>,
     }
+    #[cfg(feature = "v3")]
     /// Régime d’imposition applicable au résultat fiscal de l'unité légale
     ///
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/declarations/items/properties/regime`.
@@ -1688,6 +1759,7 @@ pub mod models {
         /// Required.
         pub libelle: String,
     }
+    #[cfg(feature = "v3")]
     /// Liste des demandes de subventions de l'association et leur informations.
     ///
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/demande_subvention`.
@@ -1741,6 +1813,7 @@ pub mod models {
         /// Required.
         pub instruction: Instruction,
     }
+    #[cfg(feature = "v3")]
     /// Éléments déclaratifs des projets
     ///
     /// Description détaillée par l'association des projets qui visent à être financés par l'association.
@@ -1760,6 +1833,7 @@ pub mod models {
         /// Required.
         pub projet: Vec<ProjetItem>,
     }
+    #[cfg(feature = "v3")]
     /// Détention de capital
     ///
     /// Une personne physique est considérée comme bénéficiaire effectif si elle possède directement ou indirectement plus de 25 % du capital. Dans ce cas, ce tableau dresse le détail de cette détention de capital.
@@ -1783,6 +1857,7 @@ pub mod models {
         /// Required.
         pub parts_indirectes: DetentionDeCapitalPartsIndirectes,
     }
+    #[cfg(feature = "v3")]
     /// Parts directes
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites/properties/detention_de_capital/properties/parts_directes`.
@@ -1808,6 +1883,7 @@ pub mod models {
         /// Required.
         pub nue_propriete: f64,
     }
+    #[cfg(feature = "v3")]
     /// Parts indirectes
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites/properties/detention_de_capital/properties/parts_indirectes`.
@@ -1833,6 +1909,7 @@ pub mod models {
         /// Required.
         pub via_personnes_morales: ParIndivision,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1douanes~1etablissements~1{siret_or_eori}~1immatriculations_eori/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1882,6 +1959,7 @@ pub mod models {
         /// Required.
         pub ville: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1douanes~1etablissements~1{siret_or_eori}~1immatriculations_eori/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1893,6 +1971,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1924,6 +2003,7 @@ pub mod models {
         /// Required.
         pub date_periode_analysee: crate::runtime::ApiDate,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1935,6 +2015,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1etablissements~1{siret}~1chiffres_affaires/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1948,6 +2029,7 @@ pub mod models {
         /// Required.
         pub date_fin_exercice: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1etablissements~1{siret}~1chiffres_affaires/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1962,6 +2044,7 @@ pub mod models {
         #[serde(default)]
         pub meta: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1etablissements~1{siret}~1chiffres_affaires/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1975,6 +2058,7 @@ pub mod models {
         #[serde(default)]
         pub links: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1988,6 +2072,7 @@ pub mod models {
         /// Required.
         pub declarations: Vec<DgfipLiassesFiscalesDeclarationsItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/declarations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2038,6 +2123,7 @@ pub mod models {
         /// Required.
         pub donnees: Vec<DgfipLiassesFiscalesDeclarationsItemDonneesItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/declarations/items/properties/donnees/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2088,6 +2174,7 @@ pub mod models {
         /// Required.
         pub valeurs: Vec<Option<String>>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2099,6 +2186,7 @@ pub mod models {
         /// Required.
         pub internal_id_itip: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2110,6 +2198,7 @@ pub mod models {
         /// Required.
         pub meta: DgfipLiassesFiscalesMeta,
     }
+    #[cfg(feature = "v3")]
     /// Composition du capital social
     ///
     /// Informations extraites du CERFA 2059F (nref: 2059F). Si la liasse est absente, l'ensemble des valeurs sont à null
@@ -2144,6 +2233,7 @@ pub mod models {
         #[serde(default)]
         pub depose_neant: Option<bool>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2161,6 +2251,7 @@ pub mod models {
         /// Required.
         pub participations: Participations,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2172,6 +2263,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Droits de vote directs
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites/properties/droits_de_vote/properties/directes`.
@@ -2203,6 +2295,7 @@ pub mod models {
         /// Required.
         pub usufruit: f64,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/dirigeants_et_associes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2241,6 +2334,7 @@ pub mod models {
         #[serde(default)]
         pub commune_residence: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise/properties/dissolution`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2261,6 +2355,7 @@ pub mod models {
         #[serde(default)]
         pub avec_liquidation: Option<bool>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/documents_dac/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2315,6 +2410,7 @@ pub mod models {
         /// Required.
         pub url: String,
     }
+    #[cfg(feature = "v4")]
     /// État du document
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/documents_dac/items/properties/etat`.
@@ -2328,6 +2424,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl DocumentsDacItemEtat {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -2338,6 +2435,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for DocumentsDacItemEtat {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -2347,21 +2445,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for DocumentsDacItemEtat {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for DocumentsDacItemEtat {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for DocumentsDacItemEtat {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/documents_rna/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2396,6 +2498,7 @@ pub mod models {
         /// Required.
         pub url: String,
     }
+    #[cfg(feature = "v4")]
     /// Type du document
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/documents_rna/items/properties/type`.
@@ -2409,6 +2512,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl DocumentsRnaItemType {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -2419,6 +2523,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for DocumentsRnaItemType {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -2428,21 +2533,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for DocumentsRnaItemType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for DocumentsRnaItemType {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for DocumentsRnaItemType {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Domaine de travaux
     ///
     /// Domaine des travaux sur lesquelles porte la qualification du certificat
@@ -2538,6 +2647,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl Domaine {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -2610,6 +2720,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for Domaine {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -2681,21 +2792,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for Domaine {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for Domaine {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for Domaine {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Codes et libéllés des indices de la qualification
     ///
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification/properties/domaines/items`, `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification/properties/indices/items`, `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification/properties/mentions/items`.
@@ -2717,6 +2832,7 @@ pub mod models {
         #[serde(default)]
         pub label: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Détention de droits de vote
     ///
     /// Une personne physique est considérée comme bénéficiaire effectif si elle possède directement ou indirectement plus de 25 % des droits de vote de la société. Dans ce cas, ce tableau dresse le détail de cette détention de droit de vote.
@@ -2740,6 +2856,7 @@ pub mod models {
         /// Required.
         pub indirectes: Indirectes,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_annuel/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2771,6 +2888,7 @@ pub mod models {
         #[serde(default)]
         pub date_derniere_mise_a_jour: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Nature de l'effectif
     ///
     /// Indique la nature de l'effectif transmis. Quatre natures d'effectif sont renvoyées par l'API :
@@ -2794,6 +2912,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl EffectifsAnnuelItemNature {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -2806,6 +2925,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for EffectifsAnnuelItemNature {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -2817,21 +2937,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for EffectifsAnnuelItemNature {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for EffectifsAnnuelItemNature {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for EffectifsAnnuelItemNature {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_mensuels/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2871,6 +2995,7 @@ pub mod models {
         #[serde(default)]
         pub date_derniere_mise_a_jour: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Nature de l'effectif
     ///
     /// Indique la nature de l'effectif transmis. Quatre natures d'effectif sont renvoyées par l'API :
@@ -2894,6 +3019,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl EffectifsMensuelsItemNature {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -2908,6 +3034,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for EffectifsMensuelsItemNature {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -2921,21 +3048,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for EffectifsMensuelsItemNature {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for EffectifsMensuelsItemNature {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for EffectifsMensuelsItemNature {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
     /// Informations sur l'entité référencée dans le document
     ///
     /// Spec: `/paths/~1v4~1qualibat~1etablissements~1{siret}~1certification_batiment/get/responses/200/content/application~1json/schema/properties/data/properties/entity`.
@@ -2959,6 +3090,7 @@ pub mod models {
         /// Required.
         pub certifications: Vec<Option<CertificationsItem>>,
     }
+    #[cfg(feature = "v4")]
     /// Status de l'entreprise vis-à-vis de ses obligations sociales
     ///
     /// Spec: `/paths/~1v4~1urssaf~1unites_legales~1{siren}~1attestation_vigilance/get/responses/200/content/application~1json/schema/properties/data/properties/entity_status`.
@@ -2980,6 +3112,7 @@ pub mod models {
         /// Required.
         pub description: String,
     }
+    #[cfg(feature = "v4")]
     /// Code du status
     ///
     /// Cette valeur ne peut être actuellement que 'ok' ou 'refus_de_delivrance'. Pour ce dernier cas, cela signifie que l'entité n'est pas à jour de ses cotisations.
@@ -2995,6 +3128,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl EntityStatusCode {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -3005,6 +3139,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for EntityStatusCode {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -3014,21 +3149,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for EntityStatusCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for EntityStatusCode {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for EntityStatusCode {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Informations de l'établissement principal
     ///
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data/properties/etablissement_principal`.
@@ -3067,6 +3206,7 @@ pub mod models {
         /// Required.
         pub code_ape: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3128,6 +3268,7 @@ pub mod models {
         #[serde(default)]
         pub statut: Option<Statut>,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Informations relatives à la première spécialité
     ///
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items/properties/specialites/properties/specialite_1`, `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items/properties/specialites/properties/specialite_2`, `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items/properties/specialites/properties/specialite_3` and 11 more.
@@ -3149,6 +3290,7 @@ pub mod models {
         #[serde(default)]
         pub libelle: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Adresse
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/adresse`.
@@ -3181,6 +3323,7 @@ pub mod models {
         #[serde(default)]
         pub complement: Option<String>,
     }
+    #[cfg(feature = "v4")]
     /// Tranche d'effectif salarié de l'entité
     ///
     /// Pour environ la moitié des établissements, la tranche d'effectif salarié n'est pas renseignée. Il s'agit principalement d'établissements récents (créés il y a moins de trois ans). Les délais de récolte et traitement font que les valeurs indiquées datent de l’année N-2 ou N-3. Cette information est issue du répertoire Sirene et ne concerne donc que les associations qui y sont immatriculées.
@@ -3219,6 +3362,7 @@ pub mod models {
         #[serde(default)]
         pub libelle: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// État de la convention. Si celle-ci est en vigueur elle est seulement obligatoire pour les signataires. Si celle-ci est en vigueur étendue, elle est obligatoire pour tous les employeurs de la branche.
     ///
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/etat`.
@@ -3232,6 +3376,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl Etat {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -3242,6 +3387,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for Etat {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -3251,21 +3397,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for Etat {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for Etat {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for Etat {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// État administratif de l'unité légale
     ///
     /// Cette valeur décrit l'état administratif de l'unité légale qui peut être « active » ou « cessée »
@@ -3294,6 +3444,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl EtatAdministratif {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -3304,6 +3455,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl From<String> for EtatAdministratif {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -3313,21 +3465,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::std::fmt::Display for EtatAdministratif {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::serde::Serialize for EtatAdministratif {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl<'de> ::serde::Deserialize<'de> for EtatAdministratif {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1european_commission~1unites_legales~1{siren}~1numero_tva/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3339,6 +3495,7 @@ pub mod models {
         /// Required.
         pub tva_number: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1european_commission~1unites_legales~1{siren}~1numero_tva/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3350,6 +3507,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3391,6 +3549,7 @@ pub mod models {
         /// Required.
         pub date_publication: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3405,6 +3564,7 @@ pub mod models {
         #[serde(default)]
         pub meta: Option<FabriqueNumeriqueMinisteresSociauxConventionsCollectivesMeta>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3414,6 +3574,7 @@ pub mod models {
         /// Required.
         pub internal_id: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3427,6 +3588,7 @@ pub mod models {
         #[serde(default)]
         pub links: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Convention collective
     ///
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/type`.
@@ -3438,6 +3600,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl FabriqueNumeriqueMinisteresSociauxConventionsCollectivesType {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -3447,6 +3610,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesType {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -3455,16 +3619,19 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesType {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de>
         for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesType
     {
@@ -3472,6 +3639,7 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/participations/properties/filiales/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3514,6 +3682,7 @@ pub mod models {
         /// Required.
         pub adresse: FilialesItemAdresse,
     }
+    #[cfg(feature = "v3")]
     /// Adresse de la filiale
     ///
     /// Adresse de la filiale (nref: numéro 304961, voie 304962, lieu_dit_hameau 304963, code_postal 304964, ville 304965, pays 304966)
@@ -3562,6 +3731,7 @@ pub mod models {
         #[serde(default)]
         pub pays: Option<String>,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Forme juridique
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise/properties/code_APE`, `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise/properties/forme_juridique`, `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/unite_legale/properties/forme_juridique` and 11 more.
@@ -3577,6 +3747,7 @@ pub mod models {
         /// Required.
         pub libelle: String,
     }
+    #[cfg(feature = "v3")]
     /// Fournisseur de l'observation
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/observations/items/properties/fournisseur`.
@@ -3590,6 +3761,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl Fournisseur {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -3600,6 +3772,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for Fournisseur {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -3609,21 +3782,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for Fournisseur {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for Fournisseur {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for Fournisseur {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3643,6 +3820,7 @@ pub mod models {
         /// Required.
         pub effectifs_annuel: Vec<EffectifsAnnuelItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3654,6 +3832,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3667,6 +3846,7 @@ pub mod models {
         /// Required.
         pub effectifs_mensuels: Vec<EffectifsMensuelsItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3678,6 +3858,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Greffe
     ///
     /// Informations sur le greffe.
@@ -3699,6 +3880,7 @@ pub mod models {
         /// Required.
         pub code: String,
     }
+    #[cfg(feature = "v4")]
     /// Type de groupement
     ///
     /// Une association peut faire partie d'un groupement de type union ou fédération.
@@ -3718,6 +3900,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl Groupement {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -3729,6 +3912,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for Groupement {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -3739,21 +3923,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for Groupement {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for Groupement {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for Groupement {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/habilitations_france_competence/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3811,6 +3999,7 @@ pub mod models {
         #[serde(default)]
         pub sirets_organismes_certificateurs: Option<Vec<String>>,
     }
+    #[cfg(feature = "v3")]
     /// Identité de l'entreprise
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise`.
@@ -3921,6 +4110,7 @@ pub mod models {
         /// Required.
         pub adresse_siege_social: AdresseSiegeSocial,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Indice de répétition du numéro dans la voie
     ///
     /// Plus d'informations dans la documentation Insee de l'API Sirene : <https://www.sirene.fr/sirene/public/variable/indrep>
@@ -3940,6 +4130,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl IndiceRepetitionVoie {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -3952,6 +4143,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl From<String> for IndiceRepetitionVoie {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -3963,21 +4155,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::std::fmt::Display for IndiceRepetitionVoie {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::serde::Serialize for IndiceRepetitionVoie {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl<'de> ::serde::Deserialize<'de> for IndiceRepetitionVoie {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Droits de vote indirects
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites/properties/droits_de_vote/properties/indirectes`.
@@ -4003,6 +4199,7 @@ pub mod models {
         /// Required.
         pub via_personnes_morales: IndirectesParIndivision,
     }
+    #[cfg(feature = "v3")]
     /// Via une indivision
     ///
     /// Les droits de vote indirects peuvent être détenus par le biais d'une indivision. Plus d'infos sur le lien suivant: <a href="https://www.economie.gouv.fr/particuliers/heritage-succession-indivision">Succession : qu'est-ce que l'indivision ?</a>
@@ -4036,6 +4233,7 @@ pub mod models {
         /// Required.
         pub usufruit: f64,
     }
+    #[cfg(feature = "v3")]
     /// Capital de l'entreprise
     ///
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data/properties/capital`.
@@ -4064,6 +4262,7 @@ pub mod models {
         #[serde(default)]
         pub code_devise: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4137,6 +4336,7 @@ pub mod models {
         /// Required.
         pub personne_morale: PersonneMorale,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data/properties/observations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4157,6 +4357,7 @@ pub mod models {
         #[serde(default)]
         pub date: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4168,6 +4369,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4278,6 +4480,7 @@ pub mod models {
         #[serde(default)]
         pub libelle_greffe: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4292,6 +4495,7 @@ pub mod models {
         #[serde(default)]
         pub meta: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4315,6 +4519,7 @@ pub mod models {
         /// Required.
         pub count: i64,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4327,6 +4532,7 @@ pub mod models {
         #[serde(default)]
         pub links: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4347,6 +4553,7 @@ pub mod models {
         /// Required.
         pub bilans: Vec<BilansItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4358,6 +4565,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4397,6 +4605,7 @@ pub mod models {
         /// Required.
         pub modalites: Modalites,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4411,6 +4620,7 @@ pub mod models {
         #[serde(default)]
         pub meta: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Date de naissance du bénéficiaire effectif
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/date_naissance`.
@@ -4428,6 +4638,7 @@ pub mod models {
         #[serde(default)]
         pub mois: Option<Mois>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4443,6 +4654,7 @@ pub mod models {
         /// Required.
         pub beneficiaires_sans_modalites_uuids: Vec<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4455,6 +4667,7 @@ pub mod models {
         #[serde(default)]
         pub links: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4502,6 +4715,7 @@ pub mod models {
         /// Required.
         pub observations: Vec<InpiRneExtraitRneObservationsItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/observations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4527,6 +4741,7 @@ pub mod models {
         #[serde(default)]
         pub texte: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4538,6 +4753,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/links`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4551,6 +4767,7 @@ pub mod models {
         /// Required.
         pub etablissement: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4560,6 +4777,7 @@ pub mod models {
         /// Required.
         pub date_derniere_mise_a_jour: i64,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1adresse/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4571,6 +4789,7 @@ pub mod models {
         /// Required.
         pub meta: InseeAdressesEtablissementsDiffusablesMeta,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Adresse de l'établissement
     ///
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/adresse`, `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/adresse` and 7 more.
@@ -4688,6 +4907,7 @@ pub mod models {
         /// Required.
         pub acheminement_postal: AcheminementPostal,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/data` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4782,6 +5002,7 @@ pub mod models {
         #[serde(default)]
         pub date_creation: Option<i64>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v4~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/data` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4882,6 +5103,7 @@ pub mod models {
         /// Required.
         pub activite_principale_naf_rev2: ActivitePrincipale,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// État administratif de l'établissement
     ///
     /// Cette valeur décrit l'état administratif de l'établissement, qui peut être :
@@ -4903,6 +5125,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl InseeEtablissementsDiffusablesEtatAdministratif {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -4913,6 +5136,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl From<String> for InseeEtablissementsDiffusablesEtatAdministratif {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -4922,21 +5146,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::std::fmt::Display for InseeEtablissementsDiffusablesEtatAdministratif {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::serde::Serialize for InseeEtablissementsDiffusablesEtatAdministratif {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl<'de> ::serde::Deserialize<'de> for InseeEtablissementsDiffusablesEtatAdministratif {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/links` and 5 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4946,6 +5174,7 @@ pub mod models {
         /// Required.
         pub unite_legale: String,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/meta` and 5 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4965,6 +5194,7 @@ pub mod models {
         #[serde(default)]
         pub redirect_from_siret: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4976,6 +5206,7 @@ pub mod models {
         /// Required.
         pub meta: InseeEtablissementsDiffusablesMeta,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v4~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4987,6 +5218,7 @@ pub mod models {
         /// Required.
         pub meta: InseeEtablissementsDiffusablesMeta,
     }
+    #[cfg(feature = "v4")]
     /// Unité légale de l'établissement
     ///
     /// Spec: `/paths/~1v4~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/unite_legale`, `/paths/~1v4~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/unite_legale`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/data/properties/unite_legale` and 1 more.
@@ -5135,6 +5367,7 @@ pub mod models {
         /// Required.
         pub activite_principale_naf_rev2: ActivitePrincipale,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5152,6 +5385,7 @@ pub mod models {
         /// Required.
         pub successeurs: Vec<PredecesseursItem>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5163,6 +5397,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5310,6 +5545,7 @@ pub mod models {
         #[serde(default)]
         pub date_cessation: Option<i64>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v4~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5463,6 +5699,7 @@ pub mod models {
         #[serde(default)]
         pub date_cessation: Option<i64>,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/links` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5476,6 +5713,7 @@ pub mod models {
         /// Required.
         pub siege_social_adresse: String,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/meta` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5493,6 +5731,7 @@ pub mod models {
         #[serde(default)]
         pub redirect_from_siren: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5504,6 +5743,7 @@ pub mod models {
         /// Required.
         pub meta: InseeUnitesLegalesDiffusablesMeta,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema`, `/paths/~1v4~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5515,6 +5755,7 @@ pub mod models {
         /// Required.
         pub meta: InseeUnitesLegalesDiffusablesMeta,
     }
+    #[cfg(feature = "v3")]
     /// Informations et résultats de l'instruction de la demande
     ///
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/demande_subvention/properties/instruction`.
@@ -5547,6 +5788,7 @@ pub mod models {
         /// Required.
         pub montant_accorde: f64,
     }
+    #[cfg(feature = "v4")]
     /// Libellé du sous-type
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/documents_rna/items/properties/sous_type/properties/libelle`.
@@ -5598,6 +5840,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl Libelle {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -5627,6 +5870,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for Libelle {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -5657,21 +5901,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for Libelle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for Libelle {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for Libelle {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data/properties/mandataires_sociaux/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5726,6 +5974,7 @@ pub mod models {
         #[serde(default)]
         pub raison_sociale: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Méta domaine
     ///
     /// Le Méta domaine explicite le contexte de la qualification du certificat
@@ -5751,6 +6000,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl MetaDomaine {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -5768,6 +6018,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for MetaDomaine {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -5784,21 +6035,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for MetaDomaine {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for MetaDomaine {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for MetaDomaine {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5851,6 +6106,7 @@ pub mod models {
         /// Required.
         pub mise_a_jour: String,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5862,6 +6118,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5889,6 +6146,7 @@ pub mod models {
         /// Required.
         pub errors: Vec<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5903,6 +6161,7 @@ pub mod models {
         #[serde(default)]
         pub meta: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5916,6 +6175,7 @@ pub mod models {
         /// Required.
         pub nombre_documents_deficients: i64,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5928,6 +6188,7 @@ pub mod models {
         #[serde(default)]
         pub links: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6097,6 +6358,7 @@ pub mod models {
         /// Required.
         pub documents_rna: Vec<DocumentsRnaItem>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6190,6 +6452,7 @@ pub mod models {
         /// Required.
         pub documents_dac: Vec<DocumentsDacItem>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6209,6 +6472,7 @@ pub mod models {
         #[serde(default)]
         pub date_derniere_mise_a_jour_rna: Option<crate::runtime::ApiDate>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6370,6 +6634,7 @@ pub mod models {
         /// Required.
         pub etablissements: Vec<MiUnitesLegalesOpenDataEtablissementsItem>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6451,6 +6716,7 @@ pub mod models {
         /// Required.
         pub comptes: Vec<ComptesItem>,
     }
+    #[cfg(feature = "v4")]
     /// Régime de l'association
     ///
     /// Les deux régimes possibles sont 'Loi 1901' et 'Alsace-Moselle'.
@@ -6472,6 +6738,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl MiUnitesLegalesOpenDataRegime {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -6482,6 +6749,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for MiUnitesLegalesOpenDataRegime {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -6491,21 +6759,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for MiUnitesLegalesOpenDataRegime {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for MiUnitesLegalesOpenDataRegime {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for MiUnitesLegalesOpenDataRegime {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6517,6 +6789,7 @@ pub mod models {
         /// Required.
         pub meta: MiUnitesLegalesMeta,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6528,6 +6801,7 @@ pub mod models {
         /// Required.
         pub meta: MiUnitesLegalesMeta,
     }
+    #[cfg(feature = "v3")]
     /// Détermine si l'entreprise a une activité permanente ou saisonnière.
     /// L'activité est dite saisonnière si chaque année, l'entreprise cesse totalement ses activités pendant plus de 3 mois consécutifs.
     ///
@@ -6549,6 +6823,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl ModaliteExercice {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -6560,6 +6835,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for ModaliteExercice {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -6570,21 +6846,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for ModaliteExercice {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for ModaliteExercice {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for ModaliteExercice {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Liste des modalités de contrôle du bénéficiaire effectif
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites`.
@@ -6624,6 +6904,7 @@ pub mod models {
         /// Required.
         pub representant_legal_placement_sans_gestion_deleguee: bool,
     }
+    #[cfg(feature = "v3")]
     /// Mois de l'effectif
     ///
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_mensuels/items/properties/mois`, `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/date_naissance/properties/mois`.
@@ -6657,6 +6938,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl Mois {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -6677,6 +6959,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for Mois {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -6696,21 +6979,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for Mois {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for Mois {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for Mois {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1msa~1etablissements~1{siret}~1conformite_cotisations/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6726,6 +7013,7 @@ pub mod models {
         /// Required.
         pub status: Status,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1msa~1etablissements~1{siret}~1conformite_cotisations/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6737,6 +7025,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Naissance
     ///
     /// Informations de naissance de la personne physique (lieu, date, pays)
@@ -6766,6 +7055,7 @@ pub mod models {
         #[serde(default)]
         pub lieu: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Nature de l'activité principale
     ///
     /// Nature de l'entreprise
@@ -6785,6 +7075,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl NatureEntreprise {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -6797,6 +7088,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for NatureEntreprise {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -6808,21 +7100,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for NatureEntreprise {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for NatureEntreprise {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for NatureEntreprise {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
     /// Niveau de l'agrément
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items/properties/niveau`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items/properties/niveau`.
@@ -6836,6 +7132,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl Niveau {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -6846,6 +7143,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for Niveau {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -6855,21 +7153,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for Niveau {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for Niveau {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for Niveau {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
     /// Nombre d'adhérents
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items/properties/nombre_adherents`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items/properties/nombre_adherents`.
@@ -6889,6 +7191,7 @@ pub mod models {
         /// Required.
         pub total: i64,
     }
+    #[cfg(feature = "v4")]
     /// Nombre de licenciés
     ///
     /// Ces informations ne sont pas tout le temps renseignées
@@ -6913,6 +7216,7 @@ pub mod models {
         #[serde(default)]
         pub total: Option<i64>,
     }
+    #[cfg(feature = "v3")]
     /// Indique si l'entreprise a une activité ambulante.
     ///
     /// Les valeurs possibles sont:
@@ -6930,6 +7234,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl NonSedentaire {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -6940,6 +7245,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for NonSedentaire {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -6949,21 +7255,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for NonSedentaire {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for NonSedentaire {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for NonSedentaire {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/obligations_fiscales/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7005,6 +7315,7 @@ pub mod models {
         /// Required.
         pub regime: String,
     }
+    #[cfg(feature = "v3")]
     /// Code des règles d'imposition applicables au siren
     ///
     /// Les valeurs possibles sont les suivantes:
@@ -7032,6 +7343,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl ObligationsFiscalesItemCode {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -7045,6 +7357,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for ObligationsFiscalesItemCode {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -7057,21 +7370,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for ObligationsFiscalesItemCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for ObligationsFiscalesItemCode {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for ObligationsFiscalesItemCode {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7132,6 +7449,7 @@ pub mod models {
         #[serde(default)]
         pub date_validite_qualifications_probatoires: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7143,6 +7461,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Organisme de certification
     ///
     /// Organisme ayant délivré le certificat
@@ -7174,6 +7493,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl Organisme {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -7192,6 +7512,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for Organisme {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -7209,21 +7530,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for Organisme {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for Organisme {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for Organisme {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Informations du paiement effectué
     ///
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/paiements/items`.
@@ -7297,6 +7622,7 @@ pub mod models {
         #[serde(default)]
         pub programme: Option<Programme>,
     }
+    #[cfg(feature = "v3")]
     /// Via une indivision
     ///
     /// Les parts indirectes peuvent être détenues par le biais d'une indivision. Après un décès, le patrimoine du défunt est en indivision, s’il y a plusieurs héritiers. Cela signifie que les biens de la succession appartiennent indistinctement à tous les héritiers sans que leurs parts respectives ne soient matériellement individualisées. Plus d'infos sur le lien suivant: <a href="https://www.economie.gouv.fr/particuliers/heritage-succession-indivision">Succession : qu'est-ce que l'indivision ?</a>
@@ -7324,6 +7650,7 @@ pub mod models {
         /// Required.
         pub nue_propriete: f64,
     }
+    #[cfg(feature = "v3")]
     /// Participations
     ///
     /// Informations sur les participations de l'entreprise (nref: 2059G)
@@ -7357,6 +7684,7 @@ pub mod models {
         /// Required.
         pub depose_neant: bool,
     }
+    #[cfg(feature = "v3")]
     /// Personne morale
     ///
     /// Informations sur l'entreprise s'il s'agit d'une personne morale. Les champs sont vides si l'entreprise est une personne physique.
@@ -7391,6 +7719,7 @@ pub mod models {
         #[serde(default)]
         pub date_fin_de_vie: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Attributs de la personne morale
     ///
     /// Attributs spécifiques pour une personne morale. Si l'actionnaire n'est pas de type 'personne_morale', tous les champs seront null ou 'NS' (nref: 304859, 304857, 304858, 306875)
@@ -7428,6 +7757,7 @@ pub mod models {
         #[serde(default)]
         pub forme_juridique: Option<String>,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Attributs de la personne morale
     ///
     /// Attributs associés à la personne morale. Les valeurs sont à 'null' pour les personnes physiques.
@@ -7447,6 +7777,7 @@ pub mod models {
         #[serde(default)]
         pub sigle: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Nationalité
     ///
     /// Nationalité de la personne physique.
@@ -7470,6 +7801,7 @@ pub mod models {
         #[serde(default)]
         pub code: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Personne physique
     ///
     /// Informations sur l'entreprise s'il s'agit d'une personne physique. Les champs sont vides si l'entreprise est une personne morale.
@@ -7511,6 +7843,7 @@ pub mod models {
         /// Required.
         pub naissance: Naissance,
     }
+    #[cfg(feature = "v3")]
     /// Adresse
     ///
     /// L'adresse transmise par Infogreffe est renvoyée sous différents formats, utilisant parfois le champ «nom postal», parfois les champs «ligne 1» et «ligne 2», ou encore au travers des champs «numéro de la voie» + «type de la voie» + «nom de la voie». Pour obtenir l'adresse du siège ou l'établissement principal, nous vous recommandons fortement de faire appel à l'API Adresse établissement - Insee.
@@ -7570,6 +7903,7 @@ pub mod models {
         #[serde(default)]
         pub pays: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Attributs de la personne physique
     ///
     /// Attributs spécifiques pour une personne physique. Si l'actionnaire n'est pas de type 'personne_physique', tous les champs seront null (nref: 306874, 304868, 304869, 304878, 905900, 905901, 905902)
@@ -7606,6 +7940,7 @@ pub mod models {
         /// Required.
         pub date_naissance: PersonnePhysiqueAttributesDateNaissance,
     }
+    #[cfg(feature = "v3")]
     /// Date de naissance
     ///
     /// Date de naissance (nref: 304878), le jour n'est pas renvoyé
@@ -7625,6 +7960,7 @@ pub mod models {
         #[serde(default)]
         pub mois: Option<String>,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Attributs de la personne physique
     ///
     /// Attributs associés à la personne physique. Les valeurs sont à 'null' pour les personnes morales. Pour les personnes physiques, la raison sociale / dénomination / nom de l'entreprise correspond toujours au nom de famille et au prénom, précédés ou suivis de la mention "entrepreneur individuel" ou "EI". Pour en savoir plus, consulter cette page du site service-public.fr <https://entreprendre.service-public.fr/vosdroits/F23283/personnalisation/resultat>
@@ -7687,6 +8023,7 @@ pub mod models {
         #[serde(default)]
         pub sexe: Option<Sexe>,
     }
+    #[cfg(feature = "v3")]
     /// Personnes physiques
     ///
     /// Détail des actions détenues par les personnes physiques (nref: total_actions 309326, nombre 309325)
@@ -7710,6 +8047,7 @@ pub mod models {
         #[serde(default)]
         pub nombre: Option<f64>,
     }
+    #[cfg(feature = "v3")]
     /// Pouvoirs de controle
     ///
     /// Une personne physique est considérée comme bénéficiaire effectif si elle possède un pouvoir de contrôle sur les organes de gestion, d'administration de la société ou sur l'assemblée générale des associés. Dans ce cas, ce tableau dresse le détail de cette détention de pouvoir.
@@ -7731,6 +8069,7 @@ pub mod models {
         /// Required.
         pub autres: bool,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema/properties/data/properties/predecesseurs/items`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema/properties/data/properties/successeurs/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7764,6 +8103,7 @@ pub mod models {
         #[serde(default)]
         pub continuite_economique: Option<bool>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1probtp~1etablissements~1{siret}~1conformite_cotisations_retraite/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7773,6 +8113,7 @@ pub mod models {
         /// Required.
         pub eligible: bool,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1probtp~1etablissements~1{siret}~1conformite_cotisations_retraite/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7784,6 +8125,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Programme budgétaire
     ///
     /// Libellé et numéro du programme budgétaire auquel est rattaché le versement. Ces informations sont tirées du fournisseur Data Bretagne à partir du numéro BOP du versement.
@@ -7817,6 +8159,7 @@ pub mod models {
         #[serde(default)]
         pub date_mise_a_jour_information: Option<crate::runtime::ApiDateTime>,
     }
+    #[cfg(feature = "v3")]
     /// Détails d'un projet ou action proposée
     ///
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/demande_subvention/properties/description_des_projets/properties/projet/items`.
@@ -7877,6 +8220,7 @@ pub mod models {
         #[serde(default)]
         pub cofinanceurs: Option<String>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1qualibat~1etablissements~1{siret}~1certification_batiment/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7908,6 +8252,7 @@ pub mod models {
         /// Required.
         pub entity: Entity,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1qualibat~1etablissements~1{siret}~1certification_batiment/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7919,6 +8264,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7968,6 +8314,7 @@ pub mod models {
         /// Required.
         pub assurance_civile: AssuranceCivile,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7982,6 +8329,7 @@ pub mod models {
         #[serde(default)]
         pub meta: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Informations détaillées de la qualification
     ///
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification`.
@@ -8029,6 +8377,7 @@ pub mod models {
         /// Required.
         pub classification: Classification,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -8042,6 +8391,7 @@ pub mod models {
         #[serde(default)]
         pub links: Option<serde_json::Value>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema/properties/data/properties/qualifications/items`, `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema/properties/data/properties/qualifications_probatoires/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -8075,6 +8425,7 @@ pub mod models {
         #[serde(default)]
         pub rge: Option<bool>,
     }
+    #[cfg(feature = "v4")]
     /// Raison de l'inéligibilité au CEC
     ///
     /// Ce champ est vide si l'association est éligible au CEC.
@@ -8092,6 +8443,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl RaisonNonEligibiliteCec {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8109,6 +8461,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for RaisonNonEligibiliteCec {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8125,21 +8478,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for RaisonNonEligibiliteCec {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for RaisonNonEligibiliteCec {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for RaisonNonEligibiliteCec {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Ratio fonds de roulement net global sur besoin en fonds de roulement
     ///
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/valeurs_calculees/items/properties/ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement`.
@@ -8157,6 +8514,7 @@ pub mod models {
         #[serde(default)]
         pub evolution: Option<f64>,
     }
+    #[cfg(feature = "v3")]
     /// Référence d'Obligation Fiscale (ROF)
     ///
     /// Il s'agit du code d'Obligation Fiscale (OBF) suivi d'un numéro d'identifiant qui définit et individualise les obligations fiscales de l'unité légale en fonction de ses activités
@@ -8198,6 +8556,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl Reference {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8221,6 +8580,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for Reference {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8243,21 +8603,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for Reference {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for Reference {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for Reference {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Type de régime
     ///
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_mensuels/items/properties/regime`, `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_annuel/items/properties/regime`.
@@ -8271,6 +8635,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl Regime {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8281,6 +8646,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for Regime {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8290,21 +8656,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for Regime {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for Regime {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for Regime {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Code du régime d’imposition applicable au résultat fiscal de l'unité légale
     ///
     /// Les valeurs possibles sont les suivantes:
@@ -8334,6 +8704,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl RegimeCode {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8348,6 +8719,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for RegimeCode {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8361,21 +8733,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for RegimeCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for RegimeCode {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for RegimeCode {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Répartition des actions
     ///
     /// Répartition des actions entre personnes physiques et personnes morales (nref: 309326 et 309325 pour personnes physiques, 309324 et 309323 pour personnes morales). Si la liasse est absente, l'ensemble des valeurs sont à null
@@ -8397,6 +8773,7 @@ pub mod models {
         /// Required.
         pub personnes_morales: PersonnesMorales,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/representants_legaux/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -8448,6 +8825,7 @@ pub mod models {
         #[serde(default)]
         pub courriel: Option<String>,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/reseaux_affiliation/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -8503,6 +8881,7 @@ pub mod models {
         /// Required.
         pub nombre_licencies: NombreLicencies,
     }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -8540,6 +8919,7 @@ pub mod models {
         /// Required.
         pub nombre_adherents: NombreAdherents,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cma_france~1rnm~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -8563,6 +8943,7 @@ pub mod models {
         /// Required.
         pub non_sedentaire: NonSedentaire,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cma_france~1rnm~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -8574,6 +8955,7 @@ pub mod models {
         /// Required.
         pub meta: serde_json::Value,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Genre
     ///
     /// Caractère féminin ou masculin de la personne physique. Cette valeur peut ne pas être renseignée pour une personne physique.
@@ -8589,6 +8971,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl Sexe {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8599,6 +8982,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl From<String> for Sexe {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8608,21 +8992,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::std::fmt::Display for Sexe {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::serde::Serialize for Sexe {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl<'de> ::serde::Deserialize<'de> for Sexe {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
     /// Sous-type du document
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/documents_rna/items/properties/sous_type`.
@@ -8638,6 +9026,7 @@ pub mod models {
         /// Required.
         pub libelle: Libelle,
     }
+    #[cfg(feature = "v4")]
     /// Code du sous-type
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/documents_rna/items/properties/sous_type/properties/code`.
@@ -8693,6 +9082,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl SousTypeCode {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8724,6 +9114,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for SousTypeCode {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8754,21 +9145,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for SousTypeCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for SousTypeCode {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for SousTypeCode {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Informations relatives aux spécialités relevant du numéro de déclaration d'activité et figurant dans le bilan pédagogique et financier. Un établissement peut ne pas avoir de spécialités, et l'API en transmet jusqu'à trois, leur ordre n'a pas d'importance. Les spécialités possibles sont détaillées dans la documentation métier de l'API : <https://entreprise.api.gouv.fr/catalogue/carif_oref/certifications_qualiopi_france_competences#faq_entry_answer_1_api_entreprise_endpoint_carif_oref_certifications_qualiopi_france_competences>
     ///
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items/properties/specialites`.
@@ -8791,6 +9186,7 @@ pub mod models {
         #[serde(default)]
         pub specialite_3: Option<EtablissementsItemActivitePrincipale>,
     }
+    #[cfg(feature = "v3")]
     /// Status
     ///
     /// Détermine le statut des cotisations, les valeurs possibles:
@@ -8812,6 +9208,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl Status {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8823,6 +9220,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for Status {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8833,21 +9231,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for Status {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for Status {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for Status {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Statut de la diffusion
     ///
     /// Indique le statut de diffusion de l'établissement :
@@ -8869,6 +9271,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl StatusDiffusion {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8880,6 +9283,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl From<String> for StatusDiffusion {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8890,21 +9294,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::std::fmt::Display for StatusDiffusion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::serde::Serialize for StatusDiffusion {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl<'de> ::serde::Deserialize<'de> for StatusDiffusion {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Statut de l'établissement
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/statut`.
@@ -8918,6 +9326,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl Statut {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8928,6 +9337,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for Statut {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8937,21 +9347,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for Statut {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for Statut {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for Statut {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Statut de la demande
     ///
     /// Statut de la demande accordé par le service instructeur.
@@ -8971,6 +9385,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl StatutDemande {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -8983,6 +9398,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for StatutDemande {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -8994,21 +9410,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for StatutDemande {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for StatutDemande {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for StatutDemande {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Informations sur la subvention demandée
     ///
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/demande_subvention/properties/subvention_demandee`.
@@ -9030,6 +9450,7 @@ pub mod models {
         /// Required.
         pub montant_demande: f64,
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Tranche d'effectif salarié de l'établissement
     ///
     /// Pour environ la moitié des établissements, la tranche d'effectif salarié n'est pas renseignée. Il s'agit principalement d'établissements récents (créés il y a moins de trois ans). Les délais de récolte et traitement font que les valeurs indiquées datent de l’année N-2 ou N-3.
@@ -9087,6 +9508,7 @@ pub mod models {
         #[serde(default)]
         pub a: Option<i64>,
     }
+    #[cfg(feature = "v4")]
     /// Tribunal d'instance
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/alsace_moselle/properties/tribunal_instance`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/alsace_moselle/properties/tribunal_instance`.
@@ -9128,6 +9550,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v4")]
     impl TribunalInstance {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -9152,6 +9575,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl From<String> for TribunalInstance {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -9175,21 +9599,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v4")]
     impl ::std::fmt::Display for TribunalInstance {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl ::serde::Serialize for TribunalInstance {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v4")]
     impl<'de> ::serde::Deserialize<'de> for TribunalInstance {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Type d'actionnaire
     ///
     /// Type de l'actionnaire, 'personne_morale' ou 'personne_physique' (nref: valeur fixe)
@@ -9205,6 +9633,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl Type {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -9215,6 +9644,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl From<String> for Type {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -9224,21 +9654,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::std::fmt::Display for Type {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::serde::Serialize for Type {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl<'de> ::serde::Deserialize<'de> for Type {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Type d'établissement
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/type_etablissement`.
@@ -9254,6 +9688,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v3")]
     impl TypeEtablissement {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -9265,6 +9700,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl From<String> for TypeEtablissement {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -9275,21 +9711,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v3")]
     impl ::std::fmt::Display for TypeEtablissement {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl ::serde::Serialize for TypeEtablissement {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v3")]
     impl<'de> ::serde::Deserialize<'de> for TypeEtablissement {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Type de la voie de localisation
     ///
     /// Le type de la voie de localisation est indiquée en abrégé et en majuscules. L'information n'est pas toujours renseignée. Pour certaines petites communes, l'information n'existe pas.
@@ -9387,6 +9827,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl TypeVoie {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -9437,6 +9878,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl From<String> for TypeVoie {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -9486,21 +9928,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::std::fmt::Display for TypeVoie {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl ::serde::Serialize for TypeVoie {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     impl<'de> ::serde::Deserialize<'de> for TypeVoie {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data/properties/actes/items/properties/types_actes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -9525,6 +9971,7 @@ pub mod models {
         #[serde(default)]
         pub type_decision: Option<String>,
     }
+    #[cfg(feature = "v3")]
     /// Unité légale de l'établissement
     ///
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/unite_legale`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data/properties/unite_legale`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/data/properties/unite_legale` and 1 more.
@@ -9667,6 +10114,7 @@ pub mod models {
         #[serde(default)]
         pub date_creation: Option<i64>,
     }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/valeurs_calculees/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -9736,6 +10184,7 @@ pub mod models {
         #[serde(default)]
         pub dettes4_maturite_a_un_an_au_plus: Option<BesoinEnFondsDeRoulement>,
     }
+    #[cfg(feature = "v3")]
     /// Vocation par l’effet d’un acte juridique à devenir titulaire de parts
     ///
     /// Dans le cas d'un GIE ou GEIE (Groupements d'intérêt économique), une personne physique est considérée comme bénéficiaire effectif si elle a vocation par l’effet d’un acte juridique à devenir titulaire de plus de 25 % du capital. Dans ce cas, ce tableau dresse le détail de cette future détention de capital.
@@ -9753,6 +10202,7 @@ pub mod models {
         /// Required.
         pub parts_indirectes: VocationADevenirTitulaireDePartsPartsIndirectes,
     }
+    #[cfg(feature = "v3")]
     /// Parts directes
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites/properties/vocation_a_devenir_titulaire_de_parts/properties/parts_directes`.
@@ -9772,6 +10222,7 @@ pub mod models {
         /// Required.
         pub nue_propriete: f64,
     }
+    #[cfg(feature = "v3")]
     /// Parts indirectes
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites/properties/vocation_a_devenir_titulaire_de_parts/properties/parts_indirectes`.
@@ -9791,6 +10242,7 @@ pub mod models {
         /// Required.
         pub via_personnes_morales: ParIndivision,
     }
+    #[allow(dead_code)]
     /// The text of an enum value; `null` and numbers become text so that one odd
     /// value does not fail the whole response.
     fn enum_text<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -11859,6 +12311,7 @@ pub mod operations {
             params: &[],
         };
     /// `GET /v3/urssaf/unites_legales/{siren}/attestation_vigilance`: Attestation de vigilance
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_ACOSS_ATTESTATIONS_SOCIALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_acoss_attestations_sociales",
@@ -11900,6 +12353,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/ademe/etablissements/{siret}/certification_rge`: Certification RGE
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_ADEME_CERTIFICATS_RGE: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_ademe_certificats_rge",
@@ -11941,6 +12395,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/banque_de_france/unites_legales/{siren}/bilans`: 3 derniers bilans annuels
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_BANQUE_DE_FRANCE_BILANS_ENTREPRISE: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_banque_de_france_bilans_entreprise",
@@ -11985,6 +12440,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/carif_oref/etablissements/{siret}/certifications_qualiopi_france_competences`: Qualiopi & habilitations France compétences
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_CARIF_OREF_CERTIFICATIONS_QUALIOPI_FRANCE_COMPETENCES:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_carif_oref_certifications_qualiopi_france_competences",
@@ -12013,6 +12469,7 @@ pub mod operations {
         }],
     };
     /// `GET /v3/cibtp/etablissements/{siret}/attestation_cotisations_conges_payes_chomage_intemperies`: Certificat cotisations CIBTP
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_CIBTP_ATTESTATION_COTISATIONS_CONGES_PAYES_CHOMAGE_INTEMPERIES: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_cibtp_attestation_cotisations_conges_payes_chomage_intemperies",
         version: crate::runtime::ApiVersion::Versioned {
@@ -12044,6 +12501,7 @@ pub mod operations {
         ],
     };
     /// `GET /v3/cnetp/unites_legales/{siren}/attestation_cotisations_conges_payes_chomage_intemperies`: Certificat cotisations CNETP
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_CNETP_ATTESTATION_COTISATIONS_CONGES_PAYES_CHOMAGE_INTEMPERIES: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_cnetp_attestation_cotisations_conges_payes_chomage_intemperies",
         version: crate::runtime::ApiVersion::Versioned {
@@ -12078,6 +12536,7 @@ pub mod operations {
         ],
     };
     /// `GET /v3/data_subvention/associations/{siren_or_siret_or_rna}/subventions`: Subventions des associations
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_DATA_SUBVENTION_SUBVENTIONS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_data_subvention_subventions",
@@ -12108,6 +12567,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/douanes/etablissements/{siret_or_eori}/immatriculations_eori`: Immatriculation EORI
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_DGDDI_EORI: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_dgddi_eori",
@@ -12138,6 +12598,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/dgfip/unites_legales/{siren}/attestation_fiscale`: Attestation fiscale
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_DGFIP_ATTESTATIONS_FISCALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_dgfip_attestations_fiscales",
@@ -12182,6 +12643,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/dgfip/etablissements/{siret}/chiffres_affaires`: Chiffre d'affaires
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_DGFIP_CHIFFRES_AFFAIRES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_dgfip_chiffres_affaires",
@@ -12226,6 +12688,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/dgfip/unites_legales/{siren}/liasses_fiscales/{year}`: Liasses fiscales
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_DGFIP_LIASSES_FISCALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_dgfip_liasses_fiscales",
@@ -12281,6 +12744,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/dgfip/unites_legales/{siren}/liens_capitalistiques/{year}`: Liens capitalistiques
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_DGFIP_LIENS_CAPITALISTIQUES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_dgfip_liens_capitalistiques",
@@ -12336,6 +12800,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/european_commission/unites_legales/{siren}/numero_tva`: N°TVA intracommunautaire français
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_EUROPEAN_COMMISSION_VIES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_european_commission_vies",
@@ -12364,6 +12829,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/fabrique_numerique_ministeres_sociaux/etablissements/{siret}/conventions_collectives`: Conventions collectives
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_FABRIQUE_NUMERIQUE_MINISTERES_SOCIAUX_CONVENTIONS_COLLECTIVES: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_fabrique_numerique_ministeres_sociaux_conventions_collectives",
         version: crate::runtime::ApiVersion::Versioned {
@@ -12395,6 +12861,7 @@ pub mod operations {
         ],
     };
     /// `GET /v3/fntp/unites_legales/{siren}/carte_professionnelle_travaux_publics`: Carte professionnelle travaux publics
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_FNTP_CARTE_PROFESSIONNELLE_TRAVAUX_PUBLICS:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_fntp_carte_professionnelle_travaux_publics",
@@ -12423,6 +12890,7 @@ pub mod operations {
         }],
     };
     /// `GET /v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}`: Effectifs annuels d'une unité légale
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_GIP_MDS_EFFECTIFS_ANNUELS_ENTREPRISE:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_gip_mds_effectifs_annuels_entreprise",
@@ -12471,6 +12939,7 @@ pub mod operations {
         ],
     };
     /// `GET /v3/gip_mds/etablissements/{siret}/effectifs_mensuels/{month}/annee/{year}`: Effectifs mensuels d'un établissement
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_GIP_MDS_EFFECTIFS_MENSUELS_ETABLISSEMENT:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_gip_mds_effectifs_mensuels_etablissement",
@@ -12537,6 +13006,7 @@ pub mod operations {
         ],
     };
     /// `GET /v3/infogreffe/rcs/unites_legales/{siren}/extrait_kbis`: Extrait RCS
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INFOGREFFE_EXTRAITS_RCS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_infogreffe_extraits_rcs",
@@ -12565,6 +13035,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/infogreffe/rcs/unites_legales/{siren}/mandataires_sociaux`: Mandataires sociaux
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INFOGREFFE_MANDATAIRES_SOCIAUX: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_infogreffe_mandataires_sociaux",
@@ -12593,6 +13064,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/inpi/rne/unites_legales/open_data/{siren}/actes_bilans`: Actes et bilans
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INPI_RNE_ACTES_BILANS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_inpi_rne_actes_bilans",
@@ -12621,6 +13093,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/inpi/rne/unites_legales/{siren}/beneficiaires_effectifs`: Bénéficiaires effectifs
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INPI_RNE_BENEFICIAIRES_EFFECTIFS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_inpi_rne_beneficiaires_effectifs",
@@ -12662,6 +13135,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/inpi/rne/unites_legales/{siren}/extrait_rne`: Attestation d'immatriculation RNE
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INPI_RNE_EXTRAIT_RNE: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_inpi_rne_extrait_rne",
@@ -12703,6 +13177,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/insee/sirene/etablissements/{siret}/adresse`: Adresse établissement
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INSEE_ADRESSES_ETABLISSEMENTS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_insee_adresses_etablissements",
@@ -12731,6 +13206,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/insee/sirene/etablissements/diffusibles/{siret}/adresse`: Adresse établissement en open data
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INSEE_ADRESSES_ETABLISSEMENTS_DIFFUSABLES:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_insee_adresses_etablissements_diffusables",
@@ -12759,6 +13235,7 @@ pub mod operations {
         }],
     };
     /// `GET /v3/insee/sirene/etablissements/{siret}`: Données établissement
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INSEE_ETABLISSEMENTS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_insee_etablissements",
@@ -12787,6 +13264,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/insee/sirene/etablissements/diffusibles/{siret}`: Données établissement en open data
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INSEE_ETABLISSEMENTS_DIFFUSABLES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_insee_etablissements_diffusables",
@@ -12815,6 +13293,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/insee/sirene/unites_legales/diffusibles/{siren}/siege_social`: Données siège social en open data
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INSEE_SIEGES_DIFFUSABLES_UNITES_LEGALES:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_insee_sieges_diffusables_unites_legales",
@@ -12843,6 +13322,7 @@ pub mod operations {
         }],
     };
     /// `GET /v3/insee/sirene/unites_legales/{siren}/siege_social`: Données siège social
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INSEE_SIEGES_UNITES_LEGALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_insee_sieges_unites_legales",
@@ -12871,6 +13351,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/insee/sirene/etablissements/{siret}/successions`: Liens de succession
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INSEE_SUCCESSIONS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_insee_successions",
@@ -12899,6 +13380,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/insee/sirene/unites_legales/{siren}`: Données unité légale
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INSEE_UNITES_LEGALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_insee_unites_legales",
@@ -12927,6 +13409,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/insee/sirene/unites_legales/diffusibles/{siren}`: Données unité légale en open data
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_INSEE_UNITES_LEGALES_DIFFUSABLES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_insee_unites_legales_diffusables",
@@ -12955,6 +13438,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/ministere_interieur/rna/associations/{siret_or_rna}`: Données du RNA d'une association
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_MI_ASSOCIATIONS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_mi_associations",
@@ -12996,6 +13480,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/ministere_interieur/rna/associations/{siret_or_rna}/documents`: Divers documents d'une association
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_MI_DOCUMENTS_ASSOCIATIONS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_mi_documents_associations",
@@ -13037,6 +13522,7 @@ pub mod operations {
             ],
         };
     /// `GET /v3/msa/etablissements/{siret}/conformite_cotisations`: Conformité cotisations de sécurité sociale agricole
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_MSA_CONFORMITES_COTISATIONS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_msa_conformites_cotisations",
@@ -13068,6 +13554,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/opqibi/unites_legales/{siren}/certification_ingenierie`: Certification d'ingénierie OPQIBI
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_OPQIBI_CERTIFICATIONS_INGENIERIE: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_opqibi_certifications_ingenierie",
@@ -13096,6 +13583,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/probtp/etablissements/{siret}/attestation_cotisations_retraite`: Conformité cotisations retraite bâtiment
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_PROBTP_ATTESTATIONS_COTISATION_RETRAITE:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_probtp_attestations_cotisation_retraite",
@@ -13124,6 +13612,7 @@ pub mod operations {
         }],
     };
     /// `GET /v3/probtp/etablissements/{siret}/conformite_cotisations_retraite`: Conformité cotisations retraite complémentaire
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_PROBTP_CONFORMITES_COTISATIONS_RETRAITE:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v3_probtp_conformites_cotisations_retraite",
@@ -13152,6 +13641,7 @@ pub mod operations {
         }],
     };
     /// `GET /v3/qualibat/etablissements/{siret}/certification_batiment`: Certification Qualibat (PDF seulement)
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_QUALIBAT_CERTIFICATIONS_BATIMENT: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_qualibat_certifications_batiment",
@@ -13180,6 +13670,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/qualifelec/etablissements/{siret}/certificats`: Certification Qualifelec
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_QUALIFELEC_CERTIFICATS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_qualifelec_certificats",
@@ -13208,6 +13699,7 @@ pub mod operations {
             }],
         };
     /// `GET /v3/cma_france/rnm/unites_legales/{siren}`: Données du RNM d'une entreprise artisanale
+    #[cfg(feature = "v3")]
     pub const API_ENTREPRISE_V3_RNM_ENTREPRISES_ARTISANALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v3_rnm_entreprises_artisanales",
@@ -13236,6 +13728,7 @@ pub mod operations {
             }],
         };
     /// `GET /v4/urssaf/unites_legales/{siren}/attestation_vigilance`: Attestation de vigilance
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_ACOSS_ATTESTATIONS_SOCIALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_acoss_attestations_sociales",
@@ -13277,6 +13770,7 @@ pub mod operations {
             ],
         };
     /// `GET /v4/dgfip/unites_legales/{siren}/attestation_fiscale`: Attestation fiscale
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_DGFIP_ATTESTATIONS_FISCALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_dgfip_attestations_fiscales",
@@ -13321,6 +13815,7 @@ pub mod operations {
             ],
         };
     /// `GET /v4/insee/sirene/etablissements/{siret}`: Données établissement
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_INSEE_ETABLISSEMENTS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_insee_etablissements",
@@ -13349,6 +13844,7 @@ pub mod operations {
             }],
         };
     /// `GET /v4/insee/sirene/etablissements/diffusibles/{siret}`: Données établissement en open data
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_INSEE_ETABLISSEMENTS_DIFFUSABLES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_insee_etablissements_diffusables",
@@ -13377,6 +13873,7 @@ pub mod operations {
             }],
         };
     /// `GET /v4/insee/sirene/unites_legales/diffusibles/{siren}/siege_social`: Données siège social en open data
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_INSEE_SIEGES_DIFFUSABLES_UNITES_LEGALES:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v4_insee_sieges_diffusables_unites_legales",
@@ -13405,6 +13902,7 @@ pub mod operations {
         }],
     };
     /// `GET /v4/insee/sirene/unites_legales/{siren}/siege_social`: Données siège social
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_INSEE_SIEGES_UNITES_LEGALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_insee_sieges_unites_legales",
@@ -13433,6 +13931,7 @@ pub mod operations {
             }],
         };
     /// `GET /v4/insee/sirene/unites_legales/{siren}`: Données unité légale
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_INSEE_UNITES_LEGALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_insee_unites_legales",
@@ -13461,6 +13960,7 @@ pub mod operations {
             }],
         };
     /// `GET /v4/insee/sirene/unites_legales/diffusibles/{siren}`: Données unité légale en open data
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_INSEE_UNITES_LEGALES_DIFFUSABLES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_insee_unites_legales_diffusables",
@@ -13489,6 +13989,7 @@ pub mod operations {
             }],
         };
     /// `GET /v4/djepva/api-association/associations/{siren_or_rna}`: Données association
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_MI_UNITES_LEGALES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_mi_unites_legales",
@@ -13530,6 +14031,7 @@ pub mod operations {
             ],
         };
     /// `GET /v4/djepva/api-association/associations/open_data/{siren_or_rna}`: Données association en open data
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_MI_UNITES_LEGALES_OPEN_DATA: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_mi_unites_legales_open_data",
@@ -13560,6 +14062,7 @@ pub mod operations {
             }],
         };
     /// `GET /v4/qualibat/etablissements/{siret}/certification_batiment`: Certification Qualibat
+    #[cfg(feature = "v4")]
     pub const API_ENTREPRISE_V4_QUALIBAT_CERTIFICATIONS_BATIMENT: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v4_qualibat_certifications_batiment",
@@ -13603,56 +14106,107 @@ pub mod operations {
     /// Every operation of this spec, sorted by version then id.
     pub const ALL: &[&crate::runtime::OperationMeta] = &[
         &API_ENTREPRISE_VRIVILEGES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_ACOSS_ATTESTATIONS_SOCIALES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_ADEME_CERTIFICATS_RGE,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_BANQUE_DE_FRANCE_BILANS_ENTREPRISE,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_CARIF_OREF_CERTIFICATIONS_QUALIOPI_FRANCE_COMPETENCES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_CIBTP_ATTESTATION_COTISATIONS_CONGES_PAYES_CHOMAGE_INTEMPERIES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_CNETP_ATTESTATION_COTISATIONS_CONGES_PAYES_CHOMAGE_INTEMPERIES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_DATA_SUBVENTION_SUBVENTIONS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_DGDDI_EORI,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_DGFIP_ATTESTATIONS_FISCALES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_DGFIP_CHIFFRES_AFFAIRES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_DGFIP_LIASSES_FISCALES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_DGFIP_LIENS_CAPITALISTIQUES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_EUROPEAN_COMMISSION_VIES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_FABRIQUE_NUMERIQUE_MINISTERES_SOCIAUX_CONVENTIONS_COLLECTIVES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_FNTP_CARTE_PROFESSIONNELLE_TRAVAUX_PUBLICS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_GIP_MDS_EFFECTIFS_ANNUELS_ENTREPRISE,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_GIP_MDS_EFFECTIFS_MENSUELS_ETABLISSEMENT,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INFOGREFFE_EXTRAITS_RCS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INFOGREFFE_MANDATAIRES_SOCIAUX,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INPI_RNE_ACTES_BILANS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INPI_RNE_BENEFICIAIRES_EFFECTIFS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INPI_RNE_EXTRAIT_RNE,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INSEE_ADRESSES_ETABLISSEMENTS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INSEE_ADRESSES_ETABLISSEMENTS_DIFFUSABLES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INSEE_ETABLISSEMENTS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INSEE_ETABLISSEMENTS_DIFFUSABLES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INSEE_SIEGES_DIFFUSABLES_UNITES_LEGALES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INSEE_SIEGES_UNITES_LEGALES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INSEE_SUCCESSIONS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INSEE_UNITES_LEGALES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_INSEE_UNITES_LEGALES_DIFFUSABLES,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_MI_ASSOCIATIONS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_MI_DOCUMENTS_ASSOCIATIONS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_MSA_CONFORMITES_COTISATIONS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_OPQIBI_CERTIFICATIONS_INGENIERIE,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_PROBTP_ATTESTATIONS_COTISATION_RETRAITE,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_PROBTP_CONFORMITES_COTISATIONS_RETRAITE,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_QUALIBAT_CERTIFICATIONS_BATIMENT,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_QUALIFELEC_CERTIFICATS,
+        #[cfg(feature = "v3")]
         &API_ENTREPRISE_V3_RNM_ENTREPRISES_ARTISANALES,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_ACOSS_ATTESTATIONS_SOCIALES,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_DGFIP_ATTESTATIONS_FISCALES,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_INSEE_ETABLISSEMENTS,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_INSEE_ETABLISSEMENTS_DIFFUSABLES,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_INSEE_SIEGES_DIFFUSABLES_UNITES_LEGALES,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_INSEE_SIEGES_UNITES_LEGALES,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_INSEE_UNITES_LEGALES,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_INSEE_UNITES_LEGALES_DIFFUSABLES,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_MI_UNITES_LEGALES,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_MI_UNITES_LEGALES_OPEN_DATA,
+        #[cfg(feature = "v4")]
         &API_ENTREPRISE_V4_QUALIBAT_CERTIFICATIONS_BATIMENT,
     ];
     /// The operation with this x-operationId.
@@ -13728,6 +14282,7 @@ pub mod privileges {
 }
 
 /// Operations of API version 3 (`/v3/...`).
+#[cfg(feature = "v3")]
 pub mod v3 {
     /// The operations of this module, borrowed from a client.
     #[derive(Debug, Clone, Copy)]
@@ -16274,6 +16829,7 @@ pub mod v3 {
 }
 
 /// Operations of API version 4 (`/v4/...`).
+#[cfg(feature = "v4")]
 pub mod v4 {
     /// The operations of this module, borrowed from a client.
     #[derive(Debug, Clone, Copy)]
@@ -16969,146 +17525,197 @@ pub enum SuccessBody {
     /// `api_entreprise_vrivileges_` (`GET /privileges`).
     ApiEntrepriseVrivileges(Box<crate::runtime::Privileges>),
     /// `api_entreprise_v3_acoss_attestations_sociales` (`GET /v3/urssaf/unites_legales/{siren}/attestation_vigilance`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3AcossAttestationsSociales(Box<models::AcossAttestationsSocialesResponse>),
     /// `api_entreprise_v3_ademe_certificats_rge` (`GET /v3/ademe/etablissements/{siret}/certification_rge`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3AdemeCertificatsRge(Box<models::AdemeCertificatsRgeResponse>),
     /// `api_entreprise_v3_banque_de_france_bilans_entreprise` (`GET /v3/banque_de_france/unites_legales/{siren}/bilans`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3BanqueDeFranceBilansEntreprise(
         Box<models::BanqueDeFranceBilansEntrepriseResponse>,
     ),
     /// `api_entreprise_v3_carif_oref_certifications_qualiopi_france_competences` (`GET /v3/carif_oref/etablissements/{siret}/certifications_qualiopi_france_competences`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3CarifOrefCertificationsQualiopiFranceCompetences(
         Box<models::CarifOrefCertificationsQualiopiFranceCompetencesResponse>,
     ),
     /// `api_entreprise_v3_cibtp_attestation_cotisations_conges_payes_chomage_intemperies` (`GET /v3/cibtp/etablissements/{siret}/attestation_cotisations_conges_payes_chomage_intemperies`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3CibtpAttestationCotisationsCongesPayesChomageIntemperies(
         Box<models::CibtpAttestationCotisationsCongesPayesChomageIntemperiesResponse>,
     ),
     /// `api_entreprise_v3_cnetp_attestation_cotisations_conges_payes_chomage_intemperies` (`GET /v3/cnetp/unites_legales/{siren}/attestation_cotisations_conges_payes_chomage_intemperies`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3CnetpAttestationCotisationsCongesPayesChomageIntemperies(
         Box<models::AcossAttestationsSocialesResponse>,
     ),
     /// `api_entreprise_v3_data_subvention_subventions` (`GET /v3/data_subvention/associations/{siren_or_siret_or_rna}/subventions`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3DataSubventionSubventions(Box<models::DataSubventionSubventionsResponse>),
     /// `api_entreprise_v3_dgddi_eori` (`GET /v3/douanes/etablissements/{siret_or_eori}/immatriculations_eori`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3DgddiEori(Box<models::DgddiEoriResponse>),
     /// `api_entreprise_v3_dgfip_attestations_fiscales` (`GET /v3/dgfip/unites_legales/{siren}/attestation_fiscale`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3DgfipAttestationsFiscales(Box<models::AcossAttestationsSocialesResponse>),
     /// `api_entreprise_v3_dgfip_chiffres_affaires` (`GET /v3/dgfip/etablissements/{siret}/chiffres_affaires`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3DgfipChiffresAffaires(Box<models::DgfipChiffresAffairesResponse>),
     /// `api_entreprise_v3_dgfip_liasses_fiscales` (`GET /v3/dgfip/unites_legales/{siren}/liasses_fiscales/{year}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3DgfipLiassesFiscales(Box<models::DgfipLiassesFiscalesResponse>),
     /// `api_entreprise_v3_dgfip_liens_capitalistiques` (`GET /v3/dgfip/unites_legales/{siren}/liens_capitalistiques/{year}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3DgfipLiensCapitalistiques(Box<models::DgfipLiensCapitalistiquesResponse>),
     /// `api_entreprise_v3_european_commission_vies` (`GET /v3/european_commission/unites_legales/{siren}/numero_tva`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3EuropeanCommissionVies(Box<models::EuropeanCommissionViesResponse>),
     /// `api_entreprise_v3_fabrique_numerique_ministeres_sociaux_conventions_collectives` (`GET /v3/fabrique_numerique_ministeres_sociaux/etablissements/{siret}/conventions_collectives`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3FabriqueNumeriqueMinisteresSociauxConventionsCollectives(
         Box<models::FabriqueNumeriqueMinisteresSociauxConventionsCollectivesResponse>,
     ),
     /// `api_entreprise_v3_fntp_carte_professionnelle_travaux_publics` (`GET /v3/fntp/unites_legales/{siren}/carte_professionnelle_travaux_publics`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3FntpCarteProfessionnelleTravauxPublics(
         Box<models::AcossAttestationsSocialesResponse>,
     ),
     /// `api_entreprise_v3_gip_mds_effectifs_annuels_entreprise` (`GET /v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3GipMdsEffectifsAnnuelsEntreprise(
         Box<models::GipMdsEffectifsAnnuelsEntrepriseResponse>,
     ),
     /// `api_entreprise_v3_gip_mds_effectifs_mensuels_etablissement` (`GET /v3/gip_mds/etablissements/{siret}/effectifs_mensuels/{month}/annee/{year}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3GipMdsEffectifsMensuelsEtablissement(
         Box<models::GipMdsEffectifsMensuelsEtablissementResponse>,
     ),
     /// `api_entreprise_v3_infogreffe_extraits_rcs` (`GET /v3/infogreffe/rcs/unites_legales/{siren}/extrait_kbis`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InfogreffeExtraitsRcs(Box<models::InfogreffeExtraitsRcsResponse>),
     /// `api_entreprise_v3_infogreffe_mandataires_sociaux` (`GET /v3/infogreffe/rcs/unites_legales/{siren}/mandataires_sociaux`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InfogreffeMandatairesSociaux(Box<models::InfogreffeMandatairesSociauxResponse>),
     /// `api_entreprise_v3_inpi_rne_actes_bilans` (`GET /v3/inpi/rne/unites_legales/open_data/{siren}/actes_bilans`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InpiRneActesBilans(Box<models::InpiRneActesBilansResponse>),
     /// `api_entreprise_v3_inpi_rne_beneficiaires_effectifs` (`GET /v3/inpi/rne/unites_legales/{siren}/beneficiaires_effectifs`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InpiRneBeneficiairesEffectifs(
         Box<models::InpiRneBeneficiairesEffectifsResponse>,
     ),
     /// `api_entreprise_v3_inpi_rne_extrait_rne` (`GET /v3/inpi/rne/unites_legales/{siren}/extrait_rne`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InpiRneExtraitRne(Box<models::InpiRneExtraitRneResponse>),
     /// `api_entreprise_v3_insee_adresses_etablissements` (`GET /v3/insee/sirene/etablissements/{siret}/adresse`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InseeAdressesEtablissements(
         Box<models::InseeAdressesEtablissementsDiffusablesResponse>,
     ),
     /// `api_entreprise_v3_insee_adresses_etablissements_diffusables` (`GET /v3/insee/sirene/etablissements/diffusibles/{siret}/adresse`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InseeAdressesEtablissementsDiffusables(
         Box<models::InseeAdressesEtablissementsDiffusablesResponse>,
     ),
     /// `api_entreprise_v3_insee_etablissements` (`GET /v3/insee/sirene/etablissements/{siret}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InseeEtablissements(Box<models::InseeEtablissementsDiffusablesResponse>),
     /// `api_entreprise_v3_insee_etablissements_diffusables` (`GET /v3/insee/sirene/etablissements/diffusibles/{siret}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InseeEtablissementsDiffusables(
         Box<models::InseeEtablissementsDiffusablesResponse>,
     ),
     /// `api_entreprise_v3_insee_sieges_diffusables_unites_legales` (`GET /v3/insee/sirene/unites_legales/diffusibles/{siren}/siege_social`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InseeSiegesDiffusablesUnitesLegales(
         Box<models::InseeEtablissementsDiffusablesResponse>,
     ),
     /// `api_entreprise_v3_insee_sieges_unites_legales` (`GET /v3/insee/sirene/unites_legales/{siren}/siege_social`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InseeSiegesUnitesLegales(Box<models::InseeEtablissementsDiffusablesResponse>),
     /// `api_entreprise_v3_insee_successions` (`GET /v3/insee/sirene/etablissements/{siret}/successions`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InseeSuccessions(Box<models::InseeSuccessionsResponse>),
     /// `api_entreprise_v3_insee_unites_legales` (`GET /v3/insee/sirene/unites_legales/{siren}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InseeUnitesLegales(Box<models::InseeUnitesLegalesDiffusablesResponse>),
     /// `api_entreprise_v3_insee_unites_legales_diffusables` (`GET /v3/insee/sirene/unites_legales/diffusibles/{siren}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3InseeUnitesLegalesDiffusables(
         Box<models::InseeUnitesLegalesDiffusablesResponse>,
     ),
     /// `api_entreprise_v3_mi_associations` (`GET /v3/ministere_interieur/rna/associations/{siret_or_rna}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3MiAssociations(Box<models::MiAssociationsResponse>),
     /// `api_entreprise_v3_mi_documents_associations` (`GET /v3/ministere_interieur/rna/associations/{siret_or_rna}/documents`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3MiDocumentsAssociations(Box<models::MiDocumentsAssociationsResponse>),
     /// `api_entreprise_v3_msa_conformites_cotisations` (`GET /v3/msa/etablissements/{siret}/conformite_cotisations`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3MsaConformitesCotisations(Box<models::MsaConformitesCotisationsResponse>),
     /// `api_entreprise_v3_opqibi_certifications_ingenierie` (`GET /v3/opqibi/unites_legales/{siren}/certification_ingenierie`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3OpqibiCertificationsIngenierie(
         Box<models::OpqibiCertificationsIngenierieResponse>,
     ),
     /// `api_entreprise_v3_probtp_attestations_cotisation_retraite` (`GET /v3/probtp/etablissements/{siret}/attestation_cotisations_retraite`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3ProbtpAttestationsCotisationRetraite(
         Box<models::AcossAttestationsSocialesResponse>,
     ),
     /// `api_entreprise_v3_probtp_conformites_cotisations_retraite` (`GET /v3/probtp/etablissements/{siret}/conformite_cotisations_retraite`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3ProbtpConformitesCotisationsRetraite(
         Box<models::ProbtpConformitesCotisationsRetraiteResponse>,
     ),
     /// `api_entreprise_v3_qualibat_certifications_batiment` (`GET /v3/qualibat/etablissements/{siret}/certification_batiment`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3QualibatCertificationsBatiment(Box<models::AcossAttestationsSocialesResponse>),
     /// `api_entreprise_v3_qualifelec_certificats` (`GET /v3/qualifelec/etablissements/{siret}/certificats`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3QualifelecCertificats(Box<models::QualifelecCertificatsResponse>),
     /// `api_entreprise_v3_rnm_entreprises_artisanales` (`GET /v3/cma_france/rnm/unites_legales/{siren}`).
+    #[cfg(feature = "v3")]
     ApiEntrepriseV3RnmEntreprisesArtisanales(Box<models::RnmEntreprisesArtisanalesResponse>),
     /// `api_entreprise_v4_acoss_attestations_sociales` (`GET /v4/urssaf/unites_legales/{siren}/attestation_vigilance`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4AcossAttestationsSociales(Box<models::AcossAttestationsSocialesResponseV4>),
     /// `api_entreprise_v4_dgfip_attestations_fiscales` (`GET /v4/dgfip/unites_legales/{siren}/attestation_fiscale`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4DgfipAttestationsFiscales(Box<models::DgfipAttestationsFiscalesResponse>),
     /// `api_entreprise_v4_insee_etablissements` (`GET /v4/insee/sirene/etablissements/{siret}`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4InseeEtablissements(Box<models::InseeEtablissementsDiffusablesResponseV4>),
     /// `api_entreprise_v4_insee_etablissements_diffusables` (`GET /v4/insee/sirene/etablissements/diffusibles/{siret}`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4InseeEtablissementsDiffusables(
         Box<models::InseeEtablissementsDiffusablesResponseV4>,
     ),
     /// `api_entreprise_v4_insee_sieges_diffusables_unites_legales` (`GET /v4/insee/sirene/unites_legales/diffusibles/{siren}/siege_social`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4InseeSiegesDiffusablesUnitesLegales(
         Box<models::InseeEtablissementsDiffusablesResponseV4>,
     ),
     /// `api_entreprise_v4_insee_sieges_unites_legales` (`GET /v4/insee/sirene/unites_legales/{siren}/siege_social`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4InseeSiegesUnitesLegales(Box<models::InseeEtablissementsDiffusablesResponseV4>),
     /// `api_entreprise_v4_insee_unites_legales` (`GET /v4/insee/sirene/unites_legales/{siren}`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4InseeUnitesLegales(Box<models::InseeUnitesLegalesDiffusablesResponseV4>),
     /// `api_entreprise_v4_insee_unites_legales_diffusables` (`GET /v4/insee/sirene/unites_legales/diffusibles/{siren}`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4InseeUnitesLegalesDiffusables(
         Box<models::InseeUnitesLegalesDiffusablesResponseV4>,
     ),
     /// `api_entreprise_v4_mi_unites_legales` (`GET /v4/djepva/api-association/associations/{siren_or_rna}`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4MiUnitesLegales(Box<models::MiUnitesLegalesResponse>),
     /// `api_entreprise_v4_mi_unites_legales_open_data` (`GET /v4/djepva/api-association/associations/open_data/{siren_or_rna}`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4MiUnitesLegalesOpenData(Box<models::MiUnitesLegalesOpenDataResponse>),
     /// `api_entreprise_v4_qualibat_certifications_batiment` (`GET /v4/qualibat/etablissements/{siret}/certification_batiment`).
+    #[cfg(feature = "v4")]
     ApiEntrepriseV4QualibatCertificationsBatiment(
         Box<models::QualibatCertificationsBatimentResponse>,
     ),
@@ -17118,6 +17725,7 @@ pub enum SuccessBody {
 ///
 /// Returns `None` when this spec has no such operation. A body that does not fit
 /// gives `Error::Decode` with the JSON path of the first value that did not fit.
+#[allow(unreachable_code)]
 pub fn decode(
     operation_id: &str,
     status: u16,
@@ -17130,11 +17738,12 @@ pub fn decode(
             ))
         });
     }
-    let decoded = match operation_id {
+    let decoded: Result<SuccessBody, crate::runtime::DecodeError> = match operation_id {
         "api_entreprise_vrivileges_" => {
             crate::runtime::decode_body::<crate::runtime::Privileges>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseVrivileges(Box::new(value)))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_acoss_attestations_sociales" => {
             crate::runtime::decode_body::<
                 models::AcossAttestationsSocialesResponse,
@@ -17143,6 +17752,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_ademe_certificats_rge" => {
             crate::runtime::decode_body::<
                 models::AdemeCertificatsRgeResponse,
@@ -17151,6 +17761,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_banque_de_france_bilans_entreprise" => {
             crate::runtime::decode_body::<
                 models::BanqueDeFranceBilansEntrepriseResponse,
@@ -17159,6 +17770,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_carif_oref_certifications_qualiopi_france_competences" => {
             crate::runtime::decode_body::<
                 models::CarifOrefCertificationsQualiopiFranceCompetencesResponse,
@@ -17167,6 +17779,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_cibtp_attestation_cotisations_conges_payes_chomage_intemperies" => {
             crate::runtime::decode_body::<
                 models::CibtpAttestationCotisationsCongesPayesChomageIntemperiesResponse,
@@ -17175,6 +17788,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_cnetp_attestation_cotisations_conges_payes_chomage_intemperies" => {
             crate::runtime::decode_body::<
                 models::AcossAttestationsSocialesResponse,
@@ -17183,6 +17797,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_data_subvention_subventions" => {
             crate::runtime::decode_body::<
                 models::DataSubventionSubventionsResponse,
@@ -17191,10 +17806,12 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_dgddi_eori" => {
             crate::runtime::decode_body::<models::DgddiEoriResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV3DgddiEori(Box::new(value)))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_dgfip_attestations_fiscales" => {
             crate::runtime::decode_body::<
                 models::AcossAttestationsSocialesResponse,
@@ -17203,6 +17820,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_dgfip_chiffres_affaires" => {
             crate::runtime::decode_body::<
                 models::DgfipChiffresAffairesResponse,
@@ -17211,6 +17829,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_dgfip_liasses_fiscales" => {
             crate::runtime::decode_body::<
                 models::DgfipLiassesFiscalesResponse,
@@ -17219,6 +17838,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_dgfip_liens_capitalistiques" => {
             crate::runtime::decode_body::<
                 models::DgfipLiensCapitalistiquesResponse,
@@ -17227,6 +17847,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_european_commission_vies" => {
             crate::runtime::decode_body::<
                 models::EuropeanCommissionViesResponse,
@@ -17235,6 +17856,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_fabrique_numerique_ministeres_sociaux_conventions_collectives" => {
             crate::runtime::decode_body::<
                 models::FabriqueNumeriqueMinisteresSociauxConventionsCollectivesResponse,
@@ -17243,6 +17865,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_fntp_carte_professionnelle_travaux_publics" => {
             crate::runtime::decode_body::<
                 models::AcossAttestationsSocialesResponse,
@@ -17251,6 +17874,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_gip_mds_effectifs_annuels_entreprise" => {
             crate::runtime::decode_body::<
                 models::GipMdsEffectifsAnnuelsEntrepriseResponse,
@@ -17259,6 +17883,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_gip_mds_effectifs_mensuels_etablissement" => {
             crate::runtime::decode_body::<
                 models::GipMdsEffectifsMensuelsEtablissementResponse,
@@ -17267,6 +17892,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_infogreffe_extraits_rcs" => {
             crate::runtime::decode_body::<
                 models::InfogreffeExtraitsRcsResponse,
@@ -17275,6 +17901,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_infogreffe_mandataires_sociaux" => {
             crate::runtime::decode_body::<
                 models::InfogreffeMandatairesSociauxResponse,
@@ -17283,6 +17910,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_inpi_rne_actes_bilans" => {
             crate::runtime::decode_body::<
                 models::InpiRneActesBilansResponse,
@@ -17291,6 +17919,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_inpi_rne_beneficiaires_effectifs" => {
             crate::runtime::decode_body::<
                 models::InpiRneBeneficiairesEffectifsResponse,
@@ -17299,6 +17928,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_inpi_rne_extrait_rne" => {
             crate::runtime::decode_body::<
                 models::InpiRneExtraitRneResponse,
@@ -17307,6 +17937,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_insee_adresses_etablissements" => {
             crate::runtime::decode_body::<
                 models::InseeAdressesEtablissementsDiffusablesResponse,
@@ -17315,6 +17946,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_insee_adresses_etablissements_diffusables" => {
             crate::runtime::decode_body::<
                 models::InseeAdressesEtablissementsDiffusablesResponse,
@@ -17323,6 +17955,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_insee_etablissements" => {
             crate::runtime::decode_body::<
                 models::InseeEtablissementsDiffusablesResponse,
@@ -17331,6 +17964,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_insee_etablissements_diffusables" => {
             crate::runtime::decode_body::<
                 models::InseeEtablissementsDiffusablesResponse,
@@ -17339,6 +17973,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_insee_sieges_diffusables_unites_legales" => {
             crate::runtime::decode_body::<
                 models::InseeEtablissementsDiffusablesResponse,
@@ -17347,6 +17982,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_insee_sieges_unites_legales" => {
             crate::runtime::decode_body::<
                 models::InseeEtablissementsDiffusablesResponse,
@@ -17355,12 +17991,14 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_insee_successions" => {
             crate::runtime::decode_body::<models::InseeSuccessionsResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV3InseeSuccessions(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_insee_unites_legales" => {
             crate::runtime::decode_body::<
                 models::InseeUnitesLegalesDiffusablesResponse,
@@ -17369,6 +18007,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_insee_unites_legales_diffusables" => {
             crate::runtime::decode_body::<
                 models::InseeUnitesLegalesDiffusablesResponse,
@@ -17377,10 +18016,12 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_mi_associations" => {
             crate::runtime::decode_body::<models::MiAssociationsResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV3MiAssociations(Box::new(value)))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_mi_documents_associations" => {
             crate::runtime::decode_body::<
                 models::MiDocumentsAssociationsResponse,
@@ -17389,6 +18030,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_msa_conformites_cotisations" => {
             crate::runtime::decode_body::<
                 models::MsaConformitesCotisationsResponse,
@@ -17397,6 +18039,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_opqibi_certifications_ingenierie" => {
             crate::runtime::decode_body::<
                 models::OpqibiCertificationsIngenierieResponse,
@@ -17405,6 +18048,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_probtp_attestations_cotisation_retraite" => {
             crate::runtime::decode_body::<
                 models::AcossAttestationsSocialesResponse,
@@ -17413,6 +18057,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_probtp_conformites_cotisations_retraite" => {
             crate::runtime::decode_body::<
                 models::ProbtpConformitesCotisationsRetraiteResponse,
@@ -17421,6 +18066,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_qualibat_certifications_batiment" => {
             crate::runtime::decode_body::<
                 models::AcossAttestationsSocialesResponse,
@@ -17429,6 +18075,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_qualifelec_certificats" => {
             crate::runtime::decode_body::<
                 models::QualifelecCertificatsResponse,
@@ -17437,6 +18084,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v3")]
         "api_entreprise_v3_rnm_entreprises_artisanales" => {
             crate::runtime::decode_body::<
                 models::RnmEntreprisesArtisanalesResponse,
@@ -17445,6 +18093,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_acoss_attestations_sociales" => {
             crate::runtime::decode_body::<
                 models::AcossAttestationsSocialesResponseV4,
@@ -17453,6 +18102,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_dgfip_attestations_fiscales" => {
             crate::runtime::decode_body::<
                 models::DgfipAttestationsFiscalesResponse,
@@ -17461,6 +18111,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_insee_etablissements" => {
             crate::runtime::decode_body::<
                 models::InseeEtablissementsDiffusablesResponseV4,
@@ -17469,6 +18120,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_insee_etablissements_diffusables" => {
             crate::runtime::decode_body::<
                 models::InseeEtablissementsDiffusablesResponseV4,
@@ -17477,6 +18129,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_insee_sieges_diffusables_unites_legales" => {
             crate::runtime::decode_body::<
                 models::InseeEtablissementsDiffusablesResponseV4,
@@ -17485,6 +18138,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_insee_sieges_unites_legales" => {
             crate::runtime::decode_body::<
                 models::InseeEtablissementsDiffusablesResponseV4,
@@ -17493,6 +18147,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_insee_unites_legales" => {
             crate::runtime::decode_body::<
                 models::InseeUnitesLegalesDiffusablesResponseV4,
@@ -17501,6 +18156,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_insee_unites_legales_diffusables" => {
             crate::runtime::decode_body::<
                 models::InseeUnitesLegalesDiffusablesResponseV4,
@@ -17509,12 +18165,14 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_mi_unites_legales" => {
             crate::runtime::decode_body::<models::MiUnitesLegalesResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV4MiUnitesLegales(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_mi_unites_legales_open_data" => {
             crate::runtime::decode_body::<
                 models::MiUnitesLegalesOpenDataResponse,
@@ -17523,6 +18181,7 @@ pub fn decode(
                     Box::new(value),
                 ))
         }
+        #[cfg(feature = "v4")]
         "api_entreprise_v4_qualibat_certifications_batiment" => {
             crate::runtime::decode_body::<
                 models::QualibatCertificationsBatimentResponse,

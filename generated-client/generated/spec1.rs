@@ -6,6 +6,7 @@
 /// and nullable fields are `Option`, enums keep unknown values in `Other`, and dates
 /// keep their raw text when it is not a valid date.
 pub mod models {
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1actes_inpi~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -21,6 +22,7 @@ pub mod models {
         #[serde(default)]
         pub url_documents: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1actes_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/actes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -54,6 +56,7 @@ pub mod models {
         #[serde(default)]
         pub siren: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Depuis 2018, l'INSEE ne fournit plus d'adresse au format RNVP, nous opérons donc une reconstruction de l'adresse à partir des champs disponibles dans leur nouvelle API ; cette reconstruction n'est en aucun cas un traitement RNVP : Des différences minimes résultant de l'arrêt du RNVP peuvent être constatées
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/adresse`, `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/etablissement/properties/adresse`.
@@ -120,6 +123,7 @@ pub mod models {
         #[serde(default)]
         pub type_voie: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Indique si le numéro de voie est complété par un indicateur de répétition.
     ///
     /// Les variables possibles sont :
@@ -143,6 +147,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v2")]
     impl AdresseIndiceRepetitionVoie {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -155,6 +160,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl From<String> for AdresseIndiceRepetitionVoie {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -166,21 +172,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl ::std::fmt::Display for AdresseIndiceRepetitionVoie {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl ::serde::Serialize for AdresseIndiceRepetitionVoie {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl<'de> ::serde::Deserialize<'de> for AdresseIndiceRepetitionVoie {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1associations~1{association_id}/get/responses/200/content/application~1json/schema/properties/association/properties/adresse_siege`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -222,6 +232,7 @@ pub mod models {
         #[serde(default)]
         pub type_voie: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items/properties/adresses_operateurs/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -249,6 +260,7 @@ pub mod models {
         #[serde(default)]
         pub ville: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1associations~1{association_id}/get/responses/200/content/application~1json/schema/properties/association`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -337,6 +349,7 @@ pub mod models {
         #[serde(default)]
         pub titre: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1associations~1{association_id}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -345,6 +358,7 @@ pub mod models {
         #[serde(default)]
         pub association: Option<Association>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1attestations_agefiph~1{siret}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -358,6 +372,7 @@ pub mod models {
         #[serde(default)]
         pub dump_date: Option<i64>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1attestations_cotisation_retraite_probtp~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v2~1attestations_fiscales_dgfip~1{siren}/get/responses/200/content/application~1json/schema`, `/paths/~1v2~1attestations_sociales_acoss~1{siren}/get/responses/200/content/application~1json/schema` and 3 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -366,6 +381,7 @@ pub mod models {
         #[serde(default)]
         pub url: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_entreprises_bdf~1{siren}/get/responses/200/content/application~1json/schema/properties/bilans/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -537,6 +553,7 @@ pub mod models {
         #[serde(default)]
         pub valeur_ajoutee_bdf: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_entreprises_bdf~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -550,6 +567,7 @@ pub mod models {
         #[serde(default)]
         pub monnaie: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/bilans/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -596,6 +614,7 @@ pub mod models {
         #[serde(default)]
         pub siren: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_inpi~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -607,6 +626,7 @@ pub mod models {
         #[serde(default)]
         pub url_documents: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/brevets`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -618,6 +638,7 @@ pub mod models {
         #[serde(default)]
         pub latests_brevets: Option<Vec<LatestsBrevetsItem>>,
     }
+    #[cfg(feature = "v2")]
     /// Indique s'il s'agit d'une personne physique "PP" ou d'une personne morale "PM"
     ///
     /// Spec: `/paths/~1v2~1entreprises_artisanales_cma~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/categorie_personne`.
@@ -631,6 +652,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v2")]
     impl CategoriePersonne {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -641,6 +663,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl From<String> for CategoriePersonne {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -650,21 +673,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl ::std::fmt::Display for CategoriePersonne {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl ::serde::Serialize for CategoriePersonne {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl<'de> ::serde::Deserialize<'de> for CategoriePersonne {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -713,6 +740,7 @@ pub mod models {
         #[serde(default)]
         pub siret: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items/properties/certificats/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -748,6 +776,7 @@ pub mod models {
         #[serde(default)]
         pub url: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_opqibi~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -789,6 +818,7 @@ pub mod models {
         #[serde(default)]
         pub url: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_rge_ademe~1{siret}/get/responses/200/content/application~1json/schema/properties/qualifications/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -805,6 +835,7 @@ pub mod models {
         #[serde(default)]
         pub url_certificat: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_rge_ademe~1{siret}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -816,6 +847,7 @@ pub mod models {
         #[serde(default)]
         pub qualifications: Option<Vec<CertificatsRgeAdemeQualificationsItem>>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/commune_implantation`, `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/pays_implantation`, `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/region_implantation` and 3 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -827,6 +859,7 @@ pub mod models {
         #[serde(default)]
         pub value: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1conventions_collectives~1{siret}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -838,6 +871,7 @@ pub mod models {
         #[serde(default)]
         pub conventions: Option<Vec<ConventionsItem>>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1conventions_collectives~1{siret}/get/responses/200/content/application~1json/schema/properties/conventions/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -864,6 +898,7 @@ pub mod models {
         #[serde(default)]
         pub url: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1cotisations_msa~1{siret}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -879,6 +914,7 @@ pub mod models {
         #[serde(default)]
         pub analyse_en_cours: Option<bool>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes/properties/declaration/items`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes/properties/declaration/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -899,6 +935,7 @@ pub mod models {
         #[serde(default)]
         pub intitule: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -927,6 +964,7 @@ pub mod models {
         #[serde(default)]
         pub numero_imprime: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/dictionnaire/items`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema/properties/dictionnaire/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -938,6 +976,7 @@ pub mod models {
         #[serde(default)]
         pub numero_imprime: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Indique la qualification artisanale de l'entrepreneur.
     ///
     /// Les variables possibles sont :
@@ -971,6 +1010,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v2")]
     impl DirigeantQualification {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -986,6 +1026,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl From<String> for DirigeantQualification {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -1000,21 +1041,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl ::std::fmt::Display for DirigeantQualification {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl ::serde::Serialize for DirigeantQualification {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl<'de> ::serde::Deserialize<'de> for DirigeantQualification {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1documents_associations~1{association_id}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1033,6 +1078,7 @@ pub mod models {
         #[serde(default)]
         pub nombre_documents_deficients: Option<i64>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1documents_associations~1{association_id}/get/responses/200/content/application~1json/schema/properties/documents/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1053,6 +1099,7 @@ pub mod models {
         #[serde(default)]
         pub url: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime/properties/donnees`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime/properties/donnees`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1066,6 +1113,7 @@ pub mod models {
         #[serde(default)]
         pub valeur: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1effectifs_annuels_acoss_covid~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1084,6 +1132,7 @@ pub mod models {
         #[serde(default)]
         pub siren: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1effectifs_mensuels_acoss_covid~1{annee}~1{mois}~1entreprise~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1107,6 +1156,7 @@ pub mod models {
         #[serde(default)]
         pub siren: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1effectifs_mensuels_acoss_covid~1{annee}~1{mois}~1etablissement~1{siret}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1130,6 +1180,7 @@ pub mod models {
         #[serde(default)]
         pub siret: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1eligibilites_cotisation_retraite_probtp~1{siret}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1145,6 +1196,7 @@ pub mod models {
         #[serde(default)]
         pub message: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1162,6 +1214,7 @@ pub mod models {
         #[serde(default)]
         pub siren: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// L’état administratif est l’état juridique de l’entreprise (source INSEE)
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/etat_administratif`.
@@ -1179,6 +1232,7 @@ pub mod models {
         #[serde(default)]
         pub value: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises_artisanales_cma~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1532,6 +1586,7 @@ pub mod models {
         #[serde(default)]
         pub rnm_date_mise_a_jour: Option<crate::runtime::ApiDateTime>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises_artisanales_cma~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1540,6 +1595,7 @@ pub mod models {
         #[serde(default)]
         pub entreprise: Option<EntreprisesArtisanalesEntreprise>,
     }
+    #[cfg(feature = "v2")]
     /// Données générales
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`.
@@ -1652,6 +1708,7 @@ pub mod models {
         #[serde(default)]
         pub tranche_effectif_salarie_entreprise: Option<TrancheEffectifSalarieEtablissement>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1670,6 +1727,7 @@ pub mod models {
         #[serde(default)]
         pub gateway_error: Option<bool>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1eori_douanes~1{siret_or_eori}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1715,6 +1773,7 @@ pub mod models {
         #[serde(default)]
         pub ville: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege`, `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/etablissement`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1782,6 +1841,7 @@ pub mod models {
         #[serde(default)]
         pub tranche_effectif_salarie_etablissement: Option<TrancheEffectifSalarieEtablissement>,
     }
+    #[cfg(feature = "v2")]
     /// Indique l'origine du fond ou l'origine de l'activité, telle que déclarée par la personne morale ou physique au moment de la création de l'entreprise artisanale. Elle est donc tirée des formulaires P0 ou M0, disponibles à la lecture ici : <https://www.cfe-metiers.com/HTM/cosa.aspx>
     ///
     /// Les valeurs possibles sont :
@@ -1814,6 +1874,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v2")]
     impl EtablissementOrigineId {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -1829,6 +1890,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl From<String> for EtablissementOrigineId {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -1843,21 +1905,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl ::std::fmt::Display for EtablissementOrigineId {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl ::serde::Serialize for EtablissementOrigineId {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl<'de> ::serde::Deserialize<'de> for EtablissementOrigineId {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1871,6 +1937,7 @@ pub mod models {
         #[serde(default)]
         pub gateway_error: Option<bool>,
     }
+    #[cfg(feature = "v2")]
     /// Lors de son inscription au répertoire, un établissement est, sauf exception, à l’état ouvert. Le passage à l’état fermé découle de la prise en compte d’une déclaration de fermeture.
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/etat_administratif`, `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/etablissement/properties/etat_administratif`.
@@ -1888,6 +1955,7 @@ pub mod models {
         #[serde(default)]
         pub value: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1exercices~1{siret}/get/responses/200/content/application~1json/schema/properties/exercices/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1908,6 +1976,7 @@ pub mod models {
         #[serde(default)]
         pub date_fin_exercice_timestamp: Option<i64>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1exercices~1{siret}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1918,6 +1987,7 @@ pub mod models {
         #[serde(default)]
         pub exercices: Option<Vec<ExercicesItem>>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1932,6 +2002,7 @@ pub mod models {
         #[serde(default)]
         pub modeles: Option<Modeles>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_rcs_infogreffe~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1962,6 +2033,7 @@ pub mod models {
         #[serde(default)]
         pub observations: Option<Vec<ObservationsItem>>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1970,6 +2042,7 @@ pub mod models {
         #[serde(default)]
         pub donnees: Option<Donnees>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/brevets/properties/latests_brevets/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1991,6 +2064,7 @@ pub mod models {
         #[serde(default)]
         pub titre: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/marques/properties/latests_marques/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2011,6 +2085,7 @@ pub mod models {
         #[serde(default)]
         pub numero_identification: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/modeles/properties/latests_modeles/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2034,6 +2109,7 @@ pub mod models {
         #[serde(default)]
         pub titre: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2048,6 +2124,7 @@ pub mod models {
         #[serde(default)]
         pub entreprise: Option<Entreprise>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2059,6 +2136,7 @@ pub mod models {
         #[serde(default)]
         pub entreprise: Option<Entreprise>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2067,6 +2145,7 @@ pub mod models {
         #[serde(default)]
         pub dictionnaire: Option<Vec<DictionnaireItem>>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/mandataires_sociaux/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2117,6 +2196,7 @@ pub mod models {
         #[serde(default)]
         pub r#type: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/marques`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2128,6 +2208,7 @@ pub mod models {
         #[serde(default)]
         pub latests_marques: Option<Vec<LatestsMarquesItem>>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2142,6 +2223,7 @@ pub mod models {
         #[serde(default)]
         pub statut_version: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Détermine si l'entreprise a une activité permanente ou saisonnière.
     /// L'activité est dite saisonnière si chaque année, l'entreprise cesse totalement ses activités pendant plus de 3 mois consécutifs.
     ///
@@ -2163,6 +2245,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v2")]
     impl ModaliteExercice {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -2174,6 +2257,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl From<String> for ModaliteExercice {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -2184,21 +2268,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl ::std::fmt::Display for ModaliteExercice {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl ::serde::Serialize for ModaliteExercice {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl<'de> ::serde::Deserialize<'de> for ModaliteExercice {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/modeles`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2210,6 +2298,7 @@ pub mod models {
         #[serde(default)]
         pub latests_modeles: Option<Vec<LatestsModelesItem>>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_rcs_infogreffe~1{siren}/get/responses/200/content/application~1json/schema/properties/observations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2235,6 +2324,7 @@ pub mod models {
         #[serde(default)]
         pub libelle: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items/properties/productions/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2250,6 +2340,7 @@ pub mod models {
         #[serde(default)]
         pub nom: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_opqibi~1{siren}/get/responses/200/content/application~1json/schema/properties/qualifications/items`, `/paths/~1v2~1certificats_opqibi~1{siren}/get/responses/200/content/application~1json/schema/properties/qualifications_probatoires/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2271,6 +2362,7 @@ pub mod models {
         #[serde(default)]
         pub rge: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Indique le secteur d'activité de l'entreprise selon le code Nomenclature Artisanale Regroupée NAR 4.
     ///
     /// Les variables possibles sont :
@@ -2296,6 +2388,7 @@ pub mod models {
         /// A value the spec does not list, kept as sent (`null` arrives as an empty string).
         Other(String),
     }
+    #[cfg(feature = "v2")]
     impl SecteurActiviteIntituleNar4 {
         /// The value as the API spells it.
         pub fn as_str(&self) -> &str {
@@ -2308,6 +2401,7 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl From<String> for SecteurActiviteIntituleNar4 {
         fn from(value: String) -> Self {
             match value.as_str() {
@@ -2319,21 +2413,25 @@ pub mod models {
             }
         }
     }
+    #[cfg(feature = "v2")]
     impl ::std::fmt::Display for SecteurActiviteIntituleNar4 {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl ::serde::Serialize for SecteurActiviteIntituleNar4 {
         fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
+    #[cfg(feature = "v2")]
     impl<'de> ::serde::Deserialize<'de> for SecteurActiviteIntituleNar4 {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/setOcfis`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/setOcfis`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2366,6 +2464,7 @@ pub mod models {
         #[serde(rename = "texteExploitation", default)]
         pub texte_exploitation: Option<String>,
     }
+    #[cfg(feature = "v2")]
     /// Les champs suivants indiquent en détail l'effectif de salariés de l'entreprise
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/tranche_effectif_salarie_entreprise`, `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/tranche_effectif_salarie_etablissement`, `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/etablissement/properties/tranche_effectif_salarie_etablissement`.
@@ -2388,6 +2487,7 @@ pub mod models {
         #[serde(default)]
         pub intitule: Option<String>,
     }
+    #[allow(dead_code)]
     /// The text of an enum value; `null` and numbers become text so that one odd
     /// value does not fail the whole response.
     fn enum_text<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -2507,6 +2607,7 @@ pub mod operations {
             ],
         };
     /// `GET /v2/actes_inpi/{siren}`: \[INPI\] Actes
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ACTES_INPI: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_actes_inpi",
@@ -2535,6 +2636,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/associations/{association_id}`: \[RNA\] Informations déclaratives d'une association
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ASSOCIATIONS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_associations",
@@ -2565,6 +2667,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/attestations_agefiph/{siret}`: \[AGEFIPH\] Conformité emploi des travailleurs handicapés
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ATTESTATIONS_AGEFIPH: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_attestations_agefiph",
@@ -2593,6 +2696,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/attestations_cotisation_retraite_probtp/{siret}`: \[PROBTP\] Cotisations retraite bâtiment : attestation d'un établissement
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ATTESTATIONS_COTISATION_RETRAITE_PROBTP:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_attestations_cotisation_retraite_probtp",
@@ -2621,6 +2725,7 @@ pub mod operations {
         }],
     };
     /// `GET /v2/attestations_fiscales_dgfip/{siren}`: \[DGFIP\] Attestation fiscale
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ATTESTATIONS_FISCALES_DGFIP: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_attestations_fiscales_dgfip",
@@ -2671,6 +2776,7 @@ pub mod operations {
             ],
         };
     /// `GET /v2/attestations_sociales_acoss/{siren}`: \[ACOSS\] Attestation de vigilance
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ATTESTATIONS_SOCIALES_ACOSS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_attestations_sociales_acoss",
@@ -2699,6 +2805,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/bilans_entreprises_bdf/{siren}`: \[BDF\] 3 derniers bilans annuels
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_BILANS_ENTREPRISES_BDF: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_bilans_entreprises_bdf",
@@ -2727,6 +2834,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/bilans_inpi/{siren}`: \[INPI\] Bilan annuels
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_BILANS_INPI: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_bilans_inpi",
@@ -2755,6 +2863,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/cartes_professionnelles_fntp/{siren}`: \[FNTP\] Carte professionnelle travaux publics
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_CARTES_PROFESSIONNELLES_FNTP: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_cartes_professionnelles_fntp",
@@ -2783,6 +2892,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/certificats_agence_bio/{siret}`: \[API BIO\] Certification Biologique
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_CERTIFICATS_AGENCE_BIO: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_certificats_agence_bio",
@@ -2811,6 +2921,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/certificats_cnetp/{siren}`: \[CNETP\] Cotisations congés payés & chômage intempéries
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_CERTIFICATS_CNETP: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_certificats_cnetp",
@@ -2839,6 +2950,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/certificats_opqibi/{siren}`: \[OPQIBI\] Certification de qualification d'ingénierie
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_CERTIFICATS_OPQIBI: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_certificats_opqibi",
@@ -2867,6 +2979,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/certificats_qualibat/{siret}`: \[QUALIBAT\] Certificat de qualification bâtiment
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_CERTIFICATS_QUALIBAT: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_certificats_qualibat",
@@ -2895,6 +3008,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/certificats_rge_ademe/{siret}`: \[ADEME\] Certification RGE
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_CERTIFICATS_RGE_ADEME: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_certificats_rge_ademe",
@@ -2936,6 +3050,7 @@ pub mod operations {
             ],
         };
     /// `GET /v2/conventions_collectives/{siret}`: \[Fabrique numérique des ministères sociaux\] Conventions collectives d'une entreprise
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_CONVENTIONS_COLLECTIVES: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_conventions_collectives",
         version: crate::runtime::ApiVersion::Versioned {
@@ -2967,6 +3082,7 @@ pub mod operations {
         ],
     };
     /// `GET /v2/cotisations_msa/{siret}`: \[MSA\] Cotisations de sécurité sociale agricole
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_COTISATIONS_MSA: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_cotisations_msa",
@@ -2995,6 +3111,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/documents_associations/{association_id}`: \[RNA\] Divers documents d'une association
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_DOCUMENTS_ASSOCIATIONS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_documents_associations",
@@ -3025,6 +3142,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/effectifs_annuels_acoss_covid/{siren}`: Effectifs mensuel moyen d'une entreprise sur l'année précédente
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_EFFECTIFS_ANNUELS_ENTREPRISE_ACOSS_COVID:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_effectifs_annuels_entreprise_acoss_covid",
@@ -3053,6 +3171,7 @@ pub mod operations {
         }],
     };
     /// `GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/entreprise/{siren}`: Effectifs mensuel moyen d'une entreprise sur un mois et année donnée
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_EFFECTIFS_MENSUELS_ENTREPRISE_ACOSS_COVID:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_effectifs_mensuels_entreprise_acoss_covid",
@@ -3101,6 +3220,7 @@ pub mod operations {
         ],
     };
     /// `GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/etablissement/{siret}`: Effectifs mensuel moyen d'un établissement sur un mois et année donnée
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_EFFECTIFS_MENSUELS_ETABLISSEMENT_ACOSS_COVID:
         crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_effectifs_mensuels_etablissement_acoss_covid",
@@ -3149,6 +3269,7 @@ pub mod operations {
         ],
     };
     /// `GET /v2/eligibilites_cotisation_retraite_probtp/{siret}`: \[PROBTP\] Cotisations retraite bâtiment : savoir si un établissement est à jour dans ses cotisations
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ELIGIBILITES_COTISATION_RETRAITE_PROBTP: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_eligibilites_cotisation_retraite_probtp",
         version: crate::runtime::ApiVersion::Versioned {
@@ -3180,6 +3301,7 @@ pub mod operations {
         ],
     };
     /// `GET /v2/entreprises_artisanales_cma/{siren}`: \[RNM CMA\] Données de référence d'une entreprise enregistrée au registre des artisans
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ENTREPRISES_ARTISANALES: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_entreprises_artisanales",
         version: crate::runtime::ApiVersion::Versioned {
@@ -3211,6 +3333,7 @@ pub mod operations {
         ],
     };
     /// `GET /v2/entreprises/{siren}`: \[INSEE\] Données de référence d'une entreprise
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ENTREPRISES_RESTORED: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_entreprises_restored",
@@ -3252,6 +3375,7 @@ pub mod operations {
             ],
         };
     /// `GET /v2/eori_douanes/{siret_or_eori}`: \[Douanes\] Import/export en Union Européenne: savoir si une entreprise possède un numéro EORI actif
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_EORI_DOUANES: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_eori_douanes",
         version: crate::runtime::ApiVersion::Versioned {
@@ -3283,6 +3407,7 @@ pub mod operations {
         ],
     };
     /// `GET /v2/etablissements/{siret}`: \[INSEE\] Données de référence d'un établissement
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_ETABLISSEMENTS_RESTORED: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_etablissements_restored",
@@ -3324,6 +3449,7 @@ pub mod operations {
             ],
         };
     /// `GET /v2/exercices/{siret}`: \[DGFIP\] Chiffres d'affaires
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_EXERCICES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_exercices",
@@ -3352,6 +3478,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/extraits_courts_inpi/{siren}`: \[INPI\] Brevets, modèles et marques déposés
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_EXTRAITS_COURTS_INPI: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_extraits_courts_inpi",
@@ -3380,6 +3507,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/extraits_rcs_infogreffe/{siren}`: \[INFOGREFFE\] Extrait RCS
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_EXTRAITS_RCS_INFOGREFFE: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
             operation_id: "api_entreprise_v2_extraits_rcs_infogreffe",
@@ -3408,6 +3536,7 @@ pub mod operations {
             }],
         };
     /// `GET /v2/liasses_fiscales_dgfip/{annee}/complete/{siren}`: \[DGFIP\] Déclarations de résultat : liasses fiscales d'une entreprise et dictionnaire pour une année donnée
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_LIASSES_FISCALES_COMPLETE_DGFIP: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_liasses_fiscales_complete_dgfip",
         version: crate::runtime::ApiVersion::Versioned {
@@ -3459,6 +3588,7 @@ pub mod operations {
         ],
     };
     /// `GET /v2/liasses_fiscales_dgfip/{annee}/declarations/{siren}`: \[DGFIP\] Déclarations de résultat : liasses fiscales d'une entreprise pour une année donnée
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_LIASSES_FISCALES_DGFIP: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_liasses_fiscales_dgfip",
         version: crate::runtime::ApiVersion::Versioned {
@@ -3510,6 +3640,7 @@ pub mod operations {
         ],
     };
     /// `GET /v2/liasses_fiscales_dgfip/{annee}/dictionnaire`: \[DGFIP\] Déclarations de résultat : dictionnaire des liasses fiscales pour une année donnée
+    #[cfg(feature = "v2")]
     pub const API_ENTREPRISE_V2_LIASSES_FISCALES_DICTIONARIES_DGFIP: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "api_entreprise_v2_liasses_fiscales_dictionaries_dgfip",
         version: crate::runtime::ApiVersion::Versioned {
@@ -3550,6 +3681,7 @@ pub mod operations {
         ],
     };
     /// `GET /v2/privileges/`: \[API Entreprise\] Connaître les droits liés à un token
+    #[cfg(feature = "v2")]
     pub const GET_V2_PRIVILEGES: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
         operation_id: "get_v2_privileges",
         version: crate::runtime::ApiVersion::Versioned {
@@ -3572,37 +3704,69 @@ pub mod operations {
     pub const ALL: &[&crate::runtime::OperationMeta] = &[
         &GET_WATCHDOGE_DASHBOARD_CURRENT_STATUS,
         &GET_WATCHDOGE_STATS_PROVIDER_AVAILABILITIES,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ACTES_INPI,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ASSOCIATIONS,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ATTESTATIONS_AGEFIPH,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ATTESTATIONS_COTISATION_RETRAITE_PROBTP,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ATTESTATIONS_FISCALES_DGFIP,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ATTESTATIONS_SOCIALES_ACOSS,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_BILANS_ENTREPRISES_BDF,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_BILANS_INPI,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_CARTES_PROFESSIONNELLES_FNTP,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_CERTIFICATS_AGENCE_BIO,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_CERTIFICATS_CNETP,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_CERTIFICATS_OPQIBI,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_CERTIFICATS_QUALIBAT,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_CERTIFICATS_RGE_ADEME,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_CONVENTIONS_COLLECTIVES,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_COTISATIONS_MSA,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_DOCUMENTS_ASSOCIATIONS,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_EFFECTIFS_ANNUELS_ENTREPRISE_ACOSS_COVID,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_EFFECTIFS_MENSUELS_ENTREPRISE_ACOSS_COVID,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_EFFECTIFS_MENSUELS_ETABLISSEMENT_ACOSS_COVID,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ELIGIBILITES_COTISATION_RETRAITE_PROBTP,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ENTREPRISES_ARTISANALES,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ENTREPRISES_RESTORED,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_EORI_DOUANES,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_ETABLISSEMENTS_RESTORED,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_EXERCICES,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_EXTRAITS_COURTS_INPI,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_EXTRAITS_RCS_INFOGREFFE,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_LIASSES_FISCALES_COMPLETE_DGFIP,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_LIASSES_FISCALES_DGFIP,
+        #[cfg(feature = "v2")]
         &API_ENTREPRISE_V2_LIASSES_FISCALES_DICTIONARIES_DGFIP,
+        #[cfg(feature = "v2")]
         &GET_V2_PRIVILEGES,
     ];
     /// The operation with this x-operationId.
@@ -3614,6 +3778,7 @@ pub mod operations {
 }
 
 /// Operations of API version 2 (`/v2/...`).
+#[cfg(feature = "v2")]
 pub mod v2 {
     /// The operations of this module, borrowed from a client.
     #[derive(Debug, Clone, Copy)]
@@ -5737,86 +5902,118 @@ pub enum SuccessBody {
     /// `get_watchdoge_stats_provider_availabilities` (`GET /watchdoge/stats/provider_availabilities/`).
     GetWatchdogeStatsProviderAvailabilities(Box<crate::runtime::ProviderAvailability>),
     /// `api_entreprise_v2_actes_inpi` (`GET /v2/actes_inpi/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2ActesInpi(Box<models::ActesInpiResponse>),
     /// `api_entreprise_v2_associations` (`GET /v2/associations/{association_id}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2Associations(Box<models::AssociationsResponse>),
     /// `api_entreprise_v2_attestations_agefiph` (`GET /v2/attestations_agefiph/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2AttestationsAgefiph(Box<models::AttestationsAgefiphResponse>),
     /// `api_entreprise_v2_attestations_cotisation_retraite_probtp` (`GET /v2/attestations_cotisation_retraite_probtp/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2AttestationsCotisationRetraiteProbtp(
         Box<models::AttestationsCotisationRetraiteProbtpResponse>,
     ),
     /// `api_entreprise_v2_attestations_fiscales_dgfip` (`GET /v2/attestations_fiscales_dgfip/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2AttestationsFiscalesDgfip(
         Box<models::AttestationsCotisationRetraiteProbtpResponse>,
     ),
     /// `api_entreprise_v2_attestations_sociales_acoss` (`GET /v2/attestations_sociales_acoss/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2AttestationsSocialesAcoss(
         Box<models::AttestationsCotisationRetraiteProbtpResponse>,
     ),
     /// `api_entreprise_v2_bilans_entreprises_bdf` (`GET /v2/bilans_entreprises_bdf/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2BilansEntreprisesBdf(Box<models::BilansEntreprisesBdfResponse>),
     /// `api_entreprise_v2_bilans_inpi` (`GET /v2/bilans_inpi/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2BilansInpi(Box<models::BilansInpiResponse>),
     /// `api_entreprise_v2_cartes_professionnelles_fntp` (`GET /v2/cartes_professionnelles_fntp/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2CartesProfessionnellesFntp(
         Box<models::AttestationsCotisationRetraiteProbtpResponse>,
     ),
     /// `api_entreprise_v2_certificats_agence_bio` (`GET /v2/certificats_agence_bio/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2CertificatsAgenceBio(Box<Vec<models::CertificatsAgenceBioItem>>),
     /// `api_entreprise_v2_certificats_cnetp` (`GET /v2/certificats_cnetp/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2CertificatsCnetp(Box<models::AttestationsCotisationRetraiteProbtpResponse>),
     /// `api_entreprise_v2_certificats_opqibi` (`GET /v2/certificats_opqibi/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2CertificatsOpqibi(Box<models::CertificatsOpqibiResponse>),
     /// `api_entreprise_v2_certificats_qualibat` (`GET /v2/certificats_qualibat/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2CertificatsQualibat(Box<models::AttestationsCotisationRetraiteProbtpResponse>),
     /// `api_entreprise_v2_certificats_rge_ademe` (`GET /v2/certificats_rge_ademe/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2CertificatsRgeAdeme(Box<models::CertificatsRgeAdemeResponse>),
     /// `api_entreprise_v2_conventions_collectives` (`GET /v2/conventions_collectives/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2ConventionsCollectives(Box<models::ConventionsCollectivesResponse>),
     /// `api_entreprise_v2_cotisations_msa` (`GET /v2/cotisations_msa/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2CotisationsMsa(Box<models::CotisationsMsaResponse>),
     /// `api_entreprise_v2_documents_associations` (`GET /v2/documents_associations/{association_id}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2DocumentsAssociations(Box<models::DocumentsAssociationsResponse>),
     /// `api_entreprise_v2_effectifs_annuels_entreprise_acoss_covid` (`GET /v2/effectifs_annuels_acoss_covid/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2EffectifsAnnuelsEntrepriseAcossCovid(
         Box<models::EffectifsAnnuelsEntrepriseAcossCovidResponse>,
     ),
     /// `api_entreprise_v2_effectifs_mensuels_entreprise_acoss_covid` (`GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/entreprise/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2EffectifsMensuelsEntrepriseAcossCovid(
         Box<models::EffectifsMensuelsEntrepriseAcossCovidResponse>,
     ),
     /// `api_entreprise_v2_effectifs_mensuels_etablissement_acoss_covid` (`GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/etablissement/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2EffectifsMensuelsEtablissementAcossCovid(
         Box<models::EffectifsMensuelsEtablissementAcossCovidResponse>,
     ),
     /// `api_entreprise_v2_eligibilites_cotisation_retraite_probtp` (`GET /v2/eligibilites_cotisation_retraite_probtp/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2EligibilitesCotisationRetraiteProbtp(
         Box<models::EligibilitesCotisationRetraiteProbtpResponse>,
     ),
     /// `api_entreprise_v2_entreprises_artisanales` (`GET /v2/entreprises_artisanales_cma/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2EntreprisesArtisanales(Box<models::EntreprisesArtisanalesResponse>),
     /// `api_entreprise_v2_entreprises_restored` (`GET /v2/entreprises/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2EntreprisesRestored(Box<models::EntreprisesRestoredResponse>),
     /// `api_entreprise_v2_eori_douanes` (`GET /v2/eori_douanes/{siret_or_eori}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2EoriDouanes(Box<models::EoriDouanesResponse>),
     /// `api_entreprise_v2_etablissements_restored` (`GET /v2/etablissements/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2EtablissementsRestored(Box<models::EtablissementsRestoredResponse>),
     /// `api_entreprise_v2_exercices` (`GET /v2/exercices/{siret}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2Exercices(Box<models::ExercicesResponse>),
     /// `api_entreprise_v2_extraits_courts_inpi` (`GET /v2/extraits_courts_inpi/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2ExtraitsCourtsInpi(Box<models::ExtraitsCourtsInpiResponse>),
     /// `api_entreprise_v2_extraits_rcs_infogreffe` (`GET /v2/extraits_rcs_infogreffe/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2ExtraitsRcsInfogreffe(Box<models::ExtraitsRcsInfogreffeResponse>),
     /// `api_entreprise_v2_liasses_fiscales_complete_dgfip` (`GET /v2/liasses_fiscales_dgfip/{annee}/complete/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2LiassesFiscalesCompleteDgfip(Box<models::LiassesFiscalesCompleteDgfipResponse>),
     /// `api_entreprise_v2_liasses_fiscales_dgfip` (`GET /v2/liasses_fiscales_dgfip/{annee}/declarations/{siren}`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2LiassesFiscalesDgfip(Box<models::LiassesFiscalesDgfipResponse>),
     /// `api_entreprise_v2_liasses_fiscales_dictionaries_dgfip` (`GET /v2/liasses_fiscales_dgfip/{annee}/dictionnaire`).
+    #[cfg(feature = "v2")]
     ApiEntrepriseV2LiassesFiscalesDictionariesDgfip(
         Box<models::LiassesFiscalesDictionariesDgfipResponse>,
     ),
     /// `get_v2_privileges` (`GET /v2/privileges/`).
+    #[cfg(feature = "v2")]
     GetV2Privileges(Box<crate::runtime::Privileges>),
 }
 /// Decodes a response body of the operation `operation_id`: a 2xx status into that
@@ -5824,6 +6021,7 @@ pub enum SuccessBody {
 ///
 /// Returns `None` when this spec has no such operation. A body that does not fit
 /// gives `Error::Decode` with the JSON path of the first value that did not fit.
+#[allow(unreachable_code)]
 pub fn decode(
     operation_id: &str,
     status: u16,
@@ -5836,7 +6034,7 @@ pub fn decode(
             ))
         });
     }
-    let decoded = match operation_id {
+    let decoded: Result<SuccessBody, crate::runtime::DecodeError> = match operation_id {
         "get_watchdoge_dashboard_current_status" => {
             crate::runtime::decode_body::<crate::runtime::CurrentStatus>(status, body)
                 .map(|value| SuccessBody::GetWatchdogeDashboardCurrentStatus(Box::new(value)))
@@ -5845,18 +6043,22 @@ pub fn decode(
             crate::runtime::decode_body::<crate::runtime::ProviderAvailability>(status, body)
                 .map(|value| SuccessBody::GetWatchdogeStatsProviderAvailabilities(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_actes_inpi" => {
             crate::runtime::decode_body::<models::ActesInpiResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2ActesInpi(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_associations" => {
             crate::runtime::decode_body::<models::AssociationsResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2Associations(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_attestations_agefiph" => {
             crate::runtime::decode_body::<models::AttestationsAgefiphResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2AttestationsAgefiph(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_attestations_cotisation_retraite_probtp" => {
             crate::runtime::decode_body::<models::AttestationsCotisationRetraiteProbtpResponse>(
                 status, body,
@@ -5865,58 +6067,72 @@ pub fn decode(
                 SuccessBody::ApiEntrepriseV2AttestationsCotisationRetraiteProbtp(Box::new(value))
             })
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_attestations_fiscales_dgfip" => crate::runtime::decode_body::<
             models::AttestationsCotisationRetraiteProbtpResponse,
         >(status, body)
         .map(|value| SuccessBody::ApiEntrepriseV2AttestationsFiscalesDgfip(Box::new(value))),
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_attestations_sociales_acoss" => crate::runtime::decode_body::<
             models::AttestationsCotisationRetraiteProbtpResponse,
         >(status, body)
         .map(|value| SuccessBody::ApiEntrepriseV2AttestationsSocialesAcoss(Box::new(value))),
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_bilans_entreprises_bdf" => {
             crate::runtime::decode_body::<models::BilansEntreprisesBdfResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2BilansEntreprisesBdf(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_bilans_inpi" => {
             crate::runtime::decode_body::<models::BilansInpiResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2BilansInpi(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_cartes_professionnelles_fntp" => crate::runtime::decode_body::<
             models::AttestationsCotisationRetraiteProbtpResponse,
         >(status, body)
         .map(|value| SuccessBody::ApiEntrepriseV2CartesProfessionnellesFntp(Box::new(value))),
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_certificats_agence_bio" => {
             crate::runtime::decode_body::<Vec<models::CertificatsAgenceBioItem>>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2CertificatsAgenceBio(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_certificats_cnetp" => crate::runtime::decode_body::<
             models::AttestationsCotisationRetraiteProbtpResponse,
         >(status, body)
         .map(|value| SuccessBody::ApiEntrepriseV2CertificatsCnetp(Box::new(value))),
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_certificats_opqibi" => {
             crate::runtime::decode_body::<models::CertificatsOpqibiResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2CertificatsOpqibi(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_certificats_qualibat" => crate::runtime::decode_body::<
             models::AttestationsCotisationRetraiteProbtpResponse,
         >(status, body)
         .map(|value| SuccessBody::ApiEntrepriseV2CertificatsQualibat(Box::new(value))),
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_certificats_rge_ademe" => {
             crate::runtime::decode_body::<models::CertificatsRgeAdemeResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2CertificatsRgeAdeme(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_conventions_collectives" => {
             crate::runtime::decode_body::<models::ConventionsCollectivesResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2ConventionsCollectives(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_cotisations_msa" => {
             crate::runtime::decode_body::<models::CotisationsMsaResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2CotisationsMsa(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_documents_associations" => {
             crate::runtime::decode_body::<models::DocumentsAssociationsResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2DocumentsAssociations(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_effectifs_annuels_entreprise_acoss_covid" => {
             crate::runtime::decode_body::<models::EffectifsAnnuelsEntrepriseAcossCovidResponse>(
                 status, body,
@@ -5925,6 +6141,7 @@ pub fn decode(
                 SuccessBody::ApiEntrepriseV2EffectifsAnnuelsEntrepriseAcossCovid(Box::new(value))
             })
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_effectifs_mensuels_entreprise_acoss_covid" => {
             crate::runtime::decode_body::<models::EffectifsMensuelsEntrepriseAcossCovidResponse>(
                 status, body,
@@ -5933,6 +6150,7 @@ pub fn decode(
                 SuccessBody::ApiEntrepriseV2EffectifsMensuelsEntrepriseAcossCovid(Box::new(value))
             })
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_effectifs_mensuels_etablissement_acoss_covid" => {
             crate::runtime::decode_body::<models::EffectifsMensuelsEtablissementAcossCovidResponse>(
                 status, body,
@@ -5943,6 +6161,7 @@ pub fn decode(
                 ))
             })
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_eligibilites_cotisation_retraite_probtp" => {
             crate::runtime::decode_body::<models::EligibilitesCotisationRetraiteProbtpResponse>(
                 status, body,
@@ -5951,46 +6170,57 @@ pub fn decode(
                 SuccessBody::ApiEntrepriseV2EligibilitesCotisationRetraiteProbtp(Box::new(value))
             })
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_entreprises_artisanales" => {
             crate::runtime::decode_body::<models::EntreprisesArtisanalesResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2EntreprisesArtisanales(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_entreprises_restored" => {
             crate::runtime::decode_body::<models::EntreprisesRestoredResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2EntreprisesRestored(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_eori_douanes" => {
             crate::runtime::decode_body::<models::EoriDouanesResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2EoriDouanes(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_etablissements_restored" => {
             crate::runtime::decode_body::<models::EtablissementsRestoredResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2EtablissementsRestored(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_exercices" => {
             crate::runtime::decode_body::<models::ExercicesResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2Exercices(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_extraits_courts_inpi" => {
             crate::runtime::decode_body::<models::ExtraitsCourtsInpiResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2ExtraitsCourtsInpi(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_extraits_rcs_infogreffe" => {
             crate::runtime::decode_body::<models::ExtraitsRcsInfogreffeResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2ExtraitsRcsInfogreffe(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_liasses_fiscales_complete_dgfip" => crate::runtime::decode_body::<
             models::LiassesFiscalesCompleteDgfipResponse,
         >(status, body)
         .map(|value| SuccessBody::ApiEntrepriseV2LiassesFiscalesCompleteDgfip(Box::new(value))),
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_liasses_fiscales_dgfip" => {
             crate::runtime::decode_body::<models::LiassesFiscalesDgfipResponse>(status, body)
                 .map(|value| SuccessBody::ApiEntrepriseV2LiassesFiscalesDgfip(Box::new(value)))
         }
+        #[cfg(feature = "v2")]
         "api_entreprise_v2_liasses_fiscales_dictionaries_dgfip" => crate::runtime::decode_body::<
             models::LiassesFiscalesDictionariesDgfipResponse,
         >(status, body)
         .map(|value| SuccessBody::ApiEntrepriseV2LiassesFiscalesDictionariesDgfip(Box::new(value))),
+        #[cfg(feature = "v2")]
         "get_v2_privileges" => {
             crate::runtime::decode_body::<crate::runtime::Privileges>(status, body)
                 .map(|value| SuccessBody::GetV2Privileges(Box::new(value)))

@@ -192,6 +192,11 @@ pub struct Versioning {
     pub path_prefixes: Vec<String>,
     /// Versions known when the profile was written: others get a warning.
     pub known: Vec<u16>,
+    /// Whether each known version is a cargo feature of the client (`v3`…), so that a
+    /// downstream crate compiles only the versions it uses. The client's `Cargo.toml` must
+    /// then declare them (a test checks it); a version not known is always compiled.
+    #[serde(default)]
+    pub cargo_features: bool,
 }
 
 /// How x-operationIds are formed: `<prefix>v<N>_<name>`.

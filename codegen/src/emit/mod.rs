@@ -6,6 +6,7 @@
 mod aliases;
 mod dispatch;
 mod errors;
+pub(crate) mod gates;
 pub mod mock_data;
 mod operations;
 pub mod platform;

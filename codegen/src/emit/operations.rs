@@ -45,8 +45,10 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
         let traceability = &op.traceability;
         let params = param_metas(op);
         let doc = doc_attrs(&format!("`{method} {path}`: {}", summary.trim()));
+        let gate = super::gates::op_gate(op);
         quote! {
             #doc
+            #gate
             pub const #name: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
                 operation_id: #id,
                 version: crate::runtime::ApiVersion::#version,
@@ -65,6 +67,7 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
         }
     });
     let names: Vec<_> = api.operations.iter().map(meta_const).collect();
+    let gates: Vec<_> = api.operations.iter().map(super::gates::op_gate).collect();
     quote! {
         /// Metadata of every operation: id, version, method, path, endpoint group, rate limit,
         /// recommended timeout, deprecation and maintenance window.
@@ -72,7 +75,7 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
             #( #consts )*
 
             /// Every operation of this spec, sorted by version then id.
-            pub const ALL: &[&crate::runtime::OperationMeta] = &[ #( &#names ),* ];
+            pub const ALL: &[&crate::runtime::OperationMeta] = &[ #( #gates &#names ),* ];
 
             /// The operation with this x-operationId.
             pub fn find(operation_id: &str) -> Option<&'static crate::runtime::OperationMeta> {
@@ -162,8 +165,10 @@ pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
             }
         };
         let accessor_doc = format!(" The `{module}` operations of this client.");
+        let gate = super::gates::module_gate(api, module);
         quote! {
             #[doc = #doc]
+            #gate
             pub mod #mod_ident {
                 /// The operations of this module, borrowed from a client.
                 #[derive(Debug, Clone, Copy)]

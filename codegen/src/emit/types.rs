@@ -7,8 +7,15 @@ use super::{doc_attrs, ident, rust_type};
 use crate::model::{Api, Field, TypeDef, TypeKind, Variant};
 
 pub(crate) fn emit_models(api: &Api) -> TokenStream {
-    let types = api.types.iter().map(emit_type);
-    let aliases = api.types.iter().map(super::aliases::emit_aliases);
+    let gates = super::gates::type_gates(api);
+    let types = api.types.iter().map(|t| {
+        let gate = gates.get(&t.name).cloned().unwrap_or_default();
+        super::gates::gate_items(&gate, emit_type(t))
+    });
+    let aliases = api.types.iter().map(|t| {
+        let gate = gates.get(&t.name).cloned().unwrap_or_default();
+        super::gates::gate_items(&gate, super::aliases::emit_aliases(t))
+    });
     let has_enums = api
         .types
         .iter()
@@ -16,6 +23,9 @@ pub(crate) fn emit_models(api: &Api) -> TokenStream {
     // Only when an enum reads it: generated code has no dead code to warn about.
     let enum_text = has_enums.then(|| {
         quote! {
+            // Read by the enums of every version: with some versions' features off it may
+            // have no reader left.
+            #[allow(dead_code)]
             /// The text of an enum value; `null` and numbers become text so that one odd
             /// value does not fail the whole response.
             fn enum_text<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {

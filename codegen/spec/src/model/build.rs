@@ -95,7 +95,16 @@ pub fn build(
             .map(|p| p.name.as_str())
             .collect();
         let accessor = module_accessor(&module);
+        let feature = match version {
+            ApiVersion::Versioned(n)
+                if profile.versions.cargo_features && profile.versions.known.contains(&n) =>
+            {
+                Some(version.name())
+            }
+            _ => None,
+        };
         let operation = Operation {
+            feature,
             accessor,
             id: op.id.clone(),
             version,

@@ -94,6 +94,9 @@ pub struct Operation {
     pub module: String,
     /// Method name in that module, snake_case.
     pub method_name: String,
+    /// The cargo feature its code is compiled under (`v3`), when the profile makes the
+    /// versions features and knows this one.
+    pub feature: Option<String>,
     /// The `Client` method opening its module (`v3`, `privileges`, or `<module>_routes` when the runtime has that name).
     pub accessor: String,
     /// Its request builder type (`InseeUnitesLegalesRequest`).
