@@ -6,6 +6,10 @@ use std::path::PathBuf;
 use api_entreprise::errors::ErrorCode;
 use api_entreprise::Error;
 
+mod support;
+
+use support::payloads::all as payloads;
+
 /// `API_ENTREPRISE_PAYLOADS` (another corpus, which must be there), else the shared data's.
 fn payloads_dir() -> Option<PathBuf> {
     match std::env::var_os("API_ENTREPRISE_PAYLOADS") {
@@ -20,53 +24,6 @@ fn payloads_dir() -> Option<PathBuf> {
         }
         None => apie_shared_data::find("staging/payloads"),
     }
-}
-
-struct Payload {
-    file: String,
-    operation: String,
-    status: u16,
-    body: String,
-}
-
-fn payloads(root: &std::path::Path) -> Vec<Payload> {
-    let mut out = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    dirs.sort();
-    for dir in dirs.into_iter().filter(|d| d.is_dir()) {
-        let operation = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        for file in files
-            .into_iter()
-            .filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-        {
-            let text = std::fs::read_to_string(&file).unwrap();
-            let node = apie_spec::load::load_str(&file.display().to_string(), &text).unwrap();
-            let status = match node.get("status").map(|s| &s.value) {
-                Some(apie_spec::load::Value::Int(i)) => *i as u16,
-                other => panic!("{}: status is {other:?}", file.display()),
-            };
-            let body = node
-                .get("payload")
-                .and_then(|p| p.as_str())
-                .unwrap_or_default()
-                .to_string();
-            out.push(Payload {
-                file: file.display().to_string(),
-                operation: operation.clone(),
-                status,
-                body,
-            });
-        }
-    }
-    out
 }
 
 #[test]
