@@ -2,9 +2,12 @@
 
 /// Response models, deduplicated by shape and named after where they occur.
 ///
-/// They accept what the server really sends: unknown fields are ignored, optional
-/// and nullable fields are `Option`, enums keep unknown values in `Other`, and dates
-/// keep their raw text when it is not a valid date.
+/// They accept what the server really sends and lose none of it: fields the spec
+/// does not declare are kept in each struct's `undeclared` map, optional and nullable
+/// fields are `Option` (`Option<Option<T>>` when absent and `null` are both allowed),
+/// enums keep unknown values in `Other`, and dates keep their raw text. Encoding a
+/// decoded value gives back the JSON it came from (key order aside);
+/// [`UndeclaredReport`](crate::runtime::UndeclaredReport) lists what the spec missed.
 pub mod models {
     /// Éléments constitutifs de l'adresse postale pour son acheminement.
     ///
@@ -63,6 +66,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub l7: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AcheminementPostal {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1cnetp~1unites_legales~1{siren}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1fntp~1unites_legales~1{siren}~1carte_professionnelle_travaux_publics/get/responses/200/content/application~1json/schema/properties/data` and 3 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -80,6 +96,19 @@ pub mod models {
         ///
         /// Required.
         pub expires_in: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AcossAttestationsSocialesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v4~1urssaf~1unites_legales~1{siren}~1attestation_vigilance/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -131,6 +160,25 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub document_url_expires_in: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AcossAttestationsSocialesDataV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "entity_status",
+                &self.entity_status,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1cnetp~1unites_legales~1{siren}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1fntp~1unites_legales~1{siren}~1carte_professionnelle_travaux_publics/get/responses/200/content/application~1json/schema` and 3 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -142,6 +190,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AcossAttestationsSocialesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v4~1urssaf~1unites_legales~1{siren}~1attestation_vigilance/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -153,6 +215,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AcossAttestationsSocialesResponseV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data/properties/actes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -161,24 +237,24 @@ pub mod models {
         /// Identifiant de l'acte
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Nom du document à l'Inpi
         ///
         /// Nom du document déposé.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_document: Option<String>,
         /// Date de dépôt du document
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<crate::runtime::ApiDate>,
         /// Date de mise à jour du document
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour: Option<crate::runtime::ApiDate>,
         /// Types d'actes contenus dans le document
         ///
@@ -191,13 +267,36 @@ pub mod models {
         /// jamais regroupés dans un même document.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub types_actes: Option<Vec<TypesActesItem>>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub types_actes: Option<Option<Vec<TypesActesItem>>>,
         /// URL du document
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ActesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "types_actes",
+                &self.types_actes,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/capital/properties/actionnaires/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -239,6 +338,33 @@ pub mod models {
         ///
         /// Required.
         pub adresse: ActionnairesItemAdresse,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ActionnairesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributes",
+                &self.personne_physique_attributes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributes",
+                &self.personne_morale_attributes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+        }
     }
     /// Adresse de l'actionnaire
     ///
@@ -290,6 +416,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub pays: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ActionnairesItemAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Attributs de l'activité principale
     ///
@@ -325,6 +464,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub nomenclature: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ActivitePrincipale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Liste des activités de l'association
     ///
@@ -380,6 +532,49 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_appartenance_ess: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Activites {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "objet_social1",
+                &self.objet_social1,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "objet_social2",
+                &self.objet_social2,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "champ_action_territorial",
+                &self.champ_action_territorial,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif",
+                &self.tranche_effectif,
+                report,
+            );
+        }
     }
     /// Activité principale
     ///
@@ -406,6 +601,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub annee: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ActivitesActivitePrincipale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Tranche d'effectif salarié de l'entité
     ///
@@ -449,6 +657,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub annee: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ActivitesTrancheEffectif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     /// Spec: `/paths/~1v3~1ademe~1etablissements~1{siret}~1certification_rge/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -508,20 +730,62 @@ pub mod models {
         ///
         /// Required.
         pub meta: AdemeCertificatsRgeMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "domaine", &self.domaine, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "meta_domaine",
+                &self.meta_domaine,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualification",
+                &self.qualification,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "organisme", &self.organisme, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Spec: `/paths/~1v3~1ademe~1etablissements~1{siret}~1certification_rge/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct AdemeCertificatsRgeDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AdemeCertificatsRgeData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Informations ADEME
     ///
@@ -549,6 +813,19 @@ pub mod models {
         ///
         /// Required.
         pub archived: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Qualification
     ///
@@ -570,6 +847,19 @@ pub mod models {
         ///
         /// Required.
         pub nom: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeQualification {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1ademe~1etablissements~1{siret}~1certification_rge/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -578,11 +868,25 @@ pub mod models {
         /// Required.
         pub data: Vec<AdemeCertificatsRgeDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Adresse du siège
     ///
@@ -611,6 +915,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub complement: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AdresseSiegeSocial {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -659,6 +976,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AgrementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "niveau", &self.niveau, report);
+        }
     }
     /// Description de l'aide
     ///
@@ -671,13 +1002,26 @@ pub mod models {
         /// Type d'aide
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nature: Option<String>,
         /// Modalité d'aide
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modalite: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Aide {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Attributs relatifs aux associations de droit local d'Alsace-Moselle
     ///
@@ -707,6 +1051,25 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_publication_registre_association: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AlsaceMoselle {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tribunal_instance",
+                &self.tribunal_instance,
+                report,
+            );
+        }
     }
     /// Assurance décennale vérifiée au moment de l'édition du certificat
     ///
@@ -734,6 +1097,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_fin: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AssuranceCivile {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Informations relatives à l'assurance responsabilité travaux
     ///
@@ -753,6 +1129,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub identifiant: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for AssuranceResponsabiliteCivile {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -772,20 +1161,59 @@ pub mod models {
         pub valeurs_calculees: Vec<ValeursCalculeesItem>,
         /// Required.
         pub declarations: Vec<BanqueDeFranceBilansEntrepriseDeclarationsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "valeurs_calculees",
+                &self.valeurs_calculees,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "declarations",
+                &self.declarations,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct BanqueDeFranceBilansEntrepriseDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<BanqueDeFranceBilansEntrepriseData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/declarations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -799,6 +1227,20 @@ pub mod models {
         pub numero_imprime: String,
         /// Required.
         pub donnees: Vec<BanqueDeFranceBilansEntrepriseDeclarationsItemDonneesItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseDeclarationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "donnees", &self.donnees, report);
+        }
     }
     /// Données de l'imprimé
     ///
@@ -813,14 +1255,14 @@ pub mod models {
         /// Code permettant d'identifier la donnée, constitué de 2 lettres de AA à ZZ (cf. Code EDI)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Code EDI
         ///
         /// Le code EDI est utilisé lorsque la liasses fiscale a été souscrite via la filière EDI/TDFC. Il permet l’échange des données de nature comptable et/ou fiscale avec la norme EDIFACT entre la DGFIP et les utilisateurs des téléprocédures EDI
         ///
         /// Optional.
-        #[serde(rename = "code_EDI", default)]
+        #[serde(rename = "code_EDI", default, skip_serializing_if = "Option::is_none")]
         pub code_edi: Option<String>,
         /// Évolution de la donnée
         ///
@@ -832,21 +1274,21 @@ pub mod models {
         /// Ce code interne à la DGFIP identifie une seule donnée sur un seul formulaire
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_absolu: Option<String>,
         /// Code Type Donnée
         ///
         /// Ce code détermine la nature de la donnée, le nombre et type des caractères qu’elle peut contenir
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_type_donnee: Option<String>,
         /// Intitulé
         ///
         /// Intitulé de la donnée. Désigne une donnée correspondant à une case à cocher présente en haut de certains tableaux de la liasse fiscale
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
         /// A un code N-REF correspond un code absolu pour les liasses fiscales. Ces deux codes désignent une seule donnée présente sur un seul formulaire
         ///
@@ -858,6 +1300,19 @@ pub mod models {
         ///
         /// Required.
         pub valeurs: Vec<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseDeclarationsItemDonneesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -867,6 +1322,19 @@ pub mod models {
         ///
         /// Required.
         pub count: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -877,8 +1345,23 @@ pub mod models {
         /// Required.
         pub meta: BanqueDeFranceBilansEntrepriseMeta,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Disponibilités
     ///
@@ -893,13 +1376,30 @@ pub mod models {
         /// Valeur en euros
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur: Option<String>,
         /// Évolution en pourcentage
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub evolution: Option<f64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub evolution: Option<Option<f64>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for BesoinEnFondsDeRoulement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data/properties/bilans/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -908,46 +1408,64 @@ pub mod models {
         /// Identifiant du bilan
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Nom du bilan
         ///
         /// Nom du bilan à l'Inpi.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_document: Option<String>,
         /// Date de dépôt du bilan
         ///
         /// Ce champ indique la date de dépôt du bilan. Si le bilan a été déposé au guichet unique, la date de dépôt correspond à la date de où le paiement a été effectué. Si le bilan provient directement d'Infogreffe (cas des bilans avant 2023 et de certains bilans à compter de cette date), la date de dépôt correspond à la date de validation par les greffes.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<crate::runtime::ApiDate>,
         /// Date de clôture du bilan
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_cloture: Option<crate::runtime::ApiDate>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_cloture: Option<Option<crate::runtime::ApiDate>>,
         /// Date de mise à jour du bilan
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour: Option<crate::runtime::ApiDate>,
         /// Type de bilan
         ///
         /// Type du bilan déposé.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<BilansItemType>,
         /// URL du bilan
         ///
         /// URL pour télécharger le document bilan
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for BilansItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+        }
     }
     /// Type de bilan
     ///
@@ -1014,6 +1532,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for BilansItemType {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Capital social
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise/properties/capital_social`.
@@ -1029,6 +1558,19 @@ pub mod models {
         ///
         /// Required.
         pub devise: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for CapitalSocial {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1059,6 +1601,31 @@ pub mod models {
         ///
         /// Required.
         pub habilitations_france_competence: Vec<HabilitationsFranceCompetenceItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for CarifOrefCertificationsQualiopiFranceCompetencesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "declarations_activites_etablissement",
+                &self.declarations_activites_etablissement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "habilitations_france_competence",
+                &self.habilitations_france_competence,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1070,6 +1637,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for CarifOrefCertificationsQualiopiFranceCompetencesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Catégorie de l'unité légale
     ///
@@ -1132,6 +1713,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for CategorieEntreprise {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Informations relatives à la certification Qualiopi. Cette certification est liée à une numéro de déclaration d'activité.
     ///
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items/properties/certification_qualiopi`.
@@ -1143,36 +1735,53 @@ pub mod models {
         /// Indique si l'établissement est certifié Action Formation.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub action_formation: Option<bool>,
         /// Certification Bilan Compétences
         ///
         /// Indique si l'établissement est certifié Bilan Compétences.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bilan_competences: Option<bool>,
         /// Certification VAE
         ///
         /// Indique si l'établissement est certifié VAE (Validation des Acquis de l'Experience).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub validation_acquis_experience: Option<bool>,
         /// Certification Apprentissage
         ///
         /// Indique si l'établissement est certifié Action de Formation par Apprentissage.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub apprentissage: Option<bool>,
         /// Indique si le certificat Qualiopi est propagé depuis le SIREN de l'unité légale
         ///
         /// Lorsqu'une unité légale a un seul NDA et donc un seul Qualiopi, celui-ci est automatiquement propagé à tous ses établissements, d'après les règles de la délégation générale à l'emploi et à la formation professionnelle (DGEFP), ce champ est alors à `true` et indique que le NDA associé à l'établissement est issu de l'unité légale. Dans le cas contraire, si le NDA ne provient pas d'une propagation depuis le SIREN, ce champ est à `false`. Ce second cas est bien plus rare car il intervient lorsqu'il existe plusieurs NDA associés à plusieurs SIRET, la propagation est alors uniquement faite pour certains SIRET déclarés. Enfin, ce champ peut être à "null" si l'organisme n'a pas fait de demande Qualiopi.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub obtention_via_unite_legale: Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub obtention_via_unite_legale: Option<Option<bool>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for CertificationQualiopi {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Certification
     ///
@@ -1183,25 +1792,38 @@ pub mod models {
         /// Code associé à la certification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Libellé de la certification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle: Option<String>,
         /// Indique si la certification est RGE
         ///
         /// Ce champ indique si la certification est labellisée RGE (reconnu garant de l'environnement)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rge: Option<bool>,
         /// Date d'attribution
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_attribution: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for CertificationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Champ d'action territorial
     ///
@@ -1262,6 +1884,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for ChampActionTerritorial {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1cibtp~1etablissements~1{siret}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1280,6 +1913,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub expires_in: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for CibtpAttestationCotisationsCongesPayesChomageIntemperiesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1cibtp~1etablissements~1{siret}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1291,6 +1937,22 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared
+        for CibtpAttestationCotisationsCongesPayesChomageIntemperiesResponse
+    {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Classification de la qualification
     ///
@@ -1314,6 +1976,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub label: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Classification {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Code effectif
     ///
@@ -1441,6 +2116,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Code {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/composition_reseau/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/composition_reseau/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -1482,6 +2168,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub site_web: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for CompositionReseauItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+        }
     }
     /// Adresse du siège social de l'association
     ///
@@ -1529,6 +2229,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub commune: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for CompositionReseauItemAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/comptes/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/comptes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1571,6 +2284,19 @@ pub mod models {
         ///
         /// Required.
         pub total_produits: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ComptesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1585,20 +2311,54 @@ pub mod models {
         ///
         /// Required.
         pub paiements: Vec<PaiementsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DataSubventionSubventionsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "demande_subvention",
+                &self.demande_subvention,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "paiements", &self.paiements, report);
+        }
     }
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct DataSubventionSubventionsDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<DataSubventionSubventionsData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DataSubventionSubventionsDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1607,11 +2367,25 @@ pub mod models {
         /// Required.
         pub data: Vec<DataSubventionSubventionsDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DataSubventionSubventionsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1622,46 +2396,71 @@ pub mod models {
         /// Numéro de déclaration d'activité (NDA) de l'établissement.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_de_declaration: Option<String>,
         /// Indique que le NDA est actif
         ///
         /// Ce champ indique le numéro de déclaration d'activité (NDA) de l'établissement est actif. Cette valeur est toujours égale à 'true' et est conservée pour des raisons de retrocompatibilité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub actif: Option<bool>,
         /// Date de dernière déclaration
         ///
         /// Cette date indique le jour où l'établissement a transmi son bilan pédagogique et financier (BPF), indispensable pour maintenir actif le numéro de déclaration d'activité (NDA). Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_derniere_declaration: Option<crate::runtime::ApiDate>,
         /// Date de début d'exercice fiscal
         ///
         /// Cette date correspond au début du dernier exercice fiscal analysé pour le bilan pédagogique et financier. Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_debut_exercice: Option<crate::runtime::ApiDate>,
         /// Date de fin d'exercice fiscal
         ///
         /// Cette date correspond à la fin du dernier exercice fiscal analysé pour le bilan pédagogique et financier. Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_fin_exercice: Option<crate::runtime::ApiDate>,
         /// Informations relatives à la certification Qualiopi. Cette certification est liée à une numéro de déclaration d'activité.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub certification_qualiopi: Option<CertificationQualiopi>,
         /// Informations relatives aux spécialités relevant du numéro de déclaration d'activité et figurant dans le bilan pédagogique et financier. Un établissement peut ne pas avoir de spécialités, et l'API en transmet jusqu'à trois, leur ordre n'a pas d'importance. Les spécialités possibles sont détaillées dans la documentation métier de l'API : <https://entreprise.api.gouv.fr/catalogue/carif_oref/certifications_qualiopi_france_competences#faq_entry_answer_1_api_entreprise_endpoint_carif_oref_certifications_qualiopi_france_competences>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub specialites: Option<Specialites>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DeclarationsActivitesEtablissementItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "certification_qualiopi",
+                &self.certification_qualiopi,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "specialites",
+                &self.specialites,
+                report,
+            );
+        }
     }
     /// Régime d’imposition applicable au résultat fiscal de l'unité légale
     ///
@@ -1687,6 +2486,20 @@ pub mod models {
         ///
         /// Required.
         pub libelle: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DeclarationsItemRegime {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     /// Liste des demandes de subventions de l'association et leur informations.
     ///
@@ -1740,6 +2553,37 @@ pub mod models {
         ///
         /// Required.
         pub instruction: Instruction,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DemandeSubvention {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "subvention_demandee",
+                &self.subvention_demandee,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "description_des_projets",
+                &self.description_des_projets,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "instruction",
+                &self.instruction,
+                report,
+            );
+        }
     }
     /// Éléments déclaratifs des projets
     ///
@@ -1759,6 +2603,20 @@ pub mod models {
         ///
         /// Required.
         pub projet: Vec<ProjetItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DescriptionDesProjets {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "projet", &self.projet, report);
+        }
     }
     /// Détention de capital
     ///
@@ -1782,6 +2640,31 @@ pub mod models {
         ///
         /// Required.
         pub parts_indirectes: DetentionDeCapitalPartsIndirectes,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DetentionDeCapital {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "parts_directes",
+                &self.parts_directes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "parts_indirectes",
+                &self.parts_indirectes,
+                report,
+            );
+        }
     }
     /// Parts directes
     ///
@@ -1807,6 +2690,19 @@ pub mod models {
         ///
         /// Required.
         pub nue_propriete: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DetentionDeCapitalPartsDirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Parts indirectes
     ///
@@ -1832,6 +2728,31 @@ pub mod models {
         ///
         /// Required.
         pub via_personnes_morales: ParIndivision,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DetentionDeCapitalPartsIndirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "par_indivision",
+                &self.par_indivision,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "via_personnes_morales",
+                &self.via_personnes_morales,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1douanes~1etablissements~1{siret_or_eori}~1immatriculations_eori/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1881,6 +2802,19 @@ pub mod models {
         ///
         /// Required.
         pub ville: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgddiEoriData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1douanes~1etablissements~1{siret_or_eori}~1immatriculations_eori/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1892,6 +2826,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgddiEoriResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v4~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1923,6 +2871,19 @@ pub mod models {
         ///
         /// Required.
         pub date_periode_analysee: crate::runtime::ApiDate,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipAttestationsFiscalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v4~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1934,6 +2895,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipAttestationsFiscalesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1etablissements~1{siret}~1chiffres_affaires/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1947,20 +2922,47 @@ pub mod models {
         ///
         /// Required.
         pub date_fin_exercice: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipChiffresAffairesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1etablissements~1{siret}~1chiffres_affaires/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct DgfipChiffresAffairesDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<DgfipChiffresAffairesData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipChiffresAffairesDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1etablissements~1{siret}~1chiffres_affaires/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1969,11 +2971,25 @@ pub mod models {
         /// Required.
         pub data: Vec<DgfipChiffresAffairesDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipChiffresAffairesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1987,6 +3003,31 @@ pub mod models {
         pub obligations_fiscales: Vec<ObligationsFiscalesItem>,
         /// Required.
         pub declarations: Vec<DgfipLiassesFiscalesDeclarationsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "obligations_fiscales",
+                &self.obligations_fiscales,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "declarations",
+                &self.declarations,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/declarations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2037,6 +3078,21 @@ pub mod models {
         ///
         /// Required.
         pub donnees: Vec<DgfipLiassesFiscalesDeclarationsItemDonneesItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesDeclarationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "donnees", &self.donnees, report);
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/declarations/items/properties/donnees/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2047,35 +3103,35 @@ pub mod models {
         /// Code permettant d'identifier la donnée, constitué de 2 lettres de AA à ZZ (cf. Code EDI)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Code EDI
         ///
         /// Le code EDI est utilisé lorsque la liasses fiscale a été souscrite via la filière EDI/TDFC. Il permet l’échange des données de nature comptable et/ou fiscale avec la norme EDIFACT entre la DGFIP et les utilisateurs des téléprocédures EDI
         ///
         /// Optional.
-        #[serde(rename = "code_EDI", default)]
+        #[serde(rename = "code_EDI", default, skip_serializing_if = "Option::is_none")]
         pub code_edi: Option<String>,
         /// Code absolu
         ///
         /// Ce code interne à la DGFIP identifie une seule donnée sur un seul formulaire
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_absolu: Option<String>,
         /// Code Type Donnée
         ///
         /// Ce code détermine la nature de la donnée, le nombre et type des caractères qu’elle peut contenir
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_type_donnee: Option<String>,
         /// Intitulé
         ///
         /// Intitulé de la donnée. Désigne une donnée correspondant à une case à cocher présente en haut de certains tableaux de la liasse fiscale
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
         /// A un code N-REF correspond un code absolu pour les liasses fiscales. Ces deux codes désignent une seule donnée présente sur un seul formulaire
         ///
@@ -2087,6 +3143,19 @@ pub mod models {
         ///
         /// Required.
         pub valeurs: Vec<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesDeclarationsItemDonneesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2098,6 +3167,19 @@ pub mod models {
         ///
         /// Required.
         pub internal_id_itip: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2109,6 +3191,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: DgfipLiassesFiscalesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Composition du capital social
     ///
@@ -2143,6 +3240,31 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub depose_neant: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipLiensCapitalistiquesCapital {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "actionnaires",
+                &self.actionnaires,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "repartition",
+                &self.repartition,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2160,6 +3282,26 @@ pub mod models {
         ///
         /// Required.
         pub participations: Participations,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipLiensCapitalistiquesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "capital", &self.capital, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "participations",
+                &self.participations,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2171,6 +3313,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DgfipLiensCapitalistiquesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Droits de vote directs
     ///
@@ -2202,6 +3358,19 @@ pub mod models {
         ///
         /// Required.
         pub usufruit: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Directes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/dirigeants_et_associes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2212,34 +3381,47 @@ pub mod models {
         /// Fonction dans l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub qualite: Option<String>,
         /// Nom
         ///
         /// Nom de famille
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Prénom(s)
         ///
         /// Prénom
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub prenom: Option<String>,
         /// Date de naissance (mm/aaaa)
         ///
         /// Date de naissance (format MM-YYYY)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_naissance: Option<String>,
         /// Commune de résidence
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub commune_residence: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DirigeantsEtAssociesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise/properties/dissolution`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2260,6 +3442,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub avec_liquidation: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Dissolution {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/documents_dac/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2268,7 +3463,7 @@ pub mod models {
         /// Identifiant interne du document. L'ID a été hashée pour des raisons de confidentialité.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Nom du document
         ///
@@ -2314,6 +3509,20 @@ pub mod models {
         ///
         /// Required.
         pub url: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DocumentsDacItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "etat", &self.etat, report);
+        }
     }
     /// État du document
     ///
@@ -2362,6 +3571,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for DocumentsDacItemEtat {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/documents_rna/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2369,7 +3589,7 @@ pub mod models {
         /// Identifiant interne du document. L'ID a été hashée pour raisons de confidentialité.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Type du document
         ///
@@ -2389,12 +3609,31 @@ pub mod models {
         /// Année de dépôt du document
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub annee_depot: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub annee_depot: Option<Option<String>>,
         /// URL de téléchargement du document
         ///
         /// Required.
         pub url: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DocumentsRnaItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(path, "sous_type", &self.sous_type, report);
+        }
     }
     /// Type du document
     ///
@@ -2441,6 +3680,17 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for DocumentsRnaItemType {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    impl crate::runtime::Undeclared for DocumentsRnaItemType {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     /// Domaine de travaux
@@ -2696,6 +3946,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Domaine {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Codes et libéllés des indices de la qualification
     ///
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification/properties/domaines/items`, `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification/properties/indices/items`, `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification/properties/mentions/items`.
@@ -2707,15 +3968,28 @@ pub mod models {
         /// Code de l'indice associé à la qualification.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Libellé de l'indice
         ///
         /// Indice de la qualification.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DomainesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Détention de droits de vote
     ///
@@ -2739,6 +4013,21 @@ pub mod models {
         ///
         /// Required.
         pub indirectes: Indirectes,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for DroitsDeVote {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "directes", &self.directes, report);
+            crate::runtime::undeclared::collect_field(path, "indirectes", &self.indirectes, report);
+        }
     }
     /// Spec: `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_annuel/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2770,6 +4059,21 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_derniere_mise_a_jour: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EffectifsAnnuelItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "nature", &self.nature, report);
+        }
     }
     /// Nature de l'effectif
     ///
@@ -2832,6 +4136,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for EffectifsAnnuelItemNature {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_mensuels/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2870,6 +4185,22 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_derniere_mise_a_jour: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EffectifsMensuelsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "nature", &self.nature, report);
+            crate::runtime::undeclared::collect_field(path, "mois", &self.mois, report);
+        }
     }
     /// Nature de l'effectif
     ///
@@ -2936,6 +4267,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for EffectifsMensuelsItemNature {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Informations sur l'entité référencée dans le document
     ///
     /// Spec: `/paths/~1v4~1qualibat~1etablissements~1{siret}~1certification_batiment/get/responses/200/content/application~1json/schema/properties/data/properties/entity`.
@@ -2958,6 +4300,37 @@ pub mod models {
         ///
         /// Required.
         pub certifications: Vec<Option<CertificationsItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Entity {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "assurance_responsabilite_travaux",
+                &self.assurance_responsabilite_travaux,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "assurance_responsabilite_civile",
+                &self.assurance_responsabilite_civile,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "certifications",
+                &self.certifications,
+                report,
+            );
+        }
     }
     /// Status de l'entreprise vis-à-vis de ses obligations sociales
     ///
@@ -2979,6 +4352,20 @@ pub mod models {
         ///
         /// Required.
         pub description: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EntityStatus {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     /// Code du status
     ///
@@ -3029,6 +4416,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for EntityStatusCode {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Informations de l'établissement principal
     ///
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data/properties/etablissement_principal`.
@@ -3066,6 +4464,19 @@ pub mod models {
         ///
         /// Required.
         pub code_ape: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EtablissementPrincipal {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3074,59 +4485,86 @@ pub mod models {
         /// Type d'établissement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub type_etablissement: Option<TypeEtablissement>,
         /// Date début activité
         ///
         /// Date de début d'activité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_debut_activite: Option<crate::runtime::ApiDate>,
         /// Siret
         ///
         /// Numéro SIRET de l'établissement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// Code APE
         ///
         /// Optional.
-        #[serde(rename = "code_APE", default)]
+        #[serde(rename = "code_APE", default, skip_serializing_if = "Option::is_none")]
         pub code_ape: Option<EtablissementsItemActivitePrincipale>,
         /// Code APRM
         ///
         /// Optional.
-        #[serde(rename = "code_APRM", default)]
+        #[serde(rename = "code_APRM", default, skip_serializing_if = "Option::is_none")]
         pub code_aprm: Option<EtablissementsItemActivitePrincipale>,
         /// Nature de l'établissement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nature_etablissement: Option<String>,
         /// Activité principale
         ///
         /// Description de l'activité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub activite_principale: Option<String>,
         /// Concaténation des autres activités non principales
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub autre_activite: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub autre_activite: Option<Option<String>>,
         /// Adresse
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse: Option<EtablissementsItemAdresse>,
         /// Statut de l'établissement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub statut: Option<Statut>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EtablissementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "type_etablissement",
+                &self.type_etablissement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "code_APE", &self.code_ape, report);
+            crate::runtime::undeclared::collect_field(path, "code_APRM", &self.code_aprm, report);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(path, "statut", &self.statut, report);
+        }
     }
     /// Informations relatives à la première spécialité
     ///
@@ -3139,15 +4577,36 @@ pub mod models {
         /// Code de la première spécialité de l'établissement agrée
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code: Option<Option<String>>,
         /// Libellé spécialité 1
         ///
         /// Libellé de la première spécialité de l'établissement agrée
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub libelle: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub libelle: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EtablissementsItemActivitePrincipale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Adresse
     ///
@@ -3158,28 +4617,45 @@ pub mod models {
         /// Numéro et voie
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub voie: Option<String>,
         /// Code postal
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// Commune
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub commune: Option<String>,
         /// Pays
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pays: Option<String>,
         /// Complément d'adresse
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub complement: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub complement: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EtablissementsItemAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Tranche d'effectif salarié de l'entité
     ///
@@ -3218,6 +4694,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub libelle: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EtablissementsItemTrancheEffectif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     /// État de la convention. Si celle-ci est en vigueur elle est seulement obligatoire pour les signataires. Si celle-ci est en vigueur étendue, elle est obligatoire pour tous les employeurs de la branche.
     ///
@@ -3264,6 +4754,17 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Etat {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    impl crate::runtime::Undeclared for Etat {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     /// État administratif de l'unité légale
@@ -3328,6 +4829,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for EtatAdministratif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1european_commission~1unites_legales~1{siren}~1numero_tva/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3338,6 +4850,19 @@ pub mod models {
         ///
         /// Required.
         pub tva_number: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EuropeanCommissionViesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1european_commission~1unites_legales~1{siren}~1numero_tva/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3349,6 +4874,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for EuropeanCommissionViesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3390,20 +4929,52 @@ pub mod models {
         ///
         /// Required.
         pub date_publication: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(path, "etat", &self.etat, report);
+        }
     }
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct FabriqueNumeriqueMinisteresSociauxConventionsCollectivesDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<FabriqueNumeriqueMinisteresSociauxConventionsCollectivesData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<FabriqueNumeriqueMinisteresSociauxConventionsCollectivesMeta>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared
+        for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesDataItem
+    {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3413,6 +4984,19 @@ pub mod models {
         ///
         /// Required.
         pub internal_id: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3421,11 +5005,27 @@ pub mod models {
         /// Required.
         pub data: Vec<FabriqueNumeriqueMinisteresSociauxConventionsCollectivesDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared
+        for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesResponse
+    {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Convention collective
     ///
@@ -3472,6 +5072,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesType {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/participations/properties/filiales/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3513,6 +5124,20 @@ pub mod models {
         ///
         /// Required.
         pub adresse: FilialesItemAdresse,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for FilialesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+        }
     }
     /// Adresse de la filiale
     ///
@@ -3561,6 +5186,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub pays: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for FilialesItemAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Forme juridique
     ///
@@ -3576,6 +5214,19 @@ pub mod models {
         ///
         /// Required.
         pub libelle: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for FormeJuridique {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Fournisseur de l'observation
     ///
@@ -3624,6 +5275,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Fournisseur {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3642,6 +5304,25 @@ pub mod models {
         ///
         /// Required.
         pub effectifs_annuel: Vec<EffectifsAnnuelItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for GipMdsEffectifsAnnuelsEntrepriseData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "effectifs_annuel",
+                &self.effectifs_annuel,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3653,6 +5334,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for GipMdsEffectifsAnnuelsEntrepriseResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3666,6 +5361,25 @@ pub mod models {
         ///
         /// Required.
         pub effectifs_mensuels: Vec<EffectifsMensuelsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for GipMdsEffectifsMensuelsEtablissementData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "effectifs_mensuels",
+                &self.effectifs_mensuels,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3677,6 +5391,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for GipMdsEffectifsMensuelsEtablissementResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Greffe
     ///
@@ -3698,6 +5426,19 @@ pub mod models {
         ///
         /// Required.
         pub code: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Greffe {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Type de groupement
     ///
@@ -3754,6 +5495,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Groupement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/habilitations_france_competence/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3763,53 +5515,78 @@ pub mod models {
         /// Code de l'habilitation France Compétences.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Indique si l'habilitation est active
         ///
         /// Une habilitation est active lorsque l'enregistrement de la certification en en cours.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub actif: Option<bool>,
         /// Date à laquelle l'habilitation est passée en état active
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_actif: Option<crate::runtime::ApiDate>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_actif: Option<Option<crate::runtime::ApiDate>>,
         /// Date de fin d'enregistrement
         ///
         /// Date de fin d'enregistrement de l'habilitation de l'établissement agrée. Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_fin_enregistrement: Option<crate::runtime::ApiDate>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_fin_enregistrement: Option<Option<crate::runtime::ApiDate>>,
         /// Date de décision
         ///
         /// Date de décision de l'habilitation de l'établissement agrée. Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_decision: Option<crate::runtime::ApiDate>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_decision: Option<Option<crate::runtime::ApiDate>>,
         /// Habilitation à former
         ///
         /// Indique que cette habilitation autorise à former/préparer les candidats à une certification inscrite au répertoire national des compétences professionnelles (RNCP) ou au répertoire spécifique (RS). Cette habilitation vise à s'assurer que les organismes de formation proposant des offres de formation certifiantes, sont bien habilités à préparer des élèves à cette certification.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub habilitation_pour_former: Option<bool>,
         /// Habilitation à organiser l'évaluation
         ///
         /// Indique que cette habilitation autorise à mettre en place des épreuves pour évaluer les compétences des candidats visant une certification inscrite au répertoire national des compétences professionnelles (RNCP) ou au répertoire spécifique (RS).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub habilitation_pour_organiser_l_evaluation: Option<bool>,
         /// Liste des SIRETs des organismes certificateurs ayant délivré à l'établissement les habilitations à former et/ou organiser l'évaluation de leur certification.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sirets_organismes_certificateurs: Option<Vec<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for HabilitationsFranceCompetenceItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Identité de l'entreprise
     ///
@@ -3920,6 +5697,51 @@ pub mod models {
         ///
         /// Required.
         pub adresse_siege_social: AdresseSiegeSocial,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for IdentiteEntreprise {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "dissolution",
+                &self.dissolution,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "nature_entreprise",
+                &self.nature_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "code_APE", &self.code_ape, report);
+            crate::runtime::undeclared::collect_field(path, "code_APRM", &self.code_aprm, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "capital_social",
+                &self.capital_social,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_siege_social",
+                &self.adresse_siege_social,
+                report,
+            );
+        }
     }
     /// Indice de répétition du numéro dans la voie
     ///
@@ -3978,6 +5800,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for IndiceRepetitionVoie {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Droits de vote indirects
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites/properties/droits_de_vote/properties/indirectes`.
@@ -4002,6 +5835,31 @@ pub mod models {
         ///
         /// Required.
         pub via_personnes_morales: IndirectesParIndivision,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Indirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "par_indivision",
+                &self.par_indivision,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "via_personnes_morales",
+                &self.via_personnes_morales,
+                report,
+            );
+        }
     }
     /// Via une indivision
     ///
@@ -4035,6 +5893,19 @@ pub mod models {
         ///
         /// Required.
         pub usufruit: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for IndirectesParIndivision {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Capital de l'entreprise
     ///
@@ -4063,6 +5934,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub code_devise: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InfogreffeExtraitsRcsCapital {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4136,6 +6020,51 @@ pub mod models {
         ///
         /// Required.
         pub personne_morale: PersonneMorale,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InfogreffeExtraitsRcsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "mandataires_sociaux",
+                &self.mandataires_sociaux,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "observations",
+                &self.observations,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissement_principal",
+                &self.etablissement_principal,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "capital", &self.capital, report);
+            crate::runtime::undeclared::collect_field(path, "greffe", &self.greffe, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique",
+                &self.personne_physique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale",
+                &self.personne_morale,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data/properties/observations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4144,18 +6073,31 @@ pub mod models {
         /// Numéro de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<String>,
         /// Libellé de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle: Option<String>,
         /// Date de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InfogreffeExtraitsRcsObservationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4167,6 +6109,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InfogreffeExtraitsRcsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4177,14 +6133,14 @@ pub mod models {
         /// Ce champ est uniquement disponible pour une personne morale.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_identification: Option<String>,
         /// Type de mandataire social
         ///
         /// Ce champ permet de faire la distinction entre les personnes physiques et morales.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Fonction au sein de l'entreprise
         ///
@@ -4198,99 +6154,175 @@ pub mod models {
         /// Nom du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub nom: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub nom: Option<Option<String>>,
         /// Prénom
         ///
         /// Prénom du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub prenom: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub prenom: Option<Option<String>>,
         /// Date de naissance
         ///
         /// Date de naissance du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_naissance: Option<Option<String>>,
         /// Date de naissance (timestamp)
         ///
         /// Date de naissance délivrée au format timestamp. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_naissance_timestamp: Option<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_naissance_timestamp: Option<Option<i64>>,
         /// Lieu de naissance
         ///
         /// Lieu de naissance du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub lieu_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub lieu_naissance: Option<Option<String>>,
         /// Pays de naissance
         ///
         /// Pays de naissance du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub pays_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub pays_naissance: Option<Option<String>>,
         /// Code pays ISO 3166 Alpha 2 du pays de naissance
         ///
         /// Code à deux lettres indiquant le pays de naissance du mandataire social, suivant la norme ISO 3166 Alpha 2. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code_pays_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code_pays_naissance: Option<Option<String>>,
         /// Nationalité de la personne physique
         ///
         /// Nationalité du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub nationalite: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub nationalite: Option<Option<String>>,
         /// Code pays ISO 3166 Alpha 2
         ///
         /// Code à deux lettres indiquant le pays de nationalité du mandataire social, suivant la norme ISO 3166 Alpha 2. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code_nationalite: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code_nationalite: Option<Option<String>>,
         /// Raison sociale
         ///
         /// Raison sociale de la personne morale mandataire social. Ce champ est disponible uniquement pour une personne morale.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub raison_sociale: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub raison_sociale: Option<Option<String>>,
         /// Code du greffe de l'entreprise
         ///
         /// Code du greffe auquel la personne morale mandataire social est rattachée. Ce champ est disponible uniquement pour une personne morale. Tous les codes greffe sont disponibles ici : <https://opendata.datainfogreffe.fr/explore/dataset/liste-des-greffes/table/>
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code_greffe: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code_greffe: Option<Option<String>>,
         /// Libellé du greffe de l'entreprise
         ///
         /// Nom du greffe auquel la personne morale mandataire social est rattachée. Ce champ est disponible uniquement pour une personne morale. Tous les libellés sont disponibles ici : <https://opendata.datainfogreffe.fr/explore/dataset/liste-des-greffes/table/>
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub libelle_greffe: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub libelle_greffe: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InfogreffeMandatairesSociauxData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+        }
     }
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct InfogreffeMandatairesSociauxDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<InfogreffeMandatairesSociauxData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InfogreffeMandatairesSociauxDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4314,6 +6346,19 @@ pub mod models {
         ///
         /// Required.
         pub count: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InfogreffeMandatairesSociauxMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4324,8 +6369,23 @@ pub mod models {
         /// Required.
         pub meta: InfogreffeMandatairesSociauxMeta,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InfogreffeMandatairesSociauxResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4346,6 +6406,21 @@ pub mod models {
         ///
         /// Required.
         pub bilans: Vec<BilansItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneActesBilansData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "actes", &self.actes, report);
+            crate::runtime::undeclared::collect_field(path, "bilans", &self.bilans, report);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4357,6 +6432,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneActesBilansResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4396,20 +6485,54 @@ pub mod models {
         ///
         /// Required.
         pub modalites: Modalites,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "date_naissance",
+                &self.date_naissance,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "modalites", &self.modalites, report);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct InpiRneBeneficiairesEffectifsDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<InpiRneBeneficiairesEffectifsData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Date de naissance du bénéficiaire effectif
     ///
@@ -4427,6 +6550,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub mois: Option<Mois>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsDateNaissance {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "mois", &self.mois, report);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4442,6 +6579,19 @@ pub mod models {
         ///
         /// Required.
         pub beneficiaires_sans_modalites_uuids: Vec<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4452,8 +6602,23 @@ pub mod models {
         /// Required.
         pub meta: InpiRneBeneficiairesEffectifsMeta,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4501,6 +6666,43 @@ pub mod models {
         ///
         /// Required.
         pub observations: Vec<InpiRneExtraitRneObservationsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneExtraitRneData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "identite_entreprise",
+                &self.identite_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "dirigeants_et_associes",
+                &self.dirigeants_et_associes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissements",
+                &self.etablissements,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "observations",
+                &self.observations,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/observations/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4509,23 +6711,42 @@ pub mod models {
         /// Fournisseur de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fournisseur: Option<Fournisseur>,
         /// Numéro de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<String>,
         /// Date de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<crate::runtime::ApiDate>,
         /// Texte de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub texte: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneExtraitRneObservationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "fournisseur",
+                &self.fournisseur,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4537,6 +6758,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InpiRneExtraitRneResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/links`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4550,6 +6785,19 @@ pub mod models {
         ///
         /// Required.
         pub etablissement: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeAdressesEtablissementsDiffusablesLinks {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4559,6 +6807,19 @@ pub mod models {
         ///
         /// Required.
         pub date_derniere_mise_a_jour: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeAdressesEtablissementsDiffusablesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1adresse/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4570,6 +6831,22 @@ pub mod models {
         pub links: InseeAdressesEtablissementsDiffusablesLinks,
         /// Required.
         pub meta: InseeAdressesEtablissementsDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeAdressesEtablissementsDiffusablesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Adresse de l'établissement
     ///
@@ -4687,6 +6964,38 @@ pub mod models {
         ///
         /// Required.
         pub acheminement_postal: AcheminementPostal,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeEtablissementsAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "indice_repetition_voie",
+                &self.indice_repetition_voie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "type_voie", &self.type_voie, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "acheminement_postal",
+                &self.acheminement_postal,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/data` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4781,6 +7090,50 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_creation: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeEtablissementsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "unite_legale",
+                &self.unite_legale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+        }
     }
     /// Spec: `/paths/~1v4~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v4~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/data` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4881,6 +7234,56 @@ pub mod models {
         ///
         /// Required.
         pub activite_principale_naf_rev2: ActivitePrincipale,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeEtablissementsDataV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "unite_legale",
+                &self.unite_legale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale_naf_rev2",
+                &self.activite_principale_naf_rev2,
+                report,
+            );
+        }
     }
     /// État administratif de l'établissement
     ///
@@ -4937,6 +7340,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesEtatAdministratif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/links` and 5 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -4945,6 +7359,19 @@ pub mod models {
         ///
         /// Required.
         pub unite_legale: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesLinks {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/meta` and 5 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4964,6 +7391,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub redirect_from_siret: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4975,6 +7415,22 @@ pub mod models {
         pub links: InseeEtablissementsDiffusablesLinks,
         /// Required.
         pub meta: InseeEtablissementsDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Spec: `/paths/~1v4~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v4~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4986,6 +7442,22 @@ pub mod models {
         pub links: InseeEtablissementsDiffusablesLinks,
         /// Required.
         pub meta: InseeEtablissementsDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesResponseV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Unité légale de l'établissement
     ///
@@ -5134,6 +7606,74 @@ pub mod models {
         ///
         /// Required.
         pub activite_principale_naf_rev2: ActivitePrincipale,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesUniteLegale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributs",
+                &self.personne_morale_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributs",
+                &self.personne_physique_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "categorie_entreprise",
+                &self.categorie_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale_naf_rev2",
+                &self.activite_principale_naf_rev2,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5151,6 +7691,31 @@ pub mod models {
         ///
         /// Required.
         pub successeurs: Vec<PredecesseursItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeSuccessionsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "predecesseurs",
+                &self.predecesseurs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "successeurs",
+                &self.successeurs,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5162,6 +7727,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeSuccessionsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5309,6 +7888,68 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_cessation: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeUnitesLegalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributs",
+                &self.personne_morale_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributs",
+                &self.personne_physique_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "categorie_entreprise",
+                &self.categorie_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v4~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5462,6 +8103,74 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_cessation: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDataV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributs",
+                &self.personne_morale_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributs",
+                &self.personne_physique_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "categorie_entreprise",
+                &self.categorie_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale_naf_rev2",
+                &self.activite_principale_naf_rev2,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/links` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5475,6 +8184,19 @@ pub mod models {
         ///
         /// Required.
         pub siege_social_adresse: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDiffusablesLinks {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/meta` and 1 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5492,6 +8214,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub redirect_from_siren: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDiffusablesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5503,6 +8238,22 @@ pub mod models {
         pub links: InseeUnitesLegalesDiffusablesLinks,
         /// Required.
         pub meta: InseeUnitesLegalesDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDiffusablesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Spec: `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema`, `/paths/~1v4~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5514,6 +8265,22 @@ pub mod models {
         pub links: InseeUnitesLegalesDiffusablesLinks,
         /// Required.
         pub meta: InseeUnitesLegalesDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDiffusablesResponseV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Informations et résultats de l'instruction de la demande
     ///
@@ -5546,6 +8313,25 @@ pub mod models {
         ///
         /// Required.
         pub montant_accorde: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Instruction {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "statut_demande",
+                &self.statut_demande,
+                report,
+            );
+        }
     }
     /// Libellé du sous-type
     ///
@@ -5672,6 +8458,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Libelle {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data/properties/mandataires_sociaux/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5681,14 +8478,18 @@ pub mod models {
         /// Ce champ est uniquement disponible pour une personne morale.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub numero_identification: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub numero_identification: Option<Option<String>>,
         /// Type de mandataire social
         ///
         /// Ce champ permet de faire la distinction entre les personnes physiques et morales.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Fonction au sein de l'entreprise
         ///
@@ -5702,29 +8503,59 @@ pub mod models {
         /// Nom du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub nom: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub nom: Option<Option<String>>,
         /// Prénom
         ///
         /// Prénom du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub prenom: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub prenom: Option<Option<String>>,
         /// Mois et année de naissance
         ///
         /// Mois et année de naissance du mandataire social. Ce champ est disponible uniquement pour une personne physique. Vous avez besoin d'une donnée plus précise ? L'[API Mandataires sociaux d'Infogreffe](https://entreprise.api.gouv.fr/catalogue/infogreffe/mandataires_sociaux) permet d'accéder à des données protégées : le jour de naissance, le lieu de naissance et la nationalité de la personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_naissance: Option<Option<String>>,
         /// Raison sociale
         ///
         /// Raison sociale de la personne morale mandataire social. Ce champ est disponible uniquement pour une personne morale.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub raison_sociale: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub raison_sociale: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MandatairesSociauxItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+        }
     }
     /// Méta domaine
     ///
@@ -5799,6 +8630,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for MetaDomaine {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5850,6 +8692,25 @@ pub mod models {
         pub groupement: Option<String>,
         /// Required.
         pub mise_a_jour: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiAssociationsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_siege",
+                &self.adresse_siege,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5861,6 +8722,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiAssociationsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5888,20 +8763,47 @@ pub mod models {
         ///
         /// Required.
         pub errors: Vec<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiDocumentsAssociationsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct MiDocumentsAssociationsDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<MiDocumentsAssociationsData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiDocumentsAssociationsDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5915,6 +8817,19 @@ pub mod models {
         ///
         /// Required.
         pub nombre_documents_deficients: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiDocumentsAssociationsMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5925,8 +8840,23 @@ pub mod models {
         /// Required.
         pub meta: MiDocumentsAssociationsMeta,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiDocumentsAssociationsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6096,6 +9026,77 @@ pub mod models {
         ///
         /// Required.
         pub documents_rna: Vec<DocumentsRnaItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiUnitesLegalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "groupement", &self.groupement, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "raison_non_eligibilite_cec",
+                &self.raison_non_eligibilite_cec,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_siege",
+                &self.adresse_siege,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_gestion",
+                &self.adresse_gestion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "alsace_moselle",
+                &self.alsace_moselle,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "composition_reseau",
+                &self.composition_reseau,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "agrements", &self.agrements, report);
+            crate::runtime::undeclared::collect_field(path, "activites", &self.activites, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissements",
+                &self.etablissements,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "reseaux_affiliation",
+                &self.reseaux_affiliation,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "documents_rna",
+                &self.documents_rna,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6189,6 +9190,46 @@ pub mod models {
         ///
         /// Required.
         pub documents_dac: Vec<DocumentsDacItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiUnitesLegalesEtablissementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif",
+                &self.tranche_effectif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "rhs", &self.rhs, report);
+            crate::runtime::undeclared::collect_field(path, "comptes", &self.comptes, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "representants_legaux",
+                &self.representants_legaux,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "documents_dac",
+                &self.documents_dac,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/meta`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6208,6 +9249,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_derniere_mise_a_jour_rna: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiUnitesLegalesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6369,6 +9423,65 @@ pub mod models {
         ///
         /// Required.
         pub etablissements: Vec<MiUnitesLegalesOpenDataEtablissementsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiUnitesLegalesOpenDataData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "groupement", &self.groupement, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "raison_non_eligibilite_cec",
+                &self.raison_non_eligibilite_cec,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_siege",
+                &self.adresse_siege,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_gestion",
+                &self.adresse_gestion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "alsace_moselle",
+                &self.alsace_moselle,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "composition_reseau",
+                &self.composition_reseau,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "agrements", &self.agrements, report);
+            crate::runtime::undeclared::collect_field(path, "activites", &self.activites, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissements",
+                &self.etablissements,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6450,6 +9563,34 @@ pub mod models {
         ///
         /// Required.
         pub comptes: Vec<ComptesItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiUnitesLegalesOpenDataEtablissementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif",
+                &self.tranche_effectif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "rhs", &self.rhs, report);
+            crate::runtime::undeclared::collect_field(path, "comptes", &self.comptes, report);
+        }
     }
     /// Régime de l'association
     ///
@@ -6506,6 +9647,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for MiUnitesLegalesOpenDataRegime {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6516,6 +9668,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: MiUnitesLegalesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiUnitesLegalesOpenDataResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6527,6 +9694,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: MiUnitesLegalesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MiUnitesLegalesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     /// Détermine si l'entreprise a une activité permanente ou saisonnière.
     /// L'activité est dite saisonnière si chaque année, l'entreprise cesse totalement ses activités pendant plus de 3 mois consécutifs.
@@ -6585,6 +9767,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for ModaliteExercice {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Liste des modalités de contrôle du bénéficiaire effectif
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites`.
@@ -6623,6 +9816,43 @@ pub mod models {
         ///
         /// Required.
         pub representant_legal_placement_sans_gestion_deleguee: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Modalites {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "detention_de_capital",
+                &self.detention_de_capital,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "vocation_a_devenir_titulaire_de_parts",
+                &self.vocation_a_devenir_titulaire_de_parts,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "droits_de_vote",
+                &self.droits_de_vote,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "pouvoirs_de_controle",
+                &self.pouvoirs_de_controle,
+                report,
+            );
+        }
     }
     /// Mois de l'effectif
     ///
@@ -6711,6 +9941,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Mois {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1msa~1etablissements~1{siret}~1conformite_cotisations/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6725,6 +9966,20 @@ pub mod models {
         ///
         /// Required.
         pub status: Status,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MsaConformitesCotisationsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "status", &self.status, report);
+        }
     }
     /// Spec: `/paths/~1v3~1msa~1etablissements~1{siret}~1conformite_cotisations/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6736,6 +9991,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for MsaConformitesCotisationsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Naissance
     ///
@@ -6765,6 +10034,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub lieu: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Naissance {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "pays", &self.pays, report);
+        }
     }
     /// Nature de l'activité principale
     ///
@@ -6823,6 +10106,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for NatureEntreprise {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Niveau de l'agrément
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items/properties/niveau`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items/properties/niveau`.
@@ -6870,6 +10164,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Niveau {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Nombre d'adhérents
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items/properties/nombre_adherents`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items/properties/nombre_adherents`.
@@ -6888,6 +10193,19 @@ pub mod models {
         ///
         /// Required.
         pub total: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for NombreAdherents {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Nombre de licenciés
     ///
@@ -6912,6 +10230,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub total: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for NombreLicencies {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Indique si l'entreprise a une activité ambulante.
     ///
@@ -6964,6 +10295,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for NonSedentaire {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/obligations_fiscales/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7004,6 +10346,21 @@ pub mod models {
         ///
         /// Required.
         pub regime: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ObligationsFiscalesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+            crate::runtime::undeclared::collect_field(path, "reference", &self.reference, report);
+        }
     }
     /// Code des règles d'imposition applicables au siren
     ///
@@ -7072,6 +10429,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for ObligationsFiscalesItemCode {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7131,6 +10499,31 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_validite_qualifications_probatoires: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for OpqibiCertificationsIngenierieData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualifications",
+                &self.qualifications,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualifications_probatoires",
+                &self.qualifications_probatoires,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7142,6 +10535,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for OpqibiCertificationsIngenierieResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Organisme de certification
     ///
@@ -7224,6 +10631,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Organisme {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Informations du paiement effectué
     ///
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/paiements/items`.
@@ -7235,67 +10653,85 @@ pub mod models {
         /// Origine de la donnée transmise, il s'agit toujours de Chorus.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fournisseur: Option<String>,
         /// Date de dernière mise à jour
         ///
         /// Date de dernière mise à jour des informations. Les données de Chorus sont mises à jour tous les lundis.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour_information: Option<crate::runtime::ApiDateTime>,
         /// Identifiant de jointure entre demande et versement
         ///
         /// Identifiant créé par DataSubvention pour faire le lien entre un paiement figurant dans cette liste et une demande figurant dans la liste précédente.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub jointure_demandes_et_versements: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub jointure_demandes_et_versements: Option<Option<String>>,
         /// Montant versé
         ///
         /// Montant en euros qui a été versé à l'association.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub montant_verse: Option<f64>,
         /// Date de versement
         ///
         /// Date du versement à l'association.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_versement: Option<crate::runtime::ApiDateTime>,
         /// Nom du centre financier
         ///
         /// Centre ayant effectué le versement de la subvention. Il ne s'agit pas forcément de celui qui donne la subvention.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub centre_financier: Option<String>,
         /// Domaine fonctionnel
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub domaine_fonctionnel: Option<String>,
         /// Type d'activité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub activitee: Option<String>,
         /// Numéro BOP
         ///
         /// Numéro du budget opérationnel de programme (BOP) qui détermine la catégorie du poste de dépense de l'État.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_bop: Option<String>,
         /// Programme budgétaire
         ///
         /// Libellé et numéro du programme budgétaire auquel est rattaché le versement. Ces informations sont tirées du fournisseur Data Bretagne à partir du numéro BOP du versement.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub programme: Option<Programme>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PaiementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "programme", &self.programme, report);
+        }
     }
     /// Via une indivision
     ///
@@ -7323,6 +10759,19 @@ pub mod models {
         ///
         /// Required.
         pub nue_propriete: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ParIndivision {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Participations
     ///
@@ -7356,6 +10805,20 @@ pub mod models {
         ///
         /// Required.
         pub depose_neant: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Participations {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "filiales", &self.filiales, report);
+        }
     }
     /// Personne morale
     ///
@@ -7390,6 +10853,25 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_fin_de_vie: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonneMorale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+        }
     }
     /// Attributs de la personne morale
     ///
@@ -7427,6 +10909,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub forme_juridique: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonneMoraleAttributes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Attributs de la personne morale
     ///
@@ -7446,6 +10941,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub sigle: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonneMoraleAttributs {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Nationalité
     ///
@@ -7469,6 +10977,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub code: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonneMoraleFormeJuridique {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Personne physique
     ///
@@ -7510,6 +11031,27 @@ pub mod models {
         ///
         /// Required.
         pub naissance: Naissance,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonnePhysique {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "nationalite",
+                &self.nationalite,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "naissance", &self.naissance, report);
+        }
     }
     /// Adresse
     ///
@@ -7569,6 +11111,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub pays: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonnePhysiqueAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Attributs de la personne physique
     ///
@@ -7605,6 +11160,25 @@ pub mod models {
         ///
         /// Required.
         pub date_naissance: PersonnePhysiqueAttributesDateNaissance,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonnePhysiqueAttributes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "date_naissance",
+                &self.date_naissance,
+                report,
+            );
+        }
     }
     /// Date de naissance
     ///
@@ -7624,6 +11198,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub mois: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonnePhysiqueAttributesDateNaissance {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Attributs de la personne physique
     ///
@@ -7686,6 +11273,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub sexe: Option<Sexe>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonnePhysiqueAttributs {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "sexe", &self.sexe, report);
+        }
     }
     /// Personnes physiques
     ///
@@ -7709,6 +11310,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub nombre: Option<f64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PersonnesMorales {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Pouvoirs de controle
     ///
@@ -7730,6 +11344,19 @@ pub mod models {
         ///
         /// Required.
         pub autres: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PouvoirsDeControle {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema/properties/data/properties/predecesseurs/items`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema/properties/data/properties/successeurs/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7740,29 +11367,42 @@ pub mod models {
         /// SIRET de l'établissement prédécesseur.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// Date d'effet du lien de succession
         ///
         /// Date à laquelle la succession a eu lieu.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_succession: Option<crate::runtime::ApiDate>,
         /// Transfert de siège
         ///
         /// Indique si la succession est un transfert de siège. Pour en savoir plus, consulter cette rubrique : <http://entreprise.api.gouv.fr/catalogue/insee/successions#definition-transfert-siege>.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub transfert_siege: Option<bool>,
         /// Continuité économique
         ///
         /// Indique si la succession est une continuité économique. Pour en savoir plus, consulter cette rubrique : <http://entreprise.api.gouv.fr/catalogue/insee/successions#definition-continuite-economique>.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub continuite_economique: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for PredecesseursItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1probtp~1etablissements~1{siret}~1conformite_cotisations_retraite/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7772,6 +11412,19 @@ pub mod models {
         ///
         /// Required.
         pub eligible: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ProbtpConformitesCotisationsRetraiteData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v3~1probtp~1etablissements~1{siret}~1conformite_cotisations_retraite/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7783,6 +11436,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ProbtpConformitesCotisationsRetraiteResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Programme budgétaire
     ///
@@ -7795,27 +11462,40 @@ pub mod models {
         /// Numéro de programme
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<String>,
         /// Nom du programme
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle: Option<String>,
         /// Fournisseur distribuant la donnée à Data Subvention
         ///
         /// Origine de la donnée transmise, il s'agit toujours de Data Bretagne.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fournisseur: Option<String>,
         /// Date de dernière mise à jour
         ///
         /// Date de dernière mise à jour des informations.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour_information: Option<crate::runtime::ApiDateTime>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Programme {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Détails d'un projet ou action proposée
     ///
@@ -7828,54 +11508,72 @@ pub mod models {
         /// Numéro d'ordre du projet par rapport aux autres projets.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rang: Option<f64>,
         /// Titre du projet
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
         /// Objectif du projet
         ///
         /// Description de l'objectif du projet
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub objectifs: Option<String>,
         /// Objectifs opérationnels
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub objectifs_operationnels: Option<String>,
         /// Description détaillée du projet
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Description de l'aide
         ///
         /// TODO
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub aide: Option<Aide>,
         /// Modalité ou dispositif
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modalite_ou_dispositif: Option<String>,
         /// Indicateurs de performance
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub indicateurs: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub indicateurs: Option<Option<String>>,
         /// Co-financeurs
         ///
         /// Co-financeurs séparés par ';'
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cofinanceurs: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ProjetItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "aide", &self.aide, report);
+        }
     }
     /// Spec: `/paths/~1v4~1qualibat~1etablissements~1{siret}~1certification_batiment/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7907,6 +11605,20 @@ pub mod models {
         ///
         /// Required.
         pub entity: Entity,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for QualibatCertificationsBatimentData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "entity", &self.entity, report);
+        }
     }
     /// Spec: `/paths/~1v4~1qualibat~1etablissements~1{siret}~1certification_batiment/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7918,6 +11630,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for QualibatCertificationsBatimentResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7967,20 +11693,65 @@ pub mod models {
         ///
         /// Required.
         pub assurance_civile: AssuranceCivile,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for QualifelecCertificatsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualification",
+                &self.qualification,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "assurance_decennale",
+                &self.assurance_decennale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "assurance_civile",
+                &self.assurance_civile,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct QualifelecCertificatsDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<QualifelecCertificatsData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for QualifelecCertificatsDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Informations détaillées de la qualification
     ///
@@ -8028,6 +11799,28 @@ pub mod models {
         ///
         /// Required.
         pub classification: Classification,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for QualifelecCertificatsQualification {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "indices", &self.indices, report);
+            crate::runtime::undeclared::collect_field(path, "mentions", &self.mentions, report);
+            crate::runtime::undeclared::collect_field(path, "domaines", &self.domaines, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "classification",
+                &self.classification,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8036,11 +11829,25 @@ pub mod models {
         /// Required.
         pub data: Vec<QualifelecCertificatsDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for QualifelecCertificatsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Spec: `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema/properties/data/properties/qualifications/items`, `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema/properties/data/properties/qualifications_probatoires/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8051,29 +11858,42 @@ pub mod models {
         /// Nom de la qualification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Code
         ///
         /// Code de la qualification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_qualification: Option<String>,
         /// Définition
         ///
         /// Définition de la qualification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub definition: Option<String>,
         /// RGE
         ///
         /// Précise si la qualification porte la mention RGE (Reconnu Garant de l'Environnement)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rge: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for QualificationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Raison de l'inéligibilité au CEC
     ///
@@ -8140,6 +11960,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for RaisonNonEligibiliteCec {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Ratio fonds de roulement net global sur besoin en fonds de roulement
     ///
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/valeurs_calculees/items/properties/ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement`.
@@ -8149,13 +11980,30 @@ pub mod models {
         /// Valeur en pourcentage
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur: Option<f64>,
         /// Évolution en pourcentage
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub evolution: Option<f64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub evolution: Option<Option<f64>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for RatioFondsRoulementNetGlobalSurBesoinEnFondsDeRoulement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Référence d'Obligation Fiscale (ROF)
     ///
@@ -8258,6 +12106,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Reference {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Type de régime
     ///
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_mensuels/items/properties/regime`, `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_annuel/items/properties/regime`.
@@ -8303,6 +12162,17 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Regime {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    impl crate::runtime::Undeclared for Regime {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     /// Code du régime d’imposition applicable au résultat fiscal de l'unité légale
@@ -8376,6 +12246,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for RegimeCode {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Répartition des actions
     ///
     /// Répartition des actions entre personnes physiques et personnes morales (nref: 309326 et 309325 pour personnes physiques, 309324 et 309323 pour personnes morales). Si la liasse est absente, l'ensemble des valeurs sont à null
@@ -8396,6 +12277,31 @@ pub mod models {
         ///
         /// Required.
         pub personnes_morales: PersonnesMorales,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Repartition {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personnes_physiques",
+                &self.personnes_physiques,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personnes_morales",
+                &self.personnes_morales,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/representants_legaux/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8447,6 +12353,19 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub courriel: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for RepresentantsLegauxItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/reseaux_affiliation/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8479,29 +12398,61 @@ pub mod models {
         /// Adresse du réseau
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse: Option<CompositionReseauItemAdresse>,
         /// Numéro de téléphone du réseau
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub telephone: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub telephone: Option<Option<String>>,
         /// Courriel du réseau
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub courriel: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub courriel: Option<Option<String>>,
         /// URL de l'attestation d'affiliation
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub attestation_affiliation_url: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub attestation_affiliation_url: Option<Option<String>>,
         /// Nombre de licenciés
         ///
         /// Ces informations ne sont pas tout le temps renseignées
         ///
         /// Required.
         pub nombre_licencies: NombreLicencies,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ReseauxAffiliationItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "nombre_licencies",
+                &self.nombre_licencies,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8539,6 +12490,25 @@ pub mod models {
         ///
         /// Required.
         pub nombre_adherents: NombreAdherents,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for RhsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "nombre_adherents",
+                &self.nombre_adherents,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1cma_france~1rnm~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8562,6 +12532,31 @@ pub mod models {
         ///
         /// Required.
         pub non_sedentaire: NonSedentaire,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for RnmEntreprisesArtisanalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "modalite_exercice",
+                &self.modalite_exercice,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "non_sedentaire",
+                &self.non_sedentaire,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1cma_france~1rnm~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8573,6 +12568,20 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for RnmEntreprisesArtisanalesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     /// Genre
     ///
@@ -8623,6 +12632,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for Sexe {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Sous-type du document
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/documents_rna/items/properties/sous_type`.
@@ -8637,6 +12657,21 @@ pub mod models {
         ///
         /// Required.
         pub libelle: Libelle,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for SousType {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+            crate::runtime::undeclared::collect_field(path, "libelle", &self.libelle, report);
+        }
     }
     /// Code du sous-type
     ///
@@ -8769,6 +12804,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for SousTypeCode {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Informations relatives aux spécialités relevant du numéro de déclaration d'activité et figurant dans le bilan pédagogique et financier. Un établissement peut ne pas avoir de spécialités, et l'API en transmet jusqu'à trois, leur ordre n'a pas d'importance. Les spécialités possibles sont détaillées dans la documentation métier de l'API : <https://entreprise.api.gouv.fr/catalogue/carif_oref/certifications_qualiopi_france_competences#faq_entry_answer_1_api_entreprise_endpoint_carif_oref_certifications_qualiopi_france_competences>
     ///
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items/properties/specialites`.
@@ -8778,18 +12824,49 @@ pub mod models {
         /// Informations relatives à la première spécialité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub specialite_1: Option<EtablissementsItemActivitePrincipale>,
         /// Informations relatives à la seconde spécialité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub specialite_2: Option<EtablissementsItemActivitePrincipale>,
         /// Informations relatives à la troisième spécialité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub specialite_3: Option<EtablissementsItemActivitePrincipale>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for Specialites {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "specialite_1",
+                &self.specialite_1,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "specialite_2",
+                &self.specialite_2,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "specialite_3",
+                &self.specialite_3,
+                report,
+            );
+        }
     }
     /// Status
     ///
@@ -8846,6 +12923,17 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Status {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    impl crate::runtime::Undeclared for Status {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     /// Statut de la diffusion
@@ -8905,6 +12993,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for StatusDiffusion {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Statut de l'établissement
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/statut`.
@@ -8950,6 +13049,17 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Statut {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    impl crate::runtime::Undeclared for Statut {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     /// Statut de la demande
@@ -9009,6 +13119,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for StatutDemande {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Informations sur la subvention demandée
     ///
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/demande_subvention/properties/subvention_demandee`.
@@ -9029,6 +13150,19 @@ pub mod models {
         ///
         /// Required.
         pub montant_demande: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for SubventionDemandee {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Tranche d'effectif salarié de l'établissement
     ///
@@ -9086,6 +13220,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub a: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for TrancheEffectifSalarie {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     /// Tribunal d'instance
     ///
@@ -9190,6 +13338,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for TribunalInstance {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Type d'actionnaire
     ///
     /// Type de l'actionnaire, 'personne_morale' ou 'personne_physique' (nref: valeur fixe)
@@ -9237,6 +13396,17 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Type {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    impl crate::runtime::Undeclared for Type {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     /// Type d'établissement
@@ -9288,6 +13458,17 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for TypeEtablissement {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    impl crate::runtime::Undeclared for TypeEtablissement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     /// Type de la voie de localisation
@@ -9501,6 +13682,17 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    impl crate::runtime::Undeclared for TypeVoie {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data/properties/actes/items/properties/types_actes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -9512,7 +13704,7 @@ pub mod models {
         /// Statuts mis à jour, Extrait de procès-verbal, etc.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub type_acte: Option<String>,
         /// Type de décision
         ///
@@ -9522,8 +13714,25 @@ pub mod models {
         /// Nomination(s) d'administrateur(s), etc.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub type_decision: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub type_decision: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for TypesActesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Unité légale de l'établissement
     ///
@@ -9666,6 +13875,68 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_creation: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for UniteLegale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributs",
+                &self.personne_morale_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributs",
+                &self.personne_physique_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "categorie_entreprise",
+                &self.categorie_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+        }
     }
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/valeurs_calculees/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9678,26 +13949,26 @@ pub mod models {
         /// Les disponibilités peuvent servir à financer le besoin en fonds de roulement d'exploitation.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub disponibilites: Option<BesoinEnFondsDeRoulement>,
         /// Total des dettes stables
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_dettes_stables: Option<BesoinEnFondsDeRoulement>,
         /// Valeur ajoutée
         ///
         /// La valeur ajoutée est un solde intermédiaire de gestion issu du compte de résultat définie comme tel : il correspond à la différence entre la valeur finale de la production (valorisée par le chiffre d'affaires) et la valeur des biens qui ont été consommés par le processus de production (consommations intermédiaires, comme les matières premières).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur_ajoutee_bdf: Option<BesoinEnFondsDeRoulement>,
         /// Besoin en fonds de roulement
         ///
         /// Représente le montant nécessaire au financement du cycle d'exploitation qui est né du décalage entre les encaissements (clients) et les décaissements (fournisseurs, salaires et charges sociales) et du portage des stocks avant leur utilisation dans le cycle de production ou de commercialisation.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub besoin_en_fonds_de_roulement: Option<BesoinEnFondsDeRoulement>,
         /// Excédent brut d’exploitation
         ///
@@ -9705,7 +13976,7 @@ pub mod models {
         /// Il mesure la rentabilité d'exploitation brute de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub excedent_brut_exploitation: Option<BesoinEnFondsDeRoulement>,
         /// Capacité d’autofinancement
         ///
@@ -9713,19 +13984,19 @@ pub mod models {
         /// La capacité d'autofinancement représente l'essentiel du flux de trésorerie d'exploitation généré par l'entreprise. Elle contribue au financement des dépenses autres que celles enregistrées dans le compte de résultat (dividendes, investissements, remboursement emprunts etc...)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capacite_autofinancement: Option<BesoinEnFondsDeRoulement>,
         /// Fonds de roulement net global
         ///
         /// Correspond à la part des capitaux permanents non absorbée par le financement des valeurs immobilisées et qui est disponible pour le financement des besoins lié au cycle d'exploitation (besoins en fonds de roulement) (1) Capitaux permanents = capitaux propres + autres fonds propres + prov. pour risques et charges + total dettes financieres - dettes financières CT à l'origine (concours bancaires courants et soldes créditeurs de banque notamment)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fonds_roulement_net_global: Option<BesoinEnFondsDeRoulement>,
         /// Ratio fonds de roulement net global sur besoin en fonds de roulement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement:
             Option<RatioFondsRoulementNetGlobalSurBesoinEnFondsDeRoulement>,
         /// Dettes à maturité à un an au plus
@@ -9733,8 +14004,75 @@ pub mod models {
         /// Correspond à la somme des références fiscales 2057VG2 et 2057VH2
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes4_maturite_a_un_an_au_plus: Option<BesoinEnFondsDeRoulement>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for ValeursCalculeesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "disponibilites",
+                &self.disponibilites,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "total_dettes_stables",
+                &self.total_dettes_stables,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "valeur_ajoutee_bdf",
+                &self.valeur_ajoutee_bdf,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "besoin_en_fonds_de_roulement",
+                &self.besoin_en_fonds_de_roulement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "excedent_brut_exploitation",
+                &self.excedent_brut_exploitation,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "capacite_autofinancement",
+                &self.capacite_autofinancement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "fonds_roulement_net_global",
+                &self.fonds_roulement_net_global,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement",
+                &self.ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "dettes4_maturite_a_un_an_au_plus",
+                &self.dettes4_maturite_a_un_an_au_plus,
+                report,
+            );
+        }
     }
     /// Vocation par l’effet d’un acte juridique à devenir titulaire de parts
     ///
@@ -9752,6 +14090,31 @@ pub mod models {
         ///
         /// Required.
         pub parts_indirectes: VocationADevenirTitulaireDePartsPartsIndirectes,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for VocationADevenirTitulaireDeParts {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "parts_directes",
+                &self.parts_directes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "parts_indirectes",
+                &self.parts_indirectes,
+                report,
+            );
+        }
     }
     /// Parts directes
     ///
@@ -9771,6 +14134,19 @@ pub mod models {
         ///
         /// Required.
         pub nue_propriete: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for VocationADevenirTitulaireDePartsPartsDirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     /// Parts indirectes
     ///
@@ -9790,6 +14166,31 @@ pub mod models {
         ///
         /// Required.
         pub via_personnes_morales: ParIndivision,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    impl crate::runtime::Undeclared for VocationADevenirTitulaireDePartsPartsIndirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "par_indivision",
+                &self.par_indivision,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "via_personnes_morales",
+                &self.via_personnes_morales,
+                report,
+            );
+        }
     }
     /// The text of an enum value; `null` and numbers become text so that one odd
     /// value does not fail the whole response.
@@ -17112,6 +21513,166 @@ pub enum SuccessBody {
     ApiEntrepriseV4QualibatCertificationsBatiment(
         Box<models::QualibatCertificationsBatimentResponse>,
     ),
+}
+impl crate::runtime::Undeclared for SuccessBody {
+    fn collect_undeclared(&self, path: &mut String, report: &mut crate::runtime::UndeclaredReport) {
+        match self {
+            Self::ApiEntrepriseVrivileges(_) => {}
+            Self::ApiEntrepriseV3AcossAttestationsSociales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3AdemeCertificatsRge(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3BanqueDeFranceBilansEntreprise(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3CarifOrefCertificationsQualiopiFranceCompetences(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3CibtpAttestationCotisationsCongesPayesChomageIntemperies(
+                value,
+            ) => crate::runtime::Undeclared::collect_undeclared(&**value, path, report),
+            Self::ApiEntrepriseV3CnetpAttestationCotisationsCongesPayesChomageIntemperies(
+                value,
+            ) => crate::runtime::Undeclared::collect_undeclared(&**value, path, report),
+            Self::ApiEntrepriseV3DataSubventionSubventions(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3DgddiEori(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3DgfipAttestationsFiscales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3DgfipChiffresAffaires(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3DgfipLiassesFiscales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3DgfipLiensCapitalistiques(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3EuropeanCommissionVies(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3FabriqueNumeriqueMinisteresSociauxConventionsCollectives(
+                value,
+            ) => crate::runtime::Undeclared::collect_undeclared(&**value, path, report),
+            Self::ApiEntrepriseV3FntpCarteProfessionnelleTravauxPublics(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3GipMdsEffectifsAnnuelsEntreprise(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3GipMdsEffectifsMensuelsEtablissement(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InfogreffeExtraitsRcs(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InfogreffeMandatairesSociaux(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InpiRneActesBilans(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InpiRneBeneficiairesEffectifs(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InpiRneExtraitRne(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InseeAdressesEtablissements(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InseeAdressesEtablissementsDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InseeEtablissements(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InseeEtablissementsDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InseeSiegesDiffusablesUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InseeSiegesUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InseeSuccessions(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InseeUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3InseeUnitesLegalesDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3MiAssociations(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3MiDocumentsAssociations(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3MsaConformitesCotisations(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3OpqibiCertificationsIngenierie(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3ProbtpAttestationsCotisationRetraite(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3ProbtpConformitesCotisationsRetraite(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3QualibatCertificationsBatiment(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3QualifelecCertificats(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV3RnmEntreprisesArtisanales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4AcossAttestationsSociales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4DgfipAttestationsFiscales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4InseeEtablissements(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4InseeEtablissementsDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4InseeSiegesDiffusablesUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4InseeSiegesUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4InseeUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4InseeUnitesLegalesDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4MiUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4MiUnitesLegalesOpenData(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            Self::ApiEntrepriseV4QualibatCertificationsBatiment(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+        }
+    }
 }
 /// Decodes a response body of the operation `operation_id`: a 2xx status into that
 /// operation's model, any other status into the typed API error.
