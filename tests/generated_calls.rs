@@ -68,7 +68,24 @@ async fn v4_unite_legale_is_called_and_decoded() {
         value["data"]["categorie_entreprise"],
         "une valeur que le spec ne connaît pas"
     );
-    assert!(value["data"].get("champ_inconnu").is_none());
+    // Nor is it lost: kept in the struct's map of undeclared fields, written back, reported.
+    assert_eq!(
+        response.body.data.undeclared["champ_inconnu"],
+        serde_json::json!({ "ignoré": true })
+    );
+    assert_eq!(
+        value["data"]["champ_inconnu"],
+        serde_json::json!({ "ignoré": true })
+    );
+    let report = api_entreprise::runtime::UndeclaredReport::of(&response.body);
+    assert_eq!(report.fields, ["/data/champ_inconnu"]);
+    assert_eq!(
+        report.enum_values,
+        [(
+            "/data/categorie_entreprise".to_string(),
+            "une valeur que le spec ne connaît pas".to_string()
+        )]
+    );
 }
 
 #[tokio::test]

@@ -26,33 +26,34 @@ fn date_time_of(json: &str) -> Result<ApiDateTime, serde_json::Error> {
 
 #[test]
 fn api_date_accepts_anything_textual() {
+    // (JSON, the raw text kept, the date when valid, sent as a number)
     let cases = [
         (
             r#"{"date":"2021-03-04"}"#,
-            ApiDate::Valid(date!(2021 - 03 - 04)),
+            "2021-03-04",
+            Some(date!(2021 - 03 - 04)),
+            false,
         ),
-        (
-            r#"{"date":"2022-02-30"}"#,
-            ApiDate::Unparsed("2022-02-30".into()),
-        ),
+        (r#"{"date":"2022-02-30"}"#, "2022-02-30", None, false),
         (
             r#"{"date":"2021-03-04T10:00:00+01:00"}"#,
-            ApiDate::Unparsed("2021-03-04T10:00:00+01:00".into()),
+            "2021-03-04T10:00:00+01:00",
+            None,
+            false,
         ),
-        (r#"{"date":""}"#, ApiDate::Unparsed(String::new())),
-        (
-            r#"{"date":"+2021-03-04"}"#,
-            ApiDate::Unparsed("+2021-03-04".into()),
-        ),
-        (
-            r#"{"date":1614848400}"#,
-            ApiDate::Unparsed("1614848400".into()),
-        ),
-        (r#"{"date":-5}"#, ApiDate::Unparsed("-5".into())),
-        (r#"{"date":1.5}"#, ApiDate::Unparsed("1.5".into())),
+        (r#"{"date":""}"#, "", None, false),
+        (r#"{"date":"+2021-03-04"}"#, "+2021-03-04", None, false),
+        (r#"{"date":1614848400}"#, "1614848400", None, true),
+        (r#"{"date":-5}"#, "-5", None, true),
+        (r#"{"date":1.5}"#, "1.5", None, true),
     ];
-    for (json, expected) in cases {
-        assert_eq!(date_of(json).expect(json), expected, "{json}");
+    for (json, raw, valid, number) in cases {
+        let value = date_of(json).expect(json);
+        assert_eq!(
+            (value.raw(), value.date(), value.is_number()),
+            (raw, valid, number),
+            "{json}"
+        );
     }
     for json in [r#"{"date":{}}"#, r#"{"date":[]}"#, r#"{"date":true}"#] {
         assert!(date_of(json).is_err(), "{json}");
@@ -69,11 +70,17 @@ fn api_date_round_trips_its_text() {
             format!("\"{text}\"")
         );
     }
+    // A number comes back as the same number, not as its text.
+    for json in ["1614848400", "-5", "1.5"] {
+        let value: ApiDate = serde_json::from_str(json).expect(json);
+        assert_eq!(serde_json::to_string(&value).expect("json"), json);
+    }
     assert_eq!(
         ApiDate::parse("2021-03-04").date(),
         Some(date!(2021 - 03 - 04))
     );
     assert_eq!(ApiDate::parse("2022-02-30").date(), None);
+    assert_eq!(ApiDate::from(date!(2021 - 03 - 04)).raw(), "2021-03-04");
 }
 
 #[test]
@@ -103,10 +110,25 @@ fn api_date_time_accepts_anything_textual() {
         (r#"{"at":1614848400}"#, "1614848400"),
     ] {
         let value = date_time_of(json).expect(json);
-        assert_eq!(value, ApiDateTime::Unparsed(raw.into()), "{json}");
+        assert_eq!(value.date_time(), None, "{json}");
         assert_eq!(value.raw(), raw);
     }
     assert!(date_time_of(r#"{"at":false}"#).is_err());
+}
+
+#[test]
+fn api_date_time_keeps_the_spelling_it_was_sent_in() {
+    // Valid RFC 3339 that formatting would rewrite (`.000`, `+00:00` → `Z`): the text stays.
+    for text in ["2021-03-04T10:00:00.000+01:00", "2021-03-04T10:00:00+00:00"] {
+        let value = ApiDateTime::parse(text);
+        assert!(value.date_time().is_some(), "{text}");
+        assert_eq!(
+            serde_json::to_string(&value).expect("json"),
+            format!("\"{text}\"")
+        );
+    }
+    let epoch: ApiDateTime = serde_json::from_str("1614848400").expect("number");
+    assert_eq!(serde_json::to_string(&epoch).expect("json"), "1614848400");
 }
 
 #[test]

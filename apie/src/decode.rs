@@ -2,13 +2,15 @@
 //! operation's model, any other into the platform's error envelope; what fits is printed as
 //! JSON (exit 0), what does not is named with its JSON path (exit 1). A CI job validating
 //! recorded responses can thus tell a good error body from garbage. Bad usage exits 2.
+//! `--report-undeclared` also lists on stderr what a success body holds that the spec does
+//! not declare (fields, enum values), with JSON paths: what to tell the spec's publisher.
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use api_entreprise::errors::ErrorCode;
-use api_entreprise::runtime::{ApiError, Error};
+use api_entreprise::runtime::{ApiError, Error, UndeclaredReport};
 use serde::Serialize;
 
 /// The body does not fit.
@@ -21,11 +23,15 @@ const DECODE_HELP: &str = "\
 Examples:
   apie decode --operation api_entreprise_v3_insee_unites_legales --status 200 body.json
   curl … | apie decode --operation api_entreprise_v3_insee_unites_legales --status 404 -
+  apie decode --report-undeclared --operation api_entreprise_v3_dgfip_attestations_fiscales --status 200 body.json
 
 A 2xx body must fit the operation's model: printed as the typed value. Any other status must
 be the API's error envelope ({\"errors\": [{\"code\", \"title\", \"detail\", …}]}): printed as
 the typed error, with each code's status, title and provider from the spec (known: false for a
 code the spec does not list). What does not fit is named on stderr with its JSON path.
+Nothing is dropped: fields the spec does not declare are printed with the others, and
+--report-undeclared lists them on stderr with their JSON paths (arrays as *), with the enum
+values the spec does not list.
 
 Exit codes:
   0  the body fits: the success model for 2xx, the error envelope for other statuses
@@ -46,6 +52,10 @@ pub(crate) struct DecodeArgs {
     /// The body (JSON); `-` reads standard input
     #[arg(value_name = "FILE")]
     file: PathBuf,
+    /// Also list on stderr, with their JSON paths, the fields of a success body that the spec
+    /// does not declare and the enum values it does not list
+    #[arg(long)]
+    report_undeclared: bool,
 }
 
 /// The typed error as printed: the envelope's items, each with what the spec says of its
@@ -103,6 +113,7 @@ pub(crate) fn run(args: &DecodeArgs) -> ExitCode {
         operation,
         status,
         file,
+        report_undeclared,
     } = args;
     let body = if file.as_os_str() == "-" {
         let mut buf = Vec::new();
@@ -121,7 +132,15 @@ pub(crate) fn run(args: &DecodeArgs) -> ExitCode {
             USAGE,
             &format!("no operation has the x-operationId `{operation}`"),
         ),
-        Some(Ok(value)) => print_json(&value),
+        Some(Ok(value)) => {
+            if *report_undeclared {
+                eprint!(
+                    "{}",
+                    undeclared_text(operation, &UndeclaredReport::of(&value))
+                );
+            }
+            print_json(&value)
+        }
         Some(Err(Error::Decode(e))) => fail(
             NO_FIT,
             &format!(
@@ -135,6 +154,11 @@ pub(crate) fn run(args: &DecodeArgs) -> ExitCode {
                 &format!("the HTTP {status} body is not the API's error envelope: {why}"),
             ),
             None => {
+                if *report_undeclared {
+                    // The envelope is the platform's, read through the profile's pointers
+                    // into the runtime's own type: no model of the spec to compare with.
+                    eprintln!("undeclared: not looked for in an error body (HTTP {status})");
+                }
                 // The human summary beside the JSON: what a reader looks for first.
                 eprintln!("API error, HTTP {}: {}", e.status, e.advice());
                 for item in &e.errors {
@@ -150,6 +174,22 @@ pub(crate) fn run(args: &DecodeArgs) -> ExitCode {
         },
         Some(Err(other)) => fail(NO_FIT, &other.to_string()),
     }
+}
+
+/// The report of `--report-undeclared`: a count line, then one line per field or value.
+fn undeclared_text(operation: &str, report: &UndeclaredReport) -> String {
+    let mut out = format!(
+        "undeclared in the body of {operation}: {} fields, {} enum values the spec does not list\n",
+        report.fields.len(),
+        report.enum_values.len()
+    );
+    for path in &report.fields {
+        out.push_str(&format!("  field {path}\n"));
+    }
+    for (path, value) in &report.enum_values {
+        out.push_str(&format!("  enum value {path} = {value:?}\n"));
+    }
+    out
 }
 
 /// Prints `value` as pretty JSON: exit 0.

@@ -19,13 +19,19 @@ fn payload(operation: &str, file: &str) -> Option<String> {
 }
 
 fn decode(operation: &str, status: &str, body: &str) -> Output {
+    decode_with(&[], operation, status, body)
+}
+
+fn decode_with(flags: &[&str], operation: &str, status: &str, body: &str) -> Output {
     // Tests run in parallel: one file per call.
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let file = std::env::temp_dir().join(format!("apie-decode-{}-{n}.json", std::process::id()));
     std::fs::write(&file, body).unwrap();
     Command::new(env!("CARGO_BIN_EXE_apie"))
-        .args(["decode", "--operation", operation, "--status", status])
+        .arg("decode")
+        .args(flags)
+        .args(["--operation", operation, "--status", status])
         .arg(&file)
         .output()
         .unwrap()
@@ -165,4 +171,59 @@ fn bad_usage_exits_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
+
+/// The case: the fiscal certificate's two dates are not in the spec. They are printed
+/// with the rest, and `--report-undeclared` names them with their JSON paths.
+#[test]
+fn undeclared_fields_are_printed_and_reported_with_their_paths() {
+    let op = "api_entreprise_v3_dgfip_attestations_fiscales";
+    let Some(body) = payload(op, "attestation_delivree.yaml") else {
+        return;
+    };
+    let sent: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let out = decode_with(&["--report-undeclared"], op, "200", &body);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed, sent, "the printed value is the body sent");
+    assert!(
+        stderr.contains(&format!(
+            "undeclared in the body of {op}: 2 fields, 0 enum values"
+        )),
+        "{stderr}"
+    );
+    for path in [
+        "/data/date_delivrance_attestation",
+        "/data/date_periode_analysee",
+    ] {
+        assert!(stderr.contains(&format!("  field {path}\n")), "{stderr}");
+    }
+}
+
+/// Without the flag, no report; with it, a body the spec fully declares reports nothing,
+/// and an unknown enum value is named with its path.
+#[test]
+fn the_report_counts_unknown_enum_values_and_only_when_asked() {
+    let op = "api_entreprise_v3_insee_unites_legales";
+    let Some(text) = payload(op, "association.yaml") else {
+        return;
+    };
+    let quiet = decode(op, "200", &text);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("undeclared"));
+    let clean = decode_with(&["--report-undeclared"], op, "200", &text);
+    let stderr = String::from_utf8_lossy(&clean.stderr);
+    assert!(stderr.contains("0 fields, 0 enum values"), "{stderr}");
+    let mut body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    body["data"]["type"] = serde_json::json!("pas_dans_la_spec");
+    body["data"]["nouveau"] = serde_json::json!({"a": 1});
+    let out = decode_with(&["--report-undeclared"], op, "200", &body.to_string());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 fields, 1 enum values"), "{stderr}");
+    assert!(stderr.contains("  field /data/nouveau\n"), "{stderr}");
+    assert!(
+        stderr.contains("  enum value /data/type = \"pas_dans_la_spec\""),
+        "{stderr}"
+    );
 }

@@ -526,6 +526,12 @@ fn entry_source(
             format!("    if let Some(result) = {path}decode(operation_id, status, body) {{\n        return Some(result.map(AnySuccessBody::{v}));\n    }}\n")
         })
         .collect();
+    let collect_arms: String = variants
+        .iter()
+        .map(|(v, _, _)| {
+            format!("            AnySuccessBody::{v}(body) => runtime::Undeclared::collect_undeclared(body, path, report),\n")
+        })
+        .collect();
     let find_arms: Vec<String> = variants
         .iter()
         .map(|(_, path, _)| format!("{path}operations::find(operation_id)"))
@@ -536,6 +542,7 @@ fn entry_source(
         .collect();
     out.push_str(&format!(
         "/// A decoded success body from any of the specs.\n#[derive(Debug, Clone, PartialEq, serde::Serialize)]\n#[serde(untagged)]\npub enum AnySuccessBody {{\n{enum_variants}}}\n\n\
+impl runtime::Undeclared for AnySuccessBody {{\n    fn collect_undeclared(&self, path: &mut String, report: &mut runtime::UndeclaredReport) {{\n        match self {{\n{collect_arms}        }}\n    }}\n}}\n\n\
 /// [`decode`] over every spec: `None` when none has that x-operationId.\npub fn decode_any(\n    operation_id: &str,\n    status: u16,\n    body: &[u8],\n) -> Option<Result<AnySuccessBody, Error>> {{\n{decode_arms}    None\n}}\n\n\
 /// The operation with this x-operationId in any of the specs.\npub fn find_operation(operation_id: &str) -> Option<&'static runtime::OperationMeta> {{\n    {}\n}}\n\n\
 /// Every operation of every spec, the root spec's first.\npub fn all_operations() -> impl Iterator<Item = &'static runtime::OperationMeta> {{\n    {}\n        .copied()\n}}\n\n\

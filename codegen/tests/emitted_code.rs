@@ -122,6 +122,30 @@ required: [data]",
     )));
 }
 
+/// What was sent comes back: each way a field may be there (always; maybe null; maybe
+/// absent; maybe absent or null) gets the type and serde attributes that write it back as
+/// sent, and a property named like the map of undeclared fields does not take its name.
+#[test]
+fn every_presence_round_trips_and_the_undeclared_map_keeps_its_name() {
+    insta::assert_snapshot!(one_route(&body(
+        "type: object
+properties:
+  always:
+    type: string
+  maybe_null:
+    type: string
+    nullable: true
+  maybe_absent:
+    type: string
+  absent_or_null:
+    type: string
+    nullable: true
+  undeclared:
+    type: integer
+required: [always, maybe_null, undeclared]"
+    )));
+}
+
 #[test]
 fn enums_keep_unknown_values() {
     let schema = body(

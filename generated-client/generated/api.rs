@@ -216,6 +216,19 @@ pub enum AnySuccessBody {
     Legacy(legacy::SuccessBody),
 }
 
+impl runtime::Undeclared for AnySuccessBody {
+    fn collect_undeclared(&self, path: &mut String, report: &mut runtime::UndeclaredReport) {
+        match self {
+            AnySuccessBody::Current(body) => {
+                runtime::Undeclared::collect_undeclared(body, path, report)
+            }
+            AnySuccessBody::Legacy(body) => {
+                runtime::Undeclared::collect_undeclared(body, path, report)
+            }
+        }
+    }
+}
+
 /// [`decode`] over every spec: `None` when none has that x-operationId.
 pub fn decode_any(
     operation_id: &str,

@@ -2,9 +2,12 @@
 
 /// Response models, deduplicated by shape and named after where they occur.
 ///
-/// They accept what the server really sends: unknown fields are ignored, optional
-/// and nullable fields are `Option`, enums keep unknown values in `Other`, and dates
-/// keep their raw text when it is not a valid date.
+/// They accept what the server really sends and lose none of it: fields the spec
+/// does not declare are kept in each struct's `undeclared` map, optional and nullable
+/// fields are `Option` (`Option<Option<T>>` when absent and `null` are both allowed),
+/// enums keep unknown values in `Other`, and dates keep their raw text. Encoding a
+/// decoded value gives back the JSON it came from (key order aside);
+/// [`UndeclaredReport`](crate::runtime::UndeclaredReport) lists what the spec missed.
 pub mod models {
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Éléments constitutifs de l'adresse postale pour son acheminement.
@@ -64,6 +67,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub l7: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for AcheminementPostal {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cnetp~1unites_legales~1{siren}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1fntp~1unites_legales~1{siren}~1carte_professionnelle_travaux_publics/get/responses/200/content/application~1json/schema/properties/data` and 3 more.
@@ -82,6 +99,20 @@ pub mod models {
         ///
         /// Required.
         pub expires_in: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for AcossAttestationsSocialesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1urssaf~1unites_legales~1{siren}~1attestation_vigilance/get/responses/200/content/application~1json/schema/properties/data`.
@@ -134,6 +165,26 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub document_url_expires_in: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for AcossAttestationsSocialesDataV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "entity_status",
+                &self.entity_status,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cnetp~1unites_legales~1{siren}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1fntp~1unites_legales~1{siren}~1carte_professionnelle_travaux_publics/get/responses/200/content/application~1json/schema` and 3 more.
@@ -146,6 +197,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for AcossAttestationsSocialesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1urssaf~1unites_legales~1{siren}~1attestation_vigilance/get/responses/200/content/application~1json/schema`.
@@ -158,6 +224,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for AcossAttestationsSocialesResponseV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data/properties/actes/items`.
@@ -167,24 +248,24 @@ pub mod models {
         /// Identifiant de l'acte
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Nom du document à l'Inpi
         ///
         /// Nom du document déposé.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_document: Option<String>,
         /// Date de dépôt du document
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<crate::runtime::ApiDate>,
         /// Date de mise à jour du document
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour: Option<crate::runtime::ApiDate>,
         /// Types d'actes contenus dans le document
         ///
@@ -197,13 +278,37 @@ pub mod models {
         /// jamais regroupés dans un même document.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub types_actes: Option<Vec<TypesActesItem>>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub types_actes: Option<Option<Vec<TypesActesItem>>>,
         /// URL du document
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ActesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "types_actes",
+                &self.types_actes,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/capital/properties/actionnaires/items`.
@@ -246,6 +351,34 @@ pub mod models {
         ///
         /// Required.
         pub adresse: ActionnairesItemAdresse,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ActionnairesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributes",
+                &self.personne_physique_attributes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributes",
+                &self.personne_morale_attributes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Adresse de l'actionnaire
@@ -298,6 +431,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub pays: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ActionnairesItemAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Attributs de l'activité principale
@@ -334,6 +481,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub nomenclature: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for ActivitePrincipale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Liste des activités de l'association
@@ -390,6 +551,50 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_appartenance_ess: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for Activites {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "objet_social1",
+                &self.objet_social1,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "objet_social2",
+                &self.objet_social2,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "champ_action_territorial",
+                &self.champ_action_territorial,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif",
+                &self.tranche_effectif,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v4")]
     /// Activité principale
@@ -417,6 +622,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub annee: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for ActivitesActivitePrincipale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Tranche d'effectif salarié de l'entité
@@ -461,6 +680,21 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub annee: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for ActivitesTrancheEffectif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ademe~1etablissements~1{siret}~1certification_rge/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
@@ -521,6 +755,35 @@ pub mod models {
         ///
         /// Required.
         pub meta: AdemeCertificatsRgeMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "domaine", &self.domaine, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "meta_domaine",
+                &self.meta_domaine,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualification",
+                &self.qualification,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "organisme", &self.organisme, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ademe~1etablissements~1{siret}~1certification_rge/get/responses/200/content/application~1json/schema/properties/data/items`.
@@ -528,14 +791,29 @@ pub mod models {
     #[non_exhaustive]
     pub struct AdemeCertificatsRgeDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<AdemeCertificatsRgeData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Informations ADEME
@@ -564,6 +842,20 @@ pub mod models {
         ///
         /// Required.
         pub archived: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Qualification
@@ -586,6 +878,20 @@ pub mod models {
         ///
         /// Required.
         pub nom: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeQualification {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ademe~1etablissements~1{siret}~1certification_rge/get/responses/200/content/application~1json/schema`.
@@ -595,11 +901,26 @@ pub mod models {
         /// Required.
         pub data: Vec<AdemeCertificatsRgeDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for AdemeCertificatsRgeResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Adresse du siège
@@ -629,6 +950,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub complement: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for AdresseSiegeSocial {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/agrements/items`.
@@ -678,6 +1013,21 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for AgrementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "niveau", &self.niveau, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Description de l'aide
@@ -691,13 +1041,27 @@ pub mod models {
         /// Type d'aide
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nature: Option<String>,
         /// Modalité d'aide
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modalite: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Aide {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Attributs relatifs aux associations de droit local d'Alsace-Moselle
@@ -728,6 +1092,26 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_publication_registre_association: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for AlsaceMoselle {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tribunal_instance",
+                &self.tribunal_instance,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Assurance décennale vérifiée au moment de l'édition du certificat
@@ -756,6 +1140,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_fin: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for AssuranceCivile {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Informations relatives à l'assurance responsabilité travaux
@@ -776,6 +1174,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub identifiant: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for AssuranceResponsabiliteCivile {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
@@ -796,6 +1208,32 @@ pub mod models {
         pub valeurs_calculees: Vec<ValeursCalculeesItem>,
         /// Required.
         pub declarations: Vec<BanqueDeFranceBilansEntrepriseDeclarationsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "valeurs_calculees",
+                &self.valeurs_calculees,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "declarations",
+                &self.declarations,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items`.
@@ -803,14 +1241,29 @@ pub mod models {
     #[non_exhaustive]
     pub struct BanqueDeFranceBilansEntrepriseDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<BanqueDeFranceBilansEntrepriseData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/declarations/items`.
@@ -825,6 +1278,21 @@ pub mod models {
         pub numero_imprime: String,
         /// Required.
         pub donnees: Vec<BanqueDeFranceBilansEntrepriseDeclarationsItemDonneesItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseDeclarationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "donnees", &self.donnees, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Données de l'imprimé
@@ -840,14 +1308,14 @@ pub mod models {
         /// Code permettant d'identifier la donnée, constitué de 2 lettres de AA à ZZ (cf. Code EDI)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Code EDI
         ///
         /// Le code EDI est utilisé lorsque la liasses fiscale a été souscrite via la filière EDI/TDFC. Il permet l’échange des données de nature comptable et/ou fiscale avec la norme EDIFACT entre la DGFIP et les utilisateurs des téléprocédures EDI
         ///
         /// Optional.
-        #[serde(rename = "code_EDI", default)]
+        #[serde(rename = "code_EDI", default, skip_serializing_if = "Option::is_none")]
         pub code_edi: Option<String>,
         /// Évolution de la donnée
         ///
@@ -859,21 +1327,21 @@ pub mod models {
         /// Ce code interne à la DGFIP identifie une seule donnée sur un seul formulaire
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_absolu: Option<String>,
         /// Code Type Donnée
         ///
         /// Ce code détermine la nature de la donnée, le nombre et type des caractères qu’elle peut contenir
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_type_donnee: Option<String>,
         /// Intitulé
         ///
         /// Intitulé de la donnée. Désigne une donnée correspondant à une case à cocher présente en haut de certains tableaux de la liasse fiscale
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
         /// A un code N-REF correspond un code absolu pour les liasses fiscales. Ces deux codes désignent une seule donnée présente sur un seul formulaire
         ///
@@ -885,6 +1353,20 @@ pub mod models {
         ///
         /// Required.
         pub valeurs: Vec<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseDeclarationsItemDonneesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/meta`.
@@ -895,6 +1377,20 @@ pub mod models {
         ///
         /// Required.
         pub count: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema`.
@@ -906,8 +1402,24 @@ pub mod models {
         /// Required.
         pub meta: BanqueDeFranceBilansEntrepriseMeta,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for BanqueDeFranceBilansEntrepriseResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Disponibilités
@@ -923,13 +1435,31 @@ pub mod models {
         /// Valeur en euros
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur: Option<String>,
         /// Évolution en pourcentage
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub evolution: Option<f64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub evolution: Option<Option<f64>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for BesoinEnFondsDeRoulement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data/properties/bilans/items`.
@@ -939,46 +1469,65 @@ pub mod models {
         /// Identifiant du bilan
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Nom du bilan
         ///
         /// Nom du bilan à l'Inpi.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_document: Option<String>,
         /// Date de dépôt du bilan
         ///
         /// Ce champ indique la date de dépôt du bilan. Si le bilan a été déposé au guichet unique, la date de dépôt correspond à la date de où le paiement a été effectué. Si le bilan provient directement d'Infogreffe (cas des bilans avant 2023 et de certains bilans à compter de cette date), la date de dépôt correspond à la date de validation par les greffes.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<crate::runtime::ApiDate>,
         /// Date de clôture du bilan
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_cloture: Option<crate::runtime::ApiDate>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_cloture: Option<Option<crate::runtime::ApiDate>>,
         /// Date de mise à jour du bilan
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour: Option<crate::runtime::ApiDate>,
         /// Type de bilan
         ///
         /// Type du bilan déposé.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<BilansItemType>,
         /// URL du bilan
         ///
         /// URL pour télécharger le document bilan
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for BilansItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Type de bilan
@@ -1052,6 +1601,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for BilansItemType {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Capital social
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise/properties/capital_social`.
@@ -1067,6 +1628,20 @@ pub mod models {
         ///
         /// Required.
         pub devise: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for CapitalSocial {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data`.
@@ -1098,6 +1673,32 @@ pub mod models {
         ///
         /// Required.
         pub habilitations_france_competence: Vec<HabilitationsFranceCompetenceItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for CarifOrefCertificationsQualiopiFranceCompetencesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "declarations_activites_etablissement",
+                &self.declarations_activites_etablissement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "habilitations_france_competence",
+                &self.habilitations_france_competence,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema`.
@@ -1110,6 +1711,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for CarifOrefCertificationsQualiopiFranceCompetencesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Catégorie de l'unité légale
@@ -1178,6 +1794,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for CategorieEntreprise {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Informations relatives à la certification Qualiopi. Cette certification est liée à une numéro de déclaration d'activité.
     ///
@@ -1190,36 +1818,54 @@ pub mod models {
         /// Indique si l'établissement est certifié Action Formation.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub action_formation: Option<bool>,
         /// Certification Bilan Compétences
         ///
         /// Indique si l'établissement est certifié Bilan Compétences.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bilan_competences: Option<bool>,
         /// Certification VAE
         ///
         /// Indique si l'établissement est certifié VAE (Validation des Acquis de l'Experience).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub validation_acquis_experience: Option<bool>,
         /// Certification Apprentissage
         ///
         /// Indique si l'établissement est certifié Action de Formation par Apprentissage.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub apprentissage: Option<bool>,
         /// Indique si le certificat Qualiopi est propagé depuis le SIREN de l'unité légale
         ///
         /// Lorsqu'une unité légale a un seul NDA et donc un seul Qualiopi, celui-ci est automatiquement propagé à tous ses établissements, d'après les règles de la délégation générale à l'emploi et à la formation professionnelle (DGEFP), ce champ est alors à `true` et indique que le NDA associé à l'établissement est issu de l'unité légale. Dans le cas contraire, si le NDA ne provient pas d'une propagation depuis le SIREN, ce champ est à `false`. Ce second cas est bien plus rare car il intervient lorsqu'il existe plusieurs NDA associés à plusieurs SIRET, la propagation est alors uniquement faite pour certains SIRET déclarés. Enfin, ce champ peut être à "null" si l'organisme n'a pas fait de demande Qualiopi.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub obtention_via_unite_legale: Option<bool>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub obtention_via_unite_legale: Option<Option<bool>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for CertificationQualiopi {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Certification
@@ -1231,25 +1877,39 @@ pub mod models {
         /// Code associé à la certification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Libellé de la certification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle: Option<String>,
         /// Indique si la certification est RGE
         ///
         /// Ce champ indique si la certification est labellisée RGE (reconnu garant de l'environnement)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rge: Option<bool>,
         /// Date d'attribution
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_attribution: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for CertificationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Champ d'action territorial
@@ -1316,6 +1976,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for ChampActionTerritorial {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cibtp~1etablissements~1{siret}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1335,6 +2007,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub expires_in: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for CibtpAttestationCotisationsCongesPayesChomageIntemperiesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cibtp~1etablissements~1{siret}~1attestation_cotisations_conges_payes_chomage_intemperies/get/responses/200/content/application~1json/schema`.
@@ -1347,6 +2033,23 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared
+        for CibtpAttestationCotisationsCongesPayesChomageIntemperiesResponse
+    {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Classification de la qualification
@@ -1371,6 +2074,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub label: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Classification {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Code effectif
@@ -1504,6 +2221,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for Code {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/composition_reseau/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/composition_reseau/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1546,6 +2275,21 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub site_web: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for CompositionReseauItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Adresse du siège social de l'association
@@ -1594,6 +2338,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub commune: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for CompositionReseauItemAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/comptes/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/comptes/items`.
@@ -1637,6 +2395,20 @@ pub mod models {
         ///
         /// Required.
         pub total_produits: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for ComptesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
@@ -1652,6 +2424,27 @@ pub mod models {
         ///
         /// Required.
         pub paiements: Vec<PaiementsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DataSubventionSubventionsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "demande_subvention",
+                &self.demande_subvention,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "paiements", &self.paiements, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items`.
@@ -1659,14 +2452,29 @@ pub mod models {
     #[non_exhaustive]
     pub struct DataSubventionSubventionsDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<DataSubventionSubventionsData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DataSubventionSubventionsDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema`.
@@ -1676,11 +2484,26 @@ pub mod models {
         /// Required.
         pub data: Vec<DataSubventionSubventionsDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DataSubventionSubventionsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/declarations_activites_etablissement/items`.
@@ -1692,46 +2515,72 @@ pub mod models {
         /// Numéro de déclaration d'activité (NDA) de l'établissement.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_de_declaration: Option<String>,
         /// Indique que le NDA est actif
         ///
         /// Ce champ indique le numéro de déclaration d'activité (NDA) de l'établissement est actif. Cette valeur est toujours égale à 'true' et est conservée pour des raisons de retrocompatibilité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub actif: Option<bool>,
         /// Date de dernière déclaration
         ///
         /// Cette date indique le jour où l'établissement a transmi son bilan pédagogique et financier (BPF), indispensable pour maintenir actif le numéro de déclaration d'activité (NDA). Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_derniere_declaration: Option<crate::runtime::ApiDate>,
         /// Date de début d'exercice fiscal
         ///
         /// Cette date correspond au début du dernier exercice fiscal analysé pour le bilan pédagogique et financier. Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_debut_exercice: Option<crate::runtime::ApiDate>,
         /// Date de fin d'exercice fiscal
         ///
         /// Cette date correspond à la fin du dernier exercice fiscal analysé pour le bilan pédagogique et financier. Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_fin_exercice: Option<crate::runtime::ApiDate>,
         /// Informations relatives à la certification Qualiopi. Cette certification est liée à une numéro de déclaration d'activité.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub certification_qualiopi: Option<CertificationQualiopi>,
         /// Informations relatives aux spécialités relevant du numéro de déclaration d'activité et figurant dans le bilan pédagogique et financier. Un établissement peut ne pas avoir de spécialités, et l'API en transmet jusqu'à trois, leur ordre n'a pas d'importance. Les spécialités possibles sont détaillées dans la documentation métier de l'API : <https://entreprise.api.gouv.fr/catalogue/carif_oref/certifications_qualiopi_france_competences#faq_entry_answer_1_api_entreprise_endpoint_carif_oref_certifications_qualiopi_france_competences>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub specialites: Option<Specialites>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DeclarationsActivitesEtablissementItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "certification_qualiopi",
+                &self.certification_qualiopi,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "specialites",
+                &self.specialites,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Régime d’imposition applicable au résultat fiscal de l'unité légale
@@ -1758,6 +2607,21 @@ pub mod models {
         ///
         /// Required.
         pub libelle: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DeclarationsItemRegime {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Liste des demandes de subventions de l'association et leur informations.
@@ -1812,6 +2676,38 @@ pub mod models {
         ///
         /// Required.
         pub instruction: Instruction,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DemandeSubvention {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "subvention_demandee",
+                &self.subvention_demandee,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "description_des_projets",
+                &self.description_des_projets,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "instruction",
+                &self.instruction,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Éléments déclaratifs des projets
@@ -1832,6 +2728,21 @@ pub mod models {
         ///
         /// Required.
         pub projet: Vec<ProjetItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DescriptionDesProjets {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "projet", &self.projet, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Détention de capital
@@ -1856,6 +2767,32 @@ pub mod models {
         ///
         /// Required.
         pub parts_indirectes: DetentionDeCapitalPartsIndirectes,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DetentionDeCapital {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "parts_directes",
+                &self.parts_directes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "parts_indirectes",
+                &self.parts_indirectes,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Parts directes
@@ -1882,6 +2819,20 @@ pub mod models {
         ///
         /// Required.
         pub nue_propriete: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DetentionDeCapitalPartsDirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Parts indirectes
@@ -1908,6 +2859,32 @@ pub mod models {
         ///
         /// Required.
         pub via_personnes_morales: ParIndivision,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DetentionDeCapitalPartsIndirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "par_indivision",
+                &self.par_indivision,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "via_personnes_morales",
+                &self.via_personnes_morales,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1douanes~1etablissements~1{siret_or_eori}~1immatriculations_eori/get/responses/200/content/application~1json/schema/properties/data`.
@@ -1958,6 +2935,20 @@ pub mod models {
         ///
         /// Required.
         pub ville: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgddiEoriData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1douanes~1etablissements~1{siret_or_eori}~1immatriculations_eori/get/responses/200/content/application~1json/schema`.
@@ -1970,6 +2961,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgddiEoriResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema/properties/data`.
@@ -2002,6 +3008,20 @@ pub mod models {
         ///
         /// Required.
         pub date_periode_analysee: crate::runtime::ApiDate,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for DgfipAttestationsFiscalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1dgfip~1unites_legales~1{siren}~1attestation_fiscale/get/responses/200/content/application~1json/schema`.
@@ -2014,6 +3034,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for DgfipAttestationsFiscalesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1etablissements~1{siret}~1chiffres_affaires/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
@@ -2028,6 +3063,20 @@ pub mod models {
         ///
         /// Required.
         pub date_fin_exercice: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipChiffresAffairesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1etablissements~1{siret}~1chiffres_affaires/get/responses/200/content/application~1json/schema/properties/data/items`.
@@ -2035,14 +3084,29 @@ pub mod models {
     #[non_exhaustive]
     pub struct DgfipChiffresAffairesDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<DgfipChiffresAffairesData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipChiffresAffairesDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1etablissements~1{siret}~1chiffres_affaires/get/responses/200/content/application~1json/schema`.
@@ -2052,11 +3116,26 @@ pub mod models {
         /// Required.
         pub data: Vec<DgfipChiffresAffairesDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipChiffresAffairesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
@@ -2071,6 +3150,32 @@ pub mod models {
         pub obligations_fiscales: Vec<ObligationsFiscalesItem>,
         /// Required.
         pub declarations: Vec<DgfipLiassesFiscalesDeclarationsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "obligations_fiscales",
+                &self.obligations_fiscales,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "declarations",
+                &self.declarations,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/declarations/items`.
@@ -2122,6 +3227,22 @@ pub mod models {
         ///
         /// Required.
         pub donnees: Vec<DgfipLiassesFiscalesDeclarationsItemDonneesItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesDeclarationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "donnees", &self.donnees, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/declarations/items/properties/donnees/items`.
@@ -2133,35 +3254,35 @@ pub mod models {
         /// Code permettant d'identifier la donnée, constitué de 2 lettres de AA à ZZ (cf. Code EDI)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Code EDI
         ///
         /// Le code EDI est utilisé lorsque la liasses fiscale a été souscrite via la filière EDI/TDFC. Il permet l’échange des données de nature comptable et/ou fiscale avec la norme EDIFACT entre la DGFIP et les utilisateurs des téléprocédures EDI
         ///
         /// Optional.
-        #[serde(rename = "code_EDI", default)]
+        #[serde(rename = "code_EDI", default, skip_serializing_if = "Option::is_none")]
         pub code_edi: Option<String>,
         /// Code absolu
         ///
         /// Ce code interne à la DGFIP identifie une seule donnée sur un seul formulaire
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_absolu: Option<String>,
         /// Code Type Donnée
         ///
         /// Ce code détermine la nature de la donnée, le nombre et type des caractères qu’elle peut contenir
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_type_donnee: Option<String>,
         /// Intitulé
         ///
         /// Intitulé de la donnée. Désigne une donnée correspondant à une case à cocher présente en haut de certains tableaux de la liasse fiscale
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
         /// A un code N-REF correspond un code absolu pour les liasses fiscales. Ces deux codes désignent une seule donnée présente sur un seul formulaire
         ///
@@ -2173,6 +3294,20 @@ pub mod models {
         ///
         /// Required.
         pub valeurs: Vec<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesDeclarationsItemDonneesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/meta`.
@@ -2185,6 +3320,20 @@ pub mod models {
         ///
         /// Required.
         pub internal_id_itip: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema`.
@@ -2197,6 +3346,22 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: DgfipLiassesFiscalesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipLiassesFiscalesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Composition du capital social
@@ -2232,6 +3397,32 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub depose_neant: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipLiensCapitalistiquesCapital {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "actionnaires",
+                &self.actionnaires,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "repartition",
+                &self.repartition,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
@@ -2250,6 +3441,27 @@ pub mod models {
         ///
         /// Required.
         pub participations: Participations,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipLiensCapitalistiquesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "capital", &self.capital, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "participations",
+                &self.participations,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema`.
@@ -2262,6 +3474,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DgfipLiensCapitalistiquesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Droits de vote directs
@@ -2294,6 +3521,20 @@ pub mod models {
         ///
         /// Required.
         pub usufruit: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Directes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/dirigeants_et_associes/items`.
@@ -2305,34 +3546,48 @@ pub mod models {
         /// Fonction dans l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub qualite: Option<String>,
         /// Nom
         ///
         /// Nom de famille
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Prénom(s)
         ///
         /// Prénom
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub prenom: Option<String>,
         /// Date de naissance (mm/aaaa)
         ///
         /// Date de naissance (format MM-YYYY)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_naissance: Option<String>,
         /// Commune de résidence
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub commune_residence: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DirigeantsEtAssociesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/identite_entreprise/properties/dissolution`.
@@ -2354,6 +3609,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub avec_liquidation: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Dissolution {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/documents_dac/items`.
@@ -2363,7 +3632,7 @@ pub mod models {
         /// Identifiant interne du document. L'ID a été hashée pour des raisons de confidentialité.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Nom du document
         ///
@@ -2409,6 +3678,21 @@ pub mod models {
         ///
         /// Required.
         pub url: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for DocumentsDacItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "etat", &self.etat, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// État du document
@@ -2464,6 +3748,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for DocumentsDacItemEtat {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/documents_rna/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2471,7 +3767,7 @@ pub mod models {
         /// Identifiant interne du document. L'ID a été hashée pour raisons de confidentialité.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Type du document
         ///
@@ -2491,12 +3787,32 @@ pub mod models {
         /// Année de dépôt du document
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub annee_depot: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub annee_depot: Option<Option<String>>,
         /// URL de téléchargement du document
         ///
         /// Required.
         pub url: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for DocumentsRnaItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(path, "sous_type", &self.sous_type, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Type du document
@@ -2549,6 +3865,18 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for DocumentsRnaItemType {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for DocumentsRnaItemType {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     #[cfg(feature = "v3")]
@@ -2811,6 +4139,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Domaine {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Codes et libéllés des indices de la qualification
     ///
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification/properties/domaines/items`, `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification/properties/indices/items`, `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/qualification/properties/mentions/items`.
@@ -2822,15 +4162,29 @@ pub mod models {
         /// Code de l'indice associé à la qualification.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Libellé de l'indice
         ///
         /// Indice de la qualification.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub label: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DomainesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Détention de droits de vote
@@ -2855,6 +4209,22 @@ pub mod models {
         ///
         /// Required.
         pub indirectes: Indirectes,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for DroitsDeVote {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "directes", &self.directes, report);
+            crate::runtime::undeclared::collect_field(path, "indirectes", &self.indirectes, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_annuel/items`.
@@ -2887,6 +4257,22 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_derniere_mise_a_jour: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for EffectifsAnnuelItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "nature", &self.nature, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Nature de l'effectif
@@ -2956,6 +4342,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for EffectifsAnnuelItemNature {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_mensuels/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -2994,6 +4392,23 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_derniere_mise_a_jour: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for EffectifsMensuelsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "nature", &self.nature, report);
+            crate::runtime::undeclared::collect_field(path, "mois", &self.mois, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Nature de l'effectif
@@ -3066,6 +4481,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for EffectifsMensuelsItemNature {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v4")]
     /// Informations sur l'entité référencée dans le document
     ///
@@ -3089,6 +4516,38 @@ pub mod models {
         ///
         /// Required.
         pub certifications: Vec<Option<CertificationsItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for Entity {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "assurance_responsabilite_travaux",
+                &self.assurance_responsabilite_travaux,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "assurance_responsabilite_civile",
+                &self.assurance_responsabilite_civile,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "certifications",
+                &self.certifications,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v4")]
     /// Status de l'entreprise vis-à-vis de ses obligations sociales
@@ -3111,6 +4570,21 @@ pub mod models {
         ///
         /// Required.
         pub description: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for EntityStatus {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Code du status
@@ -3167,6 +4641,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for EntityStatusCode {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Informations de l'établissement principal
     ///
@@ -3205,6 +4691,20 @@ pub mod models {
         ///
         /// Required.
         pub code_ape: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for EtablissementPrincipal {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items`.
@@ -3214,59 +4714,87 @@ pub mod models {
         /// Type d'établissement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub type_etablissement: Option<TypeEtablissement>,
         /// Date début activité
         ///
         /// Date de début d'activité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_debut_activite: Option<crate::runtime::ApiDate>,
         /// Siret
         ///
         /// Numéro SIRET de l'établissement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// Code APE
         ///
         /// Optional.
-        #[serde(rename = "code_APE", default)]
+        #[serde(rename = "code_APE", default, skip_serializing_if = "Option::is_none")]
         pub code_ape: Option<EtablissementsItemActivitePrincipale>,
         /// Code APRM
         ///
         /// Optional.
-        #[serde(rename = "code_APRM", default)]
+        #[serde(rename = "code_APRM", default, skip_serializing_if = "Option::is_none")]
         pub code_aprm: Option<EtablissementsItemActivitePrincipale>,
         /// Nature de l'établissement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nature_etablissement: Option<String>,
         /// Activité principale
         ///
         /// Description de l'activité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub activite_principale: Option<String>,
         /// Concaténation des autres activités non principales
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub autre_activite: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub autre_activite: Option<Option<String>>,
         /// Adresse
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse: Option<EtablissementsItemAdresse>,
         /// Statut de l'établissement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub statut: Option<Statut>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for EtablissementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "type_etablissement",
+                &self.type_etablissement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "code_APE", &self.code_ape, report);
+            crate::runtime::undeclared::collect_field(path, "code_APRM", &self.code_aprm, report);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(path, "statut", &self.statut, report);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Informations relatives à la première spécialité
@@ -3280,15 +4808,37 @@ pub mod models {
         /// Code de la première spécialité de l'établissement agrée
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code: Option<Option<String>>,
         /// Libellé spécialité 1
         ///
         /// Libellé de la première spécialité de l'établissement agrée
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub libelle: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub libelle: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for EtablissementsItemActivitePrincipale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Adresse
@@ -3300,28 +4850,46 @@ pub mod models {
         /// Numéro et voie
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub voie: Option<String>,
         /// Code postal
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// Commune
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub commune: Option<String>,
         /// Pays
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pays: Option<String>,
         /// Complément d'adresse
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub complement: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub complement: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for EtablissementsItemAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Tranche d'effectif salarié de l'entité
@@ -3361,6 +4929,21 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub libelle: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for EtablissementsItemTrancheEffectif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// État de la convention. Si celle-ci est en vigueur elle est seulement obligatoire pour les signataires. Si celle-ci est en vigueur étendue, elle est obligatoire pour tous les employeurs de la branche.
@@ -3413,6 +4996,18 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Etat {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Etat {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
@@ -3483,6 +5078,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for EtatAdministratif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1european_commission~1unites_legales~1{siren}~1numero_tva/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3494,6 +5101,20 @@ pub mod models {
         ///
         /// Required.
         pub tva_number: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for EuropeanCommissionViesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1european_commission~1unites_legales~1{siren}~1numero_tva/get/responses/200/content/application~1json/schema`.
@@ -3506,6 +5127,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for EuropeanCommissionViesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
@@ -3548,6 +5184,22 @@ pub mod models {
         ///
         /// Required.
         pub date_publication: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(path, "etat", &self.etat, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items`.
@@ -3555,14 +5207,32 @@ pub mod models {
     #[non_exhaustive]
     pub struct FabriqueNumeriqueMinisteresSociauxConventionsCollectivesDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<FabriqueNumeriqueMinisteresSociauxConventionsCollectivesData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<FabriqueNumeriqueMinisteresSociauxConventionsCollectivesMeta>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared
+        for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesDataItem
+    {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema/properties/data/items/properties/meta`.
@@ -3573,6 +5243,20 @@ pub mod models {
         ///
         /// Required.
         pub internal_id: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1fabrique_numerique_ministeres_sociaux~1etablissements~1{siret}~1conventions_collectives/get/responses/200/content/application~1json/schema`.
@@ -3582,11 +5266,28 @@ pub mod models {
         /// Required.
         pub data: Vec<FabriqueNumeriqueMinisteresSociauxConventionsCollectivesDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared
+        for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesResponse
+    {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Convention collective
@@ -3640,6 +5341,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for FabriqueNumeriqueMinisteresSociauxConventionsCollectivesType {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liens_capitalistiques~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/participations/properties/filiales/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3681,6 +5394,21 @@ pub mod models {
         ///
         /// Required.
         pub adresse: FilialesItemAdresse,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for FilialesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Adresse de la filiale
@@ -3730,6 +5458,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub pays: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for FilialesItemAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Forme juridique
@@ -3746,6 +5488,20 @@ pub mod models {
         ///
         /// Required.
         pub libelle: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for FormeJuridique {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Fournisseur de l'observation
@@ -3801,6 +5557,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Fournisseur {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -3819,6 +5587,26 @@ pub mod models {
         ///
         /// Required.
         pub effectifs_annuel: Vec<EffectifsAnnuelItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for GipMdsEffectifsAnnuelsEntrepriseData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "effectifs_annuel",
+                &self.effectifs_annuel,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema`.
@@ -3831,6 +5619,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for GipMdsEffectifsAnnuelsEntrepriseResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data`.
@@ -3845,6 +5648,26 @@ pub mod models {
         ///
         /// Required.
         pub effectifs_mensuels: Vec<EffectifsMensuelsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for GipMdsEffectifsMensuelsEtablissementData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "effectifs_mensuels",
+                &self.effectifs_mensuels,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema`.
@@ -3857,6 +5680,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for GipMdsEffectifsMensuelsEtablissementResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Greffe
@@ -3879,6 +5717,20 @@ pub mod models {
         ///
         /// Required.
         pub code: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Greffe {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Type de groupement
@@ -3941,6 +5793,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for Groupement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1carif_oref~1etablissements~1{siret}~1certifications_qualiopi_france_competences/get/responses/200/content/application~1json/schema/properties/data/properties/habilitations_france_competence/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3951,53 +5815,79 @@ pub mod models {
         /// Code de l'habilitation France Compétences.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Indique si l'habilitation est active
         ///
         /// Une habilitation est active lorsque l'enregistrement de la certification en en cours.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub actif: Option<bool>,
         /// Date à laquelle l'habilitation est passée en état active
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_actif: Option<crate::runtime::ApiDate>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_actif: Option<Option<crate::runtime::ApiDate>>,
         /// Date de fin d'enregistrement
         ///
         /// Date de fin d'enregistrement de l'habilitation de l'établissement agrée. Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_fin_enregistrement: Option<crate::runtime::ApiDate>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_fin_enregistrement: Option<Option<crate::runtime::ApiDate>>,
         /// Date de décision
         ///
         /// Date de décision de l'habilitation de l'établissement agrée. Cette date est transmise au format AAAA-MM-DD.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_decision: Option<crate::runtime::ApiDate>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_decision: Option<Option<crate::runtime::ApiDate>>,
         /// Habilitation à former
         ///
         /// Indique que cette habilitation autorise à former/préparer les candidats à une certification inscrite au répertoire national des compétences professionnelles (RNCP) ou au répertoire spécifique (RS). Cette habilitation vise à s'assurer que les organismes de formation proposant des offres de formation certifiantes, sont bien habilités à préparer des élèves à cette certification.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub habilitation_pour_former: Option<bool>,
         /// Habilitation à organiser l'évaluation
         ///
         /// Indique que cette habilitation autorise à mettre en place des épreuves pour évaluer les compétences des candidats visant une certification inscrite au répertoire national des compétences professionnelles (RNCP) ou au répertoire spécifique (RS).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub habilitation_pour_organiser_l_evaluation: Option<bool>,
         /// Liste des SIRETs des organismes certificateurs ayant délivré à l'établissement les habilitations à former et/ou organiser l'évaluation de leur certification.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub sirets_organismes_certificateurs: Option<Vec<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for HabilitationsFranceCompetenceItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Identité de l'entreprise
@@ -4109,6 +5999,52 @@ pub mod models {
         ///
         /// Required.
         pub adresse_siege_social: AdresseSiegeSocial,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for IdentiteEntreprise {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "dissolution",
+                &self.dissolution,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "nature_entreprise",
+                &self.nature_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "code_APE", &self.code_ape, report);
+            crate::runtime::undeclared::collect_field(path, "code_APRM", &self.code_aprm, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "capital_social",
+                &self.capital_social,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_siege_social",
+                &self.adresse_siege_social,
+                report,
+            );
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Indice de répétition du numéro dans la voie
@@ -4173,6 +6109,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for IndiceRepetitionVoie {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Droits de vote indirects
     ///
@@ -4198,6 +6146,32 @@ pub mod models {
         ///
         /// Required.
         pub via_personnes_morales: IndirectesParIndivision,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Indirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "par_indivision",
+                &self.par_indivision,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "via_personnes_morales",
+                &self.via_personnes_morales,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Via une indivision
@@ -4232,6 +6206,20 @@ pub mod models {
         ///
         /// Required.
         pub usufruit: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for IndirectesParIndivision {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Capital de l'entreprise
@@ -4261,6 +6249,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub code_devise: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InfogreffeExtraitsRcsCapital {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data`.
@@ -4335,6 +6337,52 @@ pub mod models {
         ///
         /// Required.
         pub personne_morale: PersonneMorale,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InfogreffeExtraitsRcsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "mandataires_sociaux",
+                &self.mandataires_sociaux,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "observations",
+                &self.observations,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissement_principal",
+                &self.etablissement_principal,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "capital", &self.capital, report);
+            crate::runtime::undeclared::collect_field(path, "greffe", &self.greffe, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique",
+                &self.personne_physique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale",
+                &self.personne_morale,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data/properties/observations/items`.
@@ -4344,18 +6392,32 @@ pub mod models {
         /// Numéro de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<String>,
         /// Libellé de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle: Option<String>,
         /// Date de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InfogreffeExtraitsRcsObservationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema`.
@@ -4368,6 +6430,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InfogreffeExtraitsRcsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
@@ -4379,14 +6456,14 @@ pub mod models {
         /// Ce champ est uniquement disponible pour une personne morale.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_identification: Option<String>,
         /// Type de mandataire social
         ///
         /// Ce champ permet de faire la distinction entre les personnes physiques et morales.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Fonction au sein de l'entreprise
         ///
@@ -4400,85 +6477,148 @@ pub mod models {
         /// Nom du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub nom: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub nom: Option<Option<String>>,
         /// Prénom
         ///
         /// Prénom du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub prenom: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub prenom: Option<Option<String>>,
         /// Date de naissance
         ///
         /// Date de naissance du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_naissance: Option<Option<String>>,
         /// Date de naissance (timestamp)
         ///
         /// Date de naissance délivrée au format timestamp. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_naissance_timestamp: Option<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_naissance_timestamp: Option<Option<i64>>,
         /// Lieu de naissance
         ///
         /// Lieu de naissance du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub lieu_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub lieu_naissance: Option<Option<String>>,
         /// Pays de naissance
         ///
         /// Pays de naissance du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub pays_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub pays_naissance: Option<Option<String>>,
         /// Code pays ISO 3166 Alpha 2 du pays de naissance
         ///
         /// Code à deux lettres indiquant le pays de naissance du mandataire social, suivant la norme ISO 3166 Alpha 2. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code_pays_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code_pays_naissance: Option<Option<String>>,
         /// Nationalité de la personne physique
         ///
         /// Nationalité du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub nationalite: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub nationalite: Option<Option<String>>,
         /// Code pays ISO 3166 Alpha 2
         ///
         /// Code à deux lettres indiquant le pays de nationalité du mandataire social, suivant la norme ISO 3166 Alpha 2. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code_nationalite: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code_nationalite: Option<Option<String>>,
         /// Raison sociale
         ///
         /// Raison sociale de la personne morale mandataire social. Ce champ est disponible uniquement pour une personne morale.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub raison_sociale: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub raison_sociale: Option<Option<String>>,
         /// Code du greffe de l'entreprise
         ///
         /// Code du greffe auquel la personne morale mandataire social est rattachée. Ce champ est disponible uniquement pour une personne morale. Tous les codes greffe sont disponibles ici : <https://opendata.datainfogreffe.fr/explore/dataset/liste-des-greffes/table/>
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code_greffe: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code_greffe: Option<Option<String>>,
         /// Libellé du greffe de l'entreprise
         ///
         /// Nom du greffe auquel la personne morale mandataire social est rattachée. Ce champ est disponible uniquement pour une personne morale. Tous les libellés sont disponibles ici : <https://opendata.datainfogreffe.fr/explore/dataset/liste-des-greffes/table/>
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub libelle_greffe: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub libelle_greffe: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InfogreffeMandatairesSociauxData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema/properties/data/items`.
@@ -4486,14 +6626,29 @@ pub mod models {
     #[non_exhaustive]
     pub struct InfogreffeMandatairesSociauxDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<InfogreffeMandatairesSociauxData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InfogreffeMandatairesSociauxDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema/properties/meta`.
@@ -4518,6 +6673,20 @@ pub mod models {
         ///
         /// Required.
         pub count: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InfogreffeMandatairesSociauxMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1mandataires_sociaux/get/responses/200/content/application~1json/schema`.
@@ -4529,8 +6698,24 @@ pub mod models {
         /// Required.
         pub meta: InfogreffeMandatairesSociauxMeta,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InfogreffeMandatairesSociauxResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data`.
@@ -4552,6 +6737,22 @@ pub mod models {
         ///
         /// Required.
         pub bilans: Vec<BilansItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneActesBilansData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "actes", &self.actes, report);
+            crate::runtime::undeclared::collect_field(path, "bilans", &self.bilans, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema`.
@@ -4564,6 +6765,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneActesBilansResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
@@ -4604,6 +6820,27 @@ pub mod models {
         ///
         /// Required.
         pub modalites: Modalites,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "date_naissance",
+                &self.date_naissance,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "modalites", &self.modalites, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items`.
@@ -4611,14 +6848,29 @@ pub mod models {
     #[non_exhaustive]
     pub struct InpiRneBeneficiairesEffectifsDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<InpiRneBeneficiairesEffectifsData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Date de naissance du bénéficiaire effectif
@@ -4637,6 +6889,21 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub mois: Option<Mois>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsDateNaissance {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "mois", &self.mois, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/meta`.
@@ -4653,6 +6920,20 @@ pub mod models {
         ///
         /// Required.
         pub beneficiaires_sans_modalites_uuids: Vec<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema`.
@@ -4664,8 +6945,24 @@ pub mod models {
         /// Required.
         pub meta: InpiRneBeneficiairesEffectifsMeta,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneBeneficiairesEffectifsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data`.
@@ -4714,6 +7011,44 @@ pub mod models {
         ///
         /// Required.
         pub observations: Vec<InpiRneExtraitRneObservationsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneExtraitRneData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "identite_entreprise",
+                &self.identite_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "dirigeants_et_associes",
+                &self.dirigeants_et_associes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissements",
+                &self.etablissements,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "observations",
+                &self.observations,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema/properties/data/properties/observations/items`.
@@ -4723,23 +7058,43 @@ pub mod models {
         /// Fournisseur de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fournisseur: Option<Fournisseur>,
         /// Numéro de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<String>,
         /// Date de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<crate::runtime::ApiDate>,
         /// Texte de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub texte: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneExtraitRneObservationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "fournisseur",
+                &self.fournisseur,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1extrait_rne/get/responses/200/content/application~1json/schema`.
@@ -4752,6 +7107,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InpiRneExtraitRneResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/links`.
@@ -4766,6 +7136,20 @@ pub mod models {
         ///
         /// Required.
         pub etablissement: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InseeAdressesEtablissementsDiffusablesLinks {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1adresse/get/responses/200/content/application~1json/schema/properties/meta`.
@@ -4776,6 +7160,20 @@ pub mod models {
         ///
         /// Required.
         pub date_derniere_mise_a_jour: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InseeAdressesEtablissementsDiffusablesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}~1adresse/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1adresse/get/responses/200/content/application~1json/schema`.
@@ -4788,6 +7186,23 @@ pub mod models {
         pub links: InseeAdressesEtablissementsDiffusablesLinks,
         /// Required.
         pub meta: InseeAdressesEtablissementsDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InseeAdressesEtablissementsDiffusablesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Adresse de l'établissement
@@ -4906,6 +7321,39 @@ pub mod models {
         ///
         /// Required.
         pub acheminement_postal: AcheminementPostal,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for InseeEtablissementsAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "indice_repetition_voie",
+                &self.indice_repetition_voie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "type_voie", &self.type_voie, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "acheminement_postal",
+                &self.acheminement_postal,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/data` and 1 more.
@@ -5001,6 +7449,51 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_creation: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InseeEtablissementsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "unite_legale",
+                &self.unite_legale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v4~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/data` and 1 more.
@@ -5102,6 +7595,57 @@ pub mod models {
         ///
         /// Required.
         pub activite_principale_naf_rev2: ActivitePrincipale,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for InseeEtablissementsDataV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "unite_legale",
+                &self.unite_legale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale_naf_rev2",
+                &self.activite_principale_naf_rev2,
+                report,
+            );
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// État administratif de l'établissement
@@ -5165,6 +7709,18 @@ pub mod models {
         }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesEtatAdministratif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/links` and 5 more.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -5173,6 +7729,20 @@ pub mod models {
         ///
         /// Required.
         pub unite_legale: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesLinks {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema/properties/meta` and 5 more.
@@ -5193,6 +7763,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub redirect_from_siret: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema` and 1 more.
@@ -5205,6 +7789,23 @@ pub mod models {
         pub links: InseeEtablissementsDiffusablesLinks,
         /// Required.
         pub meta: InseeEtablissementsDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1insee~1sirene~1etablissements~1diffusibles~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v4~1insee~1sirene~1etablissements~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}~1siege_social/get/responses/200/content/application~1json/schema` and 1 more.
@@ -5217,6 +7818,23 @@ pub mod models {
         pub links: InseeEtablissementsDiffusablesLinks,
         /// Required.
         pub meta: InseeEtablissementsDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesResponseV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Unité légale de l'établissement
@@ -5366,6 +7984,75 @@ pub mod models {
         ///
         /// Required.
         pub activite_principale_naf_rev2: ActivitePrincipale,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for InseeEtablissementsDiffusablesUniteLegale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributs",
+                &self.personne_morale_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributs",
+                &self.personne_physique_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "categorie_entreprise",
+                &self.categorie_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale_naf_rev2",
+                &self.activite_principale_naf_rev2,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema/properties/data`.
@@ -5384,6 +8071,32 @@ pub mod models {
         ///
         /// Required.
         pub successeurs: Vec<PredecesseursItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InseeSuccessionsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "predecesseurs",
+                &self.predecesseurs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "successeurs",
+                &self.successeurs,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema`.
@@ -5396,6 +8109,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InseeSuccessionsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/data`.
@@ -5544,6 +8272,69 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_cessation: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InseeUnitesLegalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributs",
+                &self.personne_morale_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributs",
+                &self.personne_physique_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "categorie_entreprise",
+                &self.categorie_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/data`, `/paths/~1v4~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/data`.
@@ -5698,6 +8489,75 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_cessation: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDataV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributs",
+                &self.personne_morale_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributs",
+                &self.personne_physique_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "categorie_entreprise",
+                &self.categorie_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale_naf_rev2",
+                &self.activite_principale_naf_rev2,
+                report,
+            );
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/links`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/links` and 1 more.
@@ -5712,6 +8572,20 @@ pub mod models {
         ///
         /// Required.
         pub siege_social_adresse: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDiffusablesLinks {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema/properties/meta` and 1 more.
@@ -5730,6 +8604,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub redirect_from_siren: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDiffusablesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema`, `/paths/~1v3~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -5742,6 +8630,23 @@ pub mod models {
         pub links: InseeUnitesLegalesDiffusablesLinks,
         /// Required.
         pub meta: InseeUnitesLegalesDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDiffusablesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1insee~1sirene~1unites_legales~1diffusibles~1{siren}/get/responses/200/content/application~1json/schema`, `/paths/~1v4~1insee~1sirene~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -5754,6 +8659,23 @@ pub mod models {
         pub links: InseeUnitesLegalesDiffusablesLinks,
         /// Required.
         pub meta: InseeUnitesLegalesDiffusablesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for InseeUnitesLegalesDiffusablesResponseV4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "links", &self.links, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Informations et résultats de l'instruction de la demande
@@ -5787,6 +8709,26 @@ pub mod models {
         ///
         /// Required.
         pub montant_accorde: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Instruction {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "statut_demande",
+                &self.statut_demande,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v4")]
     /// Libellé du sous-type
@@ -5919,6 +8861,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for Libelle {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1infogreffe~1rcs~1unites_legales~1{siren}~1extrait_kbis/get/responses/200/content/application~1json/schema/properties/data/properties/mandataires_sociaux/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5929,14 +8883,18 @@ pub mod models {
         /// Ce champ est uniquement disponible pour une personne morale.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub numero_identification: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub numero_identification: Option<Option<String>>,
         /// Type de mandataire social
         ///
         /// Ce champ permet de faire la distinction entre les personnes physiques et morales.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Type>,
         /// Fonction au sein de l'entreprise
         ///
@@ -5950,29 +8908,60 @@ pub mod models {
         /// Nom du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub nom: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub nom: Option<Option<String>>,
         /// Prénom
         ///
         /// Prénom du mandataire social. Ce champ est disponible uniquement pour une personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub prenom: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub prenom: Option<Option<String>>,
         /// Mois et année de naissance
         ///
         /// Mois et année de naissance du mandataire social. Ce champ est disponible uniquement pour une personne physique. Vous avez besoin d'une donnée plus précise ? L'[API Mandataires sociaux d'Infogreffe](https://entreprise.api.gouv.fr/catalogue/infogreffe/mandataires_sociaux) permet d'accéder à des données protégées : le jour de naissance, le lieu de naissance et la nationalité de la personne physique.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub date_naissance: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub date_naissance: Option<Option<String>>,
         /// Raison sociale
         ///
         /// Raison sociale de la personne morale mandataire social. Ce champ est disponible uniquement pour une personne morale.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub raison_sociale: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub raison_sociale: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MandatairesSociauxItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Méta domaine
@@ -6054,6 +9043,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MetaDomaine {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6105,6 +9106,26 @@ pub mod models {
         pub groupement: Option<String>,
         /// Required.
         pub mise_a_jour: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MiAssociationsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_siege",
+                &self.adresse_siege,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}/get/responses/200/content/application~1json/schema`.
@@ -6117,6 +9138,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MiAssociationsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
@@ -6145,6 +9181,20 @@ pub mod models {
         ///
         /// Required.
         pub errors: Vec<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MiDocumentsAssociationsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema/properties/data/items`.
@@ -6152,14 +9202,29 @@ pub mod models {
     #[non_exhaustive]
     pub struct MiDocumentsAssociationsDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<MiDocumentsAssociationsData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MiDocumentsAssociationsDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema/properties/meta`.
@@ -6174,6 +9239,20 @@ pub mod models {
         ///
         /// Required.
         pub nombre_documents_deficients: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MiDocumentsAssociationsMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1ministere_interieur~1rna~1associations~1{siret_or_rna}~1documents/get/responses/200/content/application~1json/schema`.
@@ -6185,8 +9264,24 @@ pub mod models {
         /// Required.
         pub meta: MiDocumentsAssociationsMeta,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MiDocumentsAssociationsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data`.
@@ -6357,6 +9452,78 @@ pub mod models {
         ///
         /// Required.
         pub documents_rna: Vec<DocumentsRnaItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for MiUnitesLegalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "groupement", &self.groupement, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "raison_non_eligibilite_cec",
+                &self.raison_non_eligibilite_cec,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_siege",
+                &self.adresse_siege,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_gestion",
+                &self.adresse_gestion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "alsace_moselle",
+                &self.alsace_moselle,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "composition_reseau",
+                &self.composition_reseau,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "agrements", &self.agrements, report);
+            crate::runtime::undeclared::collect_field(path, "activites", &self.activites, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissements",
+                &self.etablissements,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "reseaux_affiliation",
+                &self.reseaux_affiliation,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "documents_rna",
+                &self.documents_rna,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items`.
@@ -6451,6 +9618,47 @@ pub mod models {
         ///
         /// Required.
         pub documents_dac: Vec<DocumentsDacItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for MiUnitesLegalesEtablissementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif",
+                &self.tranche_effectif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "rhs", &self.rhs, report);
+            crate::runtime::undeclared::collect_field(path, "comptes", &self.comptes, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "representants_legaux",
+                &self.representants_legaux,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "documents_dac",
+                &self.documents_dac,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/meta`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/meta`.
@@ -6471,6 +9679,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_derniere_mise_a_jour_rna: Option<crate::runtime::ApiDate>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for MiUnitesLegalesMeta {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data`.
@@ -6633,6 +9855,66 @@ pub mod models {
         ///
         /// Required.
         pub etablissements: Vec<MiUnitesLegalesOpenDataEtablissementsItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for MiUnitesLegalesOpenDataData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "regime", &self.regime, report);
+            crate::runtime::undeclared::collect_field(path, "groupement", &self.groupement, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "raison_non_eligibilite_cec",
+                &self.raison_non_eligibilite_cec,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_siege",
+                &self.adresse_siege,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_gestion",
+                &self.adresse_gestion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "alsace_moselle",
+                &self.alsace_moselle,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "composition_reseau",
+                &self.composition_reseau,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "agrements", &self.agrements, report);
+            crate::runtime::undeclared::collect_field(path, "activites", &self.activites, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissements",
+                &self.etablissements,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items`.
@@ -6715,6 +9997,35 @@ pub mod models {
         ///
         /// Required.
         pub comptes: Vec<ComptesItem>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for MiUnitesLegalesOpenDataEtablissementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif",
+                &self.tranche_effectif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "rhs", &self.rhs, report);
+            crate::runtime::undeclared::collect_field(path, "comptes", &self.comptes, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Régime de l'association
@@ -6778,6 +10089,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for MiUnitesLegalesOpenDataRegime {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -6788,6 +10111,22 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: MiUnitesLegalesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for MiUnitesLegalesOpenDataResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema`.
@@ -6800,6 +10139,22 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: MiUnitesLegalesMeta,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for MiUnitesLegalesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+            crate::runtime::undeclared::collect_field(path, "meta", &self.meta, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Détermine si l'entreprise a une activité permanente ou saisonnière.
@@ -6865,6 +10220,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ModaliteExercice {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Liste des modalités de contrôle du bénéficiaire effectif
     ///
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1{siren}~1beneficiaires_effectifs/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/modalites`.
@@ -6903,6 +10270,44 @@ pub mod models {
         ///
         /// Required.
         pub representant_legal_placement_sans_gestion_deleguee: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Modalites {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "detention_de_capital",
+                &self.detention_de_capital,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "vocation_a_devenir_titulaire_de_parts",
+                &self.vocation_a_devenir_titulaire_de_parts,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "droits_de_vote",
+                &self.droits_de_vote,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "pouvoirs_de_controle",
+                &self.pouvoirs_de_controle,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Mois de l'effectif
@@ -6998,6 +10403,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Mois {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1msa~1etablissements~1{siret}~1conformite_cotisations/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7012,6 +10429,21 @@ pub mod models {
         ///
         /// Required.
         pub status: Status,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MsaConformitesCotisationsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "status", &self.status, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1msa~1etablissements~1{siret}~1conformite_cotisations/get/responses/200/content/application~1json/schema`.
@@ -7024,6 +10456,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for MsaConformitesCotisationsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Naissance
@@ -7054,6 +10501,21 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub lieu: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Naissance {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "pays", &self.pays, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Nature de l'activité principale
@@ -7118,6 +10580,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for NatureEntreprise {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v4")]
     /// Niveau de l'agrément
     ///
@@ -7172,6 +10646,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for Niveau {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v4")]
     /// Nombre d'adhérents
     ///
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items/properties/nombre_adherents`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items/properties/nombre_adherents`.
@@ -7190,6 +10676,20 @@ pub mod models {
         ///
         /// Required.
         pub total: i64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for NombreAdherents {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Nombre de licenciés
@@ -7215,6 +10715,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub total: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for NombreLicencies {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Indique si l'entreprise a une activité ambulante.
@@ -7274,6 +10788,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for NonSedentaire {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1dgfip~1unites_legales~1{siren}~1liasses_fiscales~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/obligations_fiscales/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7314,6 +10840,22 @@ pub mod models {
         ///
         /// Required.
         pub regime: String,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ObligationsFiscalesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+            crate::runtime::undeclared::collect_field(path, "reference", &self.reference, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Code des règles d'imposition applicables au siren
@@ -7389,6 +10931,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ObligationsFiscalesItemCode {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema/properties/data`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -7448,6 +11002,32 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_validite_qualifications_probatoires: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for OpqibiCertificationsIngenierieData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualifications",
+                &self.qualifications,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualifications_probatoires",
+                &self.qualifications_probatoires,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema`.
@@ -7460,6 +11040,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for OpqibiCertificationsIngenierieResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Organisme de certification
@@ -7549,6 +11144,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Organisme {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Informations du paiement effectué
     ///
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/paiements/items`.
@@ -7560,67 +11167,86 @@ pub mod models {
         /// Origine de la donnée transmise, il s'agit toujours de Chorus.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fournisseur: Option<String>,
         /// Date de dernière mise à jour
         ///
         /// Date de dernière mise à jour des informations. Les données de Chorus sont mises à jour tous les lundis.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour_information: Option<crate::runtime::ApiDateTime>,
         /// Identifiant de jointure entre demande et versement
         ///
         /// Identifiant créé par DataSubvention pour faire le lien entre un paiement figurant dans cette liste et une demande figurant dans la liste précédente.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub jointure_demandes_et_versements: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub jointure_demandes_et_versements: Option<Option<String>>,
         /// Montant versé
         ///
         /// Montant en euros qui a été versé à l'association.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub montant_verse: Option<f64>,
         /// Date de versement
         ///
         /// Date du versement à l'association.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_versement: Option<crate::runtime::ApiDateTime>,
         /// Nom du centre financier
         ///
         /// Centre ayant effectué le versement de la subvention. Il ne s'agit pas forcément de celui qui donne la subvention.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub centre_financier: Option<String>,
         /// Domaine fonctionnel
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub domaine_fonctionnel: Option<String>,
         /// Type d'activité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub activitee: Option<String>,
         /// Numéro BOP
         ///
         /// Numéro du budget opérationnel de programme (BOP) qui détermine la catégorie du poste de dépense de l'État.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_bop: Option<String>,
         /// Programme budgétaire
         ///
         /// Libellé et numéro du programme budgétaire auquel est rattaché le versement. Ces informations sont tirées du fournisseur Data Bretagne à partir du numéro BOP du versement.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub programme: Option<Programme>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PaiementsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "programme", &self.programme, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Via une indivision
@@ -7649,6 +11275,20 @@ pub mod models {
         ///
         /// Required.
         pub nue_propriete: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ParIndivision {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Participations
@@ -7683,6 +11323,21 @@ pub mod models {
         ///
         /// Required.
         pub depose_neant: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Participations {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "filiales", &self.filiales, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Personne morale
@@ -7718,6 +11373,26 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_fin_de_vie: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PersonneMorale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Attributs de la personne morale
@@ -7756,6 +11431,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub forme_juridique: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PersonneMoraleAttributes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Attributs de la personne morale
@@ -7776,6 +11465,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub sigle: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for PersonneMoraleAttributs {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Nationalité
@@ -7800,6 +11503,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub code: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PersonneMoraleFormeJuridique {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Personne physique
@@ -7842,6 +11559,28 @@ pub mod models {
         ///
         /// Required.
         pub naissance: Naissance,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PersonnePhysique {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "nationalite",
+                &self.nationalite,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "naissance", &self.naissance, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Adresse
@@ -7902,6 +11641,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub pays: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PersonnePhysiqueAdresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Attributs de la personne physique
@@ -7939,6 +11692,26 @@ pub mod models {
         ///
         /// Required.
         pub date_naissance: PersonnePhysiqueAttributesDateNaissance,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PersonnePhysiqueAttributes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "date_naissance",
+                &self.date_naissance,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Date de naissance
@@ -7959,6 +11732,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub mois: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PersonnePhysiqueAttributesDateNaissance {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Attributs de la personne physique
@@ -8022,6 +11809,21 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub sexe: Option<Sexe>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for PersonnePhysiqueAttributs {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "sexe", &self.sexe, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Personnes physiques
@@ -8046,6 +11848,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub nombre: Option<f64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PersonnesMorales {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Pouvoirs de controle
@@ -8068,6 +11884,20 @@ pub mod models {
         ///
         /// Required.
         pub autres: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PouvoirsDeControle {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema/properties/data/properties/predecesseurs/items`, `/paths/~1v3~1insee~1sirene~1etablissements~1{siret}~1successions/get/responses/200/content/application~1json/schema/properties/data/properties/successeurs/items`.
@@ -8079,29 +11909,43 @@ pub mod models {
         /// SIRET de l'établissement prédécesseur.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// Date d'effet du lien de succession
         ///
         /// Date à laquelle la succession a eu lieu.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_succession: Option<crate::runtime::ApiDate>,
         /// Transfert de siège
         ///
         /// Indique si la succession est un transfert de siège. Pour en savoir plus, consulter cette rubrique : <http://entreprise.api.gouv.fr/catalogue/insee/successions#definition-transfert-siege>.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub transfert_siege: Option<bool>,
         /// Continuité économique
         ///
         /// Indique si la succession est une continuité économique. Pour en savoir plus, consulter cette rubrique : <http://entreprise.api.gouv.fr/catalogue/insee/successions#definition-continuite-economique>.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub continuite_economique: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for PredecesseursItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1probtp~1etablissements~1{siret}~1conformite_cotisations_retraite/get/responses/200/content/application~1json/schema/properties/data`.
@@ -8112,6 +11956,20 @@ pub mod models {
         ///
         /// Required.
         pub eligible: bool,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ProbtpConformitesCotisationsRetraiteData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1probtp~1etablissements~1{siret}~1conformite_cotisations_retraite/get/responses/200/content/application~1json/schema`.
@@ -8124,6 +11982,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ProbtpConformitesCotisationsRetraiteResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Programme budgétaire
@@ -8137,27 +12010,41 @@ pub mod models {
         /// Numéro de programme
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<String>,
         /// Nom du programme
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle: Option<String>,
         /// Fournisseur distribuant la donnée à Data Subvention
         ///
         /// Origine de la donnée transmise, il s'agit toujours de Data Bretagne.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fournisseur: Option<String>,
         /// Date de dernière mise à jour
         ///
         /// Date de dernière mise à jour des informations.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour_information: Option<crate::runtime::ApiDateTime>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Programme {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Détails d'un projet ou action proposée
@@ -8171,54 +12058,73 @@ pub mod models {
         /// Numéro d'ordre du projet par rapport aux autres projets.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rang: Option<f64>,
         /// Titre du projet
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
         /// Objectif du projet
         ///
         /// Description de l'objectif du projet
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub objectifs: Option<String>,
         /// Objectifs opérationnels
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub objectifs_operationnels: Option<String>,
         /// Description détaillée du projet
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
         /// Description de l'aide
         ///
         /// TODO
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub aide: Option<Aide>,
         /// Modalité ou dispositif
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modalite_ou_dispositif: Option<String>,
         /// Indicateurs de performance
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub indicateurs: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub indicateurs: Option<Option<String>>,
         /// Co-financeurs
         ///
         /// Co-financeurs séparés par ';'
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cofinanceurs: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ProjetItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "aide", &self.aide, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1qualibat~1etablissements~1{siret}~1certification_batiment/get/responses/200/content/application~1json/schema/properties/data`.
@@ -8251,6 +12157,21 @@ pub mod models {
         ///
         /// Required.
         pub entity: Entity,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for QualibatCertificationsBatimentData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "entity", &self.entity, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1qualibat~1etablissements~1{siret}~1certification_batiment/get/responses/200/content/application~1json/schema`.
@@ -8263,6 +12184,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for QualibatCertificationsBatimentResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items/properties/data`.
@@ -8313,6 +12249,38 @@ pub mod models {
         ///
         /// Required.
         pub assurance_civile: AssuranceCivile,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for QualifelecCertificatsData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualification",
+                &self.qualification,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "assurance_decennale",
+                &self.assurance_decennale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "assurance_civile",
+                &self.assurance_civile,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema/properties/data/items`.
@@ -8320,14 +12288,29 @@ pub mod models {
     #[non_exhaustive]
     pub struct QualifelecCertificatsDataItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<QualifelecCertificatsData>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for QualifelecCertificatsDataItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Informations détaillées de la qualification
@@ -8376,6 +12359,29 @@ pub mod models {
         ///
         /// Required.
         pub classification: Classification,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for QualifelecCertificatsQualification {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "indices", &self.indices, report);
+            crate::runtime::undeclared::collect_field(path, "mentions", &self.mentions, report);
+            crate::runtime::undeclared::collect_field(path, "domaines", &self.domaines, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "classification",
+                &self.classification,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1qualifelec~1etablissements~1{siret}~1certificats/get/responses/200/content/application~1json/schema`.
@@ -8385,11 +12391,26 @@ pub mod models {
         /// Required.
         pub data: Vec<QualifelecCertificatsDataItem>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub meta: Option<serde_json::Value>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub links: Option<serde_json::Value>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for QualifelecCertificatsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema/properties/data/properties/qualifications/items`, `/paths/~1v3~1opqibi~1unites_legales~1{siren}~1certification_ingenierie/get/responses/200/content/application~1json/schema/properties/data/properties/qualifications_probatoires/items`.
@@ -8401,29 +12422,43 @@ pub mod models {
         /// Nom de la qualification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Code
         ///
         /// Code de la qualification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_qualification: Option<String>,
         /// Définition
         ///
         /// Définition de la qualification
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub definition: Option<String>,
         /// RGE
         ///
         /// Précise si la qualification porte la mention RGE (Reconnu Garant de l'Environnement)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rge: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for QualificationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Raison de l'inéligibilité au CEC
@@ -8496,6 +12531,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for RaisonNonEligibiliteCec {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Ratio fonds de roulement net global sur besoin en fonds de roulement
     ///
@@ -8506,13 +12553,31 @@ pub mod models {
         /// Valeur en pourcentage
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur: Option<f64>,
         /// Évolution en pourcentage
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub evolution: Option<f64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub evolution: Option<Option<f64>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for RatioFondsRoulementNetGlobalSurBesoinEnFondsDeRoulement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Référence d'Obligation Fiscale (ROF)
@@ -8622,6 +12687,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Reference {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Type de régime
     ///
     /// Spec: `/paths/~1v3~1gip_mds~1etablissements~1{siret}~1effectifs_mensuels~1{month}~1annee~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_mensuels/items/properties/regime`, `/paths/~1v3~1gip_mds~1unites_legales~1{siren}~1effectifs_annuels~1{year}/get/responses/200/content/application~1json/schema/properties/data/properties/effectifs_annuel/items/properties/regime`.
@@ -8672,6 +12749,18 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Regime {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Regime {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     #[cfg(feature = "v3")]
@@ -8752,6 +12841,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for RegimeCode {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Répartition des actions
     ///
     /// Répartition des actions entre personnes physiques et personnes morales (nref: 309326 et 309325 pour personnes physiques, 309324 et 309323 pour personnes morales). Si la liasse est absente, l'ensemble des valeurs sont à null
@@ -8772,6 +12873,32 @@ pub mod models {
         ///
         /// Required.
         pub personnes_morales: PersonnesMorales,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Repartition {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personnes_physiques",
+                &self.personnes_physiques,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personnes_morales",
+                &self.personnes_morales,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/representants_legaux/items`.
@@ -8824,6 +12951,20 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub courriel: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for RepresentantsLegauxItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/reseaux_affiliation/items`.
@@ -8857,29 +12998,62 @@ pub mod models {
         /// Adresse du réseau
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse: Option<CompositionReseauItemAdresse>,
         /// Numéro de téléphone du réseau
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub telephone: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub telephone: Option<Option<String>>,
         /// Courriel du réseau
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub courriel: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub courriel: Option<Option<String>>,
         /// URL de l'attestation d'affiliation
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub attestation_affiliation_url: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub attestation_affiliation_url: Option<Option<String>>,
         /// Nombre de licenciés
         ///
         /// Ces informations ne sont pas tout le temps renseignées
         ///
         /// Required.
         pub nombre_licencies: NombreLicencies,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for ReseauxAffiliationItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "nombre_licencies",
+                &self.nombre_licencies,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v4")]
     /// Spec: `/paths/~1v4~1djepva~1api-association~1associations~1open_data~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items`, `/paths/~1v4~1djepva~1api-association~1associations~1{siren_or_rna}/get/responses/200/content/application~1json/schema/properties/data/properties/etablissements/items/properties/rhs/items`.
@@ -8918,6 +13092,26 @@ pub mod models {
         ///
         /// Required.
         pub nombre_adherents: NombreAdherents,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for RhsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "nombre_adherents",
+                &self.nombre_adherents,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cma_france~1rnm~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema/properties/data`.
@@ -8942,6 +13136,32 @@ pub mod models {
         ///
         /// Required.
         pub non_sedentaire: NonSedentaire,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for RnmEntreprisesArtisanalesData {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "modalite_exercice",
+                &self.modalite_exercice,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "non_sedentaire",
+                &self.non_sedentaire,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1cma_france~1rnm~1unites_legales~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -8954,6 +13174,21 @@ pub mod models {
         pub links: serde_json::Value,
         /// Required.
         pub meta: serde_json::Value,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for RnmEntreprisesArtisanalesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Genre
@@ -9010,6 +13245,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for Sexe {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v4")]
     /// Sous-type du document
     ///
@@ -9025,6 +13272,22 @@ pub mod models {
         ///
         /// Required.
         pub libelle: Libelle,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for SousType {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+            crate::runtime::undeclared::collect_field(path, "libelle", &self.libelle, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Code du sous-type
@@ -9163,6 +13426,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for SousTypeCode {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Informations relatives aux spécialités relevant du numéro de déclaration d'activité et figurant dans le bilan pédagogique et financier. Un établissement peut ne pas avoir de spécialités, et l'API en transmet jusqu'à trois, leur ordre n'a pas d'importance. Les spécialités possibles sont détaillées dans la documentation métier de l'API : <https://entreprise.api.gouv.fr/catalogue/carif_oref/certifications_qualiopi_france_competences#faq_entry_answer_1_api_entreprise_endpoint_carif_oref_certifications_qualiopi_france_competences>
     ///
@@ -9173,18 +13448,50 @@ pub mod models {
         /// Informations relatives à la première spécialité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub specialite_1: Option<EtablissementsItemActivitePrincipale>,
         /// Informations relatives à la seconde spécialité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub specialite_2: Option<EtablissementsItemActivitePrincipale>,
         /// Informations relatives à la troisième spécialité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub specialite_3: Option<EtablissementsItemActivitePrincipale>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Specialites {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "specialite_1",
+                &self.specialite_1,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "specialite_2",
+                &self.specialite_2,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "specialite_3",
+                &self.specialite_3,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Status
@@ -9247,6 +13554,18 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Status {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Status {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
@@ -9312,6 +13631,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for StatusDiffusion {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Statut de l'établissement
     ///
@@ -9363,6 +13694,18 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Statut {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for Statut {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     #[cfg(feature = "v3")]
@@ -9429,6 +13772,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for StatutDemande {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v3")]
     /// Informations sur la subvention demandée
     ///
     /// Spec: `/paths/~1v3~1data_subvention~1associations~1{siren_or_siret_or_rna}~1subventions/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/demande_subvention/properties/subvention_demandee`.
@@ -9449,6 +13804,20 @@ pub mod models {
         ///
         /// Required.
         pub montant_demande: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for SubventionDemandee {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Tranche d'effectif salarié de l'établissement
@@ -9507,6 +13876,21 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub a: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for TrancheEffectifSalarie {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "code", &self.code, report);
+        }
     }
     #[cfg(feature = "v4")]
     /// Tribunal d'instance
@@ -9617,6 +14001,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(feature = "v4")]
+    impl crate::runtime::Undeclared for TribunalInstance {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(any(feature = "v3", feature = "v4"))]
     /// Type d'actionnaire
     ///
@@ -9670,6 +14066,18 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for Type {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for Type {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     #[cfg(feature = "v3")]
@@ -9727,6 +14135,18 @@ pub mod models {
     impl<'de> ::serde::Deserialize<'de> for TypeEtablissement {
         fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             enum_text(deserializer).map(Self::from)
+        }
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for TypeEtablissement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
         }
     }
     #[cfg(any(feature = "v3", feature = "v4"))]
@@ -9946,6 +14366,18 @@ pub mod models {
             enum_text(deserializer).map(Self::from)
         }
     }
+    #[cfg(any(feature = "v3", feature = "v4"))]
+    impl crate::runtime::Undeclared for TypeVoie {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1inpi~1rne~1unites_legales~1open_data~1{siren}~1actes_bilans/get/responses/200/content/application~1json/schema/properties/data/properties/actes/items/properties/types_actes/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9958,7 +14390,7 @@ pub mod models {
         /// Statuts mis à jour, Extrait de procès-verbal, etc.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub type_acte: Option<String>,
         /// Type de décision
         ///
@@ -9968,8 +14400,26 @@ pub mod models {
         /// Nomination(s) d'administrateur(s), etc.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub type_decision: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub type_decision: Option<Option<String>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for TypesActesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Unité légale de l'établissement
@@ -10113,6 +14563,69 @@ pub mod models {
         /// Required, may be null.
         #[serde(default)]
         pub date_creation: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for UniteLegale {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "type", &self.r#type, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_morale_attributs",
+                &self.personne_morale_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "personne_physique_attributs",
+                &self.personne_physique_attributs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "categorie_entreprise",
+                &self.categorie_entreprise,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "status_diffusion",
+                &self.status_diffusion,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "forme_juridique",
+                &self.forme_juridique,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "activite_principale",
+                &self.activite_principale,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie",
+                &self.tranche_effectif_salarie,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Spec: `/paths/~1v3~1banque_de_france~1unites_legales~1{siren}~1bilans/get/responses/200/content/application~1json/schema/properties/data/items/properties/data/properties/valeurs_calculees/items`.
@@ -10126,26 +14639,26 @@ pub mod models {
         /// Les disponibilités peuvent servir à financer le besoin en fonds de roulement d'exploitation.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub disponibilites: Option<BesoinEnFondsDeRoulement>,
         /// Total des dettes stables
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_dettes_stables: Option<BesoinEnFondsDeRoulement>,
         /// Valeur ajoutée
         ///
         /// La valeur ajoutée est un solde intermédiaire de gestion issu du compte de résultat définie comme tel : il correspond à la différence entre la valeur finale de la production (valorisée par le chiffre d'affaires) et la valeur des biens qui ont été consommés par le processus de production (consommations intermédiaires, comme les matières premières).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur_ajoutee_bdf: Option<BesoinEnFondsDeRoulement>,
         /// Besoin en fonds de roulement
         ///
         /// Représente le montant nécessaire au financement du cycle d'exploitation qui est né du décalage entre les encaissements (clients) et les décaissements (fournisseurs, salaires et charges sociales) et du portage des stocks avant leur utilisation dans le cycle de production ou de commercialisation.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub besoin_en_fonds_de_roulement: Option<BesoinEnFondsDeRoulement>,
         /// Excédent brut d’exploitation
         ///
@@ -10153,7 +14666,7 @@ pub mod models {
         /// Il mesure la rentabilité d'exploitation brute de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub excedent_brut_exploitation: Option<BesoinEnFondsDeRoulement>,
         /// Capacité d’autofinancement
         ///
@@ -10161,19 +14674,19 @@ pub mod models {
         /// La capacité d'autofinancement représente l'essentiel du flux de trésorerie d'exploitation généré par l'entreprise. Elle contribue au financement des dépenses autres que celles enregistrées dans le compte de résultat (dividendes, investissements, remboursement emprunts etc...)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capacite_autofinancement: Option<BesoinEnFondsDeRoulement>,
         /// Fonds de roulement net global
         ///
         /// Correspond à la part des capitaux permanents non absorbée par le financement des valeurs immobilisées et qui est disponible pour le financement des besoins lié au cycle d'exploitation (besoins en fonds de roulement) (1) Capitaux permanents = capitaux propres + autres fonds propres + prov. pour risques et charges + total dettes financieres - dettes financières CT à l'origine (concours bancaires courants et soldes créditeurs de banque notamment)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fonds_roulement_net_global: Option<BesoinEnFondsDeRoulement>,
         /// Ratio fonds de roulement net global sur besoin en fonds de roulement
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement:
             Option<RatioFondsRoulementNetGlobalSurBesoinEnFondsDeRoulement>,
         /// Dettes à maturité à un an au plus
@@ -10181,8 +14694,76 @@ pub mod models {
         /// Correspond à la somme des références fiscales 2057VG2 et 2057VH2
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes4_maturite_a_un_an_au_plus: Option<BesoinEnFondsDeRoulement>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for ValeursCalculeesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "disponibilites",
+                &self.disponibilites,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "total_dettes_stables",
+                &self.total_dettes_stables,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "valeur_ajoutee_bdf",
+                &self.valeur_ajoutee_bdf,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "besoin_en_fonds_de_roulement",
+                &self.besoin_en_fonds_de_roulement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "excedent_brut_exploitation",
+                &self.excedent_brut_exploitation,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "capacite_autofinancement",
+                &self.capacite_autofinancement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "fonds_roulement_net_global",
+                &self.fonds_roulement_net_global,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement",
+                &self.ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "dettes4_maturite_a_un_an_au_plus",
+                &self.dettes4_maturite_a_un_an_au_plus,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Vocation par l’effet d’un acte juridique à devenir titulaire de parts
@@ -10201,6 +14782,32 @@ pub mod models {
         ///
         /// Required.
         pub parts_indirectes: VocationADevenirTitulaireDePartsPartsIndirectes,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for VocationADevenirTitulaireDeParts {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "parts_directes",
+                &self.parts_directes,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "parts_indirectes",
+                &self.parts_indirectes,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v3")]
     /// Parts directes
@@ -10221,6 +14828,20 @@ pub mod models {
         ///
         /// Required.
         pub nue_propriete: f64,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for VocationADevenirTitulaireDePartsPartsDirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v3")]
     /// Parts indirectes
@@ -10241,6 +14862,32 @@ pub mod models {
         ///
         /// Required.
         pub via_personnes_morales: ParIndivision,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v3")]
+    impl crate::runtime::Undeclared for VocationADevenirTitulaireDePartsPartsIndirectes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "par_indivision",
+                &self.par_indivision,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "via_personnes_morales",
+                &self.via_personnes_morales,
+                report,
+            );
+        }
     }
     #[allow(dead_code)]
     /// The text of an enum value; `null` and numbers become text so that one odd
@@ -17719,6 +22366,220 @@ pub enum SuccessBody {
     ApiEntrepriseV4QualibatCertificationsBatiment(
         Box<models::QualibatCertificationsBatimentResponse>,
     ),
+}
+impl crate::runtime::Undeclared for SuccessBody {
+    #[allow(unused_variables)]
+    fn collect_undeclared(&self, path: &mut String, report: &mut crate::runtime::UndeclaredReport) {
+        match self {
+            Self::ApiEntrepriseVrivileges(_) => {}
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3AcossAttestationsSociales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3AdemeCertificatsRge(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3BanqueDeFranceBilansEntreprise(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3CarifOrefCertificationsQualiopiFranceCompetences(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3CibtpAttestationCotisationsCongesPayesChomageIntemperies(
+                value,
+            ) => crate::runtime::Undeclared::collect_undeclared(&**value, path, report),
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3CnetpAttestationCotisationsCongesPayesChomageIntemperies(
+                value,
+            ) => crate::runtime::Undeclared::collect_undeclared(&**value, path, report),
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3DataSubventionSubventions(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3DgddiEori(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3DgfipAttestationsFiscales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3DgfipChiffresAffaires(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3DgfipLiassesFiscales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3DgfipLiensCapitalistiques(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3EuropeanCommissionVies(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3FabriqueNumeriqueMinisteresSociauxConventionsCollectives(
+                value,
+            ) => crate::runtime::Undeclared::collect_undeclared(&**value, path, report),
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3FntpCarteProfessionnelleTravauxPublics(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3GipMdsEffectifsAnnuelsEntreprise(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3GipMdsEffectifsMensuelsEtablissement(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InfogreffeExtraitsRcs(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InfogreffeMandatairesSociaux(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InpiRneActesBilans(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InpiRneBeneficiairesEffectifs(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InpiRneExtraitRne(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InseeAdressesEtablissements(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InseeAdressesEtablissementsDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InseeEtablissements(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InseeEtablissementsDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InseeSiegesDiffusablesUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InseeSiegesUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InseeSuccessions(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InseeUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3InseeUnitesLegalesDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3MiAssociations(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3MiDocumentsAssociations(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3MsaConformitesCotisations(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3OpqibiCertificationsIngenierie(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3ProbtpAttestationsCotisationRetraite(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3ProbtpConformitesCotisationsRetraite(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3QualibatCertificationsBatiment(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3QualifelecCertificats(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v3")]
+            Self::ApiEntrepriseV3RnmEntreprisesArtisanales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4AcossAttestationsSociales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4DgfipAttestationsFiscales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4InseeEtablissements(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4InseeEtablissementsDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4InseeSiegesDiffusablesUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4InseeSiegesUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4InseeUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4InseeUnitesLegalesDiffusables(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4MiUnitesLegales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4MiUnitesLegalesOpenData(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v4")]
+            Self::ApiEntrepriseV4QualibatCertificationsBatiment(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+    }
 }
 /// Decodes a response body of the operation `operation_id`: a 2xx status into that
 /// operation's model, any other status into the typed API error.

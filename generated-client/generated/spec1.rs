@@ -2,9 +2,12 @@
 
 /// Response models, deduplicated by shape and named after where they occur.
 ///
-/// They accept what the server really sends: unknown fields are ignored, optional
-/// and nullable fields are `Option`, enums keep unknown values in `Other`, and dates
-/// keep their raw text when it is not a valid date.
+/// They accept what the server really sends and lose none of it: fields the spec
+/// does not declare are kept in each struct's `undeclared` map, optional and nullable
+/// fields are `Option` (`Option<Option<T>>` when absent and `null` are both allowed),
+/// enums keep unknown values in `Other`, and dates keep their raw text. Encoding a
+/// decoded value gives back the JSON it came from (key order aside);
+/// [`UndeclaredReport`](crate::runtime::UndeclaredReport) lists what the spec missed.
 pub mod models {
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1actes_inpi~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -14,13 +17,28 @@ pub mod models {
         /// Liste des actes disponibles
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub actes: Option<Vec<ActesItem>>,
         /// URL du fichier ZIP contenant tous les documents.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url_documents: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ActesInpiResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "actes", &self.actes, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1actes_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/actes/items`.
@@ -30,31 +48,45 @@ pub mod models {
         /// Code du greffe en charge du dossier, la liste des codes greffes est disponible ici : <https://www.data.gouv.fr/fr/datasets/liste-des-greffes/>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_greffe: Option<i64>,
         /// Date dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<String>,
         /// peut être null
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub denomination_sociale: Option<String>,
         /// cet identifiant permet de retrouver le document dans l'archive ZIP, à l'aide du fichier "Response.json" permettant de faire lien entre cet ID et le nom du PDF.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id_fichier: Option<i64>,
         /// indique la nature de l'archive, "A" pour un acte, "R" pour une ordonnance et "P" pour une personne physique.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nature_archive: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ActesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Depuis 2018, l'INSEE ne fournit plus d'adresse au format RNVP, nous opérons donc une reconstruction de l'adresse à partir des champs disponibles dans leur nouvelle API ; cette reconstruction n'est en aucun cas un traitement RNVP : Des différences minimes résultant de l'arrêt du RNVP peuvent être constatées
@@ -64,64 +96,78 @@ pub mod models {
     #[non_exhaustive]
     pub struct Adresse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cedex: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_insee_localite: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub complement_adresse: Option<String>,
         /// Raison sociale, ou civilité + prénom + nom
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l1: Option<String>,
         /// Raisons sociales usuelles
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l2: Option<String>,
         /// Complément d'adresse
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l3: Option<String>,
         /// Numéro de voie +  indice de répétition + type de voie + libellé voie
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l4: Option<String>,
         /// Distribution spéciale
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l5: Option<String>,
         /// Code cedex + code cedex ou code postal + libellé commune ou libellé commune à l'étranger.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l6: Option<String>,
         /// Pays
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l7: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub localite: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_voie: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_voie: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub type_voie: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Adresse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Indique si le numéro de voie est complété par un indicateur de répétition.
@@ -191,6 +237,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for AdresseIndiceRepetitionVoie {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1associations~1{association_id}/get/responses/200/content/application~1json/schema/properties/association/properties/adresse_siege`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -198,39 +256,53 @@ pub mod models {
         /// Code INSEE de la commune
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_insee: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// Nom de la commune
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub commune: Option<String>,
         /// complément d'adresse
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub complement: Option<String>,
         /// Distribution spéciale
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub distribution: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle_voie: Option<String>,
         /// Le numéro de rue est parfois dans le libellé
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_voie: Option<String>,
         /// Le type de voie est parfois dans le libellé
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub type_voie: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for AdresseSiege {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items/properties/adresses_operateurs/items`.
@@ -238,27 +310,41 @@ pub mod models {
     #[non_exhaustive]
     pub struct AdressesOperateursItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// latitude
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub lat: Option<f64>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub lieu: Option<String>,
         /// longitude
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub long: Option<f64>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Vec<String>>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ville: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for AdressesOperateursItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1associations~1{association_id}/get/responses/200/content/application~1json/schema/properties/association`.
@@ -266,88 +352,108 @@ pub mod models {
     #[non_exhaustive]
     pub struct Association {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_siege: Option<AdresseSiege>,
         /// Jamais renseigné
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub civilite_dirigeant: Option<String>,
         /// Jamais renseigné
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_civilite_dirigeant: Option<String>,
         /// Jamais renseigné
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_etat: Option<String>,
         /// Jamais renseigné
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_groupement: Option<String>,
         /// Il s'agit du jour de dépôt du dossier de création de l'association à la Préfecture
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_creation: Option<crate::runtime::ApiDate>,
         /// Jour de la dernière déclaration faîte par l'association.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_declaration: Option<crate::runtime::ApiDate>,
         /// Si l'association est dissolue, ce champ indique la date de dissolution, autrement, il est indiqué 'null'.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_dissolution: Option<crate::runtime::ApiDate>,
         /// Jour de la publication au journal officiel de l'avis de création de l'association. Toutes les assoiations ne sont pas forcément "déclarées". La publication au Journal Officiel permet à l'association de devenir une personne morale, a contrario des "associations de fait", non déclarées au JO. Ce champ peut donc être 'null'
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_publication: Option<crate::runtime::ApiDate>,
         /// État administratif de l'association, 'true' si elle est active 'false' sinon
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat: Option<String>,
         /// Trois modalités possibles : si l'association n'est pas un groupement, il est indiqué 'Simple' ; si l'association est un groupeement, la valeur est 'Union' ou 'Fédération'.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub groupement: Option<String>,
         /// Débutant par W et composé de 9 chiffres, il s'agit du numéro RNA, identifiant national de l'association. Ce numéro est attribué automatiquement lors de la déclaration de création d’une association. Une association ne disposant pas d’un numéro RNA s’en voit attribuer un à chaque modification effectuée auprès des services de l’État (modification de statuts ou des dirigeants de l’associations). Le numéro figure alors sur le récépissé délivré par la préfecture.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Date de la dernière mise à jour dans le RNA
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub mise_a_jour: Option<crate::runtime::ApiDate>,
         /// Il s'agit d'une description courte mais exhaustive des activités de l'organisme.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub objet: Option<String>,
         /// SIRET de l'association si elle en possède un. Même si elle possède un SIRET il peut ne pas être renseigné.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// SIRET du siège sociale de l'association. Il faut pour cela que l'association ait un SIRET et qu'il soit renseigné.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret_siege_social: Option<String>,
         /// C'est le nom de l'association
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Association {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_siege",
+                &self.adresse_siege,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1associations~1{association_id}/get/responses/200/content/application~1json/schema`.
@@ -355,8 +461,28 @@ pub mod models {
     #[non_exhaustive]
     pub struct AssociationsResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub association: Option<Association>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for AssociationsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "association",
+                &self.association,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1attestations_agefiph~1{siret}/get/responses/200/content/application~1json/schema`.
@@ -364,13 +490,27 @@ pub mod models {
     #[non_exhaustive]
     pub struct AttestationsAgefiphResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub derniere_annee_de_conformite_connue: Option<String>,
         /// Date du fichier importé au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dump_date: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for AttestationsAgefiphResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1attestations_cotisation_retraite_probtp~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v2~1attestations_fiscales_dgfip~1{siren}/get/responses/200/content/application~1json/schema`, `/paths/~1v2~1attestations_sociales_acoss~1{siren}/get/responses/200/content/application~1json/schema` and 3 more.
@@ -378,8 +518,22 @@ pub mod models {
     #[non_exhaustive]
     pub struct AttestationsCotisationRetraiteProbtpResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for AttestationsCotisationRetraiteProbtpResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_entreprises_bdf~1{siren}/get/responses/200/content/application~1json/schema/properties/bilans/items`.
@@ -389,169 +543,183 @@ pub mod models {
         /// Correspond à la case 'DO' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub autres_fonds_propres: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub besoin_en_fonds_de_roulement: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capacite_autofinancement: Option<String>,
         /// Correspond au capital social ou individuel de la case 'DA' de la liasse fiscale 2051, ce montant est inclu dans la somme précédente 'capitaux_propres_et_assimilés'.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capital_social_inclus_dans_capitaux_propres_et_assimiles: Option<String>,
         /// Correspond à la case 'DL' de la liasse fiscale 2051, soit le total des capitaux propres inscrits dans le passif.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capitaux_propres_et_assimiles: Option<String>,
         /// Correspond au chiffre d'affaire net total, France et exportations & livraisons intercommunautaires (case 'FL' de la liasse fiscale 2052).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub chiffre_affaires_ht: Option<String>,
         /// Date de la fin de l'exercice au format YYYYMM
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_arret_exercice: Option<String>,
         /// Correspond à la case 'DS' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes1_emprunts_obligataires_et_convertibles: Option<String>,
         /// Correspond à la case 'DT' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes2_autres_emprunts_obligataires: Option<String>,
         /// Correspond à la case 'DU' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit: Option<String>,
         /// Correspond à la somme des cases 'VG2' et 'VH2', soit les emprunts et dettes auprès des établissements de crédit à un an au plus par rapport à l'exercice.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes4_maturite_a_un_an_au_plus: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub disponibilites: Option<String>,
         /// Durée de l'exercice (en mois) habituellement 12, mais peut-être différent notamment la première année de création de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub duree_exercice: Option<String>,
         /// Correspond à la case 'DV' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub emprunts_et_dettes_financieres_divers: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_autres_fonds_propres: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_besoin_en_fonds_de_roulement: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_capacite_autofinancement: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_capital_social_inclus_dans_capitaux_propres_et_assimiles: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_capitaux_propres_et_assimiles: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_chiffre_affaires_ht: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_dettes1_emprunts_obligataires_et_convertibles: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_dettes2_autres_emprunts_obligataires: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit:
             Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_dettes4_maturite_a_un_an_au_plus: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_disponibilites: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_emprunts_et_dettes_financieres_divers: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_excedent_brut_exploitation: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_fonds_roulement_net_global: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_groupes_et_associes: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement:
             Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_resultat_exercice: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_total_dettes_stables: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_total_passif: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_total_provisions_pour_risques_et_charges: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_valeur_ajoutee_bdf: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub excedent_brut_exploitation: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fonds_roulement_net_global: Option<String>,
         /// Correspond à l'état des dettes du groupe et des associés, case 'VI' de la liasse fiscale 2057.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub groupes_et_associes: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement: Option<String>,
         /// Correspond au "bénéfice ou perte" de l'entreprise, total des produits - total des charges (case 'HN' de la liasse fiscale 2053).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub resultat_exercice: Option<String>,
         /// Cette valeur est calculée par la Banque de France comme suit : 'dettes1_emprunts_obligataires_et_convertibles' + 'dettes2_autres_emprunts_obligataires' + 'dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit' - 'dettes4_maturite_a_un_an_au_plus'. Dans le cas ou un des termes du calcul ne serait pas renseigné, il est considéré comme ayant une valeur nulle pour le calcul.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_dettes_stables: Option<String>,
         /// Correspond à la somme totale du passif de l'entreprise, soit ses capitaux propres, ses fonds propres, ses provisions pour risques et ses charges, ainsi que ses dettes (case 'EE' de la liasse fiscale 2051).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_passif: Option<String>,
         /// Correspond à la case 'DR' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_provisions_pour_risques_et_charges: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur_ajoutee_bdf: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for BilansEntreprisesBdfBilansItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_entreprises_bdf~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -561,11 +729,26 @@ pub mod models {
         /// Les trois bilans de la Banque de France sont listés les uns après les autres, le premier étant le plus récent. La Banque de France renvoit également des données d'évolution par rapport à l'année précédente. Les calculs d'évolution sont calculés en comparant l'année N par rapport à l'année N-1. Ces montants ne sont fournis que si les liasses fiscales N et N-1 ont la même durée d'exercice. Les champs sont calculés par la Banque de France sur le mode suivant : (valeur à date N - valeur à date N-1) * 100 / valeur absolue (valeur à date N-1).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bilans: Option<Vec<BilansEntreprisesBdfBilansItem>>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub monnaie: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for BilansEntreprisesBdfResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "bilans", &self.bilans, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/bilans/items`.
@@ -575,44 +758,58 @@ pub mod models {
         /// Code du greffe en charge du dossier, la liste des codes greffes est disponible ici : <https://www.data.gouv.fr/fr/datasets/liste-des-greffes/>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_greffe: Option<i64>,
         /// Peut prendre les valeurs 0, 1 et 2 qui signifie respectivement non confidentiel, confidentiel et partiellement confidentiel. Référez-vous à la documentation de cette API pour plus de détails sur les traitements applicables à ces différents types de documents
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub confidentiel: Option<i64>,
         /// Date de clôture du bilan
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_cloture: Option<crate::runtime::ApiDateTime>,
         /// Date du dépot du bilan au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub denomination_sociale: Option<String>,
         /// cet identifiant permet de retrouver le document dans l'archive ZIP, à l'aide du fichier "Response.json" permettant de faire lien entre cet ID et le nom du PDF.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id_fichier: Option<i64>,
         /// Nature de l'archive, semble principalement renvoyer B-S (pour bilan simplifié)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nature_archive: Option<String>,
         /// Numéro interne aux greffiers pour identifier un dossier. Un dossier correspond à une entreprise dans un greffe donné. Il devrait donc être le même pour tous les documents.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_gestion: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for BilansInpiBilansItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_inpi~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -620,11 +817,26 @@ pub mod models {
     #[non_exhaustive]
     pub struct BilansInpiResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bilans: Option<Vec<BilansInpiBilansItem>>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url_documents: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for BilansInpiResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "bilans", &self.bilans, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/brevets`.
@@ -632,11 +844,31 @@ pub mod models {
     #[non_exhaustive]
     pub struct Brevets {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub latests_brevets: Option<Vec<LatestsBrevetsItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Brevets {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "latests_brevets",
+                &self.latests_brevets,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Indique s'il s'agit d'une personne physique "PP" ou d'une personne morale "PM"
@@ -692,6 +924,18 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for CategoriePersonne {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
@@ -699,46 +943,78 @@ pub mod models {
         /// Ce champ liste les activités certifiées de l'opérateur économique parmi : 'Production', 'Preparation', 'Distribution', 'Stockage', 'Importation' et/ou 'Restauration'.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub activites: Option<Vec<String>>,
         /// Quand l'entreprise se notifie auprès de l'Agence BIO, une adresse postale récupérée auprès de l'INSEE est automatiquement proposée. L'opérateur économique peut décider d'ajouter d'autres adresses. Ce qui est le cas dans l'exemple ci-dessous avec le lieu de vente, le lieu d'activité et le siège social. Dans la grande majortié des cas, les opérateurs ne déclarent qu'une seule adresse.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresses_operateurs: Option<Vec<AdressesOperateursItem>>,
         /// Ce champs, déclaratif, permet aux utilisateurs de l'annuaire de l'Agence BIO (<https://www.agencebio.org/vos-outils/annuaire/>) de filtrer les opérateurs économiques avec six catégories : Artisans/commerçants ; Grandes surfaces généralistes ; Grossistes ; Magasins spécialisés ; Restaurants ; Vente aux consommateurs.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub categories: Option<Vec<String>>,
         /// Cette clé délivre la liste des certifications en BIO de l'opérateur. Un opérateur peut avoir plusieurs certificats s'il a plusieurs organismes certificateurs.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub certificats: Option<Vec<CertificatsItem>>,
         /// Il s'agit de la dernière mise à jour faite par l'opérateur économique. Celle-ci n'implique donc pas une mise à jour de toutes les données.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_derniere_mise_a_jour: Option<crate::runtime::ApiDate>,
         /// C'est le numéro qui accompagne l'opérateur économique (entreprise ou association certifiées en BIO) tout au long de sa vie, même en cas de changement d'activité, ou d'organisme de certification. Seul le changement de numéro de SIRET implique un changement du numéro BIO.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_bio: Option<i64>,
         /// Cette clé délivre la liste des produits certifiés de l'opérateur économique. Cette liste n'est disponible que si l'opérateur a déclaré une activité de "Production".
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub productions: Option<Vec<ProductionsItem>>,
         /// Ce champ est complété lorsque l'entité concernée est rattachée à un réseau. C'est souvent le cas pour les distributeurs. Cette donnée est déclarative.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub reseau: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for CertificatsAgenceBioItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresses_operateurs",
+                &self.adresses_operateurs,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "certificats",
+                &self.certificats,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "productions",
+                &self.productions,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items/properties/certificats/items`.
@@ -748,33 +1024,47 @@ pub mod models {
         /// Il s'agit de la date d'arrêt d'une certification. Ce cas est assez rare.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_arret: Option<crate::runtime::ApiDate>,
         /// Il s'agit de la date à laquelle l'opérateur économique s'engage à respecter le cahier des charges BIO. Cette donnée est fournie par l'organisme certificateur et fait référence. Cette date ne correspond pas forcément au démarrage concrêt de l'activité.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_engagement: Option<crate::runtime::ApiDate>,
         /// Dans certains cas, la certifcation en BIO d'un opérateur peut être "SUSPENDUE" (voir ci-dessous), cette date correspond à cette suspension.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_suspension: Option<crate::runtime::ApiDate>,
         /// C'est l'état de la certifiction en BIO de l'opérateur. Lorsque la certification est active, la certification est dite "ENGAGEE". Lorsque la certification est arrêtée temporairement par l'organisme de certification, généralement parce qu'un écart a été observé avec le règlement, la certification est "SUSPENDUE". Cette suspension est temporaire. Si la suspension dure un an, l'état indique "RETIREE". Si la suspension est définitive, l'état indique "ARRETEE".
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat_certification: Option<String>,
         /// Nom de l'organisme certificateur.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub organisme: Option<String>,
         /// Pour 90% des certifications, une URL est donnée, permettant de se rendre sur le site de l'organisme certificateur donnant accès au certificat au format PDF. Pour en savoir plus, consulter le bloc question/réponse de cette documentation.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for CertificatsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_opqibi~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -782,41 +1072,67 @@ pub mod models {
     #[non_exhaustive]
     pub struct CertificatsOpqibiResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub assurance: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_de_delivrance_du_certificat: Option<String>,
         /// La date de validité des qualifications est toujours précisée en fin de liste.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_de_validite_des_qualifications: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_de_validite_des_qualifications_probatoires: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub duree_de_validite_du_certificat: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_certificat: Option<String>,
         /// La liste suivante énumère les qualifications de l'entreprise.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub qualifications: Option<Vec<QualificationsItem>>,
         /// Cette liste se compose de la même façon mais énumère les qualifications probatoires de l'entreprise.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub qualifications_probatoires: Option<Vec<QualificationsItem>>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for CertificatsOpqibiResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualifications",
+                &self.qualifications,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualifications_probatoires",
+                &self.qualifications_probatoires,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_rge_ademe~1{siret}/get/responses/200/content/application~1json/schema/properties/qualifications/items`.
@@ -824,16 +1140,30 @@ pub mod models {
     #[non_exhaustive]
     pub struct CertificatsRgeAdemeQualificationsItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_certificat: Option<String>,
         /// Peut être null si `skip_pdf` est mis à `true`
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url_certificat: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for CertificatsRgeAdemeQualificationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_rge_ademe~1{siret}/get/responses/200/content/application~1json/schema`.
@@ -841,11 +1171,31 @@ pub mod models {
     #[non_exhaustive]
     pub struct CertificatsRgeAdemeResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub domaines: Option<Vec<String>>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub qualifications: Option<Vec<CertificatsRgeAdemeQualificationsItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for CertificatsRgeAdemeResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "qualifications",
+                &self.qualifications,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/commune_implantation`, `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/pays_implantation`, `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/region_implantation` and 3 more.
@@ -853,11 +1203,25 @@ pub mod models {
     #[non_exhaustive]
     pub struct CommuneImplantation {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for CommuneImplantation {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1conventions_collectives~1{siret}/get/responses/200/content/application~1json/schema`.
@@ -865,11 +1229,31 @@ pub mod models {
     #[non_exhaustive]
     pub struct ConventionsCollectivesResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub conventions: Option<Vec<ConventionsItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ConventionsCollectivesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "conventions",
+                &self.conventions,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1conventions_collectives~1{siret}/get/responses/200/content/application~1json/schema/properties/conventions/items`.
@@ -877,26 +1261,40 @@ pub mod models {
     #[non_exhaustive]
     pub struct ConventionsItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub active: Option<bool>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_publication: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<i64>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre_court: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ConventionsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1cotisations_msa~1{siret}/get/responses/200/content/application~1json/schema`.
@@ -906,13 +1304,27 @@ pub mod models {
         /// Si l'entreprise est à jour de ses cotisations patronales à la MSA, la réponse seral "true", à l'inverse, si l'entreprise n'est pas à jour, la réponse sera "false". Dans certains cas, le statut de l'entreprise est inconnu, une analyse est à effectuer, alors ce champ indiquera "null".
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub a_jour: Option<bool>,
         /// Indique "false" quand le statut de l'entreprise est connu, autrement, indique "true" si justement, une analyse manuelle par un agent est en cours.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub analyse_en_cours: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for CotisationsMsaResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes/properties/declaration/items`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes/properties/declaration/items`.
@@ -920,20 +1332,34 @@ pub mod models {
     #[non_exhaustive]
     pub struct DeclarationItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Optional.
-        #[serde(rename = "code_EDI", default)]
+        #[serde(rename = "code_EDI", default, skip_serializing_if = "Option::is_none")]
         pub code_edi: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_absolu: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_nref: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for DeclarationItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items`.
@@ -941,28 +1367,43 @@ pub mod models {
     #[non_exhaustive]
     pub struct DeclarationsItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_regime: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_declaration: Option<crate::runtime::ApiDateTime>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub duree_exercice: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fin_exercice: Option<crate::runtime::ApiDateTime>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub imprime: Option<Imprime>,
         /// au format YYYYMM
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub millesime: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_imprime: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for DeclarationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "imprime", &self.imprime, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/dictionnaire/items`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema/properties/dictionnaire/items`.
@@ -970,11 +1411,26 @@ pub mod models {
     #[non_exhaustive]
     pub struct DictionnaireItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub millesimes: Option<Millesimes>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_imprime: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for DictionnaireItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "millesimes", &self.millesimes, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Indique la qualification artisanale de l'entrepreneur.
@@ -1060,23 +1516,50 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for DirigeantQualification {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1documents_associations~1{association_id}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct DocumentsAssociationsResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub documents: Option<Vec<DocumentsItem>>,
         /// Le nombre total de documents disponibles
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nombre_documents: Option<i64>,
         /// Le nombre de documents ignorés car déficients (indisponibles, PDF invalide etc...)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nombre_documents_deficients: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for DocumentsAssociationsResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "documents", &self.documents, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1documents_associations~1{association_id}/get/responses/200/content/application~1json/schema/properties/documents/items`.
@@ -1086,18 +1569,32 @@ pub mod models {
         /// Date du dépot du document au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Ce sont les différents types de documents, et de fait, pour chaque URL, celui-ci est indiqué. Voici une liste non-exhaustive des options possibles : 'Liste des dirigeants', 'Statuts', 'Procès verbal', 'Récépissé de dissolution', 'Récépissé de modification'...
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// l'URL du fichier
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for DocumentsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime/properties/donnees`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime/properties/donnees`.
@@ -1107,11 +1604,25 @@ pub mod models {
         /// Ce code vous permet de chercher la signification de la valeur qui suit dans le dictionnaire.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_nref: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Donnees {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1effectifs_annuels_acoss_covid~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -1121,16 +1632,30 @@ pub mod models {
         /// Année concernée
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub annee: Option<String>,
         /// Effectifs mensuel moyen de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectifs_annuels: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EffectifsAnnuelsEntrepriseAcossCovidResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1effectifs_mensuels_acoss_covid~1{annee}~1{mois}~1entreprise~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -1140,21 +1665,35 @@ pub mod models {
         /// Année concernée
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub annee: Option<String>,
         /// Effectifs mensuel déclarés
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectifs_mensuels: Option<String>,
         /// Mois concerné
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub mois: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EffectifsMensuelsEntrepriseAcossCovidResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1effectifs_mensuels_acoss_covid~1{annee}~1{mois}~1etablissement~1{siret}/get/responses/200/content/application~1json/schema`.
@@ -1164,21 +1703,35 @@ pub mod models {
         /// Année concernée
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub annee: Option<String>,
         /// Effectifs mensuel déclarés
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectifs_mensuels: Option<String>,
         /// Mois concerné
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub mois: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EffectifsMensuelsEtablissementAcossCovidResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1eligibilites_cotisation_retraite_probtp~1{siret}/get/responses/200/content/application~1json/schema`.
@@ -1188,13 +1741,27 @@ pub mod models {
         /// Indique si l'entreprise est à jour de ses cotisations
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub eligible: Option<bool>,
         /// Message contenant les détails du statut de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EligibilitesCotisationRetraiteProbtpResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`.
@@ -1202,17 +1769,32 @@ pub mod models {
     #[non_exhaustive]
     pub struct Entreprise {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub denomination: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub itip: Option<String>,
         /// Optional.
-        #[serde(rename = "setOcfis", default)]
+        #[serde(rename = "setOcfis", default, skip_serializing_if = "Option::is_none")]
         pub set_ocfis: Option<SetOcfis>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Entreprise {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "setOcfis", &self.set_ocfis, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// L’état administratif est l’état juridique de l’entreprise (source INSEE)
@@ -1224,13 +1806,27 @@ pub mod models {
         /// Indique 'null' quand l'entreprise est jurdiquement active. Quand 'value = C', un timestamp (un entier) est renvoyé
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_cessation: Option<i64>,
         /// Indique si l'entreprise est juridiquement active, par 'A'. Ou si elle est jurdiquement cessée, par 'C'. Dans certains cas exceptionnels, l'état peut être 'null'. Par exemple, lorsqu'une entité vient de créer son SIREN, mais qu'elle n'a pas encore débuté son activité
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EntrepriseEtatAdministratif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises_artisanales_cma~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`.
@@ -1240,42 +1836,54 @@ pub mod models {
         /// Siren de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// Il s'agit du nom porté par la société. Dans le cadre de la création d'une entreprise individuelle (EI, EIRL, ou micro-entreprise), la dénomination sociale se confond avec la raison sociale et correspond au nom de famille du créateur d'entreprise, qui peut s'accompagner de son prénom
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub denomination_sociale: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub denomination_sociale: Option<Option<String>>,
         /// Forme réduite de la dénomination ou raison sociale de la personne morale ou de l'organisme public. Souvent les initiales.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub sigle: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub sigle: Option<Option<String>>,
         /// Indique s'il s'agit d'une personne physique "PP" ou d'une personne morale "PM"
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub categorie_personne: Option<CategoriePersonne>,
         /// Code de la catégorie juridique, issu d'une nomenclature de l'INSEE et servant aux Centres de Formalités des Entreprises (CFE) pour recueillir les déclarations des entreprises. La nomenclature est disponible ici : <https://www.insee.fr/fr/information/2028129>
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub forme_juridique_id: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub forme_juridique_id: Option<Option<String>>,
         /// Intitulé correspondant au code de la catégorie juridique
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub forme_juridique_label: Option<String>,
         /// Nombre de salarié dans l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectif_salarie: Option<i64>,
         /// Nombre d'apprentis dans l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectif_apprenti: Option<i64>,
         /// Indique l'origine du fond ou l'origine de l'activité, telle que déclarée par la personne morale ou physique au moment de la création de l'entreprise artisanale. Elle est donc tirée des formulaires P0 ou M0, disponibles à la lecture ici : <https://www.cfe-metiers.com/HTM/cosa.aspx>
         ///
@@ -1289,7 +1897,7 @@ pub mod models {
         /// * F => Gérance - mandat
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etablissement_origine_id: Option<EtablissementOrigineId>,
         /// Détermine si l'entreprise a une activité permanente ou saisonnière.
         /// L'activité est dite saisonnière si chaque année, l'entreprise cesse totalement ses activités pendant plus de 3 mois consécutifs.
@@ -1300,7 +1908,7 @@ pub mod models {
         /// - NR => Non renseignée
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modalite_exercice: Option<ModaliteExercice>,
         /// Indique si l'entreprise a une activité ambulante.
         ///
@@ -1309,57 +1917,73 @@ pub mod models {
         /// - 1 => non-sédentaire
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub non_sedentaire: Option<i64>,
         /// L'indentifiant communiqué désigne le Centre de Formalités des Entreprises (CFE) qui a inscrit l'entreprise.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_cfe: Option<String>,
         /// Cette clé regroupe les déclarations de cessation des paiements, des procédures de règlement judiciaire et liquidations des biens ; des procédures tendant à faciliter le redressement économique et financier ; des procédures de sauvegarde, de redressement judiciaire ou de liquidation judiciaire.
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub declaration_procedures: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub declaration_procedures: Option<Option<String>>,
         /// Indique l'activité pour laquelle l'entreprise a demandé son inscription au répertoire des métiers. La valeur est reprise à l'identique de la liasse déclarative et est purement déclarative (variable E71 selon la norme d'échange).
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub activite_artisanales_declarees: Option<String>,
         /// Ce code correspond au code APE de l'entreprise, issu de la nomenclature des activités françaises de l'INSEE (NAF). Il définit l'activité principale de l'entreprise. Il est parfois également nommé code NAF.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_norme_activite_entreprises: Option<String>,
         /// Code issu de la Nomenclature des Activités Françaises de l'Artisanat (NAFA Rèv2) pour l'activité principale au registre des métiers. La liste de ces codes est explorable sur le site de CMA France au lien suivant: <http://nafa.apcma.fr/jlbweb/jlbWeb?html=NAFA/accueil>
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_nafa_principal: Option<String>,
         /// Libellé du code NAFA.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_nafa_libelle: Option<String>,
         /// Les entreprises artisanales peuvent avoir plusieurs activités d'artisanat. Ce code se réfère à la même nomenclature (NAFA Rèv2) que le code_nafa_principal.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code_nafa_secondaire1: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code_nafa_secondaire1: Option<Option<String>>,
         /// Les entreprises artisanales peuvent avoir plusieurs activités d'artisanat. Ce code se réfère à la même nomenclature (NAFA Rèv2) que le code_nafa_principal.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code_nafa_secondaire2: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code_nafa_secondaire2: Option<Option<String>>,
         /// Les entreprises artisanales peuvent avoir plusieurs activités d'artisanat. Ce code se réfère à la même nomenclature (NAFA Rèv2) que le code_nafa_principal.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub code_nafa_secondaire3: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub code_nafa_secondaire3: Option<Option<String>>,
         /// Indique le secteur d'activité de l'entreprise selon le code Nomenclature Artisanale Regroupée NAR 4.
         ///
         /// Les variables possibles sont :
@@ -1371,12 +1995,12 @@ pub mod models {
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub secteur_activite_intitule_nar_4: Option<SecteurActiviteIntituleNar4>,
         /// Indique le secteur d'activité de l'entreprise selon le code Nomenclature Artisanale Regroupée NAR 20. La liste des code et leur libellé est disponible ici : <https://entreprise.api.gouv.fr/assets/pdf/liste-nar.pdf>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub secteur_activite_intitule_nar_20: Option<String>,
         /// Indique la qualification artisanale de l'entrepreneur.
         ///
@@ -1391,93 +2015,93 @@ pub mod models {
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_qualification: Option<DirigeantQualification>,
         /// Nom dévolu à la personne le jour de la déclaration de sa naissance.
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_nom_de_naissance: Option<String>,
         /// Nom choisi par la personne dont la forme est encadrée (voir bloc question/réponse dans cette documentation).
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_nom_usage: Option<String>,
         /// Le ou les prénoms figurant au registre de l'état civil.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_prenom1: Option<String>,
         /// Le ou les prénoms figurant au registre de l'état civil.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_prenom2: Option<String>,
         /// Le ou les prénoms figurant au registre de l'état civil.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_prenom3: Option<String>,
         /// Nom utilisé par le dirigeant pour se désigner dans l'exercice de son activité, généralement littéraire ou artistique.
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_pseudonyme: Option<String>,
         /// Date de naissance de la personne physique.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_date_de_naissance: Option<crate::runtime::ApiDate>,
         /// Libellé en clair de la commune/pays de naissance.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_lieu_de_naissance: Option<String>,
         /// Date d'immatriculation au Répertoire des Métiers.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_immatriculation: Option<crate::runtime::ApiDateTime>,
         /// Date de radiation du Répertoire des Métiers. Cette date est soit déclarative soit d'office.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_radiation: Option<crate::runtime::ApiDateTime>,
         /// Date de début d'activité déclarée par le dirigeant lors de son immatriculation.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_debut_activite: Option<crate::runtime::ApiDateTime>,
         /// Date de cessation d'activité de la personne morale hors dissolution, appelée aussi mise en sommeil.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_cessation_activite: Option<crate::runtime::ApiDateTime>,
         /// Date de clôture de la liquidation déclarée lors de la dissolution de la personne morale.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_cloture_liquidation: Option<crate::runtime::ApiDateTime>,
         /// Date de transfert de patrimoine à l'associé unique restant. Cette dissolution de la personne morale résulte du rassemblement de toutes les parts en une seule main.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_transfert_patrimoine: Option<crate::runtime::ApiDateTime>,
         /// Date de dissolution de la personne morale.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_dissolution: Option<crate::runtime::ApiDateTime>,
         /// Numéro dans la voie de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_numero_voie: Option<i64>,
         /// Indique si le numéro de voie est complété par un indicateur de répétition.
         ///
@@ -1488,56 +2112,56 @@ pub mod models {
         /// - C => Quinquies
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_indice_repetition_voie: Option<AdresseIndiceRepetitionVoie>,
         /// Type de voie de l'entreprise.
         ///
         /// Plus d'infos: <https://www.sirene.fr/sirene/public/variable/typvoie>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_type_voie: Option<String>,
         /// Libellé de voie ou lieu-dit de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_libelle_voie: Option<String>,
         /// Complément d'adresse de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_complement: Option<String>,
         /// Code postal de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_code_postal: Option<String>,
         /// Libellé de localité de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_commune: Option<String>,
         /// Identifiant de localisation COG ( Code Officiel Géographique ) de l'entreprise.
         ///
         /// Plus d'infos: <https://www.insee.fr/fr/information/3720946>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_commune_cog: Option<String>,
         /// Département de l'entreprise.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_departement: Option<String>,
         /// Région de l'entreprise.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_region: Option<String>,
         /// Libellé de l'Établissement Public de Coopération Intercommunale correspondant au code officiel géographique de l'entreprise.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle_epci: Option<String>,
         /// En cas de double immatriculation, cette clé indique le choix du registre où est déposée la déclaration d'affectation de patrimoine.
         ///
@@ -1546,45 +2170,103 @@ pub mod models {
         /// * 2 => RM pour le Répertoire des Métiers
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub eirl_id_registre: Option<String>,
         /// Dénomination de l'EIRL en cas de double immatriculation. Elle incorpore le nom de l'entrepreneur précédé ou suivi immédiatement des mots : « Entrepreneur Individuel à Responsabilité Limitée » ou des initiales : « EIRL ».
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub eirl_denomination: Option<String>,
         /// Objet de l'activité professionnelle à laquelle le patrimoine est affecté en cas de double immatriculation.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub eirl_objet_activite: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub eirl_objet_activite: Option<Option<String>>,
         /// Date d'effet du dépôt de la déclaration d'affectation de patrimoine, en cas de double immatriculation.
         ///
         /// Optional, may be null.
-        #[serde(default)]
-        pub eirl_date_depot: Option<crate::runtime::ApiDateTime>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::runtime::values::present"
+        )]
+        pub eirl_date_depot: Option<Option<crate::runtime::ApiDateTime>>,
         /// Identifiant interne à l'API RNM de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rnm_id: Option<i64>,
         /// Numéro de gestion interne à l'API RNM. Celui-ci se décompose en trois parties, les trois premiers caractères donnent le code du département ; les deux caractères suivants donnent l'année à laquelle le numéro a été attribué ; et les six derniers sont dédiés au numéro incrémenté.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rnm_numero_gestion: Option<String>,
         /// Il s'agit de la date de l'import des données de l'entreprise dans la base de données de l'API RNM.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rnm_date_import: Option<crate::runtime::ApiDateTime>,
         /// Il s'agit de la date de mise à jour des données transmises. Elle indique donc l'état de fraicheur de chacune des clés de la réponse JSON. La fraicheur des clés effectifs est à prendre avec plus de vigileance
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rnm_date_mise_a_jour: Option<crate::runtime::ApiDateTime>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EntreprisesArtisanalesEntreprise {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "categorie_personne",
+                &self.categorie_personne,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissement_origine_id",
+                &self.etablissement_origine_id,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "modalite_exercice",
+                &self.modalite_exercice,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "secteur_activite_intitule_nar_4",
+                &self.secteur_activite_intitule_nar_4,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "dirigeant_qualification",
+                &self.dirigeant_qualification,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "adresse_indice_repetition_voie",
+                &self.adresse_indice_repetition_voie,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises_artisanales_cma~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -1592,8 +2274,23 @@ pub mod models {
     #[non_exhaustive]
     pub struct EntreprisesArtisanalesResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub entreprise: Option<EntreprisesArtisanalesEntreprise>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EntreprisesArtisanalesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "entreprise", &self.entreprise, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Données générales
@@ -1605,108 +2302,140 @@ pub mod models {
         /// Capital sociale de l'entreprise - source Infogreffe
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capital_social: Option<i64>,
         /// Trois modalités possibles : 'PME', petite ou moyenne entreprise, dont les micros entreprises ; 'ETI' entreprise de taille intermédiaire ; ou 'GE', grande entreprise. Cette variable est calculée par l'INSEE, selon la méthode explicitée à l'adresse <https://www.insee.fr/fr/information/1730869>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub categorie_entreprise: Option<String>,
         /// Le code effectif correspond à une fourchette de nombre de salariés, celle-ci est indiquée un peu plus loin au champ 'tranche_effectif_salarie_entreprise'. Ce code respecte la nomenclature de l'INSEE disponible à cette adresse : <http://www.sirene.fr/sirene/public/variable/tefen>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_effectif_entreprise: Option<String>,
         /// Date au format timestamp UNIX.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_creation: Option<i64>,
         /// Indique null si l’entreprise n’est pas radiée du registre. Dans le cas contraire, la date est fournie au format timestamp UNIX 000000000
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_radiation: Option<i64>,
         /// Enseigne de l'entreprise - source Infogreffe
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub enseigne: Option<String>,
         /// L’état administratif est l’état juridique de l’entreprise (source INSEE)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat_administratif: Option<EntrepriseEtatAdministratif>,
         /// Issus de la nomenclature des catégories juridiques de l’INSEE
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub forme_juridique: Option<String>,
         /// Issus de la nomenclature des catégories juridiques de l’INSEE. Pour les personnes physique, cette variable est à 1000.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub forme_juridique_code: Option<String>,
         /// Issu de la nomenclature d’activités française de l’INSEE.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle_naf_entreprise: Option<String>,
         /// Il y a deux types de mandataires sociaux, les personnes physiques et les personnes morales
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub mandataires_sociaux: Option<Vec<MandatairesSociauxItem>>,
         /// Issu de la nomenclature d’activités française de l’INSEE
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub naf_entreprise: Option<String>,
         /// Ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Ce champ concerne les personnes morales (source Infogreffe)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_commercial: Option<String>,
         /// Également appelé numéro d’identification fiscale NIF. Ce numéro est calculé par API Entreprise selon la règle officielle, cette donnée est donc théorique. Dans le cas où l’établissement siège est à l’étranger, la valeur renvoit 'null'. En effet, dans ce cas le numéro de TVA est problablement calculé par le pays où se situe l'établissement siège et non par la France. La seule source fiable est alors l'entreprise elle-même
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_tva_intracommunautaire: Option<String>,
         /// Ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub prenom: Option<String>,
         /// Toujours indiqué comme 'false', et à ignorer. Ce champ sera bientôt supprimé
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub procedure_collective: Option<bool>,
         /// raison sociale de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub raison_sociale: Option<String>,
         /// siren de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// siret du siège sociale de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret_siege_social: Option<String>,
         /// Les champs suivants indiquent en détail l'effectif de salariés de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tranche_effectif_salarie_entreprise: Option<TrancheEffectifSalarieEtablissement>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EntreprisesRestoredEntreprise {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "mandataires_sociaux",
+                &self.mandataires_sociaux,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie_entreprise",
+                &self.tranche_effectif_salarie_entreprise,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -1716,16 +2445,37 @@ pub mod models {
         /// Données générales
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub entreprise: Option<EntreprisesRestoredEntreprise>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etablissement_siege: Option<Etablissement>,
         /// Indique si un des deux fournisseurs de données n'a pas fonctionné : INSEE ou Infogreffe.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub gateway_error: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EntreprisesRestoredResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "entreprise", &self.entreprise, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissement_siege",
+                &self.etablissement_siege,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1eori_douanes~1{siret_or_eori}/get/responses/200/content/application~1json/schema`.
@@ -1735,43 +2485,57 @@ pub mod models {
         /// Ce champ permet de savoir si le numéro EORI est encore actif ou non.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub actif: Option<bool>,
         /// Code pays sur 2 caractères
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_pays: Option<String>,
         /// Code postal
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// Numéro EORI
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_eori: Option<String>,
         /// Raison sociale
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub raison_sociale: Option<String>,
         /// Pays (en majuscule)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pays: Option<String>,
         /// Numéro et rue
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rue: Option<String>,
         /// Ville
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ville: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EoriDouanesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege`, `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/etablissement`.
@@ -1781,65 +2545,110 @@ pub mod models {
         /// Depuis 2018, l'INSEE ne fournit plus d'adresse au format RNVP, nous opérons donc une reconstruction de l'adresse à partir des champs disponibles dans leur nouvelle API ; cette reconstruction n'est en aucun cas un traitement RNVP : Des différences minimes résultant de l'arrêt du RNVP peuvent être constatées
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse: Option<Adresse>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub commune_implantation: Option<CommuneImplantation>,
         /// Format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_creation_etablissement: Option<i64>,
         /// Format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour: Option<i64>,
         /// true si l'entreprise a demandé à être non diffusable (autoentrepreneur)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub diffusable_commercialement: Option<bool>,
         /// Enseigne commerciale (source Infogreffe)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub enseigne: Option<String>,
         /// Lors de son inscription au répertoire, un établissement est, sauf exception, à l’état ouvert. Le passage à l’état fermé découle de la prise en compte d’une déclaration de fermeture.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat_administratif: Option<EtatAdministratif>,
         /// Issu de la nomenclature d’activités française de l’INSEE
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle_naf: Option<String>,
         /// Issu de la nomenclature d’activités française de l’INSEE
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub naf: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pays_implantation: Option<CommuneImplantation>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub region_implantation: Option<CommuneImplantation>,
         /// Indique si l'établissement est le siège social (toujours à true par définition)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siege_social: Option<bool>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// Les champs suivants indiquent en détail l'effectif de salariés de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tranche_effectif_salarie_etablissement: Option<TrancheEffectifSalarieEtablissement>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Etablissement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "adresse", &self.adresse, report);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "commune_implantation",
+                &self.commune_implantation,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etat_administratif",
+                &self.etat_administratif,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "pays_implantation",
+                &self.pays_implantation,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "region_implantation",
+                &self.region_implantation,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "tranche_effectif_salarie_etablissement",
+                &self.tranche_effectif_salarie_etablissement,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Indique l'origine du fond ou l'origine de l'activité, telle que déclarée par la personne morale ou physique au moment de la création de l'entreprise artisanale. Elle est donc tirée des formulaires P0 ou M0, disponibles à la lecture ici : <https://www.cfe-metiers.com/HTM/cosa.aspx>
@@ -1924,18 +2733,50 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EtablissementOrigineId {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct EtablissementsRestoredResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etablissement: Option<Etablissement>,
         /// An explanation about the purpose of this instance.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub gateway_error: Option<bool>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EtablissementsRestoredResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "etablissement",
+                &self.etablissement,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Lors de son inscription au répertoire, un établissement est, sauf exception, à l’état ouvert. Le passage à l’état fermé découle de la prise en compte d’une déclaration de fermeture.
@@ -1947,13 +2788,27 @@ pub mod models {
         /// Indique "null" quand le champ précédent est "A" (actif), et renvoit un entier au format timestamp si le champ précédent est "F"
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_fermeture: Option<i64>,
         /// Lorsqu'un établissement est ouvert, la valeur indiquée est "A" (actif). S'il est fermé, l'endpoint renverra "F"(fermé)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for EtatAdministratif {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1exercices~1{siret}/get/responses/200/content/application~1json/schema/properties/exercices/items`.
@@ -1963,18 +2818,32 @@ pub mod models {
         /// Chiffre d'affaires en euros.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ca: Option<String>,
         /// Date de fin de l'exercice
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_fin_exercice: Option<crate::runtime::ApiDateTime>,
         /// Date de fin de l'exercice au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_fin_exercice_timestamp: Option<i64>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ExercicesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1exercices~1{siret}/get/responses/200/content/application~1json/schema`.
@@ -1984,8 +2853,23 @@ pub mod models {
         /// Les exercices renvoyés par la DGFIP sont listés les uns après les autres, le premier étant le plus récent. Le nombre d’exercices renvoyés varie de 1 à 3. Pour chaque exercice, deux informations sont transmises
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub exercices: Option<Vec<ExercicesItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ExercicesResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "exercices", &self.exercices, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -1993,14 +2877,31 @@ pub mod models {
     #[non_exhaustive]
     pub struct ExtraitsCourtsInpiResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub brevets: Option<Brevets>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marques: Option<Marques>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modeles: Option<Modeles>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ExtraitsCourtsInpiResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "brevets", &self.brevets, report);
+            crate::runtime::undeclared::collect_field(path, "marques", &self.marques, report);
+            crate::runtime::undeclared::collect_field(path, "modeles", &self.modeles, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_rcs_infogreffe~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -2010,28 +2911,48 @@ pub mod models {
         /// Siren de l'entreprise
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// Il s'agit du jour d'immatriculation de l'entreprise au RCS. À compter de cette date, les sociétés jouissent de la personnalité morale. Cette date d'immatriculation n'est pas la même que celle délivrée par l'INSEE. Elle ne correspond pas non plus à la date du début d'activité.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_immatriculation: Option<crate::runtime::ApiDate>,
         /// Date d'immatriculation au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_immatriculation_timestamp: Option<i64>,
         /// Date de mise à jour de l'extrait RCS
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_extrait: Option<String>,
         /// Ce champ délivre tous les messages laissés par le greffier inscrits dans les observations.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub observations: Option<Vec<ObservationsItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ExtraitsRcsInfogreffeResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "observations",
+                &self.observations,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime`.
@@ -2039,8 +2960,23 @@ pub mod models {
     #[non_exhaustive]
     pub struct Imprime {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub donnees: Option<Donnees>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Imprime {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(path, "donnees", &self.donnees, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/brevets/properties/latests_brevets/items`.
@@ -2050,19 +2986,33 @@ pub mod models {
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<String>,
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_publication: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_publication: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for LatestsBrevetsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/marques/properties/latests_marques/items`.
@@ -2070,20 +3020,34 @@ pub mod models {
     #[non_exhaustive]
     pub struct LatestsMarquesItem {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cle: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub depositaire: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marque: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marque_status: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_identification: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for LatestsMarquesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/modeles/properties/latests_modeles/items`.
@@ -2093,21 +3057,35 @@ pub mod models {
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<String>,
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_publication: Option<String>,
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_identification: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for LatestsModelesItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -2115,14 +3093,41 @@ pub mod models {
     #[non_exhaustive]
     pub struct LiassesFiscalesCompleteDgfipResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dictionnaire: Option<Vec<DictionnaireItem>>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub declarations: Option<Vec<DeclarationsItem>>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub entreprise: Option<Entreprise>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for LiassesFiscalesCompleteDgfipResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "dictionnaire",
+                &self.dictionnaire,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(
+                path,
+                "declarations",
+                &self.declarations,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "entreprise", &self.entreprise, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema`.
@@ -2130,11 +3135,32 @@ pub mod models {
     #[non_exhaustive]
     pub struct LiassesFiscalesDgfipResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub declarations: Option<Vec<DeclarationsItem>>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub entreprise: Option<Entreprise>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for LiassesFiscalesDgfipResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "declarations",
+                &self.declarations,
+                report,
+            );
+            crate::runtime::undeclared::collect_field(path, "entreprise", &self.entreprise, report);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema`.
@@ -2142,8 +3168,28 @@ pub mod models {
     #[non_exhaustive]
     pub struct LiassesFiscalesDictionariesDgfipResponse {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dictionnaire: Option<Vec<DictionnaireItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for LiassesFiscalesDictionariesDgfipResponse {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "dictionnaire",
+                &self.dictionnaire,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/mandataires_sociaux/items`.
@@ -2153,48 +3199,62 @@ pub mod models {
         /// ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_naissance: Option<crate::runtime::ApiDate>,
         /// ce champ concerne les personnes physiques (au format UNIX)
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_naissance_timestamp: Option<i64>,
         /// Toujours 'true'
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant: Option<bool>,
         /// Fonction du dirigeant
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fonction: Option<String>,
         /// Cet élément de 7 à 9 chiffres est facultatif et peut être vide
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub identifiant: Option<String>,
         /// ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub prenom: Option<String>,
         /// ce champ concerne les personnes morales
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub raison_sociale: Option<String>,
         /// PM pour les personnes morales et PP pour les personnes physiques
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for MandatairesSociauxItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/marques`.
@@ -2202,11 +3262,31 @@ pub mod models {
     #[non_exhaustive]
     pub struct Marques {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub latests_marques: Option<Vec<LatestsMarquesItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Marques {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "latests_marques",
+                &self.latests_marques,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes`.
@@ -2214,14 +3294,34 @@ pub mod models {
     #[non_exhaustive]
     pub struct Millesimes {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub declaration: Option<Vec<DeclarationItem>>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub millesime: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub statut_version: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Millesimes {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "declaration",
+                &self.declaration,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Détermine si l'entreprise a une activité permanente ou saisonnière.
@@ -2287,16 +3387,48 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ModaliteExercice {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/modeles`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct Modeles {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub latests_modeles: Option<Vec<LatestsModelesItem>>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for Modeles {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+            crate::runtime::undeclared::collect_field(
+                path,
+                "latests_modeles",
+                &self.latests_modeles,
+                report,
+            );
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_rcs_infogreffe~1{siren}/get/responses/200/content/application~1json/schema/properties/observations/items`.
@@ -2306,23 +3438,37 @@ pub mod models {
         /// Date de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<crate::runtime::ApiDate>,
         /// Date de l'observation au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_timestamp: Option<i64>,
         /// Numéro de l'observation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<String>,
         /// Contenu de l'obersation
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ObservationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items/properties/productions/items`.
@@ -2332,13 +3478,27 @@ pub mod models {
         /// Ce code renvoit à la Nomenclature des produits français de l'INSEE, disponible par en suivant ce lien : <https://www.insee.fr/fr/metadonnees/cpfr21?champRecherche=true>
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Libellé officiel de la nomenclature
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for ProductionsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_opqibi~1{siren}/get/responses/200/content/application~1json/schema/properties/qualifications/items`, `/paths/~1v2~1certificats_opqibi~1{siren}/get/responses/200/content/application~1json/schema/properties/qualifications_probatoires/items`.
@@ -2348,19 +3508,33 @@ pub mod models {
         /// Chaque qualification est identifiée par un code à 4 chiffres.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_qualification: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub definition: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Ce champ indique si la qualification est RGE, c'est à dire “Reconnu Garant de l’Environnement”.
         ///
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rge: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for QualificationsItem {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Indique le secteur d'activité de l'entreprise selon le code Nomenclature Artisanale Regroupée NAR 4.
@@ -2432,37 +3606,71 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for SecteurActiviteIntituleNar4 {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            if let Self::Other(value) = self {
+                report.note_enum_value(path, value);
+            }
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/setOcfis`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/setOcfis`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct SetOcfis {
         /// Optional.
-        #[serde(rename = "ROF", default)]
+        #[serde(rename = "ROF", default, skip_serializing_if = "Option::is_none")]
         pub rof: Option<String>,
         /// Optional.
-        #[serde(rename = "codeNace", default)]
+        #[serde(rename = "codeNace", default, skip_serializing_if = "Option::is_none")]
         pub code_nace: Option<String>,
         /// Optional.
-        #[serde(rename = "codeObf", default)]
+        #[serde(rename = "codeObf", default, skip_serializing_if = "Option::is_none")]
         pub code_obf: Option<String>,
         /// Optional.
-        #[serde(rename = "dateDebut", default)]
+        #[serde(rename = "dateDebut", default, skip_serializing_if = "Option::is_none")]
         pub date_debut: Option<crate::runtime::ApiDateTime>,
         /// Optional.
-        #[serde(rename = "dateDebutPourAttestationRegularite", default)]
+        #[serde(
+            rename = "dateDebutPourAttestationRegularite",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub date_debut_pour_attestation_regularite: Option<crate::runtime::ApiDateTime>,
         /// Optional.
-        #[serde(rename = "nbRof", default)]
+        #[serde(rename = "nbRof", default, skip_serializing_if = "Option::is_none")]
         pub nb_rof: Option<String>,
         /// Optional.
-        #[serde(rename = "numOcfi", default)]
+        #[serde(rename = "numOcfi", default, skip_serializing_if = "Option::is_none")]
         pub num_ocfi: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub regime: Option<String>,
         /// Optional.
-        #[serde(rename = "texteExploitation", default)]
+        #[serde(
+            rename = "texteExploitation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         pub texte_exploitation: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for SetOcfis {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[cfg(feature = "v2")]
     /// Les champs suivants indiquent en détail l'effectif de salariés de l'entreprise
@@ -2472,20 +3680,34 @@ pub mod models {
     #[non_exhaustive]
     pub struct TrancheEffectifSalarieEtablissement {
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub a: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_reference: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub de: Option<String>,
         /// Optional.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
+        /// The fields the server sent that the spec does not declare, kept as sent:
+        /// encoding this value writes them back.
+        #[serde(flatten)]
+        pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+    }
+    #[cfg(feature = "v2")]
+    impl crate::runtime::Undeclared for TrancheEffectifSalarieEtablissement {
+        fn collect_undeclared(
+            &self,
+            path: &mut String,
+            report: &mut crate::runtime::UndeclaredReport,
+        ) {
+            report.note_fields(path, &self.undeclared);
+        }
     }
     #[allow(dead_code)]
     /// The text of an enum value; `null` and numbers become text so that one odd
@@ -6015,6 +7237,143 @@ pub enum SuccessBody {
     /// `get_v2_privileges` (`GET /v2/privileges/`).
     #[cfg(feature = "v2")]
     GetV2Privileges(Box<crate::runtime::Privileges>),
+}
+impl crate::runtime::Undeclared for SuccessBody {
+    #[allow(unused_variables)]
+    fn collect_undeclared(&self, path: &mut String, report: &mut crate::runtime::UndeclaredReport) {
+        match self {
+            Self::GetWatchdogeDashboardCurrentStatus(_) => {}
+            Self::GetWatchdogeStatsProviderAvailabilities(_) => {}
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2ActesInpi(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2Associations(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2AttestationsAgefiph(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2AttestationsCotisationRetraiteProbtp(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2AttestationsFiscalesDgfip(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2AttestationsSocialesAcoss(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2BilansEntreprisesBdf(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2BilansInpi(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2CartesProfessionnellesFntp(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2CertificatsAgenceBio(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2CertificatsCnetp(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2CertificatsOpqibi(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2CertificatsQualibat(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2CertificatsRgeAdeme(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2ConventionsCollectives(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2CotisationsMsa(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2DocumentsAssociations(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2EffectifsAnnuelsEntrepriseAcossCovid(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2EffectifsMensuelsEntrepriseAcossCovid(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2EffectifsMensuelsEtablissementAcossCovid(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2EligibilitesCotisationRetraiteProbtp(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2EntreprisesArtisanales(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2EntreprisesRestored(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2EoriDouanes(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2EtablissementsRestored(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2Exercices(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2ExtraitsCourtsInpi(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2ExtraitsRcsInfogreffe(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2LiassesFiscalesCompleteDgfip(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2LiassesFiscalesDgfip(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::ApiEntrepriseV2LiassesFiscalesDictionariesDgfip(value) => {
+                crate::runtime::Undeclared::collect_undeclared(&**value, path, report)
+            }
+            #[cfg(feature = "v2")]
+            Self::GetV2Privileges(_) => {}
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+    }
 }
 /// Decodes a response body of the operation `operation_id`: a 2xx status into that
 /// operation's model, any other status into the typed API error.

@@ -19,6 +19,7 @@ pub mod request;
 pub mod retry;
 pub mod throttle;
 pub mod traceability;
+pub mod undeclared;
 pub mod values;
 
 pub use auth::{AuthScheme, Token, TokenClaims};
@@ -46,4 +47,5 @@ pub use request::{
 pub use retry::RetryPolicy;
 pub use throttle::{BucketSnapshot, Throttle, ThrottleConfig, ThrottleSnapshot};
 pub use traceability::{Traceability, TraceabilityCheck, TraceabilityParam};
+pub use undeclared::{Undeclared, UndeclaredReport};
 pub use values::{ApiDate, ApiDateTime};

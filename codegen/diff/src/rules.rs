@@ -33,10 +33,10 @@ pub fn describe(kind: ChangeKind) -> (&'static str, &'static str) {
         PropertyRemoved => ("breaking", "a response property is gone: its field is removed"),
         PropertyTypeChanged => ("breaking", "a response property holds another type"),
         TypeRenamed => ("breaking", "the generated type at a place in the response has another name: code naming it stops compiling"),
-        NullableAdded => ("breaking / warning", "a response property may be null: warning when its field was already `Option`"),
-        NullableRemoved => ("breaking / info", "a response property may no longer be null: breaking when its field loses `Option`"),
-        PropertyBecameOptional => ("breaking / warning", "a response property may be absent: warning when its field was already `Option`"),
-        PropertyBecameRequired => ("breaking / info", "a response property is always there: breaking when its field loses `Option`"),
+        NullableAdded => ("breaking / warning", "a response property may be null: warning when its field's type stays (already `Option`, and required)"),
+        NullableRemoved => ("breaking / info", "a response property may no longer be null: breaking when its field loses an `Option`"),
+        PropertyBecameOptional => ("breaking / warning", "a response property may be absent: warning when its field's type stays (already `Option`, and not nullable)"),
+        PropertyBecameRequired => ("breaking / info", "a response property is always there: breaking when its field loses an `Option`"),
         PropertyDeprecated => ("warning", "a response property is deprecated: `#[deprecated]` on its field"),
         EnumValueAdded => ("warning", "a response enum gained a value: breaks exhaustive HTTP clients, not the crate (`Other`)"),
         EnumValueRemoved => ("breaking / warning", "a response enum lost a value: its variant is removed (warning when a respelling keeps it)"),
@@ -257,21 +257,21 @@ fn verdict(f: &Finding) -> (Severity, String, String) {
             format!("the Rust type at `{loc}` changes from `{rust_old}` to `{rust_new}`"),
         ),
         NullableAdded => (
-            if x.optional == (true, true) { Warning } else { Breaking },
+            if rust_old == rust_new { Warning } else { Breaking },
             format!("response property `{loc}` may now be null"),
             option_effect(x.optional, &field, rust_old, rust_new),
         ),
         NullableRemoved => {
-            let severity = if x.optional == (true, false) { Breaking } else { Info };
+            let severity = if rust_old == rust_new { Info } else { Breaking };
             (severity, format!("response property `{loc}` is no longer nullable"), option_effect(x.optional, &field, rust_old, rust_new))
         }
         PropertyBecameOptional => (
-            if x.optional == (true, true) { Warning } else { Breaking },
+            if rust_old == rust_new { Warning } else { Breaking },
             format!("response property `{loc}` may now be absent"),
             option_effect(x.optional, &field, rust_old, rust_new),
         ),
         PropertyBecameRequired => {
-            let severity = if x.optional == (true, false) { Breaking } else { Info };
+            let severity = if rust_old == rust_new { Info } else { Breaking };
             (severity, format!("response property `{loc}` is now required"), option_effect(x.optional, &field, rust_old, rust_new))
         }
         PropertyDeprecated => (
@@ -363,13 +363,19 @@ fn verdict(f: &Finding) -> (Severity, String, String) {
     }
 }
 
-/// What an optionality or nullability change does to the field's Rust type.
+/// What an optionality or nullability change does to the field's Rust type: a field that
+/// may be absent and null is `Option<Option<T>>`, so an optional field becoming nullable (or
+/// a nullable one optional) changes type too.
 fn option_effect(optional: (bool, bool), field: &str, rust_old: &str, rust_new: &str) -> String {
     match optional {
-        (false, true) => format!("{field} becomes `{rust_new}` (was `{rust_old}`)"),
-        (true, false) => format!("{field} loses its `Option`: `{rust_old}` becomes `{rust_new}`"),
+        _ if rust_old != rust_new && rust_new.starts_with(&format!("Option<{rust_old}")) => {
+            format!("{field} becomes `{rust_new}` (was `{rust_old}`)")
+        }
+        _ if rust_old != rust_new => {
+            format!("{field} loses an `Option`: `{rust_old}` becomes `{rust_new}`")
+        }
         (true, true) => format!("no type change: {field} is already `{rust_new}`"),
-        (false, false) => format!("no type change: {field} stays `{rust_new}`"),
+        _ => format!("no type change: {field} stays `{rust_new}`"),
     }
 }
 

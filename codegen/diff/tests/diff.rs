@@ -266,11 +266,14 @@ fn refinements_follow_the_generated_crate() {
         "{:#?}",
         renumbered.changes
     );
-    // A field that was already `Option` keeps its type when it becomes nullable.
+    // An optional field that becomes nullable tells absent from null: `Option<Option<T>>`,
+    // a new type for code reading it.
     let nullable = case_report("nullable_added_to_optional");
-    assert_eq!(nullable.changes[0].severity, Severity::Warning);
+    assert_eq!(nullable.changes[0].severity, Severity::Breaking);
     assert!(
-        nullable.changes[0].rust.contains("no type change"),
+        nullable.changes[0]
+            .rust
+            .contains("becomes `Option<Option<i64>>`"),
         "{}",
         nullable.changes[0].rust
     );

@@ -20,6 +20,17 @@ pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
         .iter()
         .map(|op| rust_type(op.success.as_ref().unwrap_or(&TypeRef::Any), models))
         .collect();
+    // The runtime's own types (privileges, monitoring) are handwritten, not made from the
+    // spec: nothing in them is the spec's to declare.
+    let collect_arms: Vec<_> = api
+        .operations
+        .iter()
+        .zip(&variants)
+        .map(|(op, variant)| match op.success {
+            Some(TypeRef::Runtime(_)) => quote!(#variant(_) => {}),
+            _ => quote!(#variant(value) => crate::runtime::Undeclared::collect_undeclared(&**value, path, report)),
+        })
+        .collect();
     let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
     let gates: Vec<_> = api.operations.iter().map(super::gates::op_gate).collect();
     let docs: Vec<String> = api
@@ -38,6 +49,19 @@ pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
                 #gates
                 #variants(Box<#types>),
             )*
+        }
+
+        impl crate::runtime::Undeclared for SuccessBody {
+            // With some versions' features off, no arm may read them.
+            #[allow(unused_variables)]
+            fn collect_undeclared(&self, path: &mut String, report: &mut crate::runtime::UndeclaredReport) {
+                match self {
+                    #( #gates Self::#collect_arms, )*
+                    // Left when every variant is there; reached by nothing.
+                    #[allow(unreachable_patterns)]
+                    _ => {}
+                }
+            }
         }
 
         /// Decodes a response body of the operation `operation_id`: a 2xx status into that

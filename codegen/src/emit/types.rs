@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, ident, rust_type};
-use crate::model::{Api, Field, TypeDef, TypeKind, Variant};
+use super::{doc_attrs, ident};
+use crate::model::naming::{field_type_path, UNDECLARED_FIELD};
+use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef, Variant};
 
 pub(crate) fn emit_models(api: &Api) -> TokenStream {
     let gates = super::gates::type_gates(api);
@@ -41,9 +42,12 @@ pub(crate) fn emit_models(api: &Api) -> TokenStream {
     quote! {
         /// Response models, deduplicated by shape and named after where they occur.
         ///
-        /// They accept what the server really sends: unknown fields are ignored, optional
-        /// and nullable fields are `Option`, enums keep unknown values in `Other`, and dates
-        /// keep their raw text when it is not a valid date.
+        /// They accept what the server really sends and lose none of it: fields the spec
+        /// does not declare are kept in each struct's `undeclared` map, optional and nullable
+        /// fields are `Option` (`Option<Option<T>>` when absent and `null` are both allowed),
+        /// enums keep unknown values in `Other`, and dates keep their raw text. Encoding a
+        /// decoded value gives back the JSON it came from (key order aside);
+        /// [`UndeclaredReport`](crate::runtime::UndeclaredReport) lists what the spec missed.
         pub mod models {
             #( #types )*
 
@@ -75,6 +79,13 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     match &def.kind {
         TypeKind::Struct(fields) => {
+            let undeclared = ident(UNDECLARED_FIELD);
+            let collect = emit_collect(fields);
+            // Reading a deprecated field is what the lint is for, not walking it.
+            let allow = fields
+                .iter()
+                .any(|f| f.deprecated)
+                .then(|| quote!(#[allow(deprecated)]));
             let fields = fields.iter().map(emit_field);
             quote! {
                 #docs
@@ -82,6 +93,18 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                 #[non_exhaustive]
                 pub struct #name {
                     #( #fields )*
+                    /// The fields the server sent that the spec does not declare, kept as sent:
+                    /// encoding this value writes them back.
+                    #[serde(flatten)]
+                    pub #undeclared: ::serde_json::Map<String, ::serde_json::Value>,
+                }
+
+                impl crate::runtime::Undeclared for #name {
+                    #allow
+                    fn collect_undeclared(&self, path: &mut String, report: &mut crate::runtime::UndeclaredReport) {
+                        report.note_fields(path, &self.#undeclared);
+                        #( #collect )*
+                    }
                 }
             }
         }
@@ -89,14 +112,31 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     }
 }
 
+/// The calls that walk the fields able to hold something undeclared (a model type below
+/// them); the others (text, numbers, dates) cannot, and are not visited.
+fn emit_collect(fields: &[Field]) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .filter(|f| holds_model(&f.ty))
+        .map(|f| {
+            let name = ident(&f.rust_name);
+            let json = &f.json_name;
+            quote!(crate::runtime::undeclared::collect_field(path, #json, &self.#name, report);)
+        })
+        .collect()
+}
+
+fn holds_model(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Array(inner) | TypeRef::Nullable(inner) => holds_model(inner),
+        _ => false,
+    }
+}
+
 fn emit_field(field: &Field) -> TokenStream {
-    let models = "";
-    let inner = rust_type(&field.ty, models);
-    let ty = if field.optional {
-        quote!(Option<#inner>)
-    } else {
-        inner
-    };
+    let ty = syn::parse_str::<syn::Type>(&field_type_path(field, "", "crate::runtime::"))
+        .unwrap_or_else(|e| panic!("field type of `{}` does not parse: {e}", field.json_name));
     let name = ident(&field.rust_name);
     let plain_name = field.rust_name.trim_start_matches("r#");
     let mut serde_args = Vec::new();
@@ -106,6 +146,15 @@ fn emit_field(field: &Field) -> TokenStream {
     }
     if field.optional {
         serde_args.push(quote!(default));
+    }
+    // What was sent comes back: a field that may be missing is written only when it was there
+    // (a required one is always written, `null` when it was null).
+    if !field.required {
+        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    if field.absent_or_null() {
+        // Present, even as `null`, is `Some`: serde's own `Option` would read `null` as absent.
+        serde_args.push(quote!(deserialize_with = "crate::runtime::values::present"));
     }
     let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde( #(#serde_args),* )]));
     let mut doc = field.doc.clone().unwrap_or_default();
@@ -186,6 +235,14 @@ fn emit_enum(name: &proc_macro2::Ident, docs: &TokenStream, variants: &[Variant]
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 enum_text(deserializer).map(Self::from)
+            }
+        }
+
+        impl crate::runtime::Undeclared for #name {
+            fn collect_undeclared(&self, path: &mut String, report: &mut crate::runtime::UndeclaredReport) {
+                if let Self::Other(value) = self {
+                    report.note_enum_value(path, value);
+                }
             }
         }
     }

@@ -18,7 +18,7 @@
 //! than the server allows. Waiting is first come, first served per bucket,
 //! and asleep: no polling.
 //!
-//! With the `redis` feature, [`Throttle::redis`] keeps the same buckets in
+//! With the `redis` feature, `Throttle::redis` keeps the same buckets in
 //! a Redis server instead, so that any number of processes on any number
 //! of machines share one budget (`throttle/fleet/`). The algorithm above
 //! (queues, waits, deadlines, the breaker's rules) is this module's, for

@@ -274,9 +274,5 @@ pub(super) fn rust_type(ty: &TypeRef) -> String {
 }
 
 fn field_type(f: &Field) -> String {
-    if f.optional {
-        format!("Option<{}>", rust_type(&f.ty))
-    } else {
-        rust_type(&f.ty)
-    }
+    crate::model::naming::field_type_path(f, "", "")
 }

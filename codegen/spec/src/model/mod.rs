@@ -270,6 +270,15 @@ pub struct Field {
     pub deprecated: bool,
 }
 
+impl Field {
+    /// Whether the field may be absent and may also be null: absent and `null` are then two
+    /// things the server can say, and the field is `Option<Option<T>>` (`None` absent,
+    /// `Some(None)` null) so that encoding a decoded value writes back what was sent.
+    pub fn absent_or_null(&self) -> bool {
+        !self.required && self.nullable
+    }
+}
+
 /// An enum variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {

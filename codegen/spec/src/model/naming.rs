@@ -200,6 +200,25 @@ pub fn rust_type_path(ty: &super::TypeRef, models: &str, runtime: &str) -> Strin
     }
 }
 
+/// The Rust type of a struct field, with [`rust_type_path`]'s paths: `T` when always there
+/// and never null, `Option<T>` when it may be missing or null, `Option<Option<T>>` when it may
+/// be either ([`Field::absent_or_null`](super::Field::absent_or_null)).
+pub fn field_type_path(field: &super::Field, models: &str, runtime: &str) -> String {
+    let inner = rust_type_path(&field.ty, models, runtime);
+    if field.absent_or_null() {
+        format!("Option<Option<{inner}>>")
+    } else if field.optional {
+        format!("Option<{inner}>")
+    } else {
+        inner
+    }
+}
+
+/// The name of the field of every generated struct that keeps the fields the spec does not
+/// declare. [`field_ident`] can give it to a property (`undeclared`): the model reserves it,
+/// and such a property gets `undeclared_alt`, as for any other clash.
+pub const UNDECLARED_FIELD: &str = "undeclared";
+
 /// A SCREAMING_SNAKE_CASE constant name.
 pub fn const_ident(text: &str) -> String {
     let s = snake_case(text).to_ascii_uppercase();

@@ -418,7 +418,8 @@ fn to_type_ref(r: &ShapeRef, names: &[String]) -> TypeRef {
 }
 
 fn struct_fields(fields: &[ShapeField], resolve: &dyn Fn(&ShapeRef) -> TypeRef) -> Vec<Field> {
-    let mut used: Vec<String> = Vec::new();
+    // The generated struct's map of undeclared fields takes this name first.
+    let mut used: Vec<String> = vec![super::naming::UNDECLARED_FIELD.into()];
     fields
         .iter()
         .map(|f| {
