@@ -210,6 +210,10 @@ pub(crate) struct BatchArgs {
     /// Print how long the input will take at the limits that apply, and call nothing
     #[arg(long)]
     estimate: bool,
+    /// Look at the API's status first (the open monitoring route) and warn if the operation
+    /// is down; with --estimate, the only call made
+    #[arg(long)]
+    check_status: bool,
 }
 
 fn on_maintenance(text: &str) -> Result<OnMaintenance, String> {
@@ -237,6 +241,9 @@ fn minute(text: &str) -> Result<Duration, String> {
 
 /// Runs `apie batch`.
 pub(crate) fn run(args: BatchArgs) -> ExitCode {
+    if args.check_status {
+        check_status(&args);
+    }
     if args.estimate {
         return estimate(&args);
     }
@@ -283,6 +290,31 @@ pub(crate) fn run(args: BatchArgs) -> ExitCode {
             eprintln!("stopped: rerun the same command to resume");
             ExitCode::from(code)
         }
+    }
+}
+
+/// `apie batch --check-status`: a warning on stderr when the operation is down; never stops
+/// the batch (an unknown operation is left for the batch's own error).
+fn check_status(args: &BatchArgs) {
+    let Ok(meta) = call::find_operation(&args.call.operation) else {
+        return;
+    };
+    let client = match Client::builder()
+        .environment(args.call.environment())
+        .build()
+    {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("warning: --check-status: {e}");
+            return;
+        }
+    };
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(crate::status::warn_if_down(&client, meta)),
+        Err(e) => eprintln!("warning: --check-status: cannot start the async runtime: {e}"),
     }
 }
 

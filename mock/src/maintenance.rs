@@ -115,6 +115,12 @@ impl Windows {
             .find_map(|(_, w)| w.until(now, &self.zone).map(|until| (*w, until)))
     }
 
+    /// When the window `operation` is in now began (the monitoring route's "since").
+    pub(crate) fn since(&self, operation: &str) -> Option<SystemTime> {
+        let (window, until) = self.until(operation)?;
+        Some(until - window.length())
+    }
+
     /// The zone windows are read in (for the answer's words).
     pub(crate) fn zone(&self) -> TimeZone {
         self.zone

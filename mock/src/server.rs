@@ -277,7 +277,9 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
             Special::Privileges => {
                 monitoring::privileges(claims.as_ref().map_or(&[][..], |c| &c.scopes))
             }
-            Special::CurrentStatus => monitoring::current_status(&data.operations),
+            Special::CurrentStatus => {
+                monitoring::current_status(&data.operations, &state.maintenance)
+            }
             Special::ProviderAvailabilities => {
                 monitoring::provider_availabilities(value("endpoint"), value("period"))
             }
