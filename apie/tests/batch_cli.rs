@@ -162,7 +162,7 @@ async fn one_line_per_distinct_identifier() {
     assert!(stderr.contains("1 repeated"), "{stderr}");
     // The summary: every record, by outcome and status, and the pauses.
     for said in [
-        "summary: 11 records in ",
+        "summary: 11 records, 10 calls in ",
         "outcomes: 10 ok, 1 validation",
         "statuses: 1 no status, 10 200",
         "paused: 0.0s for the rate limit, 0.0s for maintenance",

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 /// A source of wall-clock time, and a way to wait on it.
@@ -26,9 +26,11 @@ pub trait TimeSource: fmt::Debug + Send + Sync {
 pub struct Clock(Arc<dyn TimeSource>);
 
 impl Clock {
-    /// The system's clock, waiting with tokio's timer.
+    /// The system's clock, waiting with tokio's timer. Every such clock is one source, so
+    /// any two compare equal.
     pub fn system() -> Clock {
-        Clock(Arc::new(SystemSource))
+        static SYSTEM: LazyLock<Arc<dyn TimeSource>> = LazyLock::new(|| Arc::new(SystemSource));
+        Clock(SYSTEM.clone())
     }
 
     /// A clock reading `source` (a [`ManualClock`] in tests).

@@ -48,12 +48,22 @@ impl Summary {
         self.by_outcome.values().sum()
     }
 
+    /// Calls sent: the records but those refused before sending (invalid identifiers, and
+    /// with `--maintenance fail` those inside the window).
+    pub(crate) fn calls(&self) -> usize {
+        let not_sent: usize = ["validation", "maintenance"]
+            .iter()
+            .filter_map(|k| self.by_outcome.get(k))
+            .sum();
+        self.total() - not_sent
+    }
+
     /// The summary, one fact a line, for a run that took `elapsed`.
     pub(crate) fn render(&self, elapsed: Duration) -> String {
         let mut out = String::new();
         let minutes = elapsed.as_secs_f64() / 60.0;
         let rate = if minutes > 0.0 {
-            self.total() as f64 / minutes
+            self.calls() as f64 / minutes
         } else {
             0.0
         };
@@ -64,8 +74,9 @@ impl Summary {
         };
         let _ = writeln!(
             out,
-            "summary: {} records in {} ({rate:.0} a minute)",
+            "summary: {} records, {} calls in {} ({rate:.0} calls a minute)",
             self.total(),
+            self.calls(),
             human(elapsed)
         );
         if self.total() > 0 {
@@ -115,11 +126,12 @@ pub(crate) fn estimate(meta: &OperationMeta, calls: usize, window: Duration) -> 
     let said: Vec<&str> = limits.iter().map(|(text, _)| text.as_str()).collect();
     let mut out = format!(
         "estimate: {calls} calls of {} at {per_window} per {} (the lowest of {}): at least {} \
-         ({windows} windows)",
+         ({windows} window{})",
         meta.operation_id,
         human(window),
         said.join(", "),
-        human(at_least)
+        human(at_least),
+        if windows == 1 { "" } else { "s" }
     );
     if let Some(w) = meta.maintenance {
         let _ = write!(
@@ -157,7 +169,7 @@ mod tests {
         // A JSON operation: 250 a minute; 250 calls fit in one window.
         let json = estimate(meta("api_entreprise_v4_insee_unites_legales"), 250, window);
         assert!(json.contains("at 250 per"), "{json}");
-        assert!(json.contains("at least 0.0s (1 windows)"), "{json}");
+        assert!(json.contains("at least 0.0s (1 window)"), "{json}");
         let more = estimate(meta("api_entreprise_v4_insee_unites_legales"), 1001, window);
         assert!(more.contains("at least 4m00s (5 windows)"), "{more}");
         assert!(!more.contains("maintenance"), "{more}");
@@ -188,9 +200,14 @@ mod tests {
         summary.paused_for_maintenance = Duration::from_secs(1800);
         let text = summary.render(Duration::from_secs(120));
         assert!(
-            text.contains("summary: 3 records in 2m00s (2 a minute)"),
+            text.contains("summary: 3 records, 3 calls in 2m00s (2 calls a minute)"),
             "{text}"
         );
+        let refused = Error::Validation(api_entreprise::runtime::ValidationError::Traceability(
+            "x".into(),
+        ));
+        summary.count(&Record::failure("y".into(), &refused));
+        assert_eq!((summary.total(), summary.calls()), (4, 3));
         assert!(text.contains("statuses: 3 404"), "{text}");
         let title = ErrorCode::from_code("01003").title().unwrap();
         assert!(text.contains(&format!("error 01003 ×2: {title}")), "{text}");
