@@ -214,7 +214,7 @@ pub enum OnMaintenance {
     /// and a mock or a proxy has no maintenance).
     #[default]
     Send,
-    /// Returns [`Error::Maintenance`](super::Error::Maintenance) at once, nothing sent.
+    /// Returns [`Error::Maintenance`] at once, nothing sent.
     Fail,
     /// Waits until the window ends, then sends it (or returns `Error::Maintenance` when the
     /// wait would pass the call's `max_wait`).
