@@ -68,6 +68,23 @@
 //! and puts the identifier back in the queue (recorded as `throttled` on
 //! its third 429).
 //!
+//! # Maintenance windows
+//!
+//! Inside the operation's daily maintenance window (the spec's `x-maintenances`, read in the
+//! API's time zone, `platform::MAINTENANCE_TIME_ZONE`), `--maintenance wait` (the default)
+//! sends nothing: the batch pauses, says so on the progress line (`… in maintenance until
+//! 02:00 Europe/Paris, paused`) and resumes when the window ends; Ctrl-C still reaches it.
+//! `--maintenance fail` records each identifier as a `maintenance` error instead, and
+//! `send` sends into the window anyway (the provider then answers 502/503).
+//!
+//! # What happened
+//!
+//! At the end, on Ctrl-C and when stopped, stderr gets a summary: records by outcome and by
+//! status, the API's error codes by count with their titles (from the spec's catalogue), the
+//! time paused for the rate limit and for maintenance, and the rate achieved. `--estimate`
+//! prints, before anything is called, how long the identifiers left to do will take at the
+//! limits that apply (the operation's own, its group's, the IP's, per window).
+//!
 //! # Exit codes
 //!
 //! - 0: every identifier has its line, even those with an API error.
@@ -85,14 +102,15 @@ mod engine;
 mod input;
 mod journal;
 mod progress;
+mod summary;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    Client, Error, OperationMeta, ParamKind, ParamLocation, ParamMeta, Request, Throttle,
-    ThrottleConfig, ValidationError,
+    Client, Error, OnMaintenance, OperationMeta, ParamKind, ParamLocation, ParamMeta, Request,
+    Throttle, ThrottleConfig, ValidationError,
 };
 
 use crate::call::{self, ClientArgs};
@@ -124,13 +142,18 @@ Examples:
   # two processes sharing one input, each resumable on its own output
   apie batch … --input sirens.txt --shard 1/2 --out part1.jsonl &
   apie batch … --input sirens.txt --shard 2/2 --out part2.jsonl
+  # how long it will take, calling nothing
+  apie batch --operation api_entreprise_v4_dgfip_attestations_fiscales --input sirens.txt \\
+      --out result.jsonl --estimate
 
 Appends one JSON line per identifier to the --out file:
   {\"identifier\": \"…\", \"status\": 200, \"body\": {…}}   (206: also \"partial\": true)
   {\"identifier\": \"…\", \"status\": 404 or null, \"error\": {\"kind\": \"api\", \"message\": \"…\", \"codes\": [\"…\"]}}
 Run the same command again to resume: identifiers already in the output are skipped, and a
 truncated last line is redone. Ctrl-C finishes the calls in flight and stops; twice quits at
-once. Token and traceability as for `apie call`.
+once. Token and traceability as for `apie call`. Inside the operation's daily maintenance
+window the batch pauses until it ends (--maintenance). At the end (and on Ctrl-C) a summary:
+statuses, error codes with their titles, time paused for the limits and for maintenance, rate.
 
 Exit codes:
   0    every identifier recorded (API errors included)
@@ -179,6 +202,22 @@ pub(crate) struct BatchArgs {
     /// than the API allows
     #[arg(long, value_name = "URL", env = REDIS_ENV.as_str())]
     redis: Option<String>,
+    /// Inside the operation's daily maintenance window (the spec's, in the API's time zone):
+    /// `wait` pauses the batch until it ends and resumes, `fail` records each identifier as
+    /// a `maintenance` error without sending, `send` sends anyway
+    #[arg(long, value_name = "MODE", default_value = "wait", value_parser = on_maintenance)]
+    maintenance: OnMaintenance,
+    /// Print how long the input will take at the limits that apply, and call nothing
+    #[arg(long)]
+    estimate: bool,
+    /// Look at the API's status first (the open monitoring route) and warn if the operation
+    /// is down; with --estimate, the only call made
+    #[arg(long)]
+    check_status: bool,
+}
+
+fn on_maintenance(text: &str) -> Result<OnMaintenance, String> {
+    text.parse()
 }
 
 /// The variable naming the fleet's Redis server (`API_ENTREPRISE_REDIS_URL`), from the
@@ -202,6 +241,12 @@ fn minute(text: &str) -> Result<Duration, String> {
 
 /// Runs `apie batch`.
 pub(crate) fn run(args: BatchArgs) -> ExitCode {
+    if args.check_status {
+        check_status(&args);
+    }
+    if args.estimate {
+        return estimate(&args);
+    }
     let (plan, mut journal) = match prepare(&args) {
         Ok(prepared) => prepared,
         Err(message) => {
@@ -225,7 +270,8 @@ pub(crate) fn run(args: BatchArgs) -> ExitCode {
         client: plan.client,
         journal: &mut journal,
         concurrency: args.concurrency,
-        tally: engine::Tally::default(),
+        wait_maintenance: args.maintenance == OnMaintenance::Wait,
+        summary: plan.summary,
     };
     let finish = runtime.block_on(engine.run(plan.jobs));
     // Leaves a blocked provider call behind rather than waiting for it.
@@ -247,10 +293,71 @@ pub(crate) fn run(args: BatchArgs) -> ExitCode {
     }
 }
 
+/// `apie batch --check-status`: a warning on stderr when the operation is down; never stops
+/// the batch (an unknown operation is left for the batch's own error).
+fn check_status(args: &BatchArgs) {
+    let Ok(meta) = call::find_operation(&args.call.operation) else {
+        return;
+    };
+    let client = match Client::builder()
+        .environment(args.call.environment())
+        .build()
+    {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("warning: --check-status: {e}");
+            return;
+        }
+    };
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(crate::status::warn_if_down(&client, meta)),
+        Err(e) => eprintln!("warning: --check-status: cannot start the async runtime: {e}"),
+    }
+}
+
+/// `apie batch --estimate`: the identifiers read as for a run (shard and resume included),
+/// and how long they will take; nothing is called.
+fn estimate(args: &BatchArgs) -> ExitCode {
+    let estimated = (|| {
+        let meta = call::find_operation(&args.call.operation).map_err(|e| e.to_string())?;
+        let mut identifiers = input::read(
+            &args.input,
+            args.column.as_ref(),
+            args.delimiter.unwrap_or(b','),
+        )?;
+        if let Some(shard) = args.shard {
+            identifiers.list = shard.take(identifiers.list);
+        }
+        let resumed = Journal::resume(&args.out)?;
+        let to_do = identifiers
+            .list
+            .iter()
+            .filter(|id| !resumed.done.contains(*id))
+            .count();
+        let window = args.minute_ms.unwrap_or(api_entreprise::platform::WINDOW);
+        Ok::<_, String>(summary::estimate(meta, to_do, window))
+    })();
+    match estimated {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
 /// The calls to make, ready.
 struct Plan {
     client: Client,
     jobs: Vec<Job>,
+    /// The summary so far: the identifiers refused before sending.
+    summary: summary::Summary,
 }
 
 /// Everything that can fail before the first call: the operation, the
@@ -279,6 +386,11 @@ fn prepare(args: &BatchArgs) -> Result<(Plan, Journal), String> {
     // `Error::Throttled` (nothing sent) and the batch pauses itself, so
     // Ctrl-C never has to wait for calls that are only queued.
     builder = builder.max_wait(MAX_WAIT);
+    // Waiting is the engine's (a paused batch still hears Ctrl-C): the client refuses at once.
+    builder = builder.on_maintenance(match args.maintenance {
+        OnMaintenance::Send => OnMaintenance::Send,
+        OnMaintenance::Fail | OnMaintenance::Wait => OnMaintenance::Fail,
+    });
     // The real limits, counted in the mock's shorter minutes when --minute-ms says so.
     let rules = args
         .minute_ms
@@ -334,10 +446,19 @@ fn prepare(args: &BatchArgs) -> Result<(Plan, Journal), String> {
             refused.len()
         );
     }
+    let mut summary = summary::Summary::default();
     for record in &refused {
         journal.append(record)?;
+        summary.count(record);
     }
-    Ok((Plan { client, jobs }, journal))
+    Ok((
+        Plan {
+            client,
+            jobs,
+            summary,
+        },
+        journal,
+    ))
 }
 
 /// The parameter the identifiers go into: `--id-param`, else the one path

@@ -101,12 +101,17 @@ pub(crate) struct ClientArgs {
 
 impl ClientArgs {
     /// Production, staging or `--base-url`.
-    fn environment(&self) -> Environment {
-        match (&self.base_url, self.staging) {
-            (Some(url), _) => Environment::Custom(url.clone()),
-            (None, true) => Environment::Staging,
-            (None, false) => Environment::default(),
-        }
+    pub(crate) fn environment(&self) -> Environment {
+        environment(self.base_url.as_deref(), self.staging)
+    }
+}
+
+/// `--base-url URL`, else `--staging`, else production (`apie call`, `batch`, `status`).
+pub(crate) fn environment(base_url: Option<&str>, staging: bool) -> Environment {
+    match (base_url, staging) {
+        (Some(url), _) => Environment::Custom(url.to_owned()),
+        (None, true) => Environment::Staging,
+        (None, false) => Environment::default(),
     }
 }
 

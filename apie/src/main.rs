@@ -5,6 +5,7 @@
 //! - `apie call` calls one operation and prints the typed answer ([`call`]).
 //! - `apie demo` starts the mock and calls it through the generated client ([`demo`]).
 //! - `apie batch` calls one operation for every identifier of a file, resumably ([`batch`]).
+//! - `apie status` shows what the open monitoring routes say about every endpoint ([`status`]).
 //! - `apie completions` and `apie man` print shell completions and the man pages, made from
 //!   the same definitions as `--help` ([`docs`]).
 //!
@@ -17,6 +18,7 @@ mod decode;
 mod demo;
 mod docs;
 mod mock;
+mod status;
 
 use std::process::ExitCode;
 
@@ -29,7 +31,8 @@ Exit codes:
   1    decode: the body does not fit its model; mock: could not start; demo: a step failed
   2    bad usage or unreadable input; call, batch: refused before anything was sent
   3    call: the API answered an error or a body that does not fit; batch: token refused
-  4    call, batch: no answer from the server (transport error, timeout, possible ban)
+  4    call, batch: no answer from the server (transport error, timeout, possible ban);
+       status: no answer, or one that does not fit
   130  batch: interrupted by Ctrl-C (run the same command again to resume)
 
 Every command has its own help, with examples: apie help <COMMAND>, or apie <COMMAND> --help.
@@ -54,6 +57,8 @@ enum Command {
     Call(call::CallArgs),
     /// Call one operation for every identifier of a file, at the fastest safe rate, resumably
     Batch(batch::BatchArgs),
+    /// Show the current status of every endpoint, or one endpoint's availability history
+    Status(status::StatusArgs),
     /// Decode a recorded response body with the generated models: does it fit?
     Decode(decode::DecodeArgs),
     /// Serve a local API Entreprise with the real limits, bans and faults on demand
@@ -92,6 +97,7 @@ fn main() -> ExitCode {
         Command::Demo => demo::run(),
         Command::Call(args) => call::run(args),
         Command::Batch(args) => batch::run(args),
+        Command::Status(args) => status::run(args),
         Command::Decode(args) => decode::run(&args),
         Command::Mock(args) => mock::run(args),
         Command::Completions(args) => docs::completions(Cli::command(), "apie", &args),

@@ -34,6 +34,12 @@ Fault SPEC: KIND[@every=N][@path=PREFIX]
   path=PREFIX only requests whose path starts with PREFIX
   DURATION    a whole number of ms or s: 200ms, 2s
 
+Maintenance SPEC: OPERATION[@HH:MM-HH:MM]
+  inside the daily window, OPERATION answers 503 (before the token and limit checks);
+  without times, the operation's own window from the spec (x-maintenances). Times are
+  in the API's time zone (the profile's maintenance_time_zone), on the system clock; a window
+  whose end is before its start crosses midnight.
+
 Control routes (never counted nor refused, even while banned):
   GET /__mock/stats             what the server did, bans included (JSON)
   GET|PUT|DELETE /__mock/faults the faults; PUT a JSON list of specs or one spec a line
@@ -46,6 +52,8 @@ Examples:
   apie mock --minute-ms 1000 --ip-limit 20
   apie mock --fault 503@every=5 --fault delay=200ms@every=3@path=/v3/insee
   apie mock --fault reset@every=7 --fault malformed@every=4 --fault slow-body=2s@every=10
+  apie mock --maintenance api_entreprise_v4_dgfip_attestations_fiscales
+  apie mock --maintenance api_entreprise_v3_insee_unites_legales@22:00-02:00
 
 Exit codes:
   0  stopped by Ctrl-C
@@ -86,6 +94,10 @@ pub(crate) struct MockArgs {
     /// Inject a fault; repeatable (the syntax is in --help)
     #[arg(long = "fault", value_name = "SPEC", value_parser = fault)]
     faults: Vec<Fault>,
+    /// Simulate a maintenance window: OPERATION answers 503 inside it; repeatable (the
+    /// syntax is in --help)
+    #[arg(long = "maintenance", value_name = "OPERATION[@HH:MM-HH:MM]")]
+    maintenance: Vec<apie_mock::Maintenance>,
 }
 
 fn non_empty_path(text: &str) -> Result<PathBuf, String> {
@@ -130,6 +142,7 @@ impl MockArgs {
         }
         config.ban = self.ban_secs.map(Duration::from_secs);
         config.faults.faults.extend(self.faults);
+        config.maintenance = self.maintenance;
         config
     }
 }
@@ -196,6 +209,10 @@ async fn serve(config: MockConfig) -> ExitCode {
     let faults = server.faults();
     if !faults.is_empty() {
         println!("faults: {}", faults.specs().join(", "));
+    }
+    let windows = server.maintenance();
+    if !windows.is_empty() {
+        println!("maintenance (503 inside): {}", windows.join(", "));
     }
     println!(
         "controls: {0}/__mock/stats, {0}/__mock/faults, {0}/__mock/limits, {0}/__mock/unban",

@@ -160,6 +160,15 @@ async fn one_line_per_distinct_identifier() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("11 to do, 0 already done"), "{stderr}");
     assert!(stderr.contains("1 repeated"), "{stderr}");
+    // The summary: every record, by outcome and status, and the pauses.
+    for said in [
+        "summary: 11 records, 10 calls in ",
+        "outcomes: 10 ok, 1 validation",
+        "statuses: 1 no status, 10 200",
+        "paused: 0.0s for the rate limit, 0.0s for maintenance",
+    ] {
+        assert!(stderr.contains(said), "{said}: {stderr}");
+    }
 
     let records = records(&out_path);
     assert_eq!(records.len(), 11);
@@ -368,6 +377,11 @@ async fn ctrl_c_finishes_the_calls_in_flight_then_resume_does_the_rest() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
+    // Ctrl-C still says what was done.
+    assert!(
+        stderr.contains("summary: ") && stderr.contains("statuses: "),
+        "{stderr}"
+    );
     let first = records(&out_path);
     assert!(
         first.len() >= 4 && first.len() < sirens.len(),
@@ -636,6 +650,10 @@ async fn two_batches_sharing_redis_never_exceed_the_limit_together() {
                     &minute_ms,
                     "--redis",
                     &redis,
+                    // The mock has no maintenance: the spec's 01:00-02:00 must not pause a
+                    // test run at night.
+                    "--maintenance",
+                    "send",
                 ],
             )
             .stdout(Stdio::null())
@@ -669,4 +687,36 @@ async fn two_batches_sharing_redis_never_exceed_the_limit_together() {
     );
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn estimate_says_how_long_at_the_limits_and_calls_nothing() {
+    let dir = scratch("estimate");
+    let (_, input) = siren_file(&dir, 43_000_000, 12);
+    let out = dir.join("out.jsonl");
+    // No server at all: nothing may be called.
+    let output = batch(
+        None,
+        &[
+            "--operation",
+            "api_entreprise_v4_dgfip_attestations_fiscales",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--input",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--estimate",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let said = text(&output.stdout);
+    assert!(
+        said.contains(
+            "estimate: 12 calls of api_entreprise_v4_dgfip_attestations_fiscales at 5 per 1m00s"
+        ) && said.contains("at least 2m00s (3 windows)")
+            && said.contains("maintenance 01:00-02:00 (Europe/Paris)"),
+        "{said}"
+    );
+    assert!(!out.exists(), "--estimate writes nothing");
 }

@@ -8,7 +8,6 @@
 //! errors.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -16,11 +15,17 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION}
 
 use super::auth::AuthScheme;
 use reqwest::{Method, Url};
+
+use super::environment::check_base_url;
+pub use super::environment::Environment;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use super::auth::{expiry, Expiry, Token};
+use super::clock::Clock;
 use super::errors::{decode_body, decode_error_body, rfc3339, Error, ValidationError};
+use super::maintenance::{self, OnMaintenance, TimeZone};
+use super::meta::OperationMeta;
 use super::request::{header_value, strip_unavailable, ApiResponse, RateLimitHeaders, Request};
 use super::retry::{decide, Decision, RetryPolicy};
 use super::throttle::{date_header, retry_after, Answer, Observed, Throttle, ThrottleSnapshot};
@@ -28,40 +33,6 @@ use super::traceability::Traceability;
 
 /// Longest wait for a TCP and TLS connection to open.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Which deployment to call: the profile's
-/// [`platform::ENVIRONMENTS`](crate::platform::ENVIRONMENTS), or any URL.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Environment {
-    /// The deployment named `production` (for API Entreprise
-    /// `https://entreprise.api.gouv.fr`), else the profile's first.
-    #[default]
-    Production,
-    /// The deployment named `staging`, with test data (for API Entreprise
-    /// `https://staging.entreprise.api.gouv.fr`).
-    Staging,
-    /// Another deployment of the profile, by name.
-    Named(&'static str),
-    /// Any other base URL (proxy, mock server). Must be `https://`, or
-    /// `http://` on a loopback host.
-    Custom(String),
-}
-
-impl Environment {
-    /// Base URL of the deployment, without trailing slash; empty when the
-    /// profile has no deployment of that name (refused by `build()`).
-    pub fn base_url(&self) -> &str {
-        let named = |name: &str| crate::platform::environment_url(name).unwrap_or_default();
-        match self {
-            Environment::Production => crate::platform::environment_url("production")
-                .or_else(|| crate::platform::ENVIRONMENTS.first().map(|(_, url)| *url))
-                .unwrap_or_default(),
-            Environment::Staging => named("staging"),
-            Environment::Named(name) => named(name),
-            Environment::Custom(url) => url.trim_end_matches('/'),
-        }
-    }
-}
 
 /// Configures a [`Client`].
 #[derive(Debug, Default)]
@@ -73,6 +44,9 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     throttle: Option<Throttle>,
     max_wait: Option<Duration>,
+    on_maintenance: OnMaintenance,
+    maintenance_time_zone: Option<TimeZone>,
+    clock: Clock,
 }
 
 impl ClientBuilder {
@@ -136,6 +110,32 @@ impl ClientBuilder {
         self
     }
 
+    /// What a call does inside its operation's daily maintenance window
+    /// ([`OperationMeta::maintenance`](super::OperationMeta::maintenance)): sent anyway
+    /// ([`OnMaintenance::Send`], the default), refused before sending with
+    /// [`Error::Maintenance`] ([`OnMaintenance::Fail`]), or held until the window ends
+    /// ([`OnMaintenance::Wait`]). A per-call
+    /// [`CallOptions::on_maintenance`](super::CallOptions::on_maintenance) wins.
+    pub fn on_maintenance(mut self, mode: OnMaintenance) -> Self {
+        self.on_maintenance = mode;
+        self
+    }
+
+    /// The time zone the spec's maintenance windows are read in, instead of the profile's
+    /// [`platform::MAINTENANCE_TIME_ZONE`](crate::platform::MAINTENANCE_TIME_ZONE) (the spec
+    /// names none).
+    pub fn maintenance_time_zone(mut self, zone: TimeZone) -> Self {
+        self.maintenance_time_zone = Some(zone);
+        self
+    }
+
+    /// The wall clock maintenance windows are read from and waited on (the system's unless
+    /// set; a [`ManualClock`](super::ManualClock) in tests).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// An expired token is refused here, before any request; one that
@@ -187,47 +187,14 @@ impl ClientBuilder {
                 traceability: self.traceability,
                 timeout: self.timeout,
                 retry: self.retry,
+                on_maintenance: self.on_maintenance,
+                maintenance_time_zone: self
+                    .maintenance_time_zone
+                    .unwrap_or(crate::platform::MAINTENANCE_TIME_ZONE),
+                clock: self.clock,
             }),
         })
     }
-}
-
-/// Refuses plain HTTP except towards the local machine, where mock servers
-/// and local proxies live: anywhere else it would expose the token.
-pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
-    let url = Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config(
-            "the base URL must not contain credentials".to_owned(),
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(
-            "the base URL must not contain a query or a fragment".to_owned(),
-        ));
-    }
-    let host = url.host_str().unwrap_or_default();
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(host) => {}
-        "http" => {
-            return Err(Error::Config(format!(
-                "plain http:// is only allowed for loopback hosts, not {host:?}: use https://"
-            )))
-        }
-        other => {
-            return Err(Error::Config(format!(
-                "unsupported base URL scheme {other:?}: use https://"
-            )))
-        }
-    }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// API Entreprise client. Cheap to clone: clones share the connection pool
@@ -246,6 +213,9 @@ pub(crate) struct Inner {
     traceability: Option<Traceability>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
+    on_maintenance: OnMaintenance,
+    maintenance_time_zone: TimeZone,
+    clock: Clock,
 }
 
 impl fmt::Debug for Client {
@@ -260,6 +230,8 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("throttle", &self.inner.throttle)
             .field("max_wait", &self.inner.max_wait)
+            .field("on_maintenance", &self.inner.on_maintenance)
+            .field("maintenance_time_zone", &self.inner.maintenance_time_zone)
             .finish_non_exhaustive()
     }
 }
@@ -285,6 +257,22 @@ impl Client {
     /// the ban breaker.
     pub fn throttle_snapshot(&self) -> ThrottleSnapshot {
         self.inner.throttle.snapshot()
+    }
+
+    /// The wall clock maintenance windows are read from.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// The time zone maintenance windows are read in.
+    pub fn maintenance_time_zone(&self) -> TimeZone {
+        self.inner.maintenance_time_zone
+    }
+
+    /// When the maintenance window `meta` is in now ends; `None` when it is not in one.
+    pub fn maintenance_until(&self, meta: &OperationMeta) -> Option<SystemTime> {
+        meta.maintenance?
+            .until(self.inner.clock.now(), &self.inner.maintenance_time_zone)
     }
 
     /// The token's claims (expiry, scopes), read locally from the JWT.
@@ -357,7 +345,20 @@ impl Client {
                 // Checks run again on each attempt: the token may expire
                 // while waiting. They run before the rate limit, so a
                 // refused call costs no room in it.
-                let (http_request, timeout) = self.prepare(&request)?;
+                let (mut http_request, mut timeout) = self.prepare(&request)?;
+                // After the local checks (a mistake is told first), before the rate limit
+                // (a call held for maintenance takes no room in it).
+                let mode = request
+                    .options
+                    .on_maintenance
+                    .unwrap_or(self.inner.on_maintenance);
+                let zone = &self.inner.maintenance_time_zone;
+                let waited =
+                    maintenance::gate(meta, mode, zone, &self.inner.clock, deadline).await?;
+                if !waited.is_zero() {
+                    // The token may have expired during the wait.
+                    (http_request, timeout) = self.prepare(&request)?;
+                }
                 let permit = self.inner.throttle.acquire(meta, token, deadline).await?;
                 throttled_for += permit.waited;
                 let (result, observed) = self.send(http_request, timeout, meta.operation_id).await;

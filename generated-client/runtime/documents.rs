@@ -159,7 +159,7 @@ fn check_link(raw: &str) -> Result<Url, Error> {
         })
     };
     let url = Url::parse(raw).map_err(|e| refuse(format!("is not a URL: {e}")))?;
-    match super::client::check_base_url(url.origin().ascii_serialization().as_str()) {
+    match super::environment::check_base_url(url.origin().ascii_serialization().as_str()) {
         Ok(_) => Ok(url),
         Err(_) => Err(refuse(format!(
             "must be https:// (http:// only on loopback), not {}://",

@@ -87,6 +87,21 @@ pub enum Error {
         /// Calls without answer that tripped the breaker.
         failures: u32,
     },
+    /// The operation's provider is in its daily maintenance window (the spec's
+    /// `x-maintenances`), and the caller asked not to send into it
+    /// ([`OnMaintenance::Fail`](super::OnMaintenance::Fail)), or to wait no longer than the
+    /// window lasts. Nothing was sent.
+    #[error(
+        "{operation}: its provider is in its daily maintenance window until {}: not sent; \
+         try again then",
+        rfc3339(*.until)
+    )]
+    Maintenance {
+        /// Operation that was not sent.
+        operation: &'static str,
+        /// When the window ends.
+        until: SystemTime,
+    },
 }
 
 impl Error {

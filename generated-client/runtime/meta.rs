@@ -54,12 +54,16 @@ pub enum EndpointGroup {
     Monitoring,
 }
 
-/// Daily period during which a provider is known to be unavailable.
+/// Daily period during which a provider is known to be unavailable, as the spec writes it
+/// (`x-maintenances`). The spec names no time zone: the times are read in
+/// [`platform::MAINTENANCE_TIME_ZONE`](crate::platform::MAINTENANCE_TIME_ZONE) unless the
+/// client is given another ([`maintenance`](super::maintenance)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MaintenanceWindow {
-    /// Start of the window, local French time, `"HH:MM"` (e.g. `"01:00"`).
+    /// Start of the window, local time, `"HH:MM"` (e.g. `"01:00"`).
     pub from: &'static str,
-    /// End of the window, local French time, `"HH:MM"` (e.g. `"02:00"`).
+    /// End of the window (excluded), local time, `"HH:MM"` (e.g. `"02:00"`); before the
+    /// start when the window crosses midnight.
     pub to: &'static str,
 }
 

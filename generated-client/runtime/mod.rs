@@ -9,9 +9,12 @@
 
 pub mod auth;
 pub mod client;
+pub mod clock;
 pub mod documents;
+pub mod environment;
 pub mod errors;
 pub mod identifiers;
+pub mod maintenance;
 pub mod meta;
 pub mod monitoring;
 pub mod privileges;
@@ -24,6 +27,7 @@ pub mod values;
 
 pub use auth::{AuthScheme, Token, TokenClaims};
 pub use client::{Client, ClientBuilder, Environment};
+pub use clock::{Clock, ManualClock, TimeSource};
 pub use documents::{DocumentLink, DOCUMENT_TIMEOUT};
 pub use errors::{
     decode_body, decode_error_body, ApiError, BodyNotUnderstood, DecodeError, Error, ErrorBody,
@@ -34,6 +38,7 @@ pub use identifiers::{
     PathParam, PathSegment, Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori,
     SiretOrRna, Year,
 };
+pub use maintenance::{DailyWindow, OnMaintenance, SummerTime, TimeZone};
 pub use meta::{
     ApiVersion, EndpointGroup, MaintenanceWindow, OperationMeta, ParamKind, ParamLocation,
     ParamMeta,

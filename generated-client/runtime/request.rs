@@ -136,6 +136,9 @@ pub struct CallOptions {
     /// fails with [`Error::Throttled`] ("try again at T") without being
     /// sent. `Some(Duration::ZERO)` fails fast.
     pub max_wait: Option<Duration>,
+    /// What this call does inside its operation's maintenance window, instead of the
+    /// client's [`ClientBuilder::on_maintenance`](super::ClientBuilder::on_maintenance).
+    pub on_maintenance: Option<super::OnMaintenance>,
 }
 
 /// A call ready to be executed, built by generated operation functions.

@@ -1,5 +1,5 @@
 //! What the mock serves and how: ports, data, the length of a rate-limit minute, the per-IP
-//! limit, bans and faults.
+//! limit, bans, faults and maintenance windows.
 //!
 //! The operations, their example bodies and the error catalogue are compiled in: they come
 //! from the client's build (`api_entreprise::mock_data`), so the mock reads no spec. The only
@@ -11,8 +11,11 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use api_entreprise::runtime::{Clock, TimeZone};
+
 use crate::bans::BAN_MINUTES;
 use crate::faults::FaultPlan;
+use crate::maintenance::Maintenance;
 use crate::MockError;
 
 /// Environment variable naming the directory of staging payloads
@@ -56,6 +59,16 @@ pub struct MockConfig {
     ///
     /// [`MockServer::set_faults`]: crate::MockServer::set_faults
     pub faults: FaultPlan,
+    /// Maintenance windows simulated: inside one, the operation answers 503
+    /// ([`crate::maintenance`]).
+    pub maintenance: Vec<Maintenance>,
+    /// The time zone the windows are read in: the profile's
+    /// [`platform::MAINTENANCE_TIME_ZONE`](api_entreprise::platform::MAINTENANCE_TIME_ZONE)
+    /// unless set.
+    pub time_zone: TimeZone,
+    /// The wall clock the windows are read from: the system's, or a test's
+    /// [`ManualClock`](api_entreprise::runtime::ManualClock) shared with its client.
+    pub clock: Clock,
 }
 
 impl Default for MockConfig {
@@ -70,6 +83,9 @@ impl Default for MockConfig {
             tolerated_429s: api_entreprise::platform::TOLERATED_429S,
             ban: None,
             faults: FaultPlan::none(),
+            maintenance: Vec::new(),
+            time_zone: api_entreprise::platform::MAINTENANCE_TIME_ZONE,
+            clock: Clock::system(),
         }
     }
 }

@@ -95,6 +95,7 @@ mod errors;
 mod faults;
 mod limits;
 mod listener;
+pub mod maintenance;
 mod monitoring;
 mod routes;
 mod server;
@@ -113,6 +114,7 @@ use tokio::task::JoinHandle;
 pub use config::{MockConfig, PAYLOADS_ENV};
 pub use control::UnknownBucket;
 pub use faults::{Fault, FaultKind, FaultPlan, FaultSpecError};
+pub use maintenance::Maintenance;
 pub use stats::MockStats;
 
 /// Why the mock could not start.
@@ -242,6 +244,8 @@ impl MockServer {
             data_dir: located.data_dir,
             token_file: located.token_file,
         };
+        let maintenance =
+            maintenance::Windows::new(&config.maintenance, config.time_zone, config.clock.clone())?;
         let staging_token = data.staging_token.clone();
         let warnings = data.warnings.clone();
         let state = Arc::new(server::AppState {
@@ -251,6 +255,7 @@ impl MockServer {
             tolerated_429s: config.tolerated_429s,
             bans: bans::Bans::new(config.ban_duration()),
             faults: faults::ActiveFaults::new(config.faults.clone()),
+            maintenance,
             stats: stats::Counters::default(),
             cache_expires_in: config.cache_expires_in,
             pdf: documents::demo_pdf(),
@@ -315,6 +320,11 @@ impl MockServer {
     /// so the next call is answered. Returns how many IPs were banned.
     pub fn unban_all(&self) -> usize {
         self.state.unban_all()
+    }
+
+    /// The simulated maintenance windows, each `OPERATION@HH:MM-HH:MM ZONE`.
+    pub fn maintenance(&self) -> Vec<String> {
+        self.state.maintenance.describe()
     }
 
     /// The faults in force.

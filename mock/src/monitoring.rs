@@ -7,21 +7,24 @@
 //!   `{"data": {"privileges": ["entreprises", …]}, "links": {}, "meta": {}}`, the scopes
 //!   (v3 tokens) or roles (v2 tokens) of the token's payload.
 //! - `GET /watchdoge/dashboard/current_status/`: a JSON list, one entry per operation the mock
-//!   serves: `{"operation_id", "name" (its path), "api_version" ("v3"…), "provider" (the
-//!   x-operationId's first word after the version, as the client's build read it),
-//!   "code": 200, "status": "ok", "timestamp" (now, RFC 3339)}`. Everything is up: the mock
-//!   has no outage to report.
+//!   serves: `{"uname" and "operation_id" (its x-operationId), "name" (its path),
+//!   "api_version" ("v3"…), "provider" (the x-operationId's first word after the version, as
+//!   the client's build read it), "code": 200, "status": "ok", "timestamp" (now, RFC 3339)}`.
+//!   An operation inside a simulated maintenance window ([`crate::maintenance`]) is
+//!   `"code": 503, "status": "down"`, its `timestamp` the window's start; every other one is
+//!   up.
 //! - `GET /watchdoge/stats/provider_availabilities/?period=15m&endpoint=api/v3/x`:
 //!   `{"endpoint", "period", "from", "to" (RFC 3339), "total_checks" (one a minute over the
 //!   period), "failed_checks": 0, "availability": 100.0, "total_availability": 100.0,
 //!   "days_availability": {"2026-11-30": 100.0, …}}`. `period` is a number and a unit,
-//!   `m`, `h` or `d`.
+//!   `m`, `h`, `d` or `w`.
 
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::data::MockOperation;
+use crate::maintenance::Windows;
 
 /// What kind of answer an operation's route gives, when it is not a data answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,27 +54,32 @@ pub(crate) fn privileges(scopes: &[String]) -> Value {
 }
 
 /// The `current_status` body.
-pub(crate) fn current_status(operations: &[MockOperation]) -> Value {
+pub(crate) fn current_status(operations: &[MockOperation], maintenance: &Windows) -> Value {
     let now = now_rfc3339(OffsetDateTime::now_utc());
     let entries: Vec<Value> = operations
         .iter()
         .filter(|o| special(o.meta.path).is_none())
         .map(|o| {
+            // An operation in a simulated maintenance window is down, since its start.
+            let (code, status, since) = match maintenance.since(o.meta.operation_id) {
+                Some(since) => (503, "down", now_rfc3339(OffsetDateTime::from(since))),
+                None => (200, "ok", now.clone()),
+            };
             json!({
+                "uname": o.meta.operation_id,
                 "operation_id": o.meta.operation_id,
                 "name": o.meta.path,
                 "api_version": o.meta.version.as_str(),
                 "provider": o.provider,
-                "code": 200,
-                "status": "ok",
-                "timestamp": now,
+                "code": code,
+                "status": status,
+                "timestamp": since,
             })
         })
         .collect();
     Value::Array(entries)
 }
 
-/// The `provider_availabilities` body for the given query values.
 pub(crate) fn provider_availabilities(endpoint: &str, period: &str) -> Value {
     let to = OffsetDateTime::now_utc();
     let minutes = period_minutes(period).unwrap_or(15);
@@ -108,6 +116,7 @@ fn period_minutes(period: &str) -> Option<i64> {
         "m" | "min" => 1,
         "h" => 60,
         "d" => 1440,
+        "w" => 7 * 1440,
         _ => return None,
     };
     n.checked_mul(per).filter(|m| (1..=525_600).contains(m))
@@ -137,6 +146,7 @@ mod tests {
         assert_eq!(period_minutes("15m"), Some(15));
         assert_eq!(period_minutes("2h"), Some(120));
         assert_eq!(period_minutes("1d"), Some(1440));
+        assert_eq!(period_minutes("1w"), Some(7 * 1440));
         assert_eq!(period_minutes("soon"), None);
         assert_eq!(period_minutes("99999999999999999999d"), None);
         // The provider is the client build's reading of the x-operationId.

@@ -21,6 +21,7 @@ use crate::documents::{is_served_name, FILES_PREFIX};
 use crate::errors::{self, code, own_item};
 use crate::faults::ActiveFaults;
 use crate::limits::{Decision, RateLimiter, WindowKey};
+use crate::maintenance::Windows;
 use crate::monitoring::{self, Special};
 use crate::routes::RouteMatch;
 use crate::stats::Counters;
@@ -39,6 +40,8 @@ pub(crate) struct AppState {
     pub tolerated_429s: u32,
     pub bans: Bans,
     pub faults: ActiveFaults,
+    /// The simulated maintenance windows.
+    pub maintenance: Windows,
     pub stats: Counters,
     pub cache_expires_in: u64,
     pub pdf: Vec<u8>,
@@ -195,6 +198,18 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
     let Some(op) = data.operations.get(operation) else {
         return unknown_route(method, path);
     };
+    // The provider is down: the server answers so before looking at the token or the limits.
+    if let Some((window, until)) = state.maintenance.until(op.meta.operation_id) {
+        let until = time::OffsetDateTime::from(until)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let detail = format!(
+            "Le fournisseur de données est en maintenance chaque jour de {window} ({}) : \
+             réessayez après {until}",
+            state.maintenance.zone()
+        );
+        return Answer::errors(503, vec![own_item(503, &detail, None)]);
+    }
     let query: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -262,7 +277,9 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
             Special::Privileges => {
                 monitoring::privileges(claims.as_ref().map_or(&[][..], |c| &c.scopes))
             }
-            Special::CurrentStatus => monitoring::current_status(&data.operations),
+            Special::CurrentStatus => {
+                monitoring::current_status(&data.operations, &state.maintenance)
+            }
             Special::ProviderAvailabilities => {
                 monitoring::provider_availabilities(value("endpoint"), value("period"))
             }
@@ -439,6 +456,12 @@ mod tests {
             tolerated_429s: 10,
             bans: Bans::new(Duration::from_secs(60)),
             faults: ActiveFaults::new(crate::faults::FaultPlan::none()),
+            maintenance: Windows::new(
+                &[],
+                api_entreprise::runtime::TimeZone::UTC,
+                api_entreprise::runtime::Clock::system(),
+            )
+            .unwrap(),
             stats: Counters::default(),
             cache_expires_in: 3600,
             pdf: Vec::new(),

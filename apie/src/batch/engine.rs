@@ -2,8 +2,8 @@
 //! client, each result written as soon as its call ends, Ctrl-C handled
 //! between writes.
 
-use std::collections::{BTreeMap, VecDeque};
-use std::time::{Duration, Instant, SystemTime};
+use std::collections::VecDeque;
+use std::time::{Duration, SystemTime};
 
 use api_entreprise::runtime::{ApiResponse, Client, Error, Request, ValidationError};
 use serde_json::Value;
@@ -12,6 +12,7 @@ use tokio::task::JoinSet;
 
 use super::journal::{Journal, Record};
 use super::progress::{human, Progress};
+use super::summary::Summary;
 use super::{EXIT_INTERNAL, EXIT_NO_ANSWER, EXIT_REFUSED, EXIT_USAGE};
 
 /// How many times an identifier answered by 429 goes back in the queue
@@ -60,42 +61,6 @@ pub(crate) enum Finish {
     },
 }
 
-/// Counts for the summary.
-#[derive(Debug, Default)]
-pub(crate) struct Tally {
-    /// Records written, by outcome: `ok`, `partial`, or the error kind.
-    pub(crate) by_outcome: BTreeMap<&'static str, usize>,
-}
-
-impl Tally {
-    /// Counts one written record.
-    pub(crate) fn count(&mut self, record: &Record) {
-        let key = match record.error_kind() {
-            Some(kind) => kind,
-            None if record.partial => "partial",
-            None => "ok",
-        };
-        *self.by_outcome.entry(key).or_default() += 1;
-    }
-
-    /// Records written.
-    pub(crate) fn total(&self) -> usize {
-        self.by_outcome.values().sum()
-    }
-
-    /// `12 ok, 1 partial, 2 api`.
-    pub(crate) fn describe(&self) -> String {
-        if self.by_outcome.is_empty() {
-            return "nothing".to_owned();
-        }
-        self.by_outcome
-            .iter()
-            .map(|(k, n)| format!("{n} {k}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 /// What one ended call means for the batch.
 enum Outcome {
     /// Written now.
@@ -107,11 +72,18 @@ enum Outcome {
     /// Not done for the rate limit: back in the queue, the batch paused
     /// until the limit allows. `true` when the server itself answered 429.
     Throttled(Error, bool),
+    /// Not sent: the operation is in its maintenance window until then. Back in the queue,
+    /// the batch paused until the window ends.
+    Maintenance(SystemTime),
     /// Every later call would fail alike: stop at once.
     Fatal(u8, String),
 }
 
-fn classify(identifier: &str, result: Result<ApiResponse<Value>, Error>) -> Outcome {
+fn classify(
+    identifier: &str,
+    result: Result<ApiResponse<Value>, Error>,
+    wait_maintenance: bool,
+) -> Outcome {
     let error = match result {
         Ok(response) => return Outcome::Record(Record::success(identifier.to_owned(), response)),
         Err(error) => error,
@@ -120,6 +92,7 @@ fn classify(identifier: &str, result: Result<ApiResponse<Value>, Error>) -> Outc
         // Calls in a row got no answer at all: the IP may be banned, and
         // anything more sent from it would make things worse.
         Error::PossibleBan { .. } => Outcome::Fatal(EXIT_NO_ANSWER, error.to_string()),
+        Error::Maintenance { until, .. } if wait_maintenance => Outcome::Maintenance(*until),
         Error::Api(api) if api.status == 429 => Outcome::Throttled(error, true),
         // Not sent: the client's rate limiter has no room before its
         // `max_wait`. The batch waits instead, where Ctrl-C reaches it.
@@ -150,8 +123,20 @@ pub(crate) struct Engine<'a> {
     pub(crate) journal: &'a mut Journal,
     /// Largest number of calls in flight.
     pub(crate) concurrency: usize,
-    /// Records written this run.
-    pub(crate) tally: Tally,
+    /// Whether a call refused for maintenance pauses the batch until the window ends
+    /// (`--maintenance wait`) rather than being recorded.
+    pub(crate) wait_maintenance: bool,
+    /// What this run did.
+    pub(crate) summary: Summary,
+}
+
+/// Why the batch is paused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pause {
+    /// The rate limit has no room.
+    Limits,
+    /// The operation is in its maintenance window.
+    Maintenance,
 }
 
 impl Engine<'_> {
@@ -162,7 +147,10 @@ impl Engine<'_> {
         let mut interrupts = interrupts();
         let mut in_flight: JoinSet<(Job, Result<ApiResponse<Value>, Error>)> = JoinSet::new();
         let mut interrupted = false;
-        let mut paused_until: Option<Instant> = None;
+        // Pauses are read on the client's clock, the one maintenance windows are read on.
+        let clock = self.client.clock().clone();
+        let mut paused_until: Option<(SystemTime, Pause)> = None;
+        let mut paused_since = clock.now();
         // Calls without an answer since the last answer; at this many in a
         // row the server is taken as unreachable.
         let mut silent: Vec<Record> = Vec::new();
@@ -172,9 +160,13 @@ impl Engine<'_> {
 
         let finish = loop {
             progress.tick();
-            if paused_until.is_some_and(|t| t <= Instant::now()) {
+            if let Some((until, why)) = paused_until.filter(|(t, _)| *t <= clock.now()) {
                 paused_until = None;
-                progress.waiting(false);
+                progress.waiting(None);
+                if why == Pause::Maintenance {
+                    progress.println("maintenance window over: resuming");
+                }
+                self.pause_ended(why, paused_since, until);
             }
             while !interrupted && paused_until.is_none() && in_flight.len() < self.concurrency {
                 let Some(job) = queue.pop_front() else { break };
@@ -220,7 +212,7 @@ impl Engine<'_> {
                             message: format!("a call failed unexpectedly: {e}"),
                         },
                     };
-                    match classify(&job.identifier, result) {
+                    match classify(&job.identifier, result, self.wait_maintenance) {
                         Outcome::Record(record) => {
                             answered = true;
                             // The server answers: the calls it did not answer
@@ -250,10 +242,13 @@ impl Engine<'_> {
                         }
                         Outcome::Throttled(error, refused) => {
                             let wait = throttle_wait(&error);
-                            let until = Instant::now() + wait;
-                            if paused_until.is_none_or(|t| t < until) {
-                                paused_until = Some(until);
-                                progress.waiting(true);
+                            let until = clock.now() + wait;
+                            if paused_until.is_none_or(|(t, _)| t < until) {
+                                if paused_until.is_none() {
+                                    paused_since = clock.now();
+                                }
+                                paused_until = Some((until, Pause::Limits));
+                                progress.waiting(Some("waiting for the rate limit".to_owned()));
                                 // The client's own waits are the normal pace
                                 // and would only be noise.
                                 if refused {
@@ -276,11 +271,27 @@ impl Engine<'_> {
                                 }
                             }
                         }
+                        Outcome::Maintenance(until) => {
+                            if paused_until.is_none_or(|(t, _)| t < until) {
+                                if paused_until.is_none() {
+                                    paused_since = clock.now();
+                                }
+                                paused_until = Some((until, Pause::Maintenance));
+                                let message = format!(
+                                    "{} in maintenance until {}, paused",
+                                    job.request.meta().operation_id,
+                                    local_time(&self.client, until)
+                                );
+                                progress.println(&format!("{message}: resuming then"));
+                                progress.waiting(Some(message));
+                            }
+                            queue.push_front(job);
+                        }
                         Outcome::Fatal(code, message) => break Finish::Stopped { code, message },
                     }
                 }
                 // Wakes the loop to end a pause or print a progress line.
-                () = tokio::time::sleep(TICK) => {}
+                () = clock.sleep(TICK) => {}
             }
         };
         // Stopping at once: calls still in flight are dropped unrecorded.
@@ -307,18 +318,25 @@ impl Engine<'_> {
             }
             other => other,
         };
+        // A pause cut short by Ctrl-C or a stop counts up to now.
+        if let Some((_, why)) = paused_until {
+            self.pause_ended(why, paused_since, clock.now());
+        }
         progress.finish();
         if progress.total() == 0 {
             return finish;
         }
-        let rate = progress.per_minute();
-        eprintln!(
-            "{} records written in {} ({rate:.0} calls/min): {}",
-            self.tally.total(),
-            human(progress.elapsed()),
-            self.tally.describe()
-        );
+        eprint!("{}", self.summary.render(progress.elapsed()));
         finish
+    }
+
+    /// Adds a pause, from `since` to `until`, to the summary.
+    fn pause_ended(&mut self, why: Pause, since: SystemTime, until: SystemTime) {
+        let length = until.duration_since(since).unwrap_or_default();
+        match why {
+            Pause::Limits => self.summary.paused_for_limits += length,
+            Pause::Maintenance => self.summary.paused_for_maintenance += length,
+        }
     }
 
     /// Writes one record; a write failure stops the batch.
@@ -329,10 +347,17 @@ impl Engine<'_> {
                 code: EXIT_USAGE,
                 message,
             })?;
-        self.tally.count(record);
+        self.summary.count(record);
         progress.inc();
         Ok(())
     }
+}
+
+/// `until` as the local time of the client's maintenance time zone: `02:00 Europe/Paris`.
+fn local_time(client: &Client, until: SystemTime) -> String {
+    let zone = client.maintenance_time_zone();
+    let local = zone.local(until);
+    format!("{:02}:{:02} {zone}", local.hour(), local.minute())
 }
 
 /// How long to wait after a 429: until the time the server gave, else
@@ -383,4 +408,80 @@ fn interrupts() -> mpsc::UnboundedReceiver<()> {
         }
     });
     rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use api_entreprise::runtime::{ManualClock, OnMaintenance, Token, Traceability};
+    use apie_mock::{MockConfig, MockServer};
+
+    const OPERATION: &str = "api_entreprise_v4_dgfip_attestations_fiscales";
+
+    /// A batch inside the operation's window (01:30 in Paris, 15 January 2025, on a fake
+    /// clock the client and the mock share) pauses until 02:00, sends nothing before, then
+    /// does every identifier: none meets the mock's 503.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_batch_in_the_maintenance_window_pauses_then_resumes() {
+        // 2025-01-15 00:30 UTC (01:30 CET), and the window's end, 01:00 UTC (02:00 CET).
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1736901000);
+        let end = start + Duration::from_secs(30 * 60);
+        let fake = ManualClock::new(start);
+        let server = MockServer::start_with(MockConfig {
+            maintenance: vec![OPERATION.parse().unwrap()],
+            clock: fake.clock(),
+            ..MockConfig::default()
+        })
+        .await
+        .unwrap();
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .token(Token::new(server.staging_token()))
+            .traceability(Traceability::new("tests", "13002526500013", "batch").unwrap())
+            .on_maintenance(OnMaintenance::Fail)
+            .clock(fake.clock())
+            .build()
+            .unwrap();
+        let meta = api_entreprise::find_operation(OPERATION).unwrap();
+        let jobs: Vec<Job> = ["418166096", "552049447", "542051180"]
+            .into_iter()
+            .map(|siren| {
+                let params = [("siren".to_owned(), siren.to_owned())];
+                Job::new(
+                    siren.to_owned(),
+                    Request::from_params(meta, &params).unwrap(),
+                )
+            })
+            .collect();
+        let out = std::env::temp_dir().join(format!("apie-engine-{}.jsonl", std::process::id()));
+        let _ = std::fs::remove_file(&out);
+        let mut journal = Journal::open(&out, &Default::default()).unwrap();
+        let mut engine = Engine {
+            client,
+            journal: &mut journal,
+            concurrency: 2,
+            wait_maintenance: true,
+            summary: Summary::default(),
+        };
+        let finish = engine.run(jobs).await;
+        assert!(matches!(finish, Finish::Done), "{finish:?}");
+        assert_eq!(engine.summary.by_status.get(&Some(200)), Some(&3));
+        let stats = server.stats();
+        assert_eq!(
+            stats.requests, 3,
+            "each identifier sent once, after the window"
+        );
+        assert_eq!(stats.answered_with(503), 0);
+        assert!(fake.clock().now() >= end);
+        // The loop's own ticks move the fake clock too (half a second each) while the first
+        // call is refused: the pause is most of the half hour, never more.
+        let paused = engine.summary.paused_for_maintenance;
+        assert!(
+            paused > Duration::from_secs(20 * 60) && paused <= Duration::from_secs(30 * 60 + 1),
+            "{paused:?}"
+        );
+        let summary = engine.summary.render(Duration::from_secs(60));
+        assert!(summary.contains("statuses: 3 200"), "{summary}");
+        let _ = std::fs::remove_file(&out);
+    }
 }

@@ -41,7 +41,7 @@ pub(crate) struct Record {
 #[derive(Debug, Serialize)]
 pub(crate) struct Failure {
     /// `validation`, `api`, `throttled`, `timeout`, `transport`, `decode`,
-    /// `config` or `other`.
+    /// `maintenance` (with `--maintenance fail`), `config` or `other`.
     pub(crate) kind: &'static str,
     /// The error in plain words.
     pub(crate) message: String,
@@ -87,6 +87,11 @@ impl Record {
         }
     }
 
+    /// The API's error codes of a failure (none for a success).
+    pub(crate) fn codes(&self) -> &[String] {
+        self.error.as_ref().map_or(&[], |e| e.codes.as_slice())
+    }
+
     /// The error kind, when this records a failure.
     pub(crate) fn error_kind(&self) -> Option<&'static str> {
         self.error.as_ref().map(|e| e.kind)
@@ -104,6 +109,7 @@ fn kind(error: &Error) -> &'static str {
         Error::Timeout { .. } => "timeout",
         Error::Transport { .. } => "transport",
         Error::Config(_) => "config",
+        Error::Maintenance { .. } => "maintenance",
         _ => "other",
     }
 }

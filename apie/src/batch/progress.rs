@@ -19,8 +19,8 @@ pub(crate) struct Progress {
     last_line: Instant,
     /// Tenths of the total already reported by a plain line.
     last_tenth: u64,
-    /// Whether the batch is waiting for the rate limit.
-    waiting: bool,
+    /// Why the batch is paused, if it is: shown on the bar.
+    waiting: Option<String>,
 }
 
 impl Progress {
@@ -43,7 +43,7 @@ impl Progress {
             started: now,
             last_line: now,
             last_tenth: 0,
-            waiting: false,
+            waiting: None,
         }
     }
 
@@ -65,8 +65,9 @@ impl Progress {
         }
     }
 
-    /// Says on the bar whether the batch waits for the rate limit.
-    pub(crate) fn waiting(&mut self, waiting: bool) {
+    /// Says on the bar why the batch is paused (the rate limit, a maintenance window), or
+    /// that it is not (`None`).
+    pub(crate) fn waiting(&mut self, waiting: Option<String>) {
         self.waiting = waiting;
         if let Some(bar) = &self.bar {
             bar.set_message(self.message());
@@ -75,10 +76,9 @@ impl Progress {
 
     fn message(&self) -> String {
         let rate = self.per_minute();
-        if self.waiting {
-            format!("{rate:.0} calls/min, waiting for the rate limit")
-        } else {
-            format!("{rate:.0} calls/min")
+        match &self.waiting {
+            Some(why) => format!("{rate:.0} calls/min, {why}"),
+            None => format!("{rate:.0} calls/min"),
         }
     }
 

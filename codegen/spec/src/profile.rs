@@ -75,6 +75,53 @@ pub struct Profile {
     pub error_envelope: ErrorEnvelope,
     /// The codes the server answers on every operation alike (a mock answers them too).
     pub common_error_codes: CommonErrorCodes,
+    /// The time zone of the spec's maintenance windows (`x-maintenances`), which the spec
+    /// does not name; absent: UTC.
+    #[serde(default)]
+    pub maintenance_time_zone: Option<MaintenanceTimeZone>,
+}
+
+/// A time zone as the maintenance windows need it: a standard offset, a summer time rule.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceTimeZone {
+    /// Its name in messages (`Europe/Paris`).
+    pub name: String,
+    /// The standard (winter) offset from UTC, `+HH:MM` or `-HH:MM`.
+    pub utc_offset: String,
+    /// The summer time rule.
+    #[serde(default)]
+    pub summer_time: SummerTimeRule,
+}
+
+/// Whether and how the zone moves its clocks in summer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SummerTimeRule {
+    /// Never.
+    #[default]
+    None,
+    /// The European Union's: one hour more from the last Sunday of March to the last Sunday
+    /// of October, both at 01:00 UTC.
+    European,
+}
+
+impl MaintenanceTimeZone {
+    /// The standard offset in minutes; `None` when `utc_offset` is not `±HH:MM` (at most 14 h).
+    pub fn offset_minutes(&self) -> Option<i16> {
+        let text = self.utc_offset.as_str();
+        let (sign, rest) = match text.as_bytes().first() {
+            Some(b'+') => (1, &text[1..]),
+            Some(b'-') => (-1, &text[1..]),
+            _ => return None,
+        };
+        let (h, m) = rest.split_once(':')?;
+        if h.len() != 2 || m.len() != 2 {
+            return None;
+        }
+        let (h, m): (i16, i16) = (h.parse().ok()?, m.parse().ok()?);
+        (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
+    }
 }
 
 /// The codes the server answers on every operation alike, whatever the provider.
@@ -613,6 +660,17 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
             "the window cannot last 0 seconds".to_string(),
         );
     }
+    if let Some(zone) = &profile.maintenance_time_zone {
+        if zone.offset_minutes().is_none() {
+            error(
+                &["maintenance_time_zone", "utc_offset"],
+                format!(
+                    "`{}` is not an offset `+HH:MM` or `-HH:MM`",
+                    zone.utc_offset
+                ),
+            );
+        }
+    }
     if profile.versions.path_prefixes.is_empty() {
         error(
             &["versions", "path_prefixes"],
@@ -733,5 +791,25 @@ mod tests {
             API_ENTREPRISE_PROFILE.replace("window_secs: 60", "window_secs: 60\nwindow_size: 60");
         let d = parse("p.yml", &text).unwrap_err();
         assert!(d.to_string().contains("window_size"), "{d}");
+    }
+
+    #[test]
+    fn the_maintenance_time_zone_is_read_and_checked() {
+        let profile = parse("p.yml", API_ENTREPRISE_PROFILE).unwrap();
+        let zone = profile
+            .maintenance_time_zone
+            .expect("API Entreprise names its zone");
+        assert_eq!(zone.offset_minutes(), Some(60));
+        assert_eq!(zone.summer_time, SummerTimeRule::European);
+        let text = API_ENTREPRISE_PROFILE.replace("utc_offset: \"+01:00\"", "utc_offset: \"1h\"");
+        let d = parse("p.yml", &text).unwrap_err();
+        assert!(d.to_string().contains("`1h` is not an offset"), "{d}");
+        assert_eq!(d.items()[0].pointer, "/maintenance_time_zone/utc_offset");
+        let west = MaintenanceTimeZone {
+            name: "America/Sao_Paulo".into(),
+            utc_offset: "-03:00".into(),
+            summer_time: SummerTimeRule::None,
+        };
+        assert_eq!(west.offset_minutes(), Some(-180));
     }
 }

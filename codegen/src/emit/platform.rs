@@ -9,7 +9,7 @@ use quote::quote;
 use super::ident;
 use crate::model::naming::field_ident;
 use crate::model::{Api, AuthScheme};
-use crate::profile::{Profile, TraceabilityCheck};
+use crate::profile::{Profile, SummerTimeRule, TraceabilityCheck};
 
 /// The module's items, for the spec `api` (servers, security scheme) under `profile`.
 pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
@@ -114,6 +114,25 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
         &e.provider,
         &e.retry_in,
     );
+    let maintenance_zone = match &profile.maintenance_time_zone {
+        Some(zone) => {
+            let zone_name = &zone.name;
+            // Checked when the profile was read.
+            let offset = zone.offset_minutes().unwrap_or(0);
+            let summer = match zone.summer_time {
+                SummerTimeRule::None => quote!(crate::runtime::SummerTime::None),
+                SummerTimeRule::European => quote!(crate::runtime::SummerTime::European),
+            };
+            quote! {
+                crate::runtime::TimeZone {
+                    name: #zone_name,
+                    utc_offset_minutes: #offset,
+                    summer_time: #summer,
+                }
+            }
+        }
+        None => quote!(crate::runtime::TimeZone::UTC),
+    };
     let traceability_impl = traceability_impl(profile);
     quote! {
         /// Facts about the API that its spec does not state, from the platform profile
@@ -156,6 +175,11 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
             pub const BREAKER_AFTER_NO_ANSWER: u32 = #breaker;
             /// 429s one token window may collect before the server bans the IP.
             pub const TOLERATED_429S: u32 = #tolerated;
+            /// The time zone the spec's maintenance windows (`x-maintenances`) are written
+            /// in: the spec names none, the profile does (`maintenance_time_zone`; UTC when
+            /// it does not). A client can read them in another
+            /// ([`ClientBuilder::maintenance_time_zone`](crate::runtime::ClientBuilder::maintenance_time_zone)).
+            pub const MAINTENANCE_TIME_ZONE: crate::runtime::TimeZone = #maintenance_zone;
             /// Routes the spec leaves without an answer schema → the runtime type their
             /// generated call answers (the profile's `response_types`).
             pub const RESPONSE_TYPES: &[(&str, &str)] = &[ #( #response_types ),* ];

@@ -154,6 +154,9 @@ pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
     "download_document_to_file",
     "throttle",
     "throttle_snapshot",
+    "clock",
+    "maintenance_time_zone",
+    "maintenance_until",
 ];
 
 /// The `Client` method that opens a module's operations: the module's name, or

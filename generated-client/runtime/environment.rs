@@ -1,0 +1,80 @@
+//! Where calls go: the profile's deployments, or any base URL, checked so that the token never
+//! travels in clear text beyond the local machine.
+
+use std::net::IpAddr;
+
+use reqwest::Url;
+
+use super::errors::Error;
+
+/// Which deployment to call: the profile's
+/// [`platform::ENVIRONMENTS`](crate::platform::ENVIRONMENTS), or any URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Environment {
+    /// The deployment named `production` (for API Entreprise
+    /// `https://entreprise.api.gouv.fr`), else the profile's first.
+    #[default]
+    Production,
+    /// The deployment named `staging`, with test data (for API Entreprise
+    /// `https://staging.entreprise.api.gouv.fr`).
+    Staging,
+    /// Another deployment of the profile, by name.
+    Named(&'static str),
+    /// Any other base URL (proxy, mock server). Must be `https://`, or
+    /// `http://` on a loopback host.
+    Custom(String),
+}
+
+impl Environment {
+    /// Base URL of the deployment, without trailing slash; empty when the
+    /// profile has no deployment of that name (refused by `build()`).
+    pub fn base_url(&self) -> &str {
+        let named = |name: &str| crate::platform::environment_url(name).unwrap_or_default();
+        match self {
+            Environment::Production => crate::platform::environment_url("production")
+                .or_else(|| crate::platform::ENVIRONMENTS.first().map(|(_, url)| *url))
+                .unwrap_or_default(),
+            Environment::Staging => named("staging"),
+            Environment::Named(name) => named(name),
+            Environment::Custom(url) => url.trim_end_matches('/'),
+        }
+    }
+}
+
+/// Refuses plain HTTP except towards the local machine, where mock servers
+/// and local proxies live: anywhere else it would expose the token.
+pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
+    let url = Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(
+            "the base URL must not contain credentials".to_owned(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(
+            "the base URL must not contain a query or a fragment".to_owned(),
+        ));
+    }
+    let host = url.host_str().unwrap_or_default();
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(host) => {}
+        "http" => {
+            return Err(Error::Config(format!(
+                "plain http:// is only allowed for loopback hosts, not {host:?}: use https://"
+            )))
+        }
+        other => {
+            return Err(Error::Config(format!(
+                "unsupported base URL scheme {other:?}: use https://"
+            )))
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
