@@ -669,6 +669,11 @@ async fn two_batches_sharing_redis_never_exceed_the_limit_together() {
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(0), "{stderr}");
         assert!(stderr.contains("through Redis"), "{stderr}");
+        // The summary shows the fleet as Redis counts it: both processes' calls.
+        assert!(
+            stderr.contains("fleet (") && stderr.contains("fleet bucket"),
+            "{stderr}"
+        );
         assert!(
             !stderr.contains(&redis),
             "the Redis URL is not printed: {stderr}"

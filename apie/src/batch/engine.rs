@@ -327,6 +327,11 @@ impl Engine<'_> {
             return finish;
         }
         eprint!("{}", self.summary.render(progress.elapsed()));
+        // With a throttle shared through Redis: the fleet's state as Redis holds it.
+        let snapshot = self.client.throttle().shared_snapshot().await;
+        if let Some(fleet) = fleet_lines(&snapshot) {
+            eprint!("{fleet}");
+        }
         finish
     }
 
@@ -408,6 +413,30 @@ fn interrupts() -> mpsc::UnboundedReceiver<()> {
         }
     });
     rx
+}
+
+/// The fleet's lines of the summary: its processes, each bucket's calls in the current
+/// window (every process's, as Redis counts them) against the limit, and the Redis
+/// operations per call; `None` for a throttle of this process alone.
+fn fleet_lines(snapshot: &api_entreprise::runtime::ThrottleSnapshot) -> Option<String> {
+    let shared = snapshot.shared.as_ref()?;
+    let mut out = format!(
+        "  fleet ({}): {} processes alive, {} missing; {:.1} Redis operations a call\n",
+        shared.mode,
+        shared.members,
+        shared.missing_members,
+        shared.ops_per_call()
+    );
+    for b in &snapshot.buckets {
+        let ends = b.window_ends_in.map_or(String::new(), |d| {
+            format!(", window ends in {:.1}s", d.as_secs_f64())
+        });
+        out.push_str(&format!(
+            "  fleet bucket {}: {}/{} this window{ends}\n",
+            b.bucket, b.used, b.limit
+        ));
+    }
+    Some(out)
 }
 
 #[cfg(test)]
