@@ -77,7 +77,7 @@ the staging payloads, the mock answers those too.
 
 Example:
   apie demo
-  API_ENTREPRISE_PAYLOADS=../shared/staging/payloads apie demo
+  API_ENTREPRISE_PAYLOADS=path/to/staging/payloads apie demo
 
 Exit codes: 0 every step behaved as expected; 1 the mock did not start or a step failed;
 2 bad usage."

@@ -48,7 +48,7 @@ Control routes (never counted nor refused, even while banned):
   POST /__mock/unban            lifts every ban
 
 Examples:
-  apie mock --port 8080 --data ../shared/staging/payloads
+  apie mock --port 8080 --data path/to/staging/payloads
   apie mock --minute-ms 1000 --ip-limit 20
   apie mock --fault 503@every=5 --fault delay=200ms@every=3@path=/v3/insee
   apie mock --fault reset@every=7 --fault malformed@every=4 --fault slow-body=2s@every=10
@@ -65,7 +65,7 @@ Exit codes:
 #[command(
     long_about = "Serves a local API Entreprise on 127.0.0.1 until Ctrl-C: staging payloads and \
                   the spec's examples, behind the real server's checks, limits and bans.",
-    after_help = "Examples:\n  apie mock --port 8080 --data ../shared/staging/payloads\n  \
+    after_help = "Examples:\n  apie mock --port 8080 --data path/to/staging/payloads\n  \
                   apie mock --fault 503@every=5\n\n\
                   Exit codes: 0 stopped by Ctrl-C; 1 could not start; 2 bad usage.\n\
                   `apie mock --help` details the limits, the fault syntax and the control routes.",

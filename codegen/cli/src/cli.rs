@@ -58,7 +58,7 @@ for API Entreprise), read as build.rs reads them.
 Examples:
   apie-codegen generate --out target/generated
   apie-codegen generate --out generated-client/generated --update-locks   # after a spec change
-  apie-codegen generate --spec ../shared/specs/api-entreprise/latest.yml --out /tmp/gen
+  apie-codegen generate --spec new-openapi.yml --out /tmp/gen
   apie-codegen generate --profile codegen/tests/fixtures/fictional/profile.yml --out /tmp/fictive
 
 Diagnostics of a spec or profile that cannot be used go to stderr as text, or to stdout with
@@ -123,7 +123,7 @@ origin).
 
 Examples:
   apie-codegen fetch
-  apie-codegen fetch --from ../shared/specs          # an offline mirror
+  apie-codegen fetch --from path/to/mirror             # an offline mirror
   apie-codegen fetch --from latest.yml --dest /tmp/spec
 
 Exit codes: 0 fetched; 2 bad usage, a failed download or a spec that is not usable.")]
