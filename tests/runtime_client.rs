@@ -11,6 +11,9 @@ use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+use support::scripted::{Reply, Scripted};
+
 const TOKEN: &str = "SECRET-TOKEN-123";
 const DINUM_SIRET: &str = "13002526500013";
 const LOOKED_UP: &str = "418166096";
@@ -173,14 +176,20 @@ async fn error_status_gives_api_error_with_code() {
     assert_eq!(api.errors[0].meta.provider.as_deref(), Some("INSEE"));
 }
 
-#[tokio::test]
+// On tokio's paused clock, against a server on the test's runtime: the client
+// waits out Retry-After before each retry (12 s twice), in no real time.
+#[tokio::test(start_paused = true)]
 async fn rate_limited_answer_carries_retry_after() {
-    let server = MockServer::start().await;
-    Mock::given(path(test_path()))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "12"))
-        .mount(&server)
-        .await;
-    let err = client(&server)
+    let server =
+        Scripted::start(vec![Reply::new(429, json!({})).header("Retry-After", "12")]).await;
+    let client = Client::builder()
+        .base_url(&server.url)
+        .token(Token::new(TOKEN.to_owned()))
+        .traceability(traceability())
+        .build()
+        .expect("client");
+    let started = tokio::time::Instant::now();
+    let err = client
         .execute::<Body>(request(LOOKED_UP))
         .await
         .expect_err("429");
@@ -189,6 +198,14 @@ async fn rate_limited_answer_carries_retry_after() {
     };
     assert_eq!(api.retry_after, Some(Duration::from_secs(12)));
     assert!(api.errors.is_empty());
+    // Every attempt waited for the bucket to reopen: never sooner.
+    let attempts = server.received() as u32;
+    assert!(attempts >= 2, "{attempts}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(12) * (attempts - 1),
+        "{:?} for {attempts} attempts",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]

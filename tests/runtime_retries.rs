@@ -6,14 +6,17 @@ mod support;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use api_entreprise::runtime::{
     CallOptions, Client, Error, OperationMeta, Request, RetryPolicy, Token, Traceability,
 };
 use serde::Deserialize;
 use serde_json::json;
+// The paused clock's instants: they move only when the test's runtime waits.
 use support::meta::fake_operation;
+use support::scripted::{Reply, Scripted};
+use tokio::time::Instant;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -69,6 +72,21 @@ fn error_body(status: u16, code: &str, retry_in: Option<u64>) -> ResponseTemplat
     ResponseTemplate::new(status).set_body_json(json!({
         "errors": [{"code": code, "title": "Erreur", "detail": "détail", "source": null, "meta": meta}]
     }))
+}
+
+fn ok_reply() -> Reply {
+    Reply::new(200, json!({"data": {"siren": "418166096", "effectif": 12}}))
+}
+
+fn error_reply(status: u16, code: &str, retry_in: Option<u64>) -> Reply {
+    let meta = match retry_in {
+        Some(s) => json!({"provider": "INSEE", "retry_in": s}),
+        None => json!({"provider": "INSEE"}),
+    };
+    Reply::new(
+        status,
+        json!({"errors": [{"code": code, "title": "Erreur", "detail": "détail", "source": null, "meta": meta}]}),
+    )
 }
 
 /// The first `failures` calls get `failure`, the next ones a 200.
@@ -142,34 +160,41 @@ async fn client_errors_are_never_retried() {
     }
 }
 
-#[tokio::test]
+// The waits below run on tokio's paused clock against a server on the test's
+// own runtime: they take no real time, and are asserted to the millisecond.
+
+#[tokio::test(start_paused = true)]
 async fn a_429_is_retried_only_once_retry_after_has_passed_or_fails_fast() {
-    let too_many = || error_body(429, "00429", None).insert_header("Retry-After", "1");
-    let server = server_failing(1, too_many()).await;
+    let too_many = || error_reply(429, "00429", None).header("Retry-After", "1");
+    let server = Scripted::start(vec![too_many(), ok_reply()]).await;
     let started = Instant::now();
-    let response = client(&server.uri())
+    let response = client(&server.url)
         .execute::<Body>(request())
         .await
         .expect("retried once the bucket reopened");
     assert_eq!(response.status, 200);
-    assert_eq!(requests(&server).await, 2);
+    assert_eq!(server.received(), 2);
+    let waited = started.elapsed();
+    // The throttle adds its margin to every reopening: a five-hundredth of the
+    // API's minute, 120 ms.
+    let margin = Duration::from_secs(60) / 500;
     assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "nothing is sent before Retry-After: {:?}",
-        started.elapsed()
+        waited >= Duration::from_secs(1)
+            && waited <= Duration::from_secs(1) + margin + Duration::from_millis(10),
+        "nothing is sent before Retry-After, and no later than needed: {waited:?}"
     );
     assert!(response.throttled_for >= Duration::from_millis(900));
 
     // A caller that will not wait gets "try again at T", and nothing more
     // is sent.
-    let server = server_failing(1, too_many()).await;
+    let server = Scripted::start(vec![too_many(), ok_reply()]).await;
     let mut req = request();
     req.options(CallOptions {
         max_wait: Some(Duration::ZERO),
         ..CallOptions::default()
     });
     let before = SystemTime::now();
-    let err = client(&server.uri())
+    let err = client(&server.url)
         .execute::<Body>(req)
         .await
         .expect_err("the bucket is closed");
@@ -182,35 +207,41 @@ async fn a_429_is_retried_only_once_retry_after_has_passed_or_fails_fast() {
         "{wait:?}"
     );
     assert!(err.to_string().contains("try again at"), "{err}");
-    assert_eq!(requests(&server).await, 1);
+    assert_eq!(server.received(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn conflict_waits_and_gets_the_answer() {
-    let server = server_failing(1, error_body(409, "00409", None)).await;
+    let server = Scripted::start(vec![error_reply(409, "00409", None), ok_reply()]).await;
     let started = Instant::now();
-    let response = client(&server.uri())
+    let response = client(&server.url)
         .execute::<Body>(request())
         .await
         .unwrap();
     assert_eq!(response.status, 200);
-    assert_eq!(requests(&server).await, 2);
-    assert!(started.elapsed() >= fast_policy().conflict_wait);
+    assert_eq!(server.received(), 2);
+    let waited = started.elapsed();
+    let wait = fast_policy().conflict_wait;
+    assert!(
+        waited >= wait && waited < wait + Duration::from_millis(50),
+        "{waited:?}"
+    );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn short_retry_in_is_waited_for() {
-    let server = server_failing(1, error_body(503, "01000", Some(1))).await;
+    let server = Scripted::start(vec![error_reply(503, "01000", Some(1)), ok_reply()]).await;
     let started = Instant::now();
-    let response = client(&server.uri())
+    let response = client(&server.url)
         .execute::<Body>(request())
         .await
         .unwrap();
     assert_eq!(response.status, 200);
-    assert_eq!(requests(&server).await, 2);
+    assert_eq!(server.received(), 2);
+    let waited = started.elapsed();
     assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "the server asked for 1 s"
+        waited >= Duration::from_secs(1) && waited < Duration::from_millis(1100),
+        "the server asked for 1 s: {waited:?}"
     );
 }
 

@@ -9,13 +9,14 @@ mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use api_entreprise::runtime::{
     ApiVersion, CallOptions, Client, EndpointGroup, Error, OperationMeta, Request, RetryPolicy,
     Throttle, ThrottleConfig, Token, Traceability,
 };
 use support::meta::fake_operation;
+use support::scripted::{Reply, Scripted};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
@@ -75,21 +76,19 @@ async fn received(server: &MockServer) -> Vec<wiremock::Request> {
     server.received_requests().await.unwrap_or_default()
 }
 
-fn tag_of(request: &wiremock::Request) -> usize {
-    request
-        .url
-        .query_pairs()
-        .find(|(k, _)| k == "tag")
-        .and_then(|(_, v)| v.parse().ok())
-        .expect("tag")
-}
-
-#[tokio::test]
+// On tokio's paused clock with the API's real minute, against a server on the
+// test's runtime: the two minutes of waiting take no real time, and are
+// asserted to the second.
+#[tokio::test(start_paused = true)]
 async fn calls_beyond_the_limit_wait_for_the_next_window_and_go_in_arrival_order() {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ok()).mount(&server).await;
-    let client = client_with(&server.uri(), "token-fifo", scaled(400));
-    let started = Instant::now();
+    let server = Scripted::start(vec![Reply::new(200, serde_json::json!({"data": {}}))]).await;
+    let minute = Duration::from_secs(60);
+    let client = client_with(
+        &server.url,
+        "token-fifo",
+        Throttle::new(ThrottleConfig::scaled(minute)),
+    );
+    let started = tokio::time::Instant::now();
     let mut tasks = Vec::new();
     for tag in 0..12 {
         let client = client.clone();
@@ -102,8 +101,16 @@ async fn calls_beyond_the_limit_wait_for_the_next_window_and_go_in_arrival_order
     for task in tasks {
         task.await.unwrap().expect("every call ends well");
     }
-    let requests = received(&server).await;
-    let order: Vec<usize> = requests.iter().map(tag_of).collect();
+    let order: Vec<usize> = server
+        .targets()
+        .iter()
+        .map(|t| {
+            t.rsplit("tag=")
+                .next()
+                .and_then(|v| v.parse().ok())
+                .expect("tag")
+        })
+        .collect();
     // First come, first served: each window takes the next five in line.
     // Within a window the calls leave together, and which connection opens
     // first is the network's business, so only the windows' sets are checked.
@@ -116,11 +123,12 @@ async fn calls_beyond_the_limit_wait_for_the_next_window_and_go_in_arrival_order
         .map(|r| r.collect())
         .collect();
     assert_eq!(windows, expected, "first come, first served: {order:?}");
-    // 5 a window: 12 calls need three windows, so two full window lengths.
+    // 5 a window: 12 calls need three windows, so two full windows of waiting,
+    // and not a second more.
+    let waited = started.elapsed();
     assert!(
-        started.elapsed() >= Duration::from_millis(800),
-        "{:?}",
-        started.elapsed()
+        waited >= 2 * minute && waited < 2 * minute + Duration::from_secs(1),
+        "{waited:?}"
     );
     let snapshot = client.throttle_snapshot();
     let bucket = snapshot.bucket("test_five_a_minute").expect("own bucket");
@@ -220,43 +228,36 @@ async fn a_limit_lowered_by_the_servers_headers_is_obeyed_at_once() {
     assert_eq!((json.limit, json.used, json.too_many_requests), (3, 3, 0));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn retry_after_as_an_http_date_is_read_against_the_servers_date() {
     // The server's clock is in 1994: only the difference between its Date
     // and its Retry-After means anything.
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("Date", "Sun, 06 Nov 1994 08:49:37 GMT")
-                .insert_header("Retry-After", "Sun, 06 Nov 1994 08:49:39 GMT")
-                .set_body_json(serde_json::json!({"errors": [{"code": "00429"}]})),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(any())
-        .respond_with(ok())
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    let server = Scripted::start(vec![
+        Reply::new(429, serde_json::json!({"errors": [{"code": "00429"}]}))
+            .header("Date", "Sun, 06 Nov 1994 08:49:37 GMT")
+            .header("Retry-After", "Sun, 06 Nov 1994 08:49:39 GMT"),
+        Reply::new(200, serde_json::json!({"data": {}})),
+    ])
+    .await;
     let client = Client::builder()
-        .base_url(server.uri())
+        .base_url(&server.url)
         .token(Token::new("token-http-date".into()))
         .traceability(Traceability::new("tests", "13002526500013", "throttle").unwrap())
         .throttle(scaled(60_000))
         .build()
         .unwrap();
-    let started = Instant::now();
+    let started = tokio::time::Instant::now();
     let response = client.execute_bytes(call(&JSON_OP, 0)).await.unwrap();
     let elapsed = started.elapsed();
     assert_eq!(response.status, 200);
+    // On the paused clock the wait is exact: 2 s, not a moment less, and not
+    // the 29 years between the server's Date and ours.
+    // (plus the throttle's margin, a five-hundredth of the minute).
     assert!(
-        elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(5),
+        elapsed >= Duration::from_secs(2) && elapsed <= Duration::from_millis(2130),
         "waited {elapsed:?} for a Retry-After 2 s after the server's Date"
     );
-    assert_eq!(received(&server).await.len(), 2);
+    assert_eq!(server.received(), 2);
     assert_eq!(
         client
             .throttle_snapshot()

@@ -31,7 +31,8 @@
 //! Error kinds: `validation` (refused before sending), `api` (the API
 //! answered with an error status), `throttled` (429 three times in a row),
 //! `timeout` and `transport` (no answer for this identifier while the
-//! server answered others), `decode` (a success body that is not JSON).
+//! server answered others), `decode` (a success body that is not JSON),
+//! `too_large` (an answer larger than the client reads).
 //!
 //! # Sharding
 //!

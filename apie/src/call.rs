@@ -307,6 +307,10 @@ fn report(error: &Error) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(API_ERROR)
         }
+        Error::BodyTooLarge { .. } => {
+            eprintln!("error: {error}");
+            ExitCode::from(API_ERROR)
+        }
         Error::Timeout { .. } | Error::Transport { .. } => {
             eprintln!("error: {error}");
             ExitCode::from(NO_ANSWER)

@@ -30,7 +30,8 @@ Exit codes:
   0    success (decode: the body fits its model, error bodies included)
   1    decode: the body does not fit its model; mock: could not start; demo: a step failed
   2    bad usage or unreadable input; call, batch: refused before anything was sent
-  3    call: the API answered an error or a body that does not fit; batch: token refused
+  3    call: the API answered an error, a body that does not fit or one too large to read;
+       batch: token refused
   4    call, batch: no answer from the server (transport error, timeout, possible ban);
        status: no answer, or one that does not fit
   130  batch: interrupted by Ctrl-C (run the same command again to resume)

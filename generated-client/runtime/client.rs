@@ -9,7 +9,9 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+// tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
+use tokio::time::Instant;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
 
@@ -22,6 +24,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use super::auth::{expiry, Expiry, Token};
+use super::body::{read_limited, ReadError};
 use super::clock::Clock;
 use super::errors::{decode_body, decode_error_body, rfc3339, Error, ValidationError};
 use super::maintenance::{self, OnMaintenance, TimeZone};
@@ -361,7 +364,14 @@ impl Client {
                 }
                 let permit = self.inner.throttle.acquire(meta, token, deadline).await?;
                 throttled_for += permit.waited;
-                let (result, observed) = self.send(http_request, timeout, meta.operation_id).await;
+                let (result, observed) = self
+                    .send(
+                        http_request,
+                        timeout,
+                        meta.operation_id,
+                        crate::platform::group_max_body(meta.group),
+                    )
+                    .await;
                 permit.record(&observed);
                 let error = match result {
                     Ok(mut response) => {
@@ -529,6 +539,7 @@ impl Client {
         request: reqwest::Request,
         timeout: Duration,
         operation: &'static str,
+        max_body: u64,
     ) -> (Result<ApiResponse<Vec<u8>>, Error>, Observed) {
         let network_error = |e: reqwest::Error| {
             // Refused, reset, closed, or never connected: what a ban looks
@@ -574,10 +585,26 @@ impl Client {
             },
             silent: false,
         };
-        let body = match response.bytes().await {
+        let body = match read_limited(response, max_body).await {
             Ok(body) => body,
+            Err(ReadError::TooLarge) => {
+                let error = Error::BodyTooLarge {
+                    operation,
+                    status,
+                    limit: max_body,
+                };
+                return (Err(error), observed);
+            }
             // The server answered: a body cut short is not a ban.
-            Err(e) => return (Err(network_error(e).0), observed),
+            Err(ReadError::Network(e)) => return (Err(network_error(e).0), observed),
+            // Unreachable without a deadline or a writer that fails; kept honest.
+            Err(ReadError::TimedOut | ReadError::Write(_)) => {
+                let error = Error::Timeout {
+                    operation,
+                    after: timeout,
+                };
+                return (Err(error), observed);
+            }
         };
 
         if !(200..=299).contains(&status) {
@@ -590,7 +617,7 @@ impl Client {
             return (Err(Error::Api(error)), observed);
         }
         let response = ApiResponse {
-            body: body.to_vec(),
+            body,
             status,
             partial: status == 206,
             unavailable: Vec::new(),

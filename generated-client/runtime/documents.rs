@@ -8,16 +8,19 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+// tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
+use tokio::time::Instant;
 
 use reqwest::Url;
 
+use super::body::{copy_limited, read_limited, ReadError};
 use super::client::{describe, Client};
 use super::errors::{decode_error_body, rfc3339, Error, ValidationError};
+use super::meta::EndpointGroup;
 
 /// Timeout of a download when none is given: the API's documents timeout.
-pub const DOCUMENT_TIMEOUT: Duration =
-    crate::platform::group_timeout(super::meta::EndpointGroup::Documents);
+pub const DOCUMENT_TIMEOUT: Duration = crate::platform::group_timeout(EndpointGroup::Documents);
 
 /// Label of downloads in errors, in place of an operation id.
 const DOWNLOAD: &str = "document download";
@@ -54,7 +57,9 @@ impl Client {
     /// when `None`).
     ///
     /// Refused before sending: an expired link, a non-`https` URL (except
-    /// towards loopback, for mock servers). The token is not sent.
+    /// towards loopback, for mock servers). The token is not sent. A document
+    /// larger than [`platform::DOWNLOAD_MAX_BYTES`](crate::platform::DOWNLOAD_MAX_BYTES)
+    /// stops the download with [`Error::BodyTooLarge`].
     pub async fn download_document(
         &self,
         link: &DocumentLink,
@@ -90,7 +95,7 @@ impl Client {
                 }
             }
         };
-        let mut response = self
+        let response = self
             .inner
             .http
             .get(url)
@@ -99,24 +104,30 @@ impl Client {
             .await
             .map_err(network)?;
         let status = response.status().as_u16();
+        let too_large = |limit| Error::BodyTooLarge {
+            operation: DOWNLOAD,
+            status,
+            limit,
+        };
+        let failed = |e: ReadError, limit| match e {
+            ReadError::TooLarge => too_large(limit),
+            ReadError::Network(e) => network(e),
+            ReadError::TimedOut => timed_out(),
+            ReadError::Write(e) => write_error(e),
+        };
         if !response.status().is_success() {
-            let body = response.bytes().await.map_err(network)?;
+            // An error answer is JSON like any other: the JSON group's bound.
+            let limit = crate::platform::group_max_body(EndpointGroup::Json);
+            let body = read_limited(response, limit)
+                .await
+                .map_err(|e| failed(e, limit))?;
             return Err(Error::Api(decode_error_body(status, &body)));
         }
-        let mut written = 0u64;
-        loop {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let chunk = tokio::time::timeout(remaining, response.chunk())
-                .await
-                .map_err(|_| timed_out())?
-                .map_err(network)?;
-            let Some(chunk) = chunk else { break };
-            out.write_all(&chunk)
-                .map_err(|e| Error::Config(format!("cannot write the downloaded document: {e}")))?;
-            written += chunk.len() as u64;
-        }
-        out.flush()
-            .map_err(|e| Error::Config(format!("cannot write the downloaded document: {e}")))?;
+        let limit = crate::platform::DOWNLOAD_MAX_BYTES;
+        let written = copy_limited(response, out, limit, Some(deadline))
+            .await
+            .map_err(|e| failed(e, limit))?;
+        out.flush().map_err(write_error)?;
         Ok(written)
     }
 
@@ -151,6 +162,11 @@ impl Client {
 }
 
 /// The link as a URL, if it is one the client may follow.
+/// The error of a writer that refused the document's bytes.
+fn write_error(e: std::io::Error) -> Error {
+    Error::Config(format!("cannot write the downloaded document: {e}"))
+}
+
 fn check_link(raw: &str) -> Result<Url, Error> {
     let refuse = |problem: String| {
         Error::Validation(ValidationError::Parameter {

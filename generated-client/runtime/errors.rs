@@ -102,6 +102,22 @@ pub enum Error {
         /// When the window ends.
         until: SystemTime,
     },
+    /// The answer's body (or the downloaded document) is larger than the client
+    /// reads ([`platform::group_max_body`](crate::platform::group_max_body),
+    /// [`platform::DOWNLOAD_MAX_BYTES`](crate::platform::DOWNLOAD_MAX_BYTES)): it was
+    /// not read further, nor kept. The server, or a proxy on the way, is misbehaving.
+    #[error(
+        "{operation}: the answer (status {status}) is larger than the {limit} bytes the \
+         client reads: not read further (a server or a proxy on the way is misbehaving)"
+    )]
+    BodyTooLarge {
+        /// Operation (or download) whose answer was refused.
+        operation: &'static str,
+        /// HTTP status of the answer.
+        status: u16,
+        /// The bound, in bytes.
+        limit: u64,
+    },
 }
 
 impl Error {
@@ -110,6 +126,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }

@@ -13,7 +13,9 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+// tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
+use tokio::time::Instant;
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 

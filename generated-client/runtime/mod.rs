@@ -8,6 +8,7 @@
 //! callers can write `runtime::Siren` instead of `runtime::identifiers::Siren`.
 
 pub mod auth;
+mod body;
 pub mod client;
 pub mod clock;
 pub mod documents;

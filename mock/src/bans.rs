@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+// tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
+use tokio::time::Instant;
 
 /// What the mock counts a ban as, in its own windows: the platform's ban over its window
 /// (720 for API Entreprise's twelve hours of one-minute windows). `--minute-ms` scales bans

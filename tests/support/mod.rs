@@ -4,3 +4,4 @@
 pub mod jwt;
 pub mod meta;
 pub mod payloads;
+pub mod scripted;

@@ -110,6 +110,7 @@ fn kind(error: &Error) -> &'static str {
         Error::Transport { .. } => "transport",
         Error::Config(_) => "config",
         Error::Maintenance { .. } => "maintenance",
+        Error::BodyTooLarge { .. } => "too_large",
         _ => "other",
     }
 }

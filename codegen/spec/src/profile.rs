@@ -48,6 +48,8 @@ pub struct Profile {
     /// A success body with this property makes the operation a document endpoint.
     #[serde(default)]
     pub documents_when_property: Option<String>,
+    /// Largest document (PDF, ZIP) a download writes, in bytes.
+    pub download_max_bytes: u64,
     /// Per-operation limits.
     #[serde(default)]
     pub limit_exceptions: Vec<LimitException>,
@@ -363,6 +365,9 @@ pub struct GroupRule {
     pub limit_per_minute: Option<u32>,
     /// Recommended client timeout.
     pub timeout_ms: u64,
+    /// Largest answer body the client reads, in bytes: a bigger one is refused
+    /// (`Error::BodyTooLarge`) rather than held in memory.
+    pub max_body_bytes: u64,
 }
 
 /// A per-operation limit.

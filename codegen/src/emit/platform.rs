@@ -78,6 +78,12 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
         profile.groups.documents.timeout_ms,
         profile.groups.monitoring.timeout_ms,
     );
+    let (json_body, documents_body, monitoring_body) = (
+        profile.groups.json.max_body_bytes,
+        profile.groups.documents.max_body_bytes,
+        profile.groups.monitoring.max_body_bytes,
+    );
+    let download_max = profile.download_max_bytes;
     let ip_limit = profile.ip_limit_per_minute;
     let window = profile.window_secs;
     let ban = profile.ban_hours * 3600;
@@ -219,6 +225,20 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
                     EndpointGroup::Monitoring => Duration::from_millis(#monitoring_timeout),
                 }
             }
+
+            /// The largest answer body the client reads for a group, in bytes: a bigger one
+            /// is refused ([`Error::BodyTooLarge`](crate::runtime::Error::BodyTooLarge))
+            /// rather than held in memory.
+            pub const fn group_max_body(group: EndpointGroup) -> u64 {
+                match group {
+                    EndpointGroup::Json => #json_body,
+                    EndpointGroup::Documents => #documents_body,
+                    EndpointGroup::Monitoring => #monitoring_body,
+                }
+            }
+
+            /// The largest document (PDF, ZIP) a download writes, in bytes.
+            pub const DOWNLOAD_MAX_BYTES: u64 = #download_max;
 
             /// What an error status means, in plain words.
             pub fn advice(status: u16) -> &'static str {

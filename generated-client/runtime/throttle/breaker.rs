@@ -9,7 +9,9 @@
 //! until …". Slow answers (timeouts once connected) do not count: a slow
 //! provider is not a ban.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+// tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
+use tokio::time::Instant;
 
 /// Consecutive failures without an answer, and the trip.
 #[derive(Debug, Clone, Default)]

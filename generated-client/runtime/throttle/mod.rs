@@ -35,7 +35,9 @@ mod window;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+// tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
+use tokio::time::Instant;
 
 use tokio::sync::{Notify, OwnedMutexGuard};
 
@@ -307,7 +309,7 @@ impl Throttle {
         for (i, queue) in queues.into_iter().enumerate() {
             let turn = match deadline {
                 None => queue.lock_owned().await,
-                Some(deadline) => tokio::time::timeout_at(deadline.into(), queue.lock_owned())
+                Some(deadline) => tokio::time::timeout_at(deadline, queue.lock_owned())
                     .await
                     .map_err(|_| self.throttled(meta.operation_id, &keys, deadline))?,
             };
@@ -368,7 +370,7 @@ impl Throttle {
             };
             match until {
                 Some(until) => {
-                    let _ = tokio::time::timeout_at(until.into(), changed).await;
+                    let _ = tokio::time::timeout_at(until, changed).await;
                 }
                 None => changed.await,
             }

@@ -1,6 +1,8 @@
 //! A counted call and what its answer teaches the throttle.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
+use tokio::time::Instant;
 
 use super::super::errors::rfc3339;
 use super::buckets::{bucket_label, BucketKey};

@@ -7,7 +7,9 @@
 //! written", turned into a local [`Instant`] with the whole-second rounding
 //! of both headers accounted for, always on the safe (later) side.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+// tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
+use tokio::time::Instant;
 
 use reqwest::header::HeaderMap;
 

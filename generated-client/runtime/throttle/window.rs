@@ -14,7 +14,9 @@
 //! Everything here takes the current time as an argument, so the rules are
 //! unit-tested without a clock.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
+use tokio::time::Instant;
 
 use super::server_time::ServerClock;
 
