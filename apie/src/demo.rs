@@ -148,14 +148,45 @@ async fn demo() -> Result<(), String> {
         Err(e) => println!("refused before sending: {e}"),
         Ok(_) => return Err("a SIREN with a wrong key was accepted".into()),
     }
-    println!(
-        "same call from the shell: API_ENTREPRISE_TOKEN=… apie call --operation \
-         api_entreprise_v4_insee_unites_legales --param siren={SIREN} --base-url {} \
-         --context démonstration --recipient {RECIPIENT} --object 'apie demo'",
-        server.base_url()
-    );
+    println!("{}", shell_lines(&server, summary.token_file.as_deref()));
     server.shutdown().await;
     Ok(())
+}
+
+/// The same v4 call from the shell, as lines that work when pasted: a mock of the user's
+/// own on this one's port (freed when the demo ends), the call with a token it accepts, and
+/// the mock stopped. The made-up token opens nothing but a mock; a token file is named, not
+/// printed (a habit of printing tokens is not one to teach).
+fn shell_lines(server: &MockServer, token_file: Option<&std::path::Path>) -> String {
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "apie".to_owned());
+    let exe = shell_quote(&exe);
+    let base_url = server.base_url();
+    let port = base_url.rsplit(':').next().unwrap_or_default();
+    let token = match token_file {
+        Some(file) => format!("\"$(cat {})\"", shell_quote(&file.display().to_string())),
+        None => shell_quote(&server.staging_token()),
+    };
+    format!(
+        "same call from the shell (a mock of your own, which accepts any well-formed JWT):\n  \
+         {exe} mock --port {port} >/dev/null & sleep 2\n  \
+         API_ENTREPRISE_TOKEN={token} {exe} call --operation api_entreprise_v4_insee_unites_legales \
+         --param siren={SIREN} --base-url {base_url} --context démonstration \
+         --recipient {RECIPIENT} --object 'apie demo'\n  \
+         kill $!"
+    )
+}
+
+/// `text` as one shell word: as it is when it holds nothing the shell reads, else in single
+/// quotes.
+fn shell_quote(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=@,+".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// DGFIP's fiscal certificate allows 5 calls a minute: five go, the sixth,
@@ -195,4 +226,18 @@ async fn throttle(client: &Client) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn words_are_quoted_only_when_the_shell_would_read_them() {
+        assert_eq!(shell_quote("/usr/bin/apie"), "/usr/bin/apie");
+        assert_eq!(shell_quote("/my dir/apie"), "'/my dir/apie'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote("$(rm -rf ~)"), "'$(rm -rf ~)'");
+        assert_eq!(shell_quote(""), "''");
+    }
 }

@@ -42,9 +42,41 @@ fn demo(payloads: Option<&Path>) -> String {
     stdout
 }
 
+/// Runs the demo's "same call from the shell" lines as a user pasting them would: a mock of
+/// their own, the call, the mock stopped. Returns the call's output.
+fn paste_the_shell_lines(stdout: &str) -> String {
+    let lines: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("same call from the shell"))
+        .skip(1)
+        .take(3)
+        .map(str::trim)
+        .collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    let script = format!(
+        "{}\n{}\nstatus=$?\n{}\nexit $status\n",
+        lines[0], lines[1], lines[2]
+    );
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .env_remove("API_ENTREPRISE_PAYLOADS")
+        .output()
+        .unwrap();
+    let called = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{script}\n{called}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    called
+}
+
 #[test]
 fn demo_runs_with_nothing_beside_the_checkout() {
     let stdout = demo(None);
+    let called = paste_the_shell_lines(&stdout);
+    assert!(called.contains("418166096"), "{called}");
     assert!(
         stdout.contains("answering from the spec's examples (no payloads")
             && stdout.contains("calling with a token the mock made up"),
@@ -56,6 +88,10 @@ fn demo_runs_with_nothing_beside_the_checkout() {
 fn demo_runs_on_the_staging_payloads() {
     let dir = apie_shared_data::shared_or_return!("staging/payloads");
     let stdout = demo(Some(&dir));
+    // The token file is named, not printed.
+    assert!(stdout.contains("API_ENTREPRISE_TOKEN=\"$(cat "), "{stdout}");
+    let called = paste_the_shell_lines(&stdout);
+    assert!(called.contains("418166096"), "{called}");
     assert!(
         stdout.contains(&format!("staging payloads from {}", dir.display()))
             && stdout.contains("calling with the token in "),
