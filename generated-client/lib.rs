@@ -32,6 +32,16 @@
 
 #![deny(missing_docs)]
 
+// A browser must never call the API: the token would be in the page for anyone to read, and
+// the API sends no CORS headers anyway. Browser wasm (`wasm32-unknown-unknown`) stops here;
+// server-side wasm (WASI) does not (`tests/features.rs` checks which targets this matches).
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
+compile_error!(
+    "api-entreprise cannot be built for a browser (wasm32-unknown-unknown): API Entreprise \
+     must never be called from a browser, where its token would leak (and it sends no CORS \
+     headers); call it from your server and serve your pages from there"
+);
+
 #[path = "runtime/mod.rs"]
 pub mod runtime;
 

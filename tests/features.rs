@@ -44,3 +44,42 @@ fn every_known_version_is_a_feature_on_by_default() {
         api_entreprise::find_operation("api_entreprise_v3_insee_unites_legales").is_some()
     );
 }
+
+/// The browser gate of `generated-client/lib.rs` (a `compile_error!` under a `cfg`) matches the
+/// browser's wasm target and neither server-side wasm (WASI) nor this machine. The targets'
+/// cfgs come from `rustc --print cfg --target …`, which needs no installed target.
+#[test]
+fn the_browser_gate_stops_browser_wasm_only() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = std::fs::read_to_string(root.join("generated-client/lib.rs")).unwrap();
+    let gate = lib
+        .lines()
+        .zip(lib.lines().skip(1))
+        .find(|(_, next)| next.starts_with("compile_error!("))
+        .map(|(line, _)| line)
+        .expect("a compile_error! after its #[cfg]");
+    let predicate = gate
+        .strip_prefix("#[cfg(all(")
+        .and_then(|p| p.strip_suffix("))]"))
+        .unwrap_or_else(|| panic!("the gate is an all(key = \"value\", …): {gate}"));
+    let wanted: Vec<String> = predicate
+        .split(", ")
+        .map(|pair| pair.replace(" = ", "="))
+        .collect();
+    let matches = |target: &str| {
+        let out = std::process::Command::new(std::env::var("RUSTC").unwrap_or("rustc".into()))
+            .args(["--print", "cfg", "--target", target])
+            .output()
+            .expect("rustc");
+        assert!(
+            out.status.success(),
+            "{target}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cfgs = String::from_utf8_lossy(&out.stdout).into_owned();
+        wanted.iter().all(|w| cfgs.lines().any(|l| l == w))
+    };
+    assert!(matches("wasm32-unknown-unknown"), "{wanted:?}");
+    assert!(!matches("wasm32-wasip1"), "WASI is server-side: {wanted:?}");
+    assert!(!matches("x86_64-unknown-linux-gnu"), "{wanted:?}");
+}
