@@ -26,10 +26,14 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// A workspace pinned to `spec`: this checkout's spec/ with `spec` as the main spec, its
-/// generated code and locks, a root manifest and lock at 0.1.0, a member requiring it.
-fn workspace(name: &str, spec: &Path) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("apie-update-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+/// generated code and locks, a root manifest and lock at 0.1.0, a member requiring it; in a
+/// folder removed when the returned guard drops (pass or fail).
+fn workspace(name: &str, spec: &Path) -> tempfile::TempDir {
+    let scratch = tempfile::Builder::new()
+        .prefix(&format!("apie-update-{name}-"))
+        .tempdir()
+        .unwrap();
+    let root = scratch.path();
     let pinned = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
     std::fs::create_dir_all(root.join("spec")).unwrap();
     for entry in std::fs::read_dir(&pinned).unwrap().flatten() {
@@ -62,7 +66,7 @@ fn workspace(name: &str, spec: &Path) -> PathBuf {
         "[[package]]\nname = \"api-entreprise\"\nversion = \"0.1.0\"\n",
     )
     .unwrap();
-    root
+    scratch
 }
 
 #[test]
@@ -72,7 +76,8 @@ fn update_on_two_consecutive_versions() {
     };
     let files = apie_shared_data::spec_files(&dir);
     let (old, new) = (&files[files.len() - 2], &files[files.len() - 1]);
-    let root = workspace("pair", old);
+    let scratch = workspace("pair", old);
+    let root = scratch.path().to_path_buf();
     let today = "2026-12-01";
 
     // A spec that is not one: refused, nothing written.
