@@ -141,5 +141,74 @@ fn update_on_two_consecutive_versions() {
     let again = update(&root, Some(new), false, today).expect("runs");
     assert!(!again.changed);
     assert_eq!(snapshot(&root), after);
-    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The scratch copy `update` prepares everything in is removed on every path: a refused
+/// spec, nothing to do, `--check`, and an update written to the checkout. The command runs
+/// with a temporary folder of its own (`TMPDIR`), empty again after each run.
+#[test]
+fn the_scratch_copy_is_removed_whatever_the_outcome() {
+    let checkout = tempfile::Builder::new()
+        .prefix("apie-update-scratch-")
+        .tempdir()
+        .unwrap();
+    let root = checkout.path().join("checkout");
+    let tmp = checkout.path().join("tmp");
+    std::fs::create_dir_all(root.join("spec")).unwrap();
+    std::fs::create_dir_all(&tmp).unwrap();
+    let pinned = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
+    for entry in std::fs::read_dir(&pinned).unwrap().flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), root.join("spec").join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\n\n[package]\nname = \"api-entreprise\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    // The pinned spec with other bytes (a comment): a change to regenerate for.
+    let touched = checkout.path().join("touched.yml");
+    let mut spec = std::fs::read(pinned.join("api-entreprise.yml")).unwrap();
+    spec.extend_from_slice(b"\n# touched\n");
+    std::fs::write(&touched, spec).unwrap();
+    let broken = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken/truncated.yml");
+
+    let run = |from: &Path, check: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_apie-codegen"));
+        command
+            .arg("update")
+            .arg("--root")
+            .arg(&root)
+            .arg("--from")
+            .arg(from)
+            .env("TMPDIR", &tmp);
+        if check {
+            command.arg("--check");
+        }
+        let out = command.output().unwrap();
+        let left: Vec<_> = std::fs::read_dir(&tmp)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(left.is_empty(), "{} left {left:?}", from.display());
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&broken, false);
+    assert_eq!(code, Some(1), "a refused spec: {stderr}");
+    let (code, stderr) = run(&pinned.join("api-entreprise.yml"), false);
+    assert_eq!(code, Some(0), "nothing to do: {stderr}");
+    let (code, stderr) = run(&touched, true);
+    assert_eq!(code, Some(3), "--check: {stderr}");
+    let (code, stderr) = run(&touched, false);
+    assert_eq!(code, Some(0), "updated: {stderr}");
+    assert_eq!(
+        std::fs::read(root.join("spec/api-entreprise.yml")).unwrap(),
+        std::fs::read(&touched).unwrap(),
+        "the update was written"
+    );
 }
