@@ -43,12 +43,13 @@ fn luhn(digits: &str) -> bool {
     sum % 10 == 0
 }
 
-/// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("apie-batch-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory for one test, removed when the guard drops (pass or fail):
+/// hold it until the test's last command has run.
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("apie-batch-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// `apie batch` with a clean environment: token and traceability only
@@ -143,7 +144,8 @@ async fn one_line_per_distinct_identifier() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();
     let token = server.staging_token();
-    let dir = scratch("lines");
+    let scratch = scratch("lines");
+    let dir = scratch.path().to_path_buf();
     let sirens: Vec<String> = (1..=10).map(|n| siren(30_000_000 + n)).collect();
     // Spaces, blank lines, a repeat and a SIREN failing its checksum.
     let mut input = format!("  {}  \n\n", sirens[0]);
@@ -197,7 +199,6 @@ async fn one_line_per_distinct_identifier() {
         11
     );
     server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -205,7 +206,8 @@ async fn shards_split_one_input_and_each_resumes_on_its_own_output() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();
     let token = server.staging_token();
-    let dir = scratch("shards");
+    let scratch = scratch("shards");
+    let dir = scratch.path().to_path_buf();
     let (sirens, input_path) = siren_file(&dir, 40_000_000, 7);
     let run = |shard: &str, out_path: &Path| {
         let mut args = base_args(&url, &input_path, out_path);
@@ -254,7 +256,6 @@ async fn shards_split_one_input_and_each_resumes_on_its_own_output() {
         text(&rerun.stderr)
     );
     server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -262,7 +263,8 @@ async fn reads_a_csv_column_by_name_or_position() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();
     let token = server.staging_token();
-    let dir = scratch("csv");
+    let scratch = scratch("csv");
+    let dir = scratch.path().to_path_buf();
     let (a, b) = (siren(41_000_001), siren(41_000_002));
     let input_path = dir.join("companies.csv");
     std::fs::write(
@@ -302,7 +304,6 @@ async fn reads_a_csv_column_by_name_or_position() {
     assert!(stderr.contains("nom, siren, ville"), "{stderr}");
     assert!(!out_path.exists(), "nothing written on bad usage");
     server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -310,7 +311,8 @@ async fn resumes_after_a_truncated_last_line() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();
     let token = server.staging_token();
-    let dir = scratch("resume");
+    let scratch = scratch("resume");
+    let dir = scratch.path().to_path_buf();
     let (sirens, input_path) = siren_file(&dir, 52_000_000, 10);
     let out_path = dir.join("out.jsonl");
     let out = batch(Some(&token), &base_args(&url, &input_path, &out_path));
@@ -341,7 +343,6 @@ async fn resumes_after_a_truncated_last_line() {
         assert_eq!(records[s]["status"], 200);
     }
     server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -349,7 +350,8 @@ async fn ctrl_c_finishes_the_calls_in_flight_then_resume_does_the_rest() {
     let server = slow_mock("150ms").await;
     let url = server.base_url();
     let token = server.staging_token();
-    let dir = scratch("ctrl-c");
+    let scratch = scratch("ctrl-c");
+    let dir = scratch.path().to_path_buf();
     let (sirens, input_path) = siren_file(&dir, 63_000_000, 60);
     let out_path = dir.join("out.jsonl");
     let mut args = base_args(&url, &input_path, &out_path);
@@ -407,7 +409,6 @@ async fn ctrl_c_finishes_the_calls_in_flight_then_resume_does_the_rest() {
     let stats = server.stats();
     assert_eq!(stats.requests, sirens.len() as u64, "{stats:?}");
     server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -415,7 +416,8 @@ async fn stops_on_what_every_call_would_meet() {
     let server = MockServer::start().await.unwrap();
     let url = server.base_url();
     let token = server.staging_token();
-    let dir = scratch("stops");
+    let scratch = scratch("stops");
+    let dir = scratch.path().to_path_buf();
     let input_path = dir.join("sirens.txt");
     std::fs::write(
         &input_path,
@@ -442,12 +444,12 @@ async fn stops_on_what_every_call_would_meet() {
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(records(&out_path).is_empty(), "{stderr}");
     server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn bad_usage_is_refused_before_anything_is_sent() {
-    let dir = scratch("usage");
+    let scratch = scratch("usage");
+    let dir = scratch.path().to_path_buf();
     let input_path = dir.join("sirens.txt");
     std::fs::write(&input_path, format!("{}\n", siren(85_000_001))).unwrap();
     let out_path = dir.join("out.jsonl");
@@ -537,7 +539,6 @@ fn bad_usage_is_refused_before_anything_is_sent() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("API_ENTREPRISE_TOKEN"));
     assert!(!out_path.exists());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -546,7 +547,8 @@ async fn a_second_ctrl_c_quits_at_once_without_recording_the_calls_in_flight() {
     let server = slow_mock("3s").await;
     let url = server.base_url();
     let token = server.staging_token();
-    let dir = scratch("twice");
+    let scratch = scratch("twice");
+    let dir = scratch.path().to_path_buf();
     let (_, input_path) = siren_file(&dir, 96_000_000, 6);
     let out_path = dir.join("out.jsonl");
     let mut args = base_args(&url, &input_path, &out_path);
@@ -586,7 +588,6 @@ async fn a_second_ctrl_c_quits_at_once_without_recording_the_calls_in_flight() {
     assert!(stderr.contains("6 to do, 0 already done"), "{stderr}");
     assert_eq!(records(&out_path).len(), 6);
     server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The Redis server of the fleet tests: `API_ENTREPRISE_REDIS_TEST_URL` (`.ci/redis.sh
@@ -626,7 +627,8 @@ async fn two_batches_sharing_redis_never_exceed_the_limit_together() {
     .unwrap();
     let url = server.base_url();
     let token = server.staging_token();
-    let dir = scratch("fleet");
+    let scratch = scratch("fleet");
+    let dir = scratch.path().to_path_buf();
     let (sirens, input) = siren_file(&dir, 42_000_000, 16);
     let minute_ms = minute.as_millis().to_string();
     let children: Vec<(PathBuf, std::process::Child)> = (1..=2)
@@ -691,12 +693,12 @@ async fn two_batches_sharing_redis_never_exceed_the_limit_together() {
         "the two processes kept to one budget: {stats:?}"
     );
     server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn estimate_says_how_long_at_the_limits_and_calls_nothing() {
-    let dir = scratch("estimate");
+    let scratch = scratch("estimate");
+    let dir = scratch.path().to_path_buf();
     let (_, input) = siren_file(&dir, 43_000_000, 12);
     let out = dir.join("out.jsonl");
     // No server at all: nothing may be called.

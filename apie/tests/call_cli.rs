@@ -180,7 +180,12 @@ async fn downloads_the_document_of_a_staging_company() {
     let operation = "api_entreprise_v4_acoss_attestations_sociales";
     let siren = recorded_siren(&payloads, operation, "attestation_delivree.yaml");
     let param = format!("siren={siren}");
-    let target = std::env::temp_dir().join(format!("apie-call-{}.pdf", std::process::id()));
+    // Removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-call-")
+        .tempdir()
+        .unwrap();
+    let target = scratch.path().join("document.pdf");
     let url = server.base_url();
     let base = [
         "--operation",
@@ -200,6 +205,5 @@ async fn downloads_the_document_of_a_staging_company() {
     let out = call(Some(&token), &args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF"));
-    std::fs::remove_file(&target).unwrap();
     server.shutdown().await;
 }

@@ -171,8 +171,12 @@ fn man_pages_are_generated() {
     );
     assert!(page.contains("decode"), "{page}");
 
-    let dir = std::env::temp_dir().join(format!("apie-man-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // A folder the command creates, inside one removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-man-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path().join("man");
     let out = apie(&["man", "--out", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     for page in ["apie.1", "apie-decode.1", "apie-batch.1", "apie-call.1"] {
@@ -182,7 +186,6 @@ fn man_pages_are_generated() {
     }
     let batch = std::fs::read_to_string(dir.join("apie-batch.1")).unwrap();
     assert!(batch.contains("shard"), "{batch}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -23,16 +23,19 @@ fn decode(operation: &str, status: &str, body: &str) -> Output {
 }
 
 fn decode_with(flags: &[&str], operation: &str, status: &str, body: &str) -> Output {
-    // Tests run in parallel: one file per call.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let file = std::env::temp_dir().join(format!("apie-decode-{}-{n}.json", std::process::id()));
-    std::fs::write(&file, body).unwrap();
+    // One file per call (tests run in parallel), removed once the command has read it, even
+    // if it fails: the guard drops on return and on a panic.
+    let file = tempfile::Builder::new()
+        .prefix("apie-decode-")
+        .suffix(".json")
+        .tempfile()
+        .unwrap();
+    std::fs::write(file.path(), body).unwrap();
     Command::new(env!("CARGO_BIN_EXE_apie"))
         .arg("decode")
         .args(flags)
         .args(["--operation", operation, "--status", status])
-        .arg(&file)
+        .arg(file.path())
         .output()
         .unwrap()
 }

@@ -123,8 +123,12 @@ async fn the_history_draws_a_bar_a_day() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batch_check_status_warns_when_the_operation_is_down() {
     let server = mock().await;
-    let dir = std::env::temp_dir().join(format!("apie-status-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // Removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-status-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path().to_path_buf();
     let input = dir.join("sirens.txt");
     std::fs::write(&input, "418166096\n").unwrap();
     let out_path = dir.join("out.jsonl");
@@ -165,5 +169,4 @@ async fn batch_check_status_warns_when_the_operation_is_down() {
     let stats = server.stats();
     assert_eq!(stats.requests, 2, "{stats:?}");
     server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -134,11 +134,14 @@ fn fixture(name: &str) -> PathBuf {
 
 #[test]
 fn the_build_writes_the_mock_data_behind_the_feature() {
-    let out =
-        |n: u8| std::env::temp_dir().join(format!("apie-mock-data-{}-{n}", std::process::id()));
+    // Two folders the build creates, inside one removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-mock-data-")
+        .tempdir()
+        .unwrap();
+    let out = |n: u8| scratch.path().join(n.to_string());
     let mut written = Vec::new();
     for n in [1, 2] {
-        let _ = std::fs::remove_dir_all(out(n));
         let compiled = apie_codegen::Config::new()
             .profile(fixture("profile.yml"))
             .out_dir(out(n))
@@ -165,7 +168,4 @@ fn the_build_writes_the_mock_data_behind_the_feature() {
         ),
         "{entry}"
     );
-    for n in [1, 2] {
-        let _ = std::fs::remove_dir_all(out(n));
-    }
 }

@@ -88,10 +88,13 @@ fn merged_types_keep_both_names_and_a_new_generation_keeps_them() {
 
 #[test]
 fn a_lock_line_that_is_not_a_name_is_refused_by_the_build_naming_the_file() {
-    let dir = std::env::temp_dir().join(format!("apie-lock-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // Removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-lock-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path();
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fictional");
-    std::fs::create_dir_all(&dir).unwrap();
     for f in ["profile.yml", "api-fictive.yml"] {
         std::fs::copy(fixture.join(f), dir.join(f)).unwrap();
     }
@@ -106,5 +109,4 @@ fn a_lock_line_that_is_not_a_name_is_refused_by_the_build_naming_the_file() {
         err.contains("api-fictive.names.lock") && err.contains("line 1"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

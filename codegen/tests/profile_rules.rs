@@ -109,8 +109,12 @@ fn another_api_is_another_profile() {
 
 #[test]
 fn the_build_writes_the_profile_as_constants() {
-    let out = std::env::temp_dir().join(format!("apie-fictional-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
+    // A folder the build creates, inside one removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-fictional-")
+        .tempdir()
+        .unwrap();
+    let out = scratch.path().join("out");
     let compiled = apie_codegen::Config::new()
         .profile(fixture("profile.yml"))
         .out_dir(&out)
@@ -156,13 +160,16 @@ fn the_build_writes_the_profile_as_constants() {
         !entry.contains("context"),
         "no traceability the profile does not name"
     );
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
 fn a_broken_profile_names_file_line_and_field() {
-    let dir = std::env::temp_dir().join(format!("apie-bad-profile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // Removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-bad-profile-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path();
     let text = std::fs::read_to_string(fixture("profile.yml"))
         .unwrap()
         .replace("limit_per_minute: 20", "limit_per_minute: twenty");
@@ -183,7 +190,6 @@ fn a_broken_profile_names_file_line_and_field() {
         message.contains("/groups/json/limit_per_minute"),
         "{message}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -225,8 +231,12 @@ fn a_route_without_answer_schema_answers_the_runtime_type_the_profile_names() {
 
 #[test]
 fn a_response_type_that_is_no_rust_name_is_refused_at_its_line() {
-    let dir = std::env::temp_dir().join(format!("apie-bad-type-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // Removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-bad-type-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path();
     let text = format!(
         "{}\nresponse_types:\n  /api/v2/etablissements: not a type\n",
         std::fs::read_to_string(fixture("profile.yml")).unwrap()
@@ -243,5 +253,4 @@ fn a_response_type_that_is_no_rust_name_is_refused_at_its_line() {
         message.contains("/response_types/~1api~1v2~1etablissements"),
         "{message}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -157,41 +157,51 @@ mod tests {
     use super::*;
     /// A payloads folder laid out like the staging data, with a token beside it, made for
     /// this test run: these tests need nothing beside the checkout.
-    fn payloads_dir() -> PathBuf {
-        let root = std::env::temp_dir().join(format!("apie-mock-config-{}", std::process::id()));
-        let dir = root.join("payloads");
+    /// The folder is removed when the returned guard drops (pass or fail).
+    fn payloads_dir() -> (tempfile::TempDir, PathBuf) {
+        let root = tempfile::Builder::new()
+            .prefix("apie-mock-config-")
+            .tempdir()
+            .unwrap();
+        let dir = root.path().join("payloads");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::create_dir_all(root.join("tokens")).unwrap();
-        std::fs::write(root.join("tokens/default"), "header.payload.signature\n").unwrap();
-        dir
+        std::fs::create_dir_all(root.path().join("tokens")).unwrap();
+        std::fs::write(
+            root.path().join("tokens/default"),
+            "header.payload.signature\n",
+        )
+        .unwrap();
+        (root, dir)
     }
 
     #[test]
     fn the_token_is_found_beside_the_given_payloads() {
+        let (_root, dir) = payloads_dir();
         let config = MockConfig {
-            data_dir: Some(payloads_dir()),
+            data_dir: Some(dir.clone()),
             ..MockConfig::default()
         };
         let located = config.locate_with(None).unwrap();
-        assert_eq!(located.data_dir, Some(payloads_dir()));
+        assert_eq!(located.data_dir, Some(dir));
         assert!(located.token_file.is_some_and(|t| t.is_file()));
     }
 
     #[test]
     fn the_variable_names_the_payloads_when_none_is_given() {
+        let (_root, dir) = payloads_dir();
         let from_env = MockConfig::default()
-            .locate_with(Some(payloads_dir().into_os_string()))
+            .locate_with(Some(dir.clone().into_os_string()))
             .unwrap();
-        assert_eq!(from_env.data_dir, Some(payloads_dir()));
+        assert_eq!(from_env.data_dir, Some(dir.clone()));
         // A given directory wins over the variable.
         let given = MockConfig {
-            data_dir: Some(payloads_dir()),
+            data_dir: Some(dir.clone()),
             ..MockConfig::default()
         };
         let err = given
             .locate_with(Some(OsString::from("/nonexistent/payloads")))
             .map(|l| l.data_dir);
-        assert_eq!(err.unwrap(), Some(payloads_dir()));
+        assert_eq!(err.unwrap(), Some(dir));
         let bad = MockConfig::default()
             .locate_with(Some(OsString::from("/nonexistent/payloads")))
             .unwrap_err();

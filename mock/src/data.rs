@@ -340,17 +340,25 @@ pub(crate) fn read_payload(file: &Path, base_url: &str) -> Result<Payload, MockE
 mod tests {
     use super::*;
 
-    fn temp_file(name: &str, text: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("apie-mock-data-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
+    /// A folder of the test's own, removed when the guard drops (pass or fail).
+    fn temp_dir() -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix("apie-mock-data-")
+            .tempdir()
+            .unwrap()
+    }
+
+    fn temp_file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         path
     }
 
     #[test]
     fn a_payload_file_is_read_and_its_links_made_local() {
+        let dir = temp_dir();
         let path = temp_file(
+            &dir,
             "ok.yaml",
             "params:\n  siren: '418166096'\n  year: 2024\nstatus: 200\npayload: |-\n  {\"data\": {\"document_url\": \"https://h/a.pdf\"}}\n",
         );
@@ -371,6 +379,7 @@ mod tests {
 
     #[test]
     fn bad_payload_files_say_where_and_what() {
+        let dir = temp_dir();
         for (name, text, expected) in [
             ("nostatus.yaml", "params: {}\npayload: '{}'\n", "`status`"),
             ("badjson.yaml", "status: 200\npayload: '{'\n", "not JSON"),
@@ -382,7 +391,7 @@ mod tests {
             ("nopayload.yaml", "status: 404\n", "no `payload`"),
             ("yaml.yaml", "status: [\n", "invalid YAML"),
         ] {
-            let path = temp_file(name, text);
+            let path = temp_file(&dir, name, text);
             let err = read_payload(&path, "http://x").unwrap_err().to_string();
             assert!(err.contains(name), "{err}");
             assert!(err.contains(expected), "{name}: {err}");

@@ -87,12 +87,12 @@ async fn a_busy_port_is_a_bind_error() {
     }
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("apie-mock-lifecycle-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A folder of the test's own, removed when the returned guard drops (pass or fail).
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("apie-mock-lifecycle-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -121,7 +121,8 @@ async fn unusable_files_are_errors_that_name_them() {
         "{missing_token}"
     );
 
-    let data = scratch("bad-payload");
+    let scratch = scratch("bad-payload");
+    let data = scratch.path().to_path_buf();
     let folder = data.join("api_entreprise_v3_insee_unites_legales");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(
@@ -144,7 +145,8 @@ async fn unusable_files_are_errors_that_name_them() {
 
 #[tokio::test]
 async fn a_data_directory_of_ones_own_is_served_and_oddities_are_reported() {
-    let data = scratch("own-data");
+    let scratch = scratch("own-data");
+    let data = scratch.path().to_path_buf();
     let folder = data.join("api_entreprise_v3_insee_unites_legales");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(

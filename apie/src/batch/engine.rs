@@ -482,8 +482,12 @@ mod tests {
                 )
             })
             .collect();
-        let out = std::env::temp_dir().join(format!("apie-engine-{}.jsonl", std::process::id()));
-        let _ = std::fs::remove_file(&out);
+        // Removed when the guard drops, pass or fail.
+        let scratch = tempfile::Builder::new()
+            .prefix("apie-engine-")
+            .tempdir()
+            .unwrap();
+        let out = scratch.path().join("out.jsonl");
         let mut journal = Journal::open(&out, &Default::default()).unwrap();
         let mut engine = Engine {
             client,
@@ -512,6 +516,5 @@ mod tests {
         );
         let summary = engine.summary.render(Duration::from_secs(60));
         assert!(summary.contains("statuses: 3 200"), "{summary}");
-        let _ = std::fs::remove_file(&out);
     }
 }

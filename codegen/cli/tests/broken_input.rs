@@ -3,9 +3,13 @@
 use std::process::Command;
 
 fn check(name: &str, bytes: &[u8]) -> (i32, String) {
-    let dir = std::env::temp_dir().join(format!("apie-broken-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(name);
+    // The file keeps its name (the diagnostics show it) in a folder removed when the guard
+    // drops, pass or fail.
+    let dir = tempfile::Builder::new()
+        .prefix("apie-broken-")
+        .tempdir()
+        .unwrap();
+    let file = dir.path().join(name);
     std::fs::write(&file, bytes).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_apie-codegen"))
         .args(["check", "--spec"])

@@ -80,8 +80,12 @@ fn version_completions_and_man_pages() {
     }
     let page = stdout(&apie_codegen(&["man"]));
     assert!(page.contains(".TH apie-codegen"), "{page}");
-    let dir = std::env::temp_dir().join(format!("apie-codegen-man-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // A folder the command creates, inside one removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-codegen-man-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path().join("man");
     let out = apie_codegen(&["man", "--out", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     for page in [
@@ -91,7 +95,6 @@ fn version_completions_and_man_pages() {
     ] {
         assert!(dir.join(page).is_file(), "{page}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -48,7 +48,12 @@ fn check_in_each_format() {
 
 #[test]
 fn a_broken_profile_in_each_format() {
-    let out = std::env::temp_dir().join(format!("apie-broken-profile-{}", std::process::id()));
+    // A folder `generate` would create, inside one removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-broken-profile-")
+        .tempdir()
+        .unwrap();
+    let out = scratch.path().join("out");
     for format in FORMATS {
         let output = run(&[
             "generate",

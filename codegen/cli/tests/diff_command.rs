@@ -1,17 +1,17 @@
 //! `apie-codegen diff` reads specs from git revisions, as CI runs it.
 
-use std::path::Path;
-
 #[path = "../../diff/tests/support/diff_cases.rs"]
 mod diff_cases;
 
 #[test]
 fn specs_are_read_from_git_revisions() {
     // A repository of its own: two commits of one spec, diffed as `HEAD~1:spec.yml HEAD:spec.yml`.
-    let repo =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("diff-git-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&repo);
-    std::fs::create_dir_all(&repo).unwrap();
+    // Under the target folder as before, removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("diff-git-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap();
+    let repo = scratch.path().to_path_buf();
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git")
             .args([

@@ -3,11 +3,16 @@
 
 use std::path::PathBuf;
 
-fn temp_root(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("apie-locate-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("checkout/spec")).unwrap();
-    dir.join("checkout")
+/// A `checkout/` with an empty `spec/`, in a folder removed when the returned guard drops
+/// (pass or fail): hold it for the whole test.
+fn temp_root(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("apie-locate-{name}-"))
+        .tempdir()
+        .unwrap();
+    std::fs::create_dir_all(dir.path().join("checkout/spec")).unwrap();
+    let checkout = dir.path().join("checkout");
+    (dir, checkout)
 }
 
 /// The checkout's `spec/`, where the build reads its profile.
@@ -40,7 +45,7 @@ fn the_checkout_pins_every_file_its_profile_lists() {
 
 #[test]
 fn a_spec_given_instead_of_the_pinned_one_is_built() {
-    let root = temp_root("given");
+    let (_scratch, root) = temp_root("given");
     let chosen = root.join("chosen.yml");
     std::fs::copy(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -76,7 +81,7 @@ fn a_spec_given_instead_of_the_pinned_one_is_built() {
 #[test]
 fn fetch_from_a_mirror_records_sha256_and_date() {
     let specs = apie_shared_data::shared_or_return!("specs");
-    let root = temp_root("fetch");
+    let (_scratch, root) = temp_root("fetch");
     let fetched =
         apie_codegen_cli::fetch::fetch(&root.join("spec"), Some(&specs), "2026-11-28").unwrap();
     assert_eq!(fetched.len(), 2);
@@ -97,7 +102,7 @@ fn fetch_from_a_mirror_records_sha256_and_date() {
 
 #[test]
 fn fetch_refuses_what_is_not_a_spec_and_records_nothing() {
-    let root = temp_root("refuse");
+    let (_scratch, root) = temp_root("refuse");
     let bad = root.join("bad.yml");
     std::fs::write(&bad, "not: [an, openapi, document]\n").unwrap();
     let error =
@@ -108,7 +113,7 @@ fn fetch_refuses_what_is_not_a_spec_and_records_nothing() {
 
 #[test]
 fn a_bad_fetch_leaves_the_current_spec_untouched() {
-    let root = temp_root("keep");
+    let (_scratch, root) = temp_root("keep");
     let spec_dir = root.join("spec");
     let good = std::fs::read(pinned().join("api-entreprise.yml")).unwrap();
     let active = spec_dir.join("api-entreprise.yml");
@@ -140,7 +145,7 @@ fn a_bad_fetch_leaves_the_current_spec_untouched() {
 #[test]
 fn a_mirror_with_a_bad_v2_replaces_neither_spec() {
     let specs = apie_shared_data::shared_or_return!("specs");
-    let root = temp_root("keep-both");
+    let (_scratch, root) = temp_root("keep-both");
     let spec_dir = root.join("spec");
     let good = std::fs::read(specs.join("api-entreprise/latest.yml")).unwrap();
     let good_v2 = std::fs::read(specs.join("api-entreprise-v2/api-entreprise-v2.yml")).unwrap();

@@ -26,10 +26,14 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// A workspace pinned to `spec`: this checkout's spec/ with `spec` as the main spec, its
-/// generated code and locks, a root manifest and lock at 0.1.0, a member requiring it.
-fn workspace(name: &str, spec: &Path) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("apie-update-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+/// generated code and locks, a root manifest and lock at 0.1.0, a member requiring it; in a
+/// folder removed when the returned guard drops (pass or fail).
+fn workspace(name: &str, spec: &Path) -> tempfile::TempDir {
+    let scratch = tempfile::Builder::new()
+        .prefix(&format!("apie-update-{name}-"))
+        .tempdir()
+        .unwrap();
+    let root = scratch.path();
     let pinned = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
     std::fs::create_dir_all(root.join("spec")).unwrap();
     for entry in std::fs::read_dir(&pinned).unwrap().flatten() {
@@ -62,7 +66,7 @@ fn workspace(name: &str, spec: &Path) -> PathBuf {
         "[[package]]\nname = \"api-entreprise\"\nversion = \"0.1.0\"\n",
     )
     .unwrap();
-    root
+    scratch
 }
 
 #[test]
@@ -72,7 +76,8 @@ fn update_on_two_consecutive_versions() {
     };
     let files = apie_shared_data::spec_files(&dir);
     let (old, new) = (&files[files.len() - 2], &files[files.len() - 1]);
-    let root = workspace("pair", old);
+    let scratch = workspace("pair", old);
+    let root = scratch.path().to_path_buf();
     let today = "2026-12-01";
 
     // A spec that is not one: refused, nothing written.
@@ -136,5 +141,74 @@ fn update_on_two_consecutive_versions() {
     let again = update(&root, Some(new), false, today).expect("runs");
     assert!(!again.changed);
     assert_eq!(snapshot(&root), after);
-    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The scratch copy `update` prepares everything in is removed on every path: a refused
+/// spec, nothing to do, `--check`, and an update written to the checkout. The command runs
+/// with a temporary folder of its own (`TMPDIR`), empty again after each run.
+#[test]
+fn the_scratch_copy_is_removed_whatever_the_outcome() {
+    let checkout = tempfile::Builder::new()
+        .prefix("apie-update-scratch-")
+        .tempdir()
+        .unwrap();
+    let root = checkout.path().join("checkout");
+    let tmp = checkout.path().join("tmp");
+    std::fs::create_dir_all(root.join("spec")).unwrap();
+    std::fs::create_dir_all(&tmp).unwrap();
+    let pinned = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec");
+    for entry in std::fs::read_dir(&pinned).unwrap().flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), root.join("spec").join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\n\n[package]\nname = \"api-entreprise\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    // The pinned spec with other bytes (a comment): a change to regenerate for.
+    let touched = checkout.path().join("touched.yml");
+    let mut spec = std::fs::read(pinned.join("api-entreprise.yml")).unwrap();
+    spec.extend_from_slice(b"\n# touched\n");
+    std::fs::write(&touched, spec).unwrap();
+    let broken = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken/truncated.yml");
+
+    let run = |from: &Path, check: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_apie-codegen"));
+        command
+            .arg("update")
+            .arg("--root")
+            .arg(&root)
+            .arg("--from")
+            .arg(from)
+            .env("TMPDIR", &tmp);
+        if check {
+            command.arg("--check");
+        }
+        let out = command.output().unwrap();
+        let left: Vec<_> = std::fs::read_dir(&tmp)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(left.is_empty(), "{} left {left:?}", from.display());
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&broken, false);
+    assert_eq!(code, Some(1), "a refused spec: {stderr}");
+    let (code, stderr) = run(&pinned.join("api-entreprise.yml"), false);
+    assert_eq!(code, Some(0), "nothing to do: {stderr}");
+    let (code, stderr) = run(&touched, true);
+    assert_eq!(code, Some(3), "--check: {stderr}");
+    let (code, stderr) = run(&touched, false);
+    assert_eq!(code, Some(0), "updated: {stderr}");
+    assert_eq!(
+        std::fs::read(root.join("spec/api-entreprise.yml")).unwrap(),
+        std::fs::read(&touched).unwrap(),
+        "the update was written"
+    );
 }

@@ -34,18 +34,13 @@ fn case_report(case: &str) -> Report {
     )
 }
 
-/// A case's spec written to a file, for the command line.
-fn case_file(case: &str, side: &str) -> String {
+/// A case's spec written to a file in `dir` (the test's own), for the command line.
+fn case_file(dir: &Path, case: &str, side: &str) -> String {
     let (old, new) = diff_cases::specs(case);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("diff-cases")
-        .join(case);
+    let dir = dir.join(case);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{side}.yml"));
-    // Tests run in parallel and may write the same case: write aside, then rename.
-    let partial = dir.join(format!("{side}.{}.part", std::process::id()));
-    std::fs::write(&partial, if side == "old" { old } else { new }).unwrap();
-    std::fs::rename(&partial, &path).unwrap();
+    std::fs::write(&path, if side == "old" { old } else { new }).unwrap();
     path.display().to_string()
 }
 
@@ -348,7 +343,13 @@ fn code(exit: std::process::ExitCode) -> String {
 
 #[test]
 fn cli_exit_codes() {
-    let arg = |case: &str, side: &str| case_file(case, side.trim_end_matches(".yml"));
+    // Removed when the guard drops, pass or fail.
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-diff-cases-")
+        .tempdir()
+        .unwrap();
+    let arg =
+        |case: &str, side: &str| case_file(scratch.path(), case, side.trim_end_matches(".yml"));
     let run = |args: Vec<String>| code(apie_diff::cli::run(&args));
     let (ok, changes, bad) = (code(0.into()), code(1.into()), code(2.into()));
     assert_eq!(

@@ -128,7 +128,13 @@ mod tests {
     // One test, so that the variables it sets are not seen by a test running beside it.
     #[test]
     fn a_missing_folder_is_none_unless_required() {
-        let missing = std::env::temp_dir().join(format!("apie-no-shared-{}", std::process::id()));
+        // Not there at first, then made inside a folder removed when the guard drops, pass or
+        // fail.
+        let scratch = tempfile::Builder::new()
+            .prefix("apie-no-shared-")
+            .tempdir()
+            .unwrap();
+        let missing = scratch.path().join("shared");
         std::env::set_var(FOLDER_VAR, &missing);
         std::env::remove_var(REQUIRE_VAR);
         assert_eq!(root(), missing);
