@@ -52,7 +52,8 @@ redis_stop() {
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    rm -f "$pidfile"
+    rm -f "$pidfile" "$REDIS_DIR/redis.log"
+    rmdir "$REDIS_DIR" 2>/dev/null || true
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -450,8 +450,9 @@ async fn token_never_shows_up() {
 
 #[test]
 fn token_from_file_is_trimmed() {
-    let dir = std::env::temp_dir().join(format!("apie-token-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    // Removed when the test ends, pass or fail.
+    let dir = tempfile::tempdir().expect("dir");
+    let dir = dir.path();
     let file = dir.join("token");
     std::fs::write(&file, format!("  {TOKEN}\n")).expect("write");
     let token = Token::from_file(&file).expect("token");
@@ -462,5 +463,4 @@ fn token_from_file_is_trimmed() {
     assert!(matches!(err, Error::Config(_)));
     let err = Token::from_file(dir.join("missing")).expect_err("missing");
     assert!(matches!(err, Error::Config(_)));
-    let _ = std::fs::remove_dir_all(&dir);
 }

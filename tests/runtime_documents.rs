@@ -90,8 +90,9 @@ async fn a_slow_document_times_out_and_leaves_no_file() {
             .set_delay(Duration::from_millis(600)),
     )
     .await;
-    let dir = std::env::temp_dir().join(format!("apie-doc-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // Removed when the test ends, pass or fail.
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
     let target = dir.join("slow.pdf");
     let err = client()
         .download_document_to_file(
@@ -112,7 +113,6 @@ async fn a_slow_document_times_out_and_leaves_no_file() {
         .unwrap();
     assert_eq!(std::fs::read(&target).unwrap(), PDF);
     assert_eq!(n, PDF.len() as u64);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
