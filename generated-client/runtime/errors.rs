@@ -409,8 +409,12 @@ pub fn decode_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, D
         raw_body: String::from_utf8_lossy(body).into_owned(),
     };
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| fail(e.path().to_string(), e.into_inner().to_string()))?;
+    // The path is found from the error's position, only when decoding fails
+    // (`json_path`): no path-tracking wrapper compiled for every model.
+    let value = T::deserialize(&mut de).map_err(|e| {
+        let message = e.to_string();
+        fail(super::json_path::error_path(body, &e), message)
+    })?;
     // Trailing garbage after the JSON value means the body is not what we
     // think it is, even if its beginning fitted.
     de.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;

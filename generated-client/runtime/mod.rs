@@ -15,6 +15,7 @@ pub mod documents;
 pub mod environment;
 pub mod errors;
 pub mod identifiers;
+mod json_path;
 pub mod maintenance;
 pub mod meta;
 pub mod monitoring;

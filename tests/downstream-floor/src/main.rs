@@ -14,10 +14,8 @@ async fn main() -> Result<(), Failed> {
     let client = reqwest::Client::builder()
         .build()
         .map_err(|e| Failed(e.to_string()))?;
-    let body: Body = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
-        r#"{"siren": "418166096"}"#,
-    ))
-    .map_err(|e| Failed(e.to_string()))?;
+    let body: Body =
+        serde_json::from_str(r#"{"siren": "418166096"}"#).map_err(|e| Failed(e.to_string()))?;
     let date = time::macros::date!(2026 - 12 - 01);
     let now = httpdate::fmt_http_date(std::time::SystemTime::now());
     let path = percent_encoding::utf8_percent_encode("a b", percent_encoding::NON_ALPHANUMERIC);
