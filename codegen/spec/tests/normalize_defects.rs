@@ -146,3 +146,49 @@ fn number_with_string_format_field_is_a_string() {
         loaded.diagnostics
     );
 }
+
+/// A spec whose 200 answer is `schema` (indented under `schema:`), with `components`.
+fn spec_with_components(schema: &str, parameters: &str, components: &str) -> String {
+    format!(
+        "openapi: 3.0.1\ninfo:\n  title: T\n  version: '1'\npaths:\n  /v3/x:\n    get:\n      operationId: api_entreprise_v3_x\n{parameters}      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema:\n{schema}components:\n{components}"
+    )
+}
+
+#[test]
+fn a_recursive_schema_stops_with_an_untyped_value_and_a_warning() {
+    // A tree (`Node.children[]` is a `Node`), and two schemas that refer to each other.
+    let text = spec_with_components(
+        "                $ref: '#/components/schemas/Node'\n",
+        "",
+        "  schemas:\n    Node:\n      type: object\n      properties:\n        name:\n          type: string\n        children:\n          type: array\n          items:\n            $ref: '#/components/schemas/Node'\n        other:\n          $ref: '#/components/schemas/Other'\n    Other:\n      type: object\n      properties:\n        back:\n          $ref: '#/components/schemas/Node'\n",
+    );
+    let loaded = load("recursive.yml", &text);
+    let found = warnings(&loaded, "recursive-schema");
+    assert_eq!(found.len(), 2, "{}", loaded.diagnostics);
+    for d in &found {
+        assert!(d.message.contains("#/components/schemas/Node"), "{d}");
+        assert!(d.position.line > 20, "{d}");
+    }
+    assert_eq!(loaded.api.operations.len(), 1);
+}
+
+#[test]
+fn a_chain_of_refs_that_does_not_end_is_an_error_with_its_position() {
+    let text = spec_with_components(
+        "                type: object\n",
+        "      parameters:\n        - $ref: '#/components/parameters/A'\n",
+        "  parameters:\n    A:\n      $ref: '#/components/parameters/B'\n    B:\n      $ref: '#/components/parameters/A'\n",
+    );
+    let diagnostics = apie_spec::model_from_str("cycle.yml", text.as_bytes())
+        .err()
+        .expect("a $ref cycle is an error");
+    let cycle = diagnostics
+        .items()
+        .iter()
+        .find(|d| d.kind == "ref-cycle")
+        .unwrap_or_else(|| panic!("{diagnostics}"));
+    assert_eq!(cycle.severity, Severity::Error);
+    assert!(cycle.message.contains("does not end"), "{cycle}");
+    assert_eq!(cycle.position.line, 10, "the `- $ref` line: {cycle}");
+    assert!(cycle.to_string().contains("cycle.yml:10"), "{cycle}");
+}

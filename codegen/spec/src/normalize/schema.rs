@@ -24,7 +24,17 @@ impl Normalizer<'_> {
         if let Some(target) = node.get("$ref").and_then(Node::as_str) {
             let target = target.to_string();
             if self.ref_stack.contains(&target) {
-                // A recursive schema: the generated type stops here with an untyped value.
+                // A recursive schema: the generated type stops here with an untyped value,
+                // rather than expanding for ever (or a struct that contains itself).
+                self.warn(
+                    "recursive-schema",
+                    node,
+                    pointer,
+                    format!(
+                        "`$ref: {target}` refers back to a schema it is part of: the value \
+                         there is kept untyped (serde_json::Value)"
+                    ),
+                );
                 return Schema::plain(SchemaKind::Any, pointer);
             }
             let Some(resolved) = self.resolve_ref(&target) else {
