@@ -118,3 +118,40 @@ async fn monitoring_routes_are_typed_and_sent_without_token() {
         assert!(request.headers.get("authorization").is_none());
     }
 }
+
+/// The privileges route and the monitoring routes are typed by handwritten runtime types:
+/// like the generated models, they keep what they do not read, and encode back to what the
+/// server sent.
+#[test]
+fn runtime_types_keep_what_the_server_sent() {
+    let body = serde_json::json!({
+        "data": {"privileges": ["entreprises", "open_data"], "token_id": "t-1"},
+        "meta": {"issued": "2026-01-01"}
+    });
+    let decoded: api_entreprise::runtime::Privileges =
+        serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(decoded.scopes(), ["entreprises", "open_data"]);
+    assert_eq!(decoded.received(), Some(&body));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), body);
+    // Made from a list, the same encoding it decodes from.
+    let made = api_entreprise::runtime::Privileges::new(["entreprises"]);
+    let encoded = serde_json::to_value(&made).unwrap();
+    assert_eq!(encoded, serde_json::json!({"privileges": ["entreprises"]}));
+    let again: api_entreprise::runtime::Privileges = serde_json::from_value(encoded).unwrap();
+    assert_eq!(again.scopes(), made.scopes());
+
+    let status = serde_json::json!({
+        "results": [{"uname": "insee", "code": 200, "latency_ms": 12}],
+        "generated_at": "2026-12-01T10:00:00Z"
+    });
+    let decoded: api_entreprise::runtime::CurrentStatus =
+        serde_json::from_value(status.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), status);
+    let availability = serde_json::json!({
+        "endpoint": "insee", "period": "1d", "total_availability": 99.5,
+        "days_availability": {"2026-11-30": 99.5}, "incidents": 1
+    });
+    let decoded: api_entreprise::runtime::ProviderAvailability =
+        serde_json::from_value(availability.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), availability);
+}

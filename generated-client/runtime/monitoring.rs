@@ -53,22 +53,29 @@ impl From<CurrentStatusWire> for CurrentStatus {
     }
 }
 
-/// Last known state of one endpoint.
+/// Last known state of one endpoint. A field the server left out, or sent as `null`, is
+/// `None` and left out again when encoding; any field not named here is kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct EndpointStatus {
     /// Machine name of the endpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uname: Option<String>,
     /// Human name of the endpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Data provider behind it (INSEE, DGFIP…).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// API version of the endpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_version: Option<Value>,
     /// HTTP status of the last check (200 when up).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<u16>,
     /// When the last check ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// Any other field.
     #[serde(flatten)]
@@ -88,12 +95,16 @@ impl EndpointStatus {
 #[non_exhaustive]
 pub struct ProviderAvailability {
     /// The endpoint asked about.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// The period asked about (`15m`, `1d`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// Availability over the period, in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_availability: Option<f64>,
     /// Availability per day, in percent, keyed by date.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub days_availability: BTreeMap<String, f64>,
     /// Any other field.
     #[serde(flatten)]

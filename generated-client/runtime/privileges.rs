@@ -4,17 +4,20 @@
 //! ([`required_scopes`](crate::required_scopes)).
 
 use serde::de::{Deserialize, Deserializer, Error as _};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::client::Client;
 use super::meta::OperationMeta;
 
-/// The scopes of a token. Serialised as `{"privileges": [...]}`, which it decodes from.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+/// The scopes of a token. Decoded from the server's answer, it keeps that answer whole
+/// ([`received`](Self::received)) and serialises back to it, fields the client does not read
+/// included; made from a list, it serialises as `{"privileges": [...]}`, which it decodes
+/// from.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Privileges {
-    #[serde(rename = "privileges")]
     scopes: Vec<String>,
+    received: Option<Value>,
 }
 
 impl Privileges {
@@ -22,7 +25,14 @@ impl Privileges {
     pub fn new(scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
             scopes: scopes.into_iter().map(Into::into).collect(),
+            received: None,
         }
+    }
+
+    /// The server's answer as it was sent, when these privileges were decoded from one:
+    /// nothing of it is lost, whatever shape the route answers in.
+    pub fn received(&self) -> Option<&Value> {
+        self.received.as_ref()
     }
 
     /// The scopes, as the server or the token lists them.
@@ -54,9 +64,22 @@ impl Privileges {
 impl<'de> Deserialize<'de> for Privileges {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let body = Value::deserialize(deserializer)?;
-        scopes_in(&body).map(Privileges::new).ok_or_else(|| {
+        let scopes = scopes_in(&body).ok_or_else(|| {
             D::Error::custom("no list of privileges (`privileges` or `scopes`) in the answer")
+        })?;
+        Ok(Privileges {
+            scopes,
+            received: Some(body),
         })
+    }
+}
+
+impl Serialize for Privileges {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.received {
+            Some(body) => body.serialize(serializer),
+            None => serde_json::json!({ "privileges": self.scopes }).serialize(serializer),
+        }
     }
 }
 
