@@ -26,7 +26,7 @@ use tracing::Instrument;
 use super::auth::{expiry, Expiry, Token};
 use super::body::{read_limited, ReadError};
 use super::clock::Clock;
-use super::errors::{decode_body, decode_error_body, rfc3339, Error, ValidationError};
+use super::errors::{decode_body, decode_error_body, rfc3339, DecodeError, Error, ValidationError};
 use super::maintenance::{self, OnMaintenance, TimeZone};
 use super::meta::OperationMeta;
 use super::request::{header_value, strip_unavailable, ApiResponse, RateLimitHeaders, Request};
@@ -289,12 +289,26 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<ApiResponse<T>, Error> {
+        // Everything but the decoding is in functions that are not generic: the code compiled
+        // once per model (every operation's) stays this small.
+        let (response, original) = self.execute_for_decoding(request).await?;
+        match decode_body::<T>(response.status, &response.body) {
+            Ok(decoded) => Ok(response.map(|_| decoded)),
+            Err(error) => Err(keep_original(error, original)),
+        }
+    }
+
+    /// [`execute_bytes`](Self::execute_bytes), then a partial answer's placeholders made
+    /// nulls before the typed decoding, so a "Donnée indisponible" in a number field is an
+    /// absent value, not a decode error (the paths stay findable). Also gives the body as
+    /// received when it was changed.
+    async fn execute_for_decoding(
+        &self,
+        request: Request,
+    ) -> Result<(ApiResponse<Vec<u8>>, Option<Vec<u8>>), Error> {
         let mut response = self.execute_bytes(request).await?;
         let mut original = None;
         if response.partial {
-            // Placeholders become nulls before the typed decoding, so a
-            // "Donnée indisponible" in a number field is an absent value,
-            // not a decode error; the paths stay findable.
             if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&response.body) {
                 response.unavailable = strip_unavailable(&mut value);
                 if let (false, Ok(bytes)) =
@@ -304,14 +318,7 @@ impl Client {
                 }
             }
         }
-        // A decode error keeps the body as received, not the stripped one.
-        let decoded = decode_body(response.status, &response.body).map_err(|mut e| {
-            if let Some(original) = original {
-                e.raw_body = String::from_utf8_lossy(&original).into_owned();
-            }
-            e
-        })?;
-        Ok(response.map(|_| decoded))
+        Ok((response, original))
     }
 
     /// Like [`execute`](Self::execute), but returns the success body as
@@ -629,6 +636,15 @@ impl Client {
         };
         (Ok(response), observed)
     }
+}
+
+/// A decode error keeps the body as received, not the one stripped of placeholders.
+fn keep_original(error: DecodeError, original: Option<Vec<u8>>) -> Error {
+    let mut error = error;
+    if let Some(original) = original {
+        error.raw_body = String::from_utf8_lossy(&original).into_owned();
+    }
+    Error::Decode(error)
 }
 
 /// Error text with its causes. The URL is dropped: it adds noise, and the

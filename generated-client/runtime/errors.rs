@@ -402,23 +402,34 @@ pub struct DecodeError {
 
 /// Decodes a success body, reporting where it stops matching `T`.
 pub fn decode_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, DecodeError> {
-    let fail = |path: String, message: String| DecodeError {
-        status,
-        path,
-        message,
-        raw_body: String::from_utf8_lossy(body).into_owned(),
-    };
+    // Only the decoding itself is generic: it is compiled once per model.
     let mut de = serde_json::Deserializer::from_slice(body);
-    // The path is found from the error's position, only when decoding fails
-    // (`json_path`): no path-tracking wrapper compiled for every model.
-    let value = T::deserialize(&mut de).map_err(|e| {
-        let message = e.to_string();
-        fail(super::json_path::error_path(body, &e), message)
-    })?;
+    let value = T::deserialize(&mut de).map_err(|e| decode_failure(status, body, &e, false))?;
     // Trailing garbage after the JSON value means the body is not what we
     // think it is, even if its beginning fitted.
-    de.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    de.end()
+        .map_err(|e| decode_failure(status, body, &e, true))?;
     Ok(value)
+}
+
+/// The error of a body that does not fit: where (its path, found from the error's position
+/// only now that decoding failed: `json_path`; the root for what trails the value) and why.
+fn decode_failure(
+    status: u16,
+    body: &[u8],
+    error: &serde_json::Error,
+    trailing: bool,
+) -> DecodeError {
+    DecodeError {
+        status,
+        path: if trailing {
+            ".".to_owned()
+        } else {
+            super::json_path::error_path(body, error)
+        },
+        message: error.to_string(),
+        raw_body: String::from_utf8_lossy(body).into_owned(),
+    }
 }
 
 /// Where an error body holds what the client reads, as JSON pointers (the
