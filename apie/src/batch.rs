@@ -206,7 +206,7 @@ pub(crate) struct BatchArgs {
     /// Inside the operation's daily maintenance window (the spec's, in the API's time zone):
     /// `wait` pauses the batch until it ends and resumes, `fail` records each identifier as
     /// a `maintenance` error without sending, `send` sends anyway
-    #[arg(long, value_name = "MODE", default_value = "wait", value_parser = on_maintenance)]
+    #[arg(long, value_name = "MODE", default_value = "wait", value_parser = call::on_maintenance)]
     maintenance: OnMaintenance,
     /// Print how long the input will take at the limits that apply, and call nothing
     #[arg(long)]
@@ -215,10 +215,6 @@ pub(crate) struct BatchArgs {
     /// is down; with --estimate, the only call made
     #[arg(long)]
     check_status: bool,
-}
-
-fn on_maintenance(text: &str) -> Result<OnMaintenance, String> {
-    text.parse()
 }
 
 /// The variable naming the fleet's Redis server (`API_ENTREPRISE_REDIS_URL`), from the

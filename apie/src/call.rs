@@ -13,8 +13,8 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    CallOptions, Client, ClientBuilder, Environment, Error, OperationMeta, Request, Token,
-    Traceability,
+    CallOptions, Client, ClientBuilder, Environment, Error, OnMaintenance, OperationMeta, Request,
+    Token, Traceability,
 };
 
 const REFUSED: u8 = 2;
@@ -52,7 +52,7 @@ expiry, retries) and printed as JSON on stdout; the quota left goes to stderr.
 Exit codes:
   0  success
   2  refused before sending: bad usage, parameter, identifier or traceability; missing or
-     expired token
+     expired token; the provider's maintenance window with --maintenance fail
   3  the API answered an error (message, code, provider, advice), or a body that does not fit
   4  no answer: transport error or timeout";
 
@@ -124,6 +124,16 @@ pub(crate) struct CallArgs {
     /// Save the document the answer links to (data.document_url) into FILE
     #[arg(long, value_name = "FILE")]
     download: Option<PathBuf>,
+    /// Inside the operation's daily maintenance window (the spec's, in the API's time zone):
+    /// `send` sends anyway (the client's default), `fail` refuses without sending (exit 2),
+    /// `wait` waits for the window's end, then sends
+    #[arg(long, value_name = "MODE", default_value = "send", value_parser = on_maintenance)]
+    maintenance: OnMaintenance,
+}
+
+/// `--maintenance MODE` (`apie call`, `apie batch`).
+pub(crate) fn on_maintenance(text: &str) -> Result<OnMaintenance, String> {
+    text.parse()
 }
 
 /// A token read from the command line or the environment. Its `Debug` is the token's own,
@@ -187,7 +197,11 @@ pub(crate) fn find_operation(operation: &str) -> Result<&'static OperationMeta, 
 }
 
 async fn call(args: CallArgs) -> Result<(), Error> {
-    let CallArgs { client, download } = args;
+    let CallArgs {
+        client,
+        download,
+        maintenance,
+    } = args;
     let operation = client.operation.as_str();
     let meta = find_operation(operation)?;
     let mut request = if client.skip_checksum {
@@ -196,7 +210,9 @@ async fn call(args: CallArgs) -> Result<(), Error> {
         Request::from_params(meta, &client.params)?
     };
     let timeout = client.timeout_ms;
-    let client = client_builder(meta, &client)?.build()?;
+    let client = client_builder(meta, &client)?
+        .on_maintenance(maintenance)
+        .build()?;
     request.options(CallOptions {
         timeout,
         ..CallOptions::default()

@@ -207,3 +207,47 @@ async fn downloads_the_document_of_a_staging_company() {
     assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF"));
     server.shutdown().await;
 }
+
+/// `--maintenance fail` refuses a call inside the operation's daily window (the spec's) and
+/// sends it outside; `send`, the default, always sends; a bad mode is bad usage. Which of the
+/// two applies now is read from the client's own reading of the window.
+#[tokio::test(flavor = "multi_thread")]
+async fn maintenance_fail_refuses_inside_the_window_only() {
+    let server = MockServer::start_with(MockConfig::default()).await.unwrap();
+    let token = server.staging_token();
+    let meta = api_entreprise::all_operations()
+        .find(|op| op.maintenance.is_some() && op.path.contains("{siren}") && op.requires_token)
+        .expect("an operation with a maintenance window");
+    let args = |mode: &str| {
+        vec![
+            "--base-url".to_owned(),
+            server.base_url(),
+            "--operation".to_owned(),
+            meta.operation_id.to_owned(),
+            "--param".to_owned(),
+            "siren=418166096".to_owned(),
+            "--maintenance".to_owned(),
+            mode.to_owned(),
+        ]
+    };
+    let run = |mode: &str| {
+        let args = args(mode);
+        call(Some(&token), &args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let client = api_entreprise::Client::builder().build().unwrap();
+    let inside = client.maintenance_until(meta).is_some();
+    let before = server.stats().requests;
+    let failed = run("fail");
+    if inside {
+        assert_eq!(failed.status.code(), Some(2), "{}", text(&failed.stderr));
+        assert!(text(&failed.stderr).contains("maintenance"), "{}", text(&failed.stderr));
+        assert_eq!(server.stats().requests, before, "nothing sent inside the window");
+    } else {
+        assert!(failed.status.success(), "{}", text(&failed.stderr));
+    }
+    let sent = run("send");
+    assert!(sent.status.success(), "{}", text(&sent.stderr));
+    let bad = run("sometimes");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("--maintenance"), "{}", text(&bad.stderr));
+}
