@@ -232,7 +232,10 @@ async fn maintenance_fail_refuses_inside_the_window_only() {
     };
     let run = |mode: &str| {
         let args = args(mode);
-        call(Some(&token), &args.iter().map(String::as_str).collect::<Vec<_>>())
+        call(
+            Some(&token),
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
     };
     let client = api_entreprise::Client::builder().build().unwrap();
     let inside = client.maintenance_until(meta).is_some();
@@ -240,8 +243,16 @@ async fn maintenance_fail_refuses_inside_the_window_only() {
     let failed = run("fail");
     if inside {
         assert_eq!(failed.status.code(), Some(2), "{}", text(&failed.stderr));
-        assert!(text(&failed.stderr).contains("maintenance"), "{}", text(&failed.stderr));
-        assert_eq!(server.stats().requests, before, "nothing sent inside the window");
+        assert!(
+            text(&failed.stderr).contains("maintenance"),
+            "{}",
+            text(&failed.stderr)
+        );
+        assert_eq!(
+            server.stats().requests,
+            before,
+            "nothing sent inside the window"
+        );
     } else {
         assert!(failed.status.success(), "{}", text(&failed.stderr));
     }
@@ -249,5 +260,9 @@ async fn maintenance_fail_refuses_inside_the_window_only() {
     assert!(sent.status.success(), "{}", text(&sent.stderr));
     let bad = run("sometimes");
     assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad.stderr).contains("--maintenance"), "{}", text(&bad.stderr));
+    assert!(
+        text(&bad.stderr).contains("--maintenance"),
+        "{}",
+        text(&bad.stderr)
+    );
 }
