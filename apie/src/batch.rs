@@ -10,7 +10,10 @@
 //! header row, a number selects it by position counted from 1 (like
 //! `cut -f`), every row then being data. An identifier listed twice is
 //! called once. It goes into the operation's path parameter (or
-//! `--id-param NAME`); the other parameters come from `--param`.
+//! `--id-param NAME`); the other parameters come from `--param`. The input is UTF-8 (a
+//! byte-order mark is dropped); a line (a CSV row) longer than
+//! [`MAX_LINE_BYTES`](apie::batch_input::MAX_LINE_BYTES), 8 KiB, stops the batch before
+//! anything is called, with its line number.
 //!
 //! Every identifier is checked before the first call: one that the
 //! operation would refuse (a SIREN failing its checksum…) is recorded as a
@@ -100,7 +103,6 @@
 //!   once, without recording the calls in flight.
 
 mod engine;
-mod input;
 mod journal;
 mod progress;
 mod summary;
@@ -115,6 +117,8 @@ use api_entreprise::runtime::{
 };
 
 use crate::call::{self, ClientArgs};
+// In the library, where the fuzz target and the property tests reach it.
+use apie::batch_input as input;
 use engine::{Engine, Finish, Job};
 use input::{Column, Shard};
 use journal::{Journal, Record};
@@ -171,7 +175,8 @@ pub(crate) struct BatchArgs {
     /// The options shared with `apie call`.
     #[command(flatten)]
     call: ClientArgs,
-    /// The identifiers, one per line (or CSV with --column); `-` reads standard input
+    /// The identifiers, one per line (or CSV with --column), UTF-8, lines of at most 8 KiB;
+    /// `-` reads standard input
     #[arg(long, value_name = "FILE")]
     input: PathBuf,
     /// The results, one JSON line per identifier: appended to, and resumed from

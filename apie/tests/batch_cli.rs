@@ -727,3 +727,54 @@ fn estimate_says_how_long_at_the_limits_and_calls_nothing() {
     );
     assert!(!out.exists(), "--estimate writes nothing");
 }
+
+#[test]
+fn a_line_past_the_bound_stops_the_batch_before_anything_is_called() {
+    let dir = scratch("long-line");
+    let out = dir.path().join("out.jsonl");
+    let mut child = command(
+        None,
+        &[
+            "--operation",
+            UNITES_LEGALES,
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--input",
+            "-",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // 64 MiB without a line break after one good line: the batch must stop at the bound,
+    // without waiting for the rest (the write fails once it has closed its input).
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let chunk = vec![b'5'; 1024 * 1024];
+        let _ = stdin.write_all(b"552049447\n");
+        for _ in 0..64 {
+            if stdin.write_all(&chunk).is_err() {
+                return false;
+            }
+        }
+        true
+    });
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line 2 is longer than 8192 bytes"),
+        "{stderr}"
+    );
+    assert!(
+        !writer.join().unwrap(),
+        "the batch read its input to the end"
+    );
+    assert!(!out.exists(), "nothing was recorded");
+    drop(dir);
+}

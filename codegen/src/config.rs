@@ -8,15 +8,15 @@
 //! file per spec, the scope table and the mock's data (`mock_data.rs`, included behind the
 //! client's `mock-data` feature).
 
-use std::collections::BTreeSet;
+mod render;
+
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostics;
-use crate::emit::mock_data;
 use crate::model::names_lock::NamesLock;
-use crate::model::naming::type_ident;
 use crate::profile::{self, LoadedProfile, Profile};
-use crate::{format, scopes, Generated};
+use crate::{format, Generated};
+pub use render::{render, Rendered, RenderedFile, ScopeMapSource, SpecSource};
 
 /// Environment variable naming the profile to build from.
 pub const PROFILE_ENV: &str = "APIE_PROFILE";
@@ -71,6 +71,14 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong, with its line.
         message: String,
+    },
+    /// [`render`] was given another number of specs than the profile lists.
+    #[error("the profile lists {expected} specs, {given} were given")]
+    Sources {
+        /// Specs given.
+        given: usize,
+        /// Specs the profile lists.
+        expected: usize,
     },
     /// The scope map cannot be read.
     #[error("the scope map cannot be used: {0}")]
@@ -191,11 +199,7 @@ impl Config {
             path: out_dir.clone(),
             source,
         })?;
-        let mut specs = Vec::new();
-        // The YAML tree and the normalized document of each spec, for the mock data: kept
-        // from the run that generated its code rather than read twice.
-        let mut readings = Vec::new();
-        let mut files = vec![out_dir.join(ENTRY_FILE)];
+        let (mut sources, mut lock_paths) = (Vec::new(), Vec::new());
         for (i, entry) in loaded.profile.specs.iter().enumerate() {
             let var = spec_env(&loaded.profile, i);
             directive(format!("rerun-if-env-changed={var}"));
@@ -213,39 +217,33 @@ impl Config {
             let lock_path = dir.join(lock_file_name(&entry.file));
             directive(format!("rerun-if-changed={}", lock_path.display()));
             let lock = read_lock(&lock_path)?;
-            let (generated, root, document) = crate::generate_keeping_stages(
-                &path.display().to_string(),
-                &text,
-                &loaded.profile,
-                &lock,
-            )
-            .map_err(|diagnostics| Error::Spec {
-                path: path.clone(),
-                diagnostics,
-            })?;
-            if self.update_locks {
-                let new = NamesLock::from_types(&generated.api.types);
-                write_file(&lock_path, &new.to_text())?;
-            }
-            let target = out_dir.join(spec_file_name(i));
-            self.write(&target, &generated.code)?;
-            files.push(target.clone());
-            readings.push((crate::sha256_hex(&text), root, document));
-            specs.push((path, generated, target));
+            sources.push(SpecSource { path, text, lock });
+            lock_paths.push(lock_path);
         }
-        let mock_data = mock_data_source(&loaded.profile, &specs, &readings)?;
-        let target = out_dir.join(MOCK_DATA_FILE);
-        self.write(&target, &mock_data)?;
-        files.push(target);
-        let table = self.scope_table(&loaded, &dir, &specs, &directive)?;
-        let target = out_dir.join("scopes.rs");
-        self.write(&target, &table)?;
-        files.push(target);
-        let entry = entry_source(&loaded, &specs)?;
-        self.write(&files[0], &entry)?;
-        let target = out_dir.join(VARIABLES_FILE);
-        write_file(&target, &variables_source(&loaded.profile))?;
-        files.push(target);
+        let scope_map = self.scope_map(&loaded, &dir, &directive)?;
+        let rendered = render(&loaded, &sources, scope_map.as_ref())?;
+        if self.update_locks {
+            for (lock_path, (_, generated)) in lock_paths.iter().zip(&rendered.specs) {
+                let new = NamesLock::from_types(&generated.api.types);
+                write_file(lock_path, &new.to_text())?;
+            }
+        }
+        let mut files = Vec::new();
+        for file in &rendered.files {
+            let target = out_dir.join(&file.name);
+            if file.rust {
+                self.write(&target, &file.text)?;
+            } else {
+                write_file(&target, &file.text)?;
+            }
+            files.push(target);
+        }
+        let specs = rendered
+            .specs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (path, generated))| (path, generated, out_dir.join(spec_file_name(i))))
+            .collect();
         Ok(Compiled {
             profile: loaded.profile,
             specs,
@@ -263,34 +261,27 @@ impl Config {
         overridable(PROFILE_ENV, &root.join("spec").join(PROFILE_FILE))
     }
 
-    fn scope_table(
+    /// The scope map's file and text, when the profile has one and the file is there (the
+    /// map is optional: without it the client says "unknown" rather than guessing).
+    fn scope_map(
         &self,
         loaded: &LoadedProfile,
         dir: &Path,
-        specs: &[(PathBuf, Generated, PathBuf)],
         directive: &dyn Fn(String),
-    ) -> Result<String, Error> {
+    ) -> Result<Option<ScopeMapSource>, Error> {
         let Some(rules) = &loaded.profile.scope_map else {
-            return Ok(scopes::emit_scope_table(&scopes::ScopeMap::new(), None));
+            return Ok(None);
         };
         let var = loaded.profile.env_var("AUTHORIZATIONS");
         directive(format!("rerun-if-env-changed={var}"));
         let path = overridable(&var, &dir.join(&rules.file))?;
         if !path.is_file() {
-            // The map is optional: without it the client says "unknown" rather than guessing.
-            return Ok(scopes::emit_scope_table(&scopes::ScopeMap::new(), None));
+            return Ok(None);
         }
         directive(format!("rerun-if-changed={}", path.display()));
-        let ids: Vec<&str> = specs
-            .iter()
-            .flat_map(|(_, g, _)| g.api.operations.iter().map(|o| o.id.as_str()))
-            .collect();
-        let map = scopes::load_scope_map(&path, &ids, &loaded.profile).map_err(Error::ScopeMap)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        Ok(scopes::emit_scope_table(&map, Some(&name)))
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::ScopeMap(format!("{}: {e}", path.display())))?;
+        Ok(Some(ScopeMapSource { path, text }))
     }
 
     fn write(&self, path: &Path, code: &str) -> Result<(), Error> {
@@ -307,39 +298,6 @@ impl Config {
             source,
         })
     }
-}
-
-/// `mock_data.rs`, from every spec of the profile, the root one first.
-fn mock_data_source(
-    profile: &Profile,
-    specs: &[(PathBuf, Generated, PathBuf)],
-    readings: &[(String, crate::load::Node, crate::normalize::Document)],
-) -> Result<String, Error> {
-    let names: Vec<String> = specs
-        .iter()
-        .map(|(path, _, _)| crate::display_name(&path.display().to_string()))
-        .collect();
-    let sources: Vec<mock_data::SpecSource<'_>> = specs
-        .iter()
-        .zip(readings)
-        .zip(&names)
-        .map(
-            |(((_, generated, _), (sha256, root, document)), file)| mock_data::SpecSource {
-                file,
-                sha256,
-                root,
-                document,
-                api: &generated.api,
-            },
-        )
-        .collect();
-    mock_data::generate(&sources, profile).map_err(|message| {
-        let path = specs.first().map(|(p, _, _)| p.clone()).unwrap_or_default();
-        Error::Spec {
-            diagnostics: crate::internal(&path, &message),
-            path,
-        }
-    })
 }
 
 /// The variable overriding the `i`-th spec: `<PREFIX>_SPEC`, then `<PREFIX>_SPEC_V2` for the
@@ -377,19 +335,6 @@ fn read_lock(path: &Path) -> Result<NamesLock, Error> {
             source,
         }),
     }
-}
-
-/// The variables that change what [`Config::compile`] generates, one a line after a comment.
-fn variables_source(profile: &Profile) -> String {
-    let mut vars = vec![PROFILE_ENV.to_string()];
-    vars.extend((0..profile.specs.len()).map(|i| spec_env(profile, i)));
-    if profile.scope_map.is_some() {
-        vars.push(profile.env_var("AUTHORIZATIONS"));
-    }
-    format!(
-        "# @generated by apie-codegen: the variables that change the generated code.\n{}\n",
-        vars.join("\n")
-    )
 }
 
 /// Writes `text` to `path` as is (no formatting: it is not Rust).
@@ -441,118 +386,6 @@ fn depending_workspace() -> Option<PathBuf> {
         .skip(1)
         .find(|dir| dir.join("Cargo.toml").is_file())
         .map(Path::to_path_buf)
-}
-
-/// The entry file: the platform constants, each spec's modules (the first at the root, the
-/// others in their module with their top-level modules re-exported), and the functions that
-/// look across all specs.
-fn entry_source(
-    loaded: &LoadedProfile,
-    specs: &[(PathBuf, Generated, PathBuf)],
-) -> Result<String, Error> {
-    let main = &specs[0].1.api;
-    let platform =
-        format::format_tokens(crate::emit::platform::emit_platform(&loaded.profile, main))
-            .map_err(|message| Error::Spec {
-                path: specs[0].0.clone(),
-                diagnostics: crate::internal(&specs[0].0, &message),
-            })?;
-    let lints = "#[allow(\n    clippy::doc_lazy_continuation,\n    clippy::doc_overindented_list_items,\n    clippy::too_long_first_doc_paragraph\n)]";
-    let mut out = format!(
-        "// @generated by apie-codegen from the profile (sha256 {}). Do not edit: regenerate.\n\n{platform}\n",
-        loaded.sha256
-    );
-    // Modules of the root spec, which the others must not shadow when re-exported.
-    let mut taken: BTreeSet<String> = main.modules().into_keys().collect();
-    let mut variants: Vec<(String, String, String)> = Vec::new();
-    for (i, (entry, (_, generated, _))) in loaded.profile.specs.iter().zip(specs).enumerate() {
-        let file = spec_file_name(i);
-        match &entry.module {
-            None => {
-                out.push_str(&format!(
-                    "// The spec's prose is Markdown for a web page: its lists and long first paragraphs are not\n// written for clippy's doc lints, and rewording them would change the API's own text.\n{lints}\nmod generated_{i} {{\n    include!(\"{file}\");\n}}\n\npub use generated_{i}::*;\n\n"
-                ));
-                variants.push((String::from("Current"), String::new(), "root".to_string()));
-            }
-            Some(module) => {
-                let doc = entry
-                    .doc
-                    .clone()
-                    .unwrap_or_else(|| format!("The modules of {}.", entry.file));
-                out.push_str(&format!(
-                    "#[doc = {doc:?}]\n{lints}\npub mod {module} {{\n    include!(\"{file}\");\n}}\n\n"
-                ));
-                let exported: Vec<String> = generated
-                    .api
-                    .modules()
-                    .into_keys()
-                    .filter(|m| taken.insert(m.clone()))
-                    .collect();
-                // One re-export a module, under the module's feature when it has one.
-                for name in &exported {
-                    let feature = generated
-                        .api
-                        .operations
-                        .iter()
-                        .find(|o| &o.module == name)
-                        .and_then(|o| o.feature.clone());
-                    if let Some(feature) = feature {
-                        out.push_str(&format!("#[cfg(feature = \"{feature}\")]\n"));
-                    }
-                    out.push_str(&format!("pub use {module}::{name};\n"));
-                }
-                if !exported.is_empty() {
-                    out.push('\n');
-                }
-                variants.push((
-                    type_ident(module),
-                    format!("{module}::"),
-                    format!("`{module}`"),
-                ));
-            }
-        }
-    }
-    // Each spec: its variant of `AnySuccessBody`, the path to its items ("" for the root
-    // spec, whose items are re-exported at the crate's root), and how docs name it.
-    let enum_variants: String = variants
-        .iter()
-        .map(|(v, path, name)| {
-            format!("    /// An operation of the {name} spec.\n    {v}({path}SuccessBody),\n")
-        })
-        .collect();
-    let decode_arms: String = variants
-        .iter()
-        .map(|(v, path, _)| {
-            format!("    if let Some(result) = {path}decode(operation_id, status, body) {{\n        return Some(result.map(AnySuccessBody::{v}));\n    }}\n")
-        })
-        .collect();
-    let collect_arms: String = variants
-        .iter()
-        .map(|(v, _, _)| {
-            format!("            AnySuccessBody::{v}(body) => runtime::Undeclared::collect_undeclared(body, path, report),\n")
-        })
-        .collect();
-    let find_arms: Vec<String> = variants
-        .iter()
-        .map(|(_, path, _)| format!("{path}operations::find(operation_id)"))
-        .collect();
-    let all_chain: Vec<String> = variants
-        .iter()
-        .map(|(_, path, _)| format!("{path}operations::ALL.iter()"))
-        .collect();
-    out.push_str(&format!(
-        "/// A decoded success body from any of the specs.\n#[derive(Debug, Clone, PartialEq, serde::Serialize)]\n#[serde(untagged)]\npub enum AnySuccessBody {{\n{enum_variants}}}\n\n\
-impl runtime::Undeclared for AnySuccessBody {{\n    fn collect_undeclared(&self, path: &mut String, report: &mut runtime::UndeclaredReport) {{\n        match self {{\n{collect_arms}        }}\n    }}\n}}\n\n\
-/// [`decode`] over every spec: `None` when none has that x-operationId.\npub fn decode_any(\n    operation_id: &str,\n    status: u16,\n    body: &[u8],\n) -> Option<Result<AnySuccessBody, Error>> {{\n{decode_arms}    None\n}}\n\n\
-/// The operation with this x-operationId in any of the specs.\npub fn find_operation(operation_id: &str) -> Option<&'static runtime::OperationMeta> {{\n    {}\n}}\n\n\
-/// Every operation of every spec, the root spec's first.\npub fn all_operations() -> impl Iterator<Item = &'static runtime::OperationMeta> {{\n    {}\n        .copied()\n}}\n\n\
-mod scopes {{\n    include!(\"scopes.rs\");\n}}\n\n\
-/// The scopes that open `operation_id`, any one of them sufficing (empty: none needed).\n/// `None` when the scope map was not available at build time or does not list the operation.\npub fn required_scopes(operation_id: &str) -> Option<&'static [&'static str]> {{\n    scopes::SCOPES\n        .binary_search_by(|(id, _)| (*id).cmp(operation_id))\n        .ok()\n        .map(|i| scopes::SCOPES[i].1)\n}}\n\n\
-/// What the local mock of the API (`apie-mock`) serves besides staging payloads, read from the\n/// specs the client was built from: each operation's example bodies and the error catalogue,\n/// as JSON text. Behind the `mock-data` feature, since a client calling the API needs none of it.\n#[cfg(feature = \"mock-data\")]\npub mod mock_data {{\n    include!(\"{MOCK_DATA_FILE}\");\n}}\n",
-        find_arms.join("\n        .or_else(|| ") + &")".repeat(find_arms.len() - 1),
-        all_chain.join("\n        .chain(") + &")".repeat(all_chain.len() - 1),
-    ));
-    Ok(out)
 }
 
 #[cfg(test)]

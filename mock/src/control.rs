@@ -112,11 +112,12 @@ pub(crate) fn is_control(path: &str) -> bool {
     path.starts_with(PREFIX) || path == "/__mock"
 }
 
-/// Answers a control route.
-pub(crate) async fn handle(
-    state: &AppState,
-    request: Request<hyper::body::Incoming>,
-) -> Response<Body> {
+/// Answers a control route; the body is any body hyper or an in-process caller hands over.
+pub(crate) async fn handle<B>(state: &AppState, request: Request<B>) -> Response<Body>
+where
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
     let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
     let route = path.strip_prefix(PREFIX).unwrap_or_default();

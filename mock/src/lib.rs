@@ -39,6 +39,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`MockService`] is the same handling without a socket: a request handed over in-process
+//! gets what a server would answer (`None` where it would close the connection), for tests
+//! and fuzzing that want no network.
+//!
 //! # Limits and bans
 //!
 //! As the real server, with every duration in the mock's minutes ([`MockConfig::minute`]):
@@ -99,6 +103,7 @@ pub mod maintenance;
 mod monitoring;
 mod routes;
 mod server;
+mod service;
 mod stats;
 mod token;
 
@@ -115,6 +120,7 @@ pub use config::{MockConfig, PAYLOADS_ENV};
 pub use control::UnknownBucket;
 pub use faults::{Fault, FaultKind, FaultPlan, FaultSpecError};
 pub use maintenance::Maintenance;
+pub use service::MockService;
 pub use stats::MockStats;
 
 /// Why the mock could not start.
@@ -190,10 +196,7 @@ pub struct LoadSummary {
 /// when dropped.
 pub struct MockServer {
     addr: SocketAddr,
-    state: Arc<server::AppState>,
-    staging_token: String,
-    summary: LoadSummary,
-    warnings: Vec<String>,
+    service: Arc<MockService>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -225,49 +228,15 @@ impl MockServer {
         let base_url = format!("http://{addr}");
         // Parsing the compiled-in examples and reading a payloads directory (a few hundred
         // files) is CPU and disk work: off the async threads.
-        let located_config = config.clone();
-        let (located, data) = tokio::task::spawn_blocking(move || {
-            let located = located_config.locate()?;
-            let data = data::load(&located, &base_url)?;
-            Ok::<_, MockError>((located, data))
-        })
-        .await
-        .map_err(|e| MockError::Internal(format!("loading stopped: {e}")))??;
-        let summary = LoadSummary {
-            operations: data.operations.len(),
-            specs: api_entreprise::mock_data::SPECS
-                .iter()
-                .map(|(file, _)| *file)
-                .collect(),
-            payloads: data.payload_count(),
-            error_codes: data.catalog.len(),
-            data_dir: located.data_dir,
-            token_file: located.token_file,
-        };
-        let maintenance =
-            maintenance::Windows::new(&config.maintenance, config.time_zone, config.clock.clone())?;
-        let staging_token = data.staging_token.clone();
-        let warnings = data.warnings.clone();
-        let state = Arc::new(server::AppState {
-            data: Arc::new(data),
-            limiter: limits::RateLimiter::new(config.minute),
-            ip_limit: config.ip_limit,
-            tolerated_429s: config.tolerated_429s,
-            bans: bans::Bans::new(config.ban_duration()),
-            faults: faults::ActiveFaults::new(config.faults.clone()),
-            maintenance,
-            stats: stats::Counters::default(),
-            cache_expires_in: config.cache_expires_in,
-            pdf: documents::demo_pdf(),
-        });
+        let service = tokio::task::spawn_blocking(move || MockService::new(&config, &base_url))
+            .await
+            .map_err(|e| MockError::Internal(format!("loading stopped: {e}")))??;
+        let service = Arc::new(service);
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(listener::serve(listener, state.clone(), stopped));
+        let task = tokio::spawn(listener::serve(listener, service.state.clone(), stopped));
         Ok(MockServer {
             addr,
-            state,
-            staging_token,
-            summary,
-            warnings,
+            service,
             stop: Some(stop),
             task: Some(task),
         })
@@ -289,52 +258,52 @@ impl MockServer {
     /// every scope of the client's table, expiring in a year; see
     /// [`LoadSummary::token_file`]). The mock also accepts any other well-formed JWT.
     pub fn staging_token(&self) -> String {
-        self.staging_token.clone()
+        self.service.staging_token()
     }
 
     /// What was loaded.
     pub fn summary(&self) -> &LoadSummary {
-        &self.summary
+        self.service.summary()
     }
 
     /// Oddities met while loading, none fatal (a payload folder no operation has, a payload
     /// naming a parameter its operation does not take, a token file that holds no JWT).
     pub fn warnings(&self) -> &[String] {
-        &self.warnings
+        self.service.warnings()
     }
 
     /// What the server has done so far: requests, answers by status, bans, drops, faults,
     /// and the IPs banned now.
     pub fn stats(&self) -> MockStats {
-        self.state.stats()
+        self.service.stats()
     }
 
     /// Sets the limit of `bucket` (`json`, `documents`, `ip`, or the x-operationId of an
     /// operation whose limit is its own) for the windows opening after this call. A window
     /// keeps the limit it opened with, and shows it in `RateLimit-Limit`.
     pub fn set_limit(&self, bucket: &str, limit: u32) -> Result<(), UnknownBucket> {
-        self.state.set_limit(bucket, limit)
+        self.service.set_limit(bucket, limit)
     }
 
     /// Lifts every ban, and forgets what led to them (the per-IP windows and the 429 tallies),
     /// so the next call is answered. Returns how many IPs were banned.
     pub fn unban_all(&self) -> usize {
-        self.state.unban_all()
+        self.service.unban_all()
     }
 
     /// The simulated maintenance windows, each `OPERATION@HH:MM-HH:MM ZONE`.
     pub fn maintenance(&self) -> Vec<String> {
-        self.state.maintenance.describe()
+        self.service.maintenance()
     }
 
     /// The faults in force.
     pub fn faults(&self) -> FaultPlan {
-        self.state.faults.plan()
+        self.service.faults()
     }
 
     /// Replaces the faults; each one counts requests afresh from now on.
     pub fn set_faults(&self, plan: FaultPlan) {
-        self.state.faults.set(plan);
+        self.service.set_faults(plan);
     }
 
     /// Stops accepting connections and waits (up to 5 s) for the ones in flight to finish.
@@ -358,7 +327,7 @@ impl fmt::Debug for MockServer {
         // Not the loaded data: megabytes of payloads would drown a test's failure message.
         f.debug_struct("MockServer")
             .field("addr", &self.addr)
-            .field("summary", &self.summary)
+            .field("summary", self.service.summary())
             .finish_non_exhaustive()
     }
 }

@@ -40,7 +40,7 @@ use crate::server::{self, AppState, Call};
 
 /// Why a request got no answer; hyper closes its connection on it.
 #[derive(Debug)]
-struct Unanswered;
+pub(crate) struct Unanswered;
 
 impl std::fmt::Display for Unanswered {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -166,12 +166,17 @@ fn control_target(start: &[u8]) -> Option<bool> {
     (n == PREFIX.len()).then_some(true)
 }
 
-/// One request through the gates (see the module's list).
-async fn handle(
+/// One request through the gates (see the module's list), from hyper or handed over
+/// in-process ([`crate::MockService::answer`]).
+pub(crate) async fn handle<B>(
     state: &AppState,
     ip: IpAddr,
-    request: Request<hyper::body::Incoming>,
-) -> Result<Response<Body>, Unanswered> {
+    request: Request<B>,
+) -> Result<Response<Body>, Unanswered>
+where
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
     if control::is_control(request.uri().path()) {
         return Ok(control::handle(state, request).await);
     }

@@ -5,12 +5,12 @@
 //! call is never made twice.
 
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// Which CSV column holds the identifiers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Column {
+pub enum Column {
     /// By its header: the first row is the header.
     Name(String),
     /// By position, counted from 1 like `cut -f`: every row is data, as a
@@ -20,7 +20,7 @@ pub(crate) enum Column {
 
 impl Column {
     /// A number is a position (from 1), anything else a header name.
-    pub(crate) fn parse(text: &str) -> Result<Column, String> {
+    pub fn parse(text: &str) -> Result<Column, String> {
         let text = text.trim();
         match text.parse::<usize>() {
             Ok(0) => Err("--column 0: columns are counted from 1".to_owned()),
@@ -32,7 +32,7 @@ impl Column {
 }
 
 /// Reads a `--delimiter`: one ASCII character, or `tab` / `\t`.
-pub(crate) fn parse_delimiter(text: &str) -> Result<u8, String> {
+pub fn parse_delimiter(text: &str) -> Result<u8, String> {
     match text {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         _ => match text.as_bytes() {
@@ -46,7 +46,7 @@ pub(crate) fn parse_delimiter(text: &str) -> Result<u8, String> {
 
 /// `--shard I/N`: the share of the input that process I of N takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Shard {
+pub struct Shard {
     /// Which share, from 1: "process 1 of 4" as people count processes.
     index: usize,
     /// How many shares.
@@ -55,7 +55,7 @@ pub(crate) struct Shard {
 
 impl Shard {
     /// Reads `I/N`, I from 1 to N.
-    pub(crate) fn parse(text: &str) -> Result<Shard, String> {
+    pub fn parse(text: &str) -> Result<Shard, String> {
         let parsed = text
             .split_once('/')
             .and_then(|(i, n)| Some((i.trim().parse().ok()?, n.trim().parse().ok()?)));
@@ -74,7 +74,7 @@ impl Shard {
 
     /// The items of this shard: positions I, I+N, I+2N… counted from 1. Every item is in
     /// exactly one of the N shards, and which one depends only on its position.
-    pub(crate) fn take<T>(&self, items: Vec<T>) -> Vec<T> {
+    pub fn take<T>(&self, items: Vec<T>) -> Vec<T> {
         items
             .into_iter()
             .enumerate()
@@ -90,37 +90,64 @@ impl std::fmt::Display for Shard {
     }
 }
 
+/// The longest line (a CSV row, in CSV mode) the input may have, in bytes. An identifier
+/// line is a few dozen bytes and a spreadsheet row a few hundred: a longer line is not a
+/// list of identifiers (a binary file, a JSON dump, a file without line breaks), and
+/// refusing it keeps a bad input from being read whole into memory.
+pub const MAX_LINE_BYTES: usize = 8 * 1024;
+
 /// What the input holds.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Identifiers {
+pub struct Identifiers {
     /// Distinct identifiers, in input order.
-    pub(crate) list: Vec<String>,
+    pub list: Vec<String>,
     /// Identifiers dropped because already listed.
-    pub(crate) repeated: usize,
+    pub repeated: usize,
 }
 
 /// Reads the identifiers of `path` (`-`: standard input).
-pub(crate) fn read(
-    path: &Path,
+pub fn read(path: &Path, column: Option<&Column>, delimiter: u8) -> Result<Identifiers, String> {
+    let name = path.display().to_string();
+    if path.as_os_str() == "-" {
+        read_from(std::io::stdin().lock(), &name, column, delimiter)
+    } else {
+        let file =
+            std::fs::File::open(path).map_err(|e| format!("cannot read the input {name}: {e}"))?;
+        read_from(file, &name, column, delimiter)
+    }
+}
+
+/// Reads the identifiers from `source`, which `name` names in messages: one a line, or the
+/// cells of `column` of CSV rows. Line by line, never more than [`MAX_LINE_BYTES`] of one
+/// line in memory.
+pub fn read_from(
+    source: impl Read,
+    name: &str,
     column: Option<&Column>,
     delimiter: u8,
 ) -> Result<Identifiers, String> {
-    let name = path.display();
-    let mut bytes = Vec::new();
-    let read = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
-    };
-    read.map_err(|e| format!("cannot read the input {name}: {e}"))?;
-    let text =
-        String::from_utf8(bytes).map_err(|e| format!("the input {name} is not UTF-8 text: {e}"))?;
-    // Spreadsheets often save a byte-order mark, which would otherwise
-    // stick to the first header or identifier.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut source = BufReader::new(source);
+    let start = source
+        .fill_buf()
+        .map_err(|e| format!("cannot read the input {name}: {e}"))?;
+    // Spreadsheets often save a byte-order mark, which would otherwise stick to the first
+    // header or identifier; "Unicode text" exports are UTF-16, which deserves its own word.
+    if start.starts_with(&[0xff, 0xfe]) || start.starts_with(&[0xfe, 0xff]) {
+        return Err(format!(
+            "the input {name} is UTF-16 text (it starts with a UTF-16 byte-order mark): \
+             save it as UTF-8"
+        ));
+    }
+    if start.starts_with(b"\xef\xbb\xbf") {
+        source.consume(3);
+    }
+    // In CSV mode a row may span lines inside quotes: the bound is on rows there.
+    let bounded = LineBound::new(source, column.is_some());
     let raw = match column {
-        None => text.lines().map(str::to_owned).collect(),
-        Some(column) => csv_column(text, column, delimiter).map_err(|e| format!("{name}: {e}"))?,
+        None => plain_lines(bounded, name)?,
+        Some(column) => {
+            csv_column(bounded, column, delimiter).map_err(|e| format!("{name}: {e}"))?
+        }
     };
     let mut seen = HashSet::new();
     let mut out = Identifiers::default();
@@ -138,21 +165,110 @@ pub(crate) fn read(
     Ok(out)
 }
 
+/// The lines of `source`, without their `\n` or `\r\n`.
+fn plain_lines(source: LineBound<impl BufRead>, name: &str) -> Result<Vec<String>, String> {
+    let mut lines = Vec::new();
+    for (number, line) in BufReader::new(source).split(b'\n').enumerate() {
+        let mut line = line.map_err(|e| format!("cannot read the input {name}: {e}"))?;
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let line = String::from_utf8(line).map_err(|e| {
+            format!(
+                "the input {name} is not UTF-8 text: line {}: {e}",
+                number + 1
+            )
+        })?;
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// A reader that fails once a line (or, with `quotes`, a CSV row: a line break inside
+/// double quotes does not end it) grows past [`MAX_LINE_BYTES`], before the readers above
+/// it have buffered more than that of it.
+struct LineBound<R> {
+    inner: R,
+    /// Whether `"` opens and closes quoted cells, inside which line breaks do not count.
+    quotes: bool,
+    in_quotes: bool,
+    /// Bytes of the current line (row) so far.
+    length: usize,
+    /// The current line's number, from 1; and where the current row started.
+    line: usize,
+    row_start: usize,
+}
+
+impl<R> LineBound<R> {
+    fn new(inner: R, quotes: bool) -> LineBound<R> {
+        LineBound {
+            inner,
+            quotes,
+            in_quotes: false,
+            length: 0,
+            line: 1,
+            row_start: 1,
+        }
+    }
+}
+
+impl<R: Read> Read for LineBound<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // No more than what keeps the current line within the bound, plus one byte to see
+        // whether it goes past it.
+        let room = (MAX_LINE_BYTES + 1).saturating_sub(self.length).max(1);
+        let limit = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..limit])?;
+        for &byte in &buf[..n] {
+            match byte {
+                b'"' if self.quotes => self.in_quotes = !self.in_quotes,
+                b'\n' => {
+                    self.line += 1;
+                    if !self.in_quotes {
+                        self.length = 0;
+                        self.row_start = self.line;
+                        continue;
+                    }
+                }
+                // The `\r` of a `\r\n` ending is not the line's.
+                b'\r' => continue,
+                _ => {}
+            }
+            self.length += 1;
+            if self.length > MAX_LINE_BYTES {
+                let what = if self.line == self.row_start {
+                    format!("line {}", self.line)
+                } else {
+                    format!("the CSV row of lines {} to {}", self.row_start, self.line)
+                };
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    TooLong(format!(
+                        "{what} is longer than {MAX_LINE_BYTES} bytes: not a list of \
+                         identifiers (one a line, or a CSV file)"
+                    )),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// The cells of `column`, rows lacking it giving empty cells.
-fn csv_column(text: &str, column: &Column, delimiter: u8) -> Result<Vec<String>, String> {
+fn csv_column(source: impl Read, column: &Column, delimiter: u8) -> Result<Vec<String>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(matches!(column, Column::Name(_)))
         // Rows of different lengths are common in exported files; a short
         // row simply has no identifier.
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(source);
     let index = match column {
         Column::Index(n) => n - 1,
         Column::Name(name) => {
             let headers = reader
                 .headers()
-                .map_err(|e| format!("cannot read the CSV header: {e}"))?;
+                .map_err(|e| csv_error("cannot read the CSV header", e))?;
             match headers.iter().position(|h| h.trim() == name) {
                 Some(i) => i,
                 None => {
@@ -172,11 +288,34 @@ fn csv_column(text: &str, column: &Column, delimiter: u8) -> Result<Vec<String>,
     };
     let mut cells = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| format!("invalid CSV: {e}"))?;
+        let record = record.map_err(|e| csv_error("invalid CSV", e))?;
         cells.push(record.get(index).unwrap_or_default().to_owned());
     }
     Ok(cells)
 }
+
+/// A CSV reader's error: what [`LineBound`] refused as it said it, anything else as the
+/// CSV reader does (with its line for a malformed row or bytes that are not UTF-8).
+fn csv_error(context: &str, e: csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<TooLong>()) => {
+            io.to_string()
+        }
+        _ => format!("{context}: {e}"),
+    }
+}
+
+/// [`LineBound`]'s refusal, told apart from other read errors by its type.
+#[derive(Debug)]
+struct TooLong(String);
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TooLong {}
 
 #[cfg(test)]
 mod tests {
@@ -203,6 +342,93 @@ mod tests {
         let ids = read_text("\u{feff} 1 \n\n2\r\n1\n  \n3", None, b',').unwrap();
         assert_eq!(ids.list, ["1", "2", "3"]);
         assert_eq!(ids.repeated, 1);
+    }
+
+    /// A reader that hands out `prefix`, then `fill` bytes without end: an input that would
+    /// fill the memory if a line were read whole.
+    struct Endless {
+        prefix: std::io::Cursor<Vec<u8>>,
+        fill: u8,
+        given: usize,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.prefix.read(buf)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            buf.fill(self.fill);
+            self.given += buf.len();
+            // A reader that kept on past the bound would be read to the end of the memory.
+            assert!(self.given < 1024 * 1024, "read far past the line bound");
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn a_line_past_the_bound_is_refused_with_its_number_without_being_read_whole() {
+        for column in [None, Some(Column::Index(1))] {
+            let endless = Endless {
+                prefix: std::io::Cursor::new(b"552049447\n\n".to_vec()),
+                fill: b'7',
+                given: 0,
+            };
+            let problem = read_from(endless, "ids.txt", column.as_ref(), b',').unwrap_err();
+            assert!(
+                problem.contains("ids.txt") && problem.contains("line 3 is longer than 8192 bytes"),
+                "{column:?}: {problem}"
+            );
+        }
+        // Inside quotes the row goes on over line breaks: the bound holds for the row.
+        let quoted = format!("siren\n\"{}\"\n", "1\n".repeat(MAX_LINE_BYTES));
+        let problem = read_from(
+            quoted.as_bytes(),
+            "q.csv",
+            Some(&Column::Name("siren".into())),
+            b',',
+        )
+        .unwrap_err();
+        assert!(problem.contains("the CSV row of lines 2 to"), "{problem}");
+    }
+
+    #[test]
+    fn a_line_at_the_bound_is_read() {
+        let line = "9".repeat(MAX_LINE_BYTES);
+        for text in [format!("{line}\r\n1\n"), format!("1\n{line}")] {
+            let ids = read_from(text.as_bytes(), "-", None, b',').unwrap();
+            assert_eq!(ids.list.len(), 2);
+            assert!(ids.list.contains(&line));
+            let ids = read_from(text.as_bytes(), "-", Some(&Column::Index(1)), b',').unwrap();
+            assert_eq!(ids.list.len(), 2);
+        }
+        let past = format!("1\n{line}9\n");
+        let problem = read_from(past.as_bytes(), "-", None, b',').unwrap_err();
+        assert!(problem.contains("line 2 is longer"), "{problem}");
+    }
+
+    #[test]
+    fn encodings_other_than_utf8_are_named() {
+        let latin1 = b"552049447\nSoci\xe9t\xe9\n";
+        let problem = read_from(&latin1[..], "in.txt", None, b',').unwrap_err();
+        assert!(problem.contains("not UTF-8 text: line 2"), "{problem}");
+        let problem = read_from(&latin1[..], "in.csv", Some(&Column::Index(1)), b',').unwrap_err();
+        assert!(
+            problem.contains("invalid CSV") && problem.contains("UTF-8"),
+            "{problem}"
+        );
+        let utf16 = b"\xff\xfe5\x005\x00";
+        let problem = read_from(&utf16[..], "in.txt", None, b',').unwrap_err();
+        assert!(problem.contains("UTF-16"), "{problem}");
+        // A UTF-8 byte-order mark is dropped in CSV mode too: the header keeps its name.
+        let ids = read_from(
+            &b"\xef\xbb\xbfsiren\n1\n"[..],
+            "-",
+            Some(&Column::Name("siren".into())),
+            b',',
+        )
+        .unwrap();
+        assert_eq!(ids.list, ["1"]);
     }
 
     #[test]

@@ -170,6 +170,16 @@ pub fn load_str(file: &str, text: &str) -> Result<Node, Diagnostic> {
             "a NUL byte: this is a binary file, not a YAML spec".into(),
         ));
     }
+    // libyaml-safer panics ("unexpected end of input") on a block scalar that ends the file
+    // without a line break (`a: |` then `  text` at the very end), where libyaml reads its
+    // terminating NUL: the last line gets its line break, which moves no position.
+    let terminated;
+    let text = if text.is_empty() || text.ends_with('\n') {
+        text
+    } else {
+        terminated = format!("{text}\n");
+        &terminated
+    };
     let mut builder = TreeBuilder::default();
     let mut input = text.as_bytes();
     let mut parser = Parser::new();
@@ -521,6 +531,25 @@ fn is_core_float(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the fuzz target `spec_bytes` (a spec cut in a block scalar): libyaml-safer
+    /// panicked at the end of input instead of reading the scalar.
+    #[test]
+    fn a_block_scalar_at_the_very_end_of_the_file_is_read() {
+        for (text, value) in [
+            ("a: |\n  text", "text\n"),
+            ("a: >\n  text", "text\n"),
+            ("a: |-\n  two\n  lines", "two\nlines"),
+            ("a:\n  - |\n    x\r", "x\n"),
+        ] {
+            let root = load_str("cut.yml", text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            let got = root.get("a").and_then(|a| match a.items() {
+                [item] => item.scalar_text(),
+                _ => a.scalar_text(),
+            });
+            assert_eq!(got.as_deref(), Some(value), "{text:?}");
+        }
+    }
 
     #[test]
     fn hostile_documents_are_refused_with_a_position() {

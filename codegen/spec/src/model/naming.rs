@@ -222,9 +222,12 @@ pub fn field_type_path(field: &super::Field, models: &str, runtime: &str) -> Str
 /// and such a property gets `undeclared_alt`, as for any other clash.
 pub const UNDECLARED_FIELD: &str = "undeclared";
 
-/// A SCREAMING_SNAKE_CASE constant name.
+/// A SCREAMING_SNAKE_CASE constant name; never empty, never starting with a digit.
 pub fn const_ident(text: &str) -> String {
     let s = snake_case(text).to_ascii_uppercase();
+    if s.is_empty() {
+        return "UNNAMED".into();
+    }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         format!("N{s}")
     } else {
@@ -268,5 +271,6 @@ mod tests {
         assert_eq!(type_ident("53"), "V53");
         assert_eq!(type_ident(""), "Empty");
         assert_eq!(const_ident("api_entreprise_v3_x"), "API_ENTREPRISE_V3_X");
+        assert_eq!(const_ident("--"), "UNNAMED");
     }
 }

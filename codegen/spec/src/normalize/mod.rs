@@ -321,6 +321,20 @@ impl<'a> Normalizer<'a> {
             .and_then(Node::as_str)
             .map(str::to_string)
             .or_else(|| self.x_operation_id(op, pointer))
+            .filter(|id| {
+                // Every Rust name of the operation comes from its words: an id without any
+                // (`""`, `"--"`) would name nothing.
+                let named = !crate::model::naming::words(id).is_empty();
+                if !named {
+                    self.warn(
+                        "unusable-operation-id",
+                        op,
+                        pointer,
+                        format!("operation id `{id}` has no letter or digit: named from method and path"),
+                    );
+                }
+                named
+            })
             .unwrap_or_else(|| {
                 let id = fallback_id(method, path);
                 self.warn(
