@@ -7,6 +7,13 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 shared="${APIE_SHARED:-$(dirname "$here")/../shared}"
 cd "$here/corpus"
+# No verbatim copy of a shared file stays (cmin may keep a seed that the fuzzer wrote back):
+# libFuzzer names each entry by the sha1 of its content.
+if [ -d "$shared" ]; then
+  find "$shared" -type f -exec sha1sum {} + | while read -r sum _; do
+    find . -type f -name "$sum" -delete
+  done
+fi
 declare -A cap=(
   [spec_bytes]=65536     # small specs and fragments; the published ones come from the seeds
   [spec_mutations]=4096  # mutation plans, all small
@@ -19,10 +26,3 @@ for target in "${!cap[@]}"; do
   find "$target" -type f -size +"${cap[$target]}"c -delete
   echo "$target: $(find "$target" -type f | wc -l) entries, $(du -s --apparent-size --block-size=1K "$target" | cut -f1) KiB"
 done
-# No verbatim copy of a shared file stays (cmin may keep a seed that the fuzzer wrote back):
-# libFuzzer names each entry by the sha1 of its content.
-if [ -d "$shared" ]; then
-  find "$shared" -type f -exec sha1sum {} + | while read -r sum _; do
-    find . -type f -name "$sum" -delete
-  done
-fi
