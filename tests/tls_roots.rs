@@ -68,7 +68,7 @@ async fn https_server() -> String {
 }
 
 async fn call_the_test_server() -> Result<u16, Error> {
-    // SAFETY-free in edition 2021; done before the client (and its trust store) is built.
+    // Before the client (and so its trust store) is built; this process runs no other test.
     std::env::set_var("SSL_CERT_FILE", fixture("ca.pem"));
     let url = https_server().await;
     let client = Client::builder()

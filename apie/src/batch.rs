@@ -320,19 +320,27 @@ fn check_status(args: &BatchArgs) {
     }
 }
 
+/// The input's identifiers, this process's share of them when `--shard` splits the input,
+/// and how many the whole input holds: read the same way for a run and for `--estimate`.
+fn read_share(args: &BatchArgs) -> Result<(input::Identifiers, usize), String> {
+    let mut identifiers = input::read(
+        &args.input,
+        args.column.as_ref(),
+        args.delimiter.unwrap_or(b','),
+    )?;
+    let total = identifiers.list.len();
+    if let Some(shard) = args.shard {
+        identifiers.list = shard.take(identifiers.list);
+    }
+    Ok((identifiers, total))
+}
+
 /// `apie batch --estimate`: the identifiers read as for a run (shard and resume included),
 /// and how long they will take; nothing is called.
 fn estimate(args: &BatchArgs) -> ExitCode {
     let estimated = (|| {
         let meta = call::find_operation(&args.call.operation).map_err(|e| e.to_string())?;
-        let mut identifiers = input::read(
-            &args.input,
-            args.column.as_ref(),
-            args.delimiter.unwrap_or(b','),
-        )?;
-        if let Some(shard) = args.shard {
-            identifiers.list = shard.take(identifiers.list);
-        }
+        let (identifiers, _) = read_share(args)?;
         let resumed = Journal::resume(&args.out)?;
         let to_do = identifiers
             .list
@@ -367,14 +375,8 @@ struct Plan {
 fn prepare(args: &BatchArgs) -> Result<(Plan, Journal), String> {
     let meta = call::find_operation(&args.call.operation).map_err(|e| e.to_string())?;
     let id_param = identifier_param(meta, args.id_param.as_deref(), &args.call.params)?;
-    let mut identifiers = input::read(
-        &args.input,
-        args.column.as_ref(),
-        args.delimiter.unwrap_or(b','),
-    )?;
+    let (identifiers, total) = read_share(args)?;
     if let Some(shard) = args.shard {
-        let total = identifiers.list.len();
-        identifiers.list = shard.take(identifiers.list);
         eprintln!(
             "shard {shard}: {} of the input's {total} identifiers",
             identifiers.list.len()
