@@ -5,7 +5,9 @@
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
-use api_entreprise::runtime::{ApiResponse, Client, Error, Request, ValidationError};
+use api_entreprise::runtime::{
+    ApiResponse, Client, Error, Request, ThrottleSnapshot, ValidationError,
+};
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -158,8 +160,13 @@ impl Engine<'_> {
         let mut answered = false;
         let mut last_silence = String::new();
 
+        let mut degraded = DegradedNotice::default();
+
         let finish = loop {
             progress.tick();
+            if let Some(notice) = degraded.check(&self.client.throttle().snapshot()) {
+                progress.println(&notice);
+            }
             if let Some((until, why)) = paused_until.filter(|(t, _)| *t <= clock.now()) {
                 paused_until = None;
                 progress.waiting(None);
@@ -290,8 +297,10 @@ impl Engine<'_> {
                         Outcome::Fatal(code, message) => break Finish::Stopped { code, message },
                     }
                 }
-                // Wakes the loop to end a pause or print a progress line.
-                () = clock.sleep(TICK) => {}
+                // Wakes the loop to end a pause (on time: a fleet's windows are
+                // short in tests, and a late restart wastes budget) or print a
+                // progress line.
+                () = clock.sleep(next_wake(paused_until.map(|(t, _)| t), clock.now())) => {}
             }
         };
         // Stopping at once: calls still in flight are dropped unrecorded.
@@ -332,6 +341,9 @@ impl Engine<'_> {
         if let Some(fleet) = fleet_lines(&snapshot) {
             eprint!("{fleet}");
         }
+        // Done: the other processes of the fleet get this one's share back now,
+        // not after the grace period kept for a process that went silent.
+        self.client.throttle().leave_fleet().await;
         finish
     }
 
@@ -363,6 +375,14 @@ fn local_time(client: &Client, until: SystemTime) -> String {
     let zone = client.maintenance_time_zone();
     let local = zone.local(until);
     format!("{:02}:{:02} {zone}", local.hour(), local.minute())
+}
+
+/// How long the loop may sleep with nothing happening: a tick, or less
+/// when a pause ends sooner.
+fn next_wake(pause_ends: Option<SystemTime>, now: SystemTime) -> Duration {
+    pause_ends
+        .map(|t| t.duration_since(now).unwrap_or(Duration::ZERO))
+        .map_or(TICK, |left| left.min(TICK))
 }
 
 /// How long to wait after a 429: until the time the server gave, else
@@ -415,10 +435,44 @@ fn interrupts() -> mpsc::UnboundedReceiver<()> {
     rx
 }
 
+/// Says once on stderr that the shared throttle runs degraded: each kind
+/// (Redis out of reach, a lease lost) once per run, when first seen.
+#[derive(Debug, Default)]
+struct DegradedNotice {
+    fell_back: bool,
+    lease_lost: bool,
+}
+
+impl DegradedNotice {
+    /// The notice to print for what `snapshot` shows that was not said yet.
+    fn check(&mut self, snapshot: &ThrottleSnapshot) -> Option<String> {
+        let shared = snapshot.shared.as_ref()?;
+        let mut notices = Vec::new();
+        if !self.fell_back && (shared.mode != "redis" || shared.fallbacks > 0) {
+            self.fell_back = true;
+            notices.push(if shared.mode == "closed" {
+                "warning: the shared throttle cannot reach Redis: nothing is sent until it \
+                 answers (see the fleet lines of the summary)"
+            } else {
+                "warning: the shared throttle cannot reach Redis: this process goes on alone, \
+                 on its fallback share of each limit, until Redis answers again"
+            });
+        }
+        if !self.lease_lost && shared.leases_lost > 0 {
+            self.lease_lost = true;
+            notices.push(
+                "warning: this process's lease in the fleet lapsed (its heartbeat came late): \
+                 the other processes left its share free meanwhile, and ran slower",
+            );
+        }
+        (!notices.is_empty()).then(|| notices.join("\n"))
+    }
+}
+
 /// The fleet's lines of the summary: its processes, each bucket's calls in the current
 /// window (every process's, as Redis counts them) against the limit, and the Redis
 /// operations per call; `None` for a throttle of this process alone.
-fn fleet_lines(snapshot: &api_entreprise::runtime::ThrottleSnapshot) -> Option<String> {
+fn fleet_lines(snapshot: &ThrottleSnapshot) -> Option<String> {
     let shared = snapshot.shared.as_ref()?;
     let mut out = format!(
         "  fleet ({}): {} processes alive, {} missing; {:.1} Redis operations a call\n",
@@ -427,6 +481,12 @@ fn fleet_lines(snapshot: &api_entreprise::runtime::ThrottleSnapshot) -> Option<S
         shared.missing_members,
         shared.ops_per_call()
     );
+    if shared.degraded() {
+        out.push_str(&format!(
+            "  fleet degraded: fell back to the local share {} times, lease lost {} times\n",
+            shared.fallbacks, shared.leases_lost
+        ));
+    }
     for b in &snapshot.buckets {
         let ends = b.window_ends_in.map_or(String::new(), |d| {
             format!(", window ends in {:.1}s", d.as_secs_f64())

@@ -177,9 +177,30 @@ enum Look {
     /// Every bucket has room: the permit when the call was counted, `None`
     /// when only asked to look.
     Ready(Option<Permit>),
-    /// Not yet: look again at this instant (`None`: when woken), the
-    /// bucket named being the one that has room last.
-    Wait(Option<Instant>, BucketName),
+    /// Not yet.
+    Wait {
+        /// When the buckets have room, as far as known (`None`: when
+        /// woken, e.g. by a probe's answer). A caller whose deadline is
+        /// before it gives up at once.
+        at: Option<Instant>,
+        /// With no firm `at`: look again at this instant even if nothing
+        /// wakes the caller (a probe's deadline, for a probe whose process
+        /// died). Not a reason to give up: the answer usually comes first.
+        latest: Option<Instant>,
+        /// The bucket that has room last.
+        last: BucketName,
+    },
+}
+
+impl Look {
+    /// A wait until `at` (`None`: until woken), `last` having room last.
+    fn wait(at: Option<Instant>, last: BucketName) -> Look {
+        Look::Wait {
+            at,
+            latest: None,
+            last,
+        }
+    }
 }
 
 impl Throttle {
@@ -353,10 +374,11 @@ impl Throttle {
             // look and the sleep still wakes this caller.
             changed.as_mut().enable();
             let now = Instant::now();
-            let (wake_at, last) = match self.look(operation, keys, now, started, take).await? {
-                Look::Ready(permit) => return Ok(permit),
-                Look::Wait(wake_at, last) => (wake_at, last),
-            };
+            let (wake_at, latest, last) =
+                match self.look(operation, keys, now, started, take).await? {
+                    Look::Ready(permit) => return Ok(permit),
+                    Look::Wait { at, latest, last } => (at, latest, last),
+                };
             if let Some(deadline) = deadline {
                 let now = Instant::now();
                 if now >= deadline || wake_at.is_some_and(|at| at > deadline) {
@@ -364,7 +386,7 @@ impl Throttle {
                     return Err(self.throttled_until(operation, last, at));
                 }
             }
-            let until = match (wake_at, deadline) {
+            let until = match (wake_at.or(latest), deadline) {
                 (Some(a), Some(d)) => Some(a.min(d)),
                 (a, d) => a.or(d),
             };
@@ -421,7 +443,7 @@ impl Throttle {
             }
         }
         if !ready {
-            return Ok(Look::Wait(wake_at, last));
+            return Ok(Look::wait(wake_at, last));
         }
         if !take {
             return Ok(Look::Ready(None));
@@ -551,6 +573,21 @@ impl Throttle {
             fleet.overlay(&mut snapshot, now);
         }
         snapshot
+    }
+
+    /// Tells the fleet this process is done with the shared throttle, for
+    /// a process about to exit: the others stop leaving its share of each
+    /// limit free at once, rather than for the grace period they keep for a
+    /// member whose lease lapsed (it might be running alone, cut off from
+    /// Redis). A call made afterwards joins the fleet again. Nothing to do
+    /// for the in-process throttle, nor while Redis is out of reach (the
+    /// lease then lapses by itself, and the grace period is kept, as it
+    /// must be).
+    pub async fn leave_fleet(&self) {
+        #[cfg(feature = "redis")]
+        if let Some(fleet) = &self.shared.fleet {
+            fleet.leave().await;
+        }
     }
 
     /// Like [`snapshot`](Self::snapshot), but a shared throttle reads the

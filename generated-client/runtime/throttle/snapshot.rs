@@ -47,6 +47,18 @@ pub struct SharedState {
     pub missing_members: u32,
     /// Times this process fell back to its local share.
     pub fallbacks: u64,
+    /// Times this process found its lease had lapsed while it counted in
+    /// Redis (its heartbeat came late): meanwhile the others left its share
+    /// free, and the fleet ran below its limits.
+    pub leases_lost: u64,
+}
+
+impl SharedState {
+    /// Whether this process ran, or runs, in a degraded mode: Redis out of
+    /// reach now, a fallback to its local share, or a lease lost.
+    pub fn degraded(&self) -> bool {
+        self.mode != "redis" || self.fallbacks > 0 || self.leases_lost > 0
+    }
 }
 
 impl SharedState {

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 
 use super::store::{ms, Reply, StoreError, Which};
-use super::{Fleet, Mode, Throttle};
+use super::{Fleet, Inner, Mode, Throttle};
 use crate::runtime::throttle::snapshot::{BucketSnapshot, SharedState, ThrottleSnapshot};
 use crate::runtime::throttle::window::Window;
 use crate::runtime::throttle::BucketKey;
@@ -46,7 +46,7 @@ impl Fleet {
     /// its own lets its lease lapse, which is what tells the others to
     /// leave its share free.
     async fn beat(&self) {
-        if self.inner().mode != Mode::Redis {
+        if self.inner().mode != Mode::Redis || self.left.load(Ordering::Relaxed) {
             return;
         }
         let s = &self.settings;
@@ -60,8 +60,45 @@ impl Fleet {
             let _now = reply.int();
             let mut inner = self.inner();
             if inner.mode == Mode::Redis {
-                inner.last_lease = Some(received);
+                self.renewed(&mut inner, received);
                 (inner.alive, inner.missing) = (reply.int() as u32, reply.int() as u32);
+            }
+        }
+    }
+
+    /// A reply renewed the lease at `received`: if the one before was
+    /// longer ago than a lease, the lease had lapsed in between and the
+    /// others took this process for missing (said once on stderr by `apie
+    /// batch`, from the snapshot).
+    pub(super) fn renewed(&self, inner: &mut Inner, received: Instant) {
+        let lapsed = inner
+            .last_lease
+            .is_some_and(|last| received.saturating_duration_since(last) > self.settings.lease);
+        if lapsed && !self.left.load(Ordering::Relaxed) {
+            self.leases_lost.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(
+                "this process's lease in the fleet lapsed (its heartbeat came late): the others \
+                 left its share free meanwhile"
+            );
+        }
+        inner.last_lease = Some(received);
+    }
+
+    /// Takes this process out of the fleet ([`Throttle::leave_fleet`]).
+    pub(in crate::runtime::throttle) async fn leave(&self) {
+        self.left.store(true, Ordering::Relaxed);
+        if self.inner().mode != Mode::Redis {
+            // Out of reach, or alone: the lease lapses by itself, and the
+            // others must keep this process's share free for the grace
+            // period, since it may still be sending on it.
+            return;
+        }
+        let keys = [self.keys.members()];
+        let args = [self.member.clone(), self.keys.channel()];
+        match self.store.run(Which::Leave, &keys, &args).await {
+            Ok(_) => self.inner().last_lease = None,
+            Err(e) => {
+                tracing::debug!(error = %e, "could not leave the fleet: its lease lapses by itself")
             }
         }
     }
@@ -277,6 +314,7 @@ impl Fleet {
             members: inner.alive,
             missing_members: inner.missing,
             fallbacks: self.fallbacks.load(Ordering::Relaxed),
+            leases_lost: self.leases_lost.load(Ordering::Relaxed),
         });
     }
 

@@ -10,9 +10,11 @@
 //! stays in Rust: a script gets its results as offsets from its own `now`.
 //!
 //! A caller that must wait sleeps until the instant the script gave (a
-//! window's end, a closure's, a probe's deadline) or until a message on the
-//! fleet's channel (a probe answered, a limit raised, the breaker): no
-//! polling.
+//! window's end, a closure's) or until a message on the fleet's channel (a
+//! probe answered, a limit raised, the breaker): no polling. A probe out is
+//! not such an instant: its answer comes within a round trip, so the caller
+//! waits for the message, looking again at the probe's deadline at the
+//! latest (a probe whose process died), and never gives up because of it.
 //!
 //! When Redis cannot be reached, this process goes on alone with a share of
 //! each limit ([`OnRedisFailure`]), or sends nothing. It must not spend
@@ -82,7 +84,9 @@ impl Throttle {
             }),
             calls: AtomicU64::new(0),
             fallbacks: AtomicU64::new(0),
+            leases_lost: AtomicU64::new(0),
             heartbeat: AtomicBool::new(false),
+            left: AtomicBool::new(false),
         };
         Ok(Throttle::with_parts(config, Some(fleet)))
     }
@@ -130,7 +134,14 @@ pub(crate) struct Fleet {
     /// Calls counted through Redis.
     calls: AtomicU64,
     fallbacks: AtomicU64,
+    /// Times this process found its lease had lapsed while it counted in
+    /// Redis (its heartbeat came late): meanwhile the others left its
+    /// share free, so the fleet ran below its limits.
+    leases_lost: AtomicU64,
     heartbeat: AtomicBool,
+    /// Set by [`Throttle::leave_fleet`]: the heartbeat stops renewing the
+    /// lease until this process counts a call again.
+    left: AtomicBool,
 }
 
 impl std::fmt::Debug for Fleet {
@@ -277,7 +288,7 @@ impl Fleet {
                 .filter(|(t, _)| *t > now)
                 .max_by_key(|(t, _)| *t);
             if let Some((at, name)) = closed {
-                return Ok(Look::Wait(Some(at), name));
+                return Ok(Look::wait(Some(at), name));
             }
             let retry = inner.next_retry.is_none_or(|t| now >= t);
             (inner.mode, retry)
@@ -341,12 +352,15 @@ impl Fleet {
             ms(s.epoch_ttl),
         ];
         args.extend(keys.iter().map(|c| c.limit.to_string()));
+        // Looking (re)joins the fleet: the script renews this process's lease.
+        self.left.store(false, Ordering::Relaxed);
         let (values, received) = self.store.run(Which::Acquire, &redis_keys, &args).await?;
         let mut reply = Reply::new(&values);
         let (status, wake, now) = (reply.int(), reply.int(), reply.int());
         let epoch = reply.text();
         let (alive, missing, extra) = (reply.int(), reply.int(), reply.int());
         self.learn_resets(throttle, reply.int());
+        let latest = reply.int();
         let mut slots = Vec::with_capacity(keys.len());
         {
             let mut inner = self.inner();
@@ -355,7 +369,7 @@ impl Fleet {
             }
             inner.epoch = epoch;
             (inner.alive, inner.missing) = (alive as u32, missing as u32);
-            inner.last_lease = Some(received);
+            self.renewed(&mut inner, received);
             for counted in keys {
                 if status == 2 {
                     break;
@@ -384,7 +398,12 @@ impl Fleet {
                     .ok()
                     .and_then(|i| keys.get(i))
                     .map_or(BucketName::Ip, |c| c.key.name);
-                Look::Wait(Some(local_instant(wake, now, received)), last)
+                let at = |t: i64| (t > 0).then(|| local_instant(t, now, received));
+                Look::Wait {
+                    at: at(wake),
+                    latest: at(latest),
+                    last,
+                }
             }
             _ if !take => Look::Ready(None),
             _ => {

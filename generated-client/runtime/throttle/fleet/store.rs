@@ -35,6 +35,8 @@ const READ: &str = script!("read.lua");
 const LEASE: &str = script!("lease.lua");
 /// Lifts the breaker.
 const RESET: &str = script!("reset.lua");
+/// Takes a process that is done out of the fleet.
+const LEAVE: &str = script!("leave.lua");
 
 /// Which script to run.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +47,7 @@ pub(crate) enum Which {
     Read,
     Lease,
     Reset,
+    Leave,
 }
 
 /// Why Redis could not be used.
@@ -68,7 +71,7 @@ pub(crate) struct Store {
     /// Set when the channel's connection closed: a connection manager only
     /// reconnects when it is used, so the next look subscribes again.
     subscription_lost: Arc<AtomicBool>,
-    scripts: [Script; 6],
+    scripts: [Script; 7],
     channel: String,
     /// Commands sent, and of them failed.
     pub ops: AtomicU64,
@@ -111,6 +114,7 @@ impl Store {
                 Script::new(READ),
                 Script::new(LEASE),
                 Script::new(RESET),
+                Script::new(LEAVE),
             ],
             channel,
             ops: AtomicU64::new(0),
