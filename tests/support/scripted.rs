@@ -24,6 +24,9 @@ pub struct Reply {
     pub headers: Vec<(String, String)>,
     /// JSON body.
     pub body: String,
+    /// Whether the head and the body go out in two writes (as a proxy streaming a
+    /// body may send them) rather than one.
+    pub split: bool,
 }
 
 impl Reply {
@@ -33,7 +36,14 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: body.to_string(),
+            split: false,
         }
+    }
+
+    /// The same, its head and body written separately.
+    pub fn split(mut self) -> Reply {
+        self.split = true;
+        self
     }
 
     /// The same with one more header.
@@ -53,7 +63,23 @@ pub struct Scripted {
 
 impl Scripted {
     /// Starts serving `script` on a free loopback port.
+    ///
+    /// Its sockets send each write at once (`TCP_NODELAY`). With Nagle's algorithm, the
+    /// second of two writes waits for the peer's acknowledgement of the first, which the
+    /// peer delays up to 40 ms: real time, in which a paused test clock sees every task
+    /// idle, jumps to the next timer (the call's timeout) and fails a call that a real
+    /// clock would have seen answered 40 ms later.
     pub async fn start(script: Vec<Reply>) -> Scripted {
+        Scripted::start_with(script, true).await
+    }
+
+    /// The same with Nagle's algorithm left on, as most servers have it: for tests on a
+    /// real clock only (see [`start`](Self::start)).
+    pub async fn start_with_nagle(script: Vec<Reply>) -> Scripted {
+        Scripted::start_with(script, false).await
+    }
+
+    async fn start_with(script: Vec<Reply>, nodelay: bool) -> Scripted {
         assert!(!script.is_empty(), "a script needs a reply");
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -63,6 +89,7 @@ impl Scripted {
         let (count, seen) = (received.clone(), targets.clone());
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
+                socket.set_nodelay(nodelay).unwrap();
                 tokio::spawn(serve(socket, script.clone(), count.clone(), seen.clone()));
             }
         });
@@ -128,9 +155,17 @@ async fn serve(
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        // Head and body in one write, as servers send small answers.
-        head.push_str(&reply.body);
-        if socket.write_all(head.as_bytes()).await.is_err() {
+        let written = if reply.split {
+            match socket.write_all(head.as_bytes()).await {
+                Ok(()) => socket.write_all(reply.body.as_bytes()).await,
+                Err(e) => Err(e),
+            }
+        } else {
+            // Head and body in one write, as servers send small answers.
+            head.push_str(&reply.body);
+            socket.write_all(head.as_bytes()).await
+        };
+        if written.is_err() {
             return;
         }
     }
