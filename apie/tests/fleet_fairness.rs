@@ -1,7 +1,7 @@
 //! Four `apie batch` processes — four OS processes, as on four machines — share one
 //! token's budget through one real Redis against the mock, which counts windows as the
 //! API does (opened by the first call, 429 past the limit, ban for ignoring 429s). One
-//! process has six times the work of the others: once they finish, it must get the
+//! process has almost four times the work of the others: once they finish, it must get the
 //! whole budget, and while they all run none may starve (issue 21: one process of four
 //! crawled at a sixteenth of the budget for minutes while the others finished).
 
@@ -21,10 +21,16 @@ const PER_WINDOW: usize = 250;
 /// "wait past that" makes the batch pause on its own, which is how a process starved.
 ///
 /// Long enough too that the last window's calls, which take a few hundred milliseconds
-/// on a busy machine, weigh little against the two idle windows before it.
-const MINUTE: Duration = Duration::from_millis(4000);
-/// The work of each process: 700 calls, three windows at the fastest.
-const WORK: [usize; 4] = [75, 75, 75, 475];
+/// on a busy machine, weigh little against the three idle windows before it.
+const MINUTE: Duration = Duration::from_millis(3000);
+/// The work of each process: 950 calls, four windows at the fastest, the first two of
+/// them wanted by all four processes. Not a multiple of the limit: the last window has
+/// room to spare, so that a call or two of a window left unused (a share's rounding)
+/// does not add a whole window.
+const WORK: [usize; 4] = [150, 150, 150, 500];
+/// How long after a window opens a process may still come for its fair share: the
+/// throttle's (a sixth of the window), and a little for the test's polling.
+const JOIN: Duration = Duration::from_millis(MINUTE.as_millis() as u64 / 6 + 100);
 /// How often the test looks at the outputs.
 const POLL: Duration = Duration::from_millis(20);
 
@@ -35,6 +41,8 @@ struct Member {
     log: PathBuf,
     child: Child,
     work: usize,
+    /// When the test saw it ready to call (its "N to do" line on stderr).
+    ready: Option<Instant>,
     /// When the test saw each count of lines first: `seen[n]` for n + 1 lines.
     seen: Vec<Instant>,
     exit: Option<std::process::ExitStatus>,
@@ -78,6 +86,7 @@ impl Member {
         .spawn()
         .unwrap();
         Member {
+            ready: None,
             out,
             log,
             child,
@@ -89,6 +98,12 @@ impl Member {
 
     /// Reads how many records the output holds now, noting when each new one appeared.
     fn look(&mut self, now: Instant) {
+        if self.ready.is_none() {
+            let log = std::fs::read(&self.log).unwrap_or_default();
+            if text(&log).contains(" to do") {
+                self.ready = Some(now);
+            }
+        }
         let lines = std::fs::read(&self.out)
             .map(|bytes| bytes.iter().filter(|b| **b == b'\n').count())
             .unwrap_or(0);
@@ -106,9 +121,34 @@ impl Member {
     }
 }
 
+/// The tests share one Redis, one token and the machine's two cores: they run one at a
+/// time, or each would see the other's calls in its budget.
+static ONE_FLEET_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread")]
 async fn four_processes_share_the_budget_and_none_starves() {
     let Some(redis) = redis_url() else { return };
+    let _alone = ONE_FLEET_AT_A_TIME.lock().await;
+    run_fleet(&redis, "together", false).await;
+}
+
+/// The two first processes start alone and take the first window between them; in the
+/// second they finish and leave while the two others wait: the others must get what
+/// they leave, not lose it for a window (a share kept for a process that had left, or
+/// the record of who waited gone with the window's hash, each cost the fleet a window).
+#[tokio::test(flavor = "multi_thread")]
+async fn processes_finishing_mid_window_leave_their_share_to_the_others() {
+    let Some(redis) = redis_url() else { return };
+    let _alone = ONE_FLEET_AT_A_TIME.lock().await;
+    run_fleet(&redis, "staggered", true).await;
+}
+
+/// Runs the fleet (`staggered`: the two last processes once the two first have taken the
+/// first window) and
+/// asserts what a user relies on: every identifier recorded, 0 × 429, no ban, within
+/// 1.1 × the fastest safe time, and no process under half its fair share in a window
+/// while it had work.
+async fn run_fleet(redis: &str, name: &str, staggered: bool) {
     let server = MockServer::start_with(MockConfig {
         minute: MINUTE,
         ..MockConfig::default()
@@ -116,14 +156,18 @@ async fn four_processes_share_the_budget_and_none_starves() {
     .await
     .unwrap();
     let (url, token) = (server.base_url(), server.staging_token());
-    let scratch = scratch("fairness");
-    let mut fleet: Vec<Member> = WORK
-        .iter()
-        .enumerate()
-        .map(|(i, work)| Member::spawn(scratch.path(), i, *work, &url, &token, &redis))
-        .collect();
+    let scratch = scratch(name);
+    // The small ones first: staggered, they take the first window between them and
+    // finish in the second.
+    let mut fleet: Vec<Member> = Vec::new();
+    for (i, work) in WORK.iter().enumerate() {
+        if i == 2 && staggered {
+            wait_for_the_first_window(&mut fleet).await;
+        }
+        fleet.push(Member::spawn(scratch.path(), i, *work, &url, &token, redis));
+    }
 
-    // The whole run must take three windows; eight is a starving fleet: stop it there and
+    // The whole run must take four windows; nine is a starving fleet: stop it there and
     // show what each process had done.
     let total: usize = WORK.iter().sum();
     let windows = total.div_ceil(PER_WINDOW);
@@ -186,7 +230,7 @@ async fn four_processes_share_the_budget_and_none_starves() {
     let ratio = (end - start).as_secs_f64() / fastest.as_secs_f64();
     let per_window = per_window_counts(&fleet, start, windows);
     eprintln!(
-        "fleet: {ratio:.3} × the fastest safe time; calls per window and process {per_window:?}"
+        "fleet {name}: {ratio:.3} × the fastest safe time; calls per window and process {per_window:?}"
     );
     assert!(
         ratio <= 1.1,
@@ -195,6 +239,25 @@ async fn four_processes_share_the_budget_and_none_starves() {
     );
     assert_fair(&fleet, start, &per_window);
     server.shutdown().await;
+}
+
+/// Waits until the processes started so far have used the first window's budget, and
+/// the time the throttle gives processes to come for their share is over: a process
+/// started then could not have had any of it.
+async fn wait_for_the_first_window(fleet: &mut [Member]) {
+    let mut first: Option<Instant> = None;
+    loop {
+        let now = Instant::now();
+        for member in fleet.iter_mut() {
+            member.look(now);
+        }
+        let done: usize = fleet.iter().map(|m| m.seen.len()).sum();
+        first = first.or(fleet.iter().filter_map(|m| m.seen.first()).min().copied());
+        if done >= PER_WINDOW && first.is_some_and(|t| now - t > JOIN) {
+            return;
+        }
+        tokio::time::sleep(POLL).await;
+    }
 }
 
 /// Each process's records in each window. A window's bursts come at its start and its
@@ -221,16 +284,24 @@ fn per_window_counts(fleet: &[Member], start: Instant, windows: usize) -> Vec<Ve
 /// fair share of that window: the budget split among the processes that had work when
 /// the window opened.
 fn assert_fair(fleet: &[Member], start: Instant, per_window: &[Vec<usize>]) {
+    // `start`: the first answer, right after the first window opened.
     for (k, counts) in per_window.iter().enumerate() {
         let opened = (start + MINUTE * k as u32).checked_sub(MINUTE / 2);
         let closed = start + MINUTE * (k as u32 + 1) - MINUTE / 2;
+        // Running when the window opened (a process started later cannot have waited
+        // for it), and with work left.
+        let running = |m: &&Member| {
+            m.ready
+                .is_some_and(|r| r < start + MINUTE * k as u32 + JOIN)
+        };
         let busy = fleet
             .iter()
+            .filter(running)
             .filter(|m| opened.map_or(0, |t| m.done_before(t)) < m.work)
             .count();
         let fair = PER_WINDOW as f64 / busy as f64;
         for (p, member) in fleet.iter().enumerate() {
-            let waited_through = member.done_before(closed) < member.work;
+            let waited_through = running(&member) && member.done_before(closed) < member.work;
             assert!(
                 !waited_through || counts[p] as f64 >= fair / 2.0,
                 "window {k}: process {p} made {} calls while it had work left, under half \

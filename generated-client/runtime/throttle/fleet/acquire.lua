@@ -3,7 +3,7 @@
 -- counts the call in all of them at once.
 -- KEYS: epoch, hold, members, breaker, then the buckets.
 -- ARGV: take, member, lease, grace, share, probe ttl, margin, known epoch,
--- knows, hold, epoch ttl, then each bucket's default limit.
+-- knows, hold, epoch ttl, fair-share time, then each bucket's default limit.
 -- Returns: status (0 ready, 1 wait, 2 breaker tripped), wake-at (0: none
 -- known, wait for a message), now, epoch, alive, missing, failures (2) or the
 -- bucket freeing last (1), breaker resets, look-again-at (a probe's deadline:
@@ -13,6 +13,8 @@ local take = ARGV[1] == '1'
 local member = ARGV[2]
 local lease, grace = tonumber(ARGV[3]), tonumber(ARGV[4])
 local share, probe_ttl, margin = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local minute = probe_ttl - margin
+local fair_for = tonumber(ARGV[12])
 local epoch = check_epoch(KEYS[1], KEYS[2], member, ARGV[8], ARGV[9], tonumber(ARGV[10]),
   tonumber(ARGV[11]), margin)
 local alive, missing = membership(KEYS[3], member, lease, grace)
@@ -33,7 +35,7 @@ local hold = tonumber(redis.call('GET', KEYS[2])) or 0
 if hold > now then ready = false; wake = hold end
 local buckets = {}
 for i = 5, #KEYS do
-  local b = load(KEYS[i], tonumber(ARGV[i + 7]))
+  local b = load(KEYS[i], tonumber(ARGV[i + 8]))
   buckets[i] = b
   -- The shares of members that may be on their own leave that much less.
   local room = b.l - missing * share_of(b.l, share)
@@ -41,13 +43,19 @@ for i = 5, #KEYS do
   if b.cu > now then at = b.cu
   elseif b.p == 0 then if b.nb > now then at = b.nb end
   elseif b.p == 1 then probe_out = b.pu > now
-  elseif b.e > now and b.u >= room then at = b.e end
+  elseif b.e > now and b.u >= room then at = b.e
+  else
+    -- Looking without taking is a call waiting its turn too: the same shares.
+    local held, until_ = held_for_others(KEYS[i], b, room, member, KEYS[3], minute, fair_for)
+    if b.u + 1 + held > room then at = until_ end
+  end
   if at == 0 and room < 1 then
     -- Nothing left: until the first missing member lapses for good.
     local first = redis.call('ZRANGEBYSCORE', KEYS[3], now - grace, '(' .. now,
       'WITHSCORES', 'LIMIT', 0, 1)
     at = math.max((tonumber(first[2]) or now) + grace, now + 1)
   end
+  if at > 0 or probe_out then waited(KEYS[i], b, member, minute) end
   if at > 0 then
     ready = false
     if at >= wake then wake = at; out[7] = i - 4 end
@@ -72,6 +80,7 @@ for i = 5, #KEYS do
       b.u = b.u + 1
     end
     save(KEYS[i], b, margin)
+    counted(KEYS[i], b, member)
   end
   push_state(out, b); table.insert(out, probe)
 end

@@ -161,6 +161,10 @@ pub(crate) struct Settings {
     /// process has noticed, and every window opened on a local share ended.
     pub hold: Duration,
     pub epoch_ttl: Duration,
+    /// A process that waited for a window keeps a fair share of it while it goes on
+    /// calling, so that the first to wake cannot take the whole window; it loses the
+    /// share once quiet this long (and has this long after the window opens to come).
+    pub fair_for: Duration,
     /// The local share, `None` to fail closed.
     pub share: Option<f64>,
 }
@@ -182,6 +186,10 @@ impl Settings {
             retry_every,
             hold: retry_every + minute + 2 * margin,
             epoch_ttl: grace + lease + minute,
+            // A process with calls to make asks again within a round trip; a sixth of
+            // the window (10 s of a real minute) is the longest one that has no more
+            // calls holds back the others' last calls.
+            fair_for: minute / 6,
             share: match config.on_failure {
                 OnRedisFailure::LocalShare(f) => Some(f.clamp(0.0, 1.0)),
                 OnRedisFailure::FailClosed => None,

@@ -350,6 +350,7 @@ impl Fleet {
             u8::from(knows).to_string(),
             ms(s.hold),
             ms(s.epoch_ttl),
+            ms(s.fair_for),
         ];
         args.extend(keys.iter().map(|c| c.limit.to_string()));
         // Looking (re)joins the fleet: the script renews this process's lease.
