@@ -28,9 +28,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use api_entreprise::runtime::throttle::RedisConfig;
-use api_entreprise::runtime::{
-    Client, OperationMeta, Request, Throttle, ThrottleConfig, Token, Traceability,
-};
+use api_entreprise::runtime::{OperationMeta, Request, Throttle, ThrottleConfig, Token};
+use api_entreprise::{Client, Traceability};
 use apie_mock::{MockConfig, MockServer};
 use member::{now_micros, Load, Plan, MEMBER_ENV};
 
@@ -492,12 +491,16 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn latency(url: &str) {
     let calls = 120;
     let server = MockServer::start().await.expect("the mock starts");
-    let local = client(&server, Throttle::new(ThrottleConfig::default()));
+    let local = client(
+        &server,
+        Throttle::new(ThrottleConfig::new(&api_entreprise::PLATFORM)),
+    );
     let fleet = format!("bench-latency-{}", std::process::id());
     let config = RedisConfig::new(url).fleet(fleet);
     let shared = client(
         &server,
-        Throttle::redis_with(ThrottleConfig::default(), config).expect("a valid URL"),
+        Throttle::redis_with(ThrottleConfig::new(&api_entreprise::PLATFORM), config)
+            .expect("a valid URL"),
     );
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for _ in 0..calls {

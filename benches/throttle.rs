@@ -12,9 +12,8 @@
 
 use std::time::{Duration, Instant};
 
-use api_entreprise::runtime::{
-    Client, Error, OperationMeta, Request, Throttle, ThrottleConfig, Token, Traceability,
-};
+use api_entreprise::runtime::{Error, OperationMeta, Request, Throttle, ThrottleConfig, Token};
+use api_entreprise::{Client, Traceability};
 use apie_mock::{MockConfig, MockServer};
 
 const JSON_OP: &str = "api_entreprise_v4_insee_unites_legales";
@@ -235,7 +234,7 @@ async fn one_token(minute: Duration, windows: u32) {
     let client = client(
         &server,
         token,
-        Throttle::new(ThrottleConfig::scaled(minute)),
+        Throttle::new(ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(minute)),
     );
     let series = [
         Series {
@@ -274,7 +273,11 @@ async fn two_tokens_one_ip(minute: Duration, windows: u32) {
     })
     .await;
     let token = server.staging_token();
-    let throttle = Throttle::new(ThrottleConfig::scaled(minute).ip_limit(ip_limit));
+    let throttle = Throttle::new(
+        ThrottleConfig::new(&api_entreprise::PLATFORM)
+            .scaled(minute)
+            .ip_limit(ip_limit),
+    );
     let series = [
         Series {
             label: "token A",
@@ -317,7 +320,7 @@ async fn limit_lowered_mid_run(minute: Duration, windows: u32) {
         client: client(
             &server,
             token,
-            Throttle::new(ThrottleConfig::scaled(minute)),
+            Throttle::new(ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(minute)),
         ),
         meta: op(JSON_OP),
         tasks: TASKS,
@@ -355,7 +358,7 @@ async fn overhead() {
     let client = client(
         &server,
         token.clone(),
-        Throttle::new(ThrottleConfig::default()),
+        Throttle::new(ThrottleConfig::new(&api_entreprise::PLATFORM)),
     );
     let raw = reqwest::Client::new();
     let url = format!(

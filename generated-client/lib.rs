@@ -14,13 +14,13 @@
 //!   catalogue, so the local mock serves what this client was built from.
 //!
 //! ```no_run
-//! use api_entreprise::runtime::{Siren, Token};
+//! use api_entreprise::runtime::Siren;
 //! use api_entreprise::{Client, Environment, Traceability};
 //!
 //! # async fn demo() -> Result<(), api_entreprise::Error> {
 //! let client = Client::builder()
 //!     .environment(Environment::Staging)
-//!     .token(Token::from_env()?) // API_ENTREPRISE_TOKEN; never printed
+//!     .token(api_entreprise::token_from_env()?) // API_ENTREPRISE_TOKEN; never printed
 //!     .traceability(Traceability::new("aides publiques", "13002526500013", "dossier 42")?)
 //!     .build()?;
 //! let siren: Siren = "418166096".parse()?; // refused before any request when invalid
@@ -45,7 +45,7 @@ compile_error!(
 #[path = "runtime/mod.rs"]
 pub mod runtime;
 
-pub use runtime::{Client, Environment, Error, Traceability};
+pub use runtime::{Environment, Error};
 
 // The generated entry: the `platform` constants, the root spec's modules, the other specs'
 // modules (`legacy`, its `v2` and `watchdoge` re-exported), `decode_any`, `find_operation`,

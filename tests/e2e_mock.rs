@@ -6,7 +6,8 @@ mod support;
 
 use std::path::Path;
 
-use api_entreprise::runtime::{Client, Error, Siren, Token, Traceability};
+use api_entreprise::runtime::{Error, Siren, Token};
+use api_entreprise::{Client, Traceability};
 use apie_mock::{MockConfig, MockServer};
 use apie_shared_data::shared_or_return;
 use support::payloads::payload;

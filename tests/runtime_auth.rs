@@ -5,7 +5,8 @@ mod support;
 
 use std::time::{Duration, SystemTime};
 
-use api_entreprise::runtime::{Client, Error, Token, ValidationError};
+use api_entreprise::runtime::{Error, Token, ValidationError};
+use api_entreprise::Client;
 use support::jwt::jwt_expiring_in;
 
 #[test]
@@ -15,7 +16,7 @@ fn expired_token_is_refused_when_building_the_client() {
         .build()
         .expect_err("expired");
     match &err {
-        Error::Validation(ValidationError::TokenExpired { expired_at }) => {
+        Error::Validation(ValidationError::TokenExpired { expired_at, .. }) => {
             assert!(expired_at.starts_with("20"), "{expired_at}");
         }
         other => panic!("expected TokenExpired, got {other:?}"),

@@ -7,9 +7,8 @@ mod support;
 use std::time::{Duration, SystemTime};
 
 use api_entreprise::platform;
-use api_entreprise::runtime::{
-    Client, DocumentLink, EndpointGroup, Error, OperationMeta, Request, Token, Traceability,
-};
+use api_entreprise::runtime::{DocumentLink, EndpointGroup, Error, OperationMeta, Request, Token};
+use api_entreprise::{Client, Traceability};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 

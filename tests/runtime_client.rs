@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    ApiVersion, CallOptions, Client, EndpointGroup, Environment, Error, OperationMeta, PathParam,
-    Request, Siren, Token, Traceability, ValidationError,
+    ApiVersion, CallOptions, EndpointGroup, Environment, Error, OperationMeta, PathParam, Request,
+    Siren, Token, ValidationError,
 };
+use api_entreprise::{Client, Traceability};
 use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
@@ -234,7 +235,11 @@ async fn unexpected_body_gives_decode_error_with_path() {
 
     // The traceability recipient is DINUM, so look up another company here.
     let options = CallOptions {
-        traceability: Some(Traceability::new("ctx", "41816609600069", "obj").expect("valid")),
+        traceability: Some(
+            Traceability::new("ctx", "41816609600069", "obj")
+                .expect("valid")
+                .into(),
+        ),
         ..CallOptions::default()
     };
     let mut req = request("130025265");

@@ -3,7 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use api_entreprise::runtime::{Client, DocumentLink, Error, Token, ValidationError};
+use api_entreprise::runtime::{DocumentLink, Error, Token, ValidationError};
+use api_entreprise::Client;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

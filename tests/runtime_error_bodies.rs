@@ -3,7 +3,8 @@
 //! error with silently empty items. The same distinction holds for `decode` and for calls.
 
 use api_entreprise::runtime::errors::BodyNotUnderstood;
-use api_entreprise::runtime::{decode_error_body, Client, Environment, Error, Request, Token};
+use api_entreprise::runtime::{decode_error_body, Environment, Error, Request, Token};
+use api_entreprise::Client;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -14,7 +15,7 @@ const ENVELOPE: &str = r#"{"errors":[{"code":"01003","title":"EntitÃ© non trouvÃ
 
 /// Why `body`, answered with `status`, is not the envelope; `None` when it is.
 fn why(status: u16, body: &str) -> Option<BodyNotUnderstood> {
-    let error = decode_error_body(status, body.as_bytes());
+    let error = decode_error_body(&api_entreprise::PLATFORM, status, body.as_bytes());
     assert_eq!(error.raw_body, body, "the body is kept as received");
     match &error.not_understood {
         Some(_) => assert!(error.errors.is_empty(), "{error:?}"),
@@ -26,7 +27,7 @@ fn why(status: u16, body: &str) -> Option<BodyNotUnderstood> {
 #[test]
 fn the_envelope_is_understood() {
     assert_eq!(why(404, ENVELOPE), None);
-    let error = decode_error_body(404, ENVELOPE.as_bytes());
+    let error = decode_error_body(&api_entreprise::PLATFORM, 404, ENVELOPE.as_bytes());
     assert_eq!(error.first_code(), Some("01003"));
     assert!(
         !error.to_string().contains("not its error format"),
@@ -61,7 +62,7 @@ fn each_way_of_not_being_the_envelope_is_named_with_its_pointer() {
 
 #[test]
 fn the_message_says_the_body_was_not_understood() {
-    let error = decode_error_body(404, br#"{"foo": 1}"#);
+    let error = decode_error_body(&api_entreprise::PLATFORM, 404, br#"{"foo": 1}"#);
     let text = error.to_string();
     assert!(
         text.contains("HTTP 404")

@@ -7,9 +7,9 @@
 use std::time::{Duration, SystemTime};
 
 use api_entreprise::runtime::{
-    CallOptions, Client, Clock, Error, ManualClock, OnMaintenance, Request, RetryPolicy, Token,
-    Traceability,
+    CallOptions, Clock, Error, ManualClock, OnMaintenance, Request, RetryPolicy, Token,
 };
+use api_entreprise::{Client, Traceability};
 use apie_mock::{Maintenance, MockConfig, MockServer};
 use serde_json::Value;
 use time::macros::datetime;

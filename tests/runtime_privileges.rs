@@ -1,7 +1,8 @@
 //! The token's scopes and the operations they open; the open monitoring
 //! routes, typed and called without a token.
 
-use api_entreprise::runtime::{Client, Privileges, Token};
+use api_entreprise::runtime::{Privileges, Token};
+use api_entreprise::Client;
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -14,13 +15,25 @@ fn scopes_open_exactly_the_operations_the_map_lists() {
     let needed = api_entreprise::required_scopes(UNITES_LEGALES)
         .expect("the scope map is read from spec/ at build time");
     assert!(!needed.is_empty());
-    assert_eq!(Privileges::new(["open_data"; 0]).allows(op), Some(false));
-    assert_eq!(Privileges::new(["nothing_useful"]).allows(op), Some(false));
-    assert_eq!(Privileges::new([needed[0]]).allows(op), Some(true));
+    assert_eq!(
+        Privileges::new(["open_data"; 0]).allows(&api_entreprise::PLATFORM, op),
+        Some(false)
+    );
+    assert_eq!(
+        Privileges::new(["nothing_useful"]).allows(&api_entreprise::PLATFORM, op),
+        Some(false)
+    );
+    assert_eq!(
+        Privileges::new([needed[0]]).allows(&api_entreprise::PLATFORM, op),
+        Some(true)
+    );
 
     // Monitoring routes need no scope.
     let status = api_entreprise::find_operation("get_watchdoge_dashboard_current_status").unwrap();
-    assert_eq!(Privileges::default().allows(status), Some(true));
+    assert_eq!(
+        Privileges::default().allows(&api_entreprise::PLATFORM, status),
+        Some(true)
+    );
 
     // The public staging token opens every operation the map knows of the current spec.
     let path = apie_shared_data::shared_or_return!("staging/tokens/default");
@@ -29,10 +42,10 @@ fn scopes_open_exactly_the_operations_the_map_lists() {
     let privileges = client
         .token_privileges()
         .expect("the staging token is a JWT");
-    let allowed = privileges.allowed_operations();
+    let allowed = privileges.allowed_operations(&api_entreprise::PLATFORM);
     assert!(allowed.iter().any(|o| o.operation_id == UNITES_LEGALES));
     for op in api_entreprise::operations::ALL {
-        if let Some(answer) = privileges.allows(op) {
+        if let Some(answer) = privileges.allows(&api_entreprise::PLATFORM, op) {
             assert!(
                 answer,
                 "{} should be open to the staging token",

@@ -9,7 +9,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use api_entreprise::runtime::{Client, OperationMeta, Request, RetryPolicy, Token, Traceability};
+use api_entreprise::runtime::{OperationMeta, Request, RetryPolicy, Token};
+use api_entreprise::{Client, Traceability};
 use serde_json::json;
 use support::jwt::jwt_expiring_in;
 use support::meta::fake_operation;

@@ -8,9 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use api_entreprise::runtime::{
-    CallOptions, Client, Error, OperationMeta, Request, RetryPolicy, Token, Traceability,
-};
+use api_entreprise::runtime::{CallOptions, Error, OperationMeta, Request, RetryPolicy, Token};
+use api_entreprise::{Client, Traceability};
 use serde::Deserialize;
 use serde_json::json;
 // The paused clock's instants: they move only when the test's runtime waits.

@@ -12,9 +12,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use api_entreprise::runtime::{
-    ApiVersion, CallOptions, Client, EndpointGroup, Error, OperationMeta, Request, RetryPolicy,
-    Throttle, ThrottleConfig, Token, Traceability,
+    ApiVersion, CallOptions, EndpointGroup, Error, OperationMeta, Request, RetryPolicy, Throttle,
+    ThrottleConfig, Token,
 };
+use api_entreprise::{Client, Traceability};
 use support::meta::fake_operation;
 use support::scripted::{Reply, Scripted};
 use wiremock::matchers::any;
@@ -51,7 +52,9 @@ fn client_with(base_url: &str, token: &str, throttle: Throttle) -> Client {
 }
 
 fn scaled(minute_ms: u64) -> Throttle {
-    Throttle::new(ThrottleConfig::scaled(Duration::from_millis(minute_ms)))
+    Throttle::new(
+        ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(Duration::from_millis(minute_ms)),
+    )
 }
 
 fn call(meta: &'static OperationMeta, tag: usize) -> Request {
@@ -86,7 +89,7 @@ async fn calls_beyond_the_limit_wait_for_the_next_window_and_go_in_arrival_order
     let client = client_with(
         &server.url,
         "token-fifo",
-        Throttle::new(ThrottleConfig::scaled(minute)),
+        Throttle::new(ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(minute)),
     );
     let started = tokio::time::Instant::now();
     let mut tasks = Vec::new();
@@ -294,7 +297,11 @@ async fn monitoring_counts_only_against_the_ip() {
 async fn clients_with_different_tokens_share_the_ip_budget() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ok()).mount(&server).await;
-    let throttle = Throttle::new(ThrottleConfig::scaled(Duration::from_secs(60)).ip_limit(6));
+    let throttle = Throttle::new(
+        ThrottleConfig::new(&api_entreprise::PLATFORM)
+            .scaled(Duration::from_secs(60))
+            .ip_limit(6),
+    );
     let a = client_with(&server.uri(), "token-a", throttle.clone());
     let b = client_with(&server.uri(), "token-b", throttle.clone());
     let mut outcomes = Vec::new();
@@ -373,7 +380,9 @@ async fn silent_server(hang: bool) -> (String, Arc<AtomicUsize>) {
 #[tokio::test]
 async fn calls_without_any_answer_trip_the_ban_breaker_and_stop_all_traffic() {
     let (url, accepted) = silent_server(false).await;
-    let throttle = Throttle::new(ThrottleConfig::scaled(Duration::from_secs(60)));
+    let throttle = Throttle::new(
+        ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(Duration::from_secs(60)),
+    );
     let client = client_with(&url, "token-banned", throttle.clone());
     for tag in 0..5 {
         let err = client
@@ -418,7 +427,9 @@ async fn calls_without_any_answer_trip_the_ban_breaker_and_stop_all_traffic() {
 #[tokio::test]
 async fn slow_answers_are_not_mistaken_for_a_ban() {
     let (url, accepted) = silent_server(true).await;
-    let throttle = Throttle::new(ThrottleConfig::scaled(Duration::from_secs(60)));
+    let throttle = Throttle::new(
+        ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(Duration::from_secs(60)),
+    );
     let client = client_with(&url, "token-slow", throttle.clone());
     for tag in 0..7 {
         let mut request = call(&JSON_OP, tag);

@@ -1,6 +1,7 @@
 //! Checks of the traceability parameters.
 
-use api_entreprise::runtime::{Traceability, ValidationError};
+use api_entreprise::runtime::ValidationError;
+use api_entreprise::Traceability;
 
 const DINUM_SIRET: &str = "13002526500013";
 

@@ -159,7 +159,7 @@ fn decode_body_reports_the_failing_path() {
 #[test]
 fn error_bodies_decode_leniently() {
     let body = r#"{"errors":[{"code":"00301","title":"Entité non trouvée","detail":"Le siren est inconnu","source":{"parameter":"siren"},"meta":{"provider":"INSEE","retry_in":60,"other":1}}]}"#;
-    let err = decode_error_body(404, body.as_bytes());
+    let err = decode_error_body(&api_entreprise::PLATFORM, 404, body.as_bytes());
     assert_eq!(err.status, 404);
     assert_eq!(err.first_code(), Some("00301"));
     assert_eq!(err.errors[0].meta.provider.as_deref(), Some("INSEE"));
@@ -169,12 +169,17 @@ fn error_bodies_decode_leniently() {
     assert!(err.advice().contains("not found") || err.advice().contains("no data"));
 
     // Numeric code, missing fields, null meta.
-    let err = decode_error_body(422, br#"{"errors":[{"code":1234,"meta":null}]}"#);
+    let err = decode_error_body(
+        &api_entreprise::PLATFORM,
+        422,
+        br#"{"errors":[{"code":1234,"meta":null}]}"#,
+    );
     assert_eq!(err.first_code(), Some("1234"));
     assert_eq!(err.errors[0].title, "");
 
     // One unreadable item does not hide the others.
     let err = decode_error_body(
+        &api_entreprise::PLATFORM,
         502,
         br#"{"errors":[{"code":{"x":1}},{"code":"04501","title":"t"}]}"#,
     );
@@ -182,7 +187,7 @@ fn error_bodies_decode_leniently() {
     assert_eq!(err.first_code(), Some("04501"));
 
     // Not JSON at all.
-    let err = decode_error_body(503, b"<html>maintenance</html>");
+    let err = decode_error_body(&api_entreprise::PLATFORM, 503, b"<html>maintenance</html>");
     assert!(err.errors.is_empty());
     assert_eq!(err.raw_body, "<html>maintenance</html>");
     assert_eq!(err.first_code(), None);
@@ -201,7 +206,7 @@ fn advice_depends_on_status() {
         (451, "diffusibles"),
         (504, "in time"),
     ] {
-        let err = decode_error_body(status, b"");
+        let err = decode_error_body(&api_entreprise::PLATFORM, status, b"");
         assert!(err.advice().contains(needle), "{status}: {}", err.advice());
     }
 }

@@ -6,9 +6,9 @@
 use std::time::{Duration, Instant};
 
 use api_entreprise::runtime::{
-    Client, Error, OperationMeta, Request, RetryPolicy, Throttle, ThrottleConfig, Token,
-    Traceability,
+    Error, OperationMeta, Request, RetryPolicy, Throttle, ThrottleConfig, Token,
 };
+use api_entreprise::{Client, Traceability};
 use apie_mock::{MockConfig, MockServer};
 
 const JSON_OP: &str = "api_entreprise_v4_insee_unites_legales";
@@ -86,7 +86,10 @@ async fn heavy_concurrency_gets_no_429_and_no_ban() {
         ..MockConfig::default()
     })
     .await;
-    let client = client(&server, Throttle::new(ThrottleConfig::scaled(minute)));
+    let client = client(
+        &server,
+        Throttle::new(ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(minute)),
+    );
     let started = Instant::now();
     // 64 tasks: three windows of JSON calls, and two of documents beside.
     let (json, documents) = tokio::join!(
@@ -117,7 +120,9 @@ async fn run_with_a_longer_server_window(server_ms: u64) -> (MockServer, Vec<Res
         ..MockConfig::default()
     })
     .await;
-    let throttle = Throttle::new(ThrottleConfig::scaled(Duration::from_secs(1)));
+    let throttle = Throttle::new(
+        ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(Duration::from_secs(1)),
+    );
     let client = client(&server, throttle);
     let outcomes = hammer(&client, FIVE_A_MINUTE_OP, 4, 7).await;
     (server, outcomes)
@@ -168,7 +173,9 @@ async fn a_real_ban_trips_the_breaker_and_the_client_goes_silent() {
         ..MockConfig::default()
     })
     .await;
-    let throttle = Throttle::new(ThrottleConfig::scaled(Duration::from_secs(60)));
+    let throttle = Throttle::new(
+        ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(Duration::from_secs(60)),
+    );
     let client = Client::builder()
         .base_url(server.base_url())
         .token(Token::new(server.staging_token()))

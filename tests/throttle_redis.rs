@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use api_entreprise::runtime::throttle::{OnRedisFailure, RedisConfig};
 use api_entreprise::runtime::{
-    CallOptions, Client, Error, OperationMeta, Request, RetryPolicy, Throttle, ThrottleConfig,
-    Token, Traceability,
+    CallOptions, Error, OperationMeta, Request, RetryPolicy, Throttle, ThrottleConfig, Token,
 };
+use api_entreprise::{Client, Traceability};
 use apie_mock::{MockConfig, MockServer};
 
 const JSON_OP: &str = "api_entreprise_v4_insee_unites_legales";
@@ -146,8 +146,11 @@ fn fleet_name(test: &str) -> String {
 
 /// A throttle of its own (a process of its own) in `fleet`.
 fn shared(fleet: &str, minute: Duration, config: RedisConfig) -> Throttle {
-    Throttle::redis_with(ThrottleConfig::scaled(minute), config.fleet(fleet))
-        .expect("a valid Redis URL")
+    Throttle::redis_with(
+        ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(minute),
+        config.fleet(fleet),
+    )
+    .expect("a valid Redis URL")
 }
 
 async fn mock(config: MockConfig) -> MockServer {
@@ -297,7 +300,7 @@ async fn two_clients_with_their_own_throttles_share_one_budget_no_429() {
     assert_eq!(stats.requests, 3 * 250 + 2 * 50);
     // Together they sent three JSON windows: they cannot fit in less than two.
     assert!(elapsed >= 2 * minute, "{elapsed:?}");
-    let snapshots: Vec<_> = clients.iter().map(Client::throttle_snapshot).collect();
+    let snapshots: Vec<_> = clients.iter().map(|c| c.throttle_snapshot()).collect();
     let sent: u64 = snapshots
         .iter()
         .map(|s| s.bucket("json").unwrap().sent)
@@ -327,7 +330,7 @@ async fn a_429_in_one_closes_the_bucket_in_the_other() {
     // Someone outside the fleet uses the token's 5 calls of this window.
     let outsider = client(
         &server,
-        Throttle::new(ThrottleConfig::scaled(minute)),
+        Throttle::new(ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(minute)),
         RetryPolicy::none(),
     );
     for _ in 0..5 {

@@ -12,7 +12,8 @@ mod support;
 use std::path::Path;
 use std::sync::Arc;
 
-use api_entreprise::runtime::{Client, Error, OperationMeta, Request, Token, Traceability};
+use api_entreprise::runtime::{Error, OperationMeta, Request, Token};
+use api_entreprise::{Client, Traceability};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};

@@ -112,9 +112,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    Client, Error, OnMaintenance, OperationMeta, ParamKind, ParamLocation, ParamMeta, Request,
-    Throttle, ThrottleConfig, ValidationError,
+    Error, OnMaintenance, OperationMeta, ParamKind, ParamLocation, ParamMeta, Request, Throttle,
+    ThrottleConfig, ValidationError,
 };
+use api_entreprise::Client;
 
 use crate::call::{self, ClientArgs};
 // In the library, where the fuzz target and the property tests reach it.
@@ -225,7 +226,7 @@ pub(crate) struct BatchArgs {
 /// The variable naming the fleet's Redis server (`API_ENTREPRISE_REDIS_URL`), from the
 /// platform's prefix as the client reads it.
 static REDIS_ENV: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(api_entreprise::runtime::throttle::redis_url_env);
+    std::sync::LazyLock::new(|| api_entreprise::PLATFORM.redis_url_env());
 
 fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
@@ -396,10 +397,11 @@ fn prepare(args: &BatchArgs) -> Result<(Plan, Journal), String> {
         OnMaintenance::Fail | OnMaintenance::Wait => OnMaintenance::Fail,
     });
     // The real limits, counted in the mock's shorter minutes when --minute-ms says so.
-    let rules = args
-        .minute_ms
-        .map(ThrottleConfig::scaled)
-        .unwrap_or_default();
+    let real = ThrottleConfig::new(&api_entreprise::PLATFORM);
+    let rules = match args.minute_ms {
+        Some(minute) => real.scaled(minute),
+        None => real,
+    };
     if let Some(url) = args.redis.as_deref().filter(|u| !u.trim().is_empty()) {
         let redis = api_entreprise::runtime::throttle::RedisConfig::new(url.trim());
         // The URL may carry the server's password: it is not printed.

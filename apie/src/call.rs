@@ -13,9 +13,9 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    CallOptions, Client, ClientBuilder, Environment, Error, OnMaintenance, OperationMeta, Request,
-    Token, Traceability,
+    CallOptions, ClientBuilder, Environment, Error, OnMaintenance, OperationMeta, Request, Token,
 };
+use api_entreprise::{Client, Traceability};
 
 const REFUSED: u8 = 2;
 const API_ERROR: u8 = 3;
@@ -269,7 +269,7 @@ async fn call(args: CallArgs) -> Result<(), Error> {
 pub(crate) fn client_builder(
     meta: &'static OperationMeta,
     args: &ClientArgs,
-) -> Result<ClientBuilder, Error> {
+) -> Result<ClientBuilder<Client>, Error> {
     let operation = meta.operation_id;
     let mut builder = Client::builder().environment(args.environment());
     let secret_env = api_entreprise::platform::SECRET_ENV;

@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 use std::time::Duration;
 
-use api_entreprise::runtime::{CallOptions, Client, Error, Request, Siren, Token, Traceability};
+use api_entreprise::runtime::{CallOptions, Error, Request, Siren, Token};
+use api_entreprise::{Client, Traceability};
 use apie_mock::{MockConfig, MockServer};
 
 /// Octo Technology, the company the spec's own examples look up.
@@ -138,7 +139,9 @@ async fn demo() -> Result<(), String> {
     println!(
         "privileges: {} scopes, {} operations known to be open",
         privileges.scopes().len(),
-        privileges.allowed_operations().len()
+        privileges
+            .allowed_operations(&api_entreprise::PLATFORM)
+            .len()
     );
 
     throttle(&client).await?;

@@ -5,9 +5,8 @@
 
 use std::process::ExitCode;
 
-use api_entreprise::runtime::{
-    Client, CurrentStatus, EndpointStatus, OperationMeta, ProviderAvailability,
-};
+use api_entreprise::runtime::{CurrentStatus, EndpointStatus, OperationMeta, ProviderAvailability};
+use api_entreprise::Client;
 
 /// No answer, or an answer that does not fit.
 const EXIT_FAILED: u8 = 4;

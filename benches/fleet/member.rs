@@ -7,9 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use api_entreprise::runtime::throttle::{OnRedisFailure, RedisConfig};
-use api_entreprise::runtime::{
-    Client, Error, OperationMeta, Request, Throttle, ThrottleConfig, Token, Traceability,
-};
+use api_entreprise::runtime::{Error, OperationMeta, Request, Throttle, ThrottleConfig, Token};
+use api_entreprise::{Client, Traceability};
 
 use super::{Outcome, DOCUMENT_OP, JSON_OP, PROCESSES, SIREN, TASKS};
 
@@ -89,7 +88,7 @@ impl Plan {
 /// <fallbacks>` line when the throttle is shared.
 pub async fn run() {
     let plan = Plan::from_env();
-    let rules = ThrottleConfig::scaled(plan.minute);
+    let rules = ThrottleConfig::new(&api_entreprise::PLATFORM).scaled(plan.minute);
     let throttle = match &plan.redis {
         Some(url) => {
             let config = RedisConfig::new(url)

@@ -141,7 +141,7 @@ fn the_build_writes_the_profile_as_constants() {
         "EndpointGroup::Documents => Some(2u32)",
         "EndpointGroup::Monitoring => None",
         "pub fn new(recipient: impl Into<String>)",
-        "404u16 => \"aucun étudiant pour cet identifiant\"",
+        "(404u16, \"aucun étudiant pour cet identifiant\")",
         r#"ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope { items: "", code: "/erreur", title: "/raison""#,
     ] {
         assert!(flat.contains(expected), "missing {expected:?} in\n{entry}");

@@ -132,39 +132,127 @@ pub mod platform {
     pub const DOWNLOAD_MAX_BYTES: u64 = 268435456u64;
     /// What an error status means, in plain words.
     pub fn advice(status: u16) -> &'static str {
-        match status {
-            401u16 => "the token is invalid or expired: check it or renew it",
-            403u16 => {
-                "the token lacks the scope for this endpoint: check the privileges of the token"
-            }
-            404u16 => "no data found for this identifier",
-            409u16 => "the same request is already in progress: wait a little and retry",
-            422u16 => {
-                "invalid parameters: check the identifiers and the traceability parameters"
-            }
-            429u16 => {
-                "rate limit reached: wait for the Retry-After delay before calling again"
-            }
-            451u16 => {
-                "the company is non-diffusible: use the `diffusibles` route if your use case allows it"
-            }
-            502u16 => "the data provider answered with an error: retry later",
-            503u16 => {
-                "the service or its provider is unavailable (maintenance?): retry later"
-            }
-            504u16 => "the data provider did not answer in time: retry later",
-            _ => "unexpected error: see the error details",
-        }
+        PLATFORM.advice(status)
     }
     /// The base URL of the deployment called `name`.
     pub fn environment_url(name: &str) -> Option<&'static str> {
-        ENVIRONMENTS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, url)| *url)
+        PLATFORM.environment_url(name)
+    }
+    /// These facts as the value the runtime is handed: the client builder, the
+    /// throttle's rules and the mock read it.
+    pub static PLATFORM: crate::runtime::Platform = crate::runtime::Platform {
+        api_name: API_NAME,
+        env_prefix: ENV_PREFIX,
+        secret_env: SECRET_ENV,
+        user_agent: concat!("api-entreprise-rs", "/", env!("CARGO_PKG_VERSION")),
+        token_renewal_url: TOKEN_RENEWAL_URL,
+        token_warn_before_expiry: TOKEN_WARN_BEFORE_EXPIRY,
+        environments: ENVIRONMENTS,
+        auth: AUTH,
+        traceability: TRACEABILITY,
+        ip_limit: IP_LIMIT,
+        window: WINDOW,
+        ban: BAN,
+        breaker_after_no_answer: BREAKER_AFTER_NO_ANSWER,
+        maintenance_time_zone: MAINTENANCE_TIME_ZONE,
+        error_envelope: ERROR_ENVELOPE,
+        groups: &[
+            group_rules(EndpointGroup::Json),
+            group_rules(EndpointGroup::Documents),
+            group_rules(EndpointGroup::Monitoring),
+        ],
+        download_max_bytes: DOWNLOAD_MAX_BYTES,
+        advice: &[
+            (401u16, "the token is invalid or expired: check it or renew it"),
+            (
+                403u16,
+                "the token lacks the scope for this endpoint: check the privileges of the token",
+            ),
+            (404u16, "no data found for this identifier"),
+            (409u16, "the same request is already in progress: wait a little and retry"),
+            (
+                422u16,
+                "invalid parameters: check the identifiers and the traceability parameters",
+            ),
+            (
+                429u16,
+                "rate limit reached: wait for the Retry-After delay before calling again",
+            ),
+            (
+                451u16,
+                "the company is non-diffusible: use the `diffusibles` route if your use case allows it",
+            ),
+            (502u16, "the data provider answered with an error: retry later"),
+            (
+                503u16,
+                "the service or its provider is unavailable (maintenance?): retry later",
+            ),
+            (504u16, "the data provider did not answer in time: retry later"),
+        ],
+        other_advice: "unexpected error: see the error details",
+        operations: &[crate::operations::ALL, crate::legacy::operations::ALL],
+        scopes: crate::scopes::SCOPES,
+    };
+    const fn group_rules(group: EndpointGroup) -> crate::runtime::GroupRules {
+        crate::runtime::GroupRules {
+            group,
+            limit: group_limit(group),
+            timeout: group_timeout(group),
+            max_body: group_max_body(group),
+        }
     }
 }
-impl crate::runtime::Traceability {
+pub use platform::PLATFORM;
+/// A client of API Entreprise: the runtime's [`Client`](crate::runtime::Client) bound to [`PLATFORM`], with one method per module of operations. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client(crate::runtime::Client);
+impl Client {
+    /// Starts configuring a client of this API.
+    pub fn builder() -> crate::runtime::ClientBuilder<Client> {
+        crate::runtime::ClientBuilder::new(&PLATFORM)
+    }
+}
+impl From<crate::runtime::Client> for Client {
+    fn from(client: crate::runtime::Client) -> Self {
+        Client(client)
+    }
+}
+impl ::std::ops::Deref for Client {
+    type Target = crate::runtime::Client;
+    fn deref(&self) -> &crate::runtime::Client {
+        &self.0
+    }
+}
+/// The traceability parameters of API Entreprise's calls, checked when built ([`Traceability::new`]): the runtime's [`Traceability`](crate::runtime::Traceability) under this platform's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traceability(crate::runtime::Traceability);
+impl Traceability {
+    /// Checks and builds the values, given as `(name, value)` pairs of this
+    /// platform's parameters (see
+    /// [`runtime::Traceability::from_pairs`](crate::runtime::Traceability::from_pairs)).
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, crate::runtime::ValidationError> {
+        crate::runtime::Traceability::from_pairs(&PLATFORM, pairs).map(Traceability)
+    }
+}
+impl From<Traceability> for crate::runtime::Traceability {
+    fn from(traceability: Traceability) -> Self {
+        traceability.0
+    }
+}
+impl ::std::ops::Deref for Traceability {
+    type Target = crate::runtime::Traceability;
+    fn deref(&self) -> &crate::runtime::Traceability {
+        &self.0
+    }
+}
+/// Reads the secret from the environment variable the platform names
+/// ([`platform::SECRET_ENV`]), surrounding whitespace trimmed.
+pub fn token_from_env() -> Result<crate::runtime::Token, crate::runtime::Error> {
+    PLATFORM.token_from_env()
+}
+impl Traceability {
     /** Checks and builds the traceability parameters:
 
     * `context`: say in which framework the call is made (e.g. "aides publiques")

@@ -18869,9 +18869,9 @@ pub mod privileges {
     /// The operations of this module, borrowed from a client.
     #[derive(Debug, Clone, Copy)]
     pub struct Operations<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
     }
-    impl crate::runtime::Client {
+    impl crate::Client {
         /// The `privileges` operations of this client.
         pub fn privileges(&self) -> Operations<'_> {
             Operations { client: self }
@@ -18894,7 +18894,7 @@ pub mod privileges {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct PrivilegesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         options: crate::runtime::CallOptions,
     }
     impl<'c> PrivilegesRequest<'c> {
@@ -18934,9 +18934,9 @@ pub mod v3 {
     /// The operations of this module, borrowed from a client.
     #[derive(Debug, Clone, Copy)]
     pub struct Operations<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
     }
-    impl crate::runtime::Client {
+    impl crate::Client {
         /// The `v3` operations of this client.
         pub fn v3(&self) -> Operations<'_> {
             Operations { client: self }
@@ -19603,7 +19603,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct AcossAttestationsSocialesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -19654,7 +19654,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct AdemeCertificatsRgeRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         limit: Option<f64>,
         options: crate::runtime::CallOptions,
@@ -19705,7 +19705,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct BanqueDeFranceBilansEntrepriseRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -19756,7 +19756,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CarifOrefCertificationsQualiopiFranceCompetencesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -19802,7 +19802,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CibtpAttestationCotisationsCongesPayesChomageIntemperiesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -19850,7 +19850,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CnetpAttestationCotisationsCongesPayesChomageIntemperiesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -19894,7 +19894,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DataSubventionSubventionsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren_or_siret_or_rna: crate::runtime::SirenOrSiretOrRna,
         options: crate::runtime::CallOptions,
     }
@@ -19938,7 +19938,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DgddiEoriRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret_or_eori: crate::runtime::SiretOrEori,
         options: crate::runtime::CallOptions,
     }
@@ -19982,7 +19982,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DgfipAttestationsFiscalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -20033,7 +20033,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DgfipChiffresAffairesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -20084,7 +20084,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DgfipLiassesFiscalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         year: crate::runtime::Year,
         cache_control: Option<String>,
@@ -20138,7 +20138,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DgfipLiensCapitalistiquesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         year: crate::runtime::Year,
         cache_control: Option<String>,
@@ -20192,7 +20192,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct EuropeanCommissionViesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -20234,7 +20234,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct FabriqueNumeriqueMinisteresSociauxConventionsCollectivesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -20282,7 +20282,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct FntpCarteProfessionnelleTravauxPublicsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -20324,7 +20324,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct GipMdsEffectifsAnnuelsEntrepriseRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         year: crate::runtime::Year,
         nature_effectif: Option<String>,
@@ -20384,7 +20384,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct GipMdsEffectifsMensuelsEtablissementRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         month: crate::runtime::Month,
         year: crate::runtime::Year,
@@ -20459,7 +20459,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InfogreffeExtraitsRcsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -20501,7 +20501,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InfogreffeMandatairesSociauxRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -20543,7 +20543,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InpiRneActesBilansRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -20585,7 +20585,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InpiRneBeneficiairesEffectifsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -20636,7 +20636,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InpiRneExtraitRneRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -20687,7 +20687,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeAdressesEtablissementsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -20733,7 +20733,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeAdressesEtablissementsDiffusablesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -20779,7 +20779,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeEtablissementsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -20821,7 +20821,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeEtablissementsDiffusablesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -20863,7 +20863,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeSiegesDiffusablesUnitesLegalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -20905,7 +20905,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeSiegesUnitesLegalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -20947,7 +20947,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeSuccessionsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -20989,7 +20989,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeUnitesLegalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -21031,7 +21031,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeUnitesLegalesDiffusablesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -21073,7 +21073,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct MiAssociationsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret_or_rna: crate::runtime::SiretOrRna,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -21126,7 +21126,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct MiDocumentsAssociationsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret_or_rna: crate::runtime::SiretOrRna,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -21179,7 +21179,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct MsaConformitesCotisationsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -21221,7 +21221,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct OpqibiCertificationsIngenierieRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -21263,7 +21263,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ProbtpAttestationsCotisationRetraiteRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -21305,7 +21305,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ProbtpConformitesCotisationsRetraiteRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -21351,7 +21351,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct QualibatCertificationsBatimentRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -21393,7 +21393,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct QualifelecCertificatsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -21435,7 +21435,7 @@ pub mod v3 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct RnmEntreprisesArtisanalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -21481,9 +21481,9 @@ pub mod v4 {
     /// The operations of this module, borrowed from a client.
     #[derive(Debug, Clone, Copy)]
     pub struct Operations<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
     }
-    impl crate::runtime::Client {
+    impl crate::Client {
         /// The `v4` operations of this client.
         pub fn v4(&self) -> Operations<'_> {
             Operations { client: self }
@@ -21664,7 +21664,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct AcossAttestationsSocialesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -21715,7 +21715,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DgfipAttestationsFiscalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -21766,7 +21766,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeEtablissementsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -21808,7 +21808,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeEtablissementsDiffusablesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -21850,7 +21850,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeSiegesDiffusablesUnitesLegalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -21892,7 +21892,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeSiegesUnitesLegalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -21934,7 +21934,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeUnitesLegalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -21976,7 +21976,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct InseeUnitesLegalesDiffusablesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -22018,7 +22018,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct MiUnitesLegalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren_or_rna: crate::runtime::SirenOrRna,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -22071,7 +22071,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct MiUnitesLegalesOpenDataRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren_or_rna: crate::runtime::SirenOrRna,
         options: crate::runtime::CallOptions,
     }
@@ -22115,7 +22115,7 @@ pub mod v4 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct QualibatCertificationsBatimentRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         cache_control: Option<String>,
         options: crate::runtime::CallOptions,
@@ -22595,7 +22595,7 @@ pub fn decode(
     if !(200..300).contains(&status) {
         return operations::find(operation_id).map(|_| {
             Err(crate::runtime::Error::Api(
-                crate::runtime::decode_error_body(status, body),
+                crate::runtime::decode_error_body(&crate::PLATFORM, status, body),
             ))
         });
     }

@@ -5005,9 +5005,9 @@ pub mod v2 {
     /// The operations of this module, borrowed from a client.
     #[derive(Debug, Clone, Copy)]
     pub struct Operations<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
     }
-    impl crate::runtime::Client {
+    impl crate::Client {
         /// The `v2` operations of this client.
         pub fn v2(&self) -> Operations<'_> {
             Operations { client: self }
@@ -5503,7 +5503,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ActesInpiRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -5545,7 +5545,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct AssociationsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         association_id: crate::runtime::SiretOrRna,
         options: crate::runtime::CallOptions,
     }
@@ -5589,7 +5589,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct AttestationsAgefiphRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -5631,7 +5631,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct AttestationsCotisationRetraiteProbtpRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -5677,7 +5677,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct AttestationsFiscalesDgfipRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         siren_is: Option<String>,
         siren_tva: Option<String>,
@@ -5741,7 +5741,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct AttestationsSocialesAcossRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -5787,7 +5787,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct BilansEntreprisesBdfRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -5829,7 +5829,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct BilansInpiRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -5871,7 +5871,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CartesProfessionnellesFntpRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -5917,7 +5917,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CertificatsAgenceBioRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -5959,7 +5959,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CertificatsCnetpRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -6005,7 +6005,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CertificatsOpqibiRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -6047,7 +6047,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CertificatsQualibatRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -6093,7 +6093,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CertificatsRgeAdemeRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         skip_pdf: Option<bool>,
         options: crate::runtime::CallOptions,
@@ -6144,7 +6144,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ConventionsCollectivesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -6186,7 +6186,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct CotisationsMsaRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -6228,7 +6228,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DocumentsAssociationsRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         association_id: crate::runtime::SiretOrRna,
         options: crate::runtime::CallOptions,
     }
@@ -6272,7 +6272,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct EffectifsAnnuelsEntrepriseAcossCovidRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -6318,7 +6318,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct EffectifsMensuelsEntrepriseAcossCovidRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         annee: crate::runtime::Year,
         mois: crate::runtime::Month,
         siren: crate::runtime::Siren,
@@ -6369,7 +6369,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct EffectifsMensuelsEtablissementAcossCovidRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         annee: crate::runtime::Year,
         mois: crate::runtime::Month,
         siret: crate::runtime::Siret,
@@ -6420,7 +6420,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct EligibilitesCotisationRetraiteProbtpRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -6466,7 +6466,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct EntreprisesArtisanalesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -6508,7 +6508,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct EntreprisesRestoredRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         non_diffusables: Option<bool>,
         options: crate::runtime::CallOptions,
@@ -6559,7 +6559,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct EoriDouanesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret_or_eori: crate::runtime::SiretOrEori,
         options: crate::runtime::CallOptions,
     }
@@ -6603,7 +6603,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct EtablissementsRestoredRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         non_diffusables: Option<bool>,
         options: crate::runtime::CallOptions,
@@ -6654,7 +6654,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ExercicesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siret: crate::runtime::Siret,
         options: crate::runtime::CallOptions,
     }
@@ -6696,7 +6696,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ExtraitsCourtsInpiRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -6738,7 +6738,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct ExtraitsRcsInfogreffeRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         siren: crate::runtime::Siren,
         options: crate::runtime::CallOptions,
     }
@@ -6780,7 +6780,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct LiassesFiscalesCompleteDgfipRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         annee: crate::runtime::Year,
         siren: crate::runtime::Siren,
         email: Option<String>,
@@ -6834,7 +6834,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct LiassesFiscalesDgfipRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         annee: crate::runtime::Year,
         siren: crate::runtime::Siren,
         email: Option<String>,
@@ -6888,7 +6888,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct LiassesFiscalesDictionariesDgfipRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         annee: crate::runtime::Year,
         email: Option<String>,
         options: crate::runtime::CallOptions,
@@ -6939,7 +6939,7 @@ pub mod v2 {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct PrivilegesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         options: crate::runtime::CallOptions,
     }
     impl<'c> PrivilegesRequest<'c> {
@@ -6978,9 +6978,9 @@ pub mod watchdoge {
     /// The operations of this module, borrowed from a client.
     #[derive(Debug, Clone, Copy)]
     pub struct Operations<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
     }
-    impl crate::runtime::Client {
+    impl crate::Client {
         /// The `watchdoge` operations of this client.
         pub fn watchdoge(&self) -> Operations<'_> {
             Operations { client: self }
@@ -7020,7 +7020,7 @@ pub mod watchdoge {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct DashboardCurrentStatusRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         options: crate::runtime::CallOptions,
     }
     impl<'c> DashboardCurrentStatusRequest<'c> {
@@ -7058,7 +7058,7 @@ pub mod watchdoge {
     #[derive(Debug)]
     #[must_use = "a request does nothing until it is awaited or sent"]
     pub struct StatsProviderAvailabilitiesRequest<'c> {
-        client: &'c crate::runtime::Client,
+        client: &'c crate::Client,
         endpoint: Option<String>,
         period: Option<String>,
         options: crate::runtime::CallOptions,
@@ -7389,7 +7389,7 @@ pub fn decode(
     if !(200..300).contains(&status) {
         return operations::find(operation_id).map(|_| {
             Err(crate::runtime::Error::Api(
-                crate::runtime::decode_error_body(status, body),
+                crate::runtime::decode_error_body(&crate::PLATFORM, status, body),
             ))
         });
     }

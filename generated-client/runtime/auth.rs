@@ -8,11 +8,8 @@ use serde::Deserialize;
 
 use super::errors::Error;
 
-/// Environment variable read by [`Token::from_env`].
-const TOKEN_ENV_VAR: &str = crate::platform::SECRET_ENV;
-
 /// How the API's security scheme sends the secret, from the spec
-/// ([`platform::AUTH`](crate::platform::AUTH)).
+/// ([`Platform::auth`](super::Platform::auth)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthScheme {
     /// `Authorization: Bearer <token>`.
@@ -35,18 +32,17 @@ impl Token {
         Token(token)
     }
 
-    /// Reads the token from the environment variable the platform names
-    /// ([`platform::SECRET_ENV`](crate::platform::SECRET_ENV):
-    /// `API_ENTREPRISE_TOKEN` for API Entreprise), surrounding whitespace
-    /// trimmed.
-    pub fn from_env() -> Result<Self, Error> {
-        let value = std::env::var(TOKEN_ENV_VAR).map_err(|e| {
+    /// Reads the token from the environment variable `var`, surrounding whitespace
+    /// trimmed ([`Platform::token_from_env`](super::Platform::token_from_env) reads the
+    /// one the platform names).
+    pub fn from_env_var(var: &str) -> Result<Self, Error> {
+        let value = std::env::var(var).map_err(|e| {
             Error::Config(match e {
-                std::env::VarError::NotPresent => format!("{TOKEN_ENV_VAR} is not set"),
-                std::env::VarError::NotUnicode(_) => format!("{TOKEN_ENV_VAR} is not valid UTF-8"),
+                std::env::VarError::NotPresent => format!("{var} is not set"),
+                std::env::VarError::NotUnicode(_) => format!("{var} is not valid UTF-8"),
             })
         })?;
-        Self::non_empty(&value, TOKEN_ENV_VAR)
+        Self::non_empty(&value, var)
     }
 
     /// Reads the token from a file (surrounding whitespace, such as the
@@ -144,14 +140,12 @@ pub(crate) enum Expiry {
     Expired(SystemTime),
 }
 
-/// Below this much validity left, building a client logs a warning.
-pub(crate) const EXPIRY_WARNING: Duration = crate::platform::TOKEN_WARN_BEFORE_EXPIRY;
-
-pub(crate) fn expiry(token: &Token, now: SystemTime) -> Expiry {
+/// How much validity `token` has left at `now`; below `warn_before` it is [`Expiry::Soon`].
+pub(crate) fn expiry(token: &Token, now: SystemTime, warn_before: Duration) -> Expiry {
     match token.claims().and_then(|c| c.expires_at()) {
         None => Expiry::Unknown,
         Some(at) if at <= now => Expiry::Expired(at),
-        Some(at) if at <= now + EXPIRY_WARNING => Expiry::Soon(at),
+        Some(at) if at <= now + warn_before => Expiry::Soon(at),
         Some(_) => Expiry::Valid,
     }
 }
@@ -199,6 +193,7 @@ mod tests {
 
     #[test]
     fn reads_claims_and_classifies_expiry() {
+        const MONTH: Duration = Duration::from_secs(30 * 86_400);
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
         let token = |t: &str| Token::new(t.to_owned());
         // Payload: {"exp":1000000100,"iat":1,"scopes":["entreprises","open_data"],"uid":"x"}
@@ -206,26 +201,28 @@ mod tests {
         let claims = soon.claims().unwrap();
         assert_eq!(claims.scopes, ["entreprises", "open_data"]);
         assert_eq!(
-            expiry(&soon, now),
+            expiry(&soon, now, MONTH),
             Expiry::Soon(now + Duration::from_secs(100))
         );
         // Payloads: {"exp":999999999}, {"exp":1100000000}, {"sub":"no expiry"}
         let expired = token("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjk5OTk5OTk5OX0.sig");
-        assert!(matches!(expiry(&expired, now), Expiry::Expired(_)));
+        assert!(matches!(expiry(&expired, now, MONTH), Expiry::Expired(_)));
         assert_eq!(
             expiry(
                 &token("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjExMDAwMDAwMDB9.sig"),
-                now
+                now,
+                MONTH
             ),
             Expiry::Valid
         );
         assert_eq!(
             expiry(
                 &token("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJubyBleHBpcnkifQ.sig"),
-                now
+                now,
+                MONTH
             ),
             Expiry::Unknown
         );
-        assert_eq!(expiry(&token("not-a-jwt"), now), Expiry::Unknown);
+        assert_eq!(expiry(&token("not-a-jwt"), now, MONTH), Expiry::Unknown);
     }
 }

@@ -3,7 +3,7 @@
 //! `reqwest::Response::bytes` reads whatever the server sends into memory: a
 //! broken or hostile server (or a proxy between) could make the client hold
 //! gigabytes. Bodies are read chunk by chunk instead, and refused as soon as
-//! they pass the group's bound ([`platform::group_max_body`](crate::platform::group_max_body));
+//! they pass the group's bound ([`GroupRules::max_body`](super::GroupRules::max_body));
 //! a `Content-Length` above it is refused before anything is read.
 
 use std::io::Write;

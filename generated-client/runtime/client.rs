@@ -8,6 +8,7 @@
 //! errors.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 // tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
@@ -29,6 +30,7 @@ use super::clock::Clock;
 use super::errors::{decode_body, decode_error_body, rfc3339, DecodeError, Error, ValidationError};
 use super::maintenance::{self, OnMaintenance, TimeZone};
 use super::meta::OperationMeta;
+use super::platform::Platform;
 use super::request::{header_value, strip_unavailable, ApiResponse, RateLimitHeaders, Request};
 use super::retry::{decide, Decision, RetryPolicy};
 use super::throttle::{date_header, retry_after, Answer, Observed, Throttle, ThrottleSnapshot};
@@ -37,9 +39,10 @@ use super::traceability::Traceability;
 /// Longest wait for a TCP and TLS connection to open.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Configures a [`Client`].
-#[derive(Debug, Default)]
-pub struct ClientBuilder {
+/// Configures a [`Client`] of one platform, or of a generated client type `C` that wraps
+/// one (the generated crates' `Client`: [`build`](Self::build) gives it).
+pub struct ClientBuilder<C = Client> {
+    platform: &'static Platform,
     environment: Environment,
     token: Option<Token>,
     traceability: Option<Traceability>,
@@ -50,9 +53,46 @@ pub struct ClientBuilder {
     on_maintenance: OnMaintenance,
     maintenance_time_zone: Option<TimeZone>,
     clock: Clock,
+    client: PhantomData<fn() -> C>,
 }
 
-impl ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Token's own Debug prints `Token(***)`.
+        f.debug_struct("ClientBuilder")
+            .field("platform", &self.platform.api_name)
+            .field("environment", &self.environment)
+            .field("token", &self.token)
+            .field("traceability", &self.traceability)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("throttle", &self.throttle)
+            .field("max_wait", &self.max_wait)
+            .field("on_maintenance", &self.on_maintenance)
+            .field("maintenance_time_zone", &self.maintenance_time_zone)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// Starts configuring a client of `platform` (a generated crate's `PLATFORM`).
+    pub fn new(platform: &'static Platform) -> Self {
+        ClientBuilder {
+            platform,
+            environment: Environment::default(),
+            token: None,
+            traceability: None,
+            timeout: None,
+            retry: RetryPolicy::default(),
+            throttle: None,
+            max_wait: None,
+            on_maintenance: OnMaintenance::default(),
+            maintenance_time_zone: None,
+            clock: Clock::default(),
+            client: PhantomData,
+        }
+    }
+
     /// Selects the deployment (production by default).
     pub fn environment(mut self, env: Environment) -> Self {
         self.environment = env;
@@ -73,8 +113,8 @@ impl ClientBuilder {
 
     /// Default traceability parameters, overridable per call with
     /// [`CallOptions`](super::CallOptions).
-    pub fn traceability(mut self, t: Traceability) -> Self {
-        self.traceability = Some(t);
+    pub fn traceability(mut self, t: impl Into<Traceability>) -> Self {
+        self.traceability = Some(t.into());
         self
     }
 
@@ -95,7 +135,7 @@ impl ClientBuilder {
     /// The rate limiter to share with other clients. Unless set, every
     /// client of the process calling the same base URL shares one, with the
     /// real server's rules ([`Throttle::shared_for`]), or the fleet's of the
-    /// Redis server `API_ENTREPRISE_REDIS_URL` names (feature `redis`,
+    /// Redis server [`Platform::redis_url_env`] names (feature `redis`,
     /// [`Throttle::from_env_or_shared`]); set one built with
     /// [`ThrottleConfig::scaled`](super::ThrottleConfig::scaled) for a mock
     /// whose minute is scaled.
@@ -125,8 +165,7 @@ impl ClientBuilder {
     }
 
     /// The time zone the spec's maintenance windows are read in, instead of the profile's
-    /// [`platform::MAINTENANCE_TIME_ZONE`](crate::platform::MAINTENANCE_TIME_ZONE) (the spec
-    /// names none).
+    /// [`Platform::maintenance_time_zone`] (the spec names none).
     pub fn maintenance_time_zone(mut self, zone: TimeZone) -> Self {
         self.maintenance_time_zone = Some(zone);
         self
@@ -143,30 +182,28 @@ impl ClientBuilder {
     ///
     /// An expired token is refused here, before any request; one that
     /// expires within 30 days is accepted with a warning in the logs.
-    pub fn build(self) -> Result<Client, Error> {
-        let base_url = check_base_url(self.environment.base_url())?;
+    pub fn build(self) -> Result<C, Error> {
+        let platform = self.platform;
+        let base_url = check_base_url(self.environment.base_url(platform))?;
         if let Some(token) = &self.token {
-            match expiry(token, SystemTime::now()) {
+            match expiry(token, SystemTime::now(), platform.token_warn_before_expiry) {
                 Expiry::Expired(at) => {
                     return Err(Error::Validation(ValidationError::TokenExpired {
                         expired_at: rfc3339(at),
+                        renew_at: platform.token_renewal_url,
                     }))
                 }
                 Expiry::Soon(at) => tracing::warn!(
                     expires_at = %rfc3339(at),
                     "the {} token expires in less than {} days: renew it",
-                    crate::platform::API_NAME,
-                    crate::platform::TOKEN_WARN_BEFORE_EXPIRY.as_secs() / 86_400
+                    platform.api_name,
+                    platform.token_warn_before_expiry.as_secs() / 86_400
                 ),
                 Expiry::Valid | Expiry::Unknown => {}
             }
         }
         let http = reqwest::Client::builder()
-            .user_agent(format!(
-                "{}/{}",
-                crate::platform::USER_AGENT,
-                env!("CARGO_PKG_VERSION")
-            ))
+            .user_agent(platform.user_agent)
             // The API never redirects; following one could only send the
             // request somewhere unexpected.
             .redirect(reqwest::redirect::Policy::none())
@@ -178,10 +215,11 @@ impl ClientBuilder {
         let throttle = match self.throttle {
             Some(throttle) => throttle,
             // `API_ENTREPRISE_REDIS_URL` shares the budget with a fleet.
-            None => Throttle::from_env_or_shared(&base_url)?,
+            None => Throttle::from_env_or_shared(platform, &base_url)?,
         };
-        Ok(Client {
+        Ok(C::from(Client {
             inner: Arc::new(Inner {
+                platform,
                 http,
                 throttle,
                 max_wait: self.max_wait,
@@ -193,14 +231,14 @@ impl ClientBuilder {
                 on_maintenance: self.on_maintenance,
                 maintenance_time_zone: self
                     .maintenance_time_zone
-                    .unwrap_or(crate::platform::MAINTENANCE_TIME_ZONE),
+                    .unwrap_or(platform.maintenance_time_zone),
                 clock: self.clock,
             }),
-        })
+        }))
     }
 }
 
-/// API Entreprise client. Cheap to clone: clones share the connection pool
+/// A client of one platform's API. Cheap to clone: clones share the connection pool
 /// and configuration.
 #[derive(Clone)]
 pub struct Client {
@@ -208,6 +246,7 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
+    platform: &'static Platform,
     pub(crate) http: reqwest::Client,
     throttle: Throttle,
     max_wait: Option<Duration>,
@@ -226,6 +265,7 @@ impl fmt::Debug for Client {
         // Token's own Debug already prints `Token(***)`; listing fields
         // explicitly keeps it that way if Inner ever gains a field.
         f.debug_struct("Client")
+            .field("platform", &self.inner.platform.api_name)
             .field("base_url", &self.inner.base_url)
             .field("token", &self.inner.token)
             .field("traceability", &self.inner.traceability)
@@ -240,9 +280,14 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+    /// Starts configuring a client of `platform`.
+    pub fn builder(platform: &'static Platform) -> ClientBuilder {
+        ClientBuilder::new(platform)
+    }
+
+    /// The platform this client calls.
+    pub fn platform(&self) -> &'static Platform {
+        self.inner.platform
     }
 
     /// Base URL calls are sent to, without trailing slash.
@@ -327,7 +372,8 @@ impl Client {
         let meta = request.meta;
         // The token never goes into the span: only what identifies the call.
         let span = tracing::info_span!(
-            "api_entreprise",
+            "api_call",
+            api = self.inner.platform.api_name,
             operation = meta.operation_id,
             version = meta.version.as_str(),
             status = tracing::field::Empty,
@@ -376,7 +422,7 @@ impl Client {
                         http_request,
                         timeout,
                         meta.operation_id,
-                        crate::platform::group_max_body(meta.group),
+                        self.inner.platform.group(meta.group).max_body,
                     )
                     .await;
                 permit.record(&observed);
@@ -446,9 +492,12 @@ impl Client {
                 )))
             }
             (Some(token), true) => {
-                if let Expiry::Expired(at) = expiry(token, SystemTime::now()) {
+                let platform = self.inner.platform;
+                let warn_before = platform.token_warn_before_expiry;
+                if let Expiry::Expired(at) = expiry(token, SystemTime::now(), warn_before) {
                     return Err(Error::Validation(ValidationError::TokenExpired {
                         expired_at: rfc3339(at),
+                        renew_at: platform.token_renewal_url,
                     }));
                 }
                 Some(token)
@@ -510,7 +559,7 @@ impl Client {
         }
         if let Some(token) = token {
             // The message must not quote the value: it holds the token.
-            let (name, text) = match crate::platform::AUTH {
+            let (name, text) = match self.inner.platform.auth {
                 AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {}", token.expose())),
                 AuthScheme::ApiKeyHeader(header) => (
                     HeaderName::from_bytes(header.as_bytes()).map_err(|_| {
@@ -615,7 +664,7 @@ impl Client {
         };
 
         if !(200..=299).contains(&status) {
-            let mut error = decode_error_body(status, &body);
+            let mut error = decode_error_body(self.inner.platform, status, &body);
             error.retry_after = observed.answer.retry_after;
             error.retry_at = error
                 .retry_in()

@@ -19,9 +19,6 @@ use super::client::{describe, Client};
 use super::errors::{decode_error_body, rfc3339, Error, ValidationError};
 use super::meta::EndpointGroup;
 
-/// Timeout of a download when none is given: the API's documents timeout.
-pub const DOCUMENT_TIMEOUT: Duration = crate::platform::group_timeout(EndpointGroup::Documents);
-
 /// Label of downloads in errors, in place of an operation id.
 const DOWNLOAD: &str = "document download";
 
@@ -53,12 +50,12 @@ impl DocumentLink {
 
 impl Client {
     /// Streams the document to `out`, returning the number of bytes
-    /// written. `timeout` bounds the whole download ([`DOCUMENT_TIMEOUT`]
-    /// when `None`).
+    /// written. `timeout` bounds the whole download (the platform's documents timeout,
+    /// [`GroupRules::timeout`](super::GroupRules::timeout), when `None`).
     ///
     /// Refused before sending: an expired link, a non-`https` URL (except
     /// towards loopback, for mock servers). The token is not sent. A document
-    /// larger than [`platform::DOWNLOAD_MAX_BYTES`](crate::platform::DOWNLOAD_MAX_BYTES)
+    /// larger than [`Platform::download_max_bytes`](super::Platform::download_max_bytes)
     /// stops the download with [`Error::BodyTooLarge`].
     pub async fn download_document(
         &self,
@@ -79,7 +76,8 @@ impl Client {
             }));
         }
         let url = check_link(&link.url)?;
-        let timeout = timeout.unwrap_or(DOCUMENT_TIMEOUT);
+        let platform = self.platform();
+        let timeout = timeout.unwrap_or(platform.group(EndpointGroup::Documents).timeout);
         let deadline = Instant::now() + timeout;
         let timed_out = || Error::Timeout {
             operation: DOWNLOAD,
@@ -117,13 +115,13 @@ impl Client {
         };
         if !response.status().is_success() {
             // An error answer is JSON like any other: the JSON group's bound.
-            let limit = crate::platform::group_max_body(EndpointGroup::Json);
+            let limit = platform.group(EndpointGroup::Json).max_body;
             let body = read_limited(response, limit)
                 .await
                 .map_err(|e| failed(e, limit))?;
-            return Err(Error::Api(decode_error_body(status, &body)));
+            return Err(Error::Api(decode_error_body(platform, status, &body)));
         }
-        let limit = crate::platform::DOWNLOAD_MAX_BYTES;
+        let limit = platform.download_max_bytes;
         let written = copy_limited(response, out, limit, Some(deadline))
             .await
             .map_err(|e| failed(e, limit))?;

@@ -6,9 +6,10 @@ use std::net::IpAddr;
 use reqwest::Url;
 
 use super::errors::Error;
+use super::platform::Platform;
 
-/// Which deployment to call: the profile's
-/// [`platform::ENVIRONMENTS`](crate::platform::ENVIRONMENTS), or any URL.
+/// Which deployment to call: one of the platform's
+/// [`environments`](super::Platform::environments), or any URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Environment {
     /// The deployment named `production` (for API Entreprise
@@ -26,13 +27,14 @@ pub enum Environment {
 }
 
 impl Environment {
-    /// Base URL of the deployment, without trailing slash; empty when the
+    /// Base URL of the deployment on `platform`, without trailing slash; empty when the
     /// profile has no deployment of that name (refused by `build()`).
-    pub fn base_url(&self) -> &str {
-        let named = |name: &str| crate::platform::environment_url(name).unwrap_or_default();
+    pub fn base_url<'a>(&'a self, platform: &Platform) -> &'a str {
+        let named = |name: &str| platform.environment_url(name).unwrap_or_default();
         match self {
-            Environment::Production => crate::platform::environment_url("production")
-                .or_else(|| crate::platform::ENVIRONMENTS.first().map(|(_, url)| *url))
+            Environment::Production => platform
+                .environment_url("production")
+                .or_else(|| platform.environments.first().map(|(_, url)| *url))
                 .unwrap_or_default(),
             Environment::Staging => named("staging"),
             Environment::Named(name) => named(name),

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::identifiers::IdentifierError;
+use super::platform::Platform;
 
 /// The one error type returned by the client.
 #[derive(Debug, thiserror::Error)]
@@ -76,10 +77,12 @@ pub enum Error {
         "{operation}: {failures} calls in a row got no answer at all: possible IP ban by \
          {}; all traffic to this host is stopped until {} (check the network; \
          if it was an outage, Throttle::reset_breaker lifts the stop)",
-        crate::platform::API_NAME,
+        .api,
         rfc3339(*.until)
     )]
     PossibleBan {
+        /// The API's name ([`Platform::api_name`](super::Platform::api_name)).
+        api: &'static str,
         /// Operation that was not sent.
         operation: &'static str,
         /// Until when traffic is stopped.
@@ -103,8 +106,8 @@ pub enum Error {
         until: SystemTime,
     },
     /// The answer's body (or the downloaded document) is larger than the client
-    /// reads ([`platform::group_max_body`](crate::platform::group_max_body),
-    /// [`platform::DOWNLOAD_MAX_BYTES`](crate::platform::DOWNLOAD_MAX_BYTES)): it was
+    /// reads ([`GroupRules::max_body`](super::GroupRules::max_body),
+    /// [`Platform::download_max_bytes`](super::Platform::download_max_bytes)): it was
     /// not read further, nor kept. The server, or a proxy on the way, is misbehaving.
     #[error(
         "{operation}: the answer (status {status}) is larger than the {limit} bytes the \
@@ -161,9 +164,11 @@ pub enum ValidationError {
     /// The token's expiry date has passed; the API would answer 401.
     #[error(
         "the token expired on {expired_at}: renew it{}",
-        crate::platform::TOKEN_RENEWAL_URL.map(|u| format!(" on {u}")).unwrap_or_default()
+        .renew_at.map(|u| format!(" on {u}")).unwrap_or_default()
     )]
     TokenExpired {
+        /// Where to renew it ([`Platform::token_renewal_url`](super::Platform::token_renewal_url)).
+        renew_at: Option<&'static str>,
         /// Expiry date of the token (RFC 3339).
         expired_at: String,
     },
@@ -250,7 +255,7 @@ where
 }
 
 /// The API answered with an error status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct ApiError {
     /// HTTP status code.
     pub status: u16,
@@ -267,6 +272,36 @@ pub struct ApiError {
     /// When the server says the call may succeed again: the answer's
     /// arrival plus `meta.retry_in` or `Retry-After`. Set by the client.
     pub retry_at: Option<SystemTime>,
+    /// The platform that answered: its name for messages, its advice. One pointer, so
+    /// that `Error` stays small.
+    platform: &'static Platform,
+}
+
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiError")
+            .field("api", &self.platform.api_name)
+            .field("status", &self.status)
+            .field("errors", &self.errors)
+            .field("not_understood", &self.not_understood)
+            .field("raw_body", &self.raw_body)
+            .field("retry_after", &self.retry_after)
+            .field("retry_at", &self.retry_at)
+            .finish()
+    }
+}
+
+/// Equal when every field is, from the same platform.
+impl PartialEq for ApiError {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.platform, other.platform)
+            && self.status == other.status
+            && self.errors == other.errors
+            && self.not_understood == other.not_understood
+            && self.raw_body == other.raw_body
+            && self.retry_after == other.retry_after
+            && self.retry_at == other.retry_at
+    }
 }
 
 impl ApiError {
@@ -311,18 +346,18 @@ impl ApiError {
 
     /// What to do about this error, in plain words.
     pub fn advice(&self) -> &'static str {
-        crate::platform::advice(self.status)
+        self.platform.advice(self.status)
+    }
+
+    /// The name of the API that answered ([`Platform::api_name`](super::Platform::api_name)).
+    pub fn api(&self) -> &'static str {
+        self.platform.api_name
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} answered HTTP {}",
-            crate::platform::API_NAME,
-            self.status
-        )?;
+        write!(f, "{} answered HTTP {}", self.platform.api_name, self.status)?;
         if let Some(why) = &self.not_understood {
             // Said in the message, so that a log line never reads as an error with no detail.
             write!(
@@ -433,7 +468,7 @@ fn decode_failure(
 }
 
 /// Where an error body holds what the client reads, as JSON pointers (the
-/// platform's [`platform::ERROR_ENVELOPE`](crate::platform::ERROR_ENVELOPE),
+/// platform's [`Platform::error_envelope`](super::Platform::error_envelope),
 /// from the profile).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorEnvelope {
@@ -590,7 +625,7 @@ fn scalar_text(value: &Value) -> Option<String> {
 /// Interprets an error answer, where the platform's error envelope says.
 /// Never fails: when the body is not the envelope, `errors` is empty,
 /// `not_understood` says why and `raw_body` keeps what was received.
-pub fn decode_error_body(status: u16, body: &[u8]) -> ApiError {
+pub fn decode_error_body(platform: &'static Platform, status: u16, body: &[u8]) -> ApiError {
     let read = if body.iter().all(u8::is_ascii_whitespace) {
         Err(BodyNotUnderstood {
             pointer: String::new(),
@@ -602,7 +637,7 @@ pub fn decode_error_body(status: u16, body: &[u8]) -> ApiError {
                 pointer: String::new(),
                 problem: format!("not JSON ({e})"),
             })
-            .and_then(|value| crate::platform::ERROR_ENVELOPE.try_read(&value))
+            .and_then(|value| platform.error_envelope.try_read(&value))
     };
     let (errors, not_understood) = match read {
         Ok(errors) => (errors, None),
@@ -615,5 +650,6 @@ pub fn decode_error_body(status: u16, body: &[u8]) -> ApiError {
         raw_body: String::from_utf8_lossy(body).into_owned(),
         retry_after: None,
         retry_at: None,
+        platform,
     }
 }

@@ -3,7 +3,7 @@
 //! `x-maintenances`), and when the window ends.
 //!
 //! The spec writes the windows as local times of day (`01:00` to `02:00`) and names no time
-//! zone. The profile says which one ([`platform::MAINTENANCE_TIME_ZONE`](crate::platform),
+//! zone. The profile says which one ([`Platform::maintenance_time_zone`](super::Platform::maintenance_time_zone),
 //! Europe/Paris for API Entreprise, the API's own); a client can take another
 //! ([`ClientBuilder::maintenance_time_zone`](super::ClientBuilder::maintenance_time_zone)).
 //! A zone is a standard offset and, optionally, the European Union's summer time rule, which

@@ -41,7 +41,7 @@ impl ApiVersion {
 /// Rate-limit family an operation belongs to.
 ///
 /// The API counts calls per token and per family, each with its own limit
-/// ([`platform::group_limit`](crate::platform::group_limit)): JSON
+/// ([`GroupRules::limit`](super::GroupRules::limit)): JSON
 /// endpoints, document endpoints (PDF and other files). Monitoring routes do
 /// not count against the token and are only subject to the per-IP limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,7 +56,7 @@ pub enum EndpointGroup {
 
 /// Daily period during which a provider is known to be unavailable, as the spec writes it
 /// (`x-maintenances`). The spec names no time zone: the times are read in
-/// [`platform::MAINTENANCE_TIME_ZONE`](crate::platform::MAINTENANCE_TIME_ZONE) unless the
+/// [`Platform::maintenance_time_zone`](super::Platform::maintenance_time_zone) unless the
 /// client is given another ([`maintenance`](super::maintenance)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MaintenanceWindow {
@@ -93,7 +93,7 @@ pub struct OperationMeta {
     /// Whether a bearer token must be sent.
     pub requires_token: bool,
     /// The traceability parameters this operation declares (a subset of
-    /// [`platform::TRACEABILITY`](crate::platform::TRACEABILITY), in its
+    /// [`Platform::traceability`](super::Platform::traceability), in its
     /// order): the client sends these, from its configuration.
     pub traceability: &'static [&'static str],
     /// Parameters other than the traceability ones: path parameters first,

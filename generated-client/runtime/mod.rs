@@ -19,6 +19,7 @@ mod json_path;
 pub mod maintenance;
 pub mod meta;
 pub mod monitoring;
+pub mod platform;
 pub mod privileges;
 pub mod request;
 pub mod retry;
@@ -30,7 +31,7 @@ pub mod values;
 pub use auth::{AuthScheme, Token, TokenClaims};
 pub use client::{Client, ClientBuilder, Environment};
 pub use clock::{Clock, ManualClock, TimeSource};
-pub use documents::{DocumentLink, DOCUMENT_TIMEOUT};
+pub use documents::DocumentLink;
 pub use errors::{
     decode_body, decode_error_body, ApiError, BodyNotUnderstood, DecodeError, Error, ErrorBody,
     ErrorEnvelope, ErrorItem, ErrorMeta, ValidationError,
@@ -46,6 +47,7 @@ pub use meta::{
     ParamMeta,
 };
 pub use monitoring::{CurrentStatus, EndpointStatus, ProviderAvailability};
+pub use platform::{GroupRules, Platform};
 pub use privileges::Privileges;
 pub use request::{
     encode_path_segment, strip_unavailable, ApiResponse, CallOptions, ParamValue, RateLimitHeaders,

@@ -1,7 +1,7 @@
 //! What a token is allowed to call: its scopes, from the server's
 //! privileges route (a generated call that answers [`Privileges`]) or from the token itself, and the operations they
 //! open according to the scope map read at build time
-//! ([`required_scopes`](crate::required_scopes)).
+//! ([`Platform::required_scopes`](super::Platform::required_scopes)).
 
 use serde::de::{Deserialize, Deserializer, Error as _};
 use serde::{Serialize, Serializer};
@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::client::Client;
 use super::meta::OperationMeta;
+use super::platform::Platform;
 
 /// The scopes of a token. Decoded from the server's answer, it keeps that answer whole
 /// ([`received`](Self::received)) and serialises back to it, fields the client does not read
@@ -40,21 +41,22 @@ impl Privileges {
         &self.scopes
     }
 
-    /// Whether these scopes open `op`: `None` when the scope map does not
+    /// Whether these scopes open `op` on `platform`: `None` when its scope map does not
     /// list it (or was not found when the crate was built), so the answer
     /// is unknown rather than a guess.
-    pub fn allows(&self, op: &OperationMeta) -> Option<bool> {
+    pub fn allows(&self, platform: &Platform, op: &OperationMeta) -> Option<bool> {
         if !op.requires_token {
             return Some(true);
         }
-        let needed = crate::required_scopes(op.operation_id)?;
+        let needed = platform.required_scopes(op.operation_id)?;
         Some(needed.is_empty() || needed.iter().any(|s| self.scopes.iter().any(|o| o == s)))
     }
 
-    /// The operations of both specs these scopes are known to open.
-    pub fn allowed_operations(&self) -> Vec<&'static OperationMeta> {
-        crate::all_operations()
-            .filter(|op| self.allows(op) == Some(true))
+    /// The operations of every spec of `platform` these scopes are known to open.
+    pub fn allowed_operations(&self, platform: &Platform) -> Vec<&'static OperationMeta> {
+        platform
+            .all_operations()
+            .filter(|op| self.allows(platform, op) == Some(true))
             .collect()
     }
 }

@@ -135,11 +135,12 @@ fn random_unit() -> f64 {
 mod tests {
     use super::*;
     use crate::runtime::errors::decode_error_body;
+    use crate::runtime::platform::TEST_PLATFORM;
 
     fn api(status: u16, retry_in: Option<i64>) -> Error {
         let meta = retry_in.map_or(String::new(), |s| format!(r#","meta":{{"retry_in":{s}}}"#));
         let body = format!(r#"{{"errors":[{{"code":"04501","title":"t"{meta}}}]}}"#);
-        Error::Api(decode_error_body(status, body.as_bytes()))
+        Error::Api(decode_error_body(&TEST_PLATFORM, status, body.as_bytes()))
     }
 
     fn transport() -> Error {

@@ -2,15 +2,18 @@
 //! (in which context it is made, which public body receives the data, why).
 //!
 //! Which parameters exist and how each is checked is the platform's fact,
-//! stated in its profile and compiled into
-//! [`platform::TRACEABILITY`](crate::platform::TRACEABILITY); this file only
+//! stated in its profile and handed to the runtime in
+//! [`Platform::traceability`](super::Platform::traceability); this file only
 //! applies those rules. The API rejects malformed values with a 422, so they
 //! are checked here once, when built, rather than on every call. The
 //! generator also emits a positional constructor (`Traceability::new`) and
 //! one accessor per parameter, in the profile's order.
 
+use std::fmt;
+
 use super::errors::ValidationError;
 use super::identifiers::Siret;
+use super::platform::Platform;
 
 /// How a traceability value is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,29 +41,48 @@ pub struct TraceabilityParam {
 }
 
 /// Checked traceability values, by parameter name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Traceability {
     values: Vec<(&'static str, String)>,
+    /// The platform's parameters the values were checked against.
+    params: &'static [TraceabilityParam],
 }
+
+impl fmt::Debug for Traceability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Traceability")
+            .field("values", &self.values)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Equal when they hold the same values: the parameters are the platform's.
+impl PartialEq for Traceability {
+    fn eq(&self, other: &Self) -> bool {
+        self.values == other.values
+    }
+}
+
+impl Eq for Traceability {}
 
 impl Traceability {
     /// Checks and builds the values, given as `(name, value)` pairs: every
-    /// name must be one of [`platform::TRACEABILITY`](crate::platform::TRACEABILITY).
+    /// name must be one of the platform's
+    /// [`traceability`](super::Platform::traceability) parameters.
     /// Surrounding whitespace is trimmed. Parameters left out are simply not
     /// set: a call to an operation that declares one fails before sending.
     pub fn from_pairs<'a>(
+        platform: &'static Platform,
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, ValidationError> {
+        let params = platform.traceability;
         let mut values: Vec<(&'static str, String)> = Vec::new();
         for (name, value) in pairs {
-            let param = param(name).ok_or_else(|| {
-                let known: Vec<String> = crate::platform::TRACEABILITY
-                    .iter()
-                    .map(|p| format!("`{}`", p.name))
-                    .collect();
+            let param = params.iter().find(|p| p.name == name).ok_or_else(|| {
+                let known: Vec<String> = params.iter().map(|p| format!("`{}`", p.name)).collect();
                 ValidationError::Traceability(format!(
                     "`{name}` is not a traceability parameter of {} (known: {})",
-                    crate::platform::API_NAME,
+                    platform.api_name,
                     known.join(", ")
                 ))
             })?;
@@ -68,13 +90,9 @@ impl Traceability {
             values.retain(|(n, _)| *n != param.name);
             values.push((param.name, value));
         }
-        let order = |name: &str| {
-            crate::platform::TRACEABILITY
-                .iter()
-                .position(|p| p.name == name)
-        };
+        let order = |name: &str| params.iter().position(|p| p.name == name);
         values.sort_by_key(|(n, _)| order(n));
-        Ok(Self { values })
+        Ok(Self { values, params })
     }
 
     /// The value of the parameter called `name`, if set.
@@ -95,10 +113,7 @@ impl Traceability {
     /// rejects this frequent mix-up.
     pub fn check_not_looked_up(&self, siren: Option<&str>) -> Result<(), ValidationError> {
         let Some(siren) = siren else { return Ok(()) };
-        for p in crate::platform::TRACEABILITY
-            .iter()
-            .filter(|p| p.not_the_looked_up_company)
-        {
+        for p in self.params.iter().filter(|p| p.not_the_looked_up_company) {
             if let Some(value) = self.get(p.name) {
                 if value.get(..9) == Some(siren) {
                     return Err(ValidationError::Traceability(format!(
@@ -111,12 +126,6 @@ impl Traceability {
         }
         Ok(())
     }
-}
-
-fn param(name: &str) -> Option<&'static TraceabilityParam> {
-    crate::platform::TRACEABILITY
-        .iter()
-        .find(|p| p.name == name)
 }
 
 fn check(param: &TraceabilityParam, value: &str) -> Result<String, ValidationError> {

@@ -44,7 +44,9 @@ async fn every_operation_is_called_through_the_client() {
         .token(Token::new(server.staging_token()))
         .traceability(traceability())
         // Its own throttle, with the platform's real rules: the calls of this test only.
-        .throttle(Throttle::new(ThrottleConfig::default()))
+        .throttle(Throttle::new(ThrottleConfig::new(
+            &api_entreprise::PLATFORM,
+        )))
         .build()
         .expect("client");
     let mut failures = Vec::new();

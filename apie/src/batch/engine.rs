@@ -5,9 +5,8 @@
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
-use api_entreprise::runtime::{
-    ApiResponse, Client, Error, Request, ThrottleSnapshot, ValidationError,
-};
+use api_entreprise::runtime::{ApiResponse, Error, Request, ThrottleSnapshot, ValidationError};
+use api_entreprise::Client;
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -502,7 +501,8 @@ fn fleet_lines(snapshot: &ThrottleSnapshot) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use api_entreprise::runtime::{ManualClock, OnMaintenance, Token, Traceability};
+    use api_entreprise::runtime::{ManualClock, OnMaintenance, Token};
+    use api_entreprise::Traceability;
     use apie_mock::{MockConfig, MockServer};
 
     const OPERATION: &str = "api_entreprise_v4_dgfip_attestations_fiscales";

@@ -190,6 +190,7 @@ mod tests {
                 r#"{{"errors":[{{"code":"{code}","title":"t","detail":"d","meta":{{}}}}]}}"#
             );
             Error::Api(api_entreprise::runtime::decode_error_body(
+                &api_entreprise::PLATFORM,
                 404,
                 body.as_bytes(),
             ))

@@ -74,7 +74,7 @@ pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
         pub fn decode(operation_id: &str, status: u16, body: &[u8]) -> Option<Result<SuccessBody, crate::runtime::Error>> {
             if !(200..300).contains(&status) {
                 return operations::find(operation_id)
-                    .map(|_| Err(crate::runtime::Error::Api(crate::runtime::decode_error_body(status, body))));
+                    .map(|_| Err(crate::runtime::Error::Api(crate::runtime::decode_error_body(&crate::PLATFORM, status, body))));
             }
             let decoded: Result<SuccessBody, crate::runtime::DecodeError> = match operation_id {
                 #(

@@ -4,6 +4,7 @@
 //! Generated code calls the handwritten runtime (`crate::runtime`) and nothing else.
 
 mod aliases;
+mod client;
 mod dispatch;
 mod errors;
 pub(crate) mod gates;

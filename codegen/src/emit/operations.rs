@@ -173,10 +173,10 @@ pub(crate) fn emit_module(api: &Api, module: &str) -> TokenStream {
                 /// The operations of this module, borrowed from a client.
                 #[derive(Debug, Clone, Copy)]
                 pub struct Operations<'c> {
-                    client: &'c crate::runtime::Client,
+                    client: &'c crate::Client,
                 }
 
-                impl crate::runtime::Client {
+                impl crate::Client {
                     #[doc = #accessor_doc]
                     pub fn #accessor(&self) -> Operations<'_> {
                         Operations { client: self }
@@ -384,7 +384,7 @@ fn emit_builder(op: &Operation) -> TokenStream {
         #[derive(Debug)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #builder<'c> {
-            client: &'c crate::runtime::Client,
+            client: &'c crate::Client,
             #( #path_fields )*
             #( #option_fields )*
             options: crate::runtime::CallOptions,

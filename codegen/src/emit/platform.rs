@@ -1,7 +1,9 @@
 //! Emits the `platform` module: the platform profile's facts as constants (names, base URLs,
-//! auth scheme, traceability rules, limits, timeouts, window, ban, advice), which the
-//! runtime, the throttle and the mock read. Also the positional `Traceability::new` and one
-//! accessor per traceability parameter, so their names are written once, in the profile.
+//! auth scheme, traceability rules, limits, timeouts, window, ban, advice), which the mock
+//! reads, and the same facts as one value, `PLATFORM`, which the runtime is handed (it reads
+//! no constant of a generated crate). Also the crate's `Client` and `Traceability`, wrapping
+//! the runtime's with this platform, and the positional `Traceability::new` with one accessor
+//! per traceability parameter, so their names are written once, in the profile.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,8 +13,13 @@ use crate::model::naming::field_ident;
 use crate::model::{Api, AuthScheme};
 use crate::profile::{Profile, SummerTimeRule, TraceabilityCheck};
 
-/// The module's items, for the spec `api` (servers, security scheme) under `profile`.
-pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
+/// The module's items, for the spec `api` (servers, security scheme) under `profile`;
+/// `operation_tables` are the paths of each spec's `operations::ALL`, the root spec's first.
+pub fn emit_platform(
+    profile: &Profile,
+    api: &Api,
+    operation_tables: &[TokenStream],
+) -> TokenStream {
     let name = &profile.api.name;
     let env_prefix = &profile.api.env_prefix;
     let user_agent = &profile.api.user_agent;
@@ -96,7 +103,7 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
     let advice = profile
         .advice
         .iter()
-        .filter_map(|(status, text)| status.parse::<u16>().ok().map(|s| quote!(#s => #text,)));
+        .filter_map(|(status, text)| status.parse::<u16>().ok().map(|s| quote!((#s, #text))));
     let other_advice = profile
         .advice
         .get("other")
@@ -140,6 +147,7 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
         None => quote!(crate::runtime::TimeZone::UTC),
     };
     let traceability_impl = traceability_impl(profile);
+    let wrappers = super::client::emit_client(profile);
     quote! {
         /// Facts about the API that its spec does not state, from the platform profile
         /// (`spec/profile.yml`): names, deployments, traceability, limits, bans. The
@@ -242,17 +250,57 @@ pub fn emit_platform(profile: &Profile, api: &Api) -> TokenStream {
 
             /// What an error status means, in plain words.
             pub fn advice(status: u16) -> &'static str {
-                match status {
-                    #( #advice )*
-                    _ => #other_advice,
-                }
+                PLATFORM.advice(status)
             }
 
             /// The base URL of the deployment called `name`.
             pub fn environment_url(name: &str) -> Option<&'static str> {
-                ENVIRONMENTS.iter().find(|(n, _)| *n == name).map(|(_, url)| *url)
+                PLATFORM.environment_url(name)
+            }
+
+            /// These facts as the value the runtime is handed: the client builder, the
+            /// throttle's rules and the mock read it.
+            pub static PLATFORM: crate::runtime::Platform = crate::runtime::Platform {
+                api_name: API_NAME,
+                env_prefix: ENV_PREFIX,
+                secret_env: SECRET_ENV,
+                user_agent: concat!(#user_agent, "/", env!("CARGO_PKG_VERSION")),
+                token_renewal_url: TOKEN_RENEWAL_URL,
+                token_warn_before_expiry: TOKEN_WARN_BEFORE_EXPIRY,
+                environments: ENVIRONMENTS,
+                auth: AUTH,
+                traceability: TRACEABILITY,
+                ip_limit: IP_LIMIT,
+                window: WINDOW,
+                ban: BAN,
+                breaker_after_no_answer: BREAKER_AFTER_NO_ANSWER,
+                maintenance_time_zone: MAINTENANCE_TIME_ZONE,
+                error_envelope: ERROR_ENVELOPE,
+                groups: &[
+                    group_rules(EndpointGroup::Json),
+                    group_rules(EndpointGroup::Documents),
+                    group_rules(EndpointGroup::Monitoring),
+                ],
+                download_max_bytes: DOWNLOAD_MAX_BYTES,
+                advice: &[ #( #advice ),* ],
+                other_advice: #other_advice,
+                operations: &[ #( #operation_tables ),* ],
+                scopes: crate::scopes::SCOPES,
+            };
+
+            const fn group_rules(group: EndpointGroup) -> crate::runtime::GroupRules {
+                crate::runtime::GroupRules {
+                    group,
+                    limit: group_limit(group),
+                    timeout: group_timeout(group),
+                    max_body: group_max_body(group),
+                }
             }
         }
+
+        pub use platform::PLATFORM;
+
+        #wrappers
 
         #traceability_impl
     }
@@ -282,7 +330,7 @@ fn traceability_impl(profile: &Profile) -> TokenStream {
         }
     });
     quote! {
-        impl crate::runtime::Traceability {
+        impl Traceability {
             #[doc = #new_doc]
             pub fn new( #( #args: impl Into<String> ),* ) -> Result<Self, crate::runtime::ValidationError> {
                 #( let #args: String = #args.into(); )*

@@ -47,6 +47,7 @@ pub(crate) struct Counted {
 pub(crate) fn buckets_for(
     meta: &OperationMeta,
     token: Option<&Token>,
+    group_limit: Option<u32>,
     ip_limit: u32,
     shared_name: impl Fn(&Token) -> Option<String>,
 ) -> (Vec<Counted>, Option<usize>) {
@@ -58,7 +59,7 @@ pub(crate) fn buckets_for(
         limit: ip_limit,
         shared_name: None,
     };
-    let (Some(token), Some(group_limit)) = (token, crate::platform::group_limit(meta.group)) else {
+    let (Some(token), Some(group_limit)) = (token, group_limit) else {
         // A group counted per IP only (monitoring): its answers carry
         // headers of their own counter, which is not the IP's: they
         // teach nothing.

@@ -5,8 +5,8 @@
 //! Entreprise 250 a minute for JSON, 50 for documents, some operations
 //! less), and per IP (1000 a minute, all tokens together), in fixed
 //! windows; too many calls get 429s, and ignoring them (or exceeding the IP
-//! limit) bans the IP for 12 hours. Every number comes from
-//! [`platform`](crate::platform), written from the profile. A [`Throttle`] keeps one fixed window per bucket
+//! limit) bans the IP for 12 hours. Every number comes from the
+//! [`Platform`], written from the profile. A [`Throttle`] keeps one fixed window per bucket
 //! (`throttle/window.rs` explains how a window is opened and closed), learns from the
 //! `RateLimit-*` headers of every answer, closes a bucket after a 429 until
 //! the server says, and stops all traffic when calls get no answer at all
@@ -44,6 +44,7 @@ use tokio::sync::{Notify, OwnedMutexGuard};
 use super::auth::Token;
 use super::errors::Error;
 use super::meta::OperationMeta;
+use super::platform::Platform;
 use breaker::Breaker;
 use buckets::{bucket_label, buckets_for, BucketKey, BucketName, Counted};
 #[cfg(feature = "redis")]
@@ -55,9 +56,11 @@ pub(crate) use window::Answer;
 use window::{Availability, Window};
 
 /// Settings of a [`Throttle`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ThrottleConfig {
+    /// The platform whose groups' limits the buckets apply, and whose name errors give.
+    pub platform: &'static Platform,
     /// Length of the server's window: one minute, except against a mock
     /// whose time is scaled.
     pub minute: Duration,
@@ -70,29 +73,39 @@ pub struct ThrottleConfig {
     pub ban_duration: Duration,
 }
 
-impl Default for ThrottleConfig {
-    /// The real server's rules, from [`platform`](crate::platform): for API
-    /// Entreprise one-minute windows, 1000 calls per IP, and a 12-hour stop
-    /// after 5 calls in a row got no answer.
-    fn default() -> Self {
-        ThrottleConfig {
-            minute: crate::platform::WINDOW,
-            ip_limit: crate::platform::IP_LIMIT,
-            ban_after_no_answer: crate::platform::BREAKER_AFTER_NO_ANSWER,
-            ban_duration: crate::platform::BAN,
-        }
+impl std::fmt::Debug for ThrottleConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThrottleConfig")
+            .field("platform", &self.platform.api_name)
+            .field("minute", &self.minute)
+            .field("ip_limit", &self.ip_limit)
+            .field("ban_after_no_answer", &self.ban_after_no_answer)
+            .field("ban_duration", &self.ban_duration)
+            .finish()
     }
 }
 
 impl ThrottleConfig {
-    /// The real rules with time scaled: windows last `minute`, and a ban
+    /// The real server's rules, from `platform`: for API Entreprise one-minute windows,
+    /// 1000 calls per IP, and a 12-hour stop after 5 calls in a row got no answer.
+    pub fn new(platform: &'static Platform) -> ThrottleConfig {
+        ThrottleConfig {
+            platform,
+            minute: platform.window,
+            ip_limit: platform.ip_limit,
+            ban_after_no_answer: platform.breaker_after_no_answer,
+            ban_duration: platform.ban,
+        }
+    }
+
+    /// These rules with time scaled: windows last `minute`, and a ban
     /// as many of them as a real ban holds real windows (720: 12 hours when
     /// `minute` is a minute). For a mock started with `--minute-ms`.
-    pub fn scaled(minute: Duration) -> ThrottleConfig {
+    pub fn scaled(self, minute: Duration) -> ThrottleConfig {
         ThrottleConfig {
             minute,
-            ban_duration: minute.saturating_mul(bans_in_windows()),
-            ..ThrottleConfig::default()
+            ban_duration: minute.saturating_mul(self.platform.bans_in_windows()),
+            ..self
         }
     }
 
@@ -107,20 +120,6 @@ impl ThrottleConfig {
         self.ban_after_no_answer = calls;
         self
     }
-}
-
-/// How many windows a ban lasts (720 for 12 hours of one-minute windows).
-pub(crate) fn bans_in_windows() -> u32 {
-    let window = crate::platform::WINDOW.as_secs().max(1);
-    u32::try_from(crate::platform::BAN.as_secs() / window).unwrap_or(u32::MAX)
-}
-
-/// The environment variable naming a Redis server whose shared throttle
-/// clients use when built without [`ClientBuilder::throttle`](super::ClientBuilder::throttle)
-/// (`API_ENTREPRISE_REDIS_URL` for API Entreprise: the profile's
-/// [`ENV_PREFIX`](crate::platform::ENV_PREFIX) and `_REDIS_URL`).
-pub fn redis_url_env() -> String {
-    format!("{}_REDIS_URL", crate::platform::ENV_PREFIX)
 }
 
 /// A rate limiter shared by every client given it (cheap to clone).
@@ -228,30 +227,33 @@ impl Throttle {
         }
     }
 
-    /// The process-wide throttle of `base_url`, with the real rules: what a
+    /// The process-wide throttle of `base_url`, with `platform`'s real rules: what a
     /// client uses unless given one.
-    pub fn shared_for(base_url: &str) -> Throttle {
+    pub fn shared_for(platform: &'static Platform, base_url: &str) -> Throttle {
         static SHARED: OnceLock<Mutex<HashMap<String, Throttle>>> = OnceLock::new();
         let mut all = SHARED
             .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         all.entry(base_url.trim_end_matches('/').to_owned())
-            .or_insert_with(|| Throttle::new(ThrottleConfig::default()))
+            .or_insert_with(|| Throttle::new(ThrottleConfig::new(platform)))
             .clone()
     }
 
     /// What a client built without a throttle uses: the shared throttle of
-    /// the Redis server [`redis_url_env`] names, one per URL in the
+    /// the Redis server [`Platform::redis_url_env`] names, one per URL in the
     /// process, else [`shared_for`](Self::shared_for). The variable set in
     /// a build without the `redis` feature is an error, not a silent
     /// fallback to a budget this process would not share.
-    pub fn from_env_or_shared(base_url: &str) -> Result<Throttle, Error> {
-        let var = redis_url_env();
+    pub fn from_env_or_shared(
+        platform: &'static Platform,
+        base_url: &str,
+    ) -> Result<Throttle, Error> {
+        let var = platform.redis_url_env();
         match std::env::var(&var).ok().filter(|v| !v.trim().is_empty()) {
-            None => Ok(Throttle::shared_for(base_url)),
+            None => Ok(Throttle::shared_for(platform, base_url)),
             #[cfg(feature = "redis")]
-            Some(url) => fleet::shared_from_env(url.trim()),
+            Some(url) => fleet::shared_from_env(platform, url.trim()),
             #[cfg(not(feature = "redis"))]
             Some(_) => Err(Error::Config(format!(
                 "{var} is set, but this build of the client has no `redis` feature: \
@@ -303,12 +305,14 @@ impl Throttle {
         deadline: Option<Instant>,
     ) -> Result<Permit, Error> {
         let started = Instant::now();
-        let (keys, primary) = buckets_for(meta, token, self.shared.config.ip_limit, |t| {
+        let config = &self.shared.config;
+        let group_limit = config.platform.group(meta.group).limit;
+        let (keys, primary) = buckets_for(meta, token, group_limit, config.ip_limit, |t| {
             self.shared_name(t)
         });
         let queues: Vec<_> = {
             let mut state = self.state();
-            check_breaker(&state.breaker, meta.operation_id, started)?;
+            check_breaker(&state.breaker, config.platform, meta.operation_id, started)?;
             keys.iter()
                 .map(|counted| {
                     let bucket = state.buckets.entry(counted.key).or_insert_with(|| Bucket {
@@ -425,7 +429,7 @@ impl Throttle {
         take: bool,
     ) -> Result<Look, Error> {
         let mut state = self.state();
-        check_breaker(&state.breaker, operation, now)?;
+        check_breaker(&state.breaker, self.shared.config.platform, operation, now)?;
         let mut wake_at: Option<Instant> = None;
         let mut last = keys[0].key.name;
         let mut ready = true;
@@ -602,9 +606,15 @@ impl Throttle {
     }
 }
 
-fn check_breaker(breaker: &Breaker, operation: &'static str, now: Instant) -> Result<(), Error> {
+fn check_breaker(
+    breaker: &Breaker,
+    platform: &Platform,
+    operation: &'static str,
+    now: Instant,
+) -> Result<(), Error> {
     match breaker.tripped(now) {
         Some(trip) => Err(Error::PossibleBan {
+            api: platform.api_name,
             operation,
             until: trip.until_wall,
             failures: trip.failures,

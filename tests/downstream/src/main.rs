@@ -1,4 +1,4 @@
-use api_entreprise::runtime::{Siren, Token};
+use api_entreprise::runtime::Siren;
 use api_entreprise::{Client, Environment, Traceability};
 
 #[tokio::main]
@@ -10,7 +10,7 @@ async fn main() -> Result<(), api_entreprise::Error> {
     };
     let client = Client::builder()
         .environment(environment)
-        .token(Token::from_env()?) // API_ENTREPRISE_TOKEN; never printed
+        .token(api_entreprise::token_from_env()?) // API_ENTREPRISE_TOKEN; never printed
         .traceability(Traceability::new("aides publiques", "13002526500013", "dossier 42")?)
         .build()?;
     let siren: Siren = "418166096".parse()?; // refused before any request when invalid

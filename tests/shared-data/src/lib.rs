@@ -1,6 +1,6 @@
 //! Where the workspace's tests find the data that is not in the repository: the published
 //! spec history, the legacy v2 spec, real staging responses and the public staging token
-//! (see the README, "The full tests").
+//! (see CONTRIBUTING.md, "The full tests").
 //!
 //! The folder is `$APIE_SHARED`, else `../shared` beside the checkout. On a clone with
 //! nothing beside it, a test that needs the folder says so on the terminal and returns, so
@@ -40,7 +40,7 @@ pub fn find(sub: &str) -> Option<PathBuf> {
     }
     let caller = std::panic::Location::caller();
     let why = format!(
-        "{caller}: needs the shared test data, not found at {} (set {FOLDER_VAR}; README, \"The full tests\")",
+        "{caller}: needs the shared test data, not found at {} (set {FOLDER_VAR}; CONTRIBUTING.md, \"The full tests\")",
         path.display()
     );
     if required() {

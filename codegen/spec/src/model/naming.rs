@@ -140,7 +140,8 @@ pub const PRELUDE_NAMES: &[&str] = &[
     "From", "Into", "Default", "Clone", "Copy",
 ];
 
-/// Methods the handwritten runtime defines on `Client`: a module accessor never takes one
+/// Methods the handwritten runtime defines on `Client`, which the generated `Client` reaches
+/// through `Deref`: a module accessor never takes one, which would hide it
 /// (a module named `throttle` would open with `client.throttle_routes()`). `tests/runtime_reserved_names.rs` in the client crate
 /// checks this list against the runtime's own methods.
 pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
@@ -157,6 +158,7 @@ pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
     "clock",
     "maintenance_time_zone",
     "maintenance_until",
+    "platform",
 ];
 
 /// The `Client` method that opens a module's operations: the module's name, or

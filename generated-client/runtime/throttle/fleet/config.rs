@@ -17,7 +17,7 @@ pub enum OnRedisFailure {
     /// most 1/N so that together they still stay within every limit.
     LocalShare(f64),
     /// Send nothing: calls fail at once with
-    /// [`Error::Throttled`](crate::Error::Throttled) (bucket `redis`)
+    /// [`Error::Throttled`](crate::runtime::Error::Throttled) (bucket `redis`)
     /// until Redis answers again.
     FailClosed,
 }
@@ -37,8 +37,8 @@ impl Default for OnRedisFailure {
 pub struct RedisConfig {
     /// `redis://[user:password@]host[:port][/db]` or `unix:///path`.
     pub url: String,
-    /// First part of every key (default: the profile's env prefix in lower
-    /// case, `api-entreprise`).
+    /// First part of every key (empty, the default: the platform's env prefix in lower
+    /// case with dashes, `api-entreprise`).
     pub prefix: String,
     /// The fleet's name, a Redis Cluster hash tag: every key of a fleet
     /// lives in one slot (default `default`). Fleets calling different
@@ -83,9 +83,7 @@ impl RedisConfig {
     pub fn new(url: impl Into<String>) -> RedisConfig {
         RedisConfig {
             url: url.into(),
-            prefix: crate::platform::ENV_PREFIX
-                .to_ascii_lowercase()
-                .replace('_', "-"),
+            prefix: String::new(),
             fleet: "default".to_owned(),
             secret: None,
             on_failure: OnRedisFailure::default(),

@@ -33,12 +33,15 @@ impl std::fmt::Debug for Keys {
 
 impl Keys {
     /// The keys of `fleet` under `prefix`, tokens hashed with `secret`
-    /// (or a key derived from the names without one).
-    pub(crate) fn new(prefix: &str, fleet: &str, secret: Option<&[u8]>) -> Keys {
+    /// (or a key derived from the names without one: the platform's `namespace`, the
+    /// prefix and the fleet).
+    pub(crate) fn new(namespace: &str, prefix: &str, fleet: &str, secret: Option<&[u8]>) -> Keys {
         let base = format!("{prefix}:{{{fleet}}}");
         let hmac_key = match secret {
             Some(secret) => Sha256::digest(secret).into(),
-            None => Sha256::digest(format!("api-entreprise throttle key for {base}")).into(),
+            // For API Entreprise, `api-entreprise throttle key for …`, as before the
+            // platform was a value: a fleet of old and new processes shares its buckets.
+            None => Sha256::digest(format!("{namespace} throttle key for {base}")).into(),
         };
         Keys { base, hmac_key }
     }
@@ -129,9 +132,9 @@ mod tests {
     #[test]
     fn names_depend_on_the_secret_and_never_contain_the_token() {
         let token = "eyJhbGciOiJIUzI1NiJ9.eyJ1aWQiOiJ4In0.c2lnbmF0dXJl";
-        let a = Keys::new("apie", "fleet", Some(b"secret one"));
-        let b = Keys::new("apie", "fleet", Some(b"secret two"));
-        let derived = Keys::new("apie", "fleet", None);
+        let a = Keys::new("test-api", "apie", "fleet", Some(b"secret one"));
+        let b = Keys::new("test-api", "apie", "fleet", Some(b"secret two"));
+        let derived = Keys::new("test-api", "apie", "fleet", None);
         assert_ne!(a.token_name(token), b.token_name(token));
         assert_ne!(a.token_name(token), derived.token_name(token));
         assert_eq!(a.token_name(token), a.token_name(token));

@@ -48,27 +48,35 @@ use super::buckets::{bucket_label, BucketKey, BucketName, Counted};
 use super::permit::{Observed, Permit};
 use super::server_time::ServerClock;
 use super::window::{reopens_at, Slot, Window};
-use super::{check_breaker, redis_url_env, Look, Throttle, ThrottleConfig};
+use super::{check_breaker, Look, Throttle, ThrottleConfig};
 use crate::runtime::auth::Token;
 use crate::runtime::errors::Error;
+use crate::runtime::platform::Platform;
 
 impl Throttle {
     /// A throttle shared through the Redis server at `url` by every
     /// process given one with the same URL (and [`RedisConfig`] names),
-    /// with the real server's rules. Connects at first use: a bad URL is
+    /// with `platform`'s real rules. Connects at first use: a bad URL is
     /// an error here, an unreachable server a fallback later.
-    pub fn redis(url: &str) -> Result<Throttle, Error> {
-        Throttle::redis_with(ThrottleConfig::default(), RedisConfig::new(url))
+    pub fn redis(platform: &'static Platform, url: &str) -> Result<Throttle, Error> {
+        Throttle::redis_with(ThrottleConfig::new(platform), RedisConfig::new(url))
     }
 
     /// [`redis`](Self::redis) with other rules (a scaled minute) and
     /// settings.
     pub fn redis_with(config: ThrottleConfig, redis: RedisConfig) -> Result<Throttle, Error> {
+        let env_prefix = config.platform.env_prefix;
         let secret = redis.secret.clone().or_else(|| {
-            let var = format!("{}_REDIS_SECRET", crate::platform::ENV_PREFIX);
+            let var = format!("{env_prefix}_REDIS_SECRET");
             std::env::var(var).ok().map(String::into_bytes)
         });
-        let keys = Keys::new(&redis.prefix, &redis.fleet, secret.as_deref());
+        // Unset, the platform's variables' prefix names its keys (`api-entreprise`).
+        let namespace = env_prefix.to_ascii_lowercase().replace('_', "-");
+        let prefix = match redis.prefix.as_str() {
+            "" => namespace.clone(),
+            set => set.to_owned(),
+        };
+        let keys = Keys::new(&namespace, &prefix, &redis.fleet, secret.as_deref());
         let store = Store::new(&redis.url, redis.timeout, keys.channel())
             .map_err(|e| Error::Config(e.to_string()))?;
         let settings = Settings::new(&redis, config.minute);
@@ -94,7 +102,7 @@ impl Throttle {
 
 /// The shared throttle of `url` for clients built without one, one per URL
 /// in the process.
-pub(super) fn shared_from_env(url: &str) -> Result<Throttle, Error> {
+pub(super) fn shared_from_env(platform: &'static Platform, url: &str) -> Result<Throttle, Error> {
     static SHARED: OnceLock<Mutex<HashMap<String, Throttle>>> = OnceLock::new();
     let mut all = SHARED
         .get_or_init(Default::default)
@@ -103,8 +111,8 @@ pub(super) fn shared_from_env(url: &str) -> Result<Throttle, Error> {
     if let Some(throttle) = all.get(url) {
         return Ok(throttle.clone());
     }
-    let throttle =
-        Throttle::redis(url).map_err(|e| Error::Config(format!("{}: {e}", redis_url_env())))?;
+    let throttle = Throttle::redis(platform, url)
+        .map_err(|e| Error::Config(format!("{}: {e}", platform.redis_url_env())))?;
     all.insert(url.to_owned(), throttle.clone());
     Ok(throttle)
 }
@@ -279,7 +287,8 @@ impl Fleet {
                     .or_insert_with(|| (self.keys.bucket(counted), counted.limit));
             }
             if let Some((until, failures)) = inner.breaker.filter(|(t, _)| *t > now) {
-                return Err(possible_ban(operation, until, failures));
+                let api = throttle.shared.config.platform.api_name;
+                return Err(possible_ban(api, operation, until, failures));
             }
             // A closure this process learnt holds even before Redis has it.
             let closed = keys
@@ -390,7 +399,8 @@ impl Fleet {
             if status == 2 {
                 let until = local_instant(wake, now, received);
                 inner.breaker = Some((until, extra as u32));
-                return Ok(Err(possible_ban(operation, until, extra as u32)));
+                let api = throttle.shared.config.platform.api_name;
+                return Ok(Err(possible_ban(api, operation, until, extra as u32)));
             }
         }
         Ok(Ok(match status {
@@ -410,7 +420,8 @@ impl Fleet {
             _ => {
                 self.calls.fetch_add(1, Ordering::Relaxed);
                 let mut state = throttle.state();
-                if let Err(e) = check_breaker(&state.breaker, operation, received) {
+                let platform = throttle.shared.config.platform;
+                if let Err(e) = check_breaker(&state.breaker, platform, operation, received) {
                     return Ok(Err(e));
                 }
                 let mut permit = throttle.count(&mut state, slots, received - started);
@@ -568,8 +579,14 @@ impl Fleet {
     }
 }
 
-fn possible_ban(operation: &'static str, until: Instant, failures: u32) -> Error {
+fn possible_ban(
+    api: &'static str,
+    operation: &'static str,
+    until: Instant,
+    failures: u32,
+) -> Error {
     Error::PossibleBan {
+        api,
         operation,
         until: SystemTime::now() + until.saturating_duration_since(Instant::now()),
         failures,

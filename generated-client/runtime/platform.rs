@@ -1,0 +1,190 @@
+//! The platform as a value: every fact about an API that the runtime needs and that is not
+//! in a request (names, deployments, auth, traceability, limits, bans, error envelope,
+//! advice, operations, scopes).
+//!
+//! The runtime knows no API: a generated crate writes one `static` [`Platform`] from its
+//! profile and hands it to [`ClientBuilder::new`](super::ClientBuilder::new) and
+//! [`ThrottleConfig::new`](super::ThrottleConfig::new); the runtime reads it from there.
+
+use std::time::Duration;
+
+use super::auth::{AuthScheme, Token};
+use super::errors::{Error, ErrorEnvelope};
+use super::maintenance::TimeZone;
+use super::meta::{EndpointGroup, OperationMeta};
+use super::traceability::TraceabilityParam;
+
+/// What a group of endpoints is allowed and given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupRules {
+    /// The group.
+    pub group: EndpointGroup,
+    /// Calls per window and per token; `None`: only the IP's limit counts.
+    pub limit: Option<u32>,
+    /// The recommended timeout of a call.
+    pub timeout: Duration,
+    /// The largest answer body the client reads, in bytes: a bigger one is refused
+    /// ([`Error::BodyTooLarge`]) rather than held in memory.
+    pub max_body: u64,
+}
+
+/// One API of the platform, as its profile and specs describe it. Built once, as a
+/// `static`, by the generated crate.
+#[derive(Debug)]
+pub struct Platform {
+    /// The API's name, as users read it in messages.
+    pub api_name: &'static str,
+    /// Prefix of the environment variables users set (`<PREFIX>_TOKEN`, `<PREFIX>_REDIS_URL`…).
+    pub env_prefix: &'static str,
+    /// The environment variable holding the secret (token or API key).
+    pub secret_env: &'static str,
+    /// The `User-Agent` header: product name and the generated crate's version.
+    pub user_agent: &'static str,
+    /// Where a user renews an expired token.
+    pub token_renewal_url: Option<&'static str>,
+    /// A token expiring within this delay gets a warning.
+    pub token_warn_before_expiry: Duration,
+    /// Deployments `(name, base URL)`, the default first.
+    pub environments: &'static [(&'static str, &'static str)],
+    /// How the secret is sent.
+    pub auth: AuthScheme,
+    /// The traceability parameters, in the profile's order.
+    pub traceability: &'static [TraceabilityParam],
+    /// Calls per window from one IP address, all tokens together.
+    pub ip_limit: u32,
+    /// The server's fixed window, opened by the first call.
+    pub window: Duration,
+    /// How long a ban lasts: no answer at all from the server.
+    pub ban: Duration,
+    /// Calls in a row without any answer that trip the client's ban breaker.
+    pub breaker_after_no_answer: u32,
+    /// The time zone the operations' maintenance windows are written in.
+    pub maintenance_time_zone: TimeZone,
+    /// Where an error body holds its items and their fields.
+    pub error_envelope: ErrorEnvelope,
+    /// Each group's limit, timeout and body bound.
+    pub groups: &'static [GroupRules],
+    /// The largest document (PDF, ZIP) a download writes, in bytes.
+    pub download_max_bytes: u64,
+    /// What an error status means, in plain words: `(status, advice)`.
+    pub advice: &'static [(u16, &'static str)],
+    /// The advice for a status that [`advice`](Self::advice) does not list.
+    pub other_advice: &'static str,
+    /// Every operation, one slice per spec, the root spec's first.
+    pub operations: &'static [&'static [&'static OperationMeta]],
+    /// The scopes that open each operation, sorted by x-operationId; empty when the
+    /// scope map was not available at build time.
+    pub scopes: &'static [(&'static str, &'static [&'static str])],
+}
+
+/// A group the platform does not list: no limit of its own, a JSON call's timeout.
+const UNLISTED_GROUP: GroupRules = GroupRules {
+    group: EndpointGroup::Json,
+    limit: None,
+    timeout: Duration::from_secs(5),
+    max_body: 4 * 1024 * 1024,
+};
+
+impl Platform {
+    /// The rules of `group`.
+    pub fn group(&self, group: EndpointGroup) -> GroupRules {
+        self.groups
+            .iter()
+            .find(|g| g.group == group)
+            .copied()
+            .unwrap_or(GroupRules {
+                group,
+                ..UNLISTED_GROUP
+            })
+    }
+
+    /// What an error status means, in plain words.
+    pub fn advice(&self, status: u16) -> &'static str {
+        self.advice
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(self.other_advice, |(_, text)| text)
+    }
+
+    /// The base URL of the deployment called `name`.
+    pub fn environment_url(&self, name: &str) -> Option<&'static str> {
+        self.environments
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, url)| *url)
+    }
+
+    /// Every operation of every spec, the root spec's first.
+    pub fn all_operations(&self) -> impl Iterator<Item = &'static OperationMeta> {
+        self.operations.iter().flat_map(|spec| spec.iter().copied())
+    }
+
+    /// The operation with this x-operationId in any of the specs.
+    pub fn find_operation(&self, operation_id: &str) -> Option<&'static OperationMeta> {
+        self.all_operations()
+            .find(|op| op.operation_id == operation_id)
+    }
+
+    /// The scopes that open `operation_id`, any one of them sufficing (empty: none needed).
+    /// `None` when the scope map was not available at build time or does not list the
+    /// operation.
+    pub fn required_scopes(&self, operation_id: &str) -> Option<&'static [&'static str]> {
+        self.scopes
+            .binary_search_by(|(id, _)| (*id).cmp(operation_id))
+            .ok()
+            .map(|i| self.scopes[i].1)
+    }
+
+    /// The environment variable naming a Redis server whose shared throttle clients use
+    /// when built without a throttle (`<PREFIX>_REDIS_URL`).
+    pub fn redis_url_env(&self) -> String {
+        format!("{}_REDIS_URL", self.env_prefix)
+    }
+
+    /// Reads the secret from [`secret_env`](Self::secret_env) (`API_ENTREPRISE_TOKEN` for
+    /// API Entreprise), surrounding whitespace trimmed.
+    pub fn token_from_env(&self) -> Result<Token, Error> {
+        Token::from_env_var(self.secret_env)
+    }
+
+    /// How many windows a ban lasts (720 for 12 hours of one-minute windows).
+    pub(crate) fn bans_in_windows(&self) -> u32 {
+        let window = self.window.as_secs().max(1);
+        u32::try_from(self.ban.as_secs() / window).unwrap_or(u32::MAX)
+    }
+}
+
+/// A platform for the runtime's own unit tests: an envelope like API Entreprise's, one
+/// traceability parameter of each check, no operation.
+#[cfg(test)]
+pub(crate) static TEST_PLATFORM: Platform = Platform {
+    api_name: "Test API",
+    env_prefix: "TEST_API",
+    secret_env: "TEST_API_TOKEN",
+    user_agent: "test-api/0",
+    token_renewal_url: None,
+    token_warn_before_expiry: Duration::from_secs(30 * 86_400),
+    environments: &[("production", "https://api.example.org")],
+    auth: AuthScheme::Bearer,
+    traceability: &[],
+    ip_limit: 1000,
+    window: Duration::from_secs(60),
+    ban: Duration::from_secs(12 * 3600),
+    breaker_after_no_answer: 5,
+    maintenance_time_zone: TimeZone::UTC,
+    error_envelope: ErrorEnvelope {
+        items: "/errors",
+        code: "/code",
+        title: "/title",
+        detail: "/detail",
+        source: "/source",
+        provider: "/meta/provider",
+        retry_in: "/meta/retry_in",
+    },
+    groups: &[],
+    download_max_bytes: 1 << 20,
+    advice: &[],
+    other_advice: "see the details",
+    operations: &[],
+    scopes: &[],
+};
