@@ -42,8 +42,10 @@ compile_error!(
      headers); call it from your server and serve your pages from there"
 );
 
-#[path = "runtime/mod.rs"]
-pub mod runtime;
+/// The handwritten runtime (crate `apie-runtime`) this client is generated on: the HTTP
+/// client, identifiers, traceability, throttle, errors. It knows no API; [`PLATFORM`] is
+/// what it knows of this one.
+pub use apie_runtime as runtime;
 
 pub use runtime::{Environment, Error};
 

@@ -10,7 +10,7 @@ use apie_spec::model::naming::{module_accessor, RUNTIME_CLIENT_METHODS};
 /// `pub fn name(&self` / `pub async fn name(&self` and `pub fn builder()` inside
 /// `impl Client {` blocks of the runtime's files.
 fn runtime_client_methods() -> BTreeSet<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("generated-client/runtime");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/src");
     let mut files = vec![];
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {

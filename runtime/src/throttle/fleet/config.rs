@@ -17,7 +17,7 @@ pub enum OnRedisFailure {
     /// most 1/N so that together they still stay within every limit.
     LocalShare(f64),
     /// Send nothing: calls fail at once with
-    /// [`Error::Throttled`](crate::runtime::Error::Throttled) (bucket `redis`)
+    /// [`Error::Throttled`](crate::Error::Throttled) (bucket `redis`)
     /// until Redis answers again.
     FailClosed,
 }

@@ -357,7 +357,11 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} answered HTTP {}", self.platform.api_name, self.status)?;
+        write!(
+            f,
+            "{} answered HTTP {}",
+            self.platform.api_name, self.status
+        )?;
         if let Some(why) = &self.not_understood {
             // Said in the message, so that a log line never reads as an error with no detail.
             write!(

@@ -1,11 +1,17 @@
-//! Handwritten runtime shared by every generated operation.
+//! The handwritten runtime of the API clients that `apie-codegen` generates (the
+//! `api-entreprise` crate among them).
 //!
-//! The generated modules only describe operations (paths, parameters,
-//! response models); everything that talks to the network, validates input
-//! or interprets errors lives here so it can be reviewed and tested once.
+//! The generated crates only describe operations (paths, parameters, response models) and
+//! their API (a [`Platform`] value built from the profile); everything that talks to the
+//! network, validates input, throttles or interprets errors lives here, so it can be
+//! reviewed and tested once. The runtime knows no API and depends on no generated crate:
+//! a generated crate hands its `PLATFORM` to [`ClientBuilder::new`] and wraps the
+//! [`Client`] in its own type with one method per module of operations.
 //!
 //! The most used items are re-exported at this level so generated code and
 //! callers can write `runtime::Siren` instead of `runtime::identifiers::Siren`.
+
+#![deny(missing_docs)]
 
 pub mod auth;
 mod body;

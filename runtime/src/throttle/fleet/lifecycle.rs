@@ -9,9 +9,9 @@ use tokio::time::Instant;
 
 use super::store::{ms, Reply, StoreError, Which};
 use super::{Fleet, Inner, Mode, Throttle};
-use crate::runtime::throttle::snapshot::{BucketSnapshot, SharedState, ThrottleSnapshot};
-use crate::runtime::throttle::window::Window;
-use crate::runtime::throttle::BucketKey;
+use crate::throttle::snapshot::{BucketSnapshot, SharedState, ThrottleSnapshot};
+use crate::throttle::window::Window;
+use crate::throttle::BucketKey;
 
 impl Fleet {
     /// Once connected: the channel's subscription, and the heartbeat that
@@ -85,7 +85,7 @@ impl Fleet {
     }
 
     /// Takes this process out of the fleet ([`Throttle::leave_fleet`]).
-    pub(in crate::runtime::throttle) async fn leave(&self) {
+    pub(in crate::throttle) async fn leave(&self) {
         self.left.store(true, Ordering::Relaxed);
         if self.inner().mode != Mode::Redis {
             // Out of reach, or alone: the lease lapses by itself, and the
@@ -238,7 +238,7 @@ impl Fleet {
     }
 
     /// Lifts the fleet's breaker (from a task: the caller may not be async).
-    pub(in crate::runtime::throttle) fn reset_breaker(&self, throttle: &Throttle) {
+    pub(in crate::throttle) fn reset_breaker(&self, throttle: &Throttle) {
         self.inner().breaker = None;
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             tracing::warn!("Throttle::reset_breaker outside a tokio runtime: only this process's breaker is lifted");
@@ -258,7 +258,7 @@ impl Fleet {
 
     /// A bucket's snapshot, with the fleet's figures while they are in
     /// Redis.
-    pub(in crate::runtime::throttle) fn overlay_bucket(
+    pub(in crate::throttle) fn overlay_bucket(
         &self,
         key: &BucketKey,
         snapshot: &mut BucketSnapshot,
@@ -291,11 +291,7 @@ impl Fleet {
     }
 
     /// The shared side of a snapshot, and the fleet's breaker.
-    pub(in crate::runtime::throttle) fn overlay(
-        &self,
-        snapshot: &mut ThrottleSnapshot,
-        now: Instant,
-    ) {
+    pub(in crate::throttle) fn overlay(&self, snapshot: &mut ThrottleSnapshot, now: Instant) {
         let inner = self.inner();
         if let Some((until, _)) = inner.breaker.filter(|(t, _)| *t > now) {
             let wall = SystemTime::now() + (until - now);
@@ -319,7 +315,7 @@ impl Fleet {
     }
 
     /// Reads every bucket this process knows from Redis, for a snapshot.
-    pub(in crate::runtime::throttle) async fn refresh(&self, throttle: &Throttle) {
+    pub(in crate::throttle) async fn refresh(&self, throttle: &Throttle) {
         let (known, mut keys, mut args) = {
             let inner = self.inner();
             let known: Vec<BucketKey> = inner.names.keys().copied().collect();

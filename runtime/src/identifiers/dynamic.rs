@@ -1,5 +1,5 @@
 //! Validation by kind, for callers that learn a parameter's kind from
-//! [`OperationMeta`](crate::runtime::OperationMeta) at run time (the command
+//! [`OperationMeta`](crate::OperationMeta) at run time (the command
 //! line, the mock server) instead of from a typed method signature.
 
 use super::{

@@ -134,8 +134,8 @@ fn random_unit() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::errors::decode_error_body;
-    use crate::runtime::platform::TEST_PLATFORM;
+    use crate::errors::decode_error_body;
+    use crate::platform::TEST_PLATFORM;
 
     fn api(status: u16, retry_in: Option<i64>) -> Error {
         let meta = retry_in.map_or(String::new(), |s| format!(r#","meta":{{"retry_in":{s}}}"#));

@@ -13,7 +13,7 @@
 use sha2::{Digest, Sha256};
 
 use super::super::buckets::{BucketName, Counted};
-use crate::runtime::meta::EndpointGroup;
+use crate::meta::EndpointGroup;
 
 /// The names of one fleet's keys.
 #[derive(Clone)]

@@ -49,9 +49,9 @@ use super::permit::{Observed, Permit};
 use super::server_time::ServerClock;
 use super::window::{reopens_at, Slot, Window};
 use super::{check_breaker, Look, Throttle, ThrottleConfig};
-use crate::runtime::auth::Token;
-use crate::runtime::errors::Error;
-use crate::runtime::platform::Platform;
+use crate::auth::Token;
+use crate::errors::Error;
+use crate::platform::Platform;
 
 impl Throttle {
     /// A throttle shared through the Redis server at `url` by every
