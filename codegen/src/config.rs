@@ -242,7 +242,10 @@ impl Config {
             .specs
             .into_iter()
             .enumerate()
-            .map(|(i, (path, generated))| (path, generated, out_dir.join(spec_file_name(i))))
+            .map(|(i, (path, generated))| {
+                let file = out_dir.join(spec_file_name(&loaded.profile, i));
+                (path, generated, file)
+            })
             .collect();
         Ok(Compiled {
             profile: loaded.profile,
@@ -310,8 +313,14 @@ pub fn spec_env(profile: &Profile, i: usize) -> String {
     }
 }
 
-fn spec_file_name(i: usize) -> String {
-    format!("spec{i}.rs")
+/// The generated file of spec `i`, named by what it holds: `current.rs` for the root spec
+/// (its items are the crate's own), `<module>.rs` for the others (`legacy.rs`). The profile
+/// refuses a module that would take another file's name.
+fn spec_file_name(profile: &Profile, i: usize) -> String {
+    match profile.specs.get(i).and_then(|s| s.module.as_deref()) {
+        Some(module) => format!("{module}.rs"),
+        None => "current.rs".to_string(),
+    }
 }
 
 /// `api-entreprise.yml` → `api-entreprise.names.lock`.

@@ -35,7 +35,7 @@ fn generate(text: &[u8]) -> Result<(), TestCaseError> {
     };
     match render(&PROFILE, &[spec], None) {
         Ok(rendered) => {
-            prop_assert!(rendered.files.iter().any(|f| f.name == "spec0.rs"));
+            prop_assert!(rendered.files.iter().any(|f| f.name == "current.rs"));
             Ok(())
         }
         Err(Error::Spec { diagnostics, .. }) => {

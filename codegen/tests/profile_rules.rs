@@ -147,7 +147,7 @@ fn the_build_writes_the_profile_as_constants() {
         assert!(flat.contains(expected), "missing {expected:?} in\n{entry}");
     }
     assert!(!entry.contains("legacy"), "one spec, no legacy module");
-    let module = std::fs::read_to_string(out.join("spec0.rs")).unwrap();
+    let module = std::fs::read_to_string(out.join("current.rs")).unwrap();
     let module_flat: String = module.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         r#"name: "prenoms[]", location: crate::runtime::ParamLocation::Query, required: false, kind: crate::runtime::ParamKind::Text, allowed: &[], repeated: true, explode: true"#,

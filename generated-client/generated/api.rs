@@ -287,34 +287,27 @@ impl Traceability {
         self.get("object").unwrap_or_default()
     }
 }
-
-// The spec's prose is Markdown for a web page: its lists and long first paragraphs are not
-// written for clippy's doc lints, and rewording them would change the API's own text.
 #[allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
-mod generated_0 {
-    include!("spec0.rs");
+mod current {
+    include!("current.rs");
 }
-
-pub use generated_0::*;
-
-#[doc = "The legacy v2 API and its open monitoring routes, from the v2 spec."]
+pub use current::*;
+/// The legacy v2 API and its open monitoring routes, from the v2 spec.
 #[allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
 pub mod legacy {
-    include!("spec1.rs");
+    include!("legacy.rs");
 }
-
 #[cfg(feature = "v2")]
 pub use legacy::v2;
 pub use legacy::watchdoge;
-
 /// A decoded success body from any of the specs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -324,7 +317,6 @@ pub enum AnySuccessBody {
     /// An operation of the `legacy` spec.
     Legacy(legacy::SuccessBody),
 }
-
 impl runtime::Undeclared for AnySuccessBody {
     fn collect_undeclared(&self, path: &mut String, report: &mut runtime::UndeclaredReport) {
         match self {
@@ -337,7 +329,6 @@ impl runtime::Undeclared for AnySuccessBody {
         }
     }
 }
-
 /// [`decode`] over every spec: `None` when none has that x-operationId.
 pub fn decode_any(
     operation_id: &str,
@@ -352,33 +343,22 @@ pub fn decode_any(
     }
     None
 }
-
 /// The operation with this x-operationId in any of the specs.
 pub fn find_operation(operation_id: &str) -> Option<&'static runtime::OperationMeta> {
     operations::find(operation_id).or_else(|| legacy::operations::find(operation_id))
 }
-
 /// Every operation of every spec, the root spec's first.
 pub fn all_operations() -> impl Iterator<Item = &'static runtime::OperationMeta> {
-    operations::ALL
-        .iter()
-        .chain(legacy::operations::ALL.iter())
-        .copied()
+    PLATFORM.all_operations()
 }
-
 mod scopes {
     include!("scopes.rs");
 }
-
 /// The scopes that open `operation_id`, any one of them sufficing (empty: none needed).
 /// `None` when the scope map was not available at build time or does not list the operation.
 pub fn required_scopes(operation_id: &str) -> Option<&'static [&'static str]> {
-    scopes::SCOPES
-        .binary_search_by(|(id, _)| (*id).cmp(operation_id))
-        .ok()
-        .map(|i| scopes::SCOPES[i].1)
+    PLATFORM.required_scopes(operation_id)
 }
-
 /// What the local mock of the API (`apie-mock`) serves besides staging payloads, read from the
 /// specs the client was built from: each operation's example bodies and the error catalogue,
 /// as JSON text. Behind the `mock-data` feature, since a client calling the API needs none of it.

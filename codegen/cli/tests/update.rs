@@ -105,13 +105,13 @@ fn update_on_two_consecutive_versions() {
         record.contains("siade_authorizations.yml"),
         "the other lines kept: {record}"
     );
-    let generated = std::fs::read_to_string(root.join(GENERATED_DIR).join("spec0.rs")).unwrap();
+    let generated = std::fs::read_to_string(root.join(GENERATED_DIR).join("current.rs")).unwrap();
     assert!(
         generated.contains(&apie_spec::sha256_hex(&spec)),
         "regenerated from the new spec"
     );
     assert_ne!(
-        before.get(&root.join(GENERATED_DIR).join("spec0.rs")),
+        before.get(&root.join(GENERATED_DIR).join("current.rs")),
         Some(&generated.clone().into_bytes())
     );
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();

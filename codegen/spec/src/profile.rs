@@ -653,6 +653,21 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
     if profile.specs.is_empty() {
         error(&["specs"], "at least one spec file is needed".to_string());
     }
+    // A spec's module names its generated file (`<module>.rs`, the root spec `current.rs`).
+    for (i, spec) in profile.specs.iter().enumerate() {
+        let index = i.to_string();
+        match spec.module.as_deref() {
+            Some(module) if RESERVED_FILE_STEMS.contains(&module) => error(
+                &["specs", &index, "module"],
+                format!("`{module}` names a generated file of its own: choose another module name"),
+            ),
+            None if i > 0 => error(
+                &["specs", &index, "module"],
+                "every spec but the first needs a `module`: their items would collide".to_string(),
+            ),
+            _ => {}
+        }
+    }
     if profile.environments.is_empty() {
         error(
             &["environments"],
@@ -683,6 +698,10 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
         );
     }
 }
+
+/// File stems the generator writes besides the specs' modules: a spec's module may not take
+/// one (`api.rs` the entry, `current.rs` the root spec, `scopes.rs`, `mock_data.rs`).
+pub const RESERVED_FILE_STEMS: &[&str] = &["api", "current", "scopes", "mock_data"];
 
 /// The deepest node along `segments`, with its JSON pointer.
 fn deepest<'n>(root: &'n Node, segments: &[String]) -> (&'n Node, String) {

@@ -6,6 +6,7 @@
 mod aliases;
 mod client;
 mod dispatch;
+pub mod entry;
 mod errors;
 pub(crate) mod gates;
 pub mod mock_data;
