@@ -345,7 +345,7 @@ pub fn decode_any(
 }
 /// The operation with this x-operationId in any of the specs.
 pub fn find_operation(operation_id: &str) -> Option<&'static runtime::OperationMeta> {
-    operations::find(operation_id).or_else(|| legacy::operations::find(operation_id))
+    PLATFORM.find_operation(operation_id)
 }
 /// Every operation of every spec, the root spec's first.
 pub fn all_operations() -> impl Iterator<Item = &'static runtime::OperationMeta> {

@@ -154,8 +154,8 @@ impl Platform {
     }
 }
 
-/// A platform for the runtime's own unit tests: an envelope like API Entreprise's, one
-/// traceability parameter of each check, no operation.
+/// A platform for the runtime's own unit tests: a list-of-errors envelope, no traceability
+/// parameter, no operation.
 #[cfg(test)]
 pub(crate) static TEST_PLATFORM: Platform = Platform {
     api_name: "Test API",

@@ -221,7 +221,7 @@ fn entry_source(loaded: &LoadedProfile, specs: &[(PathBuf, Generated)]) -> Resul
         .map(|entry| match &entry.module {
             None => quote::quote!(crate::operations::ALL),
             Some(module) => {
-                let module = quote::format_ident!("{}", module);
+                let module = crate::emit::ident(module);
                 quote::quote!(crate::#module::operations::ALL)
             }
         })

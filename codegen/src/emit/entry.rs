@@ -80,13 +80,6 @@ pub fn emit_entry(specs: &[EntrySpec<'_>], mock_data_file: &str) -> TokenStream 
         None => " An operation of the root spec.".to_string(),
         Some(module) => format!(" An operation of the `{module}` spec."),
     });
-    let finds = paths
-        .iter()
-        .map(|path| quote!(#path operations::find(operation_id)));
-    let (first_find, other_finds) = {
-        let mut finds = finds.collect::<Vec<_>>().into_iter();
-        (finds.next(), finds.collect::<Vec<_>>())
-    };
     quote! {
         #( #modules )*
 
@@ -121,7 +114,7 @@ pub fn emit_entry(specs: &[EntrySpec<'_>], mock_data_file: &str) -> TokenStream 
 
         /// The operation with this x-operationId in any of the specs.
         pub fn find_operation(operation_id: &str) -> Option<&'static runtime::OperationMeta> {
-            #first_find #( .or_else(|| #other_finds) )*
+            PLATFORM.find_operation(operation_id)
         }
 
         /// Every operation of every spec, the root spec's first.
