@@ -33,7 +33,8 @@ const META: OperationMeta = OperationMeta {
     timeout: Duration::from_secs(10),
     deprecated: false,
     maintenance: None,
-    requires_token: true,
+    auth: api_entreprise::runtime::AuthScheme::Bearer,
+    error_envelope: &api_entreprise::platform::ERROR_ENVELOPE,
     traceability: &["context", "recipient", "object"],
     params: &[],
 };
@@ -49,7 +50,8 @@ const PING: OperationMeta = OperationMeta {
     timeout: Duration::from_secs(10),
     deprecated: false,
     maintenance: None,
-    requires_token: false,
+    auth: api_entreprise::runtime::AuthScheme::None,
+    error_envelope: &api_entreprise::platform::ERROR_ENVELOPE,
     traceability: &[],
     params: &[],
 };
@@ -468,4 +470,79 @@ fn token_from_file_is_trimmed() {
     assert!(matches!(err, Error::Config(_)));
     let err = Token::from_file(dir.join("missing")).expect_err("missing");
     assert!(matches!(err, Error::Config(_)));
+}
+
+/// Each operation sends the secret where its own spec's requirement says, whatever the
+/// others do: one client calls operations of every scheme.
+#[tokio::test]
+async fn each_operation_sends_the_secret_its_own_way() {
+    use api_entreprise::runtime::AuthScheme;
+    static HEADER_KEY: OperationMeta = OperationMeta {
+        auth: AuthScheme::ApiKeyHeader("x-api-key"),
+        path: "/v3/key",
+        ..META
+    };
+    static QUERY_KEY: OperationMeta = OperationMeta {
+        auth: AuthScheme::ApiKeyQuery("jeton"),
+        path: "/v3/query",
+        ..META
+    };
+    static OPEN: OperationMeta = OperationMeta {
+        auth: AuthScheme::None,
+        path: "/v3/open",
+        ..META
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for meta in [&META, &HEADER_KEY, &QUERY_KEY, &OPEN] {
+        let mut request = Request::new(meta, meta.path.replace("{siren}", LOOKED_UP));
+        request.looked_up(Some(LOOKED_UP));
+        client
+            .execute::<serde_json::Value>(request)
+            .await
+            .expect("answered");
+    }
+    let received = server.received_requests().await.expect("recording");
+    let sent: Vec<(Option<&str>, Option<&str>, bool)> = received
+        .iter()
+        .map(|r| {
+            let header = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok());
+            let in_query = r.url.query_pairs().any(|(k, v)| k == "jeton" && v == TOKEN);
+            (header("authorization"), header("x-api-key"), in_query)
+        })
+        .collect();
+    let bearer = format!("Bearer {TOKEN}");
+    assert_eq!(
+        sent,
+        [
+            (Some(bearer.as_str()), None, false),
+            (None, Some(TOKEN), false),
+            (None, None, true),
+            (None, None, false),
+        ]
+    );
+
+    // A key in the query is in the URL: an error of that call still never shows it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let offline = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .token(Token::new(TOKEN.to_owned()))
+        .traceability(traceability())
+        .build()
+        .expect("client");
+    let mut request = Request::new(&QUERY_KEY, "/v3/query".to_owned());
+    request.looked_up(Some(LOOKED_UP));
+    let err = offline
+        .execute::<serde_json::Value>(request)
+        .await
+        .expect_err("connection refused");
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_no_token(&err);
 }

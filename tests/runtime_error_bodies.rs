@@ -15,7 +15,12 @@ const ENVELOPE: &str = r#"{"errors":[{"code":"01003","title":"EntitÃ© non trouvÃ
 
 /// Why `body`, answered with `status`, is not the envelope; `None` when it is.
 fn why(status: u16, body: &str) -> Option<BodyNotUnderstood> {
-    let error = decode_error_body(&api_entreprise::PLATFORM, status, body.as_bytes());
+    let error = decode_error_body(
+        &api_entreprise::PLATFORM,
+        &api_entreprise::platform::ERROR_ENVELOPE,
+        status,
+        body.as_bytes(),
+    );
     assert_eq!(error.raw_body, body, "the body is kept as received");
     match &error.not_understood {
         Some(_) => assert!(error.errors.is_empty(), "{error:?}"),
@@ -27,7 +32,12 @@ fn why(status: u16, body: &str) -> Option<BodyNotUnderstood> {
 #[test]
 fn the_envelope_is_understood() {
     assert_eq!(why(404, ENVELOPE), None);
-    let error = decode_error_body(&api_entreprise::PLATFORM, 404, ENVELOPE.as_bytes());
+    let error = decode_error_body(
+        &api_entreprise::PLATFORM,
+        &api_entreprise::platform::ERROR_ENVELOPE,
+        404,
+        ENVELOPE.as_bytes(),
+    );
     assert_eq!(error.first_code(), Some("01003"));
     assert!(
         !error.to_string().contains("not its error format"),
@@ -62,7 +72,12 @@ fn each_way_of_not_being_the_envelope_is_named_with_its_pointer() {
 
 #[test]
 fn the_message_says_the_body_was_not_understood() {
-    let error = decode_error_body(&api_entreprise::PLATFORM, 404, br#"{"foo": 1}"#);
+    let error = decode_error_body(
+        &api_entreprise::PLATFORM,
+        &api_entreprise::platform::ERROR_ENVELOPE,
+        404,
+        br#"{"foo": 1}"#,
+    );
     let text = error.to_string();
     assert!(
         text.contains("HTTP 404")

@@ -35,7 +35,7 @@ const MONITORING_OP: OperationMeta = OperationMeta {
     version: ApiVersion::Unversioned,
     path: "/current_status",
     group: EndpointGroup::Monitoring,
-    requires_token: false,
+    auth: api_entreprise::runtime::AuthScheme::None,
     traceability: &[],
     ..fake_operation("test_monitoring", "/current_status")
 };

@@ -159,7 +159,12 @@ fn decode_body_reports_the_failing_path() {
 #[test]
 fn error_bodies_decode_leniently() {
     let body = r#"{"errors":[{"code":"00301","title":"Entité non trouvée","detail":"Le siren est inconnu","source":{"parameter":"siren"},"meta":{"provider":"INSEE","retry_in":60,"other":1}}]}"#;
-    let err = decode_error_body(&api_entreprise::PLATFORM, 404, body.as_bytes());
+    let err = decode_error_body(
+        &api_entreprise::PLATFORM,
+        &api_entreprise::platform::ERROR_ENVELOPE,
+        404,
+        body.as_bytes(),
+    );
     assert_eq!(err.status, 404);
     assert_eq!(err.first_code(), Some("00301"));
     assert_eq!(err.errors[0].meta.provider.as_deref(), Some("INSEE"));
@@ -171,6 +176,7 @@ fn error_bodies_decode_leniently() {
     // Numeric code, missing fields, null meta.
     let err = decode_error_body(
         &api_entreprise::PLATFORM,
+        &api_entreprise::platform::ERROR_ENVELOPE,
         422,
         br#"{"errors":[{"code":1234,"meta":null}]}"#,
     );
@@ -180,6 +186,7 @@ fn error_bodies_decode_leniently() {
     // One unreadable item does not hide the others.
     let err = decode_error_body(
         &api_entreprise::PLATFORM,
+        &api_entreprise::platform::ERROR_ENVELOPE,
         502,
         br#"{"errors":[{"code":{"x":1}},{"code":"04501","title":"t"}]}"#,
     );
@@ -187,7 +194,12 @@ fn error_bodies_decode_leniently() {
     assert_eq!(err.first_code(), Some("04501"));
 
     // Not JSON at all.
-    let err = decode_error_body(&api_entreprise::PLATFORM, 503, b"<html>maintenance</html>");
+    let err = decode_error_body(
+        &api_entreprise::PLATFORM,
+        &api_entreprise::platform::ERROR_ENVELOPE,
+        503,
+        b"<html>maintenance</html>",
+    );
     assert!(err.errors.is_empty());
     assert_eq!(err.raw_body, "<html>maintenance</html>");
     assert_eq!(err.first_code(), None);
@@ -206,7 +218,12 @@ fn advice_depends_on_status() {
         (451, "diffusibles"),
         (504, "in time"),
     ] {
-        let err = decode_error_body(&api_entreprise::PLATFORM, status, b"");
+        let err = decode_error_body(
+            &api_entreprise::PLATFORM,
+            &api_entreprise::platform::ERROR_ENVELOPE,
+            status,
+            b"",
+        );
         assert!(err.advice().contains(needle), "{status}: {}", err.advice());
     }
 }

@@ -275,7 +275,7 @@ pub(crate) fn client_builder(
     let secret_env = api_entreprise::platform::SECRET_ENV;
     if let Some(Secret(token)) = &args.token {
         builder = builder.token(token.clone());
-    } else if meta.requires_token {
+    } else if meta.requires_token() {
         return Err(Error::Config(format!(
             "{operation} needs a token: set {secret_env}"
         )));

@@ -216,7 +216,7 @@ async fn maintenance_fail_refuses_inside_the_window_only() {
     let server = MockServer::start_with(MockConfig::default()).await.unwrap();
     let token = server.staging_token();
     let meta = api_entreprise::all_operations()
-        .find(|op| op.maintenance.is_some() && op.path.contains("{siren}") && op.requires_token)
+        .find(|op| op.maintenance.is_some() && op.path.contains("{siren}") && op.requires_token())
         .expect("an operation with a maintenance window");
     let args = |mode: &str| {
         vec![

@@ -20,8 +20,12 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-static PROFILE: LazyLock<LoadedProfile> =
-    LazyLock::new(|| profile::load_file(&fixture("profile.yml")).expect("the fictional profile"));
+/// The fictional profile, its root spec alone: the one the mutations are made of.
+static PROFILE: LazyLock<LoadedProfile> = LazyLock::new(|| {
+    let mut loaded = profile::load_file(&fixture("profile.yml")).expect("the fictional profile");
+    loaded.profile.specs.truncate(1);
+    loaded
+});
 
 static SPEC: LazyLock<String> =
     LazyLock::new(|| std::fs::read_to_string(fixture("api-fictive.yml")).expect("its spec"));

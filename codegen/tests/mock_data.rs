@@ -117,7 +117,9 @@ fn each_operation_gets_its_examples_as_json_text() {
         // A body holding `"#` gets a raw string with two hashes.
         r###"server_errors: &[(502, r##"{"errors":[{"code":"99502","title":"Erreur du fournisseur \"#1\""}]}"##)]"###,
         r##"("00101", r#"{"code":"00101","source":{"parameter":"token"},"title":"Interdit"}"#)"##,
-        r##"pub const ERRORS_BY_PARAMETER: &[(&str, &str)] = &[("siren", r#"{"code":"00301","source":{"parameter":"siren"},"title":"Entité non traitable"}"#)];"##,
+        r##"by_parameter: &[("siren", r#"{"code":"00301","source":{"parameter":"siren"},"title":"Entité non traitable"}"#)],"##,
+        // One table per envelope, which it names.
+        r#"pub const ERRORS: &[ErrorExamples] = &[ErrorExamples { envelope: crate::runtime::ErrorEnvelope { items: "/errors","#,
         r#"("unprocessable_content_error_siren_error", r#"#,
         r#"pub const SPECS: &[(&str, &str)] = &[("mini.yml", "0")];"#,
     ] {
@@ -151,10 +153,20 @@ fn the_build_writes_the_mock_data_behind_the_feature() {
         written.push(std::fs::read_to_string(out(n).join("mock_data.rs")).unwrap());
     }
     assert_eq!(written[0], written[1], "the same build, byte for byte");
+    // Its two specs write errors two ways: a table for each, the older spec's first.
+    let data = flat(&written[0]);
+    let one_per_body = data.find(r#"envelope: crate::runtime::ErrorEnvelope { items: "","#);
+    let a_list = data.find(r#"envelope: crate::runtime::ErrorEnvelope { items: "/errors","#);
+    assert!(
+        one_per_body.is_some() && a_list.is_some() && one_per_body < a_list,
+        "{data}"
+    );
+    assert!(data.contains(r#"("30404", r#"{"code":"30404","#), "{data}");
     for id in [
         "api_fictive_v1_etudiants",
         "api_fictive_v1_bulletin",
         "api_fictive_v2_etablissements",
+        "api_fictive_v3_etudiants",
     ] {
         assert!(
             written[0].contains(&format!("operation_id: \"{id}\"")),

@@ -100,11 +100,93 @@ fn another_api_is_another_profile() {
     );
     let school = by_id("api_fictive_v2_etablissements");
     assert!(school.traceability.is_empty());
-    assert!(school.requires_token);
     assert_eq!(
-        api.auth,
+        school.auth,
         apie_codegen::model::AuthScheme::ApiKeyHeader("X-Api-Key".into())
     );
+    assert_eq!(api.error_envelope.items, "", "one error per body");
+}
+
+#[test]
+fn each_spec_sends_its_own_secret_and_writes_its_own_errors() {
+    use apie_codegen::model::AuthScheme;
+    let loaded = profile::load_file(&fixture("profile.yml")).expect("valid profile");
+    let newer = std::fs::read_to_string(fixture("api-fictive-v3.yml")).unwrap();
+    let api =
+        apie_codegen::model_with_profile("v3.yml", newer.as_bytes(), &loaded.profile.for_spec(1))
+            .expect("models")
+            .api;
+    let auth = |id: &str| &api.operations.iter().find(|o| o.id == id).unwrap().auth;
+    // The spec's root requirement, an operation's own, and an empty one.
+    assert_eq!(auth("api_fictive_v3_etudiants"), &AuthScheme::Bearer);
+    assert_eq!(
+        auth("api_fictive_v3_diplomes"),
+        &AuthScheme::ApiKeyQuery("jeton".into())
+    );
+    assert_eq!(auth("api_fictive_v3_ping"), &AuthScheme::None);
+    assert_eq!(
+        api.error_envelope.items, "/errors",
+        "the spec entry's own envelope"
+    );
+    assert_eq!(
+        api.error_codes.len(),
+        1,
+        "its example read through its envelope"
+    );
+    // The root spec keeps the profile's envelope.
+    assert_eq!(loaded.profile.for_spec(0).error_envelope.items, "");
+}
+
+#[test]
+fn security_requirements_pick_the_first_alternative_the_client_can_send() {
+    use apie_codegen::model::AuthScheme;
+    let spec = |security: &str| {
+        format!(
+            r#"
+openapi: 3.0.1
+info: {{title: t, version: '1'}}
+components:
+  securitySchemes:
+    basic: {{type: http, scheme: basic}}
+    cookie: {{type: apiKey, in: cookie, name: session}}
+    key: {{type: apiKey, in: header, name: X-Key}}
+    oauth: {{type: oauth2, flows: {{}}}}
+paths:
+  /v3/x:
+    get:
+      security: {security}
+      responses:
+        '200': {{description: ok, x-operationId: api_entreprise_v3_x}}
+"#
+        )
+    };
+    let auth_of = |security: &str| {
+        let loaded = apie_codegen::model_from_str("s.yml", spec(security).as_bytes()).unwrap();
+        let kinds: Vec<&str> = loaded.diagnostics.items().iter().map(|d| d.kind).collect();
+        (loaded.api.operations[0].auth.clone(), kinds)
+    };
+    let (auth, warnings) = auth_of("[{basic: []}, {cookie: []}, {key: []}]");
+    assert_eq!(auth, AuthScheme::ApiKeyHeader("X-Key".into()));
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|k| **k == "unsupported-security-scheme")
+            .count(),
+        2,
+        "{warnings:?}"
+    );
+    assert_eq!(auth_of("[{oauth: [read]}]").0, AuthScheme::Bearer);
+    assert_eq!(auth_of("[{}, {key: []}]").0, AuthScheme::None);
+    assert_eq!(auth_of("[]").0, AuthScheme::None);
+    let (auth, warnings) = auth_of("[{nowhere: []}, {key: []}]");
+    assert_eq!(auth, AuthScheme::ApiKeyHeader("X-Key".into()));
+    assert!(
+        warnings.contains(&"unknown-security-scheme"),
+        "{warnings:?}"
+    );
+    let (auth, warnings) = auth_of("[{basic: []}]");
+    assert_eq!(auth, AuthScheme::None, "nothing the client can send");
+    assert!(warnings.contains(&"unsupported-security-scheme"));
 }
 
 #[test]
@@ -120,7 +202,7 @@ fn the_build_writes_the_profile_as_constants() {
         .out_dir(&out)
         .compile()
         .expect("compiles");
-    assert_eq!(compiled.specs.len(), 1);
+    assert_eq!(compiled.specs.len(), 2);
     let entry = std::fs::read_to_string(out.join("api.rs")).unwrap();
     // Compared without line breaks: prettyplease decides where they go.
     let flat: String = entry.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -131,7 +213,6 @@ fn the_build_writes_the_profile_as_constants() {
     for expected in [
         r#"pub const API_NAME: &str = "API Fictive";"#,
         r#"pub const SECRET_ENV: &str = "API_FICTIVE_KEY";"#,
-        r#"crate::runtime::AuthScheme::ApiKeyHeader("x-api-key")"#,
         // The spec's `servers` win, without the trailing slash; staging from the profile.
         r#"("production", "https://fictive.example.gouv.fr")"#,
         r#"("staging", "https://staging.fictive.example.gouv.fr")"#,
@@ -150,6 +231,7 @@ fn the_build_writes_the_profile_as_constants() {
     let module = std::fs::read_to_string(out.join("current.rs")).unwrap();
     let module_flat: String = module.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
+        r#"auth: crate::runtime::AuthScheme::ApiKeyHeader("x-api-key")"#,
         r#"name: "prenoms[]", location: crate::runtime::ParamLocation::Query, required: false, kind: crate::runtime::ParamKind::Text, allowed: &[], repeated: true, explode: true"#,
         "pub fn prenoms(mut self, values: impl IntoIterator<Item = String>) -> Self",
         "crate::runtime::ParamValue::list(value)",

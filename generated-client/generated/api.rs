@@ -24,8 +24,6 @@ pub mod platform {
         ("production", "https://entreprise.api.gouv.fr"),
         ("staging", "https://staging.entreprise.api.gouv.fr"),
     ];
-    /// How the secret is sent, from the spec's security scheme.
-    pub const AUTH: crate::runtime::AuthScheme = crate::runtime::AuthScheme::Bearer;
     /// The traceability parameters, in the profile's order; an operation sends those
     /// it declares ([`OperationMeta::traceability`](crate::runtime::OperationMeta::traceability)).
     pub const TRACEABILITY: &[crate::runtime::TraceabilityParam] = &[
@@ -92,7 +90,9 @@ pub mod platform {
     pub const CODE_INSUFFICIENT_PRIVILEGES: &str = "00100";
     /// Error code of a rate limit exceeded (429).
     pub const CODE_TOO_MANY_REQUESTS: &str = "00429";
-    /// Where an error body holds its items and their fields.
+    /// Where an error body holds its items and their fields, for an answer that is not
+    /// an operation's; each operation names its spec's own
+    /// ([`OperationMeta::error_envelope`](crate::runtime::OperationMeta::error_envelope)).
     pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope {
         items: "/errors",
         code: "/code",
@@ -148,7 +148,6 @@ pub mod platform {
         token_renewal_url: TOKEN_RENEWAL_URL,
         token_warn_before_expiry: TOKEN_WARN_BEFORE_EXPIRY,
         environments: ENVIRONMENTS,
-        auth: AUTH,
         traceability: TRACEABILITY,
         ip_limit: IP_LIMIT,
         window: WINDOW,

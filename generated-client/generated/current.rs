@@ -16940,6 +16940,16 @@ pub mod errors {
 /// Metadata of every operation: id, version, method, path, endpoint group, rate limit,
 /// recommended timeout, deprecation and maintenance window.
 pub mod operations {
+    /// Where this spec's error answers hold their items and their fields.
+    pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope {
+        items: "/errors",
+        code: "/code",
+        title: "/title",
+        detail: "/detail",
+        source: "/source",
+        provider: "/meta/provider",
+        retry_in: "/meta/retry_in",
+    };
     /// `GET /privileges`: Privileges associés au jeton
     pub const API_ENTREPRISE_VRIVILEGES: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
@@ -16953,7 +16963,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &[],
             params: &[],
         };
@@ -16974,7 +16985,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -17016,7 +17028,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -17061,7 +17074,8 @@ pub mod operations {
                 from: "22:04",
                 to: "22:08",
             }),
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -17103,7 +17117,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[crate::runtime::ParamMeta {
             name: "siret",
@@ -17131,7 +17146,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(12000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -17166,7 +17182,8 @@ pub mod operations {
             from: "06:00",
             to: "06:30",
         }),
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -17199,7 +17216,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren_or_siret_or_rna",
@@ -17230,7 +17248,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret_or_eori",
@@ -17264,7 +17283,8 @@ pub mod operations {
                 from: "01:00",
                 to: "02:00",
             }),
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -17309,7 +17329,8 @@ pub mod operations {
                 from: "01:00",
                 to: "02:00",
             }),
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -17354,7 +17375,8 @@ pub mod operations {
                 from: "01:00",
                 to: "02:00",
             }),
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -17410,7 +17432,8 @@ pub mod operations {
                 from: "01:00",
                 to: "02:00",
             }),
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -17463,7 +17486,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -17491,7 +17515,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: true,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -17524,7 +17549,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(12000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[crate::runtime::ParamMeta {
             name: "siren",
@@ -17553,7 +17579,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -17602,7 +17629,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -17669,7 +17697,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -17698,7 +17727,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -17727,7 +17757,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -17756,7 +17787,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -17798,7 +17830,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -17840,7 +17873,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -17869,7 +17903,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[crate::runtime::ParamMeta {
             name: "siret",
@@ -17898,7 +17933,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -17927,7 +17963,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -17956,7 +17993,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: true,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[crate::runtime::ParamMeta {
             name: "siren",
@@ -17985,7 +18023,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -18014,7 +18053,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -18043,7 +18083,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -18072,7 +18113,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -18101,7 +18143,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -18143,7 +18186,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -18188,7 +18232,8 @@ pub mod operations {
                 from: "03:00",
                 to: "03:30",
             }),
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -18217,7 +18262,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -18246,7 +18292,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(12000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[crate::runtime::ParamMeta {
             name: "siret",
@@ -18275,7 +18322,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[crate::runtime::ParamMeta {
             name: "siret",
@@ -18304,7 +18352,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -18333,7 +18382,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -18362,7 +18412,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -18391,7 +18442,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -18436,7 +18488,8 @@ pub mod operations {
                 from: "01:00",
                 to: "02:00",
             }),
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -18478,7 +18531,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -18507,7 +18561,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -18536,7 +18591,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[crate::runtime::ParamMeta {
             name: "siren",
@@ -18565,7 +18621,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -18594,7 +18651,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -18623,7 +18681,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -18652,7 +18711,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -18694,7 +18754,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren_or_rna",
@@ -18725,7 +18786,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -22593,10 +22655,14 @@ pub fn decode(
     body: &[u8],
 ) -> Option<Result<SuccessBody, crate::runtime::Error>> {
     if !(200..300).contains(&status) {
-        return operations::find(operation_id).map(|_| {
-            Err(crate::runtime::Error::Api(
-                crate::runtime::decode_error_body(&crate::PLATFORM, status, body),
-            ))
+        return operations::find(operation_id).map(|meta| {
+            let error = crate::runtime::decode_error_body(
+                &crate::PLATFORM,
+                meta.error_envelope,
+                status,
+                body,
+            );
+            Err(crate::runtime::Error::Api(error))
         });
     }
     let decoded: Result<SuccessBody, crate::runtime::DecodeError> = match operation_id {

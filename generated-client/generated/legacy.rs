@@ -3775,6 +3775,16 @@ pub mod errors {
 /// Metadata of every operation: id, version, method, path, endpoint group, rate limit,
 /// recommended timeout, deprecation and maintenance window.
 pub mod operations {
+    /// Where this spec's error answers hold their items and their fields.
+    pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope {
+        items: "/errors",
+        code: "/code",
+        title: "/title",
+        detail: "/detail",
+        source: "/source",
+        provider: "/meta/provider",
+        retry_in: "/meta/retry_in",
+    };
     /// `GET /watchdoge/dashboard/current_status/`: \[API Entreprise\] Connaître la disponibilité des API en temps réel
     pub const GET_WATCHDOGE_DASHBOARD_CURRENT_STATUS: crate::runtime::OperationMeta =
         crate::runtime::OperationMeta {
@@ -3788,7 +3798,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: false,
+            auth: crate::runtime::AuthScheme::None,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &[],
             params: &[],
         };
@@ -3805,7 +3816,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: false,
+            auth: crate::runtime::AuthScheme::None,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &[],
             params: &[
                 crate::runtime::ParamMeta {
@@ -3845,7 +3857,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -3874,7 +3887,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "association_id",
@@ -3905,7 +3919,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -3934,7 +3949,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[crate::runtime::ParamMeta {
             name: "siret",
@@ -3963,7 +3979,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -4014,7 +4031,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -4043,7 +4061,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -4072,7 +4091,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -4101,7 +4121,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -4130,7 +4151,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -4159,7 +4181,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -4188,7 +4211,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -4217,7 +4241,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -4246,7 +4271,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -4287,7 +4313,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -4320,7 +4347,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -4349,7 +4377,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "association_id",
@@ -4380,7 +4409,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[crate::runtime::ParamMeta {
             name: "siren",
@@ -4409,7 +4439,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -4458,7 +4489,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -4506,7 +4538,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -4538,7 +4571,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -4571,7 +4605,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -4612,7 +4647,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -4645,7 +4681,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[
                 crate::runtime::ParamMeta {
@@ -4687,7 +4724,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siret",
@@ -4716,7 +4754,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -4745,7 +4784,8 @@ pub mod operations {
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
-            requires_token: true,
+            auth: crate::runtime::AuthScheme::Bearer,
+            error_envelope: &ERROR_ENVELOPE,
             traceability: &["context", "recipient", "object"],
             params: &[crate::runtime::ParamMeta {
                 name: "siren",
@@ -4773,7 +4813,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -4825,7 +4866,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -4877,7 +4919,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[
             crate::runtime::ParamMeta {
@@ -4918,7 +4961,8 @@ pub mod operations {
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: crate::runtime::AuthScheme::Bearer,
+        error_envelope: &ERROR_ENVELOPE,
         traceability: &[],
         params: &[],
     };
@@ -7387,10 +7431,14 @@ pub fn decode(
     body: &[u8],
 ) -> Option<Result<SuccessBody, crate::runtime::Error>> {
     if !(200..300).contains(&status) {
-        return operations::find(operation_id).map(|_| {
-            Err(crate::runtime::Error::Api(
-                crate::runtime::decode_error_body(&crate::PLATFORM, status, body),
-            ))
+        return operations::find(operation_id).map(|meta| {
+            let error = crate::runtime::decode_error_body(
+                &crate::PLATFORM,
+                meta.error_envelope,
+                status,
+                body,
+            );
+            Err(crate::runtime::Error::Api(error))
         });
     }
     let decoded: Result<SuccessBody, crate::runtime::DecodeError> = match operation_id {

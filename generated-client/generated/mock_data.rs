@@ -1865,1167 +1865,1191 @@ pub fn operation(operation_id: &str) -> Option<&'static OperationExamples> {
         .ok()
         .map(|i| &OPERATIONS[i])
 }
-/// Error items of the specs' examples by code (five digits), sorted: the first item
-/// seen with each code, the root spec first.
-pub const ERRORS_BY_CODE: &[(&str, &str)] = &[
-    (
-        "00015",
-        r#"{"code":"00015","detail":"Une requête associé à votre jeton est déjà en cours de traitement pour ces paramètres. Veuillez attendre la fin du traitement avant d'effectuer une nouvelle requête.","meta":{},"source":null,"title":"Conflit"}"#,
-    ),
-    (
-        "00100",
-        r#"{"code":"00100","detail":"Votre token est valide mais vos privilèges sont insuffisants. Listez vos privilèges sur /v2/privileges","meta":{},"source":{"parameter":"token"},"title":"Privilèges insuffisants"}"#,
-    ),
-    (
-        "00101",
-        r#"{"code":"00101","detail":"Votre token n'est pas valide ou n'est pas renseigné","meta":{},"source":{"parameter":"token"},"title":"Interdit"}"#,
-    ),
-    (
-        "00103",
-        r#"{"code":"00103","detail":"Votre token est expiré. Vous devez refaire une demande","meta":{},"source":{"parameter":"token"},"title":"Jeton expiré"}"#,
-    ),
-    (
-        "00105",
-        r#"{"code":"00105","detail":"Votre jeton est sur liste noire, celui-ci a certainement été divulgué sur un canal non-sécurisé. Vous pouvez trouver un jeton valide sur votre espace personnel: https://entreprise.api.gouv.fr/compte","meta":{},"source":{"parameter":"token"},"title":"Jeton sur liste noire"}"#,
-    ),
-    (
-        "00201",
-        r#"{"code":"00201","detail":"Le paramètre context est obligatoire","meta":{},"source":{"parameter":"context"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00202",
-        r#"{"code":"00202","detail":"Le paramètre object est obligatoire","meta":{},"source":{"parameter":"object"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00203",
-        r#"{"code":"00203","detail":"Le paramètre recipient est obligatoire","meta":{},"source":{"parameter":"recipient"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00301",
-        r#"{"code":"00301","detail":"Le numéro de siren n'est pas correctement formatté","meta":{},"source":{"parameter":"siren"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00302",
-        r#"{"code":"00302","detail":"Le numéro de siret n'est pas correctement formatté","meta":{},"source":{"parameter":"siret"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00303",
-        r#"{"code":"00303","detail":"Le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00304",
-        r#"{"code":"00304","detail":"Le numéro de siret ou le numéro EORI n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00305",
-        r#"{"code":"00305","detail":"Le format du mois n'est pas valide","meta":{},"source":{"parameter":"month"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00307",
-        r#"{"code":"00307","detail":"L'année n'est pas correctement formatée","meta":{},"source":null,"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00313",
-        r#"{"code":"00313","detail":"Le paramètre limit n'est pas correctement formatté","meta":{},"source":{"parameter":"limit"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00330",
-        r#"{"code":"00330","detail":"Le numéro de siren ou le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00333",
-        r#"{"code":"00333","detail":"Le numéro de siren ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "00429",
-        r#"{"code":"00429","detail":"Vous avez effectué trop de requêtes","meta":{},"source":null,"title":"Trop de requêtes"}"#,
-    ),
-    (
-        "00501",
-        r#"{"code":"00501","detail":"Problème de connexion au serveur distant. L'erreur peut venir soit du fournisseur, soit de API Entreprise. Il s'agit souvent d'une erreur temporaire.","meta":{"retry_in":10},"source":null,"title":"Erreur réseau"}"#,
-    ),
-    (
-        "01001",
-        r#"{"code":"01001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"INSEE"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "01002",
-        r#"{"code":"01002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"INSEE"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "01003",
-        r#"{"code":"01003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"INSEE"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "01004",
-        r#"{"code":"01004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"INSEE"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "01999",
-        r#"{"code":"01999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"INSEE"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "02001",
-        r#"{"code":"02001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Infogreffe"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "02002",
-        r#"{"code":"02002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Infogreffe"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "02003",
-        r#"{"code":"02003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Infogreffe"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "02004",
-        r#"{"code":"02004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Infogreffe"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "02999",
-        r#"{"code":"02999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Infogreffe"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "03001",
-        r#"{"code":"03001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "03002",
-        r#"{"code":"03002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "03003",
-        r#"{"code":"03003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "03004",
-        r#"{"code":"03004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "03051",
-        r#"{"code":"03051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "03052",
-        r#"{"code":"03052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "03053",
-        r#"{"code":"03053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "03054",
-        r#"{"code":"03054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "03055",
-        r#"{"code":"03055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "03056",
-        r#"{"code":"03056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "03501",
-        r#"{"code":"03501","detail":"Le serveur a renvoyé une erreur interne, mais cela peut aussi indiquer que le siret ou siren renseigné n'existe pas, n'est pas connu, n'est pas en règle de ses obligations fiscales ou ne comporte aucune information pour cet appel.","meta":{"provider":"DGFIP"},"source":null,"title":"Potentielle ressource non trouvée"}"#,
-    ),
-    (
-        "03999",
-        r#"{"code":"03999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "04001",
-        r#"{"code":"04001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"ACOSS"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "04002",
-        r#"{"code":"04002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"ACOSS"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "04003",
-        r#"{"code":"04003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ACOSS"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "04004",
-        r#"{"code":"04004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"ACOSS"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "04051",
-        r#"{"code":"04051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "04052",
-        r#"{"code":"04052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "04053",
-        r#"{"code":"04053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "04054",
-        r#"{"code":"04054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "04055",
-        r#"{"code":"04055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "04056",
-        r#"{"code":"04056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "04501",
-        r#"{"code":"04501","detail":"Une analyse humaine par un agent des URSSAF est requise. Le temps de traitement est très variable selon de la complexité de situation, la demande de pièces justificatives complémentaires ou la charge de travail des agents.","meta":{"provider":"ACOSS","retry_in":172800},"source":null,"title":"Analyse manuelle de la situation du compte en cours"}"#,
-    ),
-    (
-        "04502",
-        r#"{"code":"04502","detail":"Une erreur informatique a eu lieu, une demande de traitement par le logiciel est en cours.","meta":{"provider":"ACOSS"},"source":null,"title":"Demande de traitement logiciel en cours"}"#,
-    ),
-    (
-        "04503",
-        r#"{"code":"04503","detail":"Il n'est pas possible de renvoyer l'attestation. Cela peut être dû au fait qu'un des établissements d'une entreprise n'a pas retourné les informations.","meta":{"provider":"ACOSS"},"source":null,"title":"La situation du compte ne permet pas de délivrer l'attestation demandée"}"#,
-    ),
-    (
-        "04999",
-        r#"{"code":"04999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"ACOSS"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "06001",
-        r#"{"code":"06001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Qualibat"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "06002",
-        r#"{"code":"06002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Qualibat"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "06003",
-        r#"{"code":"06003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Qualibat"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "06004",
-        r#"{"code":"06004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Qualibat"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "06051",
-        r#"{"code":"06051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "06052",
-        r#"{"code":"06052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "06053",
-        r#"{"code":"06053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "06054",
-        r#"{"code":"06054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "06055",
-        r#"{"code":"06055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "06056",
-        r#"{"code":"06056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "06999",
-        r#"{"code":"06999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Qualibat"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "08001",
-        r#"{"code":"08001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"CNETP"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "08002",
-        r#"{"code":"08002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"CNETP"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "08003",
-        r#"{"code":"08003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CNETP"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "08004",
-        r#"{"code":"08004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"CNETP"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "08051",
-        r#"{"code":"08051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "08052",
-        r#"{"code":"08052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "08053",
-        r#"{"code":"08053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "08054",
-        r#"{"code":"08054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "08055",
-        r#"{"code":"08055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "08056",
-        r#"{"code":"08056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "08999",
-        r#"{"code":"08999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"CNETP"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "09001",
-        r#"{"code":"09001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"ProBTP"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "09002",
-        r#"{"code":"09002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"ProBTP"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "09003",
-        r#"{"code":"09003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ProBTP"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "09004",
-        r#"{"code":"09004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"ProBTP"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "09051",
-        r#"{"code":"09051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "09052",
-        r#"{"code":"09052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "09053",
-        r#"{"code":"09053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "09054",
-        r#"{"code":"09054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "09055",
-        r#"{"code":"09055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "09056",
-        r#"{"code":"09056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "09999",
-        r#"{"code":"09999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"ProBTP"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "10001",
-        r#"{"code":"10001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"MSA"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "10002",
-        r#"{"code":"10002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"MSA"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "10003",
-        r#"{"code":"10003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"MSA"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "10004",
-        r#"{"code":"10004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"MSA"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "10999",
-        r#"{"code":"10999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"MSA"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "11001",
-        r#"{"code":"11001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"OPQIBI"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "11002",
-        r#"{"code":"11002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"OPQIBI"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "11003",
-        r#"{"code":"11003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"OPQIBI"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "11004",
-        r#"{"code":"11004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"OPQIBI"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "11999",
-        r#"{"code":"11999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"OPQIBI"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "12001",
-        r#"{"code":"12001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"FNTP"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "12002",
-        r#"{"code":"12002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"FNTP"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "12003",
-        r#"{"code":"12003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"FNTP"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "12004",
-        r#"{"code":"12004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"FNTP"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "12051",
-        r#"{"code":"12051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "12052",
-        r#"{"code":"12052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "12053",
-        r#"{"code":"12053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "12054",
-        r#"{"code":"12054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "12055",
-        r#"{"code":"12055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "12056",
-        r#"{"code":"12056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "12999",
-        r#"{"code":"12999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"FNTP"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "14001",
-        r#"{"code":"14001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "14002",
-        r#"{"code":"14002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "14003",
-        r#"{"code":"14003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "14004",
-        r#"{"code":"14004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "14999",
-        r#"{"code":"14999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "16001",
-        r#"{"code":"16001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"DGDDI"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "16002",
-        r#"{"code":"16002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"DGDDI"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "16003",
-        r#"{"code":"16003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DGDDI"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "16004",
-        r#"{"code":"16004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"DGDDI"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "16999",
-        r#"{"code":"16999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"DGDDI"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "17001",
-        r#"{"code":"17001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Banque de France"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "17002",
-        r#"{"code":"17002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Banque de France"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "17003",
-        r#"{"code":"17003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Banque de France"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "17004",
-        r#"{"code":"17004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Banque de France"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "17999",
-        r#"{"code":"17999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Banque de France"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "19001",
-        r#"{"code":"19001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"ADEME"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "19002",
-        r#"{"code":"19002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"ADEME"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "19003",
-        r#"{"code":"19003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ADEME"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "19004",
-        r#"{"code":"19004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"ADEME"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "19999",
-        r#"{"code":"19999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"ADEME"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "21001",
-        r#"{"code":"21001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"MI"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "21002",
-        r#"{"code":"21002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"MI"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "21003",
-        r#"{"code":"21003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"MI"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "21004",
-        r#"{"code":"21004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"MI"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "21051",
-        r#"{"code":"21051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "21052",
-        r#"{"code":"21052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "21053",
-        r#"{"code":"21053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "21054",
-        r#"{"code":"21054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "21055",
-        r#"{"code":"21055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "21056",
-        r#"{"code":"21056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "21999",
-        r#"{"code":"21999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"MI"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "22001",
-        r#"{"code":"22001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"RNM"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "22002",
-        r#"{"code":"22002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"RNM"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "22003",
-        r#"{"code":"22003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"RNM"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "22004",
-        r#"{"code":"22004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"RNM"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "22999",
-        r#"{"code":"22999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"RNM"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "28001",
-        r#"{"code":"28001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "28002",
-        r#"{"code":"28002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "28003",
-        r#"{"code":"28003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "28004",
-        r#"{"code":"28004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Commission Européenne"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "28999",
-        r#"{"code":"28999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "29001",
-        r#"{"code":"29001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"DJEPVA"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "29002",
-        r#"{"code":"29002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"DJEPVA"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "29003",
-        r#"{"code":"29003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DJEPVA"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "29004",
-        r#"{"code":"29004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"DJEPVA"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "29999",
-        r#"{"code":"29999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"DJEPVA"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "31001",
-        r#"{"code":"31001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "31002",
-        r#"{"code":"31002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "31003",
-        r#"{"code":"31003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "31004",
-        r#"{"code":"31004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"GIP-MDS"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "31999",
-        r#"{"code":"31999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "32001",
-        r#"{"code":"32001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Qualifelec"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "32002",
-        r#"{"code":"32002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Qualifelec"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "32003",
-        r#"{"code":"32003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Qualifelec"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "32004",
-        r#"{"code":"32004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Qualifelec"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "32999",
-        r#"{"code":"32999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Qualifelec"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "33001",
-        r#"{"code":"33001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "33002",
-        r#"{"code":"33002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "33003",
-        r#"{"code":"33003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "33004",
-        r#"{"code":"33004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "33999",
-        r#"{"code":"33999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "34001",
-        r#"{"code":"34001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "34002",
-        r#"{"code":"34002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "34003",
-        r#"{"code":"34003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "34004",
-        r#"{"code":"34004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"INPI - RNE"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "34999",
-        r#"{"code":"34999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "38001",
-        r#"{"code":"38001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"CIBTP"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "38002",
-        r#"{"code":"38002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"CIBTP"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "38003",
-        r#"{"code":"38003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CIBTP"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "38004",
-        r#"{"code":"38004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"CIBTP"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "38422",
-        r#"{"code":"38422","detail":"L'attestation ne peut être délivrée car l'entreprise n'est pas en règle de ses cotisations CIBTP.","meta":{"provider":"CIBTP"},"source":null,"title":"Attestation non disponible"}"#,
-    ),
-    (
-        "38999",
-        r#"{"code":"38999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"CIBTP"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "52001",
-        r#"{"code":"52001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"DataSubvention"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "52002",
-        r#"{"code":"52002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"DataSubvention"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "52003",
-        r#"{"code":"52003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DataSubvention"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "52004",
-        r#"{"code":"52004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"DataSubvention"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "52999",
-        r#"{"code":"52999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"DataSubvention"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-];
-/// 422 error items by the parameter their `source.parameter` names (`context`,
-/// `siren`), sorted: the first such item of each.
-pub const ERRORS_BY_PARAMETER: &[(&str, &str)] = &[
-    (
-        "context",
-        r#"{"code":"00201","detail":"Le paramètre context est obligatoire","meta":{},"source":{"parameter":"context"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "id",
-        r#"{"code":"00330","detail":"Le numéro de siren ou le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "limit",
-        r#"{"code":"00313","detail":"Le paramètre limit n'est pas correctement formatté","meta":{},"source":{"parameter":"limit"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "month",
-        r#"{"code":"00305","detail":"Le format du mois n'est pas valide","meta":{},"source":{"parameter":"month"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "object",
-        r#"{"code":"00202","detail":"Le paramètre object est obligatoire","meta":{},"source":{"parameter":"object"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "recipient",
-        r#"{"code":"00203","detail":"Le paramètre recipient est obligatoire","meta":{},"source":{"parameter":"recipient"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "siren",
-        r#"{"code":"00301","detail":"Le numéro de siren n'est pas correctement formatté","meta":{},"source":{"parameter":"siren"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "siret",
-        r#"{"code":"00302","detail":"Le numéro de siret n'est pas correctement formatté","meta":{},"source":{"parameter":"siret"},"title":"Entité non traitable"}"#,
-    ),
-];
-/// Error items by the name of the example holding them
-/// (`unprocessable_content_error_siren_error`), sorted: its first item.
-pub const ERRORS_BY_EXAMPLE: &[(&str, &str)] = &[
-    (
-        "analyse_manuelle_de_la_situation_du_compte_en_cours_04501",
-        r#"{"code":"04501","detail":"Une analyse humaine par un agent des URSSAF est requise. Le temps de traitement est très variable selon de la complexité de situation, la demande de pièces justificatives complémentaires ou la charge de travail des agents.","meta":{"provider":"ACOSS","retry_in":172800},"source":null,"title":"Analyse manuelle de la situation du compte en cours"}"#,
-    ),
-    (
-        "attestation_non_disponible_38422",
-        r#"{"code":"38422","detail":"L'attestation ne peut être délivrée car l'entreprise n'est pas en règle de ses cotisations CIBTP.","meta":{"provider":"CIBTP"},"source":null,"title":"Attestation non disponible"}"#,
-    ),
-    (
-        "blacklisted_token_error",
-        r#"{"code":"00105","detail":"Votre jeton est sur liste noire, celui-ci a certainement été divulgué sur un canal non-sécurisé. Vous pouvez trouver un jeton valide sur votre espace personnel: https://entreprise.api.gouv.fr/compte","meta":{},"source":{"parameter":"token"},"title":"Jeton sur liste noire"}"#,
-    ),
-    (
-        "conflict_error",
-        r#"{"code":"00015","detail":"Une requête associé à votre jeton est déjà en cours de traitement pour ces paramètres. Veuillez attendre la fin du traitement avant d'effectuer une nouvelle requête.","meta":{},"source":null,"title":"Conflit"}"#,
-    ),
-    (
-        "demande_de_traitement_logiciel_en_cours_04502",
-        r#"{"code":"04502","detail":"Une erreur informatique a eu lieu, une demande de traitement par le logiciel est en cours.","meta":{"provider":"ACOSS"},"source":null,"title":"Demande de traitement logiciel en cours"}"#,
-    ),
-    (
-        "dns_resolution_error",
-        r#"{"code":"04004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"ACOSS"},"source":null,"title":"Erreur de résolution DNS"}"#,
-    ),
-    (
-        "entite_non_trouvee_01003",
-        r#"{"code":"01003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"INSEE"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_02003",
-        r#"{"code":"02003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Infogreffe"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_03003",
-        r#"{"code":"03003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_04003",
-        r#"{"code":"04003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ACOSS"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_06003",
-        r#"{"code":"06003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Qualibat"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_08003",
-        r#"{"code":"08003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CNETP"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_09003",
-        r#"{"code":"09003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ProBTP"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_10003",
-        r#"{"code":"10003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"MSA"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_11003",
-        r#"{"code":"11003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"OPQIBI"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_12003",
-        r#"{"code":"12003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"FNTP"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_14003",
-        r#"{"code":"14003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_16003",
-        r#"{"code":"16003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DGDDI"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_17003",
-        r#"{"code":"17003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Banque de France"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_19003",
-        r#"{"code":"19003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ADEME"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_21003",
-        r#"{"code":"21003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"MI"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_22003",
-        r#"{"code":"22003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"RNM"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_28003",
-        r#"{"code":"28003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_29003",
-        r#"{"code":"29003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DJEPVA"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_31003",
-        r#"{"code":"31003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_32003",
-        r#"{"code":"32003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Qualifelec"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_33003",
-        r#"{"code":"33003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_34003",
-        r#"{"code":"34003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_38003",
-        r#"{"code":"38003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CIBTP"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "entite_non_trouvee_52003",
-        r#"{"code":"52003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DataSubvention"},"source":null,"title":"Entité non trouvée"}"#,
-    ),
-    (
-        "expired_token_error",
-        r#"{"code":"00103","detail":"Votre token est expiré. Vous devez refaire une demande","meta":{},"source":{"parameter":"token"},"title":"Jeton expiré"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03051",
-        r#"{"code":"03051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03052",
-        r#"{"code":"03052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03053",
-        r#"{"code":"03053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03054",
-        r#"{"code":"03054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03055",
-        r#"{"code":"03055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03056",
-        r#"{"code":"03056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04051",
-        r#"{"code":"04051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04052",
-        r#"{"code":"04052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04053",
-        r#"{"code":"04053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04054",
-        r#"{"code":"04054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04055",
-        r#"{"code":"04055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04056",
-        r#"{"code":"04056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06051",
-        r#"{"code":"06051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06052",
-        r#"{"code":"06052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06053",
-        r#"{"code":"06053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06054",
-        r#"{"code":"06054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06055",
-        r#"{"code":"06055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06056",
-        r#"{"code":"06056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08051",
-        r#"{"code":"08051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08052",
-        r#"{"code":"08052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08053",
-        r#"{"code":"08053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08054",
-        r#"{"code":"08054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08055",
-        r#"{"code":"08055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08056",
-        r#"{"code":"08056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09051",
-        r#"{"code":"09051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09052",
-        r#"{"code":"09052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09053",
-        r#"{"code":"09053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09054",
-        r#"{"code":"09054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09055",
-        r#"{"code":"09055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09056",
-        r#"{"code":"09056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12051",
-        r#"{"code":"12051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12052",
-        r#"{"code":"12052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12053",
-        r#"{"code":"12053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12054",
-        r#"{"code":"12054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12055",
-        r#"{"code":"12055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12056",
-        r#"{"code":"12056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21051",
-        r#"{"code":"21051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21052",
-        r#"{"code":"21052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21053",
-        r#"{"code":"21053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21054",
-        r#"{"code":"21054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21055",
-        r#"{"code":"21055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21056",
-        r#"{"code":"21056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
-    ),
-    (
-        "insufficient_privileges_error",
-        r#"{"code":"00100","detail":"Votre token est valide mais vos privilèges sont insuffisants. Listez vos privilèges sur /v2/privileges","meta":{},"source":{"parameter":"token"},"title":"Privilèges insuffisants"}"#,
-    ),
-    (
-        "invalid_token_error",
-        r#"{"code":"00101","detail":"Votre token n'est pas valide ou n'est pas renseigné","meta":{},"source":{"parameter":"token"},"title":"Interdit"}"#,
-    ),
-    (
-        "la_situation_du_compte_ne_permet_pas_de_delivrer_l_attestation_demandee_04503",
-        r#"{"code":"04503","detail":"Il n'est pas possible de renvoyer l'attestation. Cela peut être dû au fait qu'un des établissements d'une entreprise n'a pas retourné les informations.","meta":{"provider":"ACOSS"},"source":null,"title":"La situation du compte ne permet pas de délivrer l'attestation demandée"}"#,
-    ),
-    (
-        "missing_mandatory_params_context_error",
-        r#"{"code":"00201","detail":"Le paramètre context est obligatoire","meta":{},"source":{"parameter":"context"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "missing_mandatory_params_object_error",
-        r#"{"code":"00202","detail":"Le paramètre object est obligatoire","meta":{},"source":{"parameter":"object"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "missing_mandatory_params_recipient_error",
-        r#"{"code":"00203","detail":"Le paramètre recipient est obligatoire","meta":{},"source":{"parameter":"recipient"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "network_error",
-        r#"{"code":"00501","detail":"Problème de connexion au serveur distant. L'erreur peut venir soit du fournisseur, soit de API Entreprise. Il s'agit souvent d'une erreur temporaire.","meta":{"retry_in":10},"source":null,"title":"Erreur réseau"}"#,
-    ),
-    (
-        "potentielle_ressource_non_trouvee_03501",
-        r#"{"code":"03501","detail":"Le serveur a renvoyé une erreur interne, mais cela peut aussi indiquer que le siret ou siren renseigné n'existe pas, n'est pas connu, n'est pas en règle de ses obligations fiscales ou ne comporte aucune information pour cet appel.","meta":{"provider":"DGFIP"},"source":null,"title":"Potentielle ressource non trouvée"}"#,
-    ),
-    (
-        "provider_unavailable_error",
-        r#"{"code":"04001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"ACOSS"},"source":null,"title":"Service non disponible"}"#,
-    ),
-    (
-        "provider_unknown_error",
-        r#"{"code":"04999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"ACOSS"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
-    ),
-    (
-        "timeout_error",
-        r#"{"code":"04002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"ACOSS"},"source":null,"title":"Intermédiaire hors-délai"}"#,
-    ),
-    (
-        "too_many_requests_error",
-        r#"{"code":"00429","detail":"Vous avez effectué trop de requêtes","meta":{},"source":null,"title":"Trop de requêtes"}"#,
-    ),
-    (
-        "unprocessable_content_error_limit_error",
-        r#"{"code":"00313","detail":"Le paramètre limit n'est pas correctement formatté","meta":{},"source":{"parameter":"limit"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "unprocessable_content_error_month_error",
-        r#"{"code":"00305","detail":"Le format du mois n'est pas valide","meta":{},"source":{"parameter":"month"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "unprocessable_content_error_siren_error",
-        r#"{"code":"00301","detail":"Le numéro de siren n'est pas correctement formatté","meta":{},"source":{"parameter":"siren"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "unprocessable_content_error_siren_or_rna_error",
-        r#"{"code":"00333","detail":"Le numéro de siren ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "unprocessable_content_error_siren_or_siret_or_rna_error",
-        r#"{"code":"00330","detail":"Le numéro de siren ou le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "unprocessable_content_error_siret_error",
-        r#"{"code":"00302","detail":"Le numéro de siret n'est pas correctement formatté","meta":{},"source":{"parameter":"siret"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "unprocessable_content_error_siret_or_eori_error",
-        r#"{"code":"00304","detail":"Le numéro de siret ou le numéro EORI n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "unprocessable_content_error_siret_or_rna_error",
-        r#"{"code":"00303","detail":"Le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
-    ),
-    (
-        "unprocessable_content_error_year_error",
-        r#"{"code":"00307","detail":"L'année n'est pas correctement formatée","meta":{},"source":null,"title":"Entité non traitable"}"#,
-    ),
-];
+/// The error items of the examples of the specs that share one error envelope, as
+/// JSON text in that envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorExamples {
+    /// The envelope of these items: their specs' operations'
+    /// [`OperationMeta::error_envelope`](crate::runtime::OperationMeta::error_envelope).
+    pub envelope: crate::runtime::ErrorEnvelope,
+    /// Items by code, sorted: the first item seen with each code, the root spec
+    /// first.
+    pub by_code: &'static [(&'static str, &'static str)],
+    /// 422 items by the parameter their source names (`context`, `siren`), sorted:
+    /// the first such item of each.
+    pub by_parameter: &'static [(&'static str, &'static str)],
+    /// Items by the name of the example holding them
+    /// (`unprocessable_content_error_siren_error`), sorted: its first item.
+    pub by_example: &'static [(&'static str, &'static str)],
+}
+/// The error items of the specs' examples, one entry per error envelope, in the order
+/// of the first spec using it (the root spec's first).
+pub const ERRORS: &[ErrorExamples] = &[ErrorExamples {
+    envelope: crate::runtime::ErrorEnvelope {
+        items: "/errors",
+        code: "/code",
+        title: "/title",
+        detail: "/detail",
+        source: "/source",
+        provider: "/meta/provider",
+        retry_in: "/meta/retry_in",
+    },
+    by_code: &[
+        (
+            "00015",
+            r#"{"code":"00015","detail":"Une requête associé à votre jeton est déjà en cours de traitement pour ces paramètres. Veuillez attendre la fin du traitement avant d'effectuer une nouvelle requête.","meta":{},"source":null,"title":"Conflit"}"#,
+        ),
+        (
+            "00100",
+            r#"{"code":"00100","detail":"Votre token est valide mais vos privilèges sont insuffisants. Listez vos privilèges sur /v2/privileges","meta":{},"source":{"parameter":"token"},"title":"Privilèges insuffisants"}"#,
+        ),
+        (
+            "00101",
+            r#"{"code":"00101","detail":"Votre token n'est pas valide ou n'est pas renseigné","meta":{},"source":{"parameter":"token"},"title":"Interdit"}"#,
+        ),
+        (
+            "00103",
+            r#"{"code":"00103","detail":"Votre token est expiré. Vous devez refaire une demande","meta":{},"source":{"parameter":"token"},"title":"Jeton expiré"}"#,
+        ),
+        (
+            "00105",
+            r#"{"code":"00105","detail":"Votre jeton est sur liste noire, celui-ci a certainement été divulgué sur un canal non-sécurisé. Vous pouvez trouver un jeton valide sur votre espace personnel: https://entreprise.api.gouv.fr/compte","meta":{},"source":{"parameter":"token"},"title":"Jeton sur liste noire"}"#,
+        ),
+        (
+            "00201",
+            r#"{"code":"00201","detail":"Le paramètre context est obligatoire","meta":{},"source":{"parameter":"context"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00202",
+            r#"{"code":"00202","detail":"Le paramètre object est obligatoire","meta":{},"source":{"parameter":"object"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00203",
+            r#"{"code":"00203","detail":"Le paramètre recipient est obligatoire","meta":{},"source":{"parameter":"recipient"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00301",
+            r#"{"code":"00301","detail":"Le numéro de siren n'est pas correctement formatté","meta":{},"source":{"parameter":"siren"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00302",
+            r#"{"code":"00302","detail":"Le numéro de siret n'est pas correctement formatté","meta":{},"source":{"parameter":"siret"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00303",
+            r#"{"code":"00303","detail":"Le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00304",
+            r#"{"code":"00304","detail":"Le numéro de siret ou le numéro EORI n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00305",
+            r#"{"code":"00305","detail":"Le format du mois n'est pas valide","meta":{},"source":{"parameter":"month"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00307",
+            r#"{"code":"00307","detail":"L'année n'est pas correctement formatée","meta":{},"source":null,"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00313",
+            r#"{"code":"00313","detail":"Le paramètre limit n'est pas correctement formatté","meta":{},"source":{"parameter":"limit"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00330",
+            r#"{"code":"00330","detail":"Le numéro de siren ou le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00333",
+            r#"{"code":"00333","detail":"Le numéro de siren ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "00429",
+            r#"{"code":"00429","detail":"Vous avez effectué trop de requêtes","meta":{},"source":null,"title":"Trop de requêtes"}"#,
+        ),
+        (
+            "00501",
+            r#"{"code":"00501","detail":"Problème de connexion au serveur distant. L'erreur peut venir soit du fournisseur, soit de API Entreprise. Il s'agit souvent d'une erreur temporaire.","meta":{"retry_in":10},"source":null,"title":"Erreur réseau"}"#,
+        ),
+        (
+            "01001",
+            r#"{"code":"01001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"INSEE"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "01002",
+            r#"{"code":"01002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"INSEE"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "01003",
+            r#"{"code":"01003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"INSEE"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "01004",
+            r#"{"code":"01004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"INSEE"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "01999",
+            r#"{"code":"01999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"INSEE"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "02001",
+            r#"{"code":"02001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Infogreffe"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "02002",
+            r#"{"code":"02002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Infogreffe"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "02003",
+            r#"{"code":"02003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Infogreffe"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "02004",
+            r#"{"code":"02004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Infogreffe"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "02999",
+            r#"{"code":"02999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Infogreffe"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "03001",
+            r#"{"code":"03001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "03002",
+            r#"{"code":"03002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "03003",
+            r#"{"code":"03003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "03004",
+            r#"{"code":"03004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "03051",
+            r#"{"code":"03051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "03052",
+            r#"{"code":"03052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "03053",
+            r#"{"code":"03053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "03054",
+            r#"{"code":"03054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "03055",
+            r#"{"code":"03055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "03056",
+            r#"{"code":"03056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "03501",
+            r#"{"code":"03501","detail":"Le serveur a renvoyé une erreur interne, mais cela peut aussi indiquer que le siret ou siren renseigné n'existe pas, n'est pas connu, n'est pas en règle de ses obligations fiscales ou ne comporte aucune information pour cet appel.","meta":{"provider":"DGFIP"},"source":null,"title":"Potentielle ressource non trouvée"}"#,
+        ),
+        (
+            "03999",
+            r#"{"code":"03999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "04001",
+            r#"{"code":"04001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"ACOSS"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "04002",
+            r#"{"code":"04002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"ACOSS"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "04003",
+            r#"{"code":"04003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ACOSS"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "04004",
+            r#"{"code":"04004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"ACOSS"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "04051",
+            r#"{"code":"04051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "04052",
+            r#"{"code":"04052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "04053",
+            r#"{"code":"04053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "04054",
+            r#"{"code":"04054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "04055",
+            r#"{"code":"04055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "04056",
+            r#"{"code":"04056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "04501",
+            r#"{"code":"04501","detail":"Une analyse humaine par un agent des URSSAF est requise. Le temps de traitement est très variable selon de la complexité de situation, la demande de pièces justificatives complémentaires ou la charge de travail des agents.","meta":{"provider":"ACOSS","retry_in":172800},"source":null,"title":"Analyse manuelle de la situation du compte en cours"}"#,
+        ),
+        (
+            "04502",
+            r#"{"code":"04502","detail":"Une erreur informatique a eu lieu, une demande de traitement par le logiciel est en cours.","meta":{"provider":"ACOSS"},"source":null,"title":"Demande de traitement logiciel en cours"}"#,
+        ),
+        (
+            "04503",
+            r#"{"code":"04503","detail":"Il n'est pas possible de renvoyer l'attestation. Cela peut être dû au fait qu'un des établissements d'une entreprise n'a pas retourné les informations.","meta":{"provider":"ACOSS"},"source":null,"title":"La situation du compte ne permet pas de délivrer l'attestation demandée"}"#,
+        ),
+        (
+            "04999",
+            r#"{"code":"04999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"ACOSS"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "06001",
+            r#"{"code":"06001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Qualibat"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "06002",
+            r#"{"code":"06002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Qualibat"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "06003",
+            r#"{"code":"06003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Qualibat"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "06004",
+            r#"{"code":"06004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Qualibat"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "06051",
+            r#"{"code":"06051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "06052",
+            r#"{"code":"06052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "06053",
+            r#"{"code":"06053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "06054",
+            r#"{"code":"06054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "06055",
+            r#"{"code":"06055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "06056",
+            r#"{"code":"06056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "06999",
+            r#"{"code":"06999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Qualibat"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "08001",
+            r#"{"code":"08001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"CNETP"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "08002",
+            r#"{"code":"08002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"CNETP"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "08003",
+            r#"{"code":"08003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CNETP"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "08004",
+            r#"{"code":"08004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"CNETP"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "08051",
+            r#"{"code":"08051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "08052",
+            r#"{"code":"08052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "08053",
+            r#"{"code":"08053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "08054",
+            r#"{"code":"08054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "08055",
+            r#"{"code":"08055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "08056",
+            r#"{"code":"08056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "08999",
+            r#"{"code":"08999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"CNETP"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "09001",
+            r#"{"code":"09001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"ProBTP"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "09002",
+            r#"{"code":"09002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"ProBTP"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "09003",
+            r#"{"code":"09003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ProBTP"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "09004",
+            r#"{"code":"09004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"ProBTP"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "09051",
+            r#"{"code":"09051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "09052",
+            r#"{"code":"09052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "09053",
+            r#"{"code":"09053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "09054",
+            r#"{"code":"09054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "09055",
+            r#"{"code":"09055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "09056",
+            r#"{"code":"09056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "09999",
+            r#"{"code":"09999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"ProBTP"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "10001",
+            r#"{"code":"10001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"MSA"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "10002",
+            r#"{"code":"10002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"MSA"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "10003",
+            r#"{"code":"10003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"MSA"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "10004",
+            r#"{"code":"10004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"MSA"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "10999",
+            r#"{"code":"10999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"MSA"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "11001",
+            r#"{"code":"11001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"OPQIBI"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "11002",
+            r#"{"code":"11002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"OPQIBI"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "11003",
+            r#"{"code":"11003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"OPQIBI"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "11004",
+            r#"{"code":"11004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"OPQIBI"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "11999",
+            r#"{"code":"11999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"OPQIBI"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "12001",
+            r#"{"code":"12001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"FNTP"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "12002",
+            r#"{"code":"12002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"FNTP"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "12003",
+            r#"{"code":"12003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"FNTP"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "12004",
+            r#"{"code":"12004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"FNTP"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "12051",
+            r#"{"code":"12051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "12052",
+            r#"{"code":"12052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "12053",
+            r#"{"code":"12053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "12054",
+            r#"{"code":"12054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "12055",
+            r#"{"code":"12055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "12056",
+            r#"{"code":"12056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "12999",
+            r#"{"code":"12999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"FNTP"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "14001",
+            r#"{"code":"14001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "14002",
+            r#"{"code":"14002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "14003",
+            r#"{"code":"14003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "14004",
+            r#"{"code":"14004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "14999",
+            r#"{"code":"14999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "16001",
+            r#"{"code":"16001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"DGDDI"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "16002",
+            r#"{"code":"16002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"DGDDI"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "16003",
+            r#"{"code":"16003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DGDDI"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "16004",
+            r#"{"code":"16004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"DGDDI"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "16999",
+            r#"{"code":"16999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"DGDDI"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "17001",
+            r#"{"code":"17001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Banque de France"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "17002",
+            r#"{"code":"17002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Banque de France"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "17003",
+            r#"{"code":"17003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Banque de France"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "17004",
+            r#"{"code":"17004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Banque de France"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "17999",
+            r#"{"code":"17999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Banque de France"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "19001",
+            r#"{"code":"19001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"ADEME"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "19002",
+            r#"{"code":"19002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"ADEME"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "19003",
+            r#"{"code":"19003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ADEME"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "19004",
+            r#"{"code":"19004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"ADEME"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "19999",
+            r#"{"code":"19999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"ADEME"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "21001",
+            r#"{"code":"21001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"MI"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "21002",
+            r#"{"code":"21002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"MI"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "21003",
+            r#"{"code":"21003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"MI"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "21004",
+            r#"{"code":"21004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"MI"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "21051",
+            r#"{"code":"21051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "21052",
+            r#"{"code":"21052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "21053",
+            r#"{"code":"21053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "21054",
+            r#"{"code":"21054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "21055",
+            r#"{"code":"21055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "21056",
+            r#"{"code":"21056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "21999",
+            r#"{"code":"21999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"MI"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "22001",
+            r#"{"code":"22001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"RNM"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "22002",
+            r#"{"code":"22002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"RNM"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "22003",
+            r#"{"code":"22003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"RNM"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "22004",
+            r#"{"code":"22004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"RNM"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "22999",
+            r#"{"code":"22999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"RNM"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "28001",
+            r#"{"code":"28001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "28002",
+            r#"{"code":"28002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "28003",
+            r#"{"code":"28003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "28004",
+            r#"{"code":"28004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Commission Européenne"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "28999",
+            r#"{"code":"28999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "29001",
+            r#"{"code":"29001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"DJEPVA"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "29002",
+            r#"{"code":"29002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"DJEPVA"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "29003",
+            r#"{"code":"29003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DJEPVA"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "29004",
+            r#"{"code":"29004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"DJEPVA"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "29999",
+            r#"{"code":"29999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"DJEPVA"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "31001",
+            r#"{"code":"31001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "31002",
+            r#"{"code":"31002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "31003",
+            r#"{"code":"31003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "31004",
+            r#"{"code":"31004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"GIP-MDS"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "31999",
+            r#"{"code":"31999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "32001",
+            r#"{"code":"32001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"Qualifelec"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "32002",
+            r#"{"code":"32002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"Qualifelec"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "32003",
+            r#"{"code":"32003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Qualifelec"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "32004",
+            r#"{"code":"32004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"Qualifelec"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "32999",
+            r#"{"code":"32999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"Qualifelec"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "33001",
+            r#"{"code":"33001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "33002",
+            r#"{"code":"33002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "33003",
+            r#"{"code":"33003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "33004",
+            r#"{"code":"33004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "33999",
+            r#"{"code":"33999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "34001",
+            r#"{"code":"34001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "34002",
+            r#"{"code":"34002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "34003",
+            r#"{"code":"34003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "34004",
+            r#"{"code":"34004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"INPI - RNE"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "34999",
+            r#"{"code":"34999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "38001",
+            r#"{"code":"38001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"CIBTP"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "38002",
+            r#"{"code":"38002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"CIBTP"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "38003",
+            r#"{"code":"38003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CIBTP"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "38004",
+            r#"{"code":"38004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"CIBTP"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "38422",
+            r#"{"code":"38422","detail":"L'attestation ne peut être délivrée car l'entreprise n'est pas en règle de ses cotisations CIBTP.","meta":{"provider":"CIBTP"},"source":null,"title":"Attestation non disponible"}"#,
+        ),
+        (
+            "38999",
+            r#"{"code":"38999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"CIBTP"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "52001",
+            r#"{"code":"52001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"DataSubvention"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "52002",
+            r#"{"code":"52002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"DataSubvention"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "52003",
+            r#"{"code":"52003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DataSubvention"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "52004",
+            r#"{"code":"52004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"DataSubvention"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "52999",
+            r#"{"code":"52999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"DataSubvention"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+    ],
+    by_parameter: &[
+        (
+            "context",
+            r#"{"code":"00201","detail":"Le paramètre context est obligatoire","meta":{},"source":{"parameter":"context"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "id",
+            r#"{"code":"00330","detail":"Le numéro de siren ou le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "limit",
+            r#"{"code":"00313","detail":"Le paramètre limit n'est pas correctement formatté","meta":{},"source":{"parameter":"limit"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "month",
+            r#"{"code":"00305","detail":"Le format du mois n'est pas valide","meta":{},"source":{"parameter":"month"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "object",
+            r#"{"code":"00202","detail":"Le paramètre object est obligatoire","meta":{},"source":{"parameter":"object"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "recipient",
+            r#"{"code":"00203","detail":"Le paramètre recipient est obligatoire","meta":{},"source":{"parameter":"recipient"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "siren",
+            r#"{"code":"00301","detail":"Le numéro de siren n'est pas correctement formatté","meta":{},"source":{"parameter":"siren"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "siret",
+            r#"{"code":"00302","detail":"Le numéro de siret n'est pas correctement formatté","meta":{},"source":{"parameter":"siret"},"title":"Entité non traitable"}"#,
+        ),
+    ],
+    by_example: &[
+        (
+            "analyse_manuelle_de_la_situation_du_compte_en_cours_04501",
+            r#"{"code":"04501","detail":"Une analyse humaine par un agent des URSSAF est requise. Le temps de traitement est très variable selon de la complexité de situation, la demande de pièces justificatives complémentaires ou la charge de travail des agents.","meta":{"provider":"ACOSS","retry_in":172800},"source":null,"title":"Analyse manuelle de la situation du compte en cours"}"#,
+        ),
+        (
+            "attestation_non_disponible_38422",
+            r#"{"code":"38422","detail":"L'attestation ne peut être délivrée car l'entreprise n'est pas en règle de ses cotisations CIBTP.","meta":{"provider":"CIBTP"},"source":null,"title":"Attestation non disponible"}"#,
+        ),
+        (
+            "blacklisted_token_error",
+            r#"{"code":"00105","detail":"Votre jeton est sur liste noire, celui-ci a certainement été divulgué sur un canal non-sécurisé. Vous pouvez trouver un jeton valide sur votre espace personnel: https://entreprise.api.gouv.fr/compte","meta":{},"source":{"parameter":"token"},"title":"Jeton sur liste noire"}"#,
+        ),
+        (
+            "conflict_error",
+            r#"{"code":"00015","detail":"Une requête associé à votre jeton est déjà en cours de traitement pour ces paramètres. Veuillez attendre la fin du traitement avant d'effectuer une nouvelle requête.","meta":{},"source":null,"title":"Conflit"}"#,
+        ),
+        (
+            "demande_de_traitement_logiciel_en_cours_04502",
+            r#"{"code":"04502","detail":"Une erreur informatique a eu lieu, une demande de traitement par le logiciel est en cours.","meta":{"provider":"ACOSS"},"source":null,"title":"Demande de traitement logiciel en cours"}"#,
+        ),
+        (
+            "dns_resolution_error",
+            r#"{"code":"04004","detail":"Problème de résolution DNS de l'adresse du serveur","meta":{"provider":"ACOSS"},"source":null,"title":"Erreur de résolution DNS"}"#,
+        ),
+        (
+            "entite_non_trouvee_01003",
+            r#"{"code":"01003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"INSEE"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_02003",
+            r#"{"code":"02003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Infogreffe"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_03003",
+            r#"{"code":"03003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DGFIP - Adélie"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_04003",
+            r#"{"code":"04003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ACOSS"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_06003",
+            r#"{"code":"06003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Qualibat"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_08003",
+            r#"{"code":"08003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CNETP"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_09003",
+            r#"{"code":"09003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ProBTP"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_10003",
+            r#"{"code":"10003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"MSA"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_11003",
+            r#"{"code":"11003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"OPQIBI"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_12003",
+            r#"{"code":"12003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"FNTP"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_14003",
+            r#"{"code":"14003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Fabrique numérique des Ministères Sociaux"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_16003",
+            r#"{"code":"16003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DGDDI"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_17003",
+            r#"{"code":"17003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Banque de France"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_19003",
+            r#"{"code":"19003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"ADEME"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_21003",
+            r#"{"code":"21003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"MI"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_22003",
+            r#"{"code":"22003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"RNM"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_28003",
+            r#"{"code":"28003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Commission Européenne"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_29003",
+            r#"{"code":"29003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DJEPVA"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_31003",
+            r#"{"code":"31003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"GIP-MDS"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_32003",
+            r#"{"code":"32003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"Qualifelec"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_33003",
+            r#"{"code":"33003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CARIF-OREF"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_34003",
+            r#"{"code":"34003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"INPI - RNE"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_38003",
+            r#"{"code":"38003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"CIBTP"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "entite_non_trouvee_52003",
+            r#"{"code":"52003","detail":"Le ou les paramètre(s) d'entrée n'existent pas, ne sont pas connus, ou ne comportent aucune information pour cet appel. Veuillez vérifier que votre recherche est couverte par le périmètre de l'API.","meta":{"provider":"DataSubvention"},"source":null,"title":"Entité non trouvée"}"#,
+        ),
+        (
+            "expired_token_error",
+            r#"{"code":"00103","detail":"Votre token est expiré. Vous devez refaire une demande","meta":{},"source":{"parameter":"token"},"title":"Jeton expiré"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03051",
+            r#"{"code":"03051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03052",
+            r#"{"code":"03052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03053",
+            r#"{"code":"03053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03054",
+            r#"{"code":"03054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03055",
+            r#"{"code":"03055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_03056",
+            r#"{"code":"03056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04051",
+            r#"{"code":"04051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04052",
+            r#"{"code":"04052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04053",
+            r#"{"code":"04053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04054",
+            r#"{"code":"04054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04055",
+            r#"{"code":"04055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_04056",
+            r#"{"code":"04056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06051",
+            r#"{"code":"06051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06052",
+            r#"{"code":"06052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06053",
+            r#"{"code":"06053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06054",
+            r#"{"code":"06054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06055",
+            r#"{"code":"06055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_06056",
+            r#"{"code":"06056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08051",
+            r#"{"code":"08051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08052",
+            r#"{"code":"08052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08053",
+            r#"{"code":"08053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08054",
+            r#"{"code":"08054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08055",
+            r#"{"code":"08055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_08056",
+            r#"{"code":"08056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09051",
+            r#"{"code":"09051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09052",
+            r#"{"code":"09052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09053",
+            r#"{"code":"09053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09054",
+            r#"{"code":"09054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09055",
+            r#"{"code":"09055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_09056",
+            r#"{"code":"09056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12051",
+            r#"{"code":"12051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12052",
+            r#"{"code":"12052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12053",
+            r#"{"code":"12053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12054",
+            r#"{"code":"12054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12055",
+            r#"{"code":"12055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_12056",
+            r#"{"code":"12056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21051",
+            r#"{"code":"21051","detail":"Erreur lors du décodage : la chaîne de caractères en base64 est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21052",
+            r#"{"code":"21052","detail":"Temps d'attente de téléchargement du document écoulé","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21053",
+            r#"{"code":"21053","detail":"Erreur de connexion sur le server distant","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21054",
+            r#"{"code":"21054","detail":"L'URL vers le document renvoyée par le fournisseur de données est invalide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21055",
+            r#"{"code":"21055","detail":"Le fichier n'est pas au format attendu","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "fichier_renvoye_par_le_fournisseur_de_donnees_non_valide_21056",
+            r#"{"code":"21056","detail":"Le fichier renvoyé par le fournisseur de données est vide","meta":{},"source":null,"title":"Fichier renvoyé par le fournisseur de données non valide"}"#,
+        ),
+        (
+            "insufficient_privileges_error",
+            r#"{"code":"00100","detail":"Votre token est valide mais vos privilèges sont insuffisants. Listez vos privilèges sur /v2/privileges","meta":{},"source":{"parameter":"token"},"title":"Privilèges insuffisants"}"#,
+        ),
+        (
+            "invalid_token_error",
+            r#"{"code":"00101","detail":"Votre token n'est pas valide ou n'est pas renseigné","meta":{},"source":{"parameter":"token"},"title":"Interdit"}"#,
+        ),
+        (
+            "la_situation_du_compte_ne_permet_pas_de_delivrer_l_attestation_demandee_04503",
+            r#"{"code":"04503","detail":"Il n'est pas possible de renvoyer l'attestation. Cela peut être dû au fait qu'un des établissements d'une entreprise n'a pas retourné les informations.","meta":{"provider":"ACOSS"},"source":null,"title":"La situation du compte ne permet pas de délivrer l'attestation demandée"}"#,
+        ),
+        (
+            "missing_mandatory_params_context_error",
+            r#"{"code":"00201","detail":"Le paramètre context est obligatoire","meta":{},"source":{"parameter":"context"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "missing_mandatory_params_object_error",
+            r#"{"code":"00202","detail":"Le paramètre object est obligatoire","meta":{},"source":{"parameter":"object"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "missing_mandatory_params_recipient_error",
+            r#"{"code":"00203","detail":"Le paramètre recipient est obligatoire","meta":{},"source":{"parameter":"recipient"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "network_error",
+            r#"{"code":"00501","detail":"Problème de connexion au serveur distant. L'erreur peut venir soit du fournisseur, soit de API Entreprise. Il s'agit souvent d'une erreur temporaire.","meta":{"retry_in":10},"source":null,"title":"Erreur réseau"}"#,
+        ),
+        (
+            "potentielle_ressource_non_trouvee_03501",
+            r#"{"code":"03501","detail":"Le serveur a renvoyé une erreur interne, mais cela peut aussi indiquer que le siret ou siren renseigné n'existe pas, n'est pas connu, n'est pas en règle de ses obligations fiscales ou ne comporte aucune information pour cet appel.","meta":{"provider":"DGFIP"},"source":null,"title":"Potentielle ressource non trouvée"}"#,
+        ),
+        (
+            "provider_unavailable_error",
+            r#"{"code":"04001","detail":"Service du fournisseur de données temporairement indisponible ou en maintenance.","meta":{"provider":"ACOSS"},"source":null,"title":"Service non disponible"}"#,
+        ),
+        (
+            "provider_unknown_error",
+            r#"{"code":"04999","detail":"La réponse retournée par le fournisseur de données est invalide et inconnue de notre service. L'équipe technique a été notifiée de cette erreur pour investigation.","meta":{"provider":"ACOSS"},"source":null,"title":"Erreur inconnue du fournisseur de données"}"#,
+        ),
+        (
+            "timeout_error",
+            r#"{"code":"04002","detail":"Temps d’attente d’une réponse du fournisseur de données écoulé.","meta":{"provider":"ACOSS"},"source":null,"title":"Intermédiaire hors-délai"}"#,
+        ),
+        (
+            "too_many_requests_error",
+            r#"{"code":"00429","detail":"Vous avez effectué trop de requêtes","meta":{},"source":null,"title":"Trop de requêtes"}"#,
+        ),
+        (
+            "unprocessable_content_error_limit_error",
+            r#"{"code":"00313","detail":"Le paramètre limit n'est pas correctement formatté","meta":{},"source":{"parameter":"limit"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "unprocessable_content_error_month_error",
+            r#"{"code":"00305","detail":"Le format du mois n'est pas valide","meta":{},"source":{"parameter":"month"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "unprocessable_content_error_siren_error",
+            r#"{"code":"00301","detail":"Le numéro de siren n'est pas correctement formatté","meta":{},"source":{"parameter":"siren"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "unprocessable_content_error_siren_or_rna_error",
+            r#"{"code":"00333","detail":"Le numéro de siren ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "unprocessable_content_error_siren_or_siret_or_rna_error",
+            r#"{"code":"00330","detail":"Le numéro de siren ou le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "unprocessable_content_error_siret_error",
+            r#"{"code":"00302","detail":"Le numéro de siret n'est pas correctement formatté","meta":{},"source":{"parameter":"siret"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "unprocessable_content_error_siret_or_eori_error",
+            r#"{"code":"00304","detail":"Le numéro de siret ou le numéro EORI n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "unprocessable_content_error_siret_or_rna_error",
+            r#"{"code":"00303","detail":"Le numéro de siret ou le numéro d'association indiqué n'est pas correctement formatté","meta":{},"source":{"parameter":"id"},"title":"Entité non traitable"}"#,
+        ),
+        (
+            "unprocessable_content_error_year_error",
+            r#"{"code":"00307","detail":"L'année n'est pas correctement formatée","meta":{},"source":null,"title":"Entité non traitable"}"#,
+        ),
+    ],
+}];

@@ -11,7 +11,9 @@ use std::time::SystemTime;
 use api_entreprise::runtime::{AuthScheme, IdentifierKind, Siret, Token, TraceabilityCheck};
 use serde_json::Value;
 
-use crate::errors::{code, own_item, ErrorCatalog};
+use axum::http::{header, HeaderMap};
+
+use crate::errors::{code, Errors};
 
 /// What the mock reads from a token's payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +35,7 @@ pub(crate) enum TokenError {
 
 impl TokenError {
     /// The error item to answer with (status 401).
-    pub(crate) fn item(self, catalog: &ErrorCatalog) -> Value {
+    pub(crate) fn item(self, catalog: &Errors) -> Value {
         match self {
             TokenError::Invalid => catalog.by_code(
                 code::INVALID_TOKEN,
@@ -49,27 +51,44 @@ impl TokenError {
     }
 }
 
-/// Reads the secret the way the platform's security scheme sends it
-/// ([`platform::AUTH`](api_entreprise::platform::AUTH)): `value` is the header it names
-/// (`Authorization`, or the API key's header). An API key that is not a JWT carries no
-/// scopes and is taken as opening every operation: a real server would look it up.
-pub(crate) fn secret(value: Option<&str>) -> Result<Claims, TokenError> {
-    match api_entreprise::platform::AUTH {
-        AuthScheme::Bearer => bearer(value),
-        AuthScheme::ApiKeyHeader(_) => {
-            let value = value.map(str::trim).filter(|v| !v.is_empty());
-            let value = value.ok_or(TokenError::Invalid)?;
-            match Token::new(value.to_string()).claims() {
-                Some(_) => jwt(value),
-                None => Ok(Claims {
-                    token: value.to_string(),
-                    scopes: crate::token::every_scope()
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect(),
-                }),
-            }
+/// Reads the secret where the operation's security scheme sends it (`auth`, its
+/// [`OperationMeta::auth`](api_entreprise::runtime::OperationMeta::auth)): the
+/// `Authorization` header, the API key's header, or its query parameter. `None` for an
+/// operation that takes no secret. A bearer must be a JWT; an API key that is not one
+/// carries no scopes and is taken as opening every operation: a real server would look it up.
+pub(crate) fn secret(
+    auth: AuthScheme,
+    headers: &HeaderMap,
+    query: &[(String, String)],
+) -> Option<Result<Claims, TokenError>> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    Some(match auth {
+        AuthScheme::None => return None,
+        AuthScheme::Bearer => bearer(header(header::AUTHORIZATION.as_str())),
+        AuthScheme::ApiKeyHeader(name) => api_key(header(name)),
+        AuthScheme::ApiKeyQuery(name) => {
+            let value = query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str());
+            api_key(value)
         }
+    })
+}
+
+/// Reads an API key: a JWT is read as one, any other value opens every operation.
+fn api_key(value: Option<&str>) -> Result<Claims, TokenError> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty());
+    let value = value.ok_or(TokenError::Invalid)?;
+    match Token::new(value.to_string()).claims() {
+        Some(_) => jwt(value),
+        None => Ok(Claims {
+            token: value.to_string(),
+            scopes: crate::token::every_scope()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }),
     }
 }
 
@@ -106,7 +125,7 @@ fn jwt(token: &str) -> Result<Claims, TokenError> {
 pub(crate) fn traceability(
     declared: &[&str],
     query: &[(String, String)],
-    catalog: &ErrorCatalog,
+    catalog: &Errors,
 ) -> Vec<Value> {
     let value = |name: &str| {
         query
@@ -129,7 +148,7 @@ pub(crate) fn traceability(
     params
         .filter(|p| p.check == TraceabilityCheck::Siret)
         .find_map(|p| match value(p.name).map(Siret::from_str) {
-            Some(Err(e)) => Some(vec![own_item(
+            Some(Err(e)) => Some(vec![catalog.own_item(
                 422,
                 &format!(
                     "Le paramètre {} doit être le numéro de siret de l'organisme destinataire des données : {e}",
@@ -221,7 +240,8 @@ mod tests {
 
     #[test]
     fn traceability_lists_every_missing_parameter() {
-        let catalog = ErrorCatalog::default();
+        let catalog = crate::errors::ErrorCatalog::default();
+        let catalog = catalog.platform();
         let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs
                 .iter()
@@ -229,21 +249,21 @@ mod tests {
                 .collect()
         };
         let all = ["context", "recipient", "object"];
-        assert_eq!(traceability(&all, &q(&[]), &catalog).len(), 3);
+        assert_eq!(traceability(&all, &q(&[]), catalog).len(), 3);
         let only_recipient = ["recipient"];
-        assert_eq!(traceability(&only_recipient, &q(&[]), &catalog).len(), 1);
-        let only_context = traceability(&all, &q(&[("context", "x"), ("object", " ")]), &catalog);
+        assert_eq!(traceability(&only_recipient, &q(&[]), catalog).len(), 1);
+        let only_context = traceability(&all, &q(&[("context", "x"), ("object", " ")]), catalog);
         assert_eq!(only_context.len(), 2);
         assert_eq!(only_context[0]["source"]["parameter"], "recipient");
         assert_eq!(only_context[1]["source"]["parameter"], "object");
         let bad_recipient = q(&[("context", "x"), ("recipient", "123"), ("object", "y")]);
-        assert_eq!(traceability(&all, &bad_recipient, &catalog).len(), 1);
+        assert_eq!(traceability(&all, &bad_recipient, catalog).len(), 1);
         let good = q(&[
             ("context", "x"),
             ("recipient", "13002526500013"),
             ("object", "y"),
         ]);
-        assert!(traceability(&all, &good, &catalog).is_empty());
+        assert!(traceability(&all, &good, catalog).is_empty());
     }
 
     #[test]

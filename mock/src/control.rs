@@ -23,7 +23,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::errors::{self, own_item};
+use crate::errors;
 use crate::faults::FaultPlan;
 use crate::limits::IP_BUCKET;
 use crate::server::AppState;
@@ -217,7 +217,13 @@ fn reply(body: Value) -> Response<Body> {
 fn refusal(status: u16, detail: &str) -> Response<Body> {
     json_response(
         StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-        errors::body(vec![own_item(status, detail, None)]),
+        {
+            let envelope = &api_entreprise::platform::ERROR_ENVELOPE;
+            errors::body(
+                envelope,
+                vec![errors::own_item(envelope, status, detail, None)],
+            )
+        },
     )
 }
 

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use api_entreprise::mock_data;
-use api_entreprise::runtime::IdentifierKind;
+use api_entreprise::runtime::{ErrorEnvelope, IdentifierKind};
 use serde_json::{json, Map, Value};
 
 use crate::MockError;
@@ -25,9 +25,73 @@ pub(crate) mod code {
     pub const TOO_MANY_REQUESTS: &str = api_entreprise::platform::CODE_TOO_MANY_REQUESTS;
 }
 
-/// Error items of the spec's examples, indexed the three ways the mock needs them.
-#[derive(Debug, Default)]
+/// The error items of the specs' examples, one [`Errors`] per error envelope: an operation
+/// is answered in its own spec's envelope
+/// ([`OperationMeta::error_envelope`](api_entreprise::runtime::OperationMeta::error_envelope)).
+#[derive(Debug)]
 pub(crate) struct ErrorCatalog {
+    /// One per envelope; the platform's own envelope always has one (the first when the
+    /// root spec uses it).
+    sets: Vec<Errors>,
+}
+
+impl Default for ErrorCatalog {
+    /// No item: every answer is the mock's own, in the platform's envelope.
+    fn default() -> Self {
+        ErrorCatalog {
+            sets: vec![Errors::empty(api_entreprise::platform::ERROR_ENVELOPE)],
+        }
+    }
+}
+
+impl ErrorCatalog {
+    /// The catalogue the client's build emitted, parsed.
+    pub(crate) fn compiled() -> Result<ErrorCatalog, MockError> {
+        let mut sets = mock_data::ERRORS
+            .iter()
+            .map(Errors::compiled)
+            .collect::<Result<Vec<_>, _>>()?;
+        let platform = api_entreprise::platform::ERROR_ENVELOPE;
+        if !sets.iter().any(|s| s.envelope == platform) {
+            sets.push(Errors::empty(platform));
+        }
+        Ok(ErrorCatalog { sets })
+    }
+
+    /// The items of the specs whose answers are in `envelope`; an envelope no spec uses gets
+    /// the platform's items (only a hand-made operation has one).
+    pub(crate) fn for_envelope(&self, envelope: &ErrorEnvelope) -> &Errors {
+        self.sets
+            .iter()
+            .find(|s| s.envelope == *envelope)
+            .unwrap_or_else(|| self.platform())
+    }
+
+    /// The items in the platform's envelope: for an answer that is no operation's (an
+    /// unknown route, a document).
+    pub(crate) fn platform(&self) -> &Errors {
+        let platform = api_entreprise::platform::ERROR_ENVELOPE;
+        // `compiled` and `default` always hold the platform's set.
+        self.sets
+            .iter()
+            .find(|s| s.envelope == platform)
+            .unwrap_or(&self.sets[0])
+    }
+
+    /// How many distinct codes the specs' examples hold, all envelopes together.
+    pub(crate) fn len(&self) -> usize {
+        let codes: std::collections::HashSet<&String> =
+            self.sets.iter().flat_map(|s| s.by_code.keys()).collect();
+        codes.len()
+    }
+}
+
+/// The error items of the specs that share one envelope, indexed the three ways the mock
+/// needs them, and the mock's own items in that envelope.
+#[derive(Debug)]
+pub(crate) struct Errors {
+    /// Where these items hold their fields.
+    envelope: ErrorEnvelope,
     /// Code → the first item seen with it.
     by_code: HashMap<String, Value>,
     /// Example name (`unprocessable_content_error_siren_error`) → its first item.
@@ -36,25 +100,40 @@ pub(crate) struct ErrorCatalog {
     by_parameter: HashMap<String, Value>,
 }
 
-impl ErrorCatalog {
-    /// The catalogue the client's build emitted, parsed.
-    pub(crate) fn compiled() -> Result<ErrorCatalog, MockError> {
-        Ok(ErrorCatalog {
-            by_code: parse_table("ERRORS_BY_CODE", mock_data::ERRORS_BY_CODE)?,
-            by_example: parse_table("ERRORS_BY_EXAMPLE", mock_data::ERRORS_BY_EXAMPLE)?,
-            by_parameter: parse_table("ERRORS_BY_PARAMETER", mock_data::ERRORS_BY_PARAMETER)?,
+impl Errors {
+    fn empty(envelope: ErrorEnvelope) -> Errors {
+        Errors {
+            envelope,
+            by_code: HashMap::new(),
+            by_example: HashMap::new(),
+            by_parameter: HashMap::new(),
+        }
+    }
+
+    fn compiled(set: &mock_data::ErrorExamples) -> Result<Errors, MockError> {
+        Ok(Errors {
+            envelope: set.envelope,
+            by_code: parse_table("ERRORS.by_code", set.by_code)?,
+            by_example: parse_table("ERRORS.by_example", set.by_example)?,
+            by_parameter: parse_table("ERRORS.by_parameter", set.by_parameter)?,
         })
+    }
+
+    /// The mock's own item for a situation the spec has no example of, in this envelope.
+    pub(crate) fn own_item(&self, status: u16, detail: &str, parameter: Option<&str>) -> Value {
+        own_item(&self.envelope, status, detail, parameter)
+    }
+
+    /// An error body holding `items`, in this envelope.
+    pub(crate) fn body(&self, items: Vec<Value>) -> Value {
+        body(&self.envelope, items)
     }
 
     /// The item of `code`, else the mock's own carrying `code`.
     pub(crate) fn by_code(&self, code: &str, status: u16, detail: &str) -> Value {
         self.by_code.get(code).cloned().unwrap_or_else(|| {
-            let mut item = own_item(status, detail, None);
-            put(
-                &mut item,
-                api_entreprise::platform::ERROR_ENVELOPE.code,
-                json!(code),
-            );
+            let mut item = self.own_item(status, detail, None);
+            put(&mut item, self.envelope.code, json!(code));
             item
         })
     }
@@ -63,7 +142,7 @@ impl ErrorCatalog {
     /// the spec's item whose `source.parameter` names it.
     pub(crate) fn missing_parameter(&self, name: &str) -> Value {
         self.by_parameter.get(name).cloned().unwrap_or_else(|| {
-            own_item(
+            self.own_item(
                 422,
                 &format!("Le paramètre {name} est obligatoire"),
                 Some(name),
@@ -79,20 +158,15 @@ impl ErrorCatalog {
         self.by_example
             .get(&example)
             .or_else(|| self.by_parameter.get(name))
-            .filter(|item| !is_missing_item(item))
+            .filter(|item| !is_missing_item(&self.envelope, item))
             .cloned()
             .unwrap_or_else(|| {
-                own_item(
+                self.own_item(
                     422,
                     &format!("Le paramètre {name} n'est pas correctement formatté"),
                     Some(name),
                 )
             })
-    }
-
-    /// How many distinct codes the spec's examples hold.
-    pub(crate) fn len(&self) -> usize {
-        self.by_code.len()
     }
 }
 
@@ -123,8 +197,8 @@ fn kind_name(kind: IdentifierKind) -> String {
 }
 
 /// A 422 item about a missing parameter, which must not stand for a malformed one.
-fn is_missing_item(item: &Value) -> bool {
-    item.get("detail")
+fn is_missing_item(envelope: &ErrorEnvelope, item: &Value) -> bool {
+    item.pointer(envelope.detail)
         .and_then(Value::as_str)
         .is_some_and(|d| d.contains("obligatoire"))
 }
@@ -141,10 +215,15 @@ fn snake(name: &str) -> String {
     out
 }
 
-/// An item in the platform's error envelope
-/// ([`ERROR_ENVELOPE`](api_entreprise::platform::ERROR_ENVELOPE), from the profile) for a
+/// An item in `envelope` (an operation's, or the platform's
+/// [`ERROR_ENVELOPE`](api_entreprise::platform::ERROR_ENVELOPE), from the profile) for a
 /// situation the spec has no example of.
-pub(crate) fn own_item(status: u16, detail: &str, parameter: Option<&str>) -> Value {
+pub(crate) fn own_item(
+    envelope: &ErrorEnvelope,
+    status: u16,
+    detail: &str,
+    parameter: Option<&str>,
+) -> Value {
     let title = match status {
         401 => "Interdit",
         403 => "Privilèges insuffisants",
@@ -157,7 +236,6 @@ pub(crate) fn own_item(status: u16, detail: &str, parameter: Option<&str>) -> Va
         504 => "Intermédiaire hors-délai",
         _ => "Erreur",
     };
-    let envelope = api_entreprise::platform::ERROR_ENVELOPE;
     let mut item = Value::Object(Map::new());
     put(&mut item, envelope.code, json!(format!("00{status:03}")));
     put(&mut item, envelope.title, json!(title));
@@ -172,10 +250,9 @@ pub(crate) fn own_item(status: u16, detail: &str, parameter: Option<&str>) -> Va
     item
 }
 
-/// An error body holding `items`, in the platform's envelope: under its `items` pointer
+/// An error body holding `items`, in `envelope`: under its `items` pointer
 /// (`{"errors": items}`), or the first item alone when the envelope's body is one error.
-pub(crate) fn body(items: Vec<Value>) -> Value {
-    let envelope = api_entreprise::platform::ERROR_ENVELOPE;
+pub(crate) fn body(envelope: &ErrorEnvelope, items: Vec<Value>) -> Value {
     if envelope.items.is_empty() {
         return items.into_iter().next().unwrap_or_else(|| json!({}));
     }
@@ -234,8 +311,12 @@ mod tests {
 
     #[test]
     fn own_items_are_read_back_by_the_client() {
-        let body = body(vec![own_item(422, "x", Some("recipient"))]);
-        let items = api_entreprise::platform::ERROR_ENVELOPE.read(&body);
+        let envelope = &api_entreprise::platform::ERROR_ENVELOPE;
+        let body = body(
+            envelope,
+            vec![own_item(envelope, 422, "x", Some("recipient"))],
+        );
+        let items = envelope.read(&body);
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].code, "00422");
         assert_eq!(items[0].detail, "x");
@@ -243,12 +324,14 @@ mod tests {
 
     #[test]
     fn own_items_follow_the_api_format() {
-        let item = own_item(404, "rien", None);
+        let errors = ErrorCatalog::default();
+        let errors = errors.platform();
+        let item = errors.own_item(404, "rien", None);
         assert_eq!(item["code"], "00404");
         assert_eq!(item["title"], "Entité non trouvée");
         assert!(item["source"].is_null());
         assert_eq!(
-            own_item(422, "x", Some("recipient"))["source"]["parameter"],
+            errors.own_item(422, "x", Some("recipient"))["source"]["parameter"],
             "recipient"
         );
     }
@@ -256,6 +339,8 @@ mod tests {
     #[test]
     fn lookups_fall_back_to_own_items() {
         let catalog = ErrorCatalog::default();
+        assert_eq!(catalog.len(), 0);
+        let catalog = catalog.platform();
         // The mock's own item carries the code asked for, not one made from the status.
         assert_eq!(catalog.by_code("00101", 401, "x")["code"], "00101");
         assert_eq!(catalog.by_code("00101", 401, "x")["title"], "Interdit");
@@ -264,13 +349,38 @@ mod tests {
             catalog.invalid_identifier(IdentifierKind::Rna, "rna")["code"],
             "00422"
         );
-        assert_eq!(catalog.len(), 0);
+    }
+
+    #[test]
+    fn one_error_per_body_is_answered_in_its_own_envelope() {
+        // The fictional API's older spec: one error per body, its fields under other names.
+        let envelope = ErrorEnvelope {
+            items: "",
+            code: "/erreur",
+            title: "/raison",
+            detail: "/message",
+            source: "/champ",
+            provider: "/fournisseur",
+            retry_in: "/reessayer_dans",
+        };
+        let errors = Errors::empty(envelope);
+        let body = errors.body(vec![errors.by_code("cle_invalide", 401, "clé absente")]);
+        assert_eq!(body["erreur"], "cle_invalide");
+        assert_eq!(body["message"], "clé absente");
+        let items = envelope.read(&body);
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].code, "cle_invalide");
+        assert!(errors.missing_parameter("recipient")["message"]
+            .as_str()
+            .unwrap()
+            .contains("recipient"));
     }
 
     #[test]
     fn the_compiled_catalogue_holds_the_spec_items() {
         let catalog = ErrorCatalog::compiled().unwrap();
         assert!(catalog.len() > 100, "{}", catalog.len());
+        let catalog = catalog.platform();
         assert_eq!(
             catalog.by_code(code::INVALID_TOKEN, 401, "x")["title"],
             "Interdit"

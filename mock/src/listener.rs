@@ -206,14 +206,7 @@ where
             method: request.method().as_str(),
             path,
             query: request.uri().query().unwrap_or_default(),
-            // The header the platform's security scheme sends the secret in.
-            authorization: request
-                .headers()
-                .get(match api_entreprise::platform::AUTH {
-                    api_entreprise::runtime::AuthScheme::Bearer => header::AUTHORIZATION.as_str(),
-                    api_entreprise::runtime::AuthScheme::ApiKeyHeader(name) => name,
-                })
-                .and_then(|v| v.to_str().ok()),
+            headers: request.headers(),
             peer: ip,
             ip_window,
             injected_status: injected.status,

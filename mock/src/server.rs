@@ -11,14 +11,14 @@ use std::sync::Arc;
 
 use api_entreprise::runtime::{EndpointGroup, ParamLocation};
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Response, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
 use serde_json::Value;
 
 use crate::bans::{BanReason, Bans};
 use crate::checks::{self, canonical, identifier_ok};
 use crate::data::{Data, MockOperation, Payload};
 use crate::documents::{is_served_name, FILES_PREFIX};
-use crate::errors::{self, code, own_item};
+use crate::errors::{code, Errors};
 use crate::faults::ActiveFaults;
 use crate::limits::{Decision, RateLimiter, WindowKey};
 use crate::maintenance::Windows;
@@ -53,7 +53,8 @@ pub(crate) struct Call<'a> {
     pub method: &'a str,
     pub path: &'a str,
     pub query: &'a str,
-    pub authorization: Option<&'a str>,
+    /// The request's headers: the secret is read from the one the operation's scheme names.
+    pub headers: &'a HeaderMap,
     pub peer: IpAddr,
     /// Its count in the per-IP window (`None` for `/mock-files/`, which stand for another
     /// host): the rate-limit headers of the monitoring routes, which count only there.
@@ -85,8 +86,8 @@ impl Answer {
         Answer::json(status, body.to_string())
     }
 
-    fn errors(status: u16, items: Vec<Value>) -> Answer {
-        Answer::value(status, &errors::body(items))
+    fn errors(errors: &Errors, status: u16, items: Vec<Value>) -> Answer {
+        Answer::value(status, &errors.body(items))
     }
 
     fn with_rate_limit(mut self, decision: Option<Decision>) -> Answer {
@@ -143,17 +144,16 @@ pub(crate) fn respond(state: &AppState, request: &Call<'_>) -> Response<Body> {
 /// (502 and 504 have), else the mock's item; the counts of the real answer stay, as the
 /// request was counted.
 fn injected(state: &AppState, request: &Call<'_>, status: u16, counted: Answer) -> Answer {
-    let example = match state.data.router.find(request.method, request.path) {
-        RouteMatch::Found { operation, .. } => state
-            .data
-            .operations
-            .get(operation)
-            .and_then(|op| op.server_errors.iter().find(|(s, _)| *s == status))
-            .map(|(_, body)| body.clone()),
+    let op = match state.data.router.find(request.method, request.path) {
+        RouteMatch::Found { operation, .. } => state.data.operations.get(operation),
         _ => None,
     };
+    let example = op
+        .and_then(|op| op.server_errors.iter().find(|(s, _)| *s == status))
+        .map(|(_, body)| body.clone());
+    let errors = errors_of(state, op);
     let body = example.unwrap_or_else(|| {
-        errors::body(vec![own_item(
+        errors.body(vec![errors.own_item(
             status,
             "Erreur injectée par le mock (--fault)",
             None,
@@ -173,7 +173,7 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
         method,
         path,
         query,
-        authorization,
+        headers,
         peer,
         ..
     } = *request;
@@ -184,20 +184,24 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
     let (operation, path_params) = match data.router.find(method, path) {
         RouteMatch::Found { operation, params } => (operation, params),
         RouteMatch::WrongMethod => {
+            let errors = data.catalog.platform();
             return Answer::errors(
+                errors,
                 405,
-                vec![own_item(
+                vec![errors.own_item(
                     405,
                     &format!("La méthode {method} n'est pas acceptée sur {path}"),
                     None,
                 )],
-            )
+            );
         }
-        RouteMatch::NotFound => return unknown_route(method, path),
+        RouteMatch::NotFound => return unknown_route(data.catalog.platform(), method, path),
     };
     let Some(op) = data.operations.get(operation) else {
-        return unknown_route(method, path);
+        return unknown_route(data.catalog.platform(), method, path);
     };
+    // The operation's spec says how its errors are written.
+    let errors = errors_of(state, Some(op));
     // The provider is down: the server answers so before looking at the token or the limits.
     if let Some((window, until)) = state.maintenance.until(op.meta.operation_id) {
         let until = time::OffsetDateTime::from(until)
@@ -208,20 +212,21 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
              réessayez après {until}",
             state.maintenance.zone()
         );
-        return Answer::errors(503, vec![own_item(503, &detail, None)]);
+        return Answer::errors(errors, 503, vec![errors.own_item(503, &detail, None)]);
     }
-    let query: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+    let mut query: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
 
-    let claims = if op.meta.requires_token {
-        match checks::secret(authorization) {
-            Ok(claims) => Some(claims),
-            Err(e) => return Answer::errors(401, vec![e.item(&data.catalog)]),
-        }
-    } else {
-        None
+    let claims = match checks::secret(op.meta.auth, headers, &query) {
+        None => None,
+        Some(Ok(claims)) => Some(claims),
+        Some(Err(e)) => return Answer::errors(errors, 401, vec![e.item(errors)]),
     };
+    if let api_entreprise::runtime::AuthScheme::ApiKeyQuery(name) = op.meta.auth {
+        // The secret is no parameter of the operation.
+        query.retain(|(k, _)| k != name);
+    }
     let decision = match &claims {
         // The monitoring routes count only against the IP, which the listener has done.
         Some(claims) if op.meta.group != EndpointGroup::Monitoring => {
@@ -236,12 +241,12 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
                 if decision.refused > state.tolerated_429s {
                     state.bans.ban(peer, BanReason::Ignored429s);
                 }
-                let item = data.catalog.by_code(
+                let item = errors.by_code(
                     code::TOO_MANY_REQUESTS,
                     429,
                     "Vous avez effectué trop de requêtes",
                 );
-                return Answer::errors(429, vec![item]).with_rate_limit(Some(decision));
+                return Answer::errors(errors, 429, vec![item]).with_rate_limit(Some(decision));
             }
             Some(decision)
         }
@@ -254,22 +259,22 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
                 .iter()
                 .any(|s| claims.scopes.iter().any(|c| c == s))
         {
-            let item = data.catalog.by_code(
+            let item = errors.by_code(
                 code::INSUFFICIENT_PRIVILEGES,
                 403,
                 "Votre token est valide mais vos privilèges sont insuffisants.",
             );
-            return Answer::errors(403, vec![item]).with_rate_limit(decision);
+            return Answer::errors(errors, 403, vec![item]).with_rate_limit(decision);
         }
     }
     if !op.meta.traceability.is_empty() {
-        let items = checks::traceability(op.meta.traceability, &query, &data.catalog);
+        let items = checks::traceability(op.meta.traceability, &query, errors);
         if !items.is_empty() {
-            return Answer::errors(422, items).with_rate_limit(decision);
+            return Answer::errors(errors, 422, items).with_rate_limit(decision);
         }
     }
-    if let Some(missing) = missing_required(op, &query) {
-        return Answer::errors(422, missing).with_rate_limit(decision);
+    if let Some(missing) = missing_required(errors, op, &query) {
+        return Answer::errors(errors, 422, missing).with_rate_limit(decision);
     }
     if let Some(special) = monitoring::special(op.meta.path) {
         let value = |name: &str| query_value(&query, name).unwrap_or_default();
@@ -289,6 +294,15 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
     data_answer(state, op, &path_params, &query).with_rate_limit(decision)
 }
 
+/// The error items of `op`'s spec (its envelope), or the platform's for no operation.
+fn errors_of<'s>(state: &'s AppState, op: Option<&MockOperation>) -> &'s Errors {
+    let catalog = &state.data.catalog;
+    op.map_or_else(
+        || catalog.platform(),
+        |op| catalog.for_envelope(op.meta.error_envelope),
+    )
+}
+
 /// The recorded payload, else the identifier checks, else the spec's examples.
 fn data_answer(
     state: &AppState,
@@ -300,22 +314,23 @@ fn data_answer(
         return Answer::json(payload.status, payload.body.clone())
             .with_cache(state.cache_expires_in);
     }
+    let errors = errors_of(state, Some(op));
     let invalid: Vec<Value> = op
         .path_params()
         .filter_map(|(name, kind)| {
             let value = path_value(path_params, name)?;
-            (!identifier_ok(kind, value)).then(|| state.data.catalog.invalid_identifier(kind, name))
+            (!identifier_ok(kind, value)).then(|| errors.invalid_identifier(kind, name))
         })
         .collect();
     if !invalid.is_empty() {
-        return Answer::errors(422, invalid);
+        return Answer::errors(errors, 422, invalid);
     }
     if let Some(example) = &op.success {
         return Answer::value(200, &personalize(example, path_params))
             .with_cache(state.cache_expires_in);
     }
     let body = op.not_found.clone().unwrap_or_else(|| {
-        errors::body(vec![own_item(
+        errors.body(vec![errors.own_item(
             404,
             "Aucune donnée de démonstration pour ces paramètres",
             None,
@@ -370,7 +385,11 @@ fn personalize(example: &Value, path_params: &[(String, String)]) -> Value {
     body
 }
 
-fn missing_required(op: &MockOperation, query: &[(String, String)]) -> Option<Vec<Value>> {
+fn missing_required(
+    errors: &Errors,
+    op: &MockOperation,
+    query: &[(String, String)],
+) -> Option<Vec<Value>> {
     let missing: Vec<Value> = op
         .meta
         .params
@@ -379,7 +398,7 @@ fn missing_required(op: &MockOperation, query: &[(String, String)]) -> Option<Ve
             p.required && p.location == ParamLocation::Query && query_value(query, p.name).is_none()
         })
         .map(|p| {
-            own_item(
+            errors.own_item(
                 422,
                 &format!("Le paramètre {} est obligatoire", p.name),
                 Some(p.name),
@@ -404,10 +423,11 @@ fn query_value<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str>
         .map(|(_, v)| v.as_str())
 }
 
-fn unknown_route(method: &str, path: &str) -> Answer {
+fn unknown_route(errors: &Errors, method: &str, path: &str) -> Answer {
     Answer::errors(
+        errors,
         404,
-        vec![own_item(
+        vec![errors.own_item(
             404,
             &format!("Aucune route ne correspond à {method} {path}"),
             None,
@@ -418,14 +438,16 @@ fn unknown_route(method: &str, path: &str) -> Answer {
 /// `/mock-files/<name>`: the demonstration PDF, whatever the name, as documents are
 /// pre-signed links that need no token.
 fn document(state: &AppState, method: &str, name: &str) -> Answer {
+    let errors = state.data.catalog.platform();
     if method != "GET" && method != "HEAD" {
         return Answer::errors(
+            errors,
             405,
-            vec![own_item(405, "Les documents se téléchargent en GET", None)],
+            vec![errors.own_item(405, "Les documents se téléchargent en GET", None)],
         );
     }
     if !is_served_name(name) {
-        return unknown_route(method, &format!("{FILES_PREFIX}{name}"));
+        return unknown_route(errors, method, &format!("{FILES_PREFIX}{name}"));
     }
     Answer {
         status: 200,
@@ -477,13 +499,17 @@ mod tests {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
+        let mut headers = HeaderMap::new();
+        if let Some(value) = authorization {
+            headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+        }
         let response = respond(
             state,
             &Call {
                 method: "GET",
                 path,
                 query,
-                authorization,
+                headers: &headers,
                 peer: IpAddr::V4(Ipv4Addr::LOCALHOST),
                 ip_window: None,
                 injected_status: None,

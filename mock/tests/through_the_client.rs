@@ -73,10 +73,15 @@ async fn every_operation_is_called_through_the_client() {
         }
     }
     assert!(called > 0, "the client has operations");
+    let mut schemes: Vec<String> = api_entreprise::all_operations()
+        .map(|op| format!("{:?}", op.auth))
+        .collect();
+    schemes.sort();
+    schemes.dedup();
     eprintln!(
-        "{called} operations of {} called through the client ({:?})",
+        "{called} operations of {} called through the client (secret sent as {})",
         api_entreprise::platform::API_NAME,
-        api_entreprise::platform::AUTH
+        schemes.join(", ")
     );
     assert!(
         failures.is_empty(),
@@ -105,16 +110,34 @@ fn sample_params(op: &api_entreprise::runtime::OperationMeta) -> Vec<(String, St
 }
 
 #[tokio::test]
-async fn the_mock_refuses_a_missing_secret_in_the_platform_envelope() {
+async fn the_mock_refuses_a_missing_secret_in_each_spec_envelope() {
     let server = MockServer::start_with(MockConfig {
         data_dir: None,
         ..MockConfig::default()
     })
     .await
     .expect("the mock starts with nothing beside it");
-    let op = api_entreprise::all_operations()
-        .find(|op| op.requires_token)
-        .expect("an operation that needs the secret");
+    // One operation of each way of sending the secret and writing errors: every spec's.
+    let mut seen = Vec::new();
+    for op in api_entreprise::all_operations().filter(|op| op.requires_token()) {
+        let kind = (op.auth, *op.error_envelope);
+        if !seen.contains(&kind) {
+            seen.push(kind);
+            refused_without_secret(&server, op).await;
+        }
+    }
+    assert!(!seen.is_empty(), "an operation that needs the secret");
+    eprintln!(
+        "{} ways of sending the secret and writing errors refused",
+        seen.len()
+    );
+}
+
+/// `op`, sent without its secret, is refused with a 401 that its own decoder reads.
+async fn refused_without_secret(
+    server: &MockServer,
+    op: &'static api_entreprise::runtime::OperationMeta,
+) {
     // Sent by hand, since the client never sends a call without its secret: the platform's
     // own path and traceability parameters, and no secret at all, whatever the scheme.
     let mut path = op.path.to_string();
@@ -143,7 +166,7 @@ async fn the_mock_refuses_a_missing_secret_in_the_platform_envelope() {
         .expect("an answer");
     let status = response.status().as_u16();
     let body = response.bytes().await.unwrap();
-    // Decoded by the client's own decoder, through the platform's envelope.
+    // Decoded by the client's own decoder, through the operation's envelope.
     match api_entreprise::decode_any(op.operation_id, status, &body) {
         Some(Err(Error::Api(e))) => {
             assert_eq!(e.status, 401, "{e}");

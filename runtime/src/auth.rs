@@ -8,14 +8,27 @@ use serde::Deserialize;
 
 use super::errors::Error;
 
-/// How the API's security scheme sends the secret, from the spec
-/// ([`Platform::auth`](super::Platform::auth)).
+/// How an operation sends the secret, from its spec's security requirement
+/// ([`OperationMeta::auth`](super::OperationMeta::auth)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthScheme {
+    /// No secret: an open route (monitoring).
+    None,
     /// `Authorization: Bearer <token>`.
     Bearer,
     /// The secret alone in this header (lower case), e.g. `x-api-key`.
     ApiKeyHeader(&'static str),
+    /// The secret as the value of this query parameter. The URL then holds the secret: the
+    /// client never shows a URL it sent (errors are stripped of it, spans name the path
+    /// template only), and a generator warns when a spec asks for it.
+    ApiKeyQuery(&'static str),
+}
+
+impl AuthScheme {
+    /// Whether a secret is sent.
+    pub const fn sends_secret(self) -> bool {
+        !matches!(self, AuthScheme::None)
+    }
 }
 
 /// The API's secret: a bearer token (a JWT for API Entreprise) or an API

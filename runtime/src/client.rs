@@ -394,7 +394,7 @@ impl Client {
                 .max_wait
                 .or(self.inner.max_wait)
                 .map(|d| started + d);
-            let token = self.inner.token.as_ref().filter(|_| meta.requires_token);
+            let token = self.inner.token.as_ref().filter(|_| meta.requires_token());
             let mut throttled_for = Duration::ZERO;
             let mut attempt = 1;
             let result = loop {
@@ -421,7 +421,7 @@ impl Client {
                     .send(
                         http_request,
                         timeout,
-                        meta.operation_id,
+                        meta,
                         self.inner.platform.group(meta.group).max_body,
                     )
                     .await;
@@ -485,7 +485,7 @@ impl Client {
     fn prepare(&self, request: &Request) -> Result<(reqwest::Request, Duration), Error> {
         let meta = request.meta;
         let op = meta.operation_id;
-        let token = match (&self.inner.token, meta.requires_token) {
+        let token = match (&self.inner.token, meta.requires_token()) {
             (None, true) => {
                 return Err(Error::Config(format!(
                     "{op}: this operation needs a token (ClientBuilder::token)"
@@ -541,6 +541,10 @@ impl Client {
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, request.path))
             .map_err(|e| Error::Config(format!("{op}: cannot build the URL: {e}")))?;
         pairs.extend(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+        if let (Some(token), AuthScheme::ApiKeyQuery(name)) = (token, meta.auth) {
+            // The URL now holds the secret: nothing shows it (see `AuthScheme::ApiKeyQuery`).
+            pairs.push((name, token.expose()));
+        }
         if !pairs.is_empty() {
             // Calling query_pairs_mut at all would leave a bare `?`.
             url.query_pairs_mut().extend_pairs(pairs);
@@ -557,19 +561,21 @@ impl Client {
                 .map_err(|_| Error::Config(format!("{op}: invalid value for header {name}")))?;
             headers.append(name, value);
         }
-        if let Some(token) = token {
+        let header = match meta.auth {
+            AuthScheme::Bearer => Some((AUTHORIZATION, "Bearer ")),
+            AuthScheme::ApiKeyHeader(header) => Some((
+                HeaderName::from_bytes(header.as_bytes()).map_err(|_| {
+                    Error::Config(format!(
+                        "{op}: the spec's API key header {header:?} is not a valid header name"
+                    ))
+                })?,
+                "",
+            )),
+            AuthScheme::ApiKeyQuery(_) | AuthScheme::None => None,
+        };
+        if let (Some(token), Some((name, prefix))) = (token, header) {
             // The message must not quote the value: it holds the token.
-            let (name, text) = match self.inner.platform.auth {
-                AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {}", token.expose())),
-                AuthScheme::ApiKeyHeader(header) => (
-                    HeaderName::from_bytes(header.as_bytes()).map_err(|_| {
-                        Error::Config(format!(
-                            "the spec's API key header {header:?} is not a valid header name"
-                        ))
-                    })?,
-                    token.expose().to_owned(),
-                ),
-            };
+            let text = format!("{prefix}{}", token.expose());
             let mut value = HeaderValue::from_str(&text).map_err(|_| {
                 Error::Config("the token contains characters not allowed in a header".into())
             })?;
@@ -594,9 +600,10 @@ impl Client {
         &self,
         request: reqwest::Request,
         timeout: Duration,
-        operation: &'static str,
+        meta: &'static OperationMeta,
         max_body: u64,
     ) -> (Result<ApiResponse<Vec<u8>>, Error>, Observed) {
+        let operation = meta.operation_id;
         let network_error = |e: reqwest::Error| {
             // Refused, reset, closed, or never connected: what a ban looks
             // like. A timeout once connected is a slow provider.
@@ -664,7 +671,8 @@ impl Client {
         };
 
         if !(200..=299).contains(&status) {
-            let mut error = decode_error_body(self.inner.platform, status, &body);
+            let mut error =
+                decode_error_body(self.inner.platform, meta.error_envelope, status, &body);
             error.retry_after = observed.answer.retry_after;
             error.retry_at = error
                 .retry_in()

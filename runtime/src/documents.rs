@@ -119,7 +119,10 @@ impl Client {
             let body = read_limited(response, limit)
                 .await
                 .map_err(|e| failed(e, limit))?;
-            return Err(Error::Api(decode_error_body(platform, status, &body)));
+            let envelope = &platform.error_envelope;
+            return Err(Error::Api(decode_error_body(
+                platform, envelope, status, &body,
+            )));
         }
         let limit = platform.download_max_bytes;
         let written = copy_limited(response, out, limit, Some(deadline))

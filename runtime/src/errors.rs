@@ -626,10 +626,16 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-/// Interprets an error answer, where the platform's error envelope says.
+/// Interprets an error answer of `platform`, where `envelope` says (the operation's
+/// [`OperationMeta::error_envelope`](super::OperationMeta::error_envelope)).
 /// Never fails: when the body is not the envelope, `errors` is empty,
 /// `not_understood` says why and `raw_body` keeps what was received.
-pub fn decode_error_body(platform: &'static Platform, status: u16, body: &[u8]) -> ApiError {
+pub fn decode_error_body(
+    platform: &'static Platform,
+    envelope: &ErrorEnvelope,
+    status: u16,
+    body: &[u8],
+) -> ApiError {
     let read = if body.iter().all(u8::is_ascii_whitespace) {
         Err(BodyNotUnderstood {
             pointer: String::new(),
@@ -641,7 +647,7 @@ pub fn decode_error_body(platform: &'static Platform, status: u16, body: &[u8]) 
                 pointer: String::new(),
                 problem: format!("not JSON ({e})"),
             })
-            .and_then(|value| platform.error_envelope.try_read(&value))
+            .and_then(|value| envelope.try_read(&value))
     };
     let (errors, not_understood) = match read {
         Ok(errors) => (errors, None),

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use super::auth::AuthScheme;
+use super::errors::ErrorEnvelope;
 use super::identifiers::IdentifierKind;
 
 /// Version of a route, read from its path by the generator (`/v3/…`, `/api/v2/…`). The set
@@ -90,8 +92,11 @@ pub struct OperationMeta {
     pub deprecated: bool,
     /// Known daily maintenance window of the underlying provider, if any.
     pub maintenance: Option<MaintenanceWindow>,
-    /// Whether a bearer token must be sent.
-    pub requires_token: bool,
+    /// How the secret is sent, from the spec's security requirement for this operation
+    /// (its own `security`, else the spec's); [`AuthScheme::None`] for an open route.
+    pub auth: AuthScheme,
+    /// Where this operation's error answers hold their items: its spec's envelope.
+    pub error_envelope: &'static ErrorEnvelope,
     /// The traceability parameters this operation declares (a subset of
     /// [`Platform::traceability`](super::Platform::traceability), in its
     /// order): the client sends these, from its configuration.
@@ -102,6 +107,11 @@ pub struct OperationMeta {
 }
 
 impl OperationMeta {
+    /// Whether the call needs the secret (a token or an API key).
+    pub const fn requires_token(&self) -> bool {
+        self.auth.sends_secret()
+    }
+
     /// Whether the call carries traceability parameters.
     pub const fn requires_traceability(&self) -> bool {
         !self.traceability.is_empty()

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use super::auth::{AuthScheme, Token};
+use super::auth::Token;
 use super::errors::{Error, ErrorEnvelope};
 use super::maintenance::TimeZone;
 use super::meta::{EndpointGroup, OperationMeta};
@@ -46,8 +46,6 @@ pub struct Platform {
     pub token_warn_before_expiry: Duration,
     /// Deployments `(name, base URL)`, the default first.
     pub environments: &'static [(&'static str, &'static str)],
-    /// How the secret is sent.
-    pub auth: AuthScheme,
     /// The traceability parameters, in the profile's order.
     pub traceability: &'static [TraceabilityParam],
     /// Calls per window from one IP address, all tokens together.
@@ -60,7 +58,9 @@ pub struct Platform {
     pub breaker_after_no_answer: u32,
     /// The time zone the operations' maintenance windows are written in.
     pub maintenance_time_zone: TimeZone,
-    /// Where an error body holds its items and their fields.
+    /// Where an error body holds its items and their fields, for an answer that is not an
+    /// operation's (a document download); each operation names its spec's own
+    /// ([`OperationMeta::error_envelope`]).
     pub error_envelope: ErrorEnvelope,
     /// Each group's limit, timeout and body bound.
     pub groups: &'static [GroupRules],
@@ -165,7 +165,6 @@ pub(crate) static TEST_PLATFORM: Platform = Platform {
     token_renewal_url: None,
     token_warn_before_expiry: Duration::from_secs(30 * 86_400),
     environments: &[("production", "https://api.example.org")],
-    auth: AuthScheme::Bearer,
     traceability: &[],
     ip_limit: 1000,
     window: Duration::from_secs(60),

@@ -45,7 +45,7 @@ impl Privileges {
     /// list it (or was not found when the crate was built), so the answer
     /// is unknown rather than a guess.
     pub fn allows(&self, platform: &Platform, op: &OperationMeta) -> Option<bool> {
-        if !op.requires_token {
+        if !op.requires_token() {
             return Some(true);
         }
         let needed = platform.required_scopes(op.operation_id)?;

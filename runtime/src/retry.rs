@@ -140,7 +140,13 @@ mod tests {
     fn api(status: u16, retry_in: Option<i64>) -> Error {
         let meta = retry_in.map_or(String::new(), |s| format!(r#","meta":{{"retry_in":{s}}}"#));
         let body = format!(r#"{{"errors":[{{"code":"04501","title":"t"{meta}}}]}}"#);
-        Error::Api(decode_error_body(&TEST_PLATFORM, status, body.as_bytes()))
+        let envelope = &TEST_PLATFORM.error_envelope;
+        Error::Api(decode_error_body(
+            &TEST_PLATFORM,
+            envelope,
+            status,
+            body.as_bytes(),
+        ))
     }
 
     fn transport() -> Error {

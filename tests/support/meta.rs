@@ -20,7 +20,8 @@ pub const fn fake_operation(operation_id: &'static str, path: &'static str) -> O
         timeout: Duration::from_secs(5),
         deprecated: false,
         maintenance: None,
-        requires_token: true,
+        auth: api_entreprise::runtime::AuthScheme::Bearer,
+        error_envelope: &api_entreprise::platform::ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[],
     }

@@ -191,6 +191,7 @@ mod tests {
             );
             Error::Api(api_entreprise::runtime::decode_error_body(
                 &api_entreprise::PLATFORM,
+                &api_entreprise::platform::ERROR_ENVELOPE,
                 404,
                 body.as_bytes(),
             ))

@@ -63,7 +63,7 @@ pub fn update(
     let old_bytes = read(&spec_dir.join(main_file))?;
     let new_bytes = read(&staged_spec.join(main_file))?;
     let model = |name: &str, bytes: &[u8]| {
-        apie_spec::stages_with_lock(name, bytes, &profile, &lock)
+        apie_spec::stages_with_lock(name, bytes, &profile.for_spec(0), &lock)
             .map(|s| s.loaded.api)
             .map_err(|d| format!("{name} cannot be used:\n{d}"))
     };

@@ -205,6 +205,10 @@ pub struct SpecEntry {
     /// Documentation of that module.
     #[serde(default)]
     pub doc: Option<String>,
+    /// Where this spec's error answers hold their items, when not where the profile's
+    /// `error_envelope` says (an older spec answering one error per body).
+    #[serde(default)]
+    pub error_envelope: Option<ErrorEnvelope>,
 }
 
 /// The scope map's file and how its keys read.
@@ -415,6 +419,17 @@ pub struct LoadedProfile {
 }
 
 impl Profile {
+    /// The profile as it applies to the spec at `index` of [`specs`](Self::specs): its
+    /// `error_envelope` is that spec's own when the entry gives one. The model of a spec is
+    /// built from this.
+    pub fn for_spec(&self, index: usize) -> Profile {
+        let mut profile = self.clone();
+        if let Some(envelope) = self.specs.get(index).and_then(|s| s.error_envelope.clone()) {
+            profile.error_envelope = envelope;
+        }
+        profile
+    }
+
     /// The embedded profile of API Entreprise.
     pub fn api_entreprise() -> Profile {
         match parse("spec/profile.yml", API_ENTREPRISE_PROFILE) {
@@ -632,22 +647,31 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
             );
         }
     }
-    let envelope = &profile.error_envelope;
-    for (key, pointer) in [
-        ("code", &envelope.code),
-        ("title", &envelope.title),
-        ("detail", &envelope.detail),
-        ("source", &envelope.source),
-        ("provider", &envelope.provider),
-        ("retry_in", &envelope.retry_in),
-        ("items", &envelope.items),
-    ] {
-        let blank_items = key == "items" && pointer.is_empty();
-        if !blank_items && !pointer.starts_with('/') {
-            error(
-                &["error_envelope", key],
-                format!("`{pointer}` is not a JSON pointer (it starts with `/`)"),
-            );
+    let indexes: Vec<String> = (0..profile.specs.len()).map(|i| i.to_string()).collect();
+    let envelopes = std::iter::once((vec!["error_envelope"], &profile.error_envelope)).chain(
+        profile.specs.iter().zip(&indexes).filter_map(|(spec, i)| {
+            let at = vec!["specs", i.as_str(), "error_envelope"];
+            spec.error_envelope.as_ref().map(|e| (at, e))
+        }),
+    );
+    for (at, envelope) in envelopes {
+        for (key, pointer) in [
+            ("code", &envelope.code),
+            ("title", &envelope.title),
+            ("detail", &envelope.detail),
+            ("source", &envelope.source),
+            ("provider", &envelope.provider),
+            ("retry_in", &envelope.retry_in),
+            ("items", &envelope.items),
+        ] {
+            let blank_items = key == "items" && pointer.is_empty();
+            if !blank_items && !pointer.starts_with('/') {
+                let path: Vec<&str> = at.iter().copied().chain([key]).collect();
+                error(
+                    &path,
+                    format!("`{pointer}` is not a JSON pointer (it starts with `/`)"),
+                );
+            }
         }
     }
     if profile.specs.is_empty() {

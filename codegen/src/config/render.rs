@@ -73,11 +73,11 @@ pub fn render(
     // The YAML tree and the normalized document of each spec, for the mock data: kept from
     // the run that generated its code rather than read twice.
     let mut readings = Vec::new();
-    for spec in specs {
+    for (i, spec) in specs.iter().enumerate() {
         let (code, root, document) = crate::generate_keeping_stages(
             &spec.path.display().to_string(),
             &spec.text,
-            &loaded.profile,
+            &loaded.profile.for_spec(i),
             &spec.lock,
         )
         .map_err(|diagnostics| Error::Spec {

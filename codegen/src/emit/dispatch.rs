@@ -73,8 +73,10 @@ pub(crate) fn emit_dispatch(api: &Api) -> TokenStream {
         #[allow(unreachable_code)]
         pub fn decode(operation_id: &str, status: u16, body: &[u8]) -> Option<Result<SuccessBody, crate::runtime::Error>> {
             if !(200..300).contains(&status) {
-                return operations::find(operation_id)
-                    .map(|_| Err(crate::runtime::Error::Api(crate::runtime::decode_error_body(&crate::PLATFORM, status, body))));
+                return operations::find(operation_id).map(|meta| {
+                    let error = crate::runtime::decode_error_body(&crate::PLATFORM, meta.error_envelope, status, body);
+                    Err(crate::runtime::Error::Api(error))
+                });
             }
             let decoded: Result<SuccessBody, crate::runtime::DecodeError> = match operation_id {
                 #(

@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::load::Node;
 use crate::model::{Api, Operation};
 use crate::normalize::{Document, Response};
-use crate::profile::Profile;
+use crate::profile::{ErrorEnvelope, Profile};
 
 use catalog::Catalog;
 
@@ -68,9 +68,19 @@ pub fn generate(specs: &[SpecSource<'_>], profile: &Profile) -> Result<String, S
 /// The tokens of `mock_data.rs` for `specs` (the root spec first).
 pub fn emit(specs: &[SpecSource<'_>], profile: &Profile) -> TokenStream {
     let mut operations = BTreeMap::new();
-    let mut catalog = Catalog::default();
+    // One catalogue per error envelope, in the order of the first spec using it: specs that
+    // answer alike share theirs, the root spec's items first.
+    let mut catalogs: Vec<(&ErrorEnvelope, Catalog)> = Vec::new();
     for spec in specs {
-        catalog.add_document(spec.document, &profile.error_envelope);
+        let envelope = &spec.api.error_envelope;
+        let at = match catalogs.iter().position(|(e, _)| *e == envelope) {
+            Some(at) => at,
+            None => {
+                catalogs.push((envelope, Catalog::default()));
+                catalogs.len() - 1
+            }
+        };
+        catalogs[at].1.add_document(spec.document, envelope);
         for operation in &spec.api.operations {
             // The same x-operationId in a later spec: `find_operation` gives the earlier
             // spec's, so its examples are the ones served.
@@ -104,9 +114,20 @@ pub fn emit(specs: &[SpecSource<'_>], profile: &Profile) -> TokenStream {
             }
         }
     });
-    let by_code = table(&catalog.by_code);
-    let by_parameter = table(&catalog.by_parameter);
-    let by_example = table(&catalog.by_example);
+    let catalogs = catalogs.iter().map(|(envelope, catalog)| {
+        let envelope = super::platform::envelope(envelope);
+        let by_code = table(&catalog.by_code);
+        let by_parameter = table(&catalog.by_parameter);
+        let by_example = table(&catalog.by_example);
+        quote! {
+            ErrorExamples {
+                envelope: #envelope,
+                by_code: &[ #by_code ],
+                by_parameter: &[ #by_parameter ],
+                by_example: &[ #by_example ],
+            }
+        }
+    });
     quote! {
         /// One operation's answers from the spec's examples, as JSON text. The rest of what
         /// the mock needs of it is its [`OperationMeta`](crate::runtime::OperationMeta).
@@ -139,17 +160,27 @@ pub fn emit(specs: &[SpecSource<'_>], profile: &Profile) -> TokenStream {
                 .map(|i| &OPERATIONS[i])
         }
 
-        /// Error items of the specs' examples by code (five digits), sorted: the first item
-        /// seen with each code, the root spec first.
-        pub const ERRORS_BY_CODE: &[(&str, &str)] = &[ #by_code ];
+        /// The error items of the examples of the specs that share one error envelope, as
+        /// JSON text in that envelope.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct ErrorExamples {
+            /// The envelope of these items: their specs' operations'
+            /// [`OperationMeta::error_envelope`](crate::runtime::OperationMeta::error_envelope).
+            pub envelope: crate::runtime::ErrorEnvelope,
+            /// Items by code, sorted: the first item seen with each code, the root spec
+            /// first.
+            pub by_code: &'static [(&'static str, &'static str)],
+            /// 422 items by the parameter their source names (`context`, `siren`), sorted:
+            /// the first such item of each.
+            pub by_parameter: &'static [(&'static str, &'static str)],
+            /// Items by the name of the example holding them
+            /// (`unprocessable_content_error_siren_error`), sorted: its first item.
+            pub by_example: &'static [(&'static str, &'static str)],
+        }
 
-        /// 422 error items by the parameter their `source.parameter` names (`context`,
-        /// `siren`), sorted: the first such item of each.
-        pub const ERRORS_BY_PARAMETER: &[(&str, &str)] = &[ #by_parameter ];
-
-        /// Error items by the name of the example holding them
-        /// (`unprocessable_content_error_siren_error`), sorted: its first item.
-        pub const ERRORS_BY_EXAMPLE: &[(&str, &str)] = &[ #by_example ];
+        /// The error items of the specs' examples, one entry per error envelope, in the order
+        /// of the first spec using it (the root spec's first).
+        pub const ERRORS: &[ErrorExamples] = &[ #( #catalogs, )* ];
     }
 }
 

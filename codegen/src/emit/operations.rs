@@ -4,11 +4,26 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, rust_type};
-use crate::model::{Api, ApiVersion, EndpointGroup, Operation, OptionLocation, TypeRef};
+use crate::model::{
+    Api, ApiVersion, AuthScheme, EndpointGroup, Operation, OptionLocation, TypeRef,
+};
 
 /// The constant holding an operation's metadata (named in the model).
 pub(crate) fn meta_const(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", op.meta_const)
+}
+
+/// A runtime `AuthScheme` value; header names in lower case, as HTTP/2 sends them.
+fn auth_scheme(auth: &AuthScheme) -> TokenStream {
+    match auth {
+        AuthScheme::None => quote!(crate::runtime::AuthScheme::None),
+        AuthScheme::Bearer => quote!(crate::runtime::AuthScheme::Bearer),
+        AuthScheme::ApiKeyHeader(header) => {
+            let header = header.to_ascii_lowercase();
+            quote!(crate::runtime::AuthScheme::ApiKeyHeader(#header))
+        }
+        AuthScheme::ApiKeyQuery(name) => quote!(crate::runtime::AuthScheme::ApiKeyQuery(#name)),
+    }
 }
 
 pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
@@ -41,7 +56,7 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
             }
             None => quote!(None),
         };
-        let token = op.requires_token;
+        let auth = auth_scheme(&op.auth);
         let traceability = &op.traceability;
         let params = param_metas(op);
         let doc = doc_attrs(&format!("`{method} {path}`: {}", summary.trim()));
@@ -60,18 +75,23 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
                 timeout: ::std::time::Duration::from_millis(#timeout),
                 deprecated: #deprecated,
                 maintenance: #maintenance,
-                requires_token: #token,
+                auth: #auth,
+                error_envelope: &ERROR_ENVELOPE,
                 traceability: &[ #( #traceability ),* ],
                 params: &[ #( #params ),* ],
             };
         }
     });
     let names: Vec<_> = api.operations.iter().map(meta_const).collect();
+    let error_envelope = super::platform::envelope(&api.error_envelope);
     let gates: Vec<_> = api.operations.iter().map(super::gates::op_gate).collect();
     quote! {
         /// Metadata of every operation: id, version, method, path, endpoint group, rate limit,
         /// recommended timeout, deprecation and maintenance window.
         pub mod operations {
+            /// Where this spec's error answers hold their items and their fields.
+            pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = #error_envelope;
+
             #( #consts )*
 
             /// Every operation of this spec, sorted by version then id.

@@ -1,5 +1,5 @@
 //! Emits the `platform` module: the platform profile's facts as constants (names, base URLs,
-//! auth scheme, traceability rules, limits, timeouts, window, ban, advice), which the mock
+//! traceability rules, limits, timeouts, window, ban, advice), which the mock
 //! reads, and the same facts as one value, `PLATFORM`, which the runtime is handed (it reads
 //! no constant of a generated crate). Also the crate's `Client` and `Traceability`, wrapping
 //! the runtime's with this platform, and the positional `Traceability::new` with one accessor
@@ -10,8 +10,8 @@ use quote::quote;
 
 use super::ident;
 use crate::model::naming::field_ident;
-use crate::model::{Api, AuthScheme};
-use crate::profile::{Profile, SummerTimeRule, TraceabilityCheck};
+use crate::model::Api;
+use crate::profile::{ErrorEnvelope, Profile, SummerTimeRule, TraceabilityCheck};
 
 /// The module's items, for the spec `api` (servers, security scheme) under `profile`;
 /// `operation_tables` are the paths of each spec's `operations::ALL`, the root spec's first.
@@ -41,13 +41,6 @@ pub fn emit_platform(
         let env_name = &e.name;
         quote!((#env_name, #url))
     });
-    let auth = match &api.auth {
-        AuthScheme::Bearer => quote!(crate::runtime::AuthScheme::Bearer),
-        AuthScheme::ApiKeyHeader(header) => {
-            let header = header.to_ascii_lowercase();
-            quote!(crate::runtime::AuthScheme::ApiKeyHeader(#header))
-        }
-    };
     let traceability = profile.traceability.iter().map(|t| {
         let tname = &t.name;
         let check = match t.check {
@@ -117,16 +110,7 @@ pub fn emit_platform(
         &c.insufficient_privileges,
         &c.too_many_requests,
     );
-    let e = &profile.error_envelope;
-    let (items, code, title, detail, source, provider, retry_in) = (
-        &e.items,
-        &e.code,
-        &e.title,
-        &e.detail,
-        &e.source,
-        &e.provider,
-        &e.retry_in,
-    );
+    let error_envelope = envelope(&profile.error_envelope);
     let maintenance_zone = match &profile.maintenance_time_zone {
         Some(zone) => {
             let zone_name = &zone.name;
@@ -171,8 +155,6 @@ pub fn emit_platform(
             /// Deployments `(name, base URL)`, the default first; the spec's `servers` win
             /// over the profile's addresses.
             pub const ENVIRONMENTS: &[(&str, &str)] = &[ #( #environments ),* ];
-            /// How the secret is sent, from the spec's security scheme.
-            pub const AUTH: crate::runtime::AuthScheme = #auth;
             /// The traceability parameters, in the profile's order; an operation sends those
             /// it declares ([`OperationMeta::traceability`](crate::runtime::OperationMeta::traceability)).
             pub const TRACEABILITY: &[crate::runtime::TraceabilityParam] = &[ #( #traceability ),* ];
@@ -205,16 +187,10 @@ pub fn emit_platform(
             pub const CODE_INSUFFICIENT_PRIVILEGES: &str = #insufficient_privileges;
             /// Error code of a rate limit exceeded (429).
             pub const CODE_TOO_MANY_REQUESTS: &str = #too_many_requests;
-            /// Where an error body holds its items and their fields.
-            pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope {
-                items: #items,
-                code: #code,
-                title: #title,
-                detail: #detail,
-                source: #source,
-                provider: #provider,
-                retry_in: #retry_in,
-            };
+            /// Where an error body holds its items and their fields, for an answer that is not
+            /// an operation's; each operation names its spec's own
+            /// ([`OperationMeta::error_envelope`](crate::runtime::OperationMeta::error_envelope)).
+            pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = #error_envelope;
 
             /// Calls per window and per token of a group; `None`: only the IP's limit counts.
             pub const fn group_limit(group: EndpointGroup) -> Option<u32> {
@@ -268,7 +244,6 @@ pub fn emit_platform(
                 token_renewal_url: TOKEN_RENEWAL_URL,
                 token_warn_before_expiry: TOKEN_WARN_BEFORE_EXPIRY,
                 environments: ENVIRONMENTS,
-                auth: AUTH,
                 traceability: TRACEABILITY,
                 ip_limit: IP_LIMIT,
                 window: WINDOW,
@@ -338,6 +313,30 @@ fn traceability_impl(profile: &Profile) -> TokenStream {
             }
 
             #( #accessors )*
+        }
+    }
+}
+
+/// An `ErrorEnvelope` value of the runtime, from the profile's.
+pub(crate) fn envelope(e: &ErrorEnvelope) -> TokenStream {
+    let (items, code, title, detail, source, provider, retry_in) = (
+        &e.items,
+        &e.code,
+        &e.title,
+        &e.detail,
+        &e.source,
+        &e.provider,
+        &e.retry_in,
+    );
+    quote! {
+        crate::runtime::ErrorEnvelope {
+            items: #items,
+            code: #code,
+            title: #title,
+            detail: #detail,
+            source: #source,
+            provider: #provider,
+            retry_in: #retry_in,
         }
     }
 }

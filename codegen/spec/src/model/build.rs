@@ -7,7 +7,9 @@ use super::limits;
 use super::names_lock::NamesLock;
 use super::naming::{builder_ident, const_ident, field_ident, module_accessor, type_ident};
 use super::types::{RootId, TypeRegistry};
-use super::{Api, ApiVersion, Operation, OptionLocation, OptionParam, PathParam, TypeRef};
+use super::{
+    Api, ApiVersion, AuthScheme, Operation, OptionLocation, OptionParam, PathParam, TypeRef,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::normalize::{self, Document, ParamLocation, SchemaKind, StringFormat};
 use crate::profile::Profile;
@@ -125,11 +127,13 @@ pub fn build(
                 .filter(|t| query_names.contains(t.name.as_str()))
                 .map(|t| t.name.clone())
                 .collect(),
-            requires_token: op.secured
-                && profile
-                    .route_rule(&op.path)
-                    .and_then(|r| r.security.as_deref())
-                    != Some("none"),
+            auth: match profile
+                .route_rule(&op.path)
+                .and_then(|r| r.security.as_deref())
+            {
+                Some("none") => AuthScheme::None,
+                _ => op.auth.clone(),
+            },
             success: runtime_type.map(TypeRef::Runtime),
             statuses,
             error_codes: codes,
@@ -161,7 +165,7 @@ pub fn build(
         types,
         error_codes: error_codes::collect(all_codes),
         servers: doc.servers.clone(),
-        auth: doc.auth.clone(),
+        error_envelope: profile.error_envelope.clone(),
     }
 }
 

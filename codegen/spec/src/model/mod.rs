@@ -63,8 +63,9 @@ pub struct Api {
     pub error_codes: Vec<ErrorCode>,
     /// The spec's `servers`: base URL and description.
     pub servers: Vec<(String, String)>,
-    /// How the secret is sent.
-    pub auth: AuthScheme,
+    /// Where this spec's error answers hold their items (the profile's, or the spec
+    /// entry's own).
+    pub error_envelope: crate::profile::ErrorEnvelope,
 }
 
 impl Api {
@@ -119,8 +120,9 @@ pub struct Operation {
     pub options: Vec<OptionParam>,
     /// The profile's traceability parameters this operation declares, in the profile's order.
     pub traceability: Vec<String>,
-    /// Whether a bearer token is needed.
-    pub requires_token: bool,
+    /// How the secret is sent (the spec's security requirement, unless the profile's route
+    /// rule says `security: none`).
+    pub auth: AuthScheme,
     /// The 2xx body type; `None` when the spec gives no schema.
     pub success: Option<TypeRef>,
     /// Statuses the spec documents, sorted.

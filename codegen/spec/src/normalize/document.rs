@@ -16,18 +16,19 @@ pub struct Document {
     pub operations: Vec<Operation>,
     /// `servers`: base URL and description, in source order.
     pub servers: Vec<(String, String)>,
-    /// How the secret is sent, from `components.securitySchemes`.
-    pub auth: AuthScheme,
 }
 
-/// How the spec's security scheme sends the secret.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// How an operation sends the secret, from the spec's security requirements.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AuthScheme {
-    /// `Authorization: Bearer <token>` (an `http` scheme).
-    #[default]
+    /// No secret: no requirement applies, or an empty one (`{}`) is the first alternative.
+    None,
+    /// `Authorization: Bearer <token>` (an `http` bearer, `oauth2` or `openIdConnect` scheme).
     Bearer,
     /// An `apiKey` scheme in a header: `<name>: <key>`.
     ApiKeyHeader(String),
+    /// An `apiKey` scheme in the query: `?<name>=<key>`.
+    ApiKeyQuery(String),
 }
 
 /// Where a parameter goes.
@@ -62,8 +63,8 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// `x-maintenances`: the daily window during which the provider is down.
     pub maintenance: Option<Maintenance>,
-    /// Whether a security requirement applies (bearer token).
-    pub secured: bool,
+    /// How the secret is sent: the operation's `security`, else the root's.
+    pub auth: AuthScheme,
     /// JSON pointer of the operation.
     pub pointer: String,
     /// Position of the operation.

@@ -18,6 +18,7 @@
 
 mod document;
 mod schema;
+mod security;
 
 pub use document::*;
 
@@ -129,7 +130,7 @@ impl<'a> Normalizer<'a> {
                 .unwrap_or_default()
         };
         let (title, version) = (text("title"), text("version"));
-        let auth = self.security_schemes();
+        let schemes = self.security_schemes();
         let servers = root
             .get("servers")
             .map(|list| {
@@ -146,7 +147,10 @@ impl<'a> Normalizer<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let root_secured = root.get("security").is_some_and(|s| !s.items().is_empty());
+        // No `security` anywhere: no secret (OpenAPI's reading).
+        let root_auth = self
+            .requirement(root.get("security"), "/security", &schemes)
+            .unwrap_or(AuthScheme::None);
         let mut operations = Vec::new();
         match root.get("paths") {
             Some(paths) if matches!(paths.value, Value::Map(_)) => {
@@ -159,7 +163,7 @@ impl<'a> Normalizer<'a> {
                         }
                         let pointer = format!("{item_pointer}/{method}");
                         if let Some(op) =
-                            self.operation(path, method, op, item, &pointer, root_secured)
+                            self.operation(path, method, op, item, &pointer, (&schemes, &root_auth))
                         {
                             operations.push(op);
                         }
@@ -186,74 +190,7 @@ impl<'a> Normalizer<'a> {
             version,
             operations,
             servers,
-            auth,
         })
-    }
-
-    /// How the secret is sent: the first scheme that is `http` (bearer) or an `apiKey` in a
-    /// header. The published http scheme also carries `name` and `in`, which belong to apiKey
-    /// schemes.
-    fn security_schemes(&mut self) -> AuthScheme {
-        let root = self.root;
-        let Some(schemes) = root
-            .get("components")
-            .and_then(|c| c.get("securitySchemes"))
-        else {
-            return AuthScheme::Bearer;
-        };
-        let mut auth = None;
-        for (name, scheme) in schemes.entries() {
-            let pointer = format!("/components/securitySchemes/{}", escape_pointer_token(name));
-            let kind = scheme
-                .get("type")
-                .and_then(Node::as_str)
-                .unwrap_or_default();
-            let stray: Vec<&str> = ["name", "in"]
-                .into_iter()
-                .filter(|k| scheme.get(k).is_some())
-                .collect();
-            if kind == "http" && !stray.is_empty() {
-                self.warn(
-                    "http-scheme-with-apikey-fields",
-                    scheme,
-                    &pointer,
-                    format!("http scheme carries apiKey field(s) {}: ignored, the token goes in `Authorization: Bearer`", stray.join(", ")),
-                );
-            }
-            let found = match kind {
-                "http" => Some(AuthScheme::Bearer),
-                "apiKey" => match (
-                    scheme.get("in").and_then(Node::as_str),
-                    scheme.get("name").and_then(Node::as_str),
-                ) {
-                    (Some("header"), Some(header)) => {
-                        Some(AuthScheme::ApiKeyHeader(header.to_string()))
-                    }
-                    _ => {
-                        self.warn(
-                            "unsupported-security-scheme",
-                            scheme,
-                            &pointer,
-                            "an apiKey outside a header (query, cookie) would put the secret where it leaks: not supported, read as a bearer token".into(),
-                        );
-                        None
-                    }
-                },
-                other => {
-                    self.warn(
-                        "unsupported-security-scheme",
-                        scheme,
-                        &pointer,
-                        format!("security scheme type `{other}` is not supported: read as a bearer token"),
-                    );
-                    None
-                }
-            };
-            if auth.is_none() {
-                auth = found;
-            }
-        }
-        auth.unwrap_or_default()
     }
 
     fn operation(
@@ -263,7 +200,7 @@ impl<'a> Normalizer<'a> {
         op: &'a Node,
         item: &'a Node,
         pointer: &str,
-        root_secured: bool,
+        (schemes, root_auth): (&security::Schemes, &AuthScheme),
     ) -> Option<Operation> {
         if !matches!(op.value, Value::Map(_)) {
             self.error(
@@ -350,10 +287,9 @@ impl<'a> Normalizer<'a> {
             let to = m.get("to_hour").and_then(Node::scalar_text)?;
             Some(Maintenance { from, to })
         });
-        let secured = match op.get("security") {
-            Some(s) => !s.items().is_empty(),
-            None => root_secured,
-        };
+        let auth = self
+            .requirement(op.get("security"), &format!("{pointer}/security"), schemes)
+            .unwrap_or_else(|| root_auth.clone());
         Some(Operation {
             id,
             method: method.to_string(),
@@ -367,7 +303,7 @@ impl<'a> Normalizer<'a> {
             parameters,
             responses,
             maintenance,
-            secured,
+            auth,
             pointer: pointer.to_string(),
             position: op.position,
         })
