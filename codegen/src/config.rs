@@ -8,6 +8,7 @@
 //! file per spec, the scope table and the mock's data (`mock_data.rs`, included behind the
 //! client's `mock-data` feature).
 
+mod package;
 mod render;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use crate::diagnostic::Diagnostics;
 use crate::model::names_lock::NamesLock;
 use crate::profile::{self, LoadedProfile, Profile};
 use crate::{format, Generated};
+pub use package::{package_files, write_package, RuntimeDependency, GENERATED_DIR};
 pub use render::{render, Rendered, RenderedFile, ScopeMapSource, SpecSource};
 
 /// Environment variable naming the profile to build from.
@@ -83,6 +85,12 @@ pub enum Error {
     /// The scope map cannot be read.
     #[error("the scope map cannot be used: {0}")]
     ScopeMap(String),
+    /// A crate was asked of a profile without a `package` section.
+    #[error("the profile has no `package` section (name, version, description, license): it names no crate to write")]
+    NoPackage,
+    /// The generator made something that does not parse: a bug in apie-codegen.
+    #[error("{0} (a bug in apie-codegen)")]
+    Internal(String),
     /// Writing an output failed.
     #[error("cannot write {path}: {source}")]
     Write {

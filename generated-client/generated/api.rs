@@ -153,6 +153,14 @@ pub mod platform {
         window: WINDOW,
         ban: BAN,
         breaker_after_no_answer: BREAKER_AFTER_NO_ANSWER,
+        tolerated_429s: TOLERATED_429S,
+        error_codes: crate::runtime::CommonErrorCodes {
+            invalid_token: CODE_INVALID_TOKEN,
+            expired_token: CODE_EXPIRED_TOKEN,
+            insufficient_privileges: CODE_INSUFFICIENT_PRIVILEGES,
+            too_many_requests: CODE_TOO_MANY_REQUESTS,
+        },
+        response_types: RESPONSE_TYPES,
         maintenance_time_zone: MAINTENANCE_TIME_ZONE,
         error_envelope: ERROR_ENVELOPE,
         groups: &[

@@ -13,12 +13,6 @@ use std::time::{Duration, SystemTime};
 // tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
 use tokio::time::Instant;
 
-/// What the mock counts a ban as, in its own windows: the platform's ban over its window
-/// (720 for API Entreprise's twelve hours of one-minute windows). `--minute-ms` scales bans
-/// with the windows, so a test with a one-second minute is banned for 720 s.
-pub(crate) const BAN_MINUTES: u32 =
-    (api_entreprise::platform::BAN.as_secs() / api_entreprise::platform::WINDOW.as_secs()) as u32;
-
 /// Why an IP was banned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BanReason {

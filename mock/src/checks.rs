@@ -8,12 +8,14 @@
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use api_entreprise::runtime::{AuthScheme, IdentifierKind, Siret, Token, TraceabilityCheck};
+use api_entreprise::runtime::{
+    AuthScheme, CommonErrorCodes, IdentifierKind, Platform, Siret, Token, TraceabilityCheck,
+};
 use serde_json::Value;
 
 use axum::http::{header, HeaderMap};
 
-use crate::errors::{code, Errors};
+use crate::errors::Errors;
 
 /// What the mock reads from a token's payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,15 +37,15 @@ pub(crate) enum TokenError {
 
 impl TokenError {
     /// The error item to answer with (status 401).
-    pub(crate) fn item(self, catalog: &Errors) -> Value {
+    pub(crate) fn item(self, catalog: &Errors, codes: &CommonErrorCodes) -> Value {
         match self {
             TokenError::Invalid => catalog.by_code(
-                code::INVALID_TOKEN,
+                codes.invalid_token,
                 401,
                 "Votre token n'est pas valide ou n'est pas renseigné",
             ),
             TokenError::Expired => catalog.by_code(
-                code::EXPIRED_TOKEN,
+                codes.expired_token,
                 401,
                 "Votre token est expiré. Vous devez refaire une demande",
             ),
@@ -57,6 +59,7 @@ impl TokenError {
 /// operation that takes no secret. A bearer must be a JWT; an API key that is not one
 /// carries no scopes and is taken as opening every operation: a real server would look it up.
 pub(crate) fn secret(
+    platform: &Platform,
     auth: AuthScheme,
     headers: &HeaderMap,
     query: &[(String, String)],
@@ -65,26 +68,26 @@ pub(crate) fn secret(
     Some(match auth {
         AuthScheme::None => return None,
         AuthScheme::Bearer => bearer(header(header::AUTHORIZATION.as_str())),
-        AuthScheme::ApiKeyHeader(name) => api_key(header(name)),
+        AuthScheme::ApiKeyHeader(name) => api_key(platform, header(name)),
         AuthScheme::ApiKeyQuery(name) => {
             let value = query
                 .iter()
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str());
-            api_key(value)
+            api_key(platform, value)
         }
     })
 }
 
 /// Reads an API key: a JWT is read as one, any other value opens every operation.
-fn api_key(value: Option<&str>) -> Result<Claims, TokenError> {
+fn api_key(platform: &Platform, value: Option<&str>) -> Result<Claims, TokenError> {
     let value = value.map(str::trim).filter(|v| !v.is_empty());
     let value = value.ok_or(TokenError::Invalid)?;
     match Token::new(value.to_string()).claims() {
         Some(_) => jwt(value),
         None => Ok(Claims {
             token: value.to_string(),
-            scopes: crate::token::every_scope()
+            scopes: crate::token::every_scope(platform)
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
@@ -118,11 +121,10 @@ fn jwt(token: &str) -> Result<Claims, TokenError> {
 }
 
 /// The 422 items for the traceability parameters the operation declares: each missing or
-/// blank one, in the platform's order ([`platform::TRACEABILITY`]), all in one body; then a
+/// blank one, in the platform's order ([`Platform::traceability`]), all in one body; then a
 /// value that must be a SIRET and is not.
-///
-/// [`platform::TRACEABILITY`]: api_entreprise::platform::TRACEABILITY
 pub(crate) fn traceability(
+    platform: &Platform,
     declared: &[&str],
     query: &[(String, String)],
     catalog: &Errors,
@@ -134,7 +136,8 @@ pub(crate) fn traceability(
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
     };
-    let params = api_entreprise::platform::TRACEABILITY
+    let params = platform
+        .traceability
         .iter()
         .filter(|p| declared.contains(&p.name));
     let missing: Vec<Value> = params
@@ -240,7 +243,7 @@ mod tests {
 
     #[test]
     fn traceability_lists_every_missing_parameter() {
-        let catalog = crate::errors::ErrorCatalog::default();
+        let catalog = crate::errors::ErrorCatalog::empty(api_entreprise::PLATFORM.error_envelope);
         let catalog = catalog.platform();
         let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs
@@ -249,21 +252,35 @@ mod tests {
                 .collect()
         };
         let all = ["context", "recipient", "object"];
-        assert_eq!(traceability(&all, &q(&[]), catalog).len(), 3);
+        assert_eq!(
+            traceability(&api_entreprise::PLATFORM, &all, &q(&[]), catalog).len(),
+            3
+        );
         let only_recipient = ["recipient"];
-        assert_eq!(traceability(&only_recipient, &q(&[]), catalog).len(), 1);
-        let only_context = traceability(&all, &q(&[("context", "x"), ("object", " ")]), catalog);
+        assert_eq!(
+            traceability(&api_entreprise::PLATFORM, &only_recipient, &q(&[]), catalog).len(),
+            1
+        );
+        let only_context = traceability(
+            &api_entreprise::PLATFORM,
+            &all,
+            &q(&[("context", "x"), ("object", " ")]),
+            catalog,
+        );
         assert_eq!(only_context.len(), 2);
         assert_eq!(only_context[0]["source"]["parameter"], "recipient");
         assert_eq!(only_context[1]["source"]["parameter"], "object");
         let bad_recipient = q(&[("context", "x"), ("recipient", "123"), ("object", "y")]);
-        assert_eq!(traceability(&all, &bad_recipient, catalog).len(), 1);
+        assert_eq!(
+            traceability(&api_entreprise::PLATFORM, &all, &bad_recipient, catalog).len(),
+            1
+        );
         let good = q(&[
             ("context", "x"),
             ("recipient", "13002526500013"),
             ("object", "y"),
         ]);
-        assert!(traceability(&all, &good, catalog).is_empty());
+        assert!(traceability(&api_entreprise::PLATFORM, &all, &good, catalog).is_empty());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! limit, bans, faults and maintenance windows.
 //!
 //! The operations, their example bodies and the error catalogue are compiled in: they come
-//! from the client's build (`api_entreprise::mock_data`), so the mock reads no spec. The only
+//! from the build of the API's crate ([`MockApi`]: its `PLATFORM` and `mock_data::EXAMPLES`;
+//! API Entreprise's by default), so the mock reads no spec. The only
 //! files it reads are the ones it is given: a staging payloads directory (or the one
 //! `API_ENTREPRISE_PAYLOADS` names) and a token file. Nothing is searched for: a mock that
 //! answers differently depending on what lies around the current directory is a flaky test.
@@ -11,9 +12,8 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use api_entreprise::runtime::{Clock, TimeZone};
+use api_entreprise::runtime::{Clock, Examples, Platform, TimeZone};
 
-use crate::bans::BAN_MINUTES;
 use crate::faults::FaultPlan;
 use crate::maintenance::Maintenance;
 use crate::MockError;
@@ -25,11 +25,60 @@ pub const PAYLOADS_ENV: &str = "API_ENTREPRISE_PAYLOADS";
 /// The staging token, seen from the payloads directory.
 const TOKEN_FROM_PAYLOADS: &str = "../tokens/default";
 
-/// How the mock server is set up. [`Default`] serves the compiled-in examples (plus the
+/// The API a mock stands in for: the platform and the specs' examples of its generated
+/// crate (`PLATFORM` and `mock_data::EXAMPLES`, the latter behind its `mock-data` feature).
+/// One mock serves any API of the platform; [`Default`] is API Entreprise's.
+#[derive(Clone, Copy)]
+pub struct MockApi {
+    /// Its operations, limits, auth, error envelopes, scopes.
+    pub platform: &'static Platform,
+    /// What its specs say by example.
+    pub examples: &'static Examples,
+}
+
+impl MockApi {
+    /// The API of a generated crate: `MockApi::new(&api_fictive::PLATFORM,
+    /// &api_fictive::mock_data::EXAMPLES)`.
+    pub const fn new(platform: &'static Platform, examples: &'static Examples) -> MockApi {
+        MockApi { platform, examples }
+    }
+}
+
+impl Default for MockApi {
+    /// API Entreprise, from the `api-entreprise` crate.
+    fn default() -> Self {
+        MockApi::new(
+            &api_entreprise::PLATFORM,
+            &api_entreprise::mock_data::EXAMPLES,
+        )
+    }
+}
+
+impl std::fmt::Debug for MockApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("MockApi")
+            .field(&self.platform.api_name)
+            .finish()
+    }
+}
+
+impl PartialEq for MockApi {
+    /// The same values: both are `static`s of a generated crate.
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.platform, other.platform) && std::ptr::eq(self.examples, other.examples)
+    }
+}
+
+impl Eq for MockApi {}
+
+/// How the mock server is set up. [`Default`] stands in for API Entreprise
+/// ([`MockConfig::for_api`] for another API): it serves the compiled-in examples (plus the
 /// payloads `API_ENTREPRISE_PAYLOADS` names, if set) and enforces the real API's rules: a real
 /// minute, 1000 requests a minute per IP, bans of twelve hours, no fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MockConfig {
+    /// The API it stands in for.
+    pub api: MockApi,
     /// Port to listen on, on 127.0.0.1; 0 lets the system pick a free one.
     pub port: u16,
     /// Directory of staging payloads (`<x-operationId>/*.yaml`). `None`: the directory
@@ -62,9 +111,8 @@ pub struct MockConfig {
     /// Maintenance windows simulated: inside one, the operation answers 503
     /// ([`crate::maintenance`]).
     pub maintenance: Vec<Maintenance>,
-    /// The time zone the windows are read in: the profile's
-    /// [`platform::MAINTENANCE_TIME_ZONE`](api_entreprise::platform::MAINTENANCE_TIME_ZONE)
-    /// unless set.
+    /// The time zone the windows are read in: the platform's
+    /// [`maintenance_time_zone`](Platform::maintenance_time_zone) unless set.
     pub time_zone: TimeZone,
     /// The wall clock the windows are read from: the system's, or a test's
     /// [`ManualClock`](api_entreprise::runtime::ManualClock) shared with its client.
@@ -73,18 +121,28 @@ pub struct MockConfig {
 
 impl Default for MockConfig {
     fn default() -> Self {
+        MockConfig::for_api(MockApi::default())
+    }
+}
+
+impl MockConfig {
+    /// A mock of `api` with its platform's rules: its window, per-IP limit, tolerated 429s,
+    /// bans and maintenance time zone.
+    pub fn for_api(api: MockApi) -> MockConfig {
+        let platform = api.platform;
         MockConfig {
+            api,
             port: 0,
             data_dir: None,
             token_file: None,
-            minute: api_entreprise::platform::WINDOW,
+            minute: platform.window,
             cache_expires_in: 3600,
-            ip_limit: api_entreprise::platform::IP_LIMIT,
-            tolerated_429s: api_entreprise::platform::TOLERATED_429S,
+            ip_limit: platform.ip_limit,
+            tolerated_429s: platform.tolerated_429s,
             ban: None,
             faults: FaultPlan::none(),
             maintenance: Vec::new(),
-            time_zone: api_entreprise::platform::MAINTENANCE_TIME_ZONE,
+            time_zone: platform.maintenance_time_zone,
             clock: Clock::system(),
         }
     }
@@ -100,9 +158,14 @@ pub(crate) struct Located {
 }
 
 impl MockConfig {
-    /// How long a ban lasts: [`MockConfig::ban`], else 720 of the mock's minutes.
+    /// How long a ban lasts: [`MockConfig::ban`], else the platform's ban in the mock's
+    /// windows (720 for API Entreprise's twelve hours of one-minute windows), so that
+    /// `--minute-ms` scales bans with the windows.
     pub(crate) fn ban_duration(&self) -> Duration {
-        self.ban.unwrap_or(self.minute * BAN_MINUTES)
+        let platform = self.api.platform;
+        let windows = platform.ban.as_secs() / platform.window.as_secs().max(1);
+        let windows = u32::try_from(windows).unwrap_or(u32::MAX);
+        self.ban.unwrap_or(self.minute * windows)
     }
 
     /// Resolves the paths, from the configuration and the environment.

@@ -23,7 +23,6 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::errors;
 use crate::faults::FaultPlan;
 use crate::limits::IP_BUCKET;
 use crate::server::AppState;
@@ -123,7 +122,7 @@ where
     let route = path.strip_prefix(PREFIX).unwrap_or_default();
     let body = match axum::body::to_bytes(Body::new(request.into_body()), BODY_LIMIT).await {
         Ok(body) => body,
-        Err(e) => return refusal(400, &format!("cannot read the body: {e}")),
+        Err(e) => return refusal(state, 400, &format!("cannot read the body: {e}")),
     };
     let text = String::from_utf8_lossy(&body);
     match (method.as_str(), route) {
@@ -134,7 +133,7 @@ where
                 state.faults.set(plan);
                 faults_reply(state)
             }
-            Err(problem) => refusal(400, &problem),
+            Err(problem) => refusal(state, 400, &problem),
         },
         ("DELETE", "faults") => {
             state.faults.set(FaultPlan::none());
@@ -145,6 +144,7 @@ where
             let bucket = &bucket["limits/".len()..];
             let Ok(limit) = text.trim().parse::<u32>() else {
                 return refusal(
+                    state,
                     400,
                     &format!(
                         "the body is the new limit, a whole number, not `{}`",
@@ -154,17 +154,18 @@ where
             };
             match state.set_limit(bucket, limit) {
                 Ok(()) => reply(json!({"bucket": bucket, "limit": limit})),
-                Err(e) => refusal(404, &e.to_string()),
+                Err(e) => refusal(state, 404, &e.to_string()),
             }
         }
         ("POST", "unban") => reply(json!({"unbanned": state.unban_all()})),
         (_, "stats" | "faults" | "limits" | "unban") => {
-            refusal(405, &format!("{method} is not accepted on {path}"))
+            refusal(state, 405, &format!("{method} is not accepted on {path}"))
         }
         (_, route) if route.starts_with("limits/") => {
-            refusal(405, &format!("{method} is not accepted on {path}"))
+            refusal(state, 405, &format!("{method} is not accepted on {path}"))
         }
         _ => refusal(
+            state,
             404,
             &format!(
                 "no control route {method} {path}: stats, faults, limits, limits/<bucket>, unban"
@@ -214,16 +215,12 @@ fn reply(body: Value) -> Response<Body> {
     json_response(StatusCode::OK, body)
 }
 
-fn refusal(status: u16, detail: &str) -> Response<Body> {
+/// A refused control request, in the platform's error envelope.
+fn refusal(state: &AppState, status: u16, detail: &str) -> Response<Body> {
+    let errors = state.data.catalog.platform();
     json_response(
         StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-        {
-            let envelope = &api_entreprise::platform::ERROR_ENVELOPE;
-            errors::body(
-                envelope,
-                vec![errors::own_item(envelope, status, detail, None)],
-            )
-        },
+        errors.body(vec![errors.own_item(status, detail, None)]),
     )
 }
 

@@ -1,6 +1,6 @@
-//! Everything the mock answers from, loaded once at start: the client's operations
-//! (`api_entreprise::all_operations`) with the example bodies its build emitted for the mock
-//! (`api_entreprise::mock_data`), the error catalogue, the staging payloads indexed by
+//! Everything the mock answers from, loaded once at start: the operations of the API's
+//! platform ([`MockApi::platform`]) with the example bodies its crate's build emitted for the
+//! mock ([`MockApi::examples`]), the error catalogue, the staging payloads indexed by
 //! operation, the token and the client's scope table. Requests then only read memory.
 //!
 //! No spec is read: the mock serves exactly what the client was built from, so the two
@@ -9,16 +9,16 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use api_entreprise::mock_data::{self, OperationExamples};
 use api_entreprise::runtime::{
-    EndpointGroup, IdentifierKind, OperationMeta, ParamKind, ParamLocation,
+    EndpointGroup, IdentifierKind, OperationExamples, OperationMeta, ParamKind, ParamLocation,
+    Platform,
 };
 // The workspace's YAML loader, for the staging payload files only: never a spec.
 use apie_spec::load;
 use serde_json::Value;
 
 use crate::checks::canonical;
-use crate::config::Located;
+use crate::config::{Located, MockApi};
 use crate::documents::rewrite_document_urls;
 use crate::errors::{parse_json, ErrorCatalog};
 use crate::routes::Router;
@@ -47,8 +47,12 @@ pub(crate) struct MockOperation {
 }
 
 impl MockOperation {
-    /// An operation with no example, payload nor scope, in its group's bucket.
-    pub(crate) fn new(meta: &'static OperationMeta, provider: &'static str) -> MockOperation {
+    /// An operation of `platform` with no example, payload nor scope, in its group's bucket.
+    pub(crate) fn new(
+        platform: &Platform,
+        meta: &'static OperationMeta,
+        provider: &'static str,
+    ) -> MockOperation {
         MockOperation {
             meta,
             provider,
@@ -57,7 +61,7 @@ impl MockOperation {
             server_errors: Vec::new(),
             payloads: Vec::new(),
             scopes: &[],
-            bucket: bucket(meta),
+            bucket: bucket(platform, meta),
         }
     }
 
@@ -91,6 +95,8 @@ pub(crate) struct Payload {
 /// All the mock knows.
 #[derive(Debug)]
 pub(crate) struct Data {
+    /// The API stood in for.
+    pub api: MockApi,
     pub operations: Vec<MockOperation>,
     pub router: Router,
     pub catalog: ErrorCatalog,
@@ -101,13 +107,14 @@ pub(crate) struct Data {
 }
 
 impl Data {
-    /// `operations`, routed, with `catalog`; no token (tests give theirs).
-    pub(crate) fn new(operations: Vec<MockOperation>, catalog: ErrorCatalog) -> Data {
+    /// `operations` of `api`, routed, with `catalog`; no token (tests give theirs).
+    pub(crate) fn new(api: MockApi, operations: Vec<MockOperation>, catalog: ErrorCatalog) -> Data {
         let mut router = Router::default();
         for (i, op) in operations.iter().enumerate() {
             router.add(op.meta.method, op.meta.path, i);
         }
         Data {
+            api,
             operations,
             router,
             catalog,
@@ -122,15 +129,15 @@ impl Data {
     }
 }
 
-/// Loads everything `located` names; `base_url` is where document links will point.
-pub(crate) fn load(located: &Located, base_url: &str) -> Result<Data, MockError> {
+/// Loads everything `located` names for `api`; `base_url` is where document links will point.
+pub(crate) fn load(located: &Located, base_url: &str, api: MockApi) -> Result<Data, MockError> {
     let mut warnings = Vec::new();
     let mut payloads = match &located.data_dir {
         Some(dir) => read_payload_dir(dir, base_url)?,
         None => HashMap::new(),
     };
     let mut operations: Vec<MockOperation> = Vec::new();
-    for meta in api_entreprise::all_operations() {
+    for meta in api.platform.all_operations() {
         // `find_operation` gives the root spec's operation of an id both specs have: the
         // client never calls the other, so neither does the mock.
         if operations
@@ -143,15 +150,18 @@ pub(crate) fn load(located: &Located, base_url: &str) -> Result<Data, MockError>
             ));
             continue;
         }
-        let examples = mock_data::operation(meta.operation_id).ok_or_else(|| {
+        let examples = api.examples.operation(meta.operation_id).ok_or_else(|| {
             MockError::Internal(format!(
                 "the client's mock data has no entry for {}: a bug in apie-codegen",
                 meta.operation_id
             ))
         })?;
-        let mut operation = MockOperation::new(meta, examples.provider);
+        let mut operation = MockOperation::new(api.platform, meta, examples.provider);
         parse_examples(&mut operation, examples, base_url)?;
-        operation.scopes = api_entreprise::required_scopes(meta.operation_id).unwrap_or_default();
+        operation.scopes = api
+            .platform
+            .required_scopes(meta.operation_id)
+            .unwrap_or_default();
         let mut own = payloads.remove(meta.operation_id).unwrap_or_default();
         for payload in &mut own {
             canonicalize(payload, &operation, &mut warnings);
@@ -166,10 +176,10 @@ pub(crate) fn load(located: &Located, base_url: &str) -> Result<Data, MockError>
             "payloads for {id}: the client has no operation with this x-operationId; not served"
         ));
     }
-    let mut data = Data::new(operations, ErrorCatalog::compiled()?);
+    let mut data = Data::new(api, operations, ErrorCatalog::compiled(api)?);
     data.staging_token = match &located.token_file {
         Some(path) => crate::token::read(path, &mut warnings)?,
-        None => crate::token::made_up(std::time::SystemTime::now()),
+        None => crate::token::made_up(api.platform, std::time::SystemTime::now()),
     };
     data.warnings = warnings;
     Ok(data)
@@ -201,15 +211,15 @@ fn parse_examples(
 
 /// Operations at their group's limit share the group's window; one with a lower limit of its
 /// own (DGFIP's fiscal certificate: 5 a minute) counts apart.
-fn bucket(meta: &OperationMeta) -> String {
-    use api_entreprise::platform::{group_limit, IP_LIMIT};
+fn bucket(platform: &Platform, meta: &OperationMeta) -> String {
     let name = match meta.group {
         EndpointGroup::Json => "json",
         EndpointGroup::Documents => "documents",
         // Never counted per token: monitoring routes count only per IP (`crate::limits::IP_BUCKET`).
         EndpointGroup::Monitoring => "monitoring",
     };
-    if meta.rate_limit_per_minute == group_limit(meta.group).unwrap_or(IP_LIMIT) {
+    let group_limit = platform.group(meta.group).limit;
+    if meta.rate_limit_per_minute == group_limit.unwrap_or(platform.ip_limit) {
         name.to_string()
     } else {
         meta.operation_id.to_string()

@@ -1,29 +1,15 @@
 //! Error bodies, taken from the spec's own error examples so the mock says what the real
-//! server says, word for word. The catalogue is the one the client's build emitted
-//! (`api_entreprise::mock_data::ERRORS_BY_*`). Where the spec has no example for a situation
+//! server says, word for word. The catalogue is the one the API's crate's build emitted
+//! ([`Examples::errors`]), one table per error envelope. Where the spec has no example for a situation
 //! (an unknown route, a bad `recipient`, a missing monitoring parameter), the mock answers in
 //! the same format with the code `00` + HTTP status, the pattern of the spec's own `00429`.
 
 use std::collections::HashMap;
 
-use api_entreprise::mock_data;
-use api_entreprise::runtime::{ErrorEnvelope, IdentifierKind};
+use api_entreprise::runtime::{ErrorEnvelope, ErrorExamples, Examples, IdentifierKind};
 use serde_json::{json, Map, Value};
 
 use crate::MockError;
-
-/// Codes the mock looks up by number: the same on every operation, stated in the profile.
-pub(crate) mod code {
-    /// No token, or not a JWT.
-    pub const INVALID_TOKEN: &str = api_entreprise::platform::CODE_INVALID_TOKEN;
-    /// The token's `exp` is past.
-    pub const EXPIRED_TOKEN: &str = api_entreprise::platform::CODE_EXPIRED_TOKEN;
-    /// The token lacks the operation's scopes.
-    pub const INSUFFICIENT_PRIVILEGES: &str =
-        api_entreprise::platform::CODE_INSUFFICIENT_PRIVILEGES;
-    /// Rate limit exceeded.
-    pub const TOO_MANY_REQUESTS: &str = api_entreprise::platform::CODE_TOO_MANY_REQUESTS;
-}
 
 /// The error items of the specs' examples, one [`Errors`] per error envelope: an operation
 /// is answered in its own spec's envelope
@@ -33,29 +19,38 @@ pub(crate) struct ErrorCatalog {
     /// One per envelope; the platform's own envelope always has one (the first when the
     /// root spec uses it).
     sets: Vec<Errors>,
-}
-
-impl Default for ErrorCatalog {
-    /// No item: every answer is the mock's own, in the platform's envelope.
-    fn default() -> Self {
-        ErrorCatalog {
-            sets: vec![Errors::empty(api_entreprise::platform::ERROR_ENVELOPE)],
-        }
-    }
+    /// The platform's envelope, for answers of no operation.
+    platform: ErrorEnvelope,
 }
 
 impl ErrorCatalog {
-    /// The catalogue the client's build emitted, parsed.
-    pub(crate) fn compiled() -> Result<ErrorCatalog, MockError> {
-        let mut sets = mock_data::ERRORS
+    /// No item: every answer is the mock's own, in `platform`'s envelope.
+    #[cfg(test)]
+    pub(crate) fn empty(platform: ErrorEnvelope) -> ErrorCatalog {
+        ErrorCatalog {
+            sets: vec![Errors::empty(platform)],
+            platform,
+        }
+    }
+
+    /// The catalogue `api`'s crate emitted, parsed.
+    pub(crate) fn compiled(api: crate::MockApi) -> Result<ErrorCatalog, MockError> {
+        Self::from_examples(api.examples, api.platform.error_envelope)
+    }
+
+    fn from_examples(
+        examples: &Examples,
+        platform: ErrorEnvelope,
+    ) -> Result<ErrorCatalog, MockError> {
+        let mut sets = examples
+            .errors
             .iter()
             .map(Errors::compiled)
             .collect::<Result<Vec<_>, _>>()?;
-        let platform = api_entreprise::platform::ERROR_ENVELOPE;
         if !sets.iter().any(|s| s.envelope == platform) {
             sets.push(Errors::empty(platform));
         }
-        Ok(ErrorCatalog { sets })
+        Ok(ErrorCatalog { sets, platform })
     }
 
     /// The items of the specs whose answers are in `envelope`; an envelope no spec uses gets
@@ -70,11 +65,10 @@ impl ErrorCatalog {
     /// The items in the platform's envelope: for an answer that is no operation's (an
     /// unknown route, a document).
     pub(crate) fn platform(&self) -> &Errors {
-        let platform = api_entreprise::platform::ERROR_ENVELOPE;
-        // `compiled` and `default` always hold the platform's set.
+        // `compiled` and `empty` always hold the platform's set.
         self.sets
             .iter()
-            .find(|s| s.envelope == platform)
+            .find(|s| s.envelope == self.platform)
             .unwrap_or(&self.sets[0])
     }
 
@@ -110,7 +104,7 @@ impl Errors {
         }
     }
 
-    fn compiled(set: &mock_data::ErrorExamples) -> Result<Errors, MockError> {
+    fn compiled(set: &ErrorExamples) -> Result<Errors, MockError> {
         Ok(Errors {
             envelope: set.envelope,
             by_code: parse_table("ERRORS.by_code", set.by_code)?,
@@ -216,7 +210,7 @@ fn snake(name: &str) -> String {
 }
 
 /// An item in `envelope` (an operation's, or the platform's
-/// [`ERROR_ENVELOPE`](api_entreprise::platform::ERROR_ENVELOPE), from the profile) for a
+/// [`error_envelope`](api_entreprise::runtime::Platform::error_envelope)) for a
 /// situation the spec has no example of.
 pub(crate) fn own_item(
     envelope: &ErrorEnvelope,
@@ -324,7 +318,7 @@ mod tests {
 
     #[test]
     fn own_items_follow_the_api_format() {
-        let errors = ErrorCatalog::default();
+        let errors = ErrorCatalog::empty(api_entreprise::PLATFORM.error_envelope);
         let errors = errors.platform();
         let item = errors.own_item(404, "rien", None);
         assert_eq!(item["code"], "00404");
@@ -338,7 +332,7 @@ mod tests {
 
     #[test]
     fn lookups_fall_back_to_own_items() {
-        let catalog = ErrorCatalog::default();
+        let catalog = ErrorCatalog::empty(api_entreprise::PLATFORM.error_envelope);
         assert_eq!(catalog.len(), 0);
         let catalog = catalog.platform();
         // The mock's own item carries the code asked for, not one made from the status.
@@ -378,11 +372,11 @@ mod tests {
 
     #[test]
     fn the_compiled_catalogue_holds_the_spec_items() {
-        let catalog = ErrorCatalog::compiled().unwrap();
+        let catalog = ErrorCatalog::compiled(crate::MockApi::default()).unwrap();
         assert!(catalog.len() > 100, "{}", catalog.len());
         let catalog = catalog.platform();
         assert_eq!(
-            catalog.by_code(code::INVALID_TOKEN, 401, "x")["title"],
+            catalog.by_code(api_entreprise::PLATFORM.error_codes.invalid_token, 401, "x")["title"],
             "Interdit"
         );
         assert_eq!(catalog.missing_parameter("context")["code"], "00201");

@@ -116,7 +116,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{MockConfig, PAYLOADS_ENV};
+pub use config::{MockApi, MockConfig, PAYLOADS_ENV};
 pub use control::UnknownBucket;
 pub use faults::{Fault, FaultKind, FaultPlan, FaultSpecError};
 pub use maintenance::Maintenance;

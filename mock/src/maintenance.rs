@@ -18,7 +18,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use api_entreprise::runtime::{Clock, DailyWindow, TimeZone};
+use api_entreprise::runtime::{Clock, DailyWindow, Platform, TimeZone};
 
 use crate::MockError;
 
@@ -73,6 +73,7 @@ impl Windows {
     /// Resolves `list`: an unknown operation, or one without a window of its own and none
     /// given, is an error naming it.
     pub(crate) fn new(
+        platform: &Platform,
         list: &[Maintenance],
         zone: TimeZone,
         clock: Clock,
@@ -80,7 +81,7 @@ impl Windows {
         let windows = list
             .iter()
             .map(|m| {
-                let meta = api_entreprise::find_operation(&m.operation).ok_or_else(|| {
+                let meta = platform.find_operation(&m.operation).ok_or_else(|| {
                     MockError::Config(format!(
                         "--maintenance {m}: no operation {} in the client",
                         m.operation
@@ -166,7 +167,13 @@ mod tests {
             operation: "api_entreprise_v4_dgfip_attestations_fiscales".into(),
             window: None,
         }];
-        let windows = Windows::new(&spec, TimeZone::UTC, clock.clone()).unwrap();
+        let windows = Windows::new(
+            &api_entreprise::PLATFORM,
+            &spec,
+            TimeZone::UTC,
+            clock.clone(),
+        )
+        .unwrap();
         // The spec's 01:00-02:00; 1970-01-01 00:00 UTC is outside.
         assert_eq!(
             windows.describe(),
@@ -177,12 +184,19 @@ mod tests {
             operation: "nope".into(),
             window: None,
         }];
-        assert!(Windows::new(&unknown, TimeZone::UTC, clock.clone()).is_err());
+        assert!(Windows::new(
+            &api_entreprise::PLATFORM,
+            &unknown,
+            TimeZone::UTC,
+            clock.clone()
+        )
+        .is_err());
         let windowless = [Maintenance {
             operation: "api_entreprise_v3_insee_unites_legales".into(),
             window: None,
         }];
-        let err = Windows::new(&windowless, TimeZone::UTC, clock).unwrap_err();
+        let err =
+            Windows::new(&api_entreprise::PLATFORM, &windowless, TimeZone::UTC, clock).unwrap_err();
         assert!(err.to_string().contains("no maintenance window"), "{err}");
     }
 }

@@ -19,6 +19,7 @@
 //!   "days_availability": {"2026-11-30": 100.0, …}}`. `period` is a number and a unit,
 //!   `m`, `h`, `d` or `w`.
 
+use api_entreprise::runtime::Platform;
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -35,9 +36,10 @@ pub(crate) enum Special {
 }
 
 /// Recognizes the special routes by the runtime type the profile gives their answer
-/// ([`RESPONSE_TYPES`](api_entreprise::platform::RESPONSE_TYPES)): the spec describes none.
-pub(crate) fn special(path: &str) -> Option<Special> {
-    let (_, name) = api_entreprise::platform::RESPONSE_TYPES
+/// ([`Platform::response_types`]): the spec describes none.
+pub(crate) fn special(platform: &Platform, path: &str) -> Option<Special> {
+    let (_, name) = platform
+        .response_types
         .iter()
         .find(|(route, _)| route.trim_matches('/') == path.trim_matches('/'))?;
     match *name {
@@ -54,11 +56,15 @@ pub(crate) fn privileges(scopes: &[String]) -> Value {
 }
 
 /// The `current_status` body.
-pub(crate) fn current_status(operations: &[MockOperation], maintenance: &Windows) -> Value {
+pub(crate) fn current_status(
+    platform: &Platform,
+    operations: &[MockOperation],
+    maintenance: &Windows,
+) -> Value {
     let now = now_rfc3339(OffsetDateTime::now_utc());
     let entries: Vec<Value> = operations
         .iter()
-        .filter(|o| special(o.meta.path).is_none())
+        .filter(|o| special(platform, o.meta.path).is_none())
         .map(|o| {
             // An operation in a simulated maintenance window is down, since its start.
             let (code, status, since) = match maintenance.since(o.meta.operation_id) {
@@ -132,13 +138,28 @@ mod tests {
 
     #[test]
     fn special_routes_are_known_by_path() {
-        assert_eq!(special("/privileges"), Some(Special::Privileges));
-        assert_eq!(special("/v2/privileges/"), Some(Special::Privileges));
         assert_eq!(
-            special("/watchdoge/dashboard/current_status/"),
+            special(&api_entreprise::PLATFORM, "/privileges"),
+            Some(Special::Privileges)
+        );
+        assert_eq!(
+            special(&api_entreprise::PLATFORM, "/v2/privileges/"),
+            Some(Special::Privileges)
+        );
+        assert_eq!(
+            special(
+                &api_entreprise::PLATFORM,
+                "/watchdoge/dashboard/current_status/"
+            ),
             Some(Special::CurrentStatus)
         );
-        assert_eq!(special("/v3/insee/sirene/unites_legales/{siren}"), None);
+        assert_eq!(
+            special(
+                &api_entreprise::PLATFORM,
+                "/v3/insee/sirene/unites_legales/{siren}"
+            ),
+            None
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::bans::{BanReason, Bans};
 use crate::checks::{self, canonical, identifier_ok};
 use crate::data::{Data, MockOperation, Payload};
 use crate::documents::{is_served_name, FILES_PREFIX};
-use crate::errors::{code, Errors};
+use crate::errors::Errors;
 use crate::faults::ActiveFaults;
 use crate::limits::{Decision, RateLimiter, WindowKey};
 use crate::maintenance::Windows;
@@ -218,10 +218,13 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
 
-    let claims = match checks::secret(op.meta.auth, headers, &query) {
+    let claims = match checks::secret(data.api.platform, op.meta.auth, headers, &query) {
         None => None,
         Some(Ok(claims)) => Some(claims),
-        Some(Err(e)) => return Answer::errors(errors, 401, vec![e.item(errors)]),
+        Some(Err(e)) => {
+            let item = e.item(errors, &data.api.platform.error_codes);
+            return Answer::errors(errors, 401, vec![item]);
+        }
     };
     if let api_entreprise::runtime::AuthScheme::ApiKeyQuery(name) = op.meta.auth {
         // The secret is no parameter of the operation.
@@ -242,7 +245,7 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
                     state.bans.ban(peer, BanReason::Ignored429s);
                 }
                 let item = errors.by_code(
-                    code::TOO_MANY_REQUESTS,
+                    data.api.platform.error_codes.too_many_requests,
                     429,
                     "Vous avez effectué trop de requêtes",
                 );
@@ -260,7 +263,7 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
                 .any(|s| claims.scopes.iter().any(|c| c == s))
         {
             let item = errors.by_code(
-                code::INSUFFICIENT_PRIVILEGES,
+                data.api.platform.error_codes.insufficient_privileges,
                 403,
                 "Votre token est valide mais vos privilèges sont insuffisants.",
             );
@@ -268,7 +271,7 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
         }
     }
     if !op.meta.traceability.is_empty() {
-        let items = checks::traceability(op.meta.traceability, &query, errors);
+        let items = checks::traceability(data.api.platform, op.meta.traceability, &query, errors);
         if !items.is_empty() {
             return Answer::errors(errors, 422, items).with_rate_limit(decision);
         }
@@ -276,14 +279,14 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
     if let Some(missing) = missing_required(errors, op, &query) {
         return Answer::errors(errors, 422, missing).with_rate_limit(decision);
     }
-    if let Some(special) = monitoring::special(op.meta.path) {
+    if let Some(special) = monitoring::special(data.api.platform, op.meta.path) {
         let value = |name: &str| query_value(&query, name).unwrap_or_default();
         let body = match special {
             Special::Privileges => {
                 monitoring::privileges(claims.as_ref().map_or(&[][..], |c| &c.scopes))
             }
             Special::CurrentStatus => {
-                monitoring::current_status(&data.operations, &state.maintenance)
+                monitoring::current_status(data.api.platform, &data.operations, &state.maintenance)
             }
             Special::ProviderAvailabilities => {
                 monitoring::provider_availabilities(value("endpoint"), value("period"))
@@ -350,10 +353,7 @@ fn recorded<'a>(
         if let Some((_, kind)) = op.path_params().find(|(p, _)| *p == name) {
             return path_value(path_params, name).map(|v| canonical(kind, v));
         }
-        if api_entreprise::platform::TRACEABILITY
-            .iter()
-            .any(|t| t.name == name)
-        {
+        if op.meta.traceability.contains(&name) {
             return None;
         }
         query_value(query, name).map(str::to_string)
@@ -472,13 +472,14 @@ mod tests {
     /// A server state of `operations` alone, with `catalog`, and no payload.
     fn state(operations: Vec<MockOperation>, catalog: ErrorCatalog) -> AppState {
         AppState {
-            data: Arc::new(Data::new(operations, catalog)),
+            data: Arc::new(Data::new(crate::MockApi::default(), operations, catalog)),
             limiter: RateLimiter::new(Duration::from_secs(60)),
             ip_limit: 1000,
             tolerated_429s: 10,
             bans: Bans::new(Duration::from_secs(60)),
             faults: ActiveFaults::new(crate::faults::FaultPlan::none()),
             maintenance: Windows::new(
+                &api_entreprise::PLATFORM,
                 &[],
                 api_entreprise::runtime::TimeZone::UTC,
                 api_entreprise::runtime::Clock::system(),
@@ -529,12 +530,15 @@ mod tests {
     async fn without_a_success_example_the_operation_404_example_is_answered() {
         let meta = api_entreprise::find_operation("api_entreprise_v3_insee_unites_legales")
             .expect("the client has it");
-        let mut operation = MockOperation::new(meta, "insee");
+        let mut operation = MockOperation::new(&api_entreprise::PLATFORM, meta, "insee");
         let not_found = json!({"errors": [{"code": "99003", "title": "Entité non trouvée",
             "detail": "Rien ici", "source": null, "meta": {}}]});
         operation.not_found = Some(not_found.clone());
-        let state = state(vec![operation], ErrorCatalog::default());
-        let token = crate::token::made_up(std::time::SystemTime::now());
+        let state = state(
+            vec![operation],
+            ErrorCatalog::empty(api_entreprise::PLATFORM.error_envelope),
+        );
+        let token = crate::token::made_up(&api_entreprise::PLATFORM, std::time::SystemTime::now());
         let (status, body) = get(
             &state,
             &format!("/v3/insee/sirene/unites_legales/418166096?{TRACE}"),
@@ -550,8 +554,11 @@ mod tests {
             api_entreprise::platform::CODE_INVALID_TOKEN
         );
         // Without any example at all, a 404 of the mock's own.
-        let bare = MockOperation::new(meta, "insee");
-        let state = super::tests::state(vec![bare], ErrorCatalog::default());
+        let bare = MockOperation::new(&api_entreprise::PLATFORM, meta, "insee");
+        let state = super::tests::state(
+            vec![bare],
+            ErrorCatalog::empty(api_entreprise::PLATFORM.error_envelope),
+        );
         let (status, body) = get(
             &state,
             &format!("/v3/insee/sirene/unites_legales/418166096?{TRACE}"),

@@ -31,10 +31,13 @@ impl MockService {
     /// `base_url`. [`MockConfig::port`] is not used: nothing listens.
     pub fn new(config: &MockConfig, base_url: &str) -> Result<MockService, MockError> {
         let located = config.locate()?;
-        let data = data::load(&located, base_url)?;
+        let data = data::load(&located, base_url, config.api)?;
         let summary = LoadSummary {
             operations: data.operations.len(),
-            specs: api_entreprise::mock_data::SPECS
+            specs: config
+                .api
+                .examples
+                .specs
                 .iter()
                 .map(|(file, _)| *file)
                 .collect(),
@@ -43,8 +46,12 @@ impl MockService {
             data_dir: located.data_dir,
             token_file: located.token_file,
         };
-        let maintenance =
-            maintenance::Windows::new(&config.maintenance, config.time_zone, config.clock.clone())?;
+        let maintenance = maintenance::Windows::new(
+            config.api.platform,
+            &config.maintenance,
+            config.time_zone,
+            config.clock.clone(),
+        )?;
         let staging_token = data.staging_token.clone();
         let warnings = data.warnings.clone();
         let state = Arc::new(server::AppState {

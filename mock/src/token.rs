@@ -11,6 +11,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use api_entreprise::runtime::Platform;
 use serde_json::json;
 
 use crate::MockError;
@@ -40,14 +41,14 @@ pub(crate) fn read(path: &Path, warnings: &mut Vec<String>) -> Result<String, Mo
     Ok(token)
 }
 
-/// An unsigned JWT with every scope of the client's scope table, expiring a year from now.
-pub(crate) fn made_up(now: SystemTime) -> String {
+/// An unsigned JWT with every scope of `platform`'s scope table, expiring a year from now.
+pub(crate) fn made_up(platform: &Platform, now: SystemTime) -> String {
     let exp = now
         .checked_add(MADE_UP_LIFETIME)
         .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs());
     let header = json!({"alg": "none", "typ": "JWT"});
-    let payload = json!({"uid": MADE_UP_UID, "exp": exp, "scopes": every_scope()});
+    let payload = json!({"uid": MADE_UP_UID, "exp": exp, "scopes": every_scope(platform)});
     format!(
         "{}.{}.",
         base64url(header.to_string().as_bytes()),
@@ -55,21 +56,18 @@ pub(crate) fn made_up(now: SystemTime) -> String {
     )
 }
 
-/// Every scope the client's compiled scope table names, sorted: a token with them all opens
-/// every operation the table lists, whatever its rules. Computed once: an API key without
-/// scopes of its own gets this list on every request.
-pub(crate) fn every_scope() -> &'static [&'static str] {
-    static SCOPES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    SCOPES.get_or_init(|| {
-        let mut scopes: Vec<&'static str> = api_entreprise::all_operations()
-            .filter_map(|op| api_entreprise::required_scopes(op.operation_id))
-            .flatten()
-            .copied()
-            .collect();
-        scopes.sort_unstable();
-        scopes.dedup();
-        scopes
-    })
+/// Every scope `platform`'s compiled scope table names, sorted: a token with them all opens
+/// every operation the table lists, whatever its rules.
+pub(crate) fn every_scope(platform: &Platform) -> Vec<&'static str> {
+    let mut scopes: Vec<&'static str> = platform
+        .all_operations()
+        .filter_map(|op| platform.required_scopes(op.operation_id))
+        .flatten()
+        .copied()
+        .collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    scopes
 }
 
 /// Base64url without padding, as JWTs are written.
@@ -105,7 +103,7 @@ mod tests {
     #[test]
     fn the_made_up_token_is_a_jwt_with_every_scope_for_a_year() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
-        let token = made_up(now);
+        let token = made_up(&api_entreprise::PLATFORM, now);
         let parts: Vec<&str> = token.split('.').collect();
         assert_eq!(parts.len(), 3, "{token}");
         assert!(parts[2].is_empty(), "unsigned: {token}");
@@ -114,7 +112,7 @@ mod tests {
             .expect("a JWT the client reads");
         assert_eq!(claims.exp, Some(1_800_000_000 + 365 * 24 * 3600));
         let scopes: Vec<&str> = claims.scopes.iter().map(String::as_str).collect();
-        assert_eq!(scopes, every_scope());
+        assert_eq!(scopes, every_scope(&api_entreprise::PLATFORM));
         assert!(
             scopes.contains(&"unites_legales_etablissements_insee"),
             "{scopes:?}"

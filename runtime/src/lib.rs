@@ -20,6 +20,7 @@ pub mod clock;
 pub mod documents;
 pub mod environment;
 pub mod errors;
+pub mod examples;
 pub mod identifiers;
 mod json_path;
 pub mod maintenance;
@@ -42,6 +43,7 @@ pub use errors::{
     decode_body, decode_error_body, ApiError, BodyNotUnderstood, DecodeError, Error, ErrorBody,
     ErrorEnvelope, ErrorItem, ErrorMeta, ValidationError,
 };
+pub use examples::{ErrorExamples, Examples, OperationExamples};
 pub use identifiers::{
     CheckedIdentifier, Eori, IdentifierError, IdentifierErrorReason, IdentifierKind, Month,
     PathParam, PathSegment, Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori,
@@ -53,7 +55,7 @@ pub use meta::{
     ParamMeta,
 };
 pub use monitoring::{CurrentStatus, EndpointStatus, ProviderAvailability};
-pub use platform::{GroupRules, Platform};
+pub use platform::{CommonErrorCodes, GroupRules, Platform};
 pub use privileges::Privileges;
 pub use request::{
     encode_path_segment, strip_unavailable, ApiResponse, CallOptions, ParamValue, RateLimitHeaders,

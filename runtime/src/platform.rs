@@ -28,6 +28,20 @@ pub struct GroupRules {
     pub max_body: u64,
 }
 
+/// The error codes a server gives the same way on every operation: what a mock answers
+/// with, and what a client may match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommonErrorCodes {
+    /// No secret, or an unreadable one (401).
+    pub invalid_token: &'static str,
+    /// An expired token (401).
+    pub expired_token: &'static str,
+    /// A token lacking the operation's scopes (403).
+    pub insufficient_privileges: &'static str,
+    /// A rate limit exceeded (429).
+    pub too_many_requests: &'static str,
+}
+
 /// One API of the platform, as its profile and specs describe it. Built once, as a
 /// `static`, by the generated crate.
 #[derive(Debug)]
@@ -56,6 +70,13 @@ pub struct Platform {
     pub ban: Duration,
     /// Calls in a row without any answer that trip the client's ban breaker.
     pub breaker_after_no_answer: u32,
+    /// 429s one token window may collect before the server bans the IP.
+    pub tolerated_429s: u32,
+    /// The error codes the server gives the same way on every operation.
+    pub error_codes: CommonErrorCodes,
+    /// Routes the specs leave without an answer schema → the runtime type their generated
+    /// call answers (`CurrentStatus`, `Privileges`…).
+    pub response_types: &'static [(&'static str, &'static str)],
     /// The time zone the operations' maintenance windows are written in.
     pub maintenance_time_zone: TimeZone,
     /// Where an error body holds its items and their fields, for an answer that is not an
@@ -170,6 +191,14 @@ pub(crate) static TEST_PLATFORM: Platform = Platform {
     window: Duration::from_secs(60),
     ban: Duration::from_secs(12 * 3600),
     breaker_after_no_answer: 5,
+    tolerated_429s: 10,
+    error_codes: CommonErrorCodes {
+        invalid_token: "00101",
+        expired_token: "00103",
+        insufficient_privileges: "00100",
+        too_many_requests: "00429",
+    },
+    response_types: &[],
     maintenance_time_zone: TimeZone::UTC,
     error_envelope: ErrorEnvelope {
         items: "/errors",

@@ -60,6 +60,8 @@ Examples:
   apie-codegen generate --out generated-client/generated --update-locks   # after a spec change
   apie-codegen generate --spec new-openapi.yml --out /tmp/gen
   apie-codegen generate --profile codegen/tests/fixtures/fictional/profile.yml --out /tmp/fictive
+  apie-codegen generate --profile codegen/tests/fixtures/fictional/profile.yml --crate \
+      --out tests/api-fictive --runtime-path ../../runtime   # a whole crate
 
 Diagnostics of a spec or profile that cannot be used go to stderr as text, or to stdout with
 --format json|github.
@@ -76,9 +78,17 @@ pub(crate) struct GenerateArgs {
     /// The profile's second spec (the legacy v2 for API Entreprise) from this file
     #[arg(long = "spec-v2", value_name = "FILE", env = "API_ENTREPRISE_SPEC_V2")]
     pub(crate) spec_v2: Option<PathBuf>,
-    /// Write into this folder
+    /// Write into this folder (with --crate: the crate's folder)
     #[arg(long, value_name = "DIR")]
     pub(crate) out: PathBuf,
+    /// Write a whole crate into --out, from the profile's `package` section: Cargo.toml,
+    /// README.md, src/lib.rs, and the modules into src/generated/
+    #[arg(long = "crate")]
+    pub(crate) whole_crate: bool,
+    /// With --crate: depend on apie-runtime from this folder, relative to the crate's
+    /// (default: from crates.io)
+    #[arg(long, value_name = "PATH", requires = "whole_crate")]
+    pub(crate) runtime_path: Option<String>,
     /// Leave the files as prettyplease writes them, without passing them through rustfmt
     #[arg(long)]
     pub(crate) no_rustfmt: bool,

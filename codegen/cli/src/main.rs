@@ -91,8 +91,12 @@ fn generate(args: &GenerateArgs, explicit: Explicit) -> ExitCode {
     let mut config = apie_codegen::Config::new();
     // A variable set to nothing names no file, as build.rs reads it.
     let profile = args.profile.clone().filter(|p| !p.as_os_str().is_empty());
+    let modules_dir = match args.whole_crate {
+        true => args.out.join(apie_codegen::config::GENERATED_DIR),
+        false => args.out.clone(),
+    };
     config
-        .out_dir(&args.out)
+        .out_dir(&modules_dir)
         .rustfmt(!args.no_rustfmt)
         .update_locks(args.update_locks)
         .profile(profile.unwrap_or_else(|| workspace_root().join("spec").join("profile.yml")));
@@ -107,6 +111,27 @@ fn generate(args: &GenerateArgs, explicit: Explicit) -> ExitCode {
             for (spec, generated, target) in &compiled.specs {
                 print_summary(spec, &generated.api, &generated.diagnostics);
                 println!("  wrote {}", target.display());
+            }
+            if args.whole_crate {
+                let runtime = match &args.runtime_path {
+                    Some(path) => apie_codegen::config::RuntimeDependency::Path(path.clone()),
+                    None => apie_codegen::config::RuntimeDependency::Registry,
+                };
+                let written = apie_codegen::config::write_package(
+                    &args.out,
+                    &compiled.profile,
+                    &runtime,
+                    !args.no_rustfmt,
+                );
+                match written {
+                    Ok(files) => files
+                        .iter()
+                        .for_each(|f| println!("  wrote {}", f.display())),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
             }
             println!(
                 "wrote {} files into {} in {:.0?}",

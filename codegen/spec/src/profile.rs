@@ -24,6 +24,11 @@ pub const API_ENTREPRISE_PROFILE: &str = include_str!("../profile.yml");
 pub struct Profile {
     /// Names users see.
     pub api: ApiNames,
+    /// The crate `apie-codegen generate --crate` writes for this API: its name, version,
+    /// description and licence. `None`: only the modules are generated (a crate of one's
+    /// own includes them, as `api-entreprise` does).
+    #[serde(default)]
+    pub package: Option<Package>,
     /// The spec files the client is built from, relative to the profile.
     pub specs: Vec<SpecEntry>,
     /// The scope map's file and rules, when the API publishes one.
@@ -176,6 +181,23 @@ impl ErrorEnvelope {
             _ => Vec::new(),
         }
     }
+}
+
+/// The manifest of a generated crate.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    /// The crate's name (`api-fictive`); its library is the same with `_`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// One line for crates.io.
+    pub description: String,
+    /// Its licence, an SPDX expression.
+    pub license: String,
+    /// Where its sources live.
+    #[serde(default)]
+    pub repository: Option<String>,
 }
 
 /// Names users see.

@@ -129,22 +129,15 @@ pub fn emit(specs: &[SpecSource<'_>], profile: &Profile) -> TokenStream {
         }
     });
     quote! {
-        /// One operation's answers from the spec's examples, as JSON text. The rest of what
-        /// the mock needs of it is its [`OperationMeta`](crate::runtime::OperationMeta).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct OperationExamples {
-            /// Its x-operationId, as in [`OperationMeta::operation_id`](crate::runtime::OperationMeta::operation_id).
-            pub operation_id: &'static str,
-            /// The data provider: the x-operationId's first word after its version (`insee`).
-            pub provider: &'static str,
-            /// The success body, assembled from each property's example (a response-level
-            /// example wins); `None` when the spec gives neither a schema nor an example.
-            pub success: Option<&'static str>,
-            /// The first example of its 404 response.
-            pub not_found: Option<&'static str>,
-            /// The first example of each 5xx status it documents, in the spec's order.
-            pub server_errors: &'static [(u16, &'static str)],
-        }
+        pub use crate::runtime::{ErrorExamples, Examples, OperationExamples};
+
+        /// Everything the specs say by example, as one value: what a mock of this API is
+        /// handed with [`PLATFORM`](crate::PLATFORM).
+        pub static EXAMPLES: Examples = Examples {
+            specs: SPECS,
+            operations: OPERATIONS,
+            errors: ERRORS,
+        };
 
         /// The spec files this data was read from, with their sha256: the client's own.
         pub const SPECS: &[(&str, &str)] = &[ #( (#spec_files, #spec_sums), )* ];
@@ -154,28 +147,7 @@ pub fn emit(specs: &[SpecSource<'_>], profile: &Profile) -> TokenStream {
 
         /// The examples of the operation `operation_id`.
         pub fn operation(operation_id: &str) -> Option<&'static OperationExamples> {
-            OPERATIONS
-                .binary_search_by(|o| o.operation_id.cmp(operation_id))
-                .ok()
-                .map(|i| &OPERATIONS[i])
-        }
-
-        /// The error items of the examples of the specs that share one error envelope, as
-        /// JSON text in that envelope.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct ErrorExamples {
-            /// The envelope of these items: their specs' operations'
-            /// [`OperationMeta::error_envelope`](crate::runtime::OperationMeta::error_envelope).
-            pub envelope: crate::runtime::ErrorEnvelope,
-            /// Items by code, sorted: the first item seen with each code, the root spec
-            /// first.
-            pub by_code: &'static [(&'static str, &'static str)],
-            /// 422 items by the parameter their source names (`context`, `siren`), sorted:
-            /// the first such item of each.
-            pub by_parameter: &'static [(&'static str, &'static str)],
-            /// Items by the name of the example holding them
-            /// (`unprocessable_content_error_siren_error`), sorted: its first item.
-            pub by_example: &'static [(&'static str, &'static str)],
+            EXAMPLES.operation(operation_id)
         }
 
         /// The error items of the specs' examples, one entry per error envelope, in the order
