@@ -151,26 +151,49 @@ async fn demo() -> Result<(), String> {
         Err(e) => println!("refused before sending: {e}"),
         Ok(_) => return Err("a SIREN with a wrong key was accepted".into()),
     }
-    println!("{}", shell_lines(&server, summary.token_file.as_deref()));
+    // The made-up token goes into a file of the user's own, which the lines name: a token
+    // is never printed, not even one that opens nothing but a mock.
+    let token_file = match summary.token_file.clone() {
+        Some(file) => file,
+        None => write_demo_token(&server.staging_token())?,
+    };
+    println!("{}", shell_lines(&server, &token_file));
     server.shutdown().await;
     Ok(())
 }
 
+/// Writes the mock's made-up token into `apie-demo-token` in the temporary folder, readable
+/// by its owner alone; its path.
+fn write_demo_token(token: &str) -> Result<std::path::PathBuf, String> {
+    use std::io::Write;
+    let path = std::env::temp_dir().join("apie-demo-token");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&path)
+        .map_err(|e| format!("cannot write the demo's token into {}: {e}", path.display()))?;
+    file.write_all(token.as_bytes())
+        .map_err(|e| format!("cannot write the demo's token into {}: {e}", path.display()))?;
+    Ok(path)
+}
+
 /// The same v4 call from the shell, as lines that work when pasted: a mock of the user's
-/// own on this one's port (freed when the demo ends), the call with a token it accepts, and
-/// the mock stopped. The made-up token opens nothing but a mock; a token file is named, not
-/// printed (a habit of printing tokens is not one to teach).
-fn shell_lines(server: &MockServer, token_file: Option<&std::path::Path>) -> String {
+/// own on this one's port (freed when the demo ends), the call with a token it accepts, read
+/// from `token_file`, and the mock stopped. The token file is named, never printed (a habit
+/// of printing tokens is not one to teach).
+fn shell_lines(server: &MockServer, token_file: &std::path::Path) -> String {
     let exe = std::env::current_exe()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| "apie".to_owned());
     let exe = shell_quote(&exe);
     let base_url = server.base_url();
     let port = base_url.rsplit(':').next().unwrap_or_default();
-    let token = match token_file {
-        Some(file) => format!("\"$(cat {})\"", shell_quote(&file.display().to_string())),
-        None => shell_quote(&server.staging_token()),
-    };
+    let token = format!(
+        "\"$(cat {})\"",
+        shell_quote(&token_file.display().to_string())
+    );
     format!(
         "same call from the shell (a mock of your own, which accepts any well-formed JWT):\n  \
          {exe} mock --port {port} >/dev/null & sleep 2\n  \

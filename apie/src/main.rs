@@ -84,10 +84,28 @@ Exit codes: 0 every step behaved as expected; 1 the mock did not start or a step
 2 bad usage."
 }
 
+/// `apie --version`: this apie's version and the specs its client was generated from, with
+/// their sha256, so a report names the exact API it speaks.
+fn version() -> String {
+    let specs: Vec<String> = api_entreprise::mock_data::SPECS
+        .iter()
+        .map(|(file, sha256)| format!("{file} (sha256 {sha256})"))
+        .collect();
+    format!(
+        "{} (client {}, generated from {})",
+        env!("CARGO_PKG_VERSION"),
+        api_entreprise::PLATFORM.user_agent,
+        specs.join(", ")
+    )
+}
+
 fn main() -> ExitCode {
     // Before the definitions that parse: clap reads each variable when its option is built.
     docs::ignore_blank_variables(&Cli::command());
-    let command = Cli::command().color(docs::color_choice());
+    let command = Cli::command()
+        .color(docs::color_choice())
+        // Built once per run: the leak is the one string clap keeps to the end.
+        .version(&*version().leak());
     let cli = match Cli::from_arg_matches(&command.get_matches()) {
         Ok(cli) => cli,
         // Unreachable in practice (the matches come from the same definitions), but a usage

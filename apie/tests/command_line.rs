@@ -133,13 +133,24 @@ fn a_blank_variable_counts_as_unset() {
 }
 
 #[test]
-fn version_is_the_crate_version() {
+fn version_names_the_crate_version_and_the_specs_it_speaks() {
     let out = apie(&["--version"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        stdout(&out).trim(),
-        format!("apie {}", env!("CARGO_PKG_VERSION"))
+    let version = stdout(&out);
+    assert!(
+        version.starts_with(&format!("apie {} (", env!("CARGO_PKG_VERSION"))),
+        "{version}"
     );
+    // The pinned specs, by name and by the sha256 of their bytes.
+    let spec_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    for file in ["api-entreprise.yml", "api-entreprise-v2.yml"] {
+        let bytes = std::fs::read(spec_dir.join(file)).unwrap();
+        let expected = format!("{file} (sha256 {})", apie_spec::sha256_hex(&bytes));
+        assert!(
+            version.contains(&expected),
+            "missing {expected} in {version}"
+        );
+    }
 }
 
 #[test]

@@ -75,6 +75,10 @@ fn paste_the_shell_lines(stdout: &str) -> String {
 #[test]
 fn demo_runs_with_nothing_beside_the_checkout() {
     let stdout = demo(None);
+    // The made-up token is written to a file, which is named; no token is printed (a JWT's
+    // header always starts `eyJ`, base64 of `{"`).
+    assert!(stdout.contains("API_ENTREPRISE_TOKEN=\"$(cat "), "{stdout}");
+    assert!(!stdout.contains("eyJ"), "a token was printed:\n{stdout}");
     let called = paste_the_shell_lines(&stdout);
     assert!(called.contains("418166096"), "{called}");
     assert!(
