@@ -1,7 +1,14 @@
 //! Snapshots of the emitted code, one small spec per construct and per published quirk.
-//! Each snapshot holds the diagnostics of the run, then the generated file.
+//! Each snapshot names in its first line what it guards, then holds the diagnostics of the
+//! run and only the generated items its fixture is about (the model of a `type: date`
+//! quirk, the operation's metadata for a deprecated route…): the rest of the file is the
+//! same in every fixture and would hide the point. Every fixture's whole generated crate is
+//! compiled too (`every_fixture_compiles_as_a_crate`).
 
 use apie_codegen::generate_from_str;
+
+#[path = "emitted_code/focus.rs"]
+mod focus;
 
 /// A spec in the API's style around `paths` (and optional `components`).
 fn spec(paths: &str, components: &str) -> String {
@@ -62,12 +69,12 @@ fn body(schema: &str) -> String {
         .collect()
 }
 
-/// The snapshot of a spec with one v3 route on `{siren}` answering `schema`.
+/// A spec with one v3 route on `{siren}` answering `schema`.
 fn one_route(schema: &str) -> String {
-    snapshot(&spec(
+    spec(
         &route("/v3/x/{siren}", "api_entreprise_v3_x", "siren", schema),
         "",
-    ))
+    )
 }
 
 fn snapshot(text: &str) -> String {
@@ -77,8 +84,155 @@ fn snapshot(text: &str) -> String {
     }
 }
 
+/// One fixture: its snapshot's name, what it guards, its spec, the items it is about.
+struct Fixture {
+    name: &'static str,
+    guards: &'static str,
+    spec: fn() -> String,
+    items: &'static [&'static str],
+}
+
+/// Every fixture, each with what its snapshot guards and the items it is about.
+const FIXTURES: &[Fixture] = &[
+    Fixture {
+        name: "object_with_scalars_arrays_and_nesting",
+        guards: "an object's scalars, nullable and required fields, arrays and nested objects become typed fields documented from the spec",
+        spec: object_with_scalars_arrays_and_nesting,
+        items: &["models::*"],
+    },
+    Fixture {
+        name: "every_presence_round_trips_and_the_undeclared_map_keeps_its_name",
+        guards: "each way a field may be there (always, maybe null, maybe absent, both) gets the type and serde attributes that write it back as sent; a property named `undeclared` does not take the undeclared map's name",
+        spec: every_presence_round_trips_and_the_undeclared_map_keeps_its_name,
+        items: &["models::XResponse"],
+    },
+    Fixture {
+        name: "enums_keep_unknown_values",
+        guards: "string enums keep values the spec does not list (an `Unknown` variant), a nullable enum is an Option, `type` is a raw identifier",
+        spec: enums_keep_unknown_values,
+        items: &["models::*"],
+    },
+    Fixture {
+        name: "dates_and_date_times",
+        guards: "`format: date` and `date-time` become the runtime's ApiDate and ApiDateTime",
+        spec: dates_and_date_times,
+        items: &["models::InseeEtablissementsResponse"],
+    },
+    Fixture {
+        name: "deprecated_document_route_with_maintenance",
+        guards: "a deprecated route is `#[deprecated]`, a document route is in the documents group with its limit and timeout, `x-maintenances` reaches the operation's metadata",
+        spec: deprecated_document_route_with_maintenance,
+        items: &["operations::API_ENTREPRISE_V3_DGFIP_ATTESTATIONS_FISCALES", "impl v3::Operations"],
+    },
+    Fixture {
+        name: "error_codes_from_examples",
+        guards: "the error codes of a route's examples become variants of ErrorCode with their status, title and provider",
+        spec: error_codes_from_examples,
+        items: &["errors::ErrorCode", "impl errors::ErrorCode"],
+    },
+    Fixture {
+        name: "same_shapes_merge_and_different_shapes_get_qualified_names",
+        guards: "the same shape under two routes is one type; a different shape under the same name gets a qualified name",
+        spec: same_shapes_merge_and_different_shapes_get_qualified_names,
+        items: &["models::*"],
+    },
+    Fixture {
+        name: "optional_query_and_header_parameters",
+        guards: "optional query and header parameters become builder methods (an enum parameter takes its enum), path parameters typed identifiers, all in the operation's metadata",
+        spec: optional_query_and_header_parameters,
+        items: &["operations::API_ENTREPRISE_V3_GIP_MDS_EFFECTIFS_ANNUELS_ENTREPRISE", "v3::GipMdsEffectifsAnnuelsEntrepriseRequest", "impl v3::GipMdsEffectifsAnnuelsEntrepriseRequest"],
+    },
+    Fixture {
+        name: "quirk_missing_operation_id",
+        guards: "a route without operationId nor x-operationId is named from its method and path, with a warning",
+        spec: quirk_missing_operation_id,
+        items: &["operations::ALL", "impl v3::Operations"],
+    },
+    Fixture {
+        name: "quirk_type_date",
+        guards: "the published `type: date` is read as a string of format date (an optional ApiDate), with a warning",
+        spec: quirk_type_date,
+        items: &["models::XResponse"],
+    },
+    Fixture {
+        name: "quirk_nullable_enum_without_null",
+        guards: "a nullable enum whose values omit null is an optional enum, with a warning",
+        spec: quirk_nullable_enum_without_null,
+        items: &["models::*"],
+    },
+    Fixture {
+        name: "quirk_http_scheme_with_apikey_fields",
+        guards: "an http scheme carrying apiKey fields still sends `Authorization: Bearer`, with a warning",
+        spec: quirk_http_scheme_with_apikey_fields,
+        items: &["operations::API_ENTREPRISE_V3_X"],
+    },
+    Fixture {
+        name: "quirk_null_items_in_array_example",
+        guards: "an array example holding nulls makes its items optional (Vec<Option<String>>), with a warning",
+        spec: quirk_null_items_in_array_example,
+        items: &["models::XResponse"],
+    },
+    Fixture {
+        name: "quirk_required_names_undeclared_property",
+        guards: "`required` naming an undeclared property is ignored for it, with a warning; the declared one stays required",
+        spec: quirk_required_names_undeclared_property,
+        items: &["models::XResponse"],
+    },
+    Fixture {
+        name: "quirk_schemas_without_type",
+        guards: "schemas without a type are read from what they hold (properties: an object, items: an array, enum: strings), with warnings",
+        spec: quirk_schemas_without_type,
+        items: &["models::*"],
+    },
+    Fixture {
+        name: "quirk_yaml_1_1_boolean_in_string_enum",
+        guards: "an enum value a YAML 1.1 writer turned into a boolean (`NO` → false) is read back as the string, with a warning",
+        spec: quirk_yaml_1_1_boolean_in_string_enum,
+        items: &["models::*"],
+    },
+    Fixture {
+        name: "quirk_response_with_examples_but_no_schema",
+        guards: "a response with examples and no schema gets no typed body (raw JSON), with a warning",
+        spec: quirk_response_with_examples_but_no_schema,
+        items: &["::SuccessBody"],
+    },
+    Fixture {
+        name: "quirk_unknown_type_numeric",
+        guards: "an unknown type (`numeric`) is kept as raw JSON, with a warning",
+        spec: quirk_unknown_type_numeric,
+        items: &["models::XResponse"],
+    },
+];
+
+/// The snapshot of `fixture`: what it guards, the diagnostics, the items it is about.
+fn focused(fixture: &Fixture) -> String {
+    let text = (fixture.spec)();
+    match generate_from_str("fixture.yml", text.as_bytes()) {
+        Ok(generated) => format!(
+            "guards: {}\n\n{}\n{}",
+            fixture.guards,
+            generated.diagnostics,
+            focus::focus(&generated.code, fixture.items)
+        ),
+        Err(diagnostics) => panic!("{} does not generate:\n{diagnostics}", fixture.name),
+    }
+}
+
 #[test]
-fn object_with_scalars_arrays_and_nesting() {
+fn each_fixture_shows_the_items_it_is_about() {
+    for fixture in FIXTURES {
+        insta::assert_snapshot!(fixture.name, focused(fixture));
+    }
+}
+
+#[test]
+fn array_examples_with_nulls_make_optional_items() {
+    let code = snapshot(&quirk_null_items_in_array_example());
+    assert!(code.contains("null-in-array-example"), "{code}");
+    assert!(code.contains("Vec<Option<String>>"), "{code}");
+}
+
+fn object_with_scalars_arrays_and_nesting() -> String {
     let schema = body(
         "type: object
 properties:
@@ -111,23 +265,22 @@ properties:
     type: object
 required: [data]",
     );
-    insta::assert_snapshot!(snapshot(&spec(
+    spec(
         &route(
             "/v3/insee/unites_legales/{siren}",
             "api_entreprise_v3_insee_unites_legales",
             "siren",
-            &schema
+            &schema,
         ),
-        ""
-    )));
+        "",
+    )
 }
 
 /// What was sent comes back: each way a field may be there (always; maybe null; maybe
 /// absent; maybe absent or null) gets the type and serde attributes that write it back as
 /// sent, and a property named like the map of undeclared fields does not take its name.
-#[test]
-fn every_presence_round_trips_and_the_undeclared_map_keeps_its_name() {
-    insta::assert_snapshot!(one_route(&body(
+fn every_presence_round_trips_and_the_undeclared_map_keeps_its_name() -> String {
+    one_route(&body(
         "type: object
 properties:
   always:
@@ -142,12 +295,11 @@ properties:
     nullable: true
   undeclared:
     type: integer
-required: [always, maybe_null, undeclared]"
-    )));
+required: [always, maybe_null, undeclared]",
+    ))
 }
 
-#[test]
-fn enums_keep_unknown_values() {
+fn enums_keep_unknown_values() -> String {
     let schema = body(
         "type: object
 properties:
@@ -163,19 +315,18 @@ properties:
     enum: [personne_morale, personne_physique]
 required: [etat_administratif, categorie, type]",
     );
-    insta::assert_snapshot!(snapshot(&spec(
+    spec(
         &route(
             "/v4/insee/unites_legales/{siren}",
             "api_entreprise_v4_insee_unites_legales",
             "siren",
-            &schema
+            &schema,
         ),
-        ""
-    )));
+        "",
+    )
 }
 
-#[test]
-fn dates_and_date_times() {
+fn dates_and_date_times() -> String {
     let schema = body(
         "type: object
 properties:
@@ -187,19 +338,18 @@ properties:
     format: date-time
 required: [date_creation, mise_a_jour]",
     );
-    insta::assert_snapshot!(snapshot(&spec(
+    spec(
         &route(
             "/v3/insee/etablissements/{siret}",
             "api_entreprise_v3_insee_etablissements",
             "siret",
-            &schema
+            &schema,
         ),
-        ""
-    )));
+        "",
+    )
 }
 
-#[test]
-fn deprecated_document_route_with_maintenance() {
+fn deprecated_document_route_with_maintenance() -> String {
     let schema = body(
         "type: object
 properties:
@@ -220,11 +370,10 @@ required: [data]",
         &schema,
     );
     paths = paths.replacen("      summary:", "      deprecated: true\n      x-maintenances:\n        from_hour: 01:00\n        to_hour: 02:00\n      summary:", 1);
-    insta::assert_snapshot!(snapshot(&spec(&paths, "")));
+    spec(&paths, "")
 }
 
-#[test]
-fn error_codes_from_examples() {
+fn error_codes_from_examples() -> String {
     let mut paths = route(
         "/v3/urssaf/unites_legales/{siren}/attestation_vigilance",
         "api_entreprise_v3_acoss_attestations_sociales",
@@ -268,11 +417,10 @@ fn error_codes_from_examples() {
                         provider: ACOSS
 ",
     );
-    insta::assert_snapshot!(snapshot(&spec(&paths, "")));
+    spec(&paths, "")
 }
 
-#[test]
-fn same_shapes_merge_and_different_shapes_get_qualified_names() {
+fn same_shapes_merge_and_different_shapes_get_qualified_names() -> String {
     let adresse = "adresse:
       type: object
       properties:
@@ -318,11 +466,10 @@ fn same_shapes_merge_and_different_shapes_get_qualified_names() {
         ),
     ]
     .concat();
-    insta::assert_snapshot!(snapshot(&spec(&paths, "")));
+    spec(&paths, "")
 }
 
-#[test]
-fn optional_query_and_header_parameters() {
+fn optional_query_and_header_parameters() -> String {
     let schema = body("type: object\nproperties:\n  effectif:\n    type: number");
     let paths = route(
         "/v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}",
@@ -350,11 +497,10 @@ fn optional_query_and_header_parameters() {
       - name: recipient",
         1,
     );
-    insta::assert_snapshot!(snapshot(&spec(&paths, "")));
+    spec(&paths, "")
 }
 
-#[test]
-fn quirk_missing_operation_id() {
+fn quirk_missing_operation_id() -> String {
     let paths = route(
         "/v3/cma_france/rnm/unites_legales/{siren}",
         "REMOVED",
@@ -362,25 +508,22 @@ fn quirk_missing_operation_id() {
         &body("type: object"),
     )
     .replace("          x-operationId: REMOVED\n", "");
-    insta::assert_snapshot!(snapshot(&spec(&paths, "")));
+    spec(&paths, "")
 }
 
-#[test]
-fn quirk_type_date() {
+fn quirk_type_date() -> String {
     let schema =
         body("type: object\nproperties:\n  date_debut:\n    type: date\n    example: '2022-01-01'");
-    insta::assert_snapshot!(one_route(&schema));
+    one_route(&schema)
 }
 
-#[test]
-fn quirk_nullable_enum_without_null() {
+fn quirk_nullable_enum_without_null() -> String {
     let schema = body("type: object\nproperties:\n  sexe:\n    type: string\n    nullable: true\n    enum: [M, F]");
-    insta::assert_snapshot!(one_route(&schema));
+    one_route(&schema)
 }
 
-#[test]
-fn quirk_http_scheme_with_apikey_fields() {
-    let text = spec(
+fn quirk_http_scheme_with_apikey_fields() -> String {
+    spec(
         &route(
             "/v3/x/{siren}",
             "api_entreprise_v3_x",
@@ -392,41 +535,32 @@ fn quirk_http_scheme_with_apikey_fields() {
     .replace(
         "      scheme: bearer\n",
         "      scheme: bearer\n      name: Authorization\n      in: header\n",
-    );
-    insta::assert_snapshot!(snapshot(&text));
+    )
 }
 
-#[test]
-fn quirk_null_items_in_array_example() {
+fn quirk_null_items_in_array_example() -> String {
     let schema = body("type: object\nproperties:\n  valeurs:\n    type: array\n    items:\n      type: string\n    example:\n    - '4245'\n    -\n    - '5672'");
-    let code = one_route(&schema);
-    assert!(code.contains("null-in-array-example"), "{code}");
-    assert!(code.contains("Vec<Option<String>>"), "{code}");
-    insta::assert_snapshot!(code);
+    one_route(&schema)
 }
 
-#[test]
-fn quirk_required_names_undeclared_property() {
+fn quirk_required_names_undeclared_property() -> String {
     let schema =
         body("type: object\nproperties:\n  siren:\n    type: string\nrequired: [siren, rna]");
-    insta::assert_snapshot!(one_route(&schema));
+    one_route(&schema)
 }
 
-#[test]
-fn quirk_schemas_without_type() {
+fn quirk_schemas_without_type() -> String {
     let schema = body("properties:\n  beneficiaires:\n    items:\n      properties:\n        nom:\n          type: string\n  statut:\n    enum: [actif, inactif]");
-    insta::assert_snapshot!(one_route(&schema));
+    one_route(&schema)
 }
 
-#[test]
-fn quirk_yaml_1_1_boolean_in_string_enum() {
+fn quirk_yaml_1_1_boolean_in_string_enum() -> String {
     let schema =
         body("type: object\nproperties:\n  pays:\n    type: string\n    enum: [NL, false, NP]");
-    insta::assert_snapshot!(one_route(&schema));
+    one_route(&schema)
 }
 
-#[test]
-fn quirk_response_with_examples_but_no_schema() {
+fn quirk_response_with_examples_but_no_schema() -> String {
     let paths = format!(
         "  \"/v3/x/{{siren}}\":
     get:
@@ -450,16 +584,15 @@ fn quirk_response_with_examples_but_no_schema() {
                       effectif: 12
 "
     );
-    insta::assert_snapshot!(snapshot(&spec(&paths, "")));
+    spec(&paths, "")
 }
 
-#[test]
-fn quirk_unknown_type_numeric() {
+fn quirk_unknown_type_numeric() -> String {
     let schema = body("type: object\nproperties:\n  numero_idcc:\n    type: numeric");
-    insta::assert_snapshot!(snapshot(&spec(
+    spec(
         &route("/v3/x/{siret}", "api_entreprise_v3_x", "siret", &schema),
-        ""
-    )));
+        "",
+    )
 }
 
 #[test]
@@ -579,5 +712,89 @@ fn a_new_version_does_not_rename_the_older_versions_types() {
     assert!(
         after.len() > before.len(),
         "v4 has types of its own: {after:?}"
+    );
+}
+
+/// Every fixture's whole crate (what `apie-codegen generate --crate` writes for it under API
+/// Entreprise's profile: manifest, lib.rs, every generated file) type-checks with every
+/// feature, warnings denied: a snapshot shows a part, this proves the whole compiles. One
+/// cargo workspace of them all, checked once, in a target folder of its own (kept between
+/// runs under cargo's `CARGO_TARGET_TMPDIR`).
+#[test]
+fn every_fixture_compiles_as_a_crate() {
+    use apie_codegen::config::{package_files, render, RuntimeDependency, SpecSource};
+    use apie_codegen::model::names_lock::NamesLock;
+    use apie_codegen::profile::{self, Package};
+    use std::path::Path;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let runtime = root
+        .join("runtime")
+        .canonicalize()
+        .expect("the runtime's folder");
+    let scratch = tempfile::Builder::new()
+        .prefix("apie-fixture-crates-")
+        .tempdir()
+        .unwrap();
+    let write = |path: &Path, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let mut members = Vec::new();
+    for fixture in FIXTURES {
+        let mut loaded = profile::embedded();
+        loaded.profile.specs.truncate(1);
+        loaded.profile.scope_map = None;
+        loaded.profile.package = Some(Package {
+            name: fixture.name.replace('_', "-"),
+            version: "0.0.0".into(),
+            description: fixture.guards.into(),
+            license: "MIT".into(),
+            repository: None,
+        });
+        let spec = SpecSource {
+            path: "fixture.yml".into(),
+            text: (fixture.spec)().into_bytes(),
+            lock: NamesLock::default(),
+        };
+        let rendered = render(&loaded, &[spec], None)
+            .unwrap_or_else(|e| panic!("{} does not render: {e}", fixture.name));
+        let dir = scratch.path().join(fixture.name);
+        for file in &rendered.files {
+            write(&dir.join("src/generated").join(&file.name), &file.text);
+        }
+        let runtime = RuntimeDependency::Path(runtime.display().to_string());
+        for file in package_files(&loaded.profile, &runtime).expect("a crate") {
+            write(&dir.join(&file.name), &file.text);
+        }
+        members.push(format!("{:?}", fixture.name));
+    }
+    write(
+        &scratch.path().join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    );
+    // The workspace's own versions, so that nothing is fetched: the check runs offline.
+    std::fs::copy(root.join("Cargo.lock"), scratch.path().join("Cargo.lock")).unwrap();
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--workspace",
+            "--all-features",
+            "--offline",
+            "--quiet",
+        ])
+        .current_dir(scratch.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "the fixtures' crates do not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
