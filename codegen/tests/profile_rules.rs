@@ -87,7 +87,7 @@ fn another_api_is_another_profile() {
             student.rate_limit_per_minute,
             student.timeout_ms
         ),
-        (EndpointGroup::Json, 20, 3000)
+        (EndpointGroup::Json, 3, 3000)
     );
     let report = by_id("api_fictive_v1_bulletin");
     assert_eq!(
@@ -218,7 +218,10 @@ fn the_build_writes_the_profile_as_constants() {
         r#"("staging", "https://staging.fictive.example.gouv.fr")"#,
         "pub const IP_LIMIT: u32 = 40u32;",
         "Duration::from_secs(10u64)",
-        "EndpointGroup::Json => Some(20u32)",
+        "EndpointGroup::Json => Some(3u32)",
+        // Its own window, a second, beside the platform's ten.
+        "EndpointGroup::Json => Duration::from_secs(1u64)",
+        "EndpointGroup::Documents => Duration::from_secs(10u64)",
         "EndpointGroup::Documents => Some(2u32)",
         "EndpointGroup::Monitoring => None",
         "pub fn new(recipient: impl Into<String>)",
@@ -254,7 +257,7 @@ fn a_broken_profile_names_file_line_and_field() {
     let dir = scratch.path();
     let text = std::fs::read_to_string(fixture("profile.yml"))
         .unwrap()
-        .replace("limit_per_minute: 20", "limit_per_minute: twenty");
+        .replace("limit_per_minute: 3\n", "limit_per_minute: twenty\n");
     let path = dir.join("profile.yml");
     std::fs::write(&path, &text).unwrap();
     let err = apie_codegen::Config::new()

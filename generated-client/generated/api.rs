@@ -110,6 +110,15 @@ pub mod platform {
             EndpointGroup::Monitoring => None,
         }
     }
+    /// The window a group's limits count in: the platform's, unless the profile gives
+    /// the group one of its own.
+    pub const fn group_window(group: EndpointGroup) -> Duration {
+        match group {
+            EndpointGroup::Json => Duration::from_secs(60u64),
+            EndpointGroup::Documents => Duration::from_secs(60u64),
+            EndpointGroup::Monitoring => Duration::from_secs(60u64),
+        }
+    }
     /// The recommended timeout of a group.
     pub const fn group_timeout(group: EndpointGroup) -> Duration {
         match group {
@@ -204,6 +213,7 @@ pub mod platform {
         crate::runtime::GroupRules {
             group,
             limit: group_limit(group),
+            window: group_window(group),
             timeout: group_timeout(group),
             max_body: group_max_body(group),
         }

@@ -56,6 +56,8 @@ pub(crate) struct Decision {
 #[derive(Debug, Clone, Copy)]
 struct Window {
     opened: Instant,
+    /// How long it lasts, on the mock's time scale.
+    length: Duration,
     count: u32,
     /// Fixed when the window opens: a limit changed meanwhile applies from the next window,
     /// so `RateLimit-Remaining` never jumps within one.
@@ -74,23 +76,51 @@ struct Inner {
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     minute: Duration,
+    /// The platform's own window, which `minute` stands for: a bucket counting in another
+    /// (a second) gets a window scaled alike.
+    platform_window: Duration,
     inner: Mutex<Inner>,
 }
 
 impl RateLimiter {
-    /// A limiter whose windows last `minute`.
+    /// A limiter whose windows last `minute`, for a platform whose window is that long.
+    #[cfg(test)]
     pub(crate) fn new(minute: Duration) -> RateLimiter {
+        RateLimiter::scaled(minute, minute)
+    }
+
+    /// A limiter whose windows last `minute` where the platform's last `platform_window`.
+    pub(crate) fn scaled(minute: Duration, platform_window: Duration) -> RateLimiter {
         RateLimiter {
             // A zero-length window would never hold a call.
             minute: minute.max(Duration::from_millis(1)),
+            platform_window,
             inner: Mutex::new(Inner::default()),
         }
     }
 
-    /// Counts a call of `key`, whose bucket allows `limit` calls a window unless
+    /// Counts a call of `key`, whose bucket allows `limit` calls a platform window unless
     /// [`RateLimiter::set_limit`] said otherwise.
     pub(crate) fn count(&self, key: WindowKey, limit: u32) -> Decision {
-        self.count_at(key, limit, Instant::now(), SystemTime::now())
+        self.count_in(key, limit, self.platform_window)
+    }
+
+    /// Counts a call of `key`, whose bucket allows `limit` calls in windows of `window` (on
+    /// the platform's time scale: a second for a per-second limit).
+    pub(crate) fn count_in(&self, key: WindowKey, limit: u32, window: Duration) -> Decision {
+        let length = self.length_of(window);
+        self.count_window(key, limit, length, Instant::now(), SystemTime::now())
+    }
+
+    /// `window` on the mock's time scale.
+    fn length_of(&self, window: Duration) -> Duration {
+        if window == self.platform_window || self.platform_window.is_zero() {
+            return self.minute;
+        }
+        let scaled = self
+            .minute
+            .mul_f64(window.as_secs_f64() / self.platform_window.as_secs_f64());
+        scaled.max(Duration::from_millis(1))
     }
 
     /// Windows of `bucket` opening from now on allow `limit` calls.
@@ -122,16 +152,29 @@ impl RateLimiter {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// [`count_at`](Self::count_at) in windows of the platform's length.
+    #[cfg(test)]
     fn count_at(&self, key: WindowKey, limit: u32, now: Instant, wall: SystemTime) -> Decision {
-        let minute = self.minute;
+        self.count_window(key, limit, self.minute, now, wall)
+    }
+
+    fn count_window(
+        &self,
+        key: WindowKey,
+        limit: u32,
+        minute: Duration,
+        now: Instant,
+        wall: SystemTime,
+    ) -> Decision {
         let mut inner = self.lock();
         let Inner { windows, overrides } = &mut *inner;
         if windows.len() > PRUNE_ABOVE {
-            windows.retain(|_, w| now.duration_since(w.opened) < minute);
+            windows.retain(|_, w| now.duration_since(w.opened) < w.length);
         }
         let limit = overrides.get(&key.bucket).copied().unwrap_or(limit);
         let fresh = Window {
             opened: now,
+            length: minute,
             count: 0,
             limit,
             refused: 0,

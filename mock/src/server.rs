@@ -233,12 +233,15 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
     let decision = match &claims {
         // The monitoring routes count only against the IP, which the listener has done.
         Some(claims) if op.meta.group != EndpointGroup::Monitoring => {
-            let decision = state.limiter.count(
+            // In its group's window: the platform's, or one of its own (a second).
+            let window = data.api.platform.group(op.meta.group).window;
+            let decision = state.limiter.count_in(
                 WindowKey {
                     client: claims.token.clone(),
                     bucket: op.bucket.clone(),
                 },
                 op.meta.rate_limit_per_minute,
+                window,
             );
             if decision.retry_after.is_some() {
                 if decision.refused > state.tolerated_429s {

@@ -21,6 +21,10 @@ pub struct GroupRules {
     pub group: EndpointGroup,
     /// Calls per window and per token; `None`: only the IP's limit counts.
     pub limit: Option<u32>,
+    /// The window the group's limits count in (an operation's own limit too): the
+    /// platform's [`window`](Platform::window), or one of its own (a second, for "20 calls a
+    /// second per token" beside "1000 a minute per IP").
+    pub window: Duration,
     /// The recommended timeout of a call.
     pub timeout: Duration,
     /// The largest answer body the client reads, in bytes: a bigger one is refused
@@ -102,6 +106,7 @@ pub struct Platform {
 const UNLISTED_GROUP: GroupRules = GroupRules {
     group: EndpointGroup::Json,
     limit: None,
+    window: Duration::from_secs(60),
     timeout: Duration::from_secs(5),
     max_body: 4 * 1024 * 1024,
 };
@@ -115,6 +120,7 @@ impl Platform {
             .copied()
             .unwrap_or(GroupRules {
                 group,
+                window: self.window,
                 ..UNLISTED_GROUP
             })
     }

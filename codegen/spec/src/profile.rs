@@ -386,9 +386,15 @@ pub struct Groups {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupRule {
-    /// Calls per minute per token; `None`: only the IP's limit counts.
+    /// Calls per window per token (the group's window: its own `window_secs`, else the
+    /// profile's); `None`: only the IP's limit counts.
     #[serde(default)]
     pub limit_per_minute: Option<u32>,
+    /// The group's own window, in seconds (`1` for a per-second limit beside a per-minute IP
+    /// limit); `None`: the profile's `window_secs`. An operation's own limit (a limit
+    /// exception) counts in its group's window.
+    #[serde(default)]
+    pub window_secs: Option<u64>,
     /// Recommended client timeout.
     pub timeout_ms: u64,
     /// Largest answer body the client reads, in bytes: a bigger one is refused
@@ -725,6 +731,18 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
             &["window_secs"],
             "the window cannot last 0 seconds".to_string(),
         );
+    }
+    for (name, group) in [
+        ("json", &profile.groups.json),
+        ("documents", &profile.groups.documents),
+        ("monitoring", &profile.groups.monitoring),
+    ] {
+        if group.window_secs == Some(0) {
+            error(
+                &["groups", name, "window_secs"],
+                "the window cannot last 0 seconds".to_string(),
+            );
+        }
     }
     if let Some(zone) = &profile.maintenance_time_zone {
         if zone.offset_minutes().is_none() {

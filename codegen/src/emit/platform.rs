@@ -83,6 +83,12 @@ pub fn emit_platform(
         profile.groups.documents.max_body_bytes,
         profile.groups.monitoring.max_body_bytes,
     );
+    let window_of = |g: &crate::profile::GroupRule| g.window_secs.unwrap_or(profile.window_secs);
+    let (json_window, documents_window, monitoring_window) = (
+        window_of(&profile.groups.json),
+        window_of(&profile.groups.documents),
+        window_of(&profile.groups.monitoring),
+    );
     let download_max = profile.download_max_bytes;
     let ip_limit = profile.ip_limit_per_minute;
     let window = profile.window_secs;
@@ -201,6 +207,16 @@ pub fn emit_platform(
                 }
             }
 
+            /// The window a group's limits count in: the platform's, unless the profile gives
+            /// the group one of its own.
+            pub const fn group_window(group: EndpointGroup) -> Duration {
+                match group {
+                    EndpointGroup::Json => Duration::from_secs(#json_window),
+                    EndpointGroup::Documents => Duration::from_secs(#documents_window),
+                    EndpointGroup::Monitoring => Duration::from_secs(#monitoring_window),
+                }
+            }
+
             /// The recommended timeout of a group.
             pub const fn group_timeout(group: EndpointGroup) -> Duration {
                 match group {
@@ -275,6 +291,7 @@ pub fn emit_platform(
                 crate::runtime::GroupRules {
                     group,
                     limit: group_limit(group),
+                    window: group_window(group),
                     timeout: group_timeout(group),
                     max_body: group_max_body(group),
                 }

@@ -3,6 +3,8 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
+use std::time::Duration;
+
 use super::super::auth::Token;
 use super::super::meta::{EndpointGroup, OperationMeta};
 
@@ -33,6 +35,8 @@ pub(crate) struct BucketKey {
 pub(crate) struct Counted {
     pub key: BucketKey,
     pub limit: u32,
+    /// The length of its windows (the throttle's time scale applied).
+    pub window: Duration,
     /// The token's name in the shared store (`None` for the IP, and for
     /// the in-process throttle, which needs none).
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
@@ -44,11 +48,18 @@ pub(crate) struct Counted {
 ///
 /// Always in this order (operation, group, IP): callers queue on several
 /// buckets, and one order for all cannot deadlock.
+/// A limit and the length of the windows it counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rate {
+    pub limit: u32,
+    pub window: Duration,
+}
+
 pub(crate) fn buckets_for(
     meta: &OperationMeta,
     token: Option<&Token>,
-    group_limit: Option<u32>,
-    ip_limit: u32,
+    group_limit: Option<Rate>,
+    ip: Rate,
     shared_name: impl Fn(&Token) -> Option<String>,
 ) -> (Vec<Counted>, Option<usize>) {
     let ip = Counted {
@@ -56,7 +67,8 @@ pub(crate) fn buckets_for(
             token: 0,
             name: BucketName::Ip,
         },
-        limit: ip_limit,
+        limit: ip.limit,
+        window: ip.window,
         shared_name: None,
     };
     let (Some(token), Some(group_limit)) = (token, group_limit) else {
@@ -68,6 +80,10 @@ pub(crate) fn buckets_for(
     let fingerprint = fingerprint(token);
     let name = shared_name(token);
     let mut keys = Vec::with_capacity(3);
+    let Rate {
+        limit: group_limit,
+        window,
+    } = group_limit;
     if meta.rate_limit_per_minute != group_limit && meta.rate_limit_per_minute > 0 {
         // Counted in its group as well: whether the server does is not
         // documented, and counting twice can only slow, never ban.
@@ -77,6 +93,7 @@ pub(crate) fn buckets_for(
                 name: BucketName::Operation(meta.operation_id),
             },
             limit: meta.rate_limit_per_minute,
+            window,
             shared_name: name.clone(),
         });
     }
@@ -86,6 +103,7 @@ pub(crate) fn buckets_for(
             name: BucketName::Group(meta.group),
         },
         limit: group_limit,
+        window,
         shared_name: name,
     });
     keys.push(ip);

@@ -46,7 +46,7 @@ use super::errors::Error;
 use super::meta::OperationMeta;
 use super::platform::Platform;
 use breaker::Breaker;
-use buckets::{bucket_label, buckets_for, BucketKey, BucketName, Counted};
+use buckets::{bucket_label, buckets_for, BucketKey, BucketName, Counted, Rate};
 #[cfg(feature = "redis")]
 pub use fleet::{OnRedisFailure, RedisConfig};
 pub(crate) use permit::{Observed, Permit};
@@ -107,6 +107,18 @@ impl ThrottleConfig {
             ban_duration: minute.saturating_mul(self.platform.bans_in_windows()),
             ..self
         }
+    }
+
+    /// The length of a window the platform counts in `window` (a group's own, or its
+    /// [`Platform::window`]), on this configuration's time scale: `window` itself at the
+    /// real scale, shortened as [`minute`](Self::minute) is for a scaled mock.
+    pub(crate) fn window_of(&self, window: Duration) -> Duration {
+        let platform = self.platform.window;
+        if window == platform || platform.is_zero() {
+            return self.minute;
+        }
+        self.minute
+            .mul_f64(window.as_secs_f64() / platform.as_secs_f64())
     }
 
     /// Sets [`ip_limit`](Self::ip_limit).
@@ -287,12 +299,12 @@ impl Throttle {
 
     /// A new bucket's window: for a shared throttle, the one its local
     /// fallback would use.
-    fn new_window(&self, limit: u32, now: Instant) -> Window {
+    fn new_window(&self, counted: &Counted, now: Instant) -> Window {
         #[cfg(feature = "redis")]
         if let Some(fleet) = &self.shared.fleet {
-            return fleet.fallback_window(limit, &self.shared.config, now);
+            return fleet.fallback_window(counted.limit, &self.shared.config, now);
         }
-        Window::new(limit, self.shared.config.minute, now)
+        Window::new(counted.limit, counted.window, now)
     }
 
     /// Waits until a call of `meta` may be sent without exceeding any
@@ -306,17 +318,24 @@ impl Throttle {
     ) -> Result<Permit, Error> {
         let started = Instant::now();
         let config = &self.shared.config;
-        let group_limit = config.platform.group(meta.group).limit;
-        let (keys, primary) = buckets_for(meta, token, group_limit, config.ip_limit, |t| {
-            self.shared_name(t)
+        let group = config.platform.group(meta.group);
+        let group_rate = group.limit.map(|limit| Rate {
+            limit,
+            window: config.window_of(group.window),
         });
+        let ip_rate = Rate {
+            limit: config.ip_limit,
+            window: config.minute,
+        };
+        let (keys, primary) =
+            buckets_for(meta, token, group_rate, ip_rate, |t| self.shared_name(t));
         let queues: Vec<_> = {
             let mut state = self.state();
             check_breaker(&state.breaker, config.platform, meta.operation_id, started)?;
             keys.iter()
                 .map(|counted| {
                     let bucket = state.buckets.entry(counted.key).or_insert_with(|| Bucket {
-                        window: self.new_window(counted.limit, started),
+                        window: self.new_window(counted, started),
                         queue: Arc::default(),
                         sent: 0,
                         too_many_requests: 0,

@@ -146,3 +146,119 @@ async fn each_spec_of_the_fictional_api_reads_its_own_error_envelope() {
     );
     assert_eq!(failed.first_code(), Some("00500"), "{}", failed.raw_body);
 }
+
+/// API Fictive counts 3 calls a second per token (its json group's own window) beside 40 a
+/// window of ten seconds per IP. Time is scaled tenfold (the mock's and the throttle's
+/// window: 1 s, so the second lasts 100 ms), two keys call at once: both limits bind, and
+/// neither is exceeded.
+#[tokio::test]
+async fn a_per_second_token_limit_holds_beside_the_per_window_ip_limit() {
+    use api_fictive::runtime::{Throttle, ThrottleConfig};
+    use std::time::{Duration, Instant};
+
+    let minute = Duration::from_secs(1);
+    let api = MockApi::new(&api_fictive::PLATFORM, &api_fictive::mock_data::EXAMPLES);
+    let fictive = MockServer::start_with(MockConfig {
+        data_dir: None,
+        minute,
+        ..MockConfig::for_api(api)
+    })
+    .await
+    .expect("the fictional API's mock starts");
+    let group = api_fictive::PLATFORM.group(api_fictive::runtime::EndpointGroup::Json);
+    assert_eq!(
+        (group.limit, group.window),
+        (Some(3), Duration::from_secs(1))
+    );
+    assert_eq!(api_fictive::PLATFORM.window, Duration::from_secs(10));
+    let ine = || "1234567890A".parse::<PathSegment>().expect("a segment");
+
+    // The mock enforces the per-second limit: a fourth call within its second is refused.
+    let raw = reqwest_free_burst(&fictive, "cle-brute", 4).await;
+    assert_eq!(raw.iter().filter(|s| **s == 429).count(), 1, "{raw:?}");
+    fictive.unban_all();
+
+    // One throttle for the process's IP, both keys' buckets in it.
+    let throttle = Throttle::new(ThrottleConfig::new(&api_fictive::PLATFORM).scaled(minute));
+    let client = |key: &str| {
+        api_fictive::Client::builder()
+            .base_url(fictive.base_url())
+            .token(Token::new(key.to_owned()))
+            .traceability(api_fictive::Traceability::new(RECIPIENT).expect("a valid SIRET"))
+            .throttle(throttle.clone())
+            .build()
+            .expect("client")
+    };
+    // The throttle counts the token's calls in the group's own (scaled) second: a fourth
+    // call that may not wait could go a scaled second after the first, not a window after.
+    let probe = client("cle-sonde");
+    for _ in 0..3 {
+        probe.v1().etudiants(ine()).await.expect("within the limit");
+    }
+    let no_wait = api_fictive::runtime::CallOptions {
+        max_wait: Some(Duration::ZERO),
+        ..Default::default()
+    };
+    let refused = probe.v1().etudiants(ine()).call_options(no_wait).await;
+    let Err(Error::Throttled {
+        bucket, retry_at, ..
+    }) = refused
+    else {
+        panic!("the fourth call of the second must wait: {refused:?}")
+    };
+    assert_eq!(bucket, "json");
+    let wait = retry_at
+        .duration_since(std::time::SystemTime::now())
+        .unwrap_or_default();
+    assert!(
+        wait <= minute / 5,
+        "it could go in {wait:?}: not the group's second"
+    );
+    let (a, b) = (client("cle-a"), client("cle-b"));
+    // Past the first IP window: the raw burst's window may still be open.
+    tokio::time::sleep(minute).await;
+    let started = Instant::now();
+    let calls = (0..25).flat_map(|_| [a.clone(), b.clone()]).map(|c| {
+        let ine = ine();
+        tokio::spawn(async move { c.v1().etudiants(ine).await.map(|r| r.status) })
+    });
+    let calls: Vec<_> = calls.collect();
+    let mut statuses = Vec::new();
+    for call in calls {
+        statuses.push(call.await.expect("the task").expect("every call answered"));
+    }
+    let took = started.elapsed();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let stats = fictive.stats();
+    assert_eq!(stats.rate_limited, 1, "the raw burst's only: {stats:?}");
+    assert_eq!(stats.answered_with(200), 3 + 3 + 50, "{stats:?}");
+    assert_eq!(stats.bans(), 0, "{stats:?}");
+    // 50 calls at 40 a window need two IP windows; 25 a key at 3 a (scaled) second, nine.
+    assert!(
+        took >= minute,
+        "50 calls in {took:?}: the IP limit did not bind"
+    );
+}
+
+/// `count` calls of the older spec's route with API key `key`, sent at once without the
+/// client (so without its throttle): their statuses.
+async fn reqwest_free_burst(server: &MockServer, key: &str, count: usize) -> Vec<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = server.addr();
+    let mut statuses = Vec::new();
+    for _ in 0..count {
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connects");
+        let request = format!(
+            "GET /api/v1/etudiants/1234567890A?recipient={RECIPIENT} HTTP/1.1\r\nHost: mock\r\n\
+             x-api-key: {key}\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.expect("sent");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.expect("answered");
+        let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok());
+        statuses.push(status.expect("an HTTP status line"));
+    }
+    statuses
+}

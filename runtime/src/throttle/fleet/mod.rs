@@ -65,6 +65,16 @@ impl Throttle {
     /// [`redis`](Self::redis) with other rules (a scaled minute) and
     /// settings.
     pub fn redis_with(config: ThrottleConfig, redis: RedisConfig) -> Result<Throttle, Error> {
+        let platform = config.platform;
+        // The fleet's scripts, leases and fair shares are timed by one window length.
+        if let Some(group) = platform.groups.iter().find(|g| g.window != platform.window) {
+            return Err(Error::Config(format!(
+                "a shared throttle counts every bucket in one window length, and {}'s {:?} \
+                 group counts in {:?} windows against {:?} for the others: use \
+                 Throttle::new for this platform",
+                platform.api_name, group.group, group.window, platform.window
+            )));
+        }
         let env_prefix = config.platform.env_prefix;
         let secret = redis.secret.clone().or_else(|| {
             let var = format!("{env_prefix}_REDIS_SECRET");
@@ -590,5 +600,36 @@ fn possible_ban(
         operation,
         until: SystemTime::now() + until.saturating_duration_since(Instant::now()),
         failures,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::meta::EndpointGroup;
+    use crate::platform::{GroupRules, Platform, TEST_PLATFORM};
+    use crate::throttle::Throttle;
+
+    static PER_SECOND: Platform = Platform {
+        groups: &[GroupRules {
+            group: EndpointGroup::Json,
+            limit: Some(20),
+            window: Duration::from_secs(1),
+            timeout: Duration::from_secs(5),
+            max_body: 1 << 20,
+        }],
+        ..TEST_PLATFORM
+    };
+
+    /// The fleet's scripts time every bucket by one window: a platform whose group counts in
+    /// another is refused with a message, not shared wrongly.
+    #[test]
+    fn a_group_with_a_window_of_its_own_is_refused_by_the_fleet() {
+        let refused = Throttle::redis(&PER_SECOND, "redis://127.0.0.1:1/");
+        let Err(crate::Error::Config(message)) = refused else {
+            panic!("refused, with a message")
+        };
+        assert!(message.contains("one window length"), "{message}");
     }
 }

@@ -183,7 +183,7 @@ pub mod operations {
             path: "/api/v1/etudiants/{ine}",
             summary: "Un étudiant",
             group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 20u32,
+            rate_limit_per_minute: 3u32,
             timeout: ::std::time::Duration::from_millis(3000u64),
             deprecated: false,
             maintenance: None,
@@ -225,7 +225,7 @@ pub mod operations {
             path: "/api/v2/etablissements/{uai}",
             summary: "Un établissement (version 2, que le profil ne connaît pas)",
             group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 20u32,
+            rate_limit_per_minute: 3u32,
             timeout: ::std::time::Duration::from_millis(3000u64),
             deprecated: false,
             maintenance: None,
@@ -284,7 +284,7 @@ pub mod v1 {
         }
         /// Un étudiant
         ///
-        /// `GET /api/v1/etudiants/{ine}` (x-operationId `api_fictive_v1_etudiants`): JSON endpoint, 20 requests/min per token, 3 s timeout.
+        /// `GET /api/v1/etudiants/{ine}` (x-operationId `api_fictive_v1_etudiants`): JSON endpoint, 3 requests/min per token, 3 s timeout.
         pub fn etudiants(&self, ine: crate::runtime::PathSegment) -> EtudiantsRequest<'c> {
             EtudiantsRequest {
                 client: self.client,
@@ -405,7 +405,7 @@ pub mod v2 {
     impl<'c> Operations<'c> {
         /// Un établissement (version 2, que le profil ne connaît pas)
         ///
-        /// `GET /api/v2/etablissements/{uai}` (x-operationId `api_fictive_v2_etablissements`): JSON endpoint, 20 requests/min per token, 3 s timeout.
+        /// `GET /api/v2/etablissements/{uai}` (x-operationId `api_fictive_v2_etablissements`): JSON endpoint, 3 requests/min per token, 3 s timeout.
         pub fn etablissements(
             &self,
             uai: crate::runtime::PathSegment,

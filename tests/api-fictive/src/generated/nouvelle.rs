@@ -181,7 +181,7 @@ pub mod operations {
         path: "/api/v3/etudiants/{ine}/diplomes",
         summary: "Les diplômes d'un étudiant (clé dans l'URL, pour les outils qui ne savent pas poser d'en-tête)",
         group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 20u32,
+        rate_limit_per_minute: 3u32,
         timeout: ::std::time::Duration::from_millis(3000u64),
         deprecated: false,
         maintenance: None,
@@ -214,7 +214,7 @@ pub mod operations {
             path: "/api/v3/etudiants/{ine}",
             summary: "Un étudiant (version 3, jeton JWT)",
             group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 20u32,
+            rate_limit_per_minute: 3u32,
             timeout: ::std::time::Duration::from_millis(3000u64),
             deprecated: false,
             maintenance: None,
@@ -283,7 +283,7 @@ pub mod v3 {
     impl<'c> Operations<'c> {
         /// Les diplômes d'un étudiant (clé dans l'URL, pour les outils qui ne savent pas poser d'en-tête)
         ///
-        /// `GET /api/v3/etudiants/{ine}/diplomes` (x-operationId `api_fictive_v3_diplomes`): JSON endpoint, 20 requests/min per token, 3 s timeout.
+        /// `GET /api/v3/etudiants/{ine}/diplomes` (x-operationId `api_fictive_v3_diplomes`): JSON endpoint, 3 requests/min per token, 3 s timeout.
         pub fn diplomes(&self, ine: crate::runtime::PathSegment) -> DiplomesRequest<'c> {
             DiplomesRequest {
                 client: self.client,
@@ -293,7 +293,7 @@ pub mod v3 {
         }
         /// Un étudiant (version 3, jeton JWT)
         ///
-        /// `GET /api/v3/etudiants/{ine}` (x-operationId `api_fictive_v3_etudiants`): JSON endpoint, 20 requests/min per token, 3 s timeout.
+        /// `GET /api/v3/etudiants/{ine}` (x-operationId `api_fictive_v3_etudiants`): JSON endpoint, 3 requests/min per token, 3 s timeout.
         pub fn etudiants(&self, ine: crate::runtime::PathSegment) -> EtudiantsRequest<'c> {
             EtudiantsRequest {
                 client: self.client,
