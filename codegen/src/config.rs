@@ -236,16 +236,35 @@ impl Config {
                 write_file(lock_path, &new.to_text())?;
             }
         }
-        let mut files = Vec::new();
-        for file in &rendered.files {
-            let target = out_dir.join(&file.name);
-            if file.rust {
-                self.write(&target, &file.text)?;
-            } else {
-                write_file(&target, &file.text)?;
-            }
-            files.push(target);
-        }
+        // rustfmt is a process per file: the files are written in parallel, the largest
+        // (the root spec's) bounding the time.
+        let files: Vec<PathBuf> = rendered
+            .files
+            .iter()
+            .map(|file| out_dir.join(&file.name))
+            .collect();
+        let written: Vec<Result<(), Error>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = rendered
+                .files
+                .iter()
+                .zip(&files)
+                .map(|(file, target)| {
+                    scope.spawn(move || match file.rust {
+                        true => self.write(target, &file.text),
+                        false => write_file(target, &file.text),
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Internal("a writing thread panicked".into()))
+                    })
+                })
+                .collect()
+        });
+        written.into_iter().collect::<Result<(), Error>>()?;
         let specs = rendered
             .specs
             .into_iter()
