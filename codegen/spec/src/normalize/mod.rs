@@ -13,6 +13,10 @@
 //! - a response with examples but no schema (`examples-without-schema`);
 //! - `type: number` with `format: string`, a postcode such as `01000` (`number-with-string-format`).
 //!
+//! OpenAPI 3.1's spellings are read as their 3.0 twins: `type: [T, "null"]` and
+//! `anyOf`/`oneOf` of a schema and `{type: 'null'}` as nullable, `const` as an enum of one
+//! value, `examples` as `example` (a union of several types is kept untyped: `type-union`).
+//!
 //! What the generated client cannot send is left out, with a warning rather than silently:
 //! request bodies (`request-body-ignored`) and cookie parameters (`cookie-parameter-ignored`).
 
@@ -104,7 +108,7 @@ impl<'a> Normalizer<'a> {
                     "not-openapi",
                     root,
                     "/openapi",
-                    format!("OpenAPI version {v} is not supported (3.0.x expected)"),
+                    format!("OpenAPI version {v} is not supported (3.0.x or 3.1.x expected)"),
                 );
                 return None;
             }

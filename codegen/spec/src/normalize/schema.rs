@@ -87,7 +87,18 @@ impl Normalizer<'_> {
             return schema;
         }
         for key in ["oneOf", "anyOf"] {
-            if node.get(key).is_some() {
+            if let Some(alternatives) = node.get(key) {
+                // OpenAPI 3.1's nullable: `anyOf: [{$ref: X}, {type: 'null'}]` is an optional X.
+                if let Some((i, other)) = one_besides_null(alternatives) {
+                    let mut inner = self.schema(other, &format!("{pointer}/{key}/{i}"));
+                    inner.nullable = true;
+                    // Named where it is used, as 3.0's `allOf: [$ref], nullable: true` is.
+                    inner.pointer = schema.pointer;
+                    inner.title = schema.title.or(inner.title);
+                    inner.description = schema.description.or(inner.description);
+                    inner.deprecated |= schema.deprecated;
+                    return inner;
+                }
                 self.warn(
                     "untyped-composition",
                     node,
@@ -101,18 +112,54 @@ impl Normalizer<'_> {
         let type_name = match declared.map(|t| &t.value) {
             Some(Value::Str(t)) => Some(t.as_str()),
             Some(Value::Null) | None => None,
+            // OpenAPI 3.1: `type: [string, "null"]` is a nullable string.
+            Some(Value::Seq(items)) => {
+                let names: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
+                if names.len() != items.len() {
+                    self.error(
+                        "bad-schema",
+                        node,
+                        pointer,
+                        "a list of types must hold type names only".into(),
+                    );
+                    return schema;
+                }
+                schema.nullable |= names.contains(&"null");
+                let named: Vec<&str> = names.into_iter().filter(|n| *n != "null").collect();
+                match named.as_slice() {
+                    [] => None,
+                    [one] => Some(*one),
+                    several => {
+                        self.warn(
+                            "type-union",
+                            node,
+                            pointer,
+                            format!(
+                                "`type` lists {}: kept as an untyped JSON value",
+                                several.join(", ")
+                            ),
+                        );
+                        return schema;
+                    }
+                }
+            }
             Some(_) => {
                 self.error(
                     "bad-schema",
                     node,
                     pointer,
-                    "`type` must be a string".into(),
+                    "`type` must be a type name or a list of them".into(),
                 );
                 return schema;
             }
         };
         let format = text("format");
-        let enum_node = node.get("enum");
+        // OpenAPI 3.1's `const` is an enum of one value.
+        let const_list = node.get("const").map(|c| Node {
+            value: Value::Seq(vec![c.clone()]),
+            position: c.position,
+        });
+        let enum_node = node.get("enum").or(const_list.as_ref());
         let type_name = match type_name {
             Some(t) => t.to_string(),
             None => {
@@ -128,16 +175,27 @@ impl Normalizer<'_> {
                 } else {
                     ""
                 };
-                if !inferred.is_empty() {
+                // OpenAPI 3.1's `const` says its type by its value: nothing to repair.
+                let inferred = match node.get("const").map(|c| &c.value) {
+                    Some(Value::Str(_)) => "string",
+                    Some(Value::Int(_)) => "integer",
+                    Some(Value::Float(_)) => "number",
+                    Some(Value::Bool(_)) => "boolean",
+                    _ => inferred,
+                };
+                let has_const = node.get("const").is_some();
+                if !inferred.is_empty() && !has_const {
                     self.warn(
                         "schema-without-type",
                         node,
                         pointer,
                         format!("schema has no `type`: read as {inferred}"),
                     );
-                } else if node.entries().iter().any(|(k, _)| {
-                    !matches!(k.as_str(), "description" | "title" | "example" | "nullable")
-                }) {
+                } else if !has_const
+                    && node.entries().iter().any(|(k, _)| {
+                        !matches!(k.as_str(), "description" | "title" | "example" | "nullable")
+                    })
+                {
                     self.warn(
                         "schema-without-type",
                         node,
@@ -379,5 +437,22 @@ pub(crate) fn infer_from_example(value: &serde_json::Value, pointer: &str) -> Sc
     Schema {
         nullable: true,
         ..Schema::plain(kind, pointer)
+    }
+}
+
+/// The alternative of `alternatives` (a `oneOf`/`anyOf` list) that is not `{type: 'null'}`,
+/// with its index, when there are exactly two and one is: OpenAPI 3.1's way of writing a
+/// nullable reference.
+fn one_besides_null(alternatives: &Node) -> Option<(usize, &Node)> {
+    let items = alternatives.items();
+    let is_null = |n: &Node| match n.get("type").map(|t| &t.value) {
+        Some(Value::Str(t)) => t == "null",
+        Some(Value::Seq(types)) => types.iter().all(|t| t.as_str() == Some("null")),
+        _ => false,
+    };
+    match items {
+        [a, b] if is_null(b) && !is_null(a) => Some((0, a)),
+        [a, b] if is_null(a) && !is_null(b) => Some((1, b)),
+        _ => None,
     }
 }

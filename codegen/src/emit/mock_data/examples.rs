@@ -71,8 +71,11 @@ fn from_schema(root: &Node, schema: &Node, depth: usize) -> Value {
     let Some(schema) = resolve(root, schema, 0) else {
         return Value::Null;
     };
-    if let Some(example) = schema.get("example") {
+    if let Some(example) = example_of(schema) {
         return conform(root, schema, example.to_json(), depth);
+    }
+    if let Some(value) = schema.get("const") {
+        return value.to_json();
     }
     if let Some(first) = schema
         .get("enum")
@@ -89,14 +92,18 @@ fn from_schema(root: &Node, schema: &Node, depth: usize) -> Value {
         }
         return Value::Object(merged);
     }
-    if let Some(first) = ["oneOf", "anyOf"]
-        .iter()
-        .find_map(|k| schema.get(k).and_then(|alts| alts.items().first()))
-    {
+    if let Some(first) = ["oneOf", "anyOf"].iter().find_map(|k| {
+        let alternatives = schema.get(k)?.items();
+        // Not 3.1's `{type: 'null'}` of a nullable reference: what the value is when set.
+        let typed = alternatives
+            .iter()
+            .find(|a| a.get("type").and_then(Node::as_str) != Some("null"));
+        typed.or(alternatives.first())
+    }) {
         return from_schema(root, first, depth + 1);
     }
-    let nullable = schema.get("nullable").and_then(Node::as_bool) == Some(true);
-    let kind = schema.get("type").and_then(Node::as_str);
+    let nullable = is_nullable(schema);
+    let kind = type_of(schema);
     if kind == Some("object") || schema.get("properties").is_some() {
         let mut map = Map::new();
         if let Some(properties) = schema.get("properties") {
@@ -113,7 +120,7 @@ fn from_schema(root: &Node, schema: &Node, depth: usize) -> Value {
         // A whole list written as the example of one item.
         if let Some(list @ Value::Array(_)) = resolve(root, items, 0)
             .filter(|i| type_of(i) != Some("array"))
-            .and_then(|i| i.get("example"))
+            .and_then(example_of)
             .map(Node::to_json)
         {
             return conform(root, schema, list, depth);
@@ -134,8 +141,31 @@ fn from_schema(root: &Node, schema: &Node, depth: usize) -> Value {
     }
 }
 
+/// The type a schema declares: `type: string`, or OpenAPI 3.1's `type: [string, "null"]`.
 fn type_of(schema: &Node) -> Option<&str> {
-    schema.get("type").and_then(Node::as_str)
+    let declared = schema.get("type")?;
+    declared.as_str().or_else(|| {
+        declared
+            .items()
+            .iter()
+            .filter_map(Node::as_str)
+            .find(|t| *t != "null")
+    })
+}
+
+/// Whether null is allowed: OpenAPI 3.0's `nullable: true`, or 3.1's `"null"` among the types.
+fn is_nullable(schema: &Node) -> bool {
+    schema.get("nullable").and_then(Node::as_bool) == Some(true)
+        || schema
+            .get("type")
+            .is_some_and(|t| t.items().iter().any(|t| t.as_str() == Some("null")))
+}
+
+/// The schema's example: OpenAPI 3.0's `example`, else the first of 3.1's `examples`.
+fn example_of(schema: &Node) -> Option<&Node> {
+    schema
+        .get("example")
+        .or_else(|| schema.get("examples").and_then(|e| e.items().first()))
 }
 
 /// `example` brought to the type `schema` declares.
