@@ -59,3 +59,40 @@ fn specs_are_read_from_git_revisions() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(json["changes"][0]["kind"], "property_removed", "{json}");
 }
+
+/// What the model leaves out (here a request body) is said on every run, changes or not, on
+/// stderr: JSON on stdout stays JSON.
+#[test]
+fn what_could_not_be_compared_is_said_on_every_run() {
+    let scratch = tempfile::Builder::new()
+        .prefix("diff-not-compared-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap();
+    let spec = "openapi: 3.0.1
+info: {title: t, version: '1'}
+paths:
+  /v3/x:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {siren: {type: string}}}
+      responses:
+        '200': {description: ok, x-operationId: api_entreprise_v3_x}
+";
+    let path = scratch.path().join("spec.yml");
+    std::fs::write(&path, spec).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_apie-codegen"))
+        .args(["diff", "--format", "json"])
+        .arg(&path)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON on stdout");
+    assert!(
+        stderr.contains("not compared: 1 request bodies (request-body-ignored)"),
+        "{stderr}"
+    );
+}

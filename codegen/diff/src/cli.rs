@@ -150,6 +150,13 @@ fn diff(options: &Options) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // What the model leaves out is not compared: said on every run, on stderr so that the
+    // report on stdout stays what its format says.
+    for (spec, loaded) in [(&options.old, &old), (&options.new, &new)] {
+        if let Some(notice) = not_compared(&loaded.diagnostics) {
+            eprintln!("{spec}: not compared: {notice}");
+        }
+    }
     let report = super::diff(&old.api, &new.api).without(&ignore);
     let labels = Labels {
         old: options.old.clone(),
@@ -161,6 +168,36 @@ fn diff(options: &Options) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The diagnostics that mean a part of the spec is not in the model, so not compared: what
+/// the generated client cannot send or type.
+const NOT_COMPARED: &[(&str, &str)] = &[
+    ("request-body-ignored", "request bodies"),
+    ("cookie-parameter-ignored", "cookie parameters"),
+    ("untyped-composition", "oneOf/anyOf schemas (kept untyped)"),
+    ("type-union", "schemas of several types (kept untyped)"),
+    (
+        "unsupported-security-scheme",
+        "security schemes the client cannot send",
+    ),
+];
+
+/// `3 request bodies (request-body-ignored), 1 cookie parameters (…)`, or `None` when the
+/// model holds the whole spec.
+fn not_compared(diagnostics: &apie_spec::diagnostic::Diagnostics) -> Option<String> {
+    let parts: Vec<String> = NOT_COMPARED
+        .iter()
+        .filter_map(|(kind, what)| {
+            let count = diagnostics
+                .items()
+                .iter()
+                .filter(|d| d.kind == *kind)
+                .count();
+            (count > 0).then(|| format!("{count} {what} ({kind})"))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 #[cfg(test)]
