@@ -13,23 +13,10 @@
 //! - `mock_data` (feature `mock-data`, for `apie-mock`): the spec's example bodies and error
 //!   catalogue, so the local mock serves what this client was built from.
 //!
-//! ```no_run
-//! use api_entreprise::runtime::Siren;
-//! use api_entreprise::{Client, Environment, Traceability};
+//! The guide below shows each part at work; its examples run as doctests (against the
+//! local mock where they need a server).
 //!
-//! # async fn demo() -> Result<(), api_entreprise::Error> {
-//! let client = Client::builder()
-//!     .environment(Environment::Staging)
-//!     .token(api_entreprise::token_from_env()?) // API_ENTREPRISE_TOKEN; never printed
-//!     .traceability(Traceability::new("aides publiques", "13002526500013", "dossier 42")?)
-//!     .build()?;
-//! let siren: Siren = "418166096".parse()?; // refused before any request when invalid
-//! let response = client.v4().insee_unites_legales(siren).await?;
-//! println!("{} ({:?} calls left)", response.body.data.siren, response.rate_limit.remaining);
-//! # Ok(())
-//! # }
-//! ```
-
+#![doc = include_str!("guide.md")]
 #![deny(missing_docs)]
 
 // A browser must never call the API: the token would be in the page for anyone to read, and

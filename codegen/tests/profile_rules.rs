@@ -224,7 +224,9 @@ fn the_build_writes_the_profile_as_constants() {
         "EndpointGroup::Documents => Duration::from_secs(10u64)",
         "EndpointGroup::Documents => Some(2u32)",
         "EndpointGroup::Monitoring => None",
-        "pub fn new(recipient: impl Into<String>)",
+        "pub fn new(recipient: impl Into<String>, cadre: impl Into<String>)",
+        // A check from a list, beside a SIRET's.
+        r#"crate::runtime::TraceabilityCheck::OneOf(&["bourses", "etudes"])"#,
         "(404u16, \"aucun étudiant pour cet identifiant\")",
         r#"ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope { items: "", code: "/erreur", title: "/raison""#,
     ] {

@@ -29,7 +29,10 @@ pub mod platform {
     pub const TRACEABILITY: &[crate::runtime::TraceabilityParam] = &[
         crate::runtime::TraceabilityParam {
             name: "context",
-            check: crate::runtime::TraceabilityCheck::Text { max_chars: None },
+            check: crate::runtime::TraceabilityCheck::Text {
+                min_chars: 1usize,
+                max_chars: None,
+            },
             hint: "say in which framework the call is made (e.g. \"aides publiques\")",
             not_the_looked_up_company: false,
         },
@@ -43,6 +46,7 @@ pub mod platform {
         crate::runtime::TraceabilityParam {
             name: "object",
             check: crate::runtime::TraceabilityCheck::Text {
+                min_chars: 1usize,
                 max_chars: Some(50usize),
             },
             hint: "give the reason or the procedure reference",

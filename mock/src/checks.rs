@@ -136,7 +136,7 @@ pub(crate) fn traceability(
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
     };
-    let params = platform
+    let mut params = platform
         .traceability
         .iter()
         .filter(|p| declared.contains(&p.name));
@@ -148,18 +148,23 @@ pub(crate) fn traceability(
     if !missing.is_empty() {
         return missing;
     }
+    // Then each value by the platform's own check, the one the client applies.
     params
-        .filter(|p| p.check == TraceabilityCheck::Siret)
-        .find_map(|p| match value(p.name).map(Siret::from_str) {
-            Some(Err(e)) => Some(vec![catalog.own_item(
-                422,
-                &format!(
-                    "Le paramètre {} doit être le numéro de siret de l'organisme destinataire des données : {e}",
-                    p.name
-                ),
-                Some(p.name),
-            )]),
-            _ => None,
+        .find_map(|p| {
+            let given = value(p.name)?;
+            let detail = match (p.check, p.check_value(given)) {
+                (_, Ok(_)) => return None,
+                (TraceabilityCheck::Siret, _) => {
+                    let reason = Siret::from_str(given).err().map(|e| e.to_string());
+                    format!(
+                        "Le paramètre {} doit être le numéro de siret de l'organisme destinataire des données : {}",
+                        p.name,
+                        reason.unwrap_or_default()
+                    )
+                }
+                (_, Err(e)) => format!("Le paramètre {} n'est pas valide : {e}", p.name),
+            };
+            Some(vec![catalog.own_item(422, &detail, Some(p.name))])
         })
         .unwrap_or_default()
 }

@@ -18,17 +18,22 @@ use apie_mock::{MockConfig, MockServer};
 
 /// Valid values for every traceability parameter of the platform, by its own checks.
 fn traceability() -> Traceability {
-    let values: Vec<(&str, &str)> = api_entreprise::platform::TRACEABILITY
+    let values: Vec<(&str, String)> = api_entreprise::platform::TRACEABILITY
         .iter()
         .map(|p| {
             let value = match p.check {
-                TraceabilityCheck::Siret => "13002526500013",
-                TraceabilityCheck::Text { .. } => "tests",
+                TraceabilityCheck::Siret => "13002526500013".to_owned(),
+                TraceabilityCheck::Siren => "130025265".to_owned(),
+                TraceabilityCheck::OneOf(allowed) => allowed[0].to_owned(),
+                // At least its minimum.
+                TraceabilityCheck::Text { min_chars, .. } => "t".repeat(min_chars.max(5)),
+                _ => "tests".to_owned(),
             };
             (p.name, value)
         })
         .collect();
-    Traceability::from_pairs(values).expect("valid by the platform's checks")
+    Traceability::from_pairs(values.iter().map(|(n, v)| (*n, v.as_str())))
+        .expect("valid by the platform's checks")
 }
 
 #[tokio::test]

@@ -12,19 +12,27 @@
 use std::fmt;
 
 use super::errors::ValidationError;
-use super::identifiers::Siret;
+use super::identifiers::{Siren, Siret};
 use super::platform::Platform;
 
 /// How a traceability value is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TraceabilityCheck {
-    /// Non-empty text (trimmed), fewer than `max_chars` characters when set.
+    /// Text (trimmed) of at least `min_chars` characters (at least one), fewer than
+    /// `max_chars` when set.
     Text {
+        /// Values must have at least this many characters (0 is read as 1: never empty).
+        min_chars: usize,
         /// Values must have fewer characters than this.
         max_chars: Option<usize>,
     },
     /// A SIRET: 14 digits with a valid Luhn key.
     Siret,
+    /// A SIREN: 9 digits with a valid Luhn key.
+    Siren,
+    /// One of these values, exactly (after trimming).
+    OneOf(&'static [&'static str]),
 }
 
 /// One traceability parameter of the platform.
@@ -128,16 +136,46 @@ impl Traceability {
     }
 }
 
+impl TraceabilityParam {
+    /// Checks `value` the way [`Traceability`] does before any call: the value to send
+    /// (trimmed, an identifier in its canonical form), or why it is refused. A mock of the
+    /// API refuses with this what the client would.
+    pub fn check_value(&self, value: &str) -> Result<String, ValidationError> {
+        check(self, value)
+    }
+}
+
 fn check(param: &TraceabilityParam, value: &str) -> Result<String, ValidationError> {
     let name = param.name;
     match param.check {
+        TraceabilityCheck::Siren => {
+            let siren: Siren = value.trim().parse().map_err(|e| {
+                ValidationError::Traceability(format!("`{name}` must be {}: {e}", param.hint))
+            })?;
+            Ok(siren.as_str().to_owned())
+        }
+        TraceabilityCheck::OneOf(allowed) => {
+            let value = value.trim();
+            if allowed.contains(&value) {
+                return Ok(value.to_owned());
+            }
+            let listed: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
+            Err(ValidationError::Traceability(format!(
+                "`{name}` must be one of {} ({}), got `{value}`",
+                listed.join(", "),
+                param.hint
+            )))
+        }
         TraceabilityCheck::Siret => {
             let siret: Siret = value.trim().parse().map_err(|e| {
                 ValidationError::Traceability(format!("`{name}` must be {}: {e}", param.hint))
             })?;
             Ok(siret.as_str().to_owned())
         }
-        TraceabilityCheck::Text { max_chars } => {
+        TraceabilityCheck::Text {
+            min_chars,
+            max_chars,
+        } => {
             let value = value.trim().to_owned();
             if value.is_empty() {
                 return Err(ValidationError::Traceability(format!(
@@ -146,6 +184,12 @@ fn check(param: &TraceabilityParam, value: &str) -> Result<String, ValidationErr
                 )));
             }
             let chars = value.chars().count();
+            if chars < min_chars {
+                return Err(ValidationError::Traceability(format!(
+                    "`{name}` must have at least {min_chars} characters, got {chars}: {}",
+                    param.hint
+                )));
+            }
             if let Some(max) = max_chars.filter(|max| chars >= *max) {
                 return Err(ValidationError::Traceability(format!(
                     "`{name}` must be fewer than {max} characters, got {chars}"
@@ -153,5 +197,51 @@ fn check(param: &TraceabilityParam, value: &str) -> Result<String, ValidationErr
             }
             Ok(value)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TraceabilityCheck, TraceabilityParam};
+
+    fn param(check: TraceabilityCheck) -> TraceabilityParam {
+        TraceabilityParam {
+            name: "p",
+            check,
+            hint: "a hint",
+            not_the_looked_up_company: false,
+        }
+    }
+
+    #[test]
+    fn each_check_accepts_what_it_says_and_refuses_the_rest() {
+        let text = param(TraceabilityCheck::Text {
+            min_chars: 3,
+            max_chars: Some(6),
+        });
+        assert_eq!(text.check_value("  abc ").unwrap(), "abc");
+        assert!(text
+            .check_value("ab")
+            .unwrap_err()
+            .to_string()
+            .contains("at least 3"));
+        assert!(text.check_value("abcdef").is_err(), "fewer than 6");
+        assert!(text.check_value("   ").is_err());
+
+        let siren = param(TraceabilityCheck::Siren);
+        assert_eq!(siren.check_value("130025265").unwrap(), "130025265");
+        assert!(siren.check_value("130025266").is_err(), "a wrong Luhn key");
+
+        let siret = param(TraceabilityCheck::Siret);
+        assert_eq!(
+            siret.check_value("13002526500013").unwrap(),
+            "13002526500013"
+        );
+        assert!(siret.check_value("130025265").is_err());
+
+        let list = param(TraceabilityCheck::OneOf(&["bourses", "etudes"]));
+        assert_eq!(list.check_value(" etudes").unwrap(), "etudes");
+        let refused = list.check_value("autre").unwrap_err().to_string();
+        assert!(refused.contains("`bourses`, `etudes`"), "{refused}");
     }
 }

@@ -297,10 +297,14 @@ pub struct Auth {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TraceabilityCheck {
-    /// Non-empty text, trimmed.
+    /// Non-empty text, trimmed, within `min_chars` and `max_chars`.
     Text,
     /// A SIRET: 14 digits, Luhn key.
     Siret,
+    /// A SIREN: 9 digits, Luhn key.
+    Siren,
+    /// One of `values`.
+    OneOf,
 }
 
 /// A traceability parameter.
@@ -311,9 +315,15 @@ pub struct TraceabilityParam {
     pub name: String,
     /// Its check.
     pub check: TraceabilityCheck,
-    /// Values must have fewer characters than this.
+    /// Values must have fewer characters than this (`text`).
     #[serde(default)]
     pub max_chars: Option<usize>,
+    /// Values must have at least this many characters (`text`; default 1).
+    #[serde(default)]
+    pub min_chars: Option<usize>,
+    /// The values allowed (`one_of`).
+    #[serde(default)]
+    pub values: Vec<String>,
     /// What to put there, said when it is missing or wrong.
     pub hint: String,
     /// The value must not belong to the company looked up (a SIRET's SIREN).
@@ -641,6 +651,32 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
             );
         }
     }
+    for (i, t) in profile.traceability.iter().enumerate() {
+        let index = i.to_string();
+        let problem = match t.check {
+            TraceabilityCheck::OneOf if t.values.is_empty() => {
+                Some(("values", "`one_of` needs the `values` it allows"))
+            }
+            TraceabilityCheck::OneOf | TraceabilityCheck::Text => None,
+            _ if !t.values.is_empty() => Some(("values", "`values` is for a `one_of` check")),
+            _ if t.min_chars.is_some() || t.max_chars.is_some() => Some((
+                "check",
+                "`min_chars` and `max_chars` are for a `text` check",
+            )),
+            _ => None,
+        };
+        if let Some((key, message)) = problem {
+            error(&["traceability", &index, key], message.to_string());
+        }
+        if let (Some(min), Some(max)) = (t.min_chars, t.max_chars) {
+            if min >= max {
+                error(
+                    &["traceability", &index, "min_chars"],
+                    format!("no text has at least {min} characters and fewer than {max}"),
+                );
+            }
+        }
+    }
     for (i, e) in profile.limit_exceptions.iter().enumerate() {
         let keys = [&e.short_id, &e.operation_id, &e.route]
             .iter()
@@ -879,6 +915,35 @@ mod tests {
             API_ENTREPRISE_PROFILE.replace("window_secs: 60", "window_secs: 60\nwindow_size: 60");
         let d = parse("p.yml", &text).unwrap_err();
         assert!(d.to_string().contains("window_size"), "{d}");
+    }
+
+    #[test]
+    fn traceability_checks_are_an_open_set_checked_for_their_fields() {
+        let with = |check: &str| {
+            API_ENTREPRISE_PROFILE.replace(
+                "  - name: context\n    check: text\n",
+                &format!("  - name: context\n{check}"),
+            )
+        };
+        let listed = parse("p.yml", &with("    check: one_of\n    values: [a, b]\n")).unwrap();
+        assert_eq!(listed.traceability[0].check, TraceabilityCheck::OneOf);
+        assert_eq!(listed.traceability[0].values, ["a", "b"]);
+        let siren = parse("p.yml", &with("    check: siren\n")).unwrap();
+        assert_eq!(siren.traceability[0].check, TraceabilityCheck::Siren);
+        for (bad, said) in [
+            ("    check: one_of\n", "needs the `values`"),
+            (
+                "    check: siret\n    values: [a]\n",
+                "for a `one_of` check",
+            ),
+            (
+                "    check: text\n    min_chars: 5\n    max_chars: 5\n",
+                "no text has",
+            ),
+        ] {
+            let d = parse("p.yml", &with(bad)).unwrap_err();
+            assert!(d.to_string().contains(said), "{bad}: {d}");
+        }
     }
 
     #[test]

@@ -45,12 +45,18 @@ pub fn emit_platform(
         let tname = &t.name;
         let check = match t.check {
             TraceabilityCheck::Siret => quote!(crate::runtime::TraceabilityCheck::Siret),
+            TraceabilityCheck::Siren => quote!(crate::runtime::TraceabilityCheck::Siren),
+            TraceabilityCheck::OneOf => {
+                let values = &t.values;
+                quote!(crate::runtime::TraceabilityCheck::OneOf(&[ #( #values ),* ]))
+            }
             TraceabilityCheck::Text => {
                 let max = match t.max_chars {
                     Some(m) => quote!(Some(#m)),
                     None => quote!(None),
                 };
-                quote!(crate::runtime::TraceabilityCheck::Text { max_chars: #max })
+                let min = t.min_chars.unwrap_or(1);
+                quote!(crate::runtime::TraceabilityCheck::Text { min_chars: #min, max_chars: #max })
             }
         };
         let hint = &t.hint;

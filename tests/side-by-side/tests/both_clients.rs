@@ -24,7 +24,7 @@ fn fictive_client(server: &MockServer, secret: &str) -> api_fictive::Client {
     api_fictive::Client::builder()
         .base_url(server.base_url())
         .token(Token::new(secret.to_owned()))
-        .traceability(api_fictive::Traceability::new(RECIPIENT).expect("a valid SIRET"))
+        .traceability(api_fictive::Traceability::new(RECIPIENT, "bourses").expect("valid values"))
         .build()
         .expect("client")
 }
@@ -184,7 +184,9 @@ async fn a_per_second_token_limit_holds_beside_the_per_window_ip_limit() {
         api_fictive::Client::builder()
             .base_url(fictive.base_url())
             .token(Token::new(key.to_owned()))
-            .traceability(api_fictive::Traceability::new(RECIPIENT).expect("a valid SIRET"))
+            .traceability(
+                api_fictive::Traceability::new(RECIPIENT, "bourses").expect("valid values"),
+            )
             .throttle(throttle.clone())
             .build()
             .expect("client")
@@ -261,4 +263,31 @@ async fn reqwest_free_burst(server: &MockServer, key: &str, count: usize) -> Vec
         statuses.push(status.expect("an HTTP status line"));
     }
     statuses
+}
+
+/// A traceability parameter checked against a list (`cadre`, declared by the newer spec's
+/// routes): a value off the list is refused before any request, and the mock refuses it too.
+#[tokio::test]
+async fn a_listed_traceability_value_is_checked_by_the_client_and_the_mock() {
+    let refused = api_fictive::Traceability::new(RECIPIENT, "autre").expect_err("off the list");
+    assert!(
+        refused.to_string().contains("`bourses`, `etudes`"),
+        "{refused}"
+    );
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let fictive = fictive_mock(FaultPlan::none()).await;
+    let mut stream = tokio::net::TcpStream::connect(fictive.addr())
+        .await
+        .expect("connects");
+    let request = format!(
+        "GET /api/v3/etudiants/1234567890A?recipient={RECIPIENT}&cadre=autre HTTP/1.1\r\n\
+         Host: mock\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+        fictive.staging_token()
+    );
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("answered");
+    assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
+    assert!(answer.contains("cadre"), "{answer}");
 }

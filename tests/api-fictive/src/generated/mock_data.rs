@@ -16,7 +16,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ),
     (
         "api-fictive-v3.yml",
-        "e12518e3385fda1f3f31de9a08641f2f324b9dd2f84728e3ef2d6649940d8153",
+        "b7b64cf4aca046225a44ac1246605fce389bae52619e9f2233759d6e8bf1940e",
     ),
 ];
 /// Every operation's examples, sorted by x-operationId.
