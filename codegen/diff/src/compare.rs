@@ -10,7 +10,7 @@ mod params;
 use std::collections::HashSet;
 
 use super::{ChangeKind, OperationRef};
-use crate::model::{Api, EndpointGroup, Operation};
+use crate::model::{Api, AuthScheme, EndpointGroup, Operation};
 use body::{rust_type, Side};
 use matching::{match_operations, Pairing};
 
@@ -54,6 +54,8 @@ pub(crate) struct Facts {
     pub(crate) name_reused: bool,
     /// A removed operation was deprecated before.
     pub(crate) was_deprecated: bool,
+    /// The operation needs no secret any more (security changed to none).
+    pub(crate) secret_dropped: bool,
     /// The name before a rename: the generated method, or a path parameter.
     pub(crate) old_name: Option<String>,
     /// Enum values removed or added, for constraint changes.
@@ -223,6 +225,17 @@ impl<'a> Walker<'a> {
                 Some(text(n.timeout_ms)),
             );
         }
+        if o.auth != n.auth {
+            let mut f = finding(
+                ChangeKind::SecurityChanged,
+                n,
+                "",
+                Some(auth_text(&o.auth)),
+                Some(auth_text(&n.auth)),
+            );
+            f.facts.secret_dropped = n.auth == AuthScheme::None;
+            self.out.push(f);
+        }
         if o.maintenance != n.maintenance {
             let text =
                 |m: &Option<(String, String)>| m.as_ref().map(|(from, to)| format!("{from}-{to}"));
@@ -283,6 +296,16 @@ impl<'a> Walker<'a> {
                 .is_some_and(|name| self.old.codes.values().any(|n| *n == name));
             self.out.push(f);
         }
+    }
+}
+
+/// How a scheme sends the secret, for reports.
+fn auth_text(auth: &AuthScheme) -> String {
+    match auth {
+        AuthScheme::None => "no secret".to_string(),
+        AuthScheme::Bearer => "`Authorization: Bearer`".to_string(),
+        AuthScheme::ApiKeyHeader(name) => format!("an API key in the header `{name}`"),
+        AuthScheme::ApiKeyQuery(name) => format!("an API key in the query parameter `{name}`"),
     }
 }
 

@@ -195,6 +195,9 @@ change_kinds! {
     TimeoutChanged => "timeout_changed",
     /// The daily maintenance window appeared, disappeared or moved.
     MaintenanceChanged => "maintenance_changed",
+    /// How the operation sends the secret changed (bearer, an API key, none): its security
+    /// requirement or the scheme it names.
+    SecurityChanged => "security_changed",
 }
 
 impl ChangeKind {

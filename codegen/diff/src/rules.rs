@@ -46,6 +46,7 @@ pub fn describe(kind: ChangeKind) -> (&'static str, &'static str) {
         RateLimitChanged => ("warning / info", "the requests-per-minute limit went down (warning) or up (info)"),
         TimeoutChanged => ("info", "the recommended timeout changed"),
         MaintenanceChanged => ("info", "the daily maintenance window changed"),
+        SecurityChanged => ("breaking / info", "the operation sends its secret another way (bearer, API key in a header or the query): callers built for the old way are refused; info when it needs no secret any more"),
     }
 }
 
@@ -354,6 +355,16 @@ fn verdict(f: &Finding) -> (Severity, String, String) {
             Info,
             format!("recommended timeout changes from {old} to {new}"),
             format!("`operations::{}.timeout`, the default per-call timeout, becomes {new}", const_ident(&f.operation.x_operation_id)),
+        ),
+        SecurityChanged if x.secret_dropped => (
+            Info,
+            format!("needs no secret any more (it took {old})"),
+            format!("`operations::{}.auth` becomes `AuthScheme::None`: the client stops sending the secret", const_ident(&f.operation.x_operation_id)),
+        ),
+        SecurityChanged => (
+            Breaking,
+            format!("the secret is now sent as {new} (before: {old}): a caller sending it the old way is refused (401)"),
+            format!("`operations::{}.auth` changes: a crate generated before sends the secret the old way", const_ident(&f.operation.x_operation_id)),
         ),
         MaintenanceChanged => (
             Info,

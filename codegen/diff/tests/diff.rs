@@ -111,6 +111,7 @@ const CASES: &[(&str, &[&str])] = &[
         &["operation_id_changed", "rate_limit_changed", "type_renamed"],
     ),
     ("maintenance_changed", &["maintenance_changed"]),
+    ("security_changed", &["security_changed"]),
     // Refinements: what the generated crate makes of some changes.
     (
         "enum_value_respelled",
@@ -171,7 +172,7 @@ cases! {
     traceability_changed success_response_removed success_response_added property_added property_removed
     property_type_changed nullable_added nullable_removed property_became_optional property_became_required
     property_deprecated enum_value_added enum_value_removed error_code_added error_code_removed
-    endpoint_group_changed rate_limit_changed maintenance_changed
+    endpoint_group_changed rate_limit_changed maintenance_changed security_changed
     type_renamed enum_value_respelled error_code_removed_everywhere error_code_renumbered nullable_added_to_optional operation_removed_with_its_codes
 }
 

@@ -377,6 +377,23 @@ pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
         ],
     ),
     (
+        "security_changed",
+        &[(
+            "    jwt_bearer_token:\n      type: http\n      scheme: bearer\n",
+            "    jwt_bearer_token:\n      type: http\n      scheme: bearer\n    cle:\n      type: apiKey\n      in: header\n      name: X-Api-Key\n",
+        )],
+        &[
+            (
+                "    jwt_bearer_token:\n      type: http\n      scheme: bearer\n",
+                "    jwt_bearer_token:\n      type: http\n      scheme: bearer\n    cle:\n      type: apiKey\n      in: header\n      name: X-Api-Key\n",
+            ),
+            (
+                "      security:\n      - jwt_bearer_token: []\n      responses:\n        '200':\n          description: Unité légale trouvée",
+                "      security:\n      - cle: []\n      responses:\n        '200':\n          description: Unité légale trouvée",
+            ),
+        ],
+    ),
+    (
         "maintenance_changed",
         &[],
         &[(
