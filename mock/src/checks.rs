@@ -57,9 +57,10 @@ impl TokenError {
 /// [`OperationMeta::auth`](api_entreprise::runtime::OperationMeta::auth)): the
 /// `Authorization` header, the API key's header, or its query parameter. `None` for an
 /// operation that takes no secret. A bearer must be a JWT; an API key that is not one
-/// carries no scopes and is taken as opening every operation: a real server would look it up.
+/// carries no scopes and is taken as opening every operation (`every_scope`, the platform's
+/// whole scope table, computed once): a real server would look it up.
 pub(crate) fn secret(
-    platform: &Platform,
+    every_scope: &[&'static str],
     auth: AuthScheme,
     headers: &HeaderMap,
     query: &[(String, String)],
@@ -68,29 +69,26 @@ pub(crate) fn secret(
     Some(match auth {
         AuthScheme::None => return None,
         AuthScheme::Bearer => bearer(header(header::AUTHORIZATION.as_str())),
-        AuthScheme::ApiKeyHeader(name) => api_key(platform, header(name)),
+        AuthScheme::ApiKeyHeader(name) => api_key(every_scope, header(name)),
         AuthScheme::ApiKeyQuery(name) => {
             let value = query
                 .iter()
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str());
-            api_key(platform, value)
+            api_key(every_scope, value)
         }
     })
 }
 
 /// Reads an API key: a JWT is read as one, any other value opens every operation.
-fn api_key(platform: &Platform, value: Option<&str>) -> Result<Claims, TokenError> {
+fn api_key(every_scope: &[&'static str], value: Option<&str>) -> Result<Claims, TokenError> {
     let value = value.map(str::trim).filter(|v| !v.is_empty());
     let value = value.ok_or(TokenError::Invalid)?;
     match Token::new(value.to_string()).claims() {
         Some(_) => jwt(value),
         None => Ok(Claims {
             token: value.to_string(),
-            scopes: crate::token::every_scope(platform)
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            scopes: every_scope.iter().map(|s| s.to_string()).collect(),
         }),
     }
 }

@@ -97,6 +97,8 @@ pub(crate) struct Payload {
 pub(crate) struct Data {
     /// The API stood in for.
     pub api: MockApi,
+    /// Every scope of its scope table: what an API key that is no JWT opens.
+    pub every_scope: Vec<&'static str>,
     pub operations: Vec<MockOperation>,
     pub router: Router,
     pub catalog: ErrorCatalog,
@@ -115,6 +117,7 @@ impl Data {
         }
         Data {
             api,
+            every_scope: crate::token::every_scope(api.platform),
             operations,
             router,
             catalog,

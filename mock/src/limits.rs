@@ -12,6 +12,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 // tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
 use tokio::time::Instant;
 
+use api_entreprise::runtime::Platform;
+
 /// Above this many windows, ended ones are dropped: a long demo must not grow without bound.
 const PRUNE_ABOVE: usize = 10_000;
 
@@ -76,25 +78,25 @@ struct Inner {
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     minute: Duration,
-    /// The platform's own window, which `minute` stands for: a bucket counting in another
-    /// (a second) gets a window scaled alike.
-    platform_window: Duration,
+    /// The platform whose window `minute` stands for: a bucket counting in another window
+    /// (a second) gets it scaled alike ([`Platform::scaled_window`]).
+    platform: &'static Platform,
     inner: Mutex<Inner>,
 }
 
 impl RateLimiter {
-    /// A limiter whose windows last `minute`, for a platform whose window is that long.
+    /// A limiter of API Entreprise whose windows last `minute`.
     #[cfg(test)]
     pub(crate) fn new(minute: Duration) -> RateLimiter {
-        RateLimiter::scaled(minute, minute)
+        RateLimiter::scaled(minute, &api_entreprise::PLATFORM)
     }
 
-    /// A limiter whose windows last `minute` where the platform's last `platform_window`.
-    pub(crate) fn scaled(minute: Duration, platform_window: Duration) -> RateLimiter {
+    /// A limiter whose windows last `minute` where `platform`'s last its own window.
+    pub(crate) fn scaled(minute: Duration, platform: &'static Platform) -> RateLimiter {
         RateLimiter {
             // A zero-length window would never hold a call.
             minute: minute.max(Duration::from_millis(1)),
-            platform_window,
+            platform,
             inner: Mutex::new(Inner::default()),
         }
     }
@@ -102,25 +104,14 @@ impl RateLimiter {
     /// Counts a call of `key`, whose bucket allows `limit` calls a platform window unless
     /// [`RateLimiter::set_limit`] said otherwise.
     pub(crate) fn count(&self, key: WindowKey, limit: u32) -> Decision {
-        self.count_in(key, limit, self.platform_window)
+        self.count_in(key, limit, self.platform.window)
     }
 
     /// Counts a call of `key`, whose bucket allows `limit` calls in windows of `window` (on
     /// the platform's time scale: a second for a per-second limit).
     pub(crate) fn count_in(&self, key: WindowKey, limit: u32, window: Duration) -> Decision {
-        let length = self.length_of(window);
+        let length = self.platform.scaled_window(window, self.minute);
         self.count_window(key, limit, length, Instant::now(), SystemTime::now())
-    }
-
-    /// `window` on the mock's time scale.
-    fn length_of(&self, window: Duration) -> Duration {
-        if window == self.platform_window || self.platform_window.is_zero() {
-            return self.minute;
-        }
-        let scaled = self
-            .minute
-            .mul_f64(window.as_secs_f64() / self.platform_window.as_secs_f64());
-        scaled.max(Duration::from_millis(1))
     }
 
     /// Windows of `bucket` opening from now on allow `limit` calls.

@@ -218,7 +218,7 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
 
-    let claims = match checks::secret(data.api.platform, op.meta.auth, headers, &query) {
+    let claims = match checks::secret(&data.every_scope, op.meta.auth, headers, &query) {
         None => None,
         Some(Ok(claims)) => Some(claims),
         Some(Err(e)) => {

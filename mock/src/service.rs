@@ -56,7 +56,7 @@ impl MockService {
         let warnings = data.warnings.clone();
         let state = Arc::new(server::AppState {
             data: Arc::new(data),
-            limiter: limits::RateLimiter::scaled(config.minute, config.api.platform.window),
+            limiter: limits::RateLimiter::scaled(config.minute, config.api.platform),
             ip_limit: config.ip_limit,
             tolerated_429s: config.tolerated_429s,
             bans: bans::Bans::new(config.ban_duration()),

@@ -174,6 +174,19 @@ impl Platform {
         Token::from_env_var(self.secret_env)
     }
 
+    /// `window` (a group's own, or [`window`](Self::window)) on a time scale where the
+    /// platform's window lasts `minute`: `minute` itself for the platform's window, a tenth
+    /// of it for a tenth of a window. A scaled throttle and a scaled mock both count this
+    /// way, so they agree on every bucket.
+    pub fn scaled_window(&self, window: Duration, minute: Duration) -> Duration {
+        if window == self.window || self.window.is_zero() {
+            return minute;
+        }
+        minute
+            .mul_f64(window.as_secs_f64() / self.window.as_secs_f64())
+            .max(Duration::from_millis(1))
+    }
+
     /// How many windows a ban lasts (720 for 12 hours of one-minute windows).
     pub(crate) fn bans_in_windows(&self) -> u32 {
         let window = self.window.as_secs().max(1);
@@ -222,3 +235,25 @@ pub(crate) static TEST_PLATFORM: Platform = Platform {
     operations: &[],
     scopes: &[],
 };
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::TEST_PLATFORM;
+
+    #[test]
+    fn a_window_of_its_own_scales_with_the_platforms() {
+        let minute = Duration::from_secs(1);
+        // The platform's own window is the scaled minute itself, a second a sixtieth of it.
+        assert_eq!(
+            TEST_PLATFORM.scaled_window(Duration::from_secs(60), minute),
+            minute
+        );
+        let second = TEST_PLATFORM.scaled_window(Duration::from_secs(1), minute);
+        assert_eq!(second.as_millis(), 16, "{second:?}");
+        // Never a window that holds no call.
+        let tiny = TEST_PLATFORM.scaled_window(Duration::from_millis(1), Duration::from_millis(1));
+        assert_eq!(tiny, Duration::from_millis(1));
+    }
+}

@@ -109,18 +109,6 @@ impl ThrottleConfig {
         }
     }
 
-    /// The length of a window the platform counts in `window` (a group's own, or its
-    /// [`Platform::window`]), on this configuration's time scale: `window` itself at the
-    /// real scale, shortened as [`minute`](Self::minute) is for a scaled mock.
-    pub(crate) fn window_of(&self, window: Duration) -> Duration {
-        let platform = self.platform.window;
-        if window == platform || platform.is_zero() {
-            return self.minute;
-        }
-        self.minute
-            .mul_f64(window.as_secs_f64() / platform.as_secs_f64())
-    }
-
     /// Sets [`ip_limit`](Self::ip_limit).
     pub fn ip_limit(mut self, limit: u32) -> Self {
         self.ip_limit = limit;
@@ -321,7 +309,7 @@ impl Throttle {
         let group = config.platform.group(meta.group);
         let group_rate = group.limit.map(|limit| Rate {
             limit,
-            window: config.window_of(group.window),
+            window: config.platform.scaled_window(group.window, config.minute),
         });
         let ip_rate = Rate {
             limit: config.ip_limit,

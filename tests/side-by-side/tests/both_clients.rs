@@ -245,24 +245,29 @@ async fn a_per_second_token_limit_holds_beside_the_per_window_ip_limit() {
 /// `count` calls of the older spec's route with API key `key`, sent at once without the
 /// client (so without its throttle): their statuses.
 async fn reqwest_free_burst(server: &MockServer, key: &str, count: usize) -> Vec<u16> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let address = server.addr();
+    let target = format!("/api/v1/etudiants/1234567890A?recipient={RECIPIENT}");
     let mut statuses = Vec::new();
     for _ in 0..count {
-        let mut stream = tokio::net::TcpStream::connect(address)
-            .await
-            .expect("connects");
-        let request = format!(
-            "GET /api/v1/etudiants/1234567890A?recipient={RECIPIENT} HTTP/1.1\r\nHost: mock\r\n\
-             x-api-key: {key}\r\nConnection: close\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).await.expect("sent");
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).await.expect("answered");
+        let answer = raw_get(server, &target, &format!("x-api-key: {key}")).await;
         let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok());
         statuses.push(status.expect("an HTTP status line"));
     }
     statuses
+}
+
+/// `GET target` with one more header line, by hand (no client, no throttle): the answer as
+/// received, status line first.
+async fn raw_get(server: &MockServer, target: &str, header: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connects");
+    let request =
+        format!("GET {target} HTTP/1.1\r\nHost: mock\r\n{header}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("answered");
+    answer
 }
 
 /// A traceability parameter checked against a list (`cadre`, declared by the newer spec's
@@ -275,19 +280,10 @@ async fn a_listed_traceability_value_is_checked_by_the_client_and_the_mock() {
         "{refused}"
     );
 
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let fictive = fictive_mock(FaultPlan::none()).await;
-    let mut stream = tokio::net::TcpStream::connect(fictive.addr())
-        .await
-        .expect("connects");
-    let request = format!(
-        "GET /api/v3/etudiants/1234567890A?recipient={RECIPIENT}&cadre=autre HTTP/1.1\r\n\
-         Host: mock\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
-        fictive.staging_token()
-    );
-    stream.write_all(request.as_bytes()).await.expect("sent");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.expect("answered");
+    let target = format!("/api/v3/etudiants/1234567890A?recipient={RECIPIENT}&cadre=autre");
+    let bearer = format!("Authorization: Bearer {}", fictive.staging_token());
+    let answer = raw_get(&fictive, &target, &bearer).await;
     assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
     assert!(answer.contains("cadre"), "{answer}");
 }
