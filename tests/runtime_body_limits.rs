@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, SystemTime};
 
 use api_entreprise::platform;
-use api_entreprise::runtime::{DocumentLink, EndpointGroup, Error, OperationMeta, Request, Token};
+use api_entreprise::runtime::{DocumentLink, Error, OperationMeta, Request, Token};
 use api_entreprise::{Client, Traceability};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -107,7 +107,7 @@ fn assert_too_large(err: &Error, limit: u64) {
 
 #[tokio::test]
 async fn a_body_at_the_bound_is_read_one_byte_more_is_refused() {
-    let limit = platform::group_max_body(EndpointGroup::Json);
+    let limit = platform::GROUP_JSON.max_body;
     let at = server(Answer::Sized(limit)).await;
     assert_eq!(call(&at).await.unwrap() as u64, limit);
     let over = server(Answer::Sized(limit + 1)).await;
@@ -116,7 +116,7 @@ async fn a_body_at_the_bound_is_read_one_byte_more_is_refused() {
 
 #[tokio::test]
 async fn an_announced_length_over_the_bound_is_refused_before_reading() {
-    let limit = platform::group_max_body(EndpointGroup::Json);
+    let limit = platform::GROUP_JSON.max_body;
     let url = server(Answer::Announced(10 * limit)).await;
     // The server never sends the body: only the header can have stopped us,
     // well before the operation's timeout.
@@ -127,7 +127,7 @@ async fn an_announced_length_over_the_bound_is_refused_before_reading() {
 
 #[tokio::test]
 async fn an_endless_body_is_cut_off_at_the_bound() {
-    let limit = platform::group_max_body(EndpointGroup::Json);
+    let limit = platform::GROUP_JSON.max_body;
     let url = server(Answer::Endless).await;
     assert_too_large(&call(&url).await.unwrap_err(), limit);
 }

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    ApiVersion, CallOptions, EndpointGroup, Environment, Error, OperationMeta, PathParam, Request,
-    Siren, Token, ValidationError,
+    ApiVersion, CallOptions, Environment, Error, OperationMeta, PathParam, Request, Siren, Token,
+    ValidationError,
 };
 use api_entreprise::{Client, Traceability};
 use serde::Deserialize;
@@ -28,8 +28,8 @@ const META: OperationMeta = OperationMeta {
     method: "GET",
     path: "/v3/test/{siren}",
     summary: "Fake operation for tests",
-    group: EndpointGroup::Json,
-    rate_limit_per_minute: 250,
+    group: &api_entreprise::platform::GROUP_JSON,
+    own_limit: None,
     timeout: Duration::from_secs(10),
     deprecated: false,
     maintenance: None,
@@ -45,8 +45,8 @@ const PING: OperationMeta = OperationMeta {
     method: "GET",
     path: "/ping",
     summary: "Monitoring",
-    group: EndpointGroup::Monitoring,
-    rate_limit_per_minute: 1000,
+    group: &api_entreprise::platform::GROUP_MONITORING,
+    own_limit: None,
     timeout: Duration::from_secs(10),
     deprecated: false,
     maintenance: None,

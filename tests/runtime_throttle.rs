@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use api_entreprise::runtime::{
-    ApiVersion, CallOptions, EndpointGroup, Error, OperationMeta, Request, RetryPolicy, Throttle,
+    ApiVersion, CallOptions, Error, Limit, OperationMeta, Request, RetryPolicy, Throttle,
     ThrottleConfig, Token,
 };
 use api_entreprise::{Client, Traceability};
@@ -25,8 +25,11 @@ const JSON_OP: OperationMeta = fake_operation("test_json", "/v3/test/{siren}");
 
 /// An operation allowed 5 calls a window, like DGFIP's fiscal certificate.
 const SLOW_OP: OperationMeta = OperationMeta {
-    group: EndpointGroup::Documents,
-    rate_limit_per_minute: 5,
+    group: &api_entreprise::platform::GROUP_DOCUMENTS,
+    own_limit: Some(Limit {
+        calls: 5,
+        window: Duration::from_secs(60),
+    }),
     ..fake_operation("test_five_a_minute", "/v3/five/{siren}")
 };
 
@@ -34,7 +37,7 @@ const MONITORING_OP: OperationMeta = OperationMeta {
     operation_id: "test_monitoring",
     version: ApiVersion::Unversioned,
     path: "/current_status",
-    group: EndpointGroup::Monitoring,
+    group: &api_entreprise::platform::GROUP_MONITORING,
     auth: api_entreprise::runtime::AuthScheme::None,
     traceability: &[],
     ..fake_operation("test_monitoring", "/current_status")

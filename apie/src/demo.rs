@@ -224,7 +224,10 @@ async fn throttle(client: &Client) -> Result<(), String> {
         Request::from_params(meta, &[("siren".to_owned(), SIREN.to_owned())])
             .map_err(|e| e.to_string())
     };
-    for _ in 0..meta.rate_limit_per_minute {
+    let own = meta
+        .own_limit
+        .ok_or("the fiscal certificate has a limit of its own")?;
+    for _ in 0..own.calls {
         client
             .execute_bytes(request()?)
             .await

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use apie_codegen::model::{ApiVersion, EndpointGroup};
+use apie_codegen::model::ApiVersion;
 use apie_codegen::profile;
+use apie_codegen::profile::LimitRule;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -81,22 +82,31 @@ fn another_api_is_another_profile() {
         ["recipient"],
         "only what the spec declares"
     );
+    let limit = |calls, per_secs| LimitRule { calls, per_secs };
+    // Both limits of its group, the per-second one first.
     assert_eq!(
         (
-            student.group,
-            student.rate_limit_per_minute,
+            student.group.as_str(),
+            &student.limits_per_token[..],
             student.timeout_ms
         ),
-        (EndpointGroup::Json, 3, 3000)
+        ("json", &[limit(3, 1), limit(20, 10)][..], 3000)
     );
     let report = by_id("api_fictive_v1_bulletin");
+    // Its own limit, then its group's.
     assert_eq!(
         (
-            report.group,
-            report.rate_limit_per_minute,
+            report.group.as_str(),
+            report.own_limit,
+            &report.limits_per_token[..],
             report.timeout_ms
         ),
-        (EndpointGroup::Documents, 1, 9000)
+        (
+            "documents",
+            Some(limit(1, 10)),
+            &[limit(1, 10), limit(2, 10)][..],
+            9000
+        )
     );
     let school = by_id("api_fictive_v2_etablissements");
     assert!(school.traceability.is_empty());
@@ -209,7 +219,10 @@ fn the_build_writes_the_profile_as_constants() {
     let flat = flat
         .replace("( ", "(")
         .replace(" )", ")")
-        .replace(",)", ")");
+        .replace(",)", ")")
+        .replace(", }", " }")
+        .replace(", ]", "]")
+        .replace("[ ", "[");
     for expected in [
         r#"pub const API_NAME: &str = "API Fictive";"#,
         r#"pub const SECRET_ENV: &str = "API_FICTIVE_KEY";"#,
@@ -218,12 +231,12 @@ fn the_build_writes_the_profile_as_constants() {
         r#"("staging", "https://staging.fictive.example.gouv.fr")"#,
         "pub const IP_LIMIT: u32 = 40u32;",
         "Duration::from_secs(10u64)",
-        "EndpointGroup::Json => Some(3u32)",
-        // Its own window, a second, beside the platform's ten.
-        "EndpointGroup::Json => Duration::from_secs(1u64)",
-        "EndpointGroup::Documents => Duration::from_secs(10u64)",
-        "EndpointGroup::Documents => Some(2u32)",
-        "EndpointGroup::Monitoring => None",
+        // Two limits of their own windows, a second and ten, beside the platform's ten.
+        "name: \"json\", limits: &[crate::runtime::Limit { calls: 3u32, window: Duration::from_secs(1u64) }, crate::runtime::Limit { calls: 20u32, window: Duration::from_secs(10u64) }], counted_per: crate::runtime::CountedPer::Token",
+        "name: \"documents\", limits: &[crate::runtime::Limit { calls: 2u32, window: Duration::from_secs(10u64) }]",
+        // A group counted per IP address.
+        "name: \"ping\", limits: &[crate::runtime::Limit { calls: 5u32, window: Duration::from_secs(1u64) }], counted_per: crate::runtime::CountedPer::Ip",
+        "download_group: &GROUP_DOCUMENTS",
         "pub fn new(recipient: impl Into<String>, cadre: impl Into<String>)",
         // A check from a list, beside a SIRET's.
         r#"crate::runtime::TraceabilityCheck::OneOf(&["bourses", "etudes"])"#,
@@ -259,7 +272,10 @@ fn a_broken_profile_names_file_line_and_field() {
     let dir = scratch.path();
     let text = std::fs::read_to_string(fixture("profile.yml"))
         .unwrap()
-        .replace("limit_per_minute: 3\n", "limit_per_minute: twenty\n");
+        .replace(
+            "{ calls: 3, per_secs: 1 }",
+            "{ calls: twenty, per_secs: 1 }",
+        );
     let path = dir.join("profile.yml");
     std::fs::write(&path, &text).unwrap();
     let err = apie_codegen::Config::new()
@@ -273,10 +289,7 @@ fn a_broken_profile_names_file_line_and_field() {
         message.contains(&format!("profile.yml:{line}:")),
         "{message}"
     );
-    assert!(
-        message.contains("/groups/json/limit_per_minute"),
-        "{message}"
-    );
+    assert!(message.contains("/groups/json/limits/0/calls"), "{message}");
 }
 
 #[test]

@@ -16958,8 +16958,8 @@ pub mod operations {
             method: "GET",
             path: "/privileges",
             summary: "Privileges associés au jeton",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -16980,8 +16980,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/urssaf/unites_legales/{siren}/attestation_vigilance",
             summary: "Attestation de vigilance",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 50u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: true,
             maintenance: None,
@@ -17023,8 +17023,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/ademe/etablissements/{siret}/certification_rge",
             summary: "Certification RGE",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -17066,8 +17066,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/banque_de_france/unites_legales/{siren}/bilans",
             summary: "3 derniers bilans annuels",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: Some(crate::runtime::MaintenanceWindow {
@@ -17112,8 +17112,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/carif_oref/etablissements/{siret}/certifications_qualiopi_france_competences",
         summary: "Qualiopi & habilitations France compétences",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -17141,8 +17141,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/cibtp/etablissements/{siret}/attestation_cotisations_conges_payes_chomage_intemperies",
         summary: "Certificat cotisations CIBTP",
-        group: crate::runtime::EndpointGroup::Documents,
-        rate_limit_per_minute: 50u32,
+        group: &crate::platform::GROUP_DOCUMENTS,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(12000u64),
         deprecated: false,
         maintenance: None,
@@ -17174,8 +17174,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/cnetp/unites_legales/{siren}/attestation_cotisations_conges_payes_chomage_intemperies",
         summary: "Certificat cotisations CNETP",
-        group: crate::runtime::EndpointGroup::Documents,
-        rate_limit_per_minute: 50u32,
+        group: &crate::platform::GROUP_DOCUMENTS,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(12000u64),
         deprecated: false,
         maintenance: Some(crate::runtime::MaintenanceWindow {
@@ -17211,8 +17211,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/data_subvention/associations/{siren_or_siret_or_rna}/subventions",
             summary: "Subventions des associations",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -17243,8 +17243,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/douanes/etablissements/{siret_or_eori}/immatriculations_eori",
             summary: "Immatriculation EORI",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -17275,8 +17275,11 @@ pub mod operations {
             method: "GET",
             path: "/v3/dgfip/unites_legales/{siren}/attestation_fiscale",
             summary: "Attestation fiscale",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 5u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: Some(crate::runtime::Limit {
+                calls: 5u32,
+                window: ::std::time::Duration::from_secs(60u64),
+            }),
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: true,
             maintenance: Some(crate::runtime::MaintenanceWindow {
@@ -17321,8 +17324,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/dgfip/etablissements/{siret}/chiffres_affaires",
             summary: "Chiffre d'affaires",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: Some(crate::runtime::MaintenanceWindow {
@@ -17367,8 +17370,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/dgfip/unites_legales/{siren}/liasses_fiscales/{year}",
             summary: "Liasses fiscales",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: Some(crate::runtime::MaintenanceWindow {
@@ -17424,8 +17427,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/dgfip/unites_legales/{siren}/liens_capitalistiques/{year}",
             summary: "Liens capitalistiques",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: Some(crate::runtime::MaintenanceWindow {
@@ -17481,8 +17484,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/european_commission/unites_legales/{siren}/numero_tva",
             summary: "N°TVA intracommunautaire français",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -17510,8 +17513,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/fabrique_numerique_ministeres_sociaux/etablissements/{siret}/conventions_collectives",
         summary: "Conventions collectives",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: true,
         maintenance: None,
@@ -17544,8 +17547,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/fntp/unites_legales/{siren}/carte_professionnelle_travaux_publics",
         summary: "Carte professionnelle travaux publics",
-        group: crate::runtime::EndpointGroup::Documents,
-        rate_limit_per_minute: 50u32,
+        group: &crate::platform::GROUP_DOCUMENTS,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(12000u64),
         deprecated: false,
         maintenance: None,
@@ -17574,8 +17577,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}",
         summary: "Effectifs annuels d'une unité légale",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -17624,8 +17627,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/gip_mds/etablissements/{siret}/effectifs_mensuels/{month}/annee/{year}",
         summary: "Effectifs mensuels d'un établissement",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -17692,8 +17695,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/infogreffe/rcs/unites_legales/{siren}/extrait_kbis",
             summary: "Extrait RCS",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -17722,8 +17725,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/infogreffe/rcs/unites_legales/{siren}/mandataires_sociaux",
             summary: "Mandataires sociaux",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -17752,8 +17755,11 @@ pub mod operations {
             method: "GET",
             path: "/v3/inpi/rne/unites_legales/open_data/{siren}/actes_bilans",
             summary: "Actes et bilans",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 5u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: Some(crate::runtime::Limit {
+                calls: 5u32,
+                window: ::std::time::Duration::from_secs(60u64),
+            }),
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
@@ -17782,8 +17788,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/inpi/rne/unites_legales/{siren}/beneficiaires_effectifs",
             summary: "Bénéficiaires effectifs",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -17825,8 +17831,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/inpi/rne/unites_legales/{siren}/extrait_rne",
             summary: "Attestation d'immatriculation RNE",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 50u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
@@ -17868,8 +17874,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/insee/sirene/etablissements/{siret}/adresse",
             summary: "Adresse établissement",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -17898,8 +17904,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/insee/sirene/etablissements/diffusibles/{siret}/adresse",
         summary: "Adresse établissement en open data",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -17928,8 +17934,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/insee/sirene/etablissements/{siret}",
             summary: "Données établissement",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
@@ -17958,8 +17964,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/insee/sirene/etablissements/diffusibles/{siret}",
             summary: "Données établissement en open data",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
@@ -17988,8 +17994,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/insee/sirene/unites_legales/diffusibles/{siren}/siege_social",
         summary: "Données siège social en open data",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: true,
         maintenance: None,
@@ -18018,8 +18024,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/insee/sirene/unites_legales/{siren}/siege_social",
             summary: "Données siège social",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
@@ -18048,8 +18054,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/insee/sirene/etablissements/{siret}/successions",
             summary: "Liens de succession",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -18078,8 +18084,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/insee/sirene/unites_legales/{siren}",
             summary: "Données unité légale",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
@@ -18108,8 +18114,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/insee/sirene/unites_legales/diffusibles/{siren}",
             summary: "Données unité légale en open data",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
@@ -18138,8 +18144,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/ministere_interieur/rna/associations/{siret_or_rna}",
             summary: "Données du RNA d'une association",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
@@ -18181,8 +18187,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/ministere_interieur/rna/associations/{siret_or_rna}/documents",
             summary: "Divers documents d'une association",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 50u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: true,
             maintenance: None,
@@ -18224,8 +18230,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/msa/etablissements/{siret}/conformite_cotisations",
             summary: "Conformité cotisations de sécurité sociale agricole",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: Some(crate::runtime::MaintenanceWindow {
@@ -18257,8 +18263,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/opqibi/unites_legales/{siren}/certification_ingenierie",
             summary: "Certification d'ingénierie OPQIBI",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -18287,8 +18293,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/probtp/etablissements/{siret}/attestation_cotisations_retraite",
         summary: "Conformité cotisations retraite bâtiment",
-        group: crate::runtime::EndpointGroup::Documents,
-        rate_limit_per_minute: 50u32,
+        group: &crate::platform::GROUP_DOCUMENTS,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(12000u64),
         deprecated: false,
         maintenance: None,
@@ -18317,8 +18323,8 @@ pub mod operations {
         method: "GET",
         path: "/v3/probtp/etablissements/{siret}/conformite_cotisations_retraite",
         summary: "Conformité cotisations retraite complémentaire",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -18347,8 +18353,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/qualibat/etablissements/{siret}/certification_batiment",
             summary: "Certification Qualibat (PDF seulement)",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 50u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: true,
             maintenance: None,
@@ -18377,8 +18383,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/qualifelec/etablissements/{siret}/certificats",
             summary: "Certification Qualifelec",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 50u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
@@ -18407,8 +18413,8 @@ pub mod operations {
             method: "GET",
             path: "/v3/cma_france/rnm/unites_legales/{siren}",
             summary: "Données du RNM d'une entreprise artisanale",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: true,
             maintenance: None,
@@ -18437,8 +18443,8 @@ pub mod operations {
             method: "GET",
             path: "/v4/urssaf/unites_legales/{siren}/attestation_vigilance",
             summary: "Attestation de vigilance",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 50u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
@@ -18480,8 +18486,11 @@ pub mod operations {
             method: "GET",
             path: "/v4/dgfip/unites_legales/{siren}/attestation_fiscale",
             summary: "Attestation fiscale",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 5u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: Some(crate::runtime::Limit {
+                calls: 5u32,
+                window: ::std::time::Duration::from_secs(60u64),
+            }),
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: Some(crate::runtime::MaintenanceWindow {
@@ -18526,8 +18535,8 @@ pub mod operations {
             method: "GET",
             path: "/v4/insee/sirene/etablissements/{siret}",
             summary: "Données établissement",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -18556,8 +18565,8 @@ pub mod operations {
             method: "GET",
             path: "/v4/insee/sirene/etablissements/diffusibles/{siret}",
             summary: "Données établissement en open data",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -18586,8 +18595,8 @@ pub mod operations {
         method: "GET",
         path: "/v4/insee/sirene/unites_legales/diffusibles/{siren}/siege_social",
         summary: "Données siège social en open data",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -18616,8 +18625,8 @@ pub mod operations {
             method: "GET",
             path: "/v4/insee/sirene/unites_legales/{siren}/siege_social",
             summary: "Données siège social",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -18646,8 +18655,8 @@ pub mod operations {
             method: "GET",
             path: "/v4/insee/sirene/unites_legales/{siren}",
             summary: "Données unité légale",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -18676,8 +18685,8 @@ pub mod operations {
             method: "GET",
             path: "/v4/insee/sirene/unites_legales/diffusibles/{siren}",
             summary: "Données unité légale en open data",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -18706,8 +18715,8 @@ pub mod operations {
             method: "GET",
             path: "/v4/djepva/api-association/associations/{siren_or_rna}",
             summary: "Données association",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -18749,8 +18758,8 @@ pub mod operations {
             method: "GET",
             path: "/v4/djepva/api-association/associations/open_data/{siren_or_rna}",
             summary: "Données association en open data",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -18781,8 +18790,8 @@ pub mod operations {
             method: "GET",
             path: "/v4/qualibat/etablissements/{siret}/certification_batiment",
             summary: "Certification Qualibat",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 50u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(12000u64),
             deprecated: false,
             maintenance: None,
@@ -18944,7 +18953,7 @@ pub mod privileges {
         ///
         /// Renvoi la liste des droits associé au jeton
         ///
-        /// `GET /privileges` (x-operationId `api_entreprise_vrivileges_`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /privileges` (x-operationId `api_entreprise_vrivileges_`): `json` group, 250/min per token, 5 s timeout.
         pub fn privileges(&self) -> PrivilegesRequest<'c> {
             PrivilegesRequest {
                 client: self.client,
@@ -19009,7 +19018,7 @@ pub mod v3 {
         ///
         /// Attestation sociale délivrée à une entreprise acquittée de ses obligations de cotisations et contributions sociales auprès de l'URSSAF Caisse nationale.
         ///
-        /// `GET /v3/urssaf/unites_legales/{siren}/attestation_vigilance` (x-operationId `api_entreprise_v3_acoss_attestations_sociales`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v3/urssaf/unites_legales/{siren}/attestation_vigilance` (x-operationId `api_entreprise_v3_acoss_attestations_sociales`): `documents` group, 50/min per token, 12 s timeout.
         #[deprecated(
             note = "deprecated by the API: use `client.v4().acoss_attestations_sociales()`"
         )]
@@ -19028,7 +19037,7 @@ pub mod v3 {
         ///
         /// Certifications RGE (Reconnu Garant de l'Environnement) d'un établissement, délivrées par l'Ademe.
         ///
-        /// `GET /v3/ademe/etablissements/{siret}/certification_rge` (x-operationId `api_entreprise_v3_ademe_certificats_rge`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/ademe/etablissements/{siret}/certification_rge` (x-operationId `api_entreprise_v3_ademe_certificats_rge`): `json` group, 250/min per token, 5 s timeout.
         pub fn ademe_certificats_rge(
             &self,
             siret: crate::runtime::Siret,
@@ -19044,7 +19053,7 @@ pub mod v3 {
         ///
         /// Obtenir les trois derniers bilans d’une entreprise détenus par la Banque de France.
         ///
-        /// `GET /v3/banque_de_france/unites_legales/{siren}/bilans` (x-operationId `api_entreprise_v3_banque_de_france_bilans_entreprise`): JSON endpoint, 250 requests/min per token, 5 s timeout. Daily maintenance from 22:04 to 22:08.
+        /// `GET /v3/banque_de_france/unites_legales/{siren}/bilans` (x-operationId `api_entreprise_v3_banque_de_france_bilans_entreprise`): `json` group, 250/min per token, 5 s timeout. Daily maintenance from 22:04 to 22:08.
         pub fn banque_de_france_bilans_entreprise(
             &self,
             siren: crate::runtime::Siren,
@@ -19060,7 +19069,7 @@ pub mod v3 {
         ///
         /// Certifications Qualiopi et habilitations France compétences attestant que l'établissement est habilité à délivrer une formation certifiante.
         ///
-        /// `GET /v3/carif_oref/etablissements/{siret}/certifications_qualiopi_france_competences` (x-operationId `api_entreprise_v3_carif_oref_certifications_qualiopi_france_competences`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/carif_oref/etablissements/{siret}/certifications_qualiopi_france_competences` (x-operationId `api_entreprise_v3_carif_oref_certifications_qualiopi_france_competences`): `json` group, 250/min per token, 5 s timeout.
         pub fn carif_oref_certifications_qualiopi_france_competences(
             &self,
             siret: crate::runtime::Siret,
@@ -19075,7 +19084,7 @@ pub mod v3 {
         ///
         /// Certificat indiquant qu'une entreprise du bâtiment, affiliée à la majorité des caisses du réseau CIBTP France, est en règle de ses cotisations congés payés et chômage-intempéries.
         ///
-        /// `GET /v3/cibtp/etablissements/{siret}/attestation_cotisations_conges_payes_chomage_intemperies` (x-operationId `api_entreprise_v3_cibtp_attestation_cotisations_conges_payes_chomage_intemperies`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v3/cibtp/etablissements/{siret}/attestation_cotisations_conges_payes_chomage_intemperies` (x-operationId `api_entreprise_v3_cibtp_attestation_cotisations_conges_payes_chomage_intemperies`): `documents` group, 50/min per token, 12 s timeout.
         pub fn cibtp_attestation_cotisations_conges_payes_chomage_intemperies(
             &self,
             siret: crate::runtime::Siret,
@@ -19090,7 +19099,7 @@ pub mod v3 {
         ///
         /// Certificat indiquant qu'une entreprise de travaux publics affiliée à la caisse CNETP est en règle de ses cotisations congés payés et chômage-intempéries.
         ///
-        /// `GET /v3/cnetp/unites_legales/{siren}/attestation_cotisations_conges_payes_chomage_intemperies` (x-operationId `api_entreprise_v3_cnetp_attestation_cotisations_conges_payes_chomage_intemperies`): documents endpoint, 50 requests/min per token, 12 s timeout. Daily maintenance from 06:00 to 06:30.
+        /// `GET /v3/cnetp/unites_legales/{siren}/attestation_cotisations_conges_payes_chomage_intemperies` (x-operationId `api_entreprise_v3_cnetp_attestation_cotisations_conges_payes_chomage_intemperies`): `documents` group, 50/min per token, 12 s timeout. Daily maintenance from 06:00 to 06:30.
         pub fn cnetp_attestation_cotisations_conges_payes_chomage_intemperies(
             &self,
             siren: crate::runtime::Siren,
@@ -19105,7 +19114,7 @@ pub mod v3 {
         ///
         /// Listes des subventions accordées et distribuées aux associations
         ///
-        /// `GET /v3/data_subvention/associations/{siren_or_siret_or_rna}/subventions` (x-operationId `api_entreprise_v3_data_subvention_subventions`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/data_subvention/associations/{siren_or_siret_or_rna}/subventions` (x-operationId `api_entreprise_v3_data_subvention_subventions`): `json` group, 250/min per token, 5 s timeout.
         pub fn data_subvention_subventions(
             &self,
             siren_or_siret_or_rna: crate::runtime::SirenOrSiretOrRna,
@@ -19121,7 +19130,7 @@ pub mod v3 {
         /// État du numéro EORI d'une entreprise indiquant si celle-ci est immatriculée auprès des douanes dans le cadre de l’import/export en Union Européenne.
         ///
         ///
-        /// `GET /v3/douanes/etablissements/{siret_or_eori}/immatriculations_eori` (x-operationId `api_entreprise_v3_dgddi_eori`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/douanes/etablissements/{siret_or_eori}/immatriculations_eori` (x-operationId `api_entreprise_v3_dgddi_eori`): `json` group, 250/min per token, 5 s timeout.
         pub fn dgddi_eori(
             &self,
             siret_or_eori: crate::runtime::SiretOrEori,
@@ -19136,7 +19145,7 @@ pub mod v3 {
         ///
         /// Attestation fiscale délivrée par la Direction générale des finances publiques (DGFIP), indiquant que l’entreprise est à jour de ses obligations fiscales.
         ///
-        /// `GET /v3/dgfip/unites_legales/{siren}/attestation_fiscale` (x-operationId `api_entreprise_v3_dgfip_attestations_fiscales`): documents endpoint, 5 requests/min per token, 12 s timeout. Daily maintenance from 01:00 to 02:00.
+        /// `GET /v3/dgfip/unites_legales/{siren}/attestation_fiscale` (x-operationId `api_entreprise_v3_dgfip_attestations_fiscales`): `documents` group, 5/min of its own and 50/min per token, 12 s timeout. Daily maintenance from 01:00 to 02:00.
         #[deprecated(
             note = "deprecated by the API: use `client.v4().dgfip_attestations_fiscales()`"
         )]
@@ -19155,7 +19164,7 @@ pub mod v3 {
         ///
         /// Déclarations de chiffre d’affaires, des trois derniers exercices, faites auprès de la Direction générale des finances publiques (DGFIP).
         ///
-        /// `GET /v3/dgfip/etablissements/{siret}/chiffres_affaires` (x-operationId `api_entreprise_v3_dgfip_chiffres_affaires`): JSON endpoint, 250 requests/min per token, 5 s timeout. Daily maintenance from 01:00 to 02:00.
+        /// `GET /v3/dgfip/etablissements/{siret}/chiffres_affaires` (x-operationId `api_entreprise_v3_dgfip_chiffres_affaires`): `json` group, 250/min per token, 5 s timeout. Daily maintenance from 01:00 to 02:00.
         pub fn dgfip_chiffres_affaires(
             &self,
             siret: crate::runtime::Siret,
@@ -19171,7 +19180,7 @@ pub mod v3 {
         ///
         /// Informations renseignées dans les liasses fiscales, issues des déclarations de résultat d’une entreprise auprès de la Direction générale des finances publiques (DGFIP).
         ///
-        /// `GET /v3/dgfip/unites_legales/{siren}/liasses_fiscales/{year}` (x-operationId `api_entreprise_v3_dgfip_liasses_fiscales`): JSON endpoint, 250 requests/min per token, 5 s timeout. Daily maintenance from 01:00 to 02:00.
+        /// `GET /v3/dgfip/unites_legales/{siren}/liasses_fiscales/{year}` (x-operationId `api_entreprise_v3_dgfip_liasses_fiscales`): `json` group, 250/min per token, 5 s timeout. Daily maintenance from 01:00 to 02:00.
         pub fn dgfip_liasses_fiscales(
             &self,
             siren: crate::runtime::Siren,
@@ -19189,7 +19198,7 @@ pub mod v3 {
         ///
         /// Actionnaires et filiales de l'entreprise déclarés dans les CERFA 2059F et 2059G des liasses fiscales de la DGFIP.
         ///
-        /// `GET /v3/dgfip/unites_legales/{siren}/liens_capitalistiques/{year}` (x-operationId `api_entreprise_v3_dgfip_liens_capitalistiques`): JSON endpoint, 250 requests/min per token, 5 s timeout. Daily maintenance from 01:00 to 02:00.
+        /// `GET /v3/dgfip/unites_legales/{siren}/liens_capitalistiques/{year}` (x-operationId `api_entreprise_v3_dgfip_liens_capitalistiques`): `json` group, 250/min per token, 5 s timeout. Daily maintenance from 01:00 to 02:00.
         pub fn dgfip_liens_capitalistiques(
             &self,
             siren: crate::runtime::Siren,
@@ -19207,7 +19216,7 @@ pub mod v3 {
         ///
         /// Numéro de TVA intracommunautaire français, vérifié auprès de la Commission européenne.
         ///
-        /// `GET /v3/european_commission/unites_legales/{siren}/numero_tva` (x-operationId `api_entreprise_v3_european_commission_vies`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/european_commission/unites_legales/{siren}/numero_tva` (x-operationId `api_entreprise_v3_european_commission_vies`): `json` group, 250/min per token, 5 s timeout.
         pub fn european_commission_vies(
             &self,
             siren: crate::runtime::Siren,
@@ -19222,7 +19231,7 @@ pub mod v3 {
         ///
         /// Identifiants des conventions collectives d’un établissement et lien vers les textes en vigueur.
         ///
-        /// `GET /v3/fabrique_numerique_ministeres_sociaux/etablissements/{siret}/conventions_collectives` (x-operationId `api_entreprise_v3_fabrique_numerique_ministeres_sociaux_conventions_collectives`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/fabrique_numerique_ministeres_sociaux/etablissements/{siret}/conventions_collectives` (x-operationId `api_entreprise_v3_fabrique_numerique_ministeres_sociaux_conventions_collectives`): `json` group, 250/min per token, 5 s timeout.
         #[deprecated(note = "deprecated by the API")]
         pub fn fabrique_numerique_ministeres_sociaux_conventions_collectives(
             &self,
@@ -19238,7 +19247,7 @@ pub mod v3 {
         ///
         /// Carte professionnelle d'entrepreneur de travaux publics, délivrée à une entreprise en règle de ses obligations sociales, administratives et juridiques.
         ///
-        /// `GET /v3/fntp/unites_legales/{siren}/carte_professionnelle_travaux_publics` (x-operationId `api_entreprise_v3_fntp_carte_professionnelle_travaux_publics`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v3/fntp/unites_legales/{siren}/carte_professionnelle_travaux_publics` (x-operationId `api_entreprise_v3_fntp_carte_professionnelle_travaux_publics`): `documents` group, 50/min per token, 12 s timeout.
         pub fn fntp_carte_professionnelle_travaux_publics(
             &self,
             siren: crate::runtime::Siren,
@@ -19253,7 +19262,7 @@ pub mod v3 {
         ///
         /// Effectifs annuels des régimes général et agricole d'une unité légale, issus de l'Urssaf et de la MSA depuis le répertoire commun des déclarants opéré par le GIP-MDS. Inclut l'effectif moyen et les effectifs liés à l'obligation d'emploi des travailleurs handicapés.
         ///
-        /// `GET /v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}` (x-operationId `api_entreprise_v3_gip_mds_effectifs_annuels_entreprise`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}` (x-operationId `api_entreprise_v3_gip_mds_effectifs_annuels_entreprise`): `json` group, 250/min per token, 5 s timeout.
         pub fn gip_mds_effectifs_annuels_entreprise(
             &self,
             siren: crate::runtime::Siren,
@@ -19271,7 +19280,7 @@ pub mod v3 {
         ///
         /// Effectifs mensuels des régimes général et agricole d'un établissement, issus de l'Urssaf et de la MSA depuis le répertoire commun des déclarants opéré par le GIP-MDS. Inclut l'effectif moyen et les effectifs liés à l'obligation d'emploi travailleurs handicapés.
         ///
-        /// `GET /v3/gip_mds/etablissements/{siret}/effectifs_mensuels/{month}/annee/{year}` (x-operationId `api_entreprise_v3_gip_mds_effectifs_mensuels_etablissement`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/gip_mds/etablissements/{siret}/effectifs_mensuels/{month}/annee/{year}` (x-operationId `api_entreprise_v3_gip_mds_effectifs_mensuels_etablissement`): `json` group, 250/min per token, 5 s timeout.
         pub fn gip_mds_effectifs_mensuels_etablissement(
             &self,
             siret: crate::runtime::Siret,
@@ -19292,7 +19301,7 @@ pub mod v3 {
         ///
         /// Extrait d'une partie des données du registre du commerce et des sociétés (RCS), informations générales des mandataires sociaux, ainsi que les commentaires laissés par les greffiers.
         ///
-        /// `GET /v3/infogreffe/rcs/unites_legales/{siren}/extrait_kbis` (x-operationId `api_entreprise_v3_infogreffe_extraits_rcs`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/infogreffe/rcs/unites_legales/{siren}/extrait_kbis` (x-operationId `api_entreprise_v3_infogreffe_extraits_rcs`): `json` group, 250/min per token, 5 s timeout.
         pub fn infogreffe_extraits_rcs(
             &self,
             siren: crate::runtime::Siren,
@@ -19307,7 +19316,7 @@ pub mod v3 {
         ///
         /// Liste des mandataires sociaux d'une société inscrite au registre du commerce et des sociétés (RCS), délivrée par Infogreffe.
         ///
-        /// `GET /v3/infogreffe/rcs/unites_legales/{siren}/mandataires_sociaux` (x-operationId `api_entreprise_v3_infogreffe_mandataires_sociaux`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/infogreffe/rcs/unites_legales/{siren}/mandataires_sociaux` (x-operationId `api_entreprise_v3_infogreffe_mandataires_sociaux`): `json` group, 250/min per token, 5 s timeout.
         pub fn infogreffe_mandataires_sociaux(
             &self,
             siren: crate::runtime::Siren,
@@ -19324,7 +19333,7 @@ pub mod v3 {
         /// Seuls les actes et bilans publiques sont distribués. L'INPI peut potentiellement posséder des actes et bilans "partiellement confidentiels".
         ///
         ///
-        /// `GET /v3/inpi/rne/unites_legales/open_data/{siren}/actes_bilans` (x-operationId `api_entreprise_v3_inpi_rne_actes_bilans`): documents endpoint, 5 requests/min per token, 12 s timeout.
+        /// `GET /v3/inpi/rne/unites_legales/open_data/{siren}/actes_bilans` (x-operationId `api_entreprise_v3_inpi_rne_actes_bilans`): `documents` group, 5/min of its own and 50/min per token, 12 s timeout.
         pub fn inpi_rne_actes_bilans(
             &self,
             siren: crate::runtime::Siren,
@@ -19339,7 +19348,7 @@ pub mod v3 {
         ///
         /// Liste des bénéficiaires effectifs d'une unité légale inscrite au répertoire national des entreprises (RNE).
         ///
-        /// `GET /v3/inpi/rne/unites_legales/{siren}/beneficiaires_effectifs` (x-operationId `api_entreprise_v3_inpi_rne_beneficiaires_effectifs`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/inpi/rne/unites_legales/{siren}/beneficiaires_effectifs` (x-operationId `api_entreprise_v3_inpi_rne_beneficiaires_effectifs`): `json` group, 250/min per token, 5 s timeout.
         pub fn inpi_rne_beneficiaires_effectifs(
             &self,
             siren: crate::runtime::Siren,
@@ -19355,7 +19364,7 @@ pub mod v3 {
         ///
         /// Données figurant sur l'attestation d'immatriculation au registre national des entreprises et lien vers le document au format PDF.
         ///
-        /// `GET /v3/inpi/rne/unites_legales/{siren}/extrait_rne` (x-operationId `api_entreprise_v3_inpi_rne_extrait_rne`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v3/inpi/rne/unites_legales/{siren}/extrait_rne` (x-operationId `api_entreprise_v3_inpi_rne_extrait_rne`): `documents` group, 50/min per token, 12 s timeout.
         pub fn inpi_rne_extrait_rne(
             &self,
             siren: crate::runtime::Siren,
@@ -19371,7 +19380,7 @@ pub mod v3 {
         ///
         /// Adresse d'un établissement inscrit au répertoire Sirene, y compris celle des établissements en diffusion partielle.
         ///
-        /// `GET /v3/insee/sirene/etablissements/{siret}/adresse` (x-operationId `api_entreprise_v3_insee_adresses_etablissements`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/insee/sirene/etablissements/{siret}/adresse` (x-operationId `api_entreprise_v3_insee_adresses_etablissements`): `json` group, 250/min per token, 5 s timeout.
         pub fn insee_adresses_etablissements(
             &self,
             siret: crate::runtime::Siret,
@@ -19386,7 +19395,7 @@ pub mod v3 {
         ///
         /// Adresse d'un établissement inscrit au répertoire Sirene, si celui-ci n'a pas choisi la diffusion partielle.
         ///
-        /// `GET /v3/insee/sirene/etablissements/diffusibles/{siret}/adresse` (x-operationId `api_entreprise_v3_insee_adresses_etablissements_diffusables`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/insee/sirene/etablissements/diffusibles/{siret}/adresse` (x-operationId `api_entreprise_v3_insee_adresses_etablissements_diffusables`): `json` group, 250/min per token, 5 s timeout.
         pub fn insee_adresses_etablissements_diffusables(
             &self,
             siret: crate::runtime::Siret,
@@ -19401,7 +19410,7 @@ pub mod v3 {
         ///
         /// Informations générales concernant un établissement inscrit au répertoire Sirene. Avec les données protégées des établissements en diffusion partielle.
         ///
-        /// `GET /v3/insee/sirene/etablissements/{siret}` (x-operationId `api_entreprise_v3_insee_etablissements`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/insee/sirene/etablissements/{siret}` (x-operationId `api_entreprise_v3_insee_etablissements`): `json` group, 250/min per token, 5 s timeout.
         #[deprecated(note = "deprecated by the API: use `client.v4().insee_etablissements()`")]
         pub fn insee_etablissements(
             &self,
@@ -19417,7 +19426,7 @@ pub mod v3 {
         ///
         /// Informations générales publiques concernant un établissement inscrit au répertoire Sirene.
         ///
-        /// `GET /v3/insee/sirene/etablissements/diffusibles/{siret}` (x-operationId `api_entreprise_v3_insee_etablissements_diffusables`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/insee/sirene/etablissements/diffusibles/{siret}` (x-operationId `api_entreprise_v3_insee_etablissements_diffusables`): `json` group, 250/min per token, 5 s timeout.
         #[deprecated(
             note = "deprecated by the API: use `client.v4().insee_etablissements_diffusables()`"
         )]
@@ -19435,7 +19444,7 @@ pub mod v3 {
         ///
         /// Informations générales publiques concernant le siège d'une unité légale inscrite au répertoire Sirene.
         ///
-        /// `GET /v3/insee/sirene/unites_legales/diffusibles/{siren}/siege_social` (x-operationId `api_entreprise_v3_insee_sieges_diffusables_unites_legales`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/insee/sirene/unites_legales/diffusibles/{siren}/siege_social` (x-operationId `api_entreprise_v3_insee_sieges_diffusables_unites_legales`): `json` group, 250/min per token, 5 s timeout.
         #[deprecated(
             note = "deprecated by the API: use `client.v4().insee_sieges_diffusables_unites_legales()`"
         )]
@@ -19453,7 +19462,7 @@ pub mod v3 {
         ///
         /// Informations générales concernant le siège social d'une unité légale inscrite au répertoire Sirene. Avec les données protégées des sièges sociaux en diffusion partielle.
         ///
-        /// `GET /v3/insee/sirene/unites_legales/{siren}/siege_social` (x-operationId `api_entreprise_v3_insee_sieges_unites_legales`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/insee/sirene/unites_legales/{siren}/siege_social` (x-operationId `api_entreprise_v3_insee_sieges_unites_legales`): `json` group, 250/min per token, 5 s timeout.
         #[deprecated(
             note = "deprecated by the API: use `client.v4().insee_sieges_unites_legales()`"
         )]
@@ -19471,7 +19480,7 @@ pub mod v3 {
         ///
         /// Liste des prédécesseurs et successeurs d'un établissement.
         ///
-        /// `GET /v3/insee/sirene/etablissements/{siret}/successions` (x-operationId `api_entreprise_v3_insee_successions`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/insee/sirene/etablissements/{siret}/successions` (x-operationId `api_entreprise_v3_insee_successions`): `json` group, 250/min per token, 5 s timeout.
         pub fn insee_successions(
             &self,
             siret: crate::runtime::Siret,
@@ -19486,7 +19495,7 @@ pub mod v3 {
         ///
         /// Informations de référence d'une unité légale (entreprise, association ou administration) inscrite au répertoire Sirene. Avec les données protégées des unités légales en diffusion partielle.
         ///
-        /// `GET /v3/insee/sirene/unites_legales/{siren}` (x-operationId `api_entreprise_v3_insee_unites_legales`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/insee/sirene/unites_legales/{siren}` (x-operationId `api_entreprise_v3_insee_unites_legales`): `json` group, 250/min per token, 5 s timeout.
         #[deprecated(note = "deprecated by the API: use `client.v4().insee_unites_legales()`")]
         pub fn insee_unites_legales(
             &self,
@@ -19502,7 +19511,7 @@ pub mod v3 {
         ///
         /// Informations de référence publiques d'une unité légale (entreprise, association ou administration) inscrite au répertoire Sirene.
         ///
-        /// `GET /v3/insee/sirene/unites_legales/diffusibles/{siren}` (x-operationId `api_entreprise_v3_insee_unites_legales_diffusables`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/insee/sirene/unites_legales/diffusibles/{siren}` (x-operationId `api_entreprise_v3_insee_unites_legales_diffusables`): `json` group, 250/min per token, 5 s timeout.
         #[deprecated(
             note = "deprecated by the API: use `client.v4().insee_unites_legales_diffusables()`"
         )]
@@ -19520,7 +19529,7 @@ pub mod v3 {
         ///
         /// Informations issues du répertoire national des associations (RNA), telles que la date de création, l’adresse du siège et les dirigeants.
         ///
-        /// `GET /v3/ministere_interieur/rna/associations/{siret_or_rna}` (x-operationId `api_entreprise_v3_mi_associations`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/ministere_interieur/rna/associations/{siret_or_rna}` (x-operationId `api_entreprise_v3_mi_associations`): `json` group, 250/min per token, 5 s timeout.
         #[deprecated(note = "deprecated by the API")]
         pub fn mi_associations(
             &self,
@@ -19537,7 +19546,7 @@ pub mod v3 {
         ///
         /// Divers documents administratifs en PDF tels que les statuts, le récépissé de déclaration de création, la liste des dirigeants...
         ///
-        /// `GET /v3/ministere_interieur/rna/associations/{siret_or_rna}/documents` (x-operationId `api_entreprise_v3_mi_documents_associations`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v3/ministere_interieur/rna/associations/{siret_or_rna}/documents` (x-operationId `api_entreprise_v3_mi_documents_associations`): `documents` group, 50/min per token, 12 s timeout.
         #[deprecated(note = "deprecated by the API")]
         pub fn mi_documents_associations(
             &self,
@@ -19554,7 +19563,7 @@ pub mod v3 {
         ///
         /// Statut des cotisations sociales d'une entreprise indiquant si elle est en règle auprès de la sécurité sociale agricole (MSA).
         ///
-        /// `GET /v3/msa/etablissements/{siret}/conformite_cotisations` (x-operationId `api_entreprise_v3_msa_conformites_cotisations`): JSON endpoint, 250 requests/min per token, 5 s timeout. Daily maintenance from 03:00 to 03:30.
+        /// `GET /v3/msa/etablissements/{siret}/conformite_cotisations` (x-operationId `api_entreprise_v3_msa_conformites_cotisations`): `json` group, 250/min per token, 5 s timeout. Daily maintenance from 03:00 to 03:30.
         pub fn msa_conformites_cotisations(
             &self,
             siret: crate::runtime::Siret,
@@ -19570,7 +19579,7 @@ pub mod v3 {
         /// Certification délivrée par l'association OPQIBI, attestant des différentes qualifications d'ingénierie d'une unité légale.
         ///
         ///
-        /// `GET /v3/opqibi/unites_legales/{siren}/certification_ingenierie` (x-operationId `api_entreprise_v3_opqibi_certifications_ingenierie`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/opqibi/unites_legales/{siren}/certification_ingenierie` (x-operationId `api_entreprise_v3_opqibi_certifications_ingenierie`): `json` group, 250/min per token, 5 s timeout.
         pub fn opqibi_certifications_ingenierie(
             &self,
             siren: crate::runtime::Siren,
@@ -19585,7 +19594,7 @@ pub mod v3 {
         ///
         /// Attestation délivrée par la Protection sociale du bâtiment et des travaux publics (PROBTP), indiquant que l'entreprise est à jour de ses cotisations.
         ///
-        /// `GET /v3/probtp/etablissements/{siret}/attestation_cotisations_retraite` (x-operationId `api_entreprise_v3_probtp_attestations_cotisation_retraite`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v3/probtp/etablissements/{siret}/attestation_cotisations_retraite` (x-operationId `api_entreprise_v3_probtp_attestations_cotisation_retraite`): `documents` group, 50/min per token, 12 s timeout.
         pub fn probtp_attestations_cotisation_retraite(
             &self,
             siret: crate::runtime::Siret,
@@ -19600,7 +19609,7 @@ pub mod v3 {
         ///
         /// Régularité des cotisations de retraite complémentaire auprès de la Protection Sociale du Bâtiment et des Travaux publics (ProBTP).
         ///
-        /// `GET /v3/probtp/etablissements/{siret}/conformite_cotisations_retraite` (x-operationId `api_entreprise_v3_probtp_conformites_cotisations_retraite`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/probtp/etablissements/{siret}/conformite_cotisations_retraite` (x-operationId `api_entreprise_v3_probtp_conformites_cotisations_retraite`): `json` group, 250/min per token, 5 s timeout.
         pub fn probtp_conformites_cotisations_retraite(
             &self,
             siret: crate::runtime::Siret,
@@ -19615,7 +19624,7 @@ pub mod v3 {
         ///
         /// Certification délivrée par l'association Qualibat, attestant de la qualification d’une entreprise dans le bâtiment.
         ///
-        /// `GET /v3/qualibat/etablissements/{siret}/certification_batiment` (x-operationId `api_entreprise_v3_qualibat_certifications_batiment`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v3/qualibat/etablissements/{siret}/certification_batiment` (x-operationId `api_entreprise_v3_qualibat_certifications_batiment`): `documents` group, 50/min per token, 12 s timeout.
         #[deprecated(
             note = "deprecated by the API: use `client.v4().qualibat_certifications_batiment()`"
         )]
@@ -19633,7 +19642,7 @@ pub mod v3 {
         ///
         /// Certification délivrée par Qualifelec, attestant des qualifications d'une entreprise dans le génie électrique et énergétique.
         ///
-        /// `GET /v3/qualifelec/etablissements/{siret}/certificats` (x-operationId `api_entreprise_v3_qualifelec_certificats`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v3/qualifelec/etablissements/{siret}/certificats` (x-operationId `api_entreprise_v3_qualifelec_certificats`): `documents` group, 50/min per token, 12 s timeout.
         pub fn qualifelec_certificats(
             &self,
             siret: crate::runtime::Siret,
@@ -19648,7 +19657,7 @@ pub mod v3 {
         ///
         /// Informations de référence d'une entreprise artisanale enregistrée au répertoire national des métiers (RNM).
         ///
-        /// `GET /v3/cma_france/rnm/unites_legales/{siren}` (x-operationId `api_entreprise_v3_rnm_entreprises_artisanales`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v3/cma_france/rnm/unites_legales/{siren}` (x-operationId `api_entreprise_v3_rnm_entreprises_artisanales`): `json` group, 250/min per token, 5 s timeout.
         #[deprecated(note = "deprecated by the API")]
         pub fn rnm_entreprises_artisanales(
             &self,
@@ -21556,7 +21565,7 @@ pub mod v4 {
         ///
         /// Attestation sociale délivrée à une entreprise acquittée de ses obligations de cotisations et contributions sociales auprès de l'URSSAF Caisse nationale.
         ///
-        /// `GET /v4/urssaf/unites_legales/{siren}/attestation_vigilance` (x-operationId `api_entreprise_v4_acoss_attestations_sociales`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v4/urssaf/unites_legales/{siren}/attestation_vigilance` (x-operationId `api_entreprise_v4_acoss_attestations_sociales`): `documents` group, 50/min per token, 12 s timeout.
         pub fn acoss_attestations_sociales(
             &self,
             siren: crate::runtime::Siren,
@@ -21572,7 +21581,7 @@ pub mod v4 {
         ///
         /// Attestation fiscale délivrée par la Direction générale des finances publiques (DGFIP), indiquant que l’entreprise est à jour de ses obligations fiscales.
         ///
-        /// `GET /v4/dgfip/unites_legales/{siren}/attestation_fiscale` (x-operationId `api_entreprise_v4_dgfip_attestations_fiscales`): documents endpoint, 5 requests/min per token, 12 s timeout. Daily maintenance from 01:00 to 02:00.
+        /// `GET /v4/dgfip/unites_legales/{siren}/attestation_fiscale` (x-operationId `api_entreprise_v4_dgfip_attestations_fiscales`): `documents` group, 5/min of its own and 50/min per token, 12 s timeout. Daily maintenance from 01:00 to 02:00.
         pub fn dgfip_attestations_fiscales(
             &self,
             siren: crate::runtime::Siren,
@@ -21588,7 +21597,7 @@ pub mod v4 {
         ///
         /// Informations générales concernant un établissement inscrit au répertoire Sirene. Avec les données protégées des établissements en diffusion partielle. Cette version utilise la nomenclature NAF2025 pour l'activité principale.
         ///
-        /// `GET /v4/insee/sirene/etablissements/{siret}` (x-operationId `api_entreprise_v4_insee_etablissements`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v4/insee/sirene/etablissements/{siret}` (x-operationId `api_entreprise_v4_insee_etablissements`): `json` group, 250/min per token, 5 s timeout.
         pub fn insee_etablissements(
             &self,
             siret: crate::runtime::Siret,
@@ -21603,7 +21612,7 @@ pub mod v4 {
         ///
         /// Informations générales publiques concernant un établissement inscrit au répertoire Sirene. Cette version utilise la nomenclature NAF2025 pour l'activité principale.
         ///
-        /// `GET /v4/insee/sirene/etablissements/diffusibles/{siret}` (x-operationId `api_entreprise_v4_insee_etablissements_diffusables`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v4/insee/sirene/etablissements/diffusibles/{siret}` (x-operationId `api_entreprise_v4_insee_etablissements_diffusables`): `json` group, 250/min per token, 5 s timeout.
         pub fn insee_etablissements_diffusables(
             &self,
             siret: crate::runtime::Siret,
@@ -21618,7 +21627,7 @@ pub mod v4 {
         ///
         /// Informations générales publiques concernant le siège d'une unité légale inscrite au répertoire Sirene. Cette version utilise la nomenclature NAF2025 pour l'activité principale.
         ///
-        /// `GET /v4/insee/sirene/unites_legales/diffusibles/{siren}/siege_social` (x-operationId `api_entreprise_v4_insee_sieges_diffusables_unites_legales`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v4/insee/sirene/unites_legales/diffusibles/{siren}/siege_social` (x-operationId `api_entreprise_v4_insee_sieges_diffusables_unites_legales`): `json` group, 250/min per token, 5 s timeout.
         pub fn insee_sieges_diffusables_unites_legales(
             &self,
             siren: crate::runtime::Siren,
@@ -21633,7 +21642,7 @@ pub mod v4 {
         ///
         /// Informations générales concernant le siège social d'une unité légale inscrite au répertoire Sirene. Avec les données protégées des sièges sociaux en diffusion partielle. Cette version utilise la nomenclature NAF2025 pour l'activité principale.
         ///
-        /// `GET /v4/insee/sirene/unites_legales/{siren}/siege_social` (x-operationId `api_entreprise_v4_insee_sieges_unites_legales`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v4/insee/sirene/unites_legales/{siren}/siege_social` (x-operationId `api_entreprise_v4_insee_sieges_unites_legales`): `json` group, 250/min per token, 5 s timeout.
         pub fn insee_sieges_unites_legales(
             &self,
             siren: crate::runtime::Siren,
@@ -21648,7 +21657,7 @@ pub mod v4 {
         ///
         /// Informations de référence d'une unité légale (entreprise, association ou administration) inscrite au répertoire Sirene. Avec les données protégées des unités légales en diffusion partielle. Cette version utilise la nomenclature NAF2025 pour l'activité principale.
         ///
-        /// `GET /v4/insee/sirene/unites_legales/{siren}` (x-operationId `api_entreprise_v4_insee_unites_legales`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v4/insee/sirene/unites_legales/{siren}` (x-operationId `api_entreprise_v4_insee_unites_legales`): `json` group, 250/min per token, 5 s timeout.
         pub fn insee_unites_legales(
             &self,
             siren: crate::runtime::Siren,
@@ -21663,7 +21672,7 @@ pub mod v4 {
         ///
         /// Informations de référence publiques d'une unité légale (entreprise, association ou administration) inscrite au répertoire Sirene. Cette version utilise la nomenclature NAF2025 pour l'activité principale.
         ///
-        /// `GET /v4/insee/sirene/unites_legales/diffusibles/{siren}` (x-operationId `api_entreprise_v4_insee_unites_legales_diffusables`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v4/insee/sirene/unites_legales/diffusibles/{siren}` (x-operationId `api_entreprise_v4_insee_unites_legales_diffusables`): `json` group, 250/min per token, 5 s timeout.
         pub fn insee_unites_legales_diffusables(
             &self,
             siren: crate::runtime::Siren,
@@ -21678,7 +21687,7 @@ pub mod v4 {
         ///
         /// Informations et documents de référence d'une association et de ses établissements, issues du répertoire national des associations (RNA) et des documents administratifs complémentaires (DAC).
         ///
-        /// `GET /v4/djepva/api-association/associations/{siren_or_rna}` (x-operationId `api_entreprise_v4_mi_unites_legales`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v4/djepva/api-association/associations/{siren_or_rna}` (x-operationId `api_entreprise_v4_mi_unites_legales`): `json` group, 250/min per token, 5 s timeout.
         pub fn mi_unites_legales(
             &self,
             siren_or_rna: crate::runtime::SirenOrRna,
@@ -21694,7 +21703,7 @@ pub mod v4 {
         ///
         /// Informations et documents de référence d'une association et de ses établissements, accessibles en open data, issues du répertoire national des associations (RNA).
         ///
-        /// `GET /v4/djepva/api-association/associations/open_data/{siren_or_rna}` (x-operationId `api_entreprise_v4_mi_unites_legales_open_data`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v4/djepva/api-association/associations/open_data/{siren_or_rna}` (x-operationId `api_entreprise_v4_mi_unites_legales_open_data`): `json` group, 250/min per token, 5 s timeout.
         pub fn mi_unites_legales_open_data(
             &self,
             siren_or_rna: crate::runtime::SirenOrRna,
@@ -21709,7 +21718,7 @@ pub mod v4 {
         ///
         /// Certification délivrée par l'association Qualibat, attestant de la qualification d’une entreprise dans le bâtiment.
         ///
-        /// `GET /v4/qualibat/etablissements/{siret}/certification_batiment` (x-operationId `api_entreprise_v4_qualibat_certifications_batiment`): documents endpoint, 50 requests/min per token, 12 s timeout.
+        /// `GET /v4/qualibat/etablissements/{siret}/certification_batiment` (x-operationId `api_entreprise_v4_qualibat_certifications_batiment`): `documents` group, 50/min per token, 12 s timeout.
         pub fn qualibat_certifications_batiment(
             &self,
             siret: crate::runtime::Siret,

@@ -3793,8 +3793,8 @@ pub mod operations {
             method: "GET",
             path: "/watchdoge/dashboard/current_status/",
             summary: "[API Entreprise] Connaître la disponibilité des API en temps réel",
-            group: crate::runtime::EndpointGroup::Monitoring,
-            rate_limit_per_minute: 1000u32,
+            group: &crate::platform::GROUP_MONITORING,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -3811,8 +3811,8 @@ pub mod operations {
             method: "GET",
             path: "/watchdoge/stats/provider_availabilities/",
             summary: "[API Entreprise] Connaître l'historique de disponibilité des API",
-            group: crate::runtime::EndpointGroup::Monitoring,
-            rate_limit_per_minute: 1000u32,
+            group: &crate::platform::GROUP_MONITORING,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -3852,8 +3852,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/actes_inpi/{siren}",
             summary: "[INPI] Actes",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -3882,8 +3882,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/associations/{association_id}",
             summary: "[RNA] Informations déclaratives d'une association",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -3914,8 +3914,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/attestations_agefiph/{siret}",
             summary: "[AGEFIPH] Conformité emploi des travailleurs handicapés",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -3944,8 +3944,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/attestations_cotisation_retraite_probtp/{siret}",
         summary: "[PROBTP] Cotisations retraite bâtiment : attestation d'un établissement",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -3974,8 +3974,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/attestations_fiscales_dgfip/{siren}",
             summary: "[DGFIP] Attestation fiscale",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4026,8 +4026,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/attestations_sociales_acoss/{siren}",
             summary: "[ACOSS] Attestation de vigilance",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4056,8 +4056,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/bilans_entreprises_bdf/{siren}",
             summary: "[BDF] 3 derniers bilans annuels",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4086,8 +4086,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/bilans_inpi/{siren}",
             summary: "[INPI] Bilan annuels",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4116,8 +4116,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/cartes_professionnelles_fntp/{siren}",
             summary: "[FNTP] Carte professionnelle travaux publics",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4146,8 +4146,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/certificats_agence_bio/{siret}",
             summary: "[API BIO] Certification Biologique",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4176,8 +4176,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/certificats_cnetp/{siren}",
             summary: "[CNETP] Cotisations congés payés & chômage intempéries",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4206,8 +4206,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/certificats_opqibi/{siren}",
             summary: "[OPQIBI] Certification de qualification d'ingénierie",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4236,8 +4236,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/certificats_qualibat/{siret}",
             summary: "[QUALIBAT] Certificat de qualification bâtiment",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4266,8 +4266,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/certificats_rge_ademe/{siret}",
             summary: "[ADEME] Certification RGE",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4308,8 +4308,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/conventions_collectives/{siret}",
         summary: "[Fabrique numérique des ministères sociaux] Conventions collectives d'une entreprise",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4342,8 +4342,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/cotisations_msa/{siret}",
             summary: "[MSA] Cotisations de sécurité sociale agricole",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4372,8 +4372,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/documents_associations/{association_id}",
             summary: "[RNA] Divers documents d'une association",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4404,8 +4404,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/effectifs_annuels_acoss_covid/{siren}",
         summary: "Effectifs mensuel moyen d'une entreprise sur l'année précédente",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4434,8 +4434,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/entreprise/{siren}",
         summary: "Effectifs mensuel moyen d'une entreprise sur un mois et année donnée",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4484,8 +4484,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/etablissement/{siret}",
         summary: "Effectifs mensuel moyen d'un établissement sur un mois et année donnée",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4533,8 +4533,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/eligibilites_cotisation_retraite_probtp/{siret}",
         summary: "[PROBTP] Cotisations retraite bâtiment : savoir si un établissement est à jour dans ses cotisations",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4566,8 +4566,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/entreprises_artisanales_cma/{siren}",
         summary: "[RNM CMA] Données de référence d'une entreprise enregistrée au registre des artisans",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4600,8 +4600,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/entreprises/{siren}",
             summary: "[INSEE] Données de référence d'une entreprise",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4642,8 +4642,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/eori_douanes/{siret_or_eori}",
         summary: "[Douanes] Import/export en Union Européenne: savoir si une entreprise possède un numéro EORI actif",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4676,8 +4676,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/etablissements/{siret}",
             summary: "[INSEE] Données de référence d'un établissement",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4719,8 +4719,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/exercices/{siret}",
             summary: "[DGFIP] Chiffres d'affaires",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4749,8 +4749,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/extraits_courts_inpi/{siren}",
             summary: "[INPI] Brevets, modèles et marques déposés",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4779,8 +4779,8 @@ pub mod operations {
             method: "GET",
             path: "/v2/extraits_rcs_infogreffe/{siren}",
             summary: "[INFOGREFFE] Extrait RCS",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 250u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(5000u64),
             deprecated: false,
             maintenance: None,
@@ -4808,8 +4808,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/liasses_fiscales_dgfip/{annee}/complete/{siren}",
         summary: "[DGFIP] Déclarations de résultat : liasses fiscales d'une entreprise et dictionnaire pour une année donnée",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4861,8 +4861,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/liasses_fiscales_dgfip/{annee}/declarations/{siren}",
         summary: "[DGFIP] Déclarations de résultat : liasses fiscales d'une entreprise pour une année donnée",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4914,8 +4914,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/liasses_fiscales_dgfip/{annee}/dictionnaire",
         summary: "[DGFIP] Déclarations de résultat : dictionnaire des liasses fiscales pour une année donnée",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -4956,8 +4956,8 @@ pub mod operations {
         method: "GET",
         path: "/v2/privileges/",
         summary: "[API Entreprise] Connaître les droits liés à un token",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 250u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(5000u64),
         deprecated: false,
         maintenance: None,
@@ -5062,7 +5062,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-actes_inpi'>Documentation métier</a>
         ///
-        /// `GET /v2/actes_inpi/{siren}` (x-operationId `api_entreprise_v2_actes_inpi`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/actes_inpi/{siren}` (x-operationId `api_entreprise_v2_actes_inpi`): `json` group, 250/min per token, 5 s timeout.
         pub fn actes_inpi(&self, siren: crate::runtime::Siren) -> ActesInpiRequest<'c> {
             ActesInpiRequest {
                 client: self.client,
@@ -5074,7 +5074,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-associations'>Documentation métier</a>
         ///
-        /// `GET /v2/associations/{association_id}` (x-operationId `api_entreprise_v2_associations`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/associations/{association_id}` (x-operationId `api_entreprise_v2_associations`): `json` group, 250/min per token, 5 s timeout.
         pub fn associations(
             &self,
             association_id: crate::runtime::SiretOrRna,
@@ -5089,7 +5089,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-attestations_agefiph'>Documentation métier</a>
         ///
-        /// `GET /v2/attestations_agefiph/{siret}` (x-operationId `api_entreprise_v2_attestations_agefiph`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/attestations_agefiph/{siret}` (x-operationId `api_entreprise_v2_attestations_agefiph`): `json` group, 250/min per token, 5 s timeout.
         pub fn attestations_agefiph(
             &self,
             siret: crate::runtime::Siret,
@@ -5104,7 +5104,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-attestations_cotisation_retraite_probtp'>Documentation métier</a>
         ///
-        /// `GET /v2/attestations_cotisation_retraite_probtp/{siret}` (x-operationId `api_entreprise_v2_attestations_cotisation_retraite_probtp`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/attestations_cotisation_retraite_probtp/{siret}` (x-operationId `api_entreprise_v2_attestations_cotisation_retraite_probtp`): `json` group, 250/min per token, 5 s timeout.
         pub fn attestations_cotisation_retraite_probtp(
             &self,
             siret: crate::runtime::Siret,
@@ -5119,7 +5119,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-attestations_fiscales_dgfip'>Documentation métier</a>
         ///
-        /// `GET /v2/attestations_fiscales_dgfip/{siren}` (x-operationId `api_entreprise_v2_attestations_fiscales_dgfip`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/attestations_fiscales_dgfip/{siren}` (x-operationId `api_entreprise_v2_attestations_fiscales_dgfip`): `json` group, 250/min per token, 5 s timeout.
         pub fn attestations_fiscales_dgfip(
             &self,
             siren: crate::runtime::Siren,
@@ -5136,7 +5136,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-attestations_sociales_acoss'>Documentation métier</a>
         ///
-        /// `GET /v2/attestations_sociales_acoss/{siren}` (x-operationId `api_entreprise_v2_attestations_sociales_acoss`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/attestations_sociales_acoss/{siren}` (x-operationId `api_entreprise_v2_attestations_sociales_acoss`): `json` group, 250/min per token, 5 s timeout.
         pub fn attestations_sociales_acoss(
             &self,
             siren: crate::runtime::Siren,
@@ -5151,7 +5151,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-bilans_inpi'>Documentation métier</a>
         ///
-        /// `GET /v2/bilans_entreprises_bdf/{siren}` (x-operationId `api_entreprise_v2_bilans_entreprises_bdf`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/bilans_entreprises_bdf/{siren}` (x-operationId `api_entreprise_v2_bilans_entreprises_bdf`): `json` group, 250/min per token, 5 s timeout.
         pub fn bilans_entreprises_bdf(
             &self,
             siren: crate::runtime::Siren,
@@ -5166,7 +5166,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-bilans_inpi'>Documentation métier</a>
         ///
-        /// `GET /v2/bilans_inpi/{siren}` (x-operationId `api_entreprise_v2_bilans_inpi`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/bilans_inpi/{siren}` (x-operationId `api_entreprise_v2_bilans_inpi`): `json` group, 250/min per token, 5 s timeout.
         pub fn bilans_inpi(&self, siren: crate::runtime::Siren) -> BilansInpiRequest<'c> {
             BilansInpiRequest {
                 client: self.client,
@@ -5178,7 +5178,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-cartes_professionnelles_fntp'>Documentation métier</a>
         ///
-        /// `GET /v2/cartes_professionnelles_fntp/{siren}` (x-operationId `api_entreprise_v2_cartes_professionnelles_fntp`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/cartes_professionnelles_fntp/{siren}` (x-operationId `api_entreprise_v2_cartes_professionnelles_fntp`): `json` group, 250/min per token, 5 s timeout.
         pub fn cartes_professionnelles_fntp(
             &self,
             siren: crate::runtime::Siren,
@@ -5193,7 +5193,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-certificats_agence_bio'>Documentation métier</a>
         ///
-        /// `GET /v2/certificats_agence_bio/{siret}` (x-operationId `api_entreprise_v2_certificats_agence_bio`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/certificats_agence_bio/{siret}` (x-operationId `api_entreprise_v2_certificats_agence_bio`): `json` group, 250/min per token, 5 s timeout.
         pub fn certificats_agence_bio(
             &self,
             siret: crate::runtime::Siret,
@@ -5208,7 +5208,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-certificats_cnetp'>Documentation métier</a>
         ///
-        /// `GET /v2/certificats_cnetp/{siren}` (x-operationId `api_entreprise_v2_certificats_cnetp`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/certificats_cnetp/{siren}` (x-operationId `api_entreprise_v2_certificats_cnetp`): `json` group, 250/min per token, 5 s timeout.
         pub fn certificats_cnetp(
             &self,
             siren: crate::runtime::Siren,
@@ -5223,7 +5223,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-certificats_opqibi'>Documentation métier</a>
         ///
-        /// `GET /v2/certificats_opqibi/{siren}` (x-operationId `api_entreprise_v2_certificats_opqibi`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/certificats_opqibi/{siren}` (x-operationId `api_entreprise_v2_certificats_opqibi`): `json` group, 250/min per token, 5 s timeout.
         pub fn certificats_opqibi(
             &self,
             siren: crate::runtime::Siren,
@@ -5238,7 +5238,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-certificats_qualibat'>Documentation métier</a>
         ///
-        /// `GET /v2/certificats_qualibat/{siret}` (x-operationId `api_entreprise_v2_certificats_qualibat`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/certificats_qualibat/{siret}` (x-operationId `api_entreprise_v2_certificats_qualibat`): `json` group, 250/min per token, 5 s timeout.
         pub fn certificats_qualibat(
             &self,
             siret: crate::runtime::Siret,
@@ -5253,7 +5253,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-certificats_rge_ademe'>Documentation métier</a>
         ///
-        /// `GET /v2/certificats_rge_ademe/{siret}` (x-operationId `api_entreprise_v2_certificats_rge_ademe`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/certificats_rge_ademe/{siret}` (x-operationId `api_entreprise_v2_certificats_rge_ademe`): `json` group, 250/min per token, 5 s timeout.
         pub fn certificats_rge_ademe(
             &self,
             siret: crate::runtime::Siret,
@@ -5269,7 +5269,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-conventions_collectives'>Documentation métier</a>
         ///
-        /// `GET /v2/conventions_collectives/{siret}` (x-operationId `api_entreprise_v2_conventions_collectives`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/conventions_collectives/{siret}` (x-operationId `api_entreprise_v2_conventions_collectives`): `json` group, 250/min per token, 5 s timeout.
         pub fn conventions_collectives(
             &self,
             siret: crate::runtime::Siret,
@@ -5284,7 +5284,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-cotisations_msa'>Documentation métier</a>
         ///
-        /// `GET /v2/cotisations_msa/{siret}` (x-operationId `api_entreprise_v2_cotisations_msa`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/cotisations_msa/{siret}` (x-operationId `api_entreprise_v2_cotisations_msa`): `json` group, 250/min per token, 5 s timeout.
         pub fn cotisations_msa(&self, siret: crate::runtime::Siret) -> CotisationsMsaRequest<'c> {
             CotisationsMsaRequest {
                 client: self.client,
@@ -5296,7 +5296,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-documents_associations'>Documentation métier</a>
         ///
-        /// `GET /v2/documents_associations/{association_id}` (x-operationId `api_entreprise_v2_documents_associations`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/documents_associations/{association_id}` (x-operationId `api_entreprise_v2_documents_associations`): `json` group, 250/min per token, 5 s timeout.
         pub fn documents_associations(
             &self,
             association_id: crate::runtime::SiretOrRna,
@@ -5311,7 +5311,7 @@ pub mod v2 {
         ///
         /// Renvoie l'effectif moyen de l'entreprise sur l'année précédente
         ///
-        /// `GET /v2/effectifs_annuels_acoss_covid/{siren}` (x-operationId `api_entreprise_v2_effectifs_annuels_entreprise_acoss_covid`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/effectifs_annuels_acoss_covid/{siren}` (x-operationId `api_entreprise_v2_effectifs_annuels_entreprise_acoss_covid`): `json` group, 250/min per token, 5 s timeout.
         pub fn effectifs_annuels_entreprise_acoss_covid(
             &self,
             siren: crate::runtime::Siren,
@@ -5326,7 +5326,7 @@ pub mod v2 {
         ///
         /// Renvoie l'effectif moyen de l'entreprise sur un mois donnée. L'année est forcément 2020.
         ///
-        /// `GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/entreprise/{siren}` (x-operationId `api_entreprise_v2_effectifs_mensuels_entreprise_acoss_covid`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/entreprise/{siren}` (x-operationId `api_entreprise_v2_effectifs_mensuels_entreprise_acoss_covid`): `json` group, 250/min per token, 5 s timeout.
         pub fn effectifs_mensuels_entreprise_acoss_covid(
             &self,
             annee: crate::runtime::Year,
@@ -5345,7 +5345,7 @@ pub mod v2 {
         ///
         /// Renvoie l'effectif moyen de l'établissement sur un mois donnée. L'année est forcément 2020.
         ///
-        /// `GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/etablissement/{siret}` (x-operationId `api_entreprise_v2_effectifs_mensuels_etablissement_acoss_covid`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/etablissement/{siret}` (x-operationId `api_entreprise_v2_effectifs_mensuels_etablissement_acoss_covid`): `json` group, 250/min per token, 5 s timeout.
         pub fn effectifs_mensuels_etablissement_acoss_covid(
             &self,
             annee: crate::runtime::Year,
@@ -5364,7 +5364,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-attestations_cotisation_retraite_probtp'>Documentation métier</a>
         ///
-        /// `GET /v2/eligibilites_cotisation_retraite_probtp/{siret}` (x-operationId `api_entreprise_v2_eligibilites_cotisation_retraite_probtp`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/eligibilites_cotisation_retraite_probtp/{siret}` (x-operationId `api_entreprise_v2_eligibilites_cotisation_retraite_probtp`): `json` group, 250/min per token, 5 s timeout.
         pub fn eligibilites_cotisation_retraite_probtp(
             &self,
             siret: crate::runtime::Siret,
@@ -5379,7 +5379,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales'>Documentation métier</a>
         ///
-        /// `GET /v2/entreprises_artisanales_cma/{siren}` (x-operationId `api_entreprise_v2_entreprises_artisanales`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/entreprises_artisanales_cma/{siren}` (x-operationId `api_entreprise_v2_entreprises_artisanales`): `json` group, 250/min per token, 5 s timeout.
         pub fn entreprises_artisanales(
             &self,
             siren: crate::runtime::Siren,
@@ -5394,7 +5394,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-entreprises'>Documentation métier</a>
         ///
-        /// `GET /v2/entreprises/{siren}` (x-operationId `api_entreprise_v2_entreprises_restored`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/entreprises/{siren}` (x-operationId `api_entreprise_v2_entreprises_restored`): `json` group, 250/min per token, 5 s timeout.
         pub fn entreprises_restored(
             &self,
             siren: crate::runtime::Siren,
@@ -5410,7 +5410,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#eori_douanes'>Documentation métier</a>
         ///
-        /// `GET /v2/eori_douanes/{siret_or_eori}` (x-operationId `api_entreprise_v2_eori_douanes`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/eori_douanes/{siret_or_eori}` (x-operationId `api_entreprise_v2_eori_douanes`): `json` group, 250/min per token, 5 s timeout.
         pub fn eori_douanes(
             &self,
             siret_or_eori: crate::runtime::SiretOrEori,
@@ -5425,7 +5425,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-etablissements'>Documentation métier</a>
         ///
-        /// `GET /v2/etablissements/{siret}` (x-operationId `api_entreprise_v2_etablissements_restored`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/etablissements/{siret}` (x-operationId `api_entreprise_v2_etablissements_restored`): `json` group, 250/min per token, 5 s timeout.
         pub fn etablissements_restored(
             &self,
             siret: crate::runtime::Siret,
@@ -5441,7 +5441,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-exercices'>Documentation métier</a>
         ///
-        /// `GET /v2/exercices/{siret}` (x-operationId `api_entreprise_v2_exercices`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/exercices/{siret}` (x-operationId `api_entreprise_v2_exercices`): `json` group, 250/min per token, 5 s timeout.
         pub fn exercices(&self, siret: crate::runtime::Siret) -> ExercicesRequest<'c> {
             ExercicesRequest {
                 client: self.client,
@@ -5453,7 +5453,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-extraits_courts_inpi'>Documentation métier</a>
         ///
-        /// `GET /v2/extraits_courts_inpi/{siren}` (x-operationId `api_entreprise_v2_extraits_courts_inpi`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/extraits_courts_inpi/{siren}` (x-operationId `api_entreprise_v2_extraits_courts_inpi`): `json` group, 250/min per token, 5 s timeout.
         pub fn extraits_courts_inpi(
             &self,
             siren: crate::runtime::Siren,
@@ -5468,7 +5468,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-extrait_rcs_infogreffe'>Documentation métier</a>
         ///
-        /// `GET /v2/extraits_rcs_infogreffe/{siren}` (x-operationId `api_entreprise_v2_extraits_rcs_infogreffe`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/extraits_rcs_infogreffe/{siren}` (x-operationId `api_entreprise_v2_extraits_rcs_infogreffe`): `json` group, 250/min per token, 5 s timeout.
         pub fn extraits_rcs_infogreffe(
             &self,
             siren: crate::runtime::Siren,
@@ -5483,7 +5483,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-liasses_fiscales_dgfip'>Documentation métier</a>
         ///
-        /// `GET /v2/liasses_fiscales_dgfip/{annee}/complete/{siren}` (x-operationId `api_entreprise_v2_liasses_fiscales_complete_dgfip`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/liasses_fiscales_dgfip/{annee}/complete/{siren}` (x-operationId `api_entreprise_v2_liasses_fiscales_complete_dgfip`): `json` group, 250/min per token, 5 s timeout.
         pub fn liasses_fiscales_complete_dgfip(
             &self,
             annee: crate::runtime::Year,
@@ -5501,7 +5501,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-liasses_fiscales_dgfip'>Documentation métier</a>
         ///
-        /// `GET /v2/liasses_fiscales_dgfip/{annee}/declarations/{siren}` (x-operationId `api_entreprise_v2_liasses_fiscales_dgfip`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/liasses_fiscales_dgfip/{annee}/declarations/{siren}` (x-operationId `api_entreprise_v2_liasses_fiscales_dgfip`): `json` group, 250/min per token, 5 s timeout.
         pub fn liasses_fiscales_dgfip(
             &self,
             annee: crate::runtime::Year,
@@ -5519,7 +5519,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/catalogue/#a-liasses_fiscales_dgfip'>Documentation métier</a>
         ///
-        /// `GET /v2/liasses_fiscales_dgfip/{annee}/dictionnaire` (x-operationId `api_entreprise_v2_liasses_fiscales_dictionaries_dgfip`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/liasses_fiscales_dgfip/{annee}/dictionnaire` (x-operationId `api_entreprise_v2_liasses_fiscales_dictionaries_dgfip`): `json` group, 250/min per token, 5 s timeout.
         pub fn liasses_fiscales_dictionaries_dgfip(
             &self,
             annee: crate::runtime::Year,
@@ -5535,7 +5535,7 @@ pub mod v2 {
         ///
         /// <a href='https://entreprise.api.gouv.fr/doc/#api-privileges'>Documentation générale</a>
         ///
-        /// `GET /v2/privileges/` (x-operationId `get_v2_privileges`): JSON endpoint, 250 requests/min per token, 5 s timeout.
+        /// `GET /v2/privileges/` (x-operationId `get_v2_privileges`): `json` group, 250/min per token, 5 s timeout.
         pub fn privileges(&self) -> PrivilegesRequest<'c> {
             PrivilegesRequest {
                 client: self.client,
@@ -7035,7 +7035,7 @@ pub mod watchdoge {
         ///
         /// Cette API est ouverte et ne nécessite pas de token. <a href='https://entreprise.api.gouv.fr/doc/#api-current-status'>Documentation générale</a>
         ///
-        /// `GET /watchdoge/dashboard/current_status/` (x-operationId `get_watchdoge_dashboard_current_status`): monitoring endpoint, 1000 requests/min per IP address, 5 s timeout.
+        /// `GET /watchdoge/dashboard/current_status/` (x-operationId `get_watchdoge_dashboard_current_status`): `monitoring` group, no limit per token, 5 s timeout.
         pub fn dashboard_current_status(&self) -> DashboardCurrentStatusRequest<'c> {
             DashboardCurrentStatusRequest {
                 client: self.client,
@@ -7046,7 +7046,7 @@ pub mod watchdoge {
         ///
         /// Cette API est ouverte et ne nécessite pas de token. <a href='https://entreprise.api.gouv.fr/doc/#api-disponibilites'>Documentation générale</a>
         ///
-        /// `GET /watchdoge/stats/provider_availabilities/` (x-operationId `get_watchdoge_stats_provider_availabilities`): monitoring endpoint, 1000 requests/min per IP address, 5 s timeout.
+        /// `GET /watchdoge/stats/provider_availabilities/` (x-operationId `get_watchdoge_stats_provider_availabilities`): `monitoring` group, no limit per token, 5 s timeout.
         pub fn stats_provider_availabilities(
             &self,
             endpoint: impl Into<String>,

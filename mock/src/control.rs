@@ -40,8 +40,8 @@ const BODY_LIMIT: usize = 64 * 1024;
 pub struct UnknownBucket {
     /// The bucket asked for.
     pub bucket: String,
-    /// The buckets there are: `documents`, `ip`, `json`, and the x-operationIds whose limit
-    /// is their own.
+    /// The buckets there are: `ip`, the groups' (`documents`, `json`), and the
+    /// x-operationIds whose limit is their own.
     pub known: Vec<String>,
 }
 
@@ -64,16 +64,15 @@ impl AppState {
         self.stats.snapshot(self.bans.report())
     }
 
-    /// The buckets and the limits of their windows opening now: `json`, `documents`, `ip`,
-    /// and each operation whose limit is its own. Monitoring routes have no bucket of their
-    /// own: they count only per IP.
+    /// The buckets and the limits of their windows opening now: `ip`, each limit of each
+    /// group (`json`, `documents`; `json[1]` for a group's second limit), and each operation
+    /// whose limit is its own. A group without limits (monitoring) has no bucket: its calls
+    /// count only per IP.
     pub(crate) fn limits(&self) -> Vec<(String, u32)> {
         let mut documented: Vec<(String, u32)> = vec![(IP_BUCKET.to_string(), self.ip_limit)];
-        for op in &self.data.operations {
-            if op.meta.group != api_entreprise::runtime::EndpointGroup::Monitoring
-                && !documented.iter().any(|(b, _)| *b == op.bucket)
-            {
-                documented.push((op.bucket.clone(), op.meta.rate_limit_per_minute));
+        for bucket in self.data.operations.iter().flat_map(|op| &op.buckets) {
+            if !documented.iter().any(|(b, _)| *b == bucket.name) {
+                documented.push((bucket.name.clone(), bucket.limit.calls));
             }
         }
         documented.sort();

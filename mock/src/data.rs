@@ -10,8 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use api_entreprise::runtime::{
-    EndpointGroup, IdentifierKind, OperationExamples, OperationMeta, ParamKind, ParamLocation,
-    Platform,
+    CountedPer, IdentifierKind, Limit, OperationExamples, OperationMeta, ParamKind, ParamLocation,
 };
 // The workspace's YAML loader, for the staging payload files only: never a spec.
 use apie_spec::load;
@@ -42,17 +41,27 @@ pub(crate) struct MockOperation {
     pub payloads: Vec<Payload>,
     /// Scopes of which the token needs one; empty when anything goes.
     pub scopes: &'static [&'static str],
-    /// Its rate-limit bucket (see [`crate::limits::WindowKey::bucket`]).
-    pub bucket: String,
+    /// The rate-limit buckets its calls count in: its own limit's, then each limit of its
+    /// group.
+    pub buckets: Vec<MockBucket>,
+}
+
+/// One rate-limit bucket an operation's calls count in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MockBucket {
+    /// Its name ([`crate::limits::WindowKey::bucket`]): an x-operationId for a limit of the
+    /// operation's own, else its group's bucket (`json`, `json[1]`).
+    pub name: String,
+    /// Its documented limit.
+    pub limit: Limit,
+    /// Counted per IP address, all tokens together (and calls without one), rather than
+    /// per token.
+    pub per_ip: bool,
 }
 
 impl MockOperation {
     /// An operation of `platform` with no example, payload nor scope, in its group's bucket.
-    pub(crate) fn new(
-        platform: &Platform,
-        meta: &'static OperationMeta,
-        provider: &'static str,
-    ) -> MockOperation {
+    pub(crate) fn new(meta: &'static OperationMeta, provider: &'static str) -> MockOperation {
         MockOperation {
             meta,
             provider,
@@ -61,7 +70,7 @@ impl MockOperation {
             server_errors: Vec::new(),
             payloads: Vec::new(),
             scopes: &[],
-            bucket: bucket(platform, meta),
+            buckets: buckets(meta),
         }
     }
 
@@ -159,7 +168,7 @@ pub(crate) fn load(located: &Located, base_url: &str, api: MockApi) -> Result<Da
                 meta.operation_id
             ))
         })?;
-        let mut operation = MockOperation::new(api.platform, meta, examples.provider);
+        let mut operation = MockOperation::new(meta, examples.provider);
         parse_examples(&mut operation, examples, base_url)?;
         operation.scopes = api
             .platform
@@ -212,21 +221,27 @@ fn parse_examples(
     Ok(())
 }
 
-/// Operations at their group's limit share the group's window; one with a lower limit of its
-/// own (DGFIP's fiscal certificate: 5 a minute) counts apart.
-fn bucket(platform: &Platform, meta: &OperationMeta) -> String {
-    let name = match meta.group {
-        EndpointGroup::Json => "json",
-        EndpointGroup::Documents => "documents",
-        // Never counted per token: monitoring routes count only per IP (`crate::limits::IP_BUCKET`).
-        EndpointGroup::Monitoring => "monitoring",
-    };
-    let group_limit = platform.group(meta.group).limit;
-    if meta.rate_limit_per_minute == group_limit.unwrap_or(platform.ip_limit) {
-        name.to_string()
-    } else {
-        meta.operation_id.to_string()
-    }
+/// Operations of a group share its buckets, one a limit; one with a limit of its own (DGFIP's
+/// fiscal certificate: 5 a minute) counts in a bucket of its own too, as the client does. A
+/// group without limits (monitoring) counts only per IP (`crate::limits::IP_BUCKET`).
+fn buckets(meta: &OperationMeta) -> Vec<MockBucket> {
+    let own = meta.own_limit.map(|limit| MockBucket {
+        name: meta.operation_id.to_string(),
+        limit,
+        per_ip: false,
+    });
+    let group = meta.group;
+    let per_ip = group.counted_per == CountedPer::Ip;
+    let of_group = group
+        .limits
+        .iter()
+        .enumerate()
+        .map(|(i, limit)| MockBucket {
+            name: group.bucket_label(i),
+            limit: *limit,
+            per_ip,
+        });
+    own.into_iter().chain(of_group).collect()
 }
 
 /// Path parameters to canonical form, and a warning for a parameter the operation does not

@@ -47,9 +47,12 @@
 //!
 //! As the real server, with every duration in the mock's minutes ([`MockConfig::minute`]):
 //!
-//! - per token and bucket (`json` 250, `documents` 50, or an operation's own limit, as
-//!   DGFIP's fiscal certificate's 5), fixed windows opened by the first call: past the limit,
-//!   `429` with `Retry-After` (seconds to the window's end, at least 1);
+//! - per token (or per IP, for a group the profile counts so) and bucket: one bucket a limit
+//!   of the operation's group (`json` 250, `documents` 50; `json[1]` for a group's second
+//!   limit), each in its own window (a minute, a second), and one for an operation's own
+//!   limit (DGFIP's fiscal certificate's 5), counted beside its group's as the client counts
+//!   it; fixed windows opened by the first call: past a limit, `429` with `Retry-After`
+//!   (seconds to the window's end, at least 1);
 //! - per IP, all tokens together and the monitoring routes included (they count only there):
 //!   [`MockConfig::ip_limit`] (1000) requests a window. The request past it gets no answer,
 //!   and bans the IP;
@@ -84,7 +87,7 @@
 //! | `PUT /__mock/faults` | replaces the plan: a JSON list of specs, `{"faults": […]}`, or text, one spec a line |
 //! | `DELETE /__mock/faults` | no more faults |
 //! | `GET /__mock/limits` | the limit of each bucket for windows opening now |
-//! | `PUT /__mock/limits/<bucket>` | body: the new limit (`json`, `documents`, `ip`, or an x-operationId with its own limit) |
+//! | `PUT /__mock/limits/<bucket>` | body: the new limit (`ip`, a group's bucket such as `json`, or an x-operationId with its own limit) |
 //! | `POST /__mock/unban` | lifts every ban: `{"unbanned": N}` |
 
 #![deny(missing_docs)]
@@ -278,8 +281,8 @@ impl MockServer {
         self.service.stats()
     }
 
-    /// Sets the limit of `bucket` (`json`, `documents`, `ip`, or the x-operationId of an
-    /// operation whose limit is its own) for the windows opening after this call. A window
+    /// Sets the limit of `bucket` (`ip`, a group's bucket such as `json` or `json[1]`, or
+    /// the x-operationId of an operation whose limit is its own) for the windows opening after this call. A window
     /// keeps the limit it opened with, and shows it in `RateLimit-Limit`.
     pub fn set_limit(&self, bucket: &str, limit: u32) -> Result<(), UnknownBucket> {
         self.service.set_limit(bucket, limit)

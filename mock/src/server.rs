@@ -9,7 +9,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use api_entreprise::runtime::{EndpointGroup, ParamLocation};
+use api_entreprise::runtime::ParamLocation;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
 use serde_json::Value;
@@ -230,34 +230,37 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
         // The secret is no parameter of the operation.
         query.retain(|(k, _)| k != name);
     }
-    let decision = match &claims {
-        // The monitoring routes count only against the IP, which the listener has done.
-        Some(claims) if op.meta.group != EndpointGroup::Monitoring => {
-            // In its group's window: the platform's, or one of its own (a second).
-            let window = data.api.platform.group(op.meta.group).window;
-            let decision = state.limiter.count_in(
-                WindowKey {
-                    client: claims.token.clone(),
-                    bucket: op.bucket.clone(),
-                },
-                op.meta.rate_limit_per_minute,
-                window,
-            );
-            if decision.retry_after.is_some() {
-                if decision.refused > state.tolerated_429s {
-                    state.bans.ban(peer, BanReason::Ignored429s);
-                }
-                let item = errors.by_code(
-                    data.api.platform.error_codes.too_many_requests,
-                    429,
-                    "Vous avez effectué trop de requêtes",
-                );
-                return Answer::errors(errors, 429, vec![item]).with_rate_limit(Some(decision));
+    // Every bucket of the operation, each in its own window (a minute, a second); the IP's
+    // window has been counted by the listener. The answer's headers describe the first.
+    let mut decision = None;
+    for bucket in &op.buckets {
+        let client = match (&claims, bucket.per_ip) {
+            (_, true) => format!("ip:{peer}"),
+            (Some(claims), false) => claims.token.clone(),
+            // An open route's calls count per token nowhere.
+            (None, false) => continue,
+        };
+        let key = WindowKey {
+            client,
+            bucket: bucket.name.clone(),
+        };
+        let counted = state
+            .limiter
+            .count_in(key, bucket.limit.calls, bucket.limit.window);
+        if counted.retry_after.is_some() {
+            if counted.refused > state.tolerated_429s {
+                state.bans.ban(peer, BanReason::Ignored429s);
             }
-            Some(decision)
+            let item = errors.by_code(
+                data.api.platform.error_codes.too_many_requests,
+                429,
+                "Vous avez effectué trop de requêtes",
+            );
+            return Answer::errors(errors, 429, vec![item]).with_rate_limit(Some(counted));
         }
-        _ => request.ip_window,
-    };
+        decision.get_or_insert(counted);
+    }
+    let decision = decision.or(request.ip_window);
     if let Some(claims) = &claims {
         if !op.scopes.is_empty()
             && !op
@@ -533,7 +536,7 @@ mod tests {
     async fn without_a_success_example_the_operation_404_example_is_answered() {
         let meta = api_entreprise::find_operation("api_entreprise_v3_insee_unites_legales")
             .expect("the client has it");
-        let mut operation = MockOperation::new(&api_entreprise::PLATFORM, meta, "insee");
+        let mut operation = MockOperation::new(meta, "insee");
         let not_found = json!({"errors": [{"code": "99003", "title": "Entité non trouvée",
             "detail": "Rien ici", "source": null, "meta": {}}]});
         operation.not_found = Some(not_found.clone());
@@ -557,7 +560,7 @@ mod tests {
             api_entreprise::platform::CODE_INVALID_TOKEN
         );
         // Without any example at all, a 404 of the mock's own.
-        let bare = MockOperation::new(&api_entreprise::PLATFORM, meta, "insee");
+        let bare = MockOperation::new(meta, "insee");
         let state = super::tests::state(
             vec![bare],
             ErrorCatalog::empty(api_entreprise::PLATFORM.error_envelope),

@@ -418,12 +418,7 @@ impl Client {
                 let permit = self.inner.throttle.acquire(meta, token, deadline).await?;
                 throttled_for += permit.waited;
                 let (result, observed) = self
-                    .send(
-                        http_request,
-                        timeout,
-                        meta,
-                        self.inner.platform.group(meta.group).max_body,
-                    )
+                    .send(http_request, timeout, meta, meta.group.max_body)
                     .await;
                 permit.record(&observed);
                 let error = match result {

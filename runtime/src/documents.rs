@@ -17,7 +17,6 @@ use reqwest::Url;
 use super::body::{copy_limited, read_limited, ReadError};
 use super::client::{describe, Client};
 use super::errors::{decode_error_body, rfc3339, Error, ValidationError};
-use super::meta::EndpointGroup;
 
 /// Label of downloads in errors, in place of an operation id.
 const DOWNLOAD: &str = "document download";
@@ -77,7 +76,7 @@ impl Client {
         }
         let url = check_link(&link.url)?;
         let platform = self.platform();
-        let timeout = timeout.unwrap_or(platform.group(EndpointGroup::Documents).timeout);
+        let timeout = timeout.unwrap_or(platform.download_group.timeout);
         let deadline = Instant::now() + timeout;
         let timed_out = || Error::Timeout {
             operation: DOWNLOAD,
@@ -114,8 +113,8 @@ impl Client {
             ReadError::Write(e) => write_error(e),
         };
         if !response.status().is_success() {
-            // An error answer is JSON like any other: the JSON group's bound.
-            let limit = platform.group(EndpointGroup::Json).max_body;
+            // An error answer is read as the download group's answers are.
+            let limit = platform.download_group.max_body;
             let body = read_limited(response, limit)
                 .await
                 .map_err(|e| failed(e, limit))?;

@@ -21,6 +21,7 @@ pub mod documents;
 pub mod environment;
 pub mod errors;
 pub mod examples;
+pub mod groups;
 pub mod identifiers;
 mod json_path;
 pub mod maintenance;
@@ -44,18 +45,16 @@ pub use errors::{
     ErrorEnvelope, ErrorItem, ErrorMeta, ValidationError,
 };
 pub use examples::{ErrorExamples, Examples, OperationExamples};
+pub use groups::{CountedPer, GroupRules, Limit};
 pub use identifiers::{
     CheckedIdentifier, Eori, IdentifierError, IdentifierErrorReason, IdentifierKind, Month,
     PathParam, PathSegment, Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori,
     SiretOrRna, Year,
 };
 pub use maintenance::{DailyWindow, OnMaintenance, SummerTime, TimeZone};
-pub use meta::{
-    ApiVersion, EndpointGroup, MaintenanceWindow, OperationMeta, ParamKind, ParamLocation,
-    ParamMeta,
-};
+pub use meta::{ApiVersion, MaintenanceWindow, OperationMeta, ParamKind, ParamLocation, ParamMeta};
 pub use monitoring::{CurrentStatus, EndpointStatus, ProviderAvailability};
-pub use platform::{CommonErrorCodes, GroupRules, Platform};
+pub use platform::{CommonErrorCodes, Platform};
 pub use privileges::Privileges;
 pub use request::{
     encode_path_segment, strip_unavailable, ApiResponse, CallOptions, ParamValue, RateLimitHeaders,

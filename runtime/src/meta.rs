@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::auth::AuthScheme;
 use super::errors::ErrorEnvelope;
+use super::groups::{CountedPer, GroupRules, Limit};
 use super::identifiers::IdentifierKind;
 
 /// Version of a route, read from its path by the generator (`/v3/…`, `/api/v2/…`). The set
@@ -40,22 +41,6 @@ impl ApiVersion {
     }
 }
 
-/// Rate-limit family an operation belongs to.
-///
-/// The API counts calls per token and per family, each with its own limit
-/// ([`GroupRules::limit`](super::GroupRules::limit)): JSON
-/// endpoints, document endpoints (PDF and other files). Monitoring routes do
-/// not count against the token and are only subject to the per-IP limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EndpointGroup {
-    /// Endpoints answering JSON data.
-    Json,
-    /// Endpoints serving documents.
-    Documents,
-    /// Monitoring endpoints, only limited per IP address.
-    Monitoring,
-}
-
 /// Daily period during which a provider is known to be unavailable, as the spec writes it
 /// (`x-maintenances`). The spec names no time zone: the times are read in
 /// [`Platform::maintenance_time_zone`](super::Platform::maintenance_time_zone) unless the
@@ -82,10 +67,12 @@ pub struct OperationMeta {
     pub path: &'static str,
     /// One-line summary taken from the spec.
     pub summary: &'static str,
-    /// Rate-limit family of the operation.
-    pub group: EndpointGroup,
-    /// Calls allowed per minute for this operation.
-    pub rate_limit_per_minute: u32,
+    /// The endpoint group the profile's rules class the operation in: its limits, its
+    /// timeout and body bound.
+    pub group: &'static GroupRules,
+    /// A limit of the operation's own (5 a minute for DGFIP's fiscal certificate), counted
+    /// beside its group's; `None` when its group's limits are all it has.
+    pub own_limit: Option<Limit>,
     /// Default timeout of a call, used unless the caller overrides it.
     pub timeout: Duration,
     /// Whether the spec marks the operation as deprecated.
@@ -115,6 +102,16 @@ impl OperationMeta {
     /// Whether the call carries traceability parameters.
     pub const fn requires_traceability(&self) -> bool {
         !self.traceability.is_empty()
+    }
+
+    /// The limits this operation's calls count in per token: its own, then its group's
+    /// when the group counts per token (empty for a route counted per IP only).
+    pub fn limits_per_token(&self) -> impl Iterator<Item = Limit> + '_ {
+        let group = match self.group.counted_per {
+            CountedPer::Token => self.group.limits,
+            CountedPer::Ip => &[],
+        };
+        self.own_limit.into_iter().chain(group.iter().copied())
     }
 
     /// The parameter called `name`, if the operation has one.

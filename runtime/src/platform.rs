@@ -10,27 +10,10 @@ use std::time::Duration;
 
 use super::auth::Token;
 use super::errors::{Error, ErrorEnvelope};
+use super::groups::GroupRules;
 use super::maintenance::TimeZone;
-use super::meta::{EndpointGroup, OperationMeta};
+use super::meta::OperationMeta;
 use super::traceability::TraceabilityParam;
-
-/// What a group of endpoints is allowed and given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GroupRules {
-    /// The group.
-    pub group: EndpointGroup,
-    /// Calls per window and per token; `None`: only the IP's limit counts.
-    pub limit: Option<u32>,
-    /// The window the group's limits count in (an operation's own limit too): the
-    /// platform's [`window`](Platform::window), or one of its own (a second, for "20 calls a
-    /// second per token" beside "1000 a minute per IP").
-    pub window: Duration,
-    /// The recommended timeout of a call.
-    pub timeout: Duration,
-    /// The largest answer body the client reads, in bytes: a bigger one is refused
-    /// ([`Error::BodyTooLarge`]) rather than held in memory.
-    pub max_body: u64,
-}
 
 /// The error codes a server gives the same way on every operation: what a mock answers
 /// with, and what a client may match on.
@@ -87,8 +70,12 @@ pub struct Platform {
     /// operation's (a document download); each operation names its spec's own
     /// ([`OperationMeta::error_envelope`]).
     pub error_envelope: ErrorEnvelope,
-    /// Each group's limit, timeout and body bound.
+    /// Every endpoint group the profile names: its limits, timeout and body bound. Each
+    /// operation names its own ([`OperationMeta::group`]).
     pub groups: &'static [GroupRules],
+    /// The group whose timeout and body bound a document download takes (the profile's
+    /// `download_group`).
+    pub download_group: &'static GroupRules,
     /// The largest document (PDF, ZIP) a download writes, in bytes.
     pub download_max_bytes: u64,
     /// What an error status means, in plain words: `(status, advice)`.
@@ -102,27 +89,10 @@ pub struct Platform {
     pub scopes: &'static [(&'static str, &'static [&'static str])],
 }
 
-/// A group the platform does not list: no limit of its own, a JSON call's timeout.
-const UNLISTED_GROUP: GroupRules = GroupRules {
-    group: EndpointGroup::Json,
-    limit: None,
-    window: Duration::from_secs(60),
-    timeout: Duration::from_secs(5),
-    max_body: 4 * 1024 * 1024,
-};
-
 impl Platform {
-    /// The rules of `group`.
-    pub fn group(&self, group: EndpointGroup) -> GroupRules {
-        self.groups
-            .iter()
-            .find(|g| g.group == group)
-            .copied()
-            .unwrap_or(GroupRules {
-                group,
-                window: self.window,
-                ..UNLISTED_GROUP
-            })
+    /// The group called `name` (`json`, `documents`…).
+    pub fn group(&self, name: &str) -> Option<&'static GroupRules> {
+        self.groups.iter().find(|g| g.name == name)
     }
 
     /// What an error status means, in plain words.
@@ -194,6 +164,19 @@ impl Platform {
     }
 }
 
+/// The one group of [`TEST_PLATFORM`]: 250 calls a minute per token.
+#[cfg(test)]
+pub(crate) const TEST_GROUP: GroupRules = GroupRules {
+    name: "json",
+    limits: &[super::groups::Limit {
+        calls: 250,
+        window: Duration::from_secs(60),
+    }],
+    counted_per: super::groups::CountedPer::Token,
+    timeout: Duration::from_secs(5),
+    max_body: 4 * 1024 * 1024,
+};
+
 /// A platform for the runtime's own unit tests: a list-of-errors envelope, no traceability
 /// parameter, no operation.
 #[cfg(test)]
@@ -228,7 +211,8 @@ pub(crate) static TEST_PLATFORM: Platform = Platform {
         provider: "/meta/provider",
         retry_in: "/meta/retry_in",
     },
-    groups: &[],
+    groups: &[TEST_GROUP],
+    download_group: &TEST_GROUP,
     download_max_bytes: 1 << 20,
     advice: &[],
     other_advice: "see the details",

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use api_entreprise::runtime::{ApiVersion, EndpointGroup, OperationMeta};
+use api_entreprise::runtime::{ApiVersion, OperationMeta};
 
 /// A v3 JSON operation needing a token and traceability, 5 s timeout.
 pub const fn fake_operation(operation_id: &'static str, path: &'static str) -> OperationMeta {
@@ -15,8 +15,8 @@ pub const fn fake_operation(operation_id: &'static str, path: &'static str) -> O
         method: "GET",
         path,
         summary: "Fake operation for tests",
-        group: EndpointGroup::Json,
-        rate_limit_per_minute: 250,
+        group: &api_entreprise::platform::GROUP_JSON,
+        own_limit: None,
         timeout: Duration::from_secs(5),
         deprecated: false,
         maintenance: None,

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use api_entreprise::errors::ErrorCode;
-use api_entreprise::runtime::OperationMeta;
+use api_entreprise::runtime::{CountedPer, Limit, OperationMeta};
 
 use super::journal::Record;
 use super::progress::human;
@@ -106,29 +106,51 @@ impl Summary {
     }
 }
 
-/// How long `calls` calls of `meta` take at the limits that apply, the window being
-/// `window` (the platform's, or a mock's shorter one): the lowest of the operation's own
-/// limit, its group's and the IP's, in fixed windows opened by the first call, so the last
-/// window need not run out.
+/// How long `calls` calls of `meta` take at the limits that apply, the platform's window
+/// lasting `window` (its own, or a mock's shorter one): each limit (the operation's own, its
+/// group's, the IP's) needs so many fixed windows, opened by the first call, so the last
+/// window need not run out; the slowest decides.
 pub(crate) fn estimate(meta: &OperationMeta, calls: usize, window: Duration) -> String {
-    let mut limits = vec![(
-        format!("{} of the operation", meta.rate_limit_per_minute),
-        meta.rate_limit_per_minute,
-    )];
-    if let Some(group) = api_entreprise::platform::group_limit(meta.group) {
-        limits.push((format!("{group} of its group"), group));
+    let platform = &api_entreprise::PLATFORM;
+    let mut limits: Vec<(String, Limit)> = Vec::new();
+    if let Some(own) = meta.own_limit {
+        limits.push((format!("{own} of the operation"), own));
     }
-    let ip = api_entreprise::platform::IP_LIMIT;
+    let group = meta.group;
+    for limit in group.limits {
+        let counted = match group.counted_per {
+            CountedPer::Token => "per token",
+            CountedPer::Ip => "per IP",
+        };
+        limits.push((format!("{limit} of its group {counted}"), *limit));
+    }
+    let ip = Limit {
+        calls: platform.ip_limit,
+        window: platform.window,
+    };
     limits.push((format!("{ip} of the IP"), ip));
-    let per_window = limits.iter().map(|(_, n)| *n).min().unwrap_or(1).max(1) as usize;
-    let windows = calls.div_ceil(per_window);
-    let at_least = window * windows.saturating_sub(1) as u32;
+    // Each limit's windows on the run's time scale, and how long its calls take.
+    let needs = |limit: &Limit| {
+        let length = platform.scaled_window(limit.window, window);
+        let windows = calls.div_ceil(limit.calls.max(1) as usize);
+        (
+            length * windows.saturating_sub(1) as u32,
+            windows,
+            length,
+            limit.calls,
+        )
+    };
+    let (at_least, windows, length, per_window) = limits
+        .iter()
+        .map(|(_, limit)| needs(limit))
+        .max_by_key(|&(time, windows, _, calls)| (time, windows, std::cmp::Reverse(calls)))
+        .unwrap_or_default();
     let said: Vec<&str> = limits.iter().map(|(text, _)| text.as_str()).collect();
     let mut out = format!(
-        "estimate: {calls} calls of {} at {per_window} per {} (the lowest of {}): at least {} \
+        "estimate: {calls} calls of {} at {per_window} per {} (the slowest of {}): at least {} \
          ({windows} window{})",
         meta.operation_id,
-        human(window),
+        human(length),
         said.join(", "),
         human(at_least),
         if windows == 1 { "" } else { "s" }

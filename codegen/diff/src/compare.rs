@@ -10,7 +10,7 @@ mod params;
 use std::collections::HashSet;
 
 use super::{ChangeKind, OperationRef};
-use crate::model::{Api, AuthScheme, EndpointGroup, Operation};
+use crate::model::{Api, AuthScheme, Operation};
 use body::{rust_type, Side};
 use matching::{match_operations, Pairing};
 
@@ -60,6 +60,8 @@ pub(crate) struct Facts {
     pub(crate) old_name: Option<String>,
     /// Enum values removed or added, for constraint changes.
     pub(crate) values: Vec<String>,
+    /// The operation's limits per token allow fewer calls in some window.
+    pub(crate) limit_lowered: bool,
 }
 
 /// Every change between two models, operation by operation (sorted by path, then method).
@@ -201,19 +203,20 @@ impl<'a> Walker<'a> {
                 self,
                 ChangeKind::EndpointGroupChanged,
                 "",
-                Some(group_name(o.group).into()),
-                Some(group_name(n.group).into()),
+                Some(o.group.clone()),
+                Some(n.group.clone()),
             );
         }
-        if o.rate_limit_per_minute != n.rate_limit_per_minute {
-            let text = |l: u32| format!("{l}/min");
-            push(
-                self,
+        if o.limits_per_token != n.limits_per_token {
+            let mut f = finding(
                 ChangeKind::RateLimitChanged,
+                n,
                 "",
-                Some(text(o.rate_limit_per_minute)),
-                Some(text(n.rate_limit_per_minute)),
+                Some(limits_text(&o.limits_per_token)),
+                Some(limits_text(&n.limits_per_token)),
             );
+            f.facts.limit_lowered = limit_lowered(&o.limits_per_token, &n.limits_per_token);
+            self.out.push(f);
         }
         if o.timeout_ms != n.timeout_ms {
             let text = |t: u64| format!("{t} ms");
@@ -343,10 +346,27 @@ fn method_path(op: &Operation) -> String {
     format!("client.{}().{}()", op.accessor, op.method_name)
 }
 
-fn group_name(group: EndpointGroup) -> &'static str {
-    match group {
-        EndpointGroup::Json => "json",
-        EndpointGroup::Documents => "documents",
-        EndpointGroup::Monitoring => "monitoring",
+/// An operation's limits per token as they read in findings: `250/min`, `5/min, 50/min`,
+/// `none per token`.
+fn limits_text(limits: &[apie_spec::profile::LimitRule]) -> String {
+    if limits.is_empty() {
+        return "none per token".to_string();
     }
+    let texts: Vec<String> = limits.iter().map(ToString::to_string).collect();
+    texts.join(", ")
+}
+
+/// Whether `new` allows fewer calls than `old` in some window: its tightest rate, in calls a
+/// second, is lower (no limit per token at all is the loosest).
+fn limit_lowered(
+    old: &[apie_spec::profile::LimitRule],
+    new: &[apie_spec::profile::LimitRule],
+) -> bool {
+    let tightest = |limits: &[apie_spec::profile::LimitRule]| {
+        limits
+            .iter()
+            .map(|l| f64::from(l.calls) / l.per_secs as f64)
+            .fold(f64::INFINITY, f64::min)
+    };
+    tightest(new) < tightest(old)
 }

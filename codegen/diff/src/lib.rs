@@ -187,7 +187,7 @@ change_kinds! {
     ErrorCodeAdded => "error_code_added",
     /// An error code left the operation's examples.
     ErrorCodeRemoved => "error_code_removed",
-    /// The operation moved to another rate-limit family (JSON, documents, monitoring).
+    /// The operation moved to another endpoint group (the profile names them).
     EndpointGroupChanged => "endpoint_group_changed",
     /// The requests-per-minute limit changed.
     RateLimitChanged => "rate_limit_changed",

@@ -6,7 +6,7 @@
 
 use super::compare::Finding;
 use super::{Change, ChangeKind, Semver, Severity};
-use crate::model::naming::{const_ident, type_ident};
+use crate::model::naming::const_ident;
 
 /// Each kind with the severity it usually has and what it means, for `--rules` and the docs.
 pub fn describe(kind: ChangeKind) -> (&'static str, &'static str) {
@@ -42,8 +42,8 @@ pub fn describe(kind: ChangeKind) -> (&'static str, &'static str) {
         EnumValueRemoved => ("breaking / warning", "a response enum lost a value: its variant is removed (warning when a respelling keeps it)"),
         ErrorCodeAdded => ("info", "an error code appeared in the operation's examples"),
         ErrorCodeRemoved => ("breaking / warning / info", "an error code left the examples: breaking (once) when its `ErrorCode` variant goes"),
-        EndpointGroupChanged => ("warning", "the operation changed rate-limit family (json, documents, monitoring)"),
-        RateLimitChanged => ("warning / info", "the requests-per-minute limit went down (warning) or up (info)"),
+        EndpointGroupChanged => ("warning", "the operation changed endpoint group (the profile's `classify` rules: its limits, timeout and body bound)"),
+        RateLimitChanged => ("warning / info", "a limit per token went down (warning) or up (info)"),
         TimeoutChanged => ("info", "the recommended timeout changed"),
         MaintenanceChanged => ("info", "the daily maintenance window changed"),
         SecurityChanged => ("breaking / info", "the operation sends its secret another way (bearer, API key in a header or the query): callers built for the old way are refused; info when it needs no secret any more"),
@@ -337,17 +337,15 @@ fn verdict(f: &Finding) -> (Severity, String, String) {
         EndpointGroupChanged => (
             Warning,
             format!("rate-limit family changes from {old} to {new}"),
-            format!("`operations::{}.group` becomes `EndpointGroup::{}`", const_ident(&f.operation.x_operation_id), type_ident(new)),
+            format!("`operations::{}.group` becomes `platform::GROUP_{}`", const_ident(&f.operation.x_operation_id), new.to_ascii_uppercase()),
         ),
         RateLimitChanged => {
-            let lower = per_minute(new) < per_minute(old);
             (
-                if lower { Warning } else { Info },
+                if x.limit_lowered { Warning } else { Info },
                 format!("rate limit changes from {old} to {new}"),
                 format!(
-                    "`operations::{}.rate_limit_per_minute` becomes {}: callers that pace themselves on it follow once regenerated",
+                    "`operations::{}.limits_per_token()` becomes {new}: callers that pace themselves on it follow once regenerated",
                     const_ident(&f.operation.x_operation_id),
-                    per_minute(new)
                 ),
             )
         }
@@ -388,10 +386,6 @@ fn option_effect(optional: (bool, bool), field: &str, rust_old: &str, rust_new: 
         (true, true) => format!("no type change: {field} is already `{rust_new}`"),
         _ => format!("no type change: {field} stays `{rust_new}`"),
     }
-}
-
-fn per_minute(text: &str) -> u32 {
-    text.trim_end_matches("/min").parse().unwrap_or(0)
 }
 
 fn window(text: Option<&str>) -> String {

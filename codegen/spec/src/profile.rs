@@ -14,6 +14,10 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
 use crate::load::{self, Node};
 
+mod groups;
+
+pub use groups::{Classified, ClassifyRule, CountedPer, GroupRule, LimitRule, Matcher};
+
 /// The profile of API Entreprise, embedded so that tools run on a spec file alone (`check`,
 /// `diff`) use the same rules as the build.
 pub const API_ENTREPRISE_PROFILE: &str = include_str!("../profile.yml");
@@ -48,16 +52,18 @@ pub struct Profile {
     /// Path parameter → identifier type.
     #[serde(default)]
     pub identifiers: Identifiers,
-    /// Limits and timeouts per endpoint group.
-    pub groups: Groups,
-    /// A success body with this property makes the operation a document endpoint.
+    /// The endpoint groups, by name: limits, timeout and body bound of each.
+    pub groups: BTreeMap<String, GroupRule>,
+    /// Rules classing operations into groups, with a limit of their own; the first that
+    /// matches wins.
     #[serde(default)]
-    pub documents_when_property: Option<String>,
+    pub classify: Vec<ClassifyRule>,
+    /// The group of an operation no rule matches.
+    pub default_group: String,
+    /// The group whose timeout and body bound a document download takes.
+    pub download_group: String,
     /// Largest document (PDF, ZIP) a download writes, in bytes.
     pub download_max_bytes: u64,
-    /// Per-operation limits.
-    #[serde(default)]
-    pub limit_exceptions: Vec<LimitException>,
     /// Corrections of the spec by route prefix.
     #[serde(default)]
     pub routes: Vec<RouteRule>,
@@ -368,69 +374,6 @@ pub const IDENTIFIER_TYPES: &[&str] = &[
     "PathSegment",
 ];
 
-/// An endpoint group name in the profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupName {
-    /// JSON data.
-    Json,
-    /// Documents.
-    Documents,
-    /// Open monitoring routes.
-    Monitoring,
-}
-
-/// Limits and timeouts per group.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Groups {
-    /// JSON endpoints.
-    pub json: GroupRule,
-    /// Document endpoints.
-    pub documents: GroupRule,
-    /// Monitoring routes.
-    pub monitoring: GroupRule,
-}
-
-/// One group's numbers.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GroupRule {
-    /// Calls per window per token (the group's window: its own `window_secs`, else the
-    /// profile's); `None`: only the IP's limit counts.
-    #[serde(default)]
-    pub limit_per_minute: Option<u32>,
-    /// The group's own window, in seconds (`1` for a per-second limit beside a per-minute IP
-    /// limit); `None`: the profile's `window_secs`. An operation's own limit (a limit
-    /// exception) counts in its group's window.
-    #[serde(default)]
-    pub window_secs: Option<u64>,
-    /// Recommended client timeout.
-    pub timeout_ms: u64,
-    /// Largest answer body the client reads, in bytes: a bigger one is refused
-    /// (`Error::BodyTooLarge`) rather than held in memory.
-    pub max_body_bytes: u64,
-}
-
-/// A per-operation limit.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LimitException {
-    /// The x-operationId without prefix and version.
-    #[serde(default)]
-    pub short_id: Option<String>,
-    /// One x-operationId.
-    #[serde(default)]
-    pub operation_id: Option<String>,
-    /// One path template.
-    #[serde(default)]
-    pub route: Option<String>,
-    /// Its group.
-    pub group: GroupName,
-    /// Its limit.
-    pub limit_per_minute: u32,
-}
-
 /// A correction of the spec for routes under a prefix.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -440,9 +383,6 @@ pub struct RouteRule {
     /// `none`: no token, whatever the spec's security says.
     #[serde(default)]
     pub security: Option<String>,
-    /// Group of these routes.
-    #[serde(default)]
-    pub group: Option<GroupName>,
 }
 
 /// A profile and where it was read from.
@@ -677,19 +617,13 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
             }
         }
     }
-    for (i, e) in profile.limit_exceptions.iter().enumerate() {
-        let keys = [&e.short_id, &e.operation_id, &e.route]
-            .iter()
-            .filter(|k| k.is_some())
-            .count();
-        if keys != 1 {
-            let index = i.to_string();
-            error(
-                &["limit_exceptions", &index],
-                "a limit exception names exactly one of `short_id`, `operation_id`, `route`"
-                    .to_string(),
-            );
-        }
+    let named = [
+        ("default_group", profile.default_group.as_str()),
+        ("download_group", profile.download_group.as_str()),
+    ];
+    for (path, message) in groups::problems(&profile.groups, &profile.classify, &named) {
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        error(&path, message);
     }
     for (i, r) in profile.routes.iter().enumerate() {
         if r.security.as_deref().is_some_and(|s| s != "none") {
@@ -768,18 +702,6 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
             "the window cannot last 0 seconds".to_string(),
         );
     }
-    for (name, group) in [
-        ("json", &profile.groups.json),
-        ("documents", &profile.groups.documents),
-        ("monitoring", &profile.groups.monitoring),
-    ] {
-        if group.window_secs == Some(0) {
-            error(
-                &["groups", name, "window_secs"],
-                "the window cannot last 0 seconds".to_string(),
-            );
-        }
-    }
     if let Some(zone) = &profile.maintenance_time_zone {
         if zone.offset_minutes().is_none() {
             error(
@@ -851,8 +773,13 @@ mod tests {
     #[test]
     fn embedded_profile_is_valid() {
         let p = parse("profile.yml", API_ENTREPRISE_PROFILE).expect("valid");
-        assert_eq!(p.groups.json.limit_per_minute, Some(250));
-        assert_eq!(p.groups.documents.timeout_ms, 12_000);
+        let limit = LimitRule {
+            calls: 250,
+            per_secs: 60,
+        };
+        assert_eq!(p.groups["json"].limits, [limit]);
+        assert_eq!(p.groups["documents"].timeout_ms, 12_000);
+        assert_eq!(p.groups["monitoring"].counted_per, CountedPer::Ip);
         assert_eq!(p.ip_limit_per_minute, 1000);
         assert_eq!(p.traceability.len(), 3);
     }
@@ -907,6 +834,53 @@ mod tests {
             "{d}"
         );
         assert_eq!(d.items()[0].pointer, "/identifiers/by_name/eori");
+    }
+
+    #[test]
+    fn groups_are_named_by_the_profile_and_rules_name_them() {
+        // A rule naming a group there is not, pointed at.
+        let text = API_ENTREPRISE_PROFILE.replace(
+            "  - route_prefix: /watchdoge/\n    group: monitoring",
+            "  - route_prefix: /watchdoge/\n    group: supervision",
+        );
+        let d = parse("p.yml", &text).unwrap_err();
+        assert!(
+            d.to_string().contains(
+                "`supervision` is not a group of `groups` (one of documents, json, monitoring)"
+            ),
+            "{d}"
+        );
+        let line = text
+            .lines()
+            .position(|l| l.contains("supervision"))
+            .unwrap()
+            + 1;
+        assert_eq!(d.items()[0].position.line, line);
+        // A rule matching on two things at once is ambiguous.
+        let text = API_ENTREPRISE_PROFILE.replace(
+            "  - route_prefix: /watchdoge/\n",
+            "  - route_prefix: /watchdoge/\n    short_id: ping\n",
+        );
+        let d = parse("p.yml", &text).unwrap_err();
+        assert!(d.to_string().contains("names exactly one of"), "{d}");
+        // Any name, any number of limits, counted per IP; but a name that makes a constant.
+        let text = API_ENTREPRISE_PROFILE.replace(
+            "  monitoring:\n",
+            "  per_second:\n    limits: [{ calls: 20, per_secs: 1 }, { calls: 900, per_secs: 60 }]\n    counted_per: ip\n    timeout_ms: 1000\n    max_body_bytes: 1024\n  monitoring:\n",
+        );
+        let p = parse("p.yml", &text).expect("valid");
+        assert_eq!(p.groups["per_second"].limits.len(), 2);
+        let d = parse("p.yml", &text.replace("per_second:", "Per-Second:")).unwrap_err();
+        assert!(
+            d.to_string().contains("`Per-Second` is not a group name"),
+            "{d}"
+        );
+        let d = parse(
+            "p.yml",
+            &text.replace("calls: 20, per_secs: 1", "calls: 20, per_secs: 0"),
+        )
+        .unwrap_err();
+        assert_eq!(d.items()[0].pointer, "/groups/per_second/limits/0");
     }
 
     #[test]

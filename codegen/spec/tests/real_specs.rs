@@ -118,27 +118,28 @@ fn latest_spec_facts() {
         );
     }
     let group = |id: &str| {
-        api.operations
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| (o.group, o.rate_limit_per_minute, o.timeout_ms))
+        api.operations.iter().find(|o| o.id == id).map(|o| {
+            // The tightest limit per token comes first: the operation's own, if any.
+            let first = o.limits_per_token.first().map(|l| (l.calls, l.per_secs));
+            (o.group.clone(), first, o.timeout_ms)
+        })
     };
-    use apie_spec::model::EndpointGroup::*;
+    let (documents, json) = ("documents".to_string(), "json".to_string());
     assert_eq!(
         group("api_entreprise_v4_dgfip_attestations_fiscales"),
-        Some((Documents, 5, 12_000))
+        Some((documents.clone(), Some((5, 60)), 12_000))
     );
     assert_eq!(
         group("api_entreprise_v3_inpi_rne_actes_bilans"),
-        Some((Documents, 5, 12_000))
+        Some((documents.clone(), Some((5, 60)), 12_000))
     );
     assert_eq!(
         group("api_entreprise_v4_acoss_attestations_sociales"),
-        Some((Documents, 50, 12_000))
+        Some((documents.clone(), Some((50, 60)), 12_000))
     );
     assert_eq!(
         group("api_entreprise_v4_insee_unites_legales"),
-        Some((Json, 250, 5_000))
+        Some((json.clone(), Some((250, 60)), 5_000))
     );
     let warned: std::collections::BTreeSet<&str> =
         loaded.diagnostics.items().iter().map(|d| d.kind).collect();

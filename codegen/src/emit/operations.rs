@@ -4,9 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, rust_type};
-use crate::model::{
-    Api, ApiVersion, AuthScheme, EndpointGroup, Operation, OptionLocation, TypeRef,
-};
+use crate::model::{Api, ApiVersion, AuthScheme, Operation, OptionLocation, TypeRef};
 
 /// The constant holding an operation's metadata (named in the model).
 pub(crate) fn meta_const(op: &Operation) -> proc_macro2::Ident {
@@ -37,18 +35,16 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
                 quote!(Versioned { number: #number, name: #name })
             }
         };
-        let group = match op.group {
-            EndpointGroup::Json => quote!(Json),
-            EndpointGroup::Documents => quote!(Documents),
-            EndpointGroup::Monitoring => quote!(Monitoring),
+        let group = super::platform::group_path(&op.group);
+        let own_limit = match op.own_limit {
+            Some(l) => {
+                let (calls, secs) = (l.calls, l.per_secs);
+                quote!(Some(crate::runtime::Limit { calls: #calls, window: ::std::time::Duration::from_secs(#secs) }))
+            }
+            None => quote!(None),
         };
-        let (method, path, limit, timeout, deprecated) = (
-            &op.http_method,
-            &op.path,
-            op.rate_limit_per_minute,
-            op.timeout_ms,
-            op.deprecated,
-        );
+        let (method, path, timeout, deprecated) =
+            (&op.http_method, &op.path, op.timeout_ms, op.deprecated);
         let summary = op.summary.clone().unwrap_or_default();
         let maintenance = match &op.maintenance {
             Some((from, to)) => {
@@ -70,8 +66,8 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
                 method: #method,
                 path: #path,
                 summary: #summary,
-                group: crate::runtime::EndpointGroup::#group,
-                rate_limit_per_minute: #limit,
+                group: &#group,
+                own_limit: #own_limit,
                 timeout: ::std::time::Duration::from_millis(#timeout),
                 deprecated: #deprecated,
                 maintenance: #maintenance,
@@ -235,18 +231,27 @@ fn op_doc(op: &Operation) -> String {
     if let Some(d) = &op.description {
         doc = format!("{doc}\n\n{d}");
     }
-    // Monitoring routes count only against the IP's limit, not a token's.
-    let (group, counted) = match op.group {
-        EndpointGroup::Json => ("JSON", "per token"),
-        EndpointGroup::Documents => ("documents", "per token"),
-        EndpointGroup::Monitoring => ("monitoring", "per IP address"),
+    let text = |limits: &[crate::profile::LimitRule]| {
+        let texts: Vec<String> = limits.iter().map(ToString::to_string).collect();
+        texts.join(" and ")
+    };
+    let group_limits = &op.limits_per_token[usize::from(op.own_limit.is_some())..];
+    let limits = match (&op.own_limit, group_limits.is_empty()) {
+        (None, true) if !op.limits_per_ip.is_empty() => {
+            format!("{} per IP address", text(&op.limits_per_ip))
+        }
+        // Monitoring routes count only against the IP's limit, not a token's.
+        (None, true) => "no limit per token".to_string(),
+        (None, false) => format!("{} per token", text(group_limits)),
+        (Some(own), true) => format!("{own} of its own per token"),
+        (Some(own), false) => format!("{own} of its own and {} per token", text(group_limits)),
     };
     doc.push_str(&format!(
-        "\n\n`{} {}` (x-operationId `{}`): {group} endpoint, {} requests/min {counted}, {} s timeout.",
+        "\n\n`{} {}` (x-operationId `{}`): `{}` group, {limits}, {} s timeout.",
         op.http_method,
         op.path,
         op.id,
-        op.rate_limit_per_minute,
+        op.group,
         op.timeout_ms / 1000
     ));
     if let Some((from, to)) = &op.maintenance {

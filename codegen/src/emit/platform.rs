@@ -11,7 +11,7 @@ use quote::quote;
 use super::ident;
 use crate::model::naming::field_ident;
 use crate::model::Api;
-use crate::profile::{ErrorEnvelope, Profile, SummerTimeRule, TraceabilityCheck};
+use crate::profile::{CountedPer, ErrorEnvelope, Profile, SummerTimeRule, TraceabilityCheck};
 
 /// The module's items, for the spec `api` (servers, security scheme) under `profile`;
 /// `operation_tables` are the paths of each spec's `operations::ALL`, the root spec's first.
@@ -70,31 +70,35 @@ pub fn emit_platform(
             }
         }
     });
-    let optional_u32 = |v: Option<u32>| match v {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    };
-    let (json_limit, documents_limit, monitoring_limit) = (
-        optional_u32(profile.groups.json.limit_per_minute),
-        optional_u32(profile.groups.documents.limit_per_minute),
-        optional_u32(profile.groups.monitoring.limit_per_minute),
-    );
-    let (json_timeout, documents_timeout, monitoring_timeout) = (
-        profile.groups.json.timeout_ms,
-        profile.groups.documents.timeout_ms,
-        profile.groups.monitoring.timeout_ms,
-    );
-    let (json_body, documents_body, monitoring_body) = (
-        profile.groups.json.max_body_bytes,
-        profile.groups.documents.max_body_bytes,
-        profile.groups.monitoring.max_body_bytes,
-    );
-    let window_of = |g: &crate::profile::GroupRule| g.window_secs.unwrap_or(profile.window_secs);
-    let (json_window, documents_window, monitoring_window) = (
-        window_of(&profile.groups.json),
-        window_of(&profile.groups.documents),
-        window_of(&profile.groups.monitoring),
-    );
+    let groups = profile.groups.iter().map(|(name, rules)| {
+        let ident = group_ident(name);
+        let doc = format!(" The `{name}` group's limits, timeout and body bound.");
+        let limits = rules.limits.iter().map(|l| {
+            let (calls, secs) = (l.calls, l.per_secs);
+            quote!(crate::runtime::Limit { calls: #calls, window: Duration::from_secs(#secs) })
+        });
+        let counted_per = match rules.counted_per {
+            CountedPer::Token => quote!(crate::runtime::CountedPer::Token),
+            CountedPer::Ip => quote!(crate::runtime::CountedPer::Ip),
+        };
+        let (timeout, max_body) = (rules.timeout_ms, rules.max_body_bytes);
+        quote! {
+            #[doc = #doc]
+            pub const #ident: crate::runtime::GroupRules = crate::runtime::GroupRules {
+                name: #name,
+                limits: &[ #( #limits ),* ],
+                counted_per: #counted_per,
+                timeout: Duration::from_millis(#timeout),
+                max_body: #max_body,
+            };
+        }
+    });
+    let group_consts: Vec<_> = profile
+        .groups
+        .keys()
+        .map(|name| group_ident(name))
+        .collect();
+    let download_group = group_ident(&profile.download_group);
     let download_max = profile.download_max_bytes;
     let ip_limit = profile.ip_limit_per_minute;
     let window = profile.window_secs;
@@ -149,7 +153,6 @@ pub fn emit_platform(
         /// (`spec/profile.yml`): names, deployments, traceability, limits, bans. The
         /// runtime, the throttle and the mock read these constants and nothing else.
         pub mod platform {
-            use crate::runtime::EndpointGroup;
             use ::std::time::Duration;
 
             /// The API's name, as users read it in messages.
@@ -204,44 +207,7 @@ pub fn emit_platform(
             /// ([`OperationMeta::error_envelope`](crate::runtime::OperationMeta::error_envelope)).
             pub const ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = #error_envelope;
 
-            /// Calls per window and per token of a group; `None`: only the IP's limit counts.
-            pub const fn group_limit(group: EndpointGroup) -> Option<u32> {
-                match group {
-                    EndpointGroup::Json => #json_limit,
-                    EndpointGroup::Documents => #documents_limit,
-                    EndpointGroup::Monitoring => #monitoring_limit,
-                }
-            }
-
-            /// The window a group's limits count in: the platform's, unless the profile gives
-            /// the group one of its own.
-            pub const fn group_window(group: EndpointGroup) -> Duration {
-                match group {
-                    EndpointGroup::Json => Duration::from_secs(#json_window),
-                    EndpointGroup::Documents => Duration::from_secs(#documents_window),
-                    EndpointGroup::Monitoring => Duration::from_secs(#monitoring_window),
-                }
-            }
-
-            /// The recommended timeout of a group.
-            pub const fn group_timeout(group: EndpointGroup) -> Duration {
-                match group {
-                    EndpointGroup::Json => Duration::from_millis(#json_timeout),
-                    EndpointGroup::Documents => Duration::from_millis(#documents_timeout),
-                    EndpointGroup::Monitoring => Duration::from_millis(#monitoring_timeout),
-                }
-            }
-
-            /// The largest answer body the client reads for a group, in bytes: a bigger one
-            /// is refused ([`Error::BodyTooLarge`](crate::runtime::Error::BodyTooLarge))
-            /// rather than held in memory.
-            pub const fn group_max_body(group: EndpointGroup) -> u64 {
-                match group {
-                    EndpointGroup::Json => #json_body,
-                    EndpointGroup::Documents => #documents_body,
-                    EndpointGroup::Monitoring => #monitoring_body,
-                }
-            }
+            #( #groups )*
 
             /// The largest document (PDF, ZIP) a download writes, in bytes.
             pub const DOWNLOAD_MAX_BYTES: u64 = #download_max;
@@ -281,27 +247,14 @@ pub fn emit_platform(
                 response_types: RESPONSE_TYPES,
                 maintenance_time_zone: MAINTENANCE_TIME_ZONE,
                 error_envelope: ERROR_ENVELOPE,
-                groups: &[
-                    group_rules(EndpointGroup::Json),
-                    group_rules(EndpointGroup::Documents),
-                    group_rules(EndpointGroup::Monitoring),
-                ],
+                groups: &[ #( #group_consts ),* ],
+                download_group: &#download_group,
                 download_max_bytes: DOWNLOAD_MAX_BYTES,
                 advice: &[ #( #advice ),* ],
                 other_advice: #other_advice,
                 operations: &[ #( #operation_tables ),* ],
                 scopes: crate::scopes::SCOPES,
             };
-
-            const fn group_rules(group: EndpointGroup) -> crate::runtime::GroupRules {
-                crate::runtime::GroupRules {
-                    group,
-                    limit: group_limit(group),
-                    window: group_window(group),
-                    timeout: group_timeout(group),
-                    max_body: group_max_body(group),
-                }
-            }
         }
 
         pub use platform::PLATFORM;
@@ -310,6 +263,17 @@ pub fn emit_platform(
 
         #traceability_impl
     }
+}
+
+/// The constant of the group called `name` in the `platform` module (`GROUP_JSON`).
+fn group_ident(name: &str) -> proc_macro2::Ident {
+    ident(&format!("GROUP_{}", name.to_ascii_uppercase()))
+}
+
+/// The path of the group called `name`'s rules, for an operation's metadata.
+pub(super) fn group_path(name: &str) -> TokenStream {
+    let ident = group_ident(name);
+    quote!(crate::platform::#ident)
 }
 
 /// `Traceability::new(<each parameter>)` and one accessor per parameter.

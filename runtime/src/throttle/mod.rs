@@ -306,17 +306,12 @@ impl Throttle {
     ) -> Result<Permit, Error> {
         let started = Instant::now();
         let config = &self.shared.config;
-        let group = config.platform.group(meta.group);
-        let group_rate = group.limit.map(|limit| Rate {
-            limit,
-            window: config.platform.scaled_window(group.window, config.minute),
-        });
         let ip_rate = Rate {
             limit: config.ip_limit,
             window: config.minute,
         };
-        let (keys, primary) =
-            buckets_for(meta, token, group_rate, ip_rate, |t| self.shared_name(t));
+        let scale = |window| config.platform.scaled_window(window, config.minute);
+        let (keys, primary) = buckets_for(meta, token, ip_rate, scale, |t| self.shared_name(t));
         let queues: Vec<_> = {
             let mut state = self.state();
             check_breaker(&state.breaker, config.platform, meta.operation_id, started)?;

@@ -165,11 +165,12 @@ async fn a_per_second_token_limit_holds_beside_the_per_window_ip_limit() {
     })
     .await
     .expect("the fictional API's mock starts");
-    let group = api_fictive::PLATFORM.group(api_fictive::runtime::EndpointGroup::Json);
-    assert_eq!(
-        (group.limit, group.window),
-        (Some(3), Duration::from_secs(1))
-    );
+    let group = api_fictive::platform::GROUP_JSON;
+    let limit = |calls, secs| api_fictive::runtime::Limit {
+        calls,
+        window: Duration::from_secs(secs),
+    };
+    assert_eq!(group.limits, [limit(3, 1), limit(20, 10)]);
     assert_eq!(api_fictive::PLATFORM.window, Duration::from_secs(10));
     let ine = || "1234567890A".parse::<PathSegment>().expect("a segment");
 
@@ -286,4 +287,72 @@ async fn a_listed_traceability_value_is_checked_by_the_client_and_the_mock() {
     let answer = raw_get(&fictive, &target, &bearer).await;
     assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
     assert!(answer.contains("cadre"), "{answer}");
+}
+
+/// API Fictive's open route is in a group counted per IP address (5 calls a second, whatever
+/// the key, and calls without one): the mock refuses a sixth call of a second from one
+/// address, and two clients with different keys sharing one throttle send twelve calls
+/// without a single 429, paced into three (scaled) seconds.
+#[tokio::test]
+async fn a_group_counted_per_ip_holds_across_keys() {
+    use api_fictive::runtime::{CountedPer, Throttle, ThrottleConfig};
+    use std::time::{Duration, Instant};
+
+    let group = api_fictive::platform::GROUP_PING;
+    assert_eq!(group.counted_per, CountedPer::Ip);
+    let minute = Duration::from_secs(1);
+    let api = MockApi::new(&api_fictive::PLATFORM, &api_fictive::mock_data::EXAMPLES);
+    let fictive = MockServer::start_with(MockConfig {
+        data_dir: None,
+        minute,
+        ..MockConfig::for_api(api)
+    })
+    .await
+    .expect("the fictional API's mock starts");
+    let mut raw = Vec::new();
+    for _ in 0..6 {
+        let answer = raw_get(&fictive, "/api/v3/ping", "Accept: */*").await;
+        raw.push(answer.split(' ').nth(1).unwrap_or_default().to_owned());
+    }
+    assert_eq!(raw.iter().filter(|s| *s == "429").count(), 1, "{raw:?}");
+    fictive.unban_all();
+    // Past the raw burst's (scaled) second.
+    tokio::time::sleep(minute / 5).await;
+    let before = fictive.stats();
+
+    let throttle = Throttle::new(ThrottleConfig::new(&api_fictive::PLATFORM).scaled(minute));
+    let client = |key: &str| {
+        api_fictive::Client::builder()
+            .base_url(fictive.base_url())
+            .token(Token::new(key.to_owned()))
+            .traceability(
+                api_fictive::Traceability::new(RECIPIENT, "bourses").expect("valid values"),
+            )
+            .throttle(throttle.clone())
+            .build()
+            .expect("client")
+    };
+    let (a, b) = (client("cle-a"), client("cle-b"));
+    let started = Instant::now();
+    let calls: Vec<_> = (0..6)
+        .flat_map(|_| [a.clone(), b.clone()])
+        .map(|c| tokio::spawn(async move { c.v3().ping().await.map(|r| r.status) }))
+        .collect();
+    for call in calls {
+        let status = call.await.expect("the task").expect("every call answered");
+        assert_eq!(status, 200);
+    }
+    let took = started.elapsed();
+    let stats = fictive.stats();
+    assert_eq!(
+        stats.rate_limited, before.rate_limited,
+        "no 429 for the client's calls: {stats:?}"
+    );
+    assert_eq!(stats.bans(), 0, "{stats:?}");
+    // 12 calls at 5 a (scaled, 100 ms) second: three seconds, two waited out.
+    let second = api_fictive::PLATFORM.scaled_window(Duration::from_secs(1), minute);
+    assert!(
+        took >= second * 2,
+        "12 calls in {took:?}: the group's limit did not bind"
+    );
 }

@@ -86,8 +86,13 @@ pub fn build(
         }
         codes.sort();
         codes.dedup();
-        let (group, rate_limit_per_minute) =
-            limits::classify(profile, &op.id, &op.path, success_schema);
+        let limits::Classification {
+            group,
+            own_limit,
+            limits_per_token,
+            limits_per_ip,
+            timeout_ms,
+        } = limits::classify(profile, &op.id, &op.path, success_schema);
         let mut statuses: Vec<String> = op.responses.iter().map(|r| r.status.clone()).collect();
         statuses.sort();
         let query_names: BTreeSet<&str> = op
@@ -138,8 +143,10 @@ pub fn build(
             statuses,
             error_codes: codes,
             group,
-            rate_limit_per_minute,
-            timeout_ms: limits::timeout_ms(profile, group),
+            own_limit,
+            limits_per_token,
+            limits_per_ip,
+            timeout_ms,
             maintenance: op
                 .maintenance
                 .as_ref()

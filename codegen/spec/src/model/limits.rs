@@ -1,71 +1,58 @@
 //! Endpoint groups, rate limits and timeouts. The spec does not carry them (its
-//! `RateLimit-Limit` examples all say 50): the platform profile does (`groups`,
-//! `limit_exceptions`, `routes`, `documents_when_property`).
+//! `RateLimit-Limit` examples all say 50): the platform profile does (`groups`, `classify`,
+//! `default_group`).
 
-use super::EndpointGroup;
 use crate::normalize::{Schema, SchemaKind};
-use crate::profile::{GroupName, Profile};
+use crate::profile::{Classified, CountedPer, LimitRule, Profile};
 
-/// The group and per-minute limit of an operation, by the profile's rules: an exception
-/// (by x-operationId, route, or id without prefix and version), a route rule, a success
-/// body handing out a document, else JSON.
+/// How an operation is counted, by the profile's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classification {
+    /// Its group (a key of the profile's `groups`).
+    pub group: String,
+    /// A limit of its own, counted beside its group's.
+    pub own_limit: Option<LimitRule>,
+    /// The limits its calls count in per token: its own, then its group's when the group
+    /// counts per token. What a caller pacing itself goes by, and what the diff compares.
+    pub limits_per_token: Vec<LimitRule>,
+    /// Its group's limits when the group counts per IP address, all tokens together.
+    pub limits_per_ip: Vec<LimitRule>,
+    /// The recommended timeout, in milliseconds.
+    pub timeout_ms: u64,
+}
+
+/// The group of an operation: the first of the profile's `classify` rules that matches it
+/// (by x-operationId, id without prefix and version, route, route prefix, or a property of
+/// its success body), else the profile's `default_group`.
 pub fn classify(
     profile: &Profile,
     operation_id: &str,
     path: &str,
     success: Option<&Schema>,
-) -> (EndpointGroup, u32) {
-    let short = profile.short_id(operation_id);
-    let exception = profile.limit_exceptions.iter().find(|e| {
-        e.operation_id.as_deref() == Some(operation_id)
-            || e.route.as_deref() == Some(path)
-            || e.short_id.as_deref() == Some(short)
-    });
-    if let Some(e) = exception {
-        return (group(e.group), e.limit_per_minute);
-    }
-    if let Some(g) = profile.route_rule(path).and_then(|r| r.group) {
-        let g = group(g);
-        return (g, limit(profile, g));
-    }
-    // A document endpoint answers with a link to the document it produced.
-    let is_document = profile
-        .documents_when_property
-        .as_deref()
-        .is_some_and(|name| success.is_some_and(|s| has_property(s, name)));
-    let g = if is_document {
-        EndpointGroup::Documents
-    } else {
-        EndpointGroup::Json
+) -> Classification {
+    let has_success_property = |name: &str| success.is_some_and(|s| has_property(s, name));
+    let op = Classified {
+        operation_id,
+        short_id: profile.short_id(operation_id),
+        path,
+        has_success_property: &has_success_property,
     };
-    (g, limit(profile, g))
-}
-
-/// The per-minute limit of a group: its own, or the IP's for a group counted per IP only.
-pub fn limit(profile: &Profile, group: EndpointGroup) -> u32 {
-    rule(profile, group)
-        .limit_per_minute
-        .unwrap_or(profile.ip_limit_per_minute)
-}
-
-/// The recommended timeout of a group, in milliseconds.
-pub fn timeout_ms(profile: &Profile, group: EndpointGroup) -> u64 {
-    rule(profile, group).timeout_ms
-}
-
-fn rule(profile: &Profile, group: EndpointGroup) -> &crate::profile::GroupRule {
-    match group {
-        EndpointGroup::Json => &profile.groups.json,
-        EndpointGroup::Documents => &profile.groups.documents,
-        EndpointGroup::Monitoring => &profile.groups.monitoring,
-    }
-}
-
-fn group(name: GroupName) -> EndpointGroup {
-    match name {
-        GroupName::Json => EndpointGroup::Json,
-        GroupName::Documents => EndpointGroup::Documents,
-        GroupName::Monitoring => EndpointGroup::Monitoring,
+    let rule = profile.classify.iter().find(|rule| rule.matches(&op));
+    let group = rule.map_or(&profile.default_group, |r| &r.group).clone();
+    let own_limit = rule.and_then(|r| r.own_limit);
+    // Checked when the profile was read: every rule names a group of `groups`.
+    let rules = profile.groups.get(&group);
+    let (per_token, per_ip) = match rules {
+        Some(g) if g.counted_per == CountedPer::Ip => (&[][..], &g.limits[..]),
+        Some(g) => (&g.limits[..], &[][..]),
+        None => (&[][..], &[][..]),
+    };
+    Classification {
+        limits_per_token: own_limit.iter().chain(per_token).copied().collect(),
+        limits_per_ip: per_ip.to_vec(),
+        timeout_ms: rules.map_or(0, |g| g.timeout_ms),
+        group,
+        own_limit,
     }
 }
 

@@ -35,17 +35,6 @@ impl ApiVersion {
     }
 }
 
-/// The rate-limit family an endpoint belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EndpointGroup {
-    /// Endpoints answering JSON data (the profile's `groups.json` limit per token).
-    Json,
-    /// Endpoints handing out documents (PDF, ZIP; `groups.documents`).
-    Documents,
-    /// Open monitoring routes: no token, only the per-IP limit.
-    Monitoring,
-}
-
 /// A whole spec file turned into the model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -129,10 +118,15 @@ pub struct Operation {
     pub statuses: Vec<String>,
     /// Error codes of this operation's examples, sorted.
     pub error_codes: Vec<String>,
-    /// Rate-limit family.
-    pub group: EndpointGroup,
-    /// Requests per minute per token.
-    pub rate_limit_per_minute: u32,
+    /// Its endpoint group, a key of the profile's `groups`.
+    pub group: String,
+    /// A limit of its own, counted beside its group's.
+    pub own_limit: Option<crate::profile::LimitRule>,
+    /// The limits its calls count in per token: its own, then its group's when the group
+    /// counts per token (none for a route counted per IP only).
+    pub limits_per_token: Vec<crate::profile::LimitRule>,
+    /// Its group's limits when the group counts per IP address, all tokens together.
+    pub limits_per_ip: Vec<crate::profile::LimitRule>,
     /// Recommended client timeout, in milliseconds.
     pub timeout_ms: u64,
     /// Daily maintenance window `(from, to)`, `HH:MM`.

@@ -13,7 +13,7 @@
 use sha2::{Digest, Sha256};
 
 use super::super::buckets::{BucketName, Counted};
-use crate::meta::EndpointGroup;
+use crate::groups;
 
 /// The names of one fleet's keys.
 #[derive(Clone)]
@@ -56,10 +56,9 @@ impl Keys {
     pub(crate) fn bucket(&self, counted: &Counted) -> String {
         let name = match counted.key.name {
             BucketName::Ip => return format!("{}:ip", self.base),
-            BucketName::Operation(op) => op,
-            BucketName::Group(EndpointGroup::Json) => "json",
-            BucketName::Group(EndpointGroup::Documents) => "documents",
-            BucketName::Group(EndpointGroup::Monitoring) => "monitoring",
+            BucketName::Operation(op) => op.to_owned(),
+            // The first limit's key is the group's name, as before groups had several.
+            BucketName::Group { group, index } => groups::bucket_label(group, index),
         };
         let token = counted.shared_name.as_deref().unwrap_or("-");
         format!("{}:t:{token}:{name}", self.base)

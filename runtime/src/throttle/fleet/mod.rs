@@ -67,12 +67,19 @@ impl Throttle {
     pub fn redis_with(config: ThrottleConfig, redis: RedisConfig) -> Result<Throttle, Error> {
         let platform = config.platform;
         // The fleet's scripts, leases and fair shares are timed by one window length.
-        if let Some(group) = platform.groups.iter().find(|g| g.window != platform.window) {
+        let limits = platform
+            .groups
+            .iter()
+            .flat_map(|g| g.limits.iter().map(move |l| (g.name, l)));
+        let own = platform
+            .all_operations()
+            .filter_map(|op| op.own_limit.as_ref().map(|l| (op.operation_id, l)));
+        if let Some((name, limit)) = limits.chain(own).find(|(_, l)| l.window != platform.window) {
             return Err(Error::Config(format!(
-                "a shared throttle counts every bucket in one window length, and {}'s {:?} \
-                 group counts in {:?} windows against {:?} for the others: use \
-                 Throttle::new for this platform",
-                platform.api_name, group.group, group.window, platform.window
+                "a shared throttle counts every bucket in one window length, and {}'s {name} \
+                 counts in {:?} windows against {:?} for the others: use Throttle::new for \
+                 this platform",
+                platform.api_name, limit.window, platform.window
             )));
         }
         let env_prefix = config.platform.env_prefix;
@@ -607,18 +614,24 @@ fn possible_ban(
 mod tests {
     use std::time::Duration;
 
-    use crate::meta::EndpointGroup;
-    use crate::platform::{GroupRules, Platform, TEST_PLATFORM};
+    use crate::groups::{CountedPer, GroupRules, Limit};
+    use crate::platform::{Platform, TEST_PLATFORM};
     use crate::throttle::Throttle;
 
-    static PER_SECOND: Platform = Platform {
-        groups: &[GroupRules {
-            group: EndpointGroup::Json,
-            limit: Some(20),
+    const TWENTY_A_SECOND: GroupRules = GroupRules {
+        name: "json",
+        limits: &[Limit {
+            calls: 20,
             window: Duration::from_secs(1),
-            timeout: Duration::from_secs(5),
-            max_body: 1 << 20,
         }],
+        counted_per: CountedPer::Token,
+        timeout: Duration::from_secs(5),
+        max_body: 1 << 20,
+    };
+
+    static PER_SECOND: Platform = Platform {
+        groups: &[TWENTY_A_SECOND],
+        download_group: &TWENTY_A_SECOND,
         ..TEST_PLATFORM
     };
 

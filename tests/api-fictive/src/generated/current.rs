@@ -151,8 +151,11 @@ pub mod operations {
             method: "GET",
             path: "/api/v1/etudiants/{ine}/bulletin",
             summary: "Le bulletin d'un étudiant",
-            group: crate::runtime::EndpointGroup::Documents,
-            rate_limit_per_minute: 1u32,
+            group: &crate::platform::GROUP_DOCUMENTS,
+            own_limit: Some(crate::runtime::Limit {
+                calls: 1u32,
+                window: ::std::time::Duration::from_secs(10u64),
+            }),
             timeout: ::std::time::Duration::from_millis(9000u64),
             deprecated: false,
             maintenance: None,
@@ -182,8 +185,8 @@ pub mod operations {
             method: "GET",
             path: "/api/v1/etudiants/{ine}",
             summary: "Un étudiant",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 3u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(3000u64),
             deprecated: false,
             maintenance: None,
@@ -224,8 +227,8 @@ pub mod operations {
             method: "GET",
             path: "/api/v2/etablissements/{uai}",
             summary: "Un établissement (version 2, que le profil ne connaît pas)",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 3u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(3000u64),
             deprecated: false,
             maintenance: None,
@@ -274,7 +277,7 @@ pub mod v1 {
     impl<'c> Operations<'c> {
         /// Le bulletin d'un étudiant
         ///
-        /// `GET /api/v1/etudiants/{ine}/bulletin` (x-operationId `api_fictive_v1_bulletin`): documents endpoint, 1 requests/min per token, 9 s timeout.
+        /// `GET /api/v1/etudiants/{ine}/bulletin` (x-operationId `api_fictive_v1_bulletin`): `documents` group, 1/10s of its own and 2/10s per token, 9 s timeout.
         pub fn bulletin(&self, ine: crate::runtime::PathSegment) -> BulletinRequest<'c> {
             BulletinRequest {
                 client: self.client,
@@ -284,7 +287,7 @@ pub mod v1 {
         }
         /// Un étudiant
         ///
-        /// `GET /api/v1/etudiants/{ine}` (x-operationId `api_fictive_v1_etudiants`): JSON endpoint, 3 requests/min per token, 3 s timeout.
+        /// `GET /api/v1/etudiants/{ine}` (x-operationId `api_fictive_v1_etudiants`): `json` group, 3/s and 20/10s per token, 3 s timeout.
         pub fn etudiants(&self, ine: crate::runtime::PathSegment) -> EtudiantsRequest<'c> {
             EtudiantsRequest {
                 client: self.client,
@@ -405,7 +408,7 @@ pub mod v2 {
     impl<'c> Operations<'c> {
         /// Un établissement (version 2, que le profil ne connaît pas)
         ///
-        /// `GET /api/v2/etablissements/{uai}` (x-operationId `api_fictive_v2_etablissements`): JSON endpoint, 3 requests/min per token, 3 s timeout.
+        /// `GET /api/v2/etablissements/{uai}` (x-operationId `api_fictive_v2_etablissements`): `json` group, 3/s and 20/10s per token, 3 s timeout.
         pub fn etablissements(
             &self,
             uai: crate::runtime::PathSegment,

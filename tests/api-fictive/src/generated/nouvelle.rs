@@ -180,8 +180,8 @@ pub mod operations {
         method: "GET",
         path: "/api/v3/etudiants/{ine}/diplomes",
         summary: "Les diplômes d'un étudiant (clé dans l'URL, pour les outils qui ne savent pas poser d'en-tête)",
-        group: crate::runtime::EndpointGroup::Json,
-        rate_limit_per_minute: 3u32,
+        group: &crate::platform::GROUP_JSON,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(3000u64),
         deprecated: false,
         maintenance: None,
@@ -213,8 +213,8 @@ pub mod operations {
             method: "GET",
             path: "/api/v3/etudiants/{ine}",
             summary: "Un étudiant (version 3, jeton JWT)",
-            group: crate::runtime::EndpointGroup::Json,
-            rate_limit_per_minute: 3u32,
+            group: &crate::platform::GROUP_JSON,
+            own_limit: None,
             timeout: ::std::time::Duration::from_millis(3000u64),
             deprecated: false,
             maintenance: None,
@@ -243,8 +243,8 @@ pub mod operations {
         method: "GET",
         path: "/api/v3/ping",
         summary: "Surveillance, sans jeton",
-        group: crate::runtime::EndpointGroup::Monitoring,
-        rate_limit_per_minute: 40u32,
+        group: &crate::platform::GROUP_PING,
+        own_limit: None,
         timeout: ::std::time::Duration::from_millis(1000u64),
         deprecated: false,
         maintenance: None,
@@ -283,7 +283,7 @@ pub mod v3 {
     impl<'c> Operations<'c> {
         /// Les diplômes d'un étudiant (clé dans l'URL, pour les outils qui ne savent pas poser d'en-tête)
         ///
-        /// `GET /api/v3/etudiants/{ine}/diplomes` (x-operationId `api_fictive_v3_diplomes`): JSON endpoint, 3 requests/min per token, 3 s timeout.
+        /// `GET /api/v3/etudiants/{ine}/diplomes` (x-operationId `api_fictive_v3_diplomes`): `json` group, 3/s and 20/10s per token, 3 s timeout.
         pub fn diplomes(&self, ine: crate::runtime::PathSegment) -> DiplomesRequest<'c> {
             DiplomesRequest {
                 client: self.client,
@@ -293,7 +293,7 @@ pub mod v3 {
         }
         /// Un étudiant (version 3, jeton JWT)
         ///
-        /// `GET /api/v3/etudiants/{ine}` (x-operationId `api_fictive_v3_etudiants`): JSON endpoint, 3 requests/min per token, 3 s timeout.
+        /// `GET /api/v3/etudiants/{ine}` (x-operationId `api_fictive_v3_etudiants`): `json` group, 3/s and 20/10s per token, 3 s timeout.
         pub fn etudiants(&self, ine: crate::runtime::PathSegment) -> EtudiantsRequest<'c> {
             EtudiantsRequest {
                 client: self.client,
@@ -303,7 +303,7 @@ pub mod v3 {
         }
         /// Surveillance, sans jeton
         ///
-        /// `GET /api/v3/ping` (x-operationId `api_fictive_v3_ping`): monitoring endpoint, 40 requests/min per IP address, 1 s timeout.
+        /// `GET /api/v3/ping` (x-operationId `api_fictive_v3_ping`): `ping` group, 5/s per IP address, 1 s timeout.
         pub fn ping(&self) -> PingRequest<'c> {
             PingRequest {
                 client: self.client,
