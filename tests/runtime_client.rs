@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    ApiVersion, CallOptions, Environment, Error, OperationMeta, PathParam, Request, Siren, Token,
-    ValidationError,
+    ApiVersion, BaseUrlError, CallOptions, ConfigError, Environment, Error, OperationMeta,
+    PathParam, Request, SecretProblem, SecretSource, Siren, Token, ValidationError,
 };
 use api_entreprise::{Client, Traceability};
 use serde::Deserialize;
@@ -302,7 +302,7 @@ async fn validation_failures_send_nothing() {
         .await
         .expect_err("no token");
     assert!(
-        matches!(&err, Error::Config(m) if m.contains("token")),
+        matches!(&err, Error::Config(ConfigError::SecretNeeded { operation }) if *operation == META.operation_id),
         "{err:?}"
     );
 
@@ -398,15 +398,28 @@ fn base_url_rules() {
     ] {
         assert!(base(ok).is_ok(), "{ok}");
     }
-    for bad in [
-        "http://example.com",
-        "http://10.0.0.1",
-        "ftp://localhost",
-        "not a url",
-        "https://user:pass@example.com",
-    ] {
-        assert!(matches!(base(bad), Err(Error::Config(_))), "{bad}");
+    // Each refused for its own reason, which a caller can match on.
+    let refused = |url| match base(url) {
+        Err(Error::Config(ConfigError::BaseUrl(why))) => why,
+        other => panic!("{url}: {other:?}"),
+    };
+    for plain in ["http://example.com", "http://10.0.0.1"] {
+        assert!(
+            matches!(refused(plain), BaseUrlError::PlainHttp { .. }),
+            "{plain}"
+        );
     }
+    assert_eq!(
+        refused("ftp://localhost"),
+        BaseUrlError::Scheme {
+            scheme: "ftp".into()
+        }
+    );
+    assert!(matches!(refused("not a url"), BaseUrlError::Unparsable(_)));
+    assert_eq!(
+        refused("https://user:pass@example.com"),
+        BaseUrlError::Credentials
+    );
 }
 
 #[tokio::test]
@@ -437,6 +450,8 @@ async fn token_never_shows_up() {
         .await
         .expect_err("connection refused");
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    // The cause is kept as an error, its chain readable by the caller.
+    assert!(std::error::Error::source(&err).is_some(), "{err:?}");
     assert_no_token(&err);
 
     // A token that cannot be a header value is refused without quoting it.
@@ -451,7 +466,10 @@ async fn token_never_shows_up() {
         .execute::<Body>(request(LOOKED_UP))
         .await
         .expect_err("bad header");
-    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Config(ConfigError::SecretNotHeaderSafe)),
+        "{err:?}"
+    );
     assert_no_token(&err);
 }
 
@@ -467,9 +485,21 @@ fn token_from_file_is_trimmed() {
 
     std::fs::write(&file, "\n").expect("write");
     let err = Token::from_file(&file).expect_err("empty");
-    assert!(matches!(err, Error::Config(_)));
+    assert!(matches!(
+        err,
+        Error::Config(ConfigError::Secret {
+            from: SecretSource::File(_),
+            problem: SecretProblem::Empty
+        })
+    ));
     let err = Token::from_file(dir.join("missing")).expect_err("missing");
-    assert!(matches!(err, Error::Config(_)));
+    assert!(matches!(
+        err,
+        Error::Config(ConfigError::Secret {
+            problem: SecretProblem::Unreadable(_),
+            ..
+        })
+    ));
 }
 
 /// Each operation sends the secret where its own spec's requirement says, whatever the

@@ -90,10 +90,21 @@ async fn by_default_only_mozillas_bundle_is_trusted() {
     let err = call_the_test_server()
         .await
         .expect_err("a CA outside the bundle");
-    let Error::Transport { message, .. } = &err else {
+    let Error::Transport { error, .. } = &err else {
         panic!("expected a transport error, got {err:?}");
     };
-    assert!(message.contains("UnknownIssuer"), "{message}");
+    // The TLS failure is in the error's source chain, and in its message.
+    let mut causes = Vec::new();
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(c) = cause {
+        causes.push(c.to_string());
+        cause = c.source();
+    }
+    assert!(
+        causes.iter().any(|c| c.contains("UnknownIssuer")),
+        "{causes:?}"
+    );
+    assert!(err.to_string().contains("UnknownIssuer"), "{err}");
     assert!(!err.to_string().contains("SECRET-TOKEN-123"));
 }
 

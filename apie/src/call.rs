@@ -13,7 +13,8 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use api_entreprise::runtime::{
-    CallOptions, ClientBuilder, Environment, Error, OnMaintenance, OperationMeta, Request, Token,
+    CallOptions, ClientBuilder, Environment, Error, OnMaintenance, OperationMeta,
+    ParseMaintenanceError, Request, Token,
 };
 use api_entreprise::{Client, Traceability};
 
@@ -132,7 +133,7 @@ pub(crate) struct CallArgs {
 }
 
 /// `--maintenance MODE` (`apie call`, `apie batch`).
-pub(crate) fn on_maintenance(text: &str) -> Result<OnMaintenance, String> {
+pub(crate) fn on_maintenance(text: &str) -> Result<OnMaintenance, ParseMaintenanceError> {
     text.parse()
 }
 
@@ -176,27 +177,80 @@ pub(crate) fn run(args: CallArgs) -> ExitCode {
     }
 }
 
+/// What stops `apie call`: a problem of the command line, or the client's own error.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CallError {
+    /// No operation has this id.
+    #[error("no operation has the x-operationId `{operation}`{}", did_you_mean(.close))]
+    UnknownOperation {
+        /// The id given.
+        operation: String,
+        /// Ids that contain it or that it contains.
+        close: Vec<&'static str>,
+    },
+    /// The operation sends a token and none was given.
+    #[error("{operation} needs a token: set {env}")]
+    TokenNeeded {
+        /// The operation.
+        operation: &'static str,
+        /// The variable that gives it.
+        env: &'static str,
+    },
+    /// A traceability parameter the operation declares was given nowhere.
+    #[error("{operation} needs `{name}`: give --{name} or set {env}")]
+    TraceabilityNeeded {
+        /// The operation.
+        operation: &'static str,
+        /// The parameter.
+        name: &'static str,
+        /// The variable that gives it.
+        env: String,
+    },
+    /// `--download` on an answer without a document link.
+    #[error("--download: the answer of {operation} has no data.document_url")]
+    NoDocumentUrl {
+        /// The operation.
+        operation: String,
+    },
+    /// The client has no model for the operation's answer.
+    #[error("no model for {operation}")]
+    NoModel {
+        /// The operation.
+        operation: String,
+    },
+    /// The answer could not be written out as JSON.
+    #[error("cannot print the answer: {0}")]
+    Print(#[from] serde_json::Error),
+    /// The client refused the call, or the API answered with an error.
+    #[error(transparent)]
+    Client(#[from] Error),
+}
+
+fn did_you_mean(close: &[&str]) -> String {
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean: {}?)", close.join(", "))
+    }
+}
+
 /// The operation called `operation`, or an error suggesting close names.
-pub(crate) fn find_operation(operation: &str) -> Result<&'static OperationMeta, Error> {
+pub(crate) fn find_operation(operation: &str) -> Result<&'static OperationMeta, CallError> {
     let Some(meta) = api_entreprise::find_operation(operation) else {
         let close: Vec<&str> = api_entreprise::all_operations()
             .map(|o| o.operation_id)
             .filter(|id| id.contains(operation) || operation.contains(*id))
             .take(5)
             .collect();
-        let hint = if close.is_empty() {
-            String::new()
-        } else {
-            format!(" (did you mean: {}?)", close.join(", "))
-        };
-        return Err(Error::Config(format!(
-            "no operation has the x-operationId `{operation}`{hint}"
-        )));
+        return Err(CallError::UnknownOperation {
+            operation: operation.to_owned(),
+            close,
+        });
     };
     Ok(meta)
 }
 
-async fn call(args: CallArgs) -> Result<(), Error> {
+async fn call(args: CallArgs) -> Result<(), CallError> {
     let CallArgs {
         client,
         download,
@@ -227,12 +281,14 @@ async fn call(args: CallArgs) -> Result<(), Error> {
             response.unavailable.join(", ")
         );
     }
-    let body = serde_json::to_vec(&response.body)
-        .map_err(|e| Error::Config(format!("cannot read the answer: {e}")))?;
-    let decoded = api_entreprise::decode_any(operation, response.status, &body)
-        .unwrap_or_else(|| Err(Error::Config(format!("no model for {operation}"))))?;
-    let json = serde_json::to_string_pretty(&decoded)
-        .map_err(|e| Error::Config(format!("cannot print the answer: {e}")))?;
+    let body = serde_json::to_vec(&response.body)?;
+    let decoded =
+        api_entreprise::decode_any(operation, response.status, &body).ok_or_else(|| {
+            CallError::NoModel {
+                operation: operation.to_owned(),
+            }
+        })??;
+    let json = serde_json::to_string_pretty(&decoded)?;
     println!("{json}");
     if let Some(remaining) = response.rate_limit.remaining {
         eprintln!(
@@ -248,10 +304,8 @@ async fn call(args: CallArgs) -> Result<(), Error> {
             .body
             .pointer("/data/document_url")
             .and_then(|v| v.as_str())
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "--download: the answer of {operation} has no data.document_url"
-                ))
+            .ok_or_else(|| CallError::NoDocumentUrl {
+                operation: operation.to_owned(),
             })?;
         let expires_in = response
             .body
@@ -269,16 +323,17 @@ async fn call(args: CallArgs) -> Result<(), Error> {
 pub(crate) fn client_builder(
     meta: &'static OperationMeta,
     args: &ClientArgs,
-) -> Result<ClientBuilder<Client>, Error> {
+) -> Result<ClientBuilder<Client>, CallError> {
     let operation = meta.operation_id;
     let mut builder = Client::builder().environment(args.environment());
     let secret_env = api_entreprise::platform::SECRET_ENV;
     if let Some(Secret(token)) = &args.token {
         builder = builder.token(token.clone());
     } else if meta.requires_token() {
-        return Err(Error::Config(format!(
-            "{operation} needs a token: set {secret_env}"
-        )));
+        return Err(CallError::TokenNeeded {
+            operation,
+            env: secret_env,
+        });
     }
     if meta.requires_traceability() {
         // A blank value is no value, from the command line as from the environment.
@@ -291,22 +346,25 @@ pub(crate) fn client_builder(
         };
         let mut values = Vec::new();
         for name in meta.traceability {
-            let value = flag(name).ok_or_else(|| {
-                Error::Config(format!(
-                    "{operation} needs `{name}`: give --{name} or set {}",
-                    traceability_env(name)
-                ))
+            let value = flag(name).ok_or_else(|| CallError::TraceabilityNeeded {
+                operation,
+                name,
+                env: traceability_env(name),
             })?;
             values.push((*name, value));
         }
         let pairs = values.iter().map(|(n, v)| (*n, v.as_str()));
-        builder = builder.traceability(Traceability::from_pairs(pairs)?);
+        builder = builder.traceability(Traceability::from_pairs(pairs).map_err(Error::from)?);
     }
     Ok(builder)
 }
 
 /// Prints the error in plain words and picks the exit code.
-fn report(error: &Error) -> ExitCode {
+fn report(error: &CallError) -> ExitCode {
+    let CallError::Client(error) = error else {
+        eprintln!("error: {error}");
+        return ExitCode::from(REFUSED);
+    };
     match error {
         Error::Api(api) => {
             eprintln!("API error: {api}");

@@ -36,7 +36,10 @@ impl FromStr for Maintenance {
 
     fn from_str(spec: &str) -> Result<Maintenance, String> {
         let (operation, window) = match spec.split_once('@') {
-            Some((operation, window)) => (operation, Some(window.parse::<DailyWindow>()?)),
+            Some((operation, window)) => (
+                operation,
+                Some(window.parse::<DailyWindow>().map_err(|e| e.to_string())?),
+            ),
             None => (spec, None),
         };
         let operation = operation.trim();

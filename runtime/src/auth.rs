@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Deserialize;
 
-use super::errors::Error;
+use super::errors::{ConfigError, Error, SecretProblem, SecretSource};
 
 /// How an operation sends the secret, from its spec's security requirement
 /// ([`OperationMeta::auth`](super::OperationMeta::auth)).
@@ -49,13 +49,15 @@ impl Token {
     /// trimmed ([`Platform::token_from_env`](super::Platform::token_from_env) reads the
     /// one the platform names).
     pub fn from_env_var(var: &str) -> Result<Self, Error> {
-        let value = std::env::var(var).map_err(|e| {
-            Error::Config(match e {
-                std::env::VarError::NotPresent => format!("{var} is not set"),
-                std::env::VarError::NotUnicode(_) => format!("{var} is not valid UTF-8"),
-            })
+        let from = || SecretSource::EnvVar(var.to_owned());
+        let value = std::env::var(var).map_err(|e| ConfigError::Secret {
+            from: from(),
+            problem: match e {
+                std::env::VarError::NotPresent => SecretProblem::NotSet,
+                std::env::VarError::NotUnicode(_) => SecretProblem::NotUnicode,
+            },
         })?;
-        Self::non_empty(&value, var)
+        Self::non_empty(&value, from())
     }
 
     /// Reads the token from a file (surrounding whitespace, such as the
@@ -63,16 +65,22 @@ impl Token {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         // The error names the file but never shows its content.
-        let value = std::fs::read_to_string(path).map_err(|e| {
-            Error::Config(format!("cannot read token file {}: {e}", path.display()))
+        let from = || SecretSource::File(path.to_owned());
+        let value = std::fs::read_to_string(path).map_err(|e| ConfigError::Secret {
+            from: from(),
+            problem: SecretProblem::Unreadable(e),
         })?;
-        Self::non_empty(&value, &format!("token file {}", path.display()))
+        Self::non_empty(&value, from())
     }
 
-    fn non_empty(value: &str, source: &str) -> Result<Self, Error> {
+    fn non_empty(value: &str, from: SecretSource) -> Result<Self, Error> {
         let trimmed = value.trim();
         if trimmed.is_empty() {
-            return Err(Error::Config(format!("{source} is empty")));
+            return Err(ConfigError::Secret {
+                from,
+                problem: SecretProblem::Empty,
+            }
+            .into());
         }
         Ok(Token(trimmed.to_owned()))
     }

@@ -27,7 +27,10 @@ use tracing::Instrument;
 use super::auth::{expiry, Expiry, Token};
 use super::body::{read_limited, ReadError};
 use super::clock::Clock;
-use super::errors::{decode_body, decode_error_body, rfc3339, DecodeError, Error, ValidationError};
+use super::errors::{
+    decode_body, decode_error_body, rfc3339, ConfigError, DecodeError, Error, RequestProblem,
+    ValidationError,
+};
 use super::maintenance::{self, OnMaintenance, TimeZone};
 use super::meta::OperationMeta;
 use super::platform::Platform;
@@ -211,7 +214,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             // answer: only the first can be a ban (see the ban breaker).
             .connect_timeout(CONNECT_TIMEOUT)
             .build()
-            .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?;
+            .map_err(|error| ConfigError::HttpClient { error })?;
         let throttle = match self.throttle {
             Some(throttle) => throttle,
             // `API_ENTREPRISE_REDIS_URL` shares the budget with a fleet.
@@ -481,11 +484,7 @@ impl Client {
         let meta = request.meta;
         let op = meta.operation_id;
         let token = match (&self.inner.token, meta.requires_token()) {
-            (None, true) => {
-                return Err(Error::Config(format!(
-                    "{op}: this operation needs a token (ClientBuilder::token)"
-                )))
-            }
+            (None, true) => return Err(ConfigError::SecretNeeded { operation: op }.into()),
             (Some(token), true) => {
                 let platform = self.inner.platform;
                 let warn_before = platform.token_warn_before_expiry;
@@ -530,11 +529,15 @@ impl Client {
             t.check_not_looked_up(request.looked_up.as_deref())?;
         }
 
+        let problem = |problem| ConfigError::Request {
+            operation: op,
+            problem,
+        };
         if !request.path.starts_with('/') {
-            return Err(Error::Config(format!("{op}: path must start with '/'")));
+            return Err(problem(RequestProblem::RelativePath).into());
         }
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, request.path))
-            .map_err(|e| Error::Config(format!("{op}: cannot build the URL: {e}")))?;
+            .map_err(|e| problem(RequestProblem::Url(e)))?;
         pairs.extend(request.query.iter().map(|(k, v)| (*k, v.as_str())));
         if let (Some(token), AuthScheme::ApiKeyQuery(name)) = (token, meta.auth) {
             // The URL now holds the secret: nothing shows it (see `AuthScheme::ApiKeyQuery`).
@@ -546,24 +549,21 @@ impl Client {
         }
 
         let method = Method::from_bytes(meta.method.as_bytes())
-            .map_err(|_| Error::Config(format!("{op}: invalid HTTP method {:?}", meta.method)))?;
+            .map_err(|_| problem(RequestProblem::Method(meta.method)))?;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in &request.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("{op}: invalid header name {name:?}")))?;
+                .map_err(|_| problem(RequestProblem::HeaderName(name.to_string())))?;
             let value = HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(format!("{op}: invalid value for header {name}")))?;
+                .map_err(|_| problem(RequestProblem::HeaderValue(name.to_string())))?;
             headers.append(name, value);
         }
         let header = match meta.auth {
             AuthScheme::Bearer => Some((AUTHORIZATION, "Bearer ")),
             AuthScheme::ApiKeyHeader(header) => Some((
-                HeaderName::from_bytes(header.as_bytes()).map_err(|_| {
-                    Error::Config(format!(
-                        "{op}: the spec's API key header {header:?} is not a valid header name"
-                    ))
-                })?,
+                HeaderName::from_bytes(header.as_bytes())
+                    .map_err(|_| problem(RequestProblem::ApiKeyHeader(header)))?,
                 "",
             )),
             AuthScheme::ApiKeyQuery(_) | AuthScheme::None => None,
@@ -571,9 +571,8 @@ impl Client {
         if let (Some(token), Some((name, prefix))) = (token, header) {
             // The message must not quote the value: it holds the token.
             let text = format!("{prefix}{}", token.expose());
-            let mut value = HeaderValue::from_str(&text).map_err(|_| {
-                Error::Config("the token contains characters not allowed in a header".into())
-            })?;
+            let mut value =
+                HeaderValue::from_str(&text).map_err(|_| ConfigError::SecretNotHeaderSafe)?;
             value.set_sensitive(true);
             headers.insert(name, value);
         }
@@ -611,7 +610,7 @@ impl Client {
             } else {
                 Error::Transport {
                     operation,
-                    message: describe(e),
+                    error: e.without_url(),
                 }
             };
             (error, silent)
@@ -701,10 +700,9 @@ fn keep_original(error: DecodeError, original: Option<Vec<u8>>) -> Error {
 
 /// Error text with its causes. The URL is dropped: it adds noise, and the
 /// request's secret is in a header anyway, which reqwest never prints.
-pub(crate) fn describe(e: reqwest::Error) -> String {
-    let e = e.without_url();
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
+    let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
         message.push_str(": ");
         message.push_str(&cause.to_string());

@@ -15,8 +15,8 @@ use tokio::time::Instant;
 use reqwest::Url;
 
 use super::body::{copy_limited, read_limited, ReadError};
-use super::client::{describe, Client};
-use super::errors::{decode_error_body, rfc3339, Error, ValidationError};
+use super::client::Client;
+use super::errors::{decode_error_body, rfc3339, ConfigError, Error, ValidationError};
 
 /// Label of downloads in errors, in place of an operation id.
 const DOWNLOAD: &str = "document download";
@@ -88,7 +88,7 @@ impl Client {
             } else {
                 Error::Transport {
                     operation: DOWNLOAD,
-                    message: describe(e),
+                    error: e.without_url(),
                 }
             }
         };
@@ -143,7 +143,12 @@ impl Client {
         let mut part = path.as_os_str().to_owned();
         part.push(".part");
         let part = std::path::PathBuf::from(part);
-        let io = |e: std::io::Error, p: &Path| Error::Config(format!("{}: {e}", p.display()));
+        let io = |error: std::io::Error, p: &Path| {
+            Error::Config(ConfigError::File {
+                path: p.to_owned(),
+                error,
+            })
+        };
         let mut file = std::fs::File::create(&part).map_err(|e| io(e, &part))?;
         let result = self.download_document(link, &mut file, timeout).await;
         drop(file);
@@ -164,7 +169,7 @@ impl Client {
 /// The link as a URL, if it is one the client may follow.
 /// The error of a writer that refused the document's bytes.
 fn write_error(e: std::io::Error) -> Error {
-    Error::Config(format!("cannot write the downloaded document: {e}"))
+    Error::Config(ConfigError::DocumentWrite { error: e })
 }
 
 fn check_link(raw: &str) -> Result<Url, Error> {

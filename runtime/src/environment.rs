@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use reqwest::Url;
 
-use super::errors::Error;
+use super::errors::{BaseUrlError, Error};
 use super::platform::Platform;
 
 /// Which deployment to call: one of the platform's
@@ -46,30 +46,27 @@ impl Environment {
 /// Refuses plain HTTP except towards the local machine, where mock servers
 /// and local proxies live: anywhere else it would expose the token.
 pub(crate) fn check_base_url(raw: &str) -> Result<String, Error> {
-    let url = Url::parse(raw).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+    let refused = |problem: BaseUrlError| Error::Config(problem.into());
+    let url = Url::parse(raw).map_err(|e| refused(e.into()))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config(
-            "the base URL must not contain credentials".to_owned(),
-        ));
+        return Err(refused(BaseUrlError::Credentials));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(
-            "the base URL must not contain a query or a fragment".to_owned(),
-        ));
+        return Err(refused(BaseUrlError::QueryOrFragment));
     }
     let host = url.host_str().unwrap_or_default();
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(host) => {}
         "http" => {
-            return Err(Error::Config(format!(
-                "plain http:// is only allowed for loopback hosts, not {host:?}: use https://"
-            )))
+            return Err(refused(BaseUrlError::PlainHttp {
+                host: host.to_owned(),
+            }))
         }
         other => {
-            return Err(Error::Config(format!(
-                "unsupported base URL scheme {other:?}: use https://"
-            )))
+            return Err(refused(BaseUrlError::Scheme {
+                scheme: other.to_owned(),
+            }))
         }
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())

@@ -10,7 +10,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::identifiers::IdentifierError;
+
+mod config;
+
 use super::platform::Platform;
+pub use config::{BaseUrlError, ConfigError, RequestProblem, SecretProblem, SecretSource};
 
 /// The one error type returned by the client.
 #[derive(Debug, thiserror::Error)]
@@ -40,19 +44,22 @@ pub enum Error {
     /// The request could not be sent or the answer could not be read
     /// (DNS, TLS, connection reset…).
     #[error(
-        "{operation}: transport error: {message} (check the network and the base URL; \
-         several in a row from every endpoint may mean the IP is blocked)"
+        "{operation}: transport error: {} (check the network and the base URL; several in a \
+         row from every endpoint may mean the IP is blocked)",
+        super::client::describe(.error)
     )]
     Transport {
         /// Operation that failed.
         operation: &'static str,
-        /// Description of the failure.
-        message: String,
+        /// reqwest's error, its URL removed (it may hold an API key sent in the query); its
+        /// source chain says what failed (DNS, TLS, connection reset…).
+        #[source]
+        error: reqwest::Error,
     },
     /// The client is not configured for this call (missing token, bad base
-    /// URL…).
+    /// URL…): nothing was sent.
     #[error("configuration error: {0}")]
-    Config(String),
+    Config(#[from] ConfigError),
     /// The rate limit leaves no room before the deadline the caller set
     /// (`CallOptions::max_wait`, `ClientBuilder::max_wait`). Nothing was
     /// sent.

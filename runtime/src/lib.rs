@@ -41,8 +41,9 @@ pub use client::{Client, ClientBuilder, Environment};
 pub use clock::{Clock, ManualClock, TimeSource};
 pub use documents::DocumentLink;
 pub use errors::{
-    decode_body, decode_error_body, ApiError, BodyNotUnderstood, DecodeError, Error, ErrorBody,
-    ErrorEnvelope, ErrorItem, ErrorMeta, ValidationError,
+    decode_body, decode_error_body, ApiError, BaseUrlError, BodyNotUnderstood, ConfigError,
+    DecodeError, Error, ErrorBody, ErrorEnvelope, ErrorItem, ErrorMeta, RequestProblem,
+    SecretProblem, SecretSource, ValidationError,
 };
 pub use examples::{ErrorExamples, Examples, OperationExamples};
 pub use groups::{CountedPer, GroupRules, Limit};
@@ -51,7 +52,7 @@ pub use identifiers::{
     PathParam, PathSegment, Rna, Siren, SirenOrRna, SirenOrSiretOrRna, Siret, SiretOrEori,
     SiretOrRna, Year,
 };
-pub use maintenance::{DailyWindow, OnMaintenance, SummerTime, TimeZone};
+pub use maintenance::{DailyWindow, OnMaintenance, ParseMaintenanceError, SummerTime, TimeZone};
 pub use meta::{ApiVersion, MaintenanceWindow, OperationMeta, ParamKind, ParamLocation, ParamMeta};
 pub use monitoring::{CurrentStatus, EndpointStatus, ProviderAvailability};
 pub use platform::{CommonErrorCodes, Platform};

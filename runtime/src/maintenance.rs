@@ -175,13 +175,27 @@ impl fmt::Display for DailyWindow {
     }
 }
 
-impl FromStr for DailyWindow {
-    type Err = String;
+/// A text that is not what it was read as: a daily window (`HH:MM-HH:MM`), or what a call
+/// does in maintenance (`send`, `fail`, `wait`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?}: expected {expected}")]
+pub struct ParseMaintenanceError {
+    /// The text read.
+    pub text: String,
+    /// What it should have been.
+    pub expected: &'static str,
+}
 
-    fn from_str(text: &str) -> Result<DailyWindow, String> {
+impl FromStr for DailyWindow {
+    type Err = ParseMaintenanceError;
+
+    fn from_str(text: &str) -> Result<DailyWindow, ParseMaintenanceError> {
         text.split_once('-')
             .and_then(|(from, to)| DailyWindow::parse(from.trim(), to.trim()))
-            .ok_or_else(|| format!("{text:?}: expected a daily window HH:MM-HH:MM"))
+            .ok_or_else(|| ParseMaintenanceError {
+                text: text.to_owned(),
+                expected: "a daily window HH:MM-HH:MM",
+            })
     }
 }
 
@@ -224,14 +238,17 @@ pub enum OnMaintenance {
 }
 
 impl FromStr for OnMaintenance {
-    type Err = String;
+    type Err = ParseMaintenanceError;
 
-    fn from_str(text: &str) -> Result<OnMaintenance, String> {
+    fn from_str(text: &str) -> Result<OnMaintenance, ParseMaintenanceError> {
         match text {
             "send" => Ok(OnMaintenance::Send),
             "fail" => Ok(OnMaintenance::Fail),
             "wait" => Ok(OnMaintenance::Wait),
-            _ => Err(format!("{text:?}: expected send, fail or wait")),
+            _ => Err(ParseMaintenanceError {
+                text: text.to_owned(),
+                expected: "send, fail or wait",
+            }),
         }
     }
 }

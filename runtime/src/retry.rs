@@ -150,9 +150,14 @@ mod tests {
     }
 
     fn transport() -> Error {
+        // A request reqwest refuses to build: a transport error without a network.
+        let error = reqwest::Client::new()
+            .get("not a url")
+            .build()
+            .expect_err("a relative URL is refused");
         Error::Transport {
             operation: "op",
-            message: "connection reset".into(),
+            error,
         }
     }
 

@@ -255,10 +255,7 @@ impl Throttle {
             #[cfg(feature = "redis")]
             Some(url) => fleet::shared_from_env(platform, url.trim()),
             #[cfg(not(feature = "redis"))]
-            Some(_) => Err(Error::Config(format!(
-                "{var} is set, but this build of the client has no `redis` feature: \
-                 its calls would not share the fleet's budget"
-            ))),
+            Some(_) => Err(super::errors::ConfigError::RedisFeatureMissing { var }.into()),
         }
     }
 

@@ -50,7 +50,7 @@ use super::server_time::ServerClock;
 use super::window::{reopens_at, Slot, Window};
 use super::{check_breaker, Look, Throttle, ThrottleConfig};
 use crate::auth::Token;
-use crate::errors::Error;
+use crate::errors::{ConfigError, Error};
 use crate::platform::Platform;
 
 impl Throttle {
@@ -75,12 +75,13 @@ impl Throttle {
             .all_operations()
             .filter_map(|op| op.own_limit.as_ref().map(|l| (op.operation_id, l)));
         if let Some((name, limit)) = limits.chain(own).find(|(_, l)| l.window != platform.window) {
-            return Err(Error::Config(format!(
-                "a shared throttle counts every bucket in one window length, and {}'s {name} \
-                 counts in {:?} windows against {:?} for the others: use Throttle::new for \
-                 this platform",
-                platform.api_name, limit.window, platform.window
-            )));
+            return Err(ConfigError::MixedWindows {
+                api: platform.api_name,
+                bucket: name,
+                window: limit.window,
+                platform_window: platform.window,
+            }
+            .into());
         }
         let env_prefix = config.platform.env_prefix;
         let secret = redis.secret.clone().or_else(|| {
@@ -94,8 +95,12 @@ impl Throttle {
             set => set.to_owned(),
         };
         let keys = Keys::new(&namespace, &prefix, &redis.fleet, secret.as_deref());
-        let store = Store::new(&redis.url, redis.timeout, keys.channel())
-            .map_err(|e| Error::Config(e.to_string()))?;
+        let store = Store::new(&redis.url, redis.timeout, keys.channel()).map_err(|e| {
+            ConfigError::Redis {
+                var: None,
+                message: e.to_string(),
+            }
+        })?;
         let settings = Settings::new(&redis, config.minute);
         let fleet = Fleet {
             member: member_id(),
@@ -128,8 +133,13 @@ pub(super) fn shared_from_env(platform: &'static Platform, url: &str) -> Result<
     if let Some(throttle) = all.get(url) {
         return Ok(throttle.clone());
     }
-    let throttle = Throttle::redis(platform, url)
-        .map_err(|e| Error::Config(format!("{}: {e}", platform.redis_url_env())))?;
+    let throttle = Throttle::redis(platform, url).map_err(|e| match e {
+        Error::Config(ConfigError::Redis { message, .. }) => Error::Config(ConfigError::Redis {
+            var: Some(platform.redis_url_env()),
+            message,
+        }),
+        other => other,
+    })?;
     all.insert(url.to_owned(), throttle.clone());
     Ok(throttle)
 }
@@ -640,9 +650,10 @@ mod tests {
     #[test]
     fn a_group_with_a_window_of_its_own_is_refused_by_the_fleet() {
         let refused = Throttle::redis(&PER_SECOND, "redis://127.0.0.1:1/");
-        let Err(crate::Error::Config(message)) = refused else {
-            panic!("refused, with a message")
+        let Err(crate::Error::Config(error @ crate::ConfigError::MixedWindows { .. })) = refused
+        else {
+            panic!("refused for its windows: {refused:?}")
         };
-        assert!(message.contains("one window length"), "{message}");
+        assert!(error.to_string().contains("one window length"), "{error}");
     }
 }
