@@ -83,3 +83,52 @@ fn the_browser_gate_stops_browser_wasm_only() {
     assert!(!matches("wasm32-wasip1"), "WASI is server-side: {wanted:?}");
     assert!(!matches("x86_64-unknown-linux-gnu"), "{wanted:?}");
 }
+
+/// The client's manifest is the workspace's own (it holds the workspace too), but what it
+/// says of the crate is the profile's `package` section: name, version, description, licence
+/// and repository must not drift apart from what `apie-codegen generate --lib` wrote
+/// `generated-client/lib.rs` from (the lib's doc names the description).
+#[test]
+fn the_manifest_says_what_the_profiles_package_section_says() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let profile = apie_spec::profile::load_file(&root.join("spec/profile.yml"))
+        .expect("the profile")
+        .profile;
+    let package = profile.package.expect("a package section");
+    let output = std::process::Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(output.status.success(), "{output:?}");
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let client = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "api-entreprise")
+        .expect("the client package");
+    let field = |key: &str| client[key].as_str().map(str::to_owned);
+    assert_eq!(field("name"), Some(package.name));
+    assert_eq!(field("version"), Some(package.version));
+    assert_eq!(field("description"), Some(package.description.clone()));
+    assert_eq!(field("license"), Some(package.license));
+    assert_eq!(field("repository"), package.repository);
+    // What the profile asks of the crate is there: its regenerate feature, its guide.
+    assert_eq!(
+        client["features"].get("regenerate").is_some(),
+        package.regenerate_feature
+    );
+    let lib = std::fs::read_to_string(root.join("generated-client/lib.rs")).unwrap();
+    assert!(lib.contains(&package.description), "{lib}");
+    if let Some(guide) = &package.guide {
+        assert!(root.join("generated-client").join(guide).is_file());
+    }
+}

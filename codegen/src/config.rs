@@ -17,7 +17,7 @@ use crate::diagnostic::Diagnostics;
 use crate::model::names_lock::NamesLock;
 use crate::profile::{self, LoadedProfile, Profile};
 use crate::{format, Generated};
-pub use package::{package_files, write_package, RuntimeDependency, GENERATED_DIR};
+pub use package::{lib_file, package_files, write_package, RuntimeDependency, GENERATED_DIR};
 pub use render::{render, Rendered, RenderedFile, ScopeMapSource, SpecSource};
 
 /// Environment variable naming the profile to build from.
@@ -88,6 +88,10 @@ pub enum Error {
     /// A crate was asked of a profile without a `package` section.
     #[error("the profile has no `package` section (name, version, description, license): it names no crate to write")]
     NoPackage,
+    /// A whole crate was asked of a profile whose crate rebuilds its modules at build time:
+    /// that needs a `build.rs` of the crate's own, which `--crate` does not write.
+    #[error("the profile's `package.regenerate_feature` needs a build.rs that runs apie-codegen: write the crate's manifest and build.rs yourself and generate its lib.rs alone (`generate --lib`)")]
+    RegenerateNeedsBuildScript,
     /// The generator made something that does not parse: a bug in apie-codegen.
     #[error("{0} (a bug in apie-codegen)")]
     Internal(String),

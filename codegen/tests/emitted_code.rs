@@ -751,6 +751,9 @@ fn every_fixture_compiles_as_a_crate() {
             description: fixture.guards.into(),
             license: "MIT".into(),
             repository: None,
+            guide: None,
+            refuse_browser: false,
+            regenerate_feature: false,
         });
         let spec = SpecSource {
             path: "fixture.yml".into(),

@@ -65,7 +65,36 @@ fn versions_become_features_when_the_profile_says_so() {
 
 #[test]
 fn a_profile_without_a_package_names_no_crate() {
-    let profile = Profile::api_entreprise();
+    let mut profile = Profile::api_entreprise();
+    profile.package = None;
     let refused = package_files(&profile, &RuntimeDependency::Registry);
     assert!(matches!(refused, Err(Error::NoPackage)), "{refused:?}");
+}
+
+/// API Entreprise's lib.rs is generated alone (its manifest is the workspace's): with a guide,
+/// a browser gate and the build-time regeneration switch, as its profile asks; a whole crate
+/// with that switch is refused, since `--crate` writes no build.rs.
+#[test]
+fn a_lib_alone_carries_the_guide_the_browser_gate_and_the_regenerate_switch() {
+    let profile = Profile::api_entreprise();
+    let lib = apie_codegen::config::lib_file(&profile)
+        .expect("a lib")
+        .text;
+    let flat: String = lib.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        r#"#![doc = include_str!("guide.md")]"#,
+        r#"#[cfg(all(target_family = "wasm", target_os = "unknown"))] compile_error!("#,
+        r#"#[cfg(not(feature = "regenerate"))] include!("generated/api.rs");"#,
+        r#"#[cfg(feature = "regenerate")] include!(concat!(env!("OUT_DIR"), "/api.rs"));"#,
+    ] {
+        assert!(flat.contains(expected), "missing {expected:?} in\n{lib}");
+    }
+    let refused = package_files(&profile, &RuntimeDependency::Registry);
+    assert!(
+        matches!(refused, Err(Error::RegenerateNeedsBuildScript)),
+        "{refused:?}"
+    );
+    // The fictional crate asks none of it.
+    let fictive = apie_codegen::config::lib_file(&fictional()).unwrap().text;
+    assert!(!fictive.contains("compile_error!") && !fictive.contains("OUT_DIR"));
 }

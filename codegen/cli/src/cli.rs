@@ -85,6 +85,10 @@ pub(crate) struct GenerateArgs {
     /// README.md, src/lib.rs, and the modules into src/generated/
     #[arg(long = "crate")]
     pub(crate) whole_crate: bool,
+    /// Also write the crate's lib.rs alone to this file, from the profile's `package`
+    /// section (a crate whose manifest is its own, as api-entreprise)
+    #[arg(long, value_name = "FILE", conflicts_with = "whole_crate")]
+    pub(crate) lib: Option<PathBuf>,
     /// With --crate: depend on apie-runtime from this folder, relative to the crate's
     /// (default: from crates.io)
     #[arg(long, value_name = "PATH", requires = "whole_crate")]

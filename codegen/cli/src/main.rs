@@ -86,6 +86,23 @@ fn print_diagnostics(diagnostics: &Diagnostics, format: Format, to_stderr: bool)
     };
 }
 
+/// Writes the crate's lib.rs (`generate --lib`), through rustfmt when asked.
+fn write_lib(
+    path: &std::path::Path,
+    profile: &apie_codegen::profile::Profile,
+    rustfmt: bool,
+) -> Result<(), apie_codegen::Error> {
+    let file = apie_codegen::config::lib_file(profile)?;
+    let text = match rustfmt {
+        true => apie_codegen::format::rustfmt(&file.text).unwrap_or(file.text),
+        false => file.text,
+    };
+    std::fs::write(path, text).map_err(|source| apie_codegen::Error::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 fn generate(args: &GenerateArgs, explicit: Explicit) -> ExitCode {
     let started = std::time::Instant::now();
     let mut config = apie_codegen::Config::new();
@@ -111,6 +128,15 @@ fn generate(args: &GenerateArgs, explicit: Explicit) -> ExitCode {
             for (spec, generated, target) in &compiled.specs {
                 print_summary(spec, &generated.api, &generated.diagnostics);
                 println!("  wrote {}", target.display());
+            }
+            if let Some(path) = &args.lib {
+                match write_lib(path, &compiled.profile, !args.no_rustfmt) {
+                    Ok(()) => println!("  wrote {}", path.display()),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
             }
             if args.whole_crate {
                 let runtime = match &args.runtime_path {

@@ -204,6 +204,18 @@ pub struct Package {
     /// Where its sources live.
     #[serde(default)]
     pub repository: Option<String>,
+    /// A Markdown file beside `lib.rs` that becomes the crate's documentation after the
+    /// generated lines (a user's guide, its examples run as doctests).
+    #[serde(default)]
+    pub guide: Option<String>,
+    /// The API must never be called from a browser (its secret would be in the page): the
+    /// crate refuses to build for `wasm32-unknown-unknown`.
+    #[serde(default)]
+    pub refuse_browser: bool,
+    /// The crate has a `regenerate` feature whose `build.rs` writes the modules again into
+    /// `OUT_DIR` (for a spec or profile of the user's own): `lib.rs` includes those then.
+    #[serde(default)]
+    pub regenerate_feature: bool,
 }
 
 /// Names users see.

@@ -6,6 +6,7 @@
 //! on the runtime crate `apie-runtime` (re-exported as [`runtime`]). Build a [`Client`] with
 //! [`Client::builder`]; [`PLATFORM`] holds what the profile says of the API.
 #![deny(missing_docs)]
+/// The handwritten runtime (crate `apie-runtime`) this client is generated on: the HTTP client, identifiers, traceability, throttle, errors. It knows no API; [`PLATFORM`] is what it knows of API Fictive.
 pub use ::apie_runtime as runtime;
 pub use runtime::{Environment, Error};
 include!("generated/api.rs");
