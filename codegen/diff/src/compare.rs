@@ -62,6 +62,12 @@ pub(crate) struct Facts {
     pub(crate) values: Vec<String>,
     /// The operation's limits per token allow fewer calls in some window.
     pub(crate) limit_lowered: bool,
+    /// The HTTP name of the parameter concerned, for a parameter's change.
+    pub(crate) parameter: Option<String>,
+    /// Names that appeared (traceability parameters now required).
+    pub(crate) added: Vec<String>,
+    /// Names that went (traceability parameters no longer required).
+    pub(crate) removed: Vec<String>,
 }
 
 /// Every change between two models, operation by operation (sorted by path, then method).
@@ -163,13 +169,23 @@ impl<'a> Walker<'a> {
                     t.join(", ")
                 }
             };
-            push(
-                self,
+            let mut f = finding(
                 ChangeKind::TraceabilityChanged,
+                n,
                 "",
                 Some(text(&o.traceability)),
                 Some(text(&n.traceability)),
             );
+            let missing_from = |names: &[String], from: &[String]| -> Vec<String> {
+                names
+                    .iter()
+                    .filter(|t| !from.contains(t))
+                    .cloned()
+                    .collect()
+            };
+            f.facts.added = missing_from(&n.traceability, &o.traceability);
+            f.facts.removed = missing_from(&o.traceability, &n.traceability);
+            self.out.push(f);
         }
         match (&o.success, &n.success) {
             (Some(a), Some(b)) => self.body(n, a, b, "", 0),
@@ -310,6 +326,19 @@ fn auth_text(auth: &AuthScheme) -> String {
         AuthScheme::ApiKeyHeader(name) => format!("an API key in the header `{name}`"),
         AuthScheme::ApiKeyQuery(name) => format!("an API key in the query parameter `{name}`"),
     }
+}
+
+/// A finding about the parameter called `name` (located at `parameter:<name>`).
+fn param_finding(
+    kind: ChangeKind,
+    op: &Operation,
+    name: &str,
+    old: Option<String>,
+    new: Option<String>,
+) -> Finding {
+    let mut f = finding(kind, op, &format!("parameter:{name}"), old, new);
+    f.facts.parameter = Some(name.to_owned());
+    f
 }
 
 fn finding(

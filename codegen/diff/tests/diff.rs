@@ -111,6 +111,15 @@ const CASES: &[(&str, &[&str])] = &[
         &["operation_id_changed", "rate_limit_changed", "type_renamed"],
     ),
     ("maintenance_changed", &["maintenance_changed"]),
+    (
+        "timeout_changed",
+        &[
+            "endpoint_group_changed",
+            "property_added",
+            "rate_limit_changed",
+            "timeout_changed",
+        ],
+    ),
     ("security_changed", &["security_changed"]),
     // Refinements: what the generated crate makes of some changes.
     (
@@ -162,6 +171,8 @@ fn check_case(case: &str) {
 macro_rules! cases {
     ($($case:ident)*) => {
         $( #[test] fn $case() { check_case(stringify!($case)); } )*
+        /// The cases that have a test of their own.
+        const TESTED: &[&str] = &[ $( stringify!($case) ),* ];
     };
 }
 
@@ -172,19 +183,40 @@ cases! {
     traceability_changed success_response_removed success_response_added property_added property_removed
     property_type_changed nullable_added nullable_removed property_became_optional property_became_required
     property_deprecated enum_value_added enum_value_removed error_code_added error_code_removed
-    endpoint_group_changed rate_limit_changed maintenance_changed security_changed
+    endpoint_group_changed rate_limit_changed maintenance_changed security_changed timeout_changed
     type_renamed enum_value_respelled error_code_removed_everywhere error_code_renumbered nullable_added_to_optional operation_removed_with_its_codes
 }
 
+/// Every rule of the registry has its fixture (a case named after it in
+/// `support/diff_cases.rs`), its expected kinds in [`CASES`] and its test; and on its own
+/// case it reports its kind at one of the levels it declares.
 #[test]
-fn every_kind_has_a_fixture() {
-    let covered: BTreeSet<&str> = CASES.iter().flat_map(|(_, k)| k.iter().copied()).collect();
-    let missing: Vec<&str> = ChangeKind::ALL
-        .iter()
-        .map(|k| k.id())
-        .filter(|id| !covered.contains(id))
-        .collect();
-    assert!(missing.is_empty(), "kinds without a fixture: {missing:?}");
+fn every_rule_has_its_case() {
+    assert_eq!(apie_diff::rules::REGISTRY.len(), ChangeKind::ALL.len());
+    for rule in apie_diff::rules::REGISTRY {
+        let id = rule.kind.id();
+        assert!(TESTED.contains(&id), "rule {id} has no test (`cases!`)");
+        let expected = CASES.iter().find(|(c, _)| *c == id);
+        assert!(
+            expected.is_some_and(|(_, kinds)| kinds.contains(&id)),
+            "rule {id}: no case `{id}` in CASES expecting it"
+        );
+        let report = case_report(id);
+        let own: Vec<_> = report
+            .changes
+            .iter()
+            .filter(|c| c.kind == rule.kind)
+            .collect();
+        assert!(!own.is_empty(), "rule {id}: its case reports no {id}");
+        for change in own {
+            assert!(
+                rule.levels.contains(&change.severity),
+                "rule {id} declares {:?} but gave {:?}",
+                rule.levels,
+                change.severity
+            );
+        }
+    }
 }
 
 #[test]

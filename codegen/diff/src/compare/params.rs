@@ -1,6 +1,6 @@
 //! Parameters: path parameters by position, query and header parameters by name.
 
-use super::{finding, Walker};
+use super::{param_finding, Walker};
 use crate::model::{Operation, OptionLocation, OptionParam, TypeRef};
 use crate::ChangeKind;
 
@@ -13,9 +13,13 @@ impl Walker<'_> {
                 match (o.path_params.get(i), n.path_params.get(i)) {
                     (Some(a), Some(b)) if a.identifier == b.identifier => {
                         if let Some(kind) = pattern_change(&a.pattern, &b.pattern) {
-                            let location = format!("parameter:{}", b.name);
-                            let mut f =
-                                finding(kind, n, &location, a.pattern.clone(), b.pattern.clone());
+                            let mut f = param_finding(
+                                kind,
+                                n,
+                                &b.name,
+                                a.pattern.clone(),
+                                b.pattern.clone(),
+                            );
                             f.facts.positional = true;
                             f.facts.member = Some(b.rust_name.clone());
                             f.facts.rust_old = Some(a.identifier.clone());
@@ -47,13 +51,7 @@ impl Walker<'_> {
                     ),
                     _ => continue,
                 };
-            let mut f = finding(
-                kind,
-                n,
-                &format!("parameter:{}", param.name),
-                old.clone(),
-                new.clone(),
-            );
+            let mut f = param_finding(kind, n, &param.name, old.clone(), new.clone());
             f.facts.positional = true;
             f.facts.old_name = old_name;
             f.facts.member = Some(param.rust_name.clone());
@@ -66,12 +64,11 @@ impl Walker<'_> {
     /// Query and header parameters: setters of the request builder, matched by name.
     pub(super) fn options(&mut self, o: &Operation, n: &Operation) {
         for a in &o.options {
-            let location = format!("parameter:{}", a.name);
             let Some(b) = n.options.iter().find(|b| same_param(a, b)) else {
-                let mut f = finding(
+                let mut f = param_finding(
                     ChangeKind::ParameterRemoved,
                     n,
-                    &location,
+                    &a.name,
                     Some(param_text(a)),
                     None,
                 );
@@ -160,7 +157,7 @@ impl Walker<'_> {
                 found.push((kind, a.pattern.clone(), b.pattern.clone(), vec![]));
             }
             for (kind, old, new, values) in found {
-                let mut f = finding(kind, n, &location, old, new);
+                let mut f = param_finding(kind, n, &a.name, old, new);
                 f.facts.member = Some(b.rust_name.clone());
                 f.facts.rust_old = Some(setter_type(&a.ty).into());
                 f.facts.rust_new = Some(setter_type(&b.ty).into());
@@ -178,13 +175,7 @@ impl Walker<'_> {
             } else {
                 ChangeKind::ParameterAdded
             };
-            let mut f = finding(
-                kind,
-                n,
-                &format!("parameter:{}", b.name),
-                None,
-                Some(param_text(b)),
-            );
+            let mut f = param_finding(kind, n, &b.name, None, Some(param_text(b)));
             f.facts.member = Some(b.rust_name.clone());
             f.facts.rust_new = Some(setter_type(&b.ty).into());
             self.out.push(f);

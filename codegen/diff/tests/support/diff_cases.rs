@@ -203,6 +203,22 @@ pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
 "#,
         )],
     ),
+    // The profile gives timeouts per group: the route becomes a document endpoint, in the
+    // `documents` group and its 12 s.
+    (
+        "timeout_changed",
+        &[],
+        &[(
+            r#"                      siren:
+                        type: string
+"#,
+            r#"                      siren:
+                        type: string
+                      document_url:
+                        type: string
+"#,
+        )],
+    ),
     (
         "enum_value_added",
         &[],
