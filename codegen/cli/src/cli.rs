@@ -180,8 +180,8 @@ pub(crate) struct UpdateArgs {
     pub(crate) root: Option<PathBuf>,
 }
 
-/// `apie-codegen diff`: parsed here for the help, the completions and the man page, then
-/// handed to the diff crate's own command as the arguments it always read.
+/// `apie-codegen diff`: parsed here, once, into the diff crate's typed options
+/// ([`DiffArgs::options`]).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 OLD and NEW are spec files, or REV:PATH read with `git show`.
@@ -201,37 +201,65 @@ pub(crate) struct DiffArgs {
     #[arg(value_name = "NEW", required_unless_present = "rules")]
     pub(crate) new: Option<String>,
     /// Output format
-    #[arg(long, value_name = "FORMAT", value_parser = ["text", "markdown", "json", "github"])]
-    pub(crate) format: Option<String>,
-    /// Lowest severity that makes the exit code 1 (default breaking)
-    #[arg(long, value_name = "SEVERITY", value_parser = ["breaking", "warning", "info"])]
-    pub(crate) fail_on: Option<String>,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, value_name = "SEVERITY", value_enum, default_value_t = FailOn::Breaking)]
+    pub(crate) fail_on: FailOn,
     /// Rules to silence: one rule id, or `rule_id x_operation_id`, a line; # comments
     #[arg(long, value_name = "FILE")]
-    pub(crate) ignore: Option<String>,
+    pub(crate) ignore: Option<PathBuf>,
     /// List the rule ids with their usual severity
     #[arg(long, conflicts_with_all = ["old", "new", "format", "fail_on", "ignore"])]
     pub(crate) rules: bool,
 }
 
+/// `diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// Plain text, one change a paragraph
+    Text,
+    /// A Markdown table, for a pull request comment
+    Markdown,
+    /// The stable JSON report
+    Json,
+    /// GitHub workflow commands (annotations)
+    Github,
+}
+
+/// `diff --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FailOn {
+    /// Breaking changes only
+    Breaking,
+    /// Warnings and breaking changes
+    Warning,
+    /// Any change
+    Info,
+}
+
 impl DiffArgs {
-    /// The arguments of `apie_diff::cli::run`, as a command line.
-    pub(crate) fn to_args(&self) -> Vec<String> {
-        if self.rules {
-            return vec!["--rules".to_owned()];
-        }
-        let mut args: Vec<String> = self.old.iter().chain(&self.new).cloned().collect();
-        for (flag, value) in [
-            ("--format", &self.format),
-            ("--fail-on", &self.fail_on),
-            ("--ignore", &self.ignore),
-        ] {
-            if let Some(value) = value {
-                // `--flag=value`: a value starting with `--` stays a value.
-                args.push(format!("{flag}={value}"));
-            }
-        }
-        args
+    /// The diff crate's options; `None` for `--rules`, which compares nothing.
+    pub(crate) fn options(&self) -> Option<apie_diff::cli::DiffOptions> {
+        let (Some(old), Some(new)) = (&self.old, &self.new) else {
+            return None;
+        };
+        Some(apie_diff::cli::DiffOptions {
+            old: old.clone(),
+            new: new.clone(),
+            format: match self.format {
+                ReportFormat::Text => apie_diff::format::Format::Text,
+                ReportFormat::Markdown => apie_diff::format::Format::Markdown,
+                ReportFormat::Json => apie_diff::format::Format::Json,
+                ReportFormat::Github => apie_diff::format::Format::Github,
+            },
+            fail_on: match self.fail_on {
+                FailOn::Breaking => apie_diff::Severity::Breaking,
+                FailOn::Warning => apie_diff::Severity::Warning,
+                FailOn::Info => apie_diff::Severity::Info,
+            },
+            ignore: self.ignore.clone(),
+        })
     }
 }
 
@@ -326,32 +354,40 @@ mod tests {
     }
 
     #[test]
-    fn diff_hands_over_the_arguments_it_always_read() {
+    fn diff_arguments_are_parsed_once_into_typed_options() {
         let parse = |list: &[&str]| {
             let argv = ["apie-codegen", "diff"].iter().chain(list).copied();
             match Cli::try_parse_from(argv).map(|c| c.command) {
-                Ok(Command::Diff(args)) => Ok(args.to_args()),
+                Ok(Command::Diff(args)) => Ok(args.options()),
                 Ok(other) => panic!("{other:?}"),
                 Err(e) => Err(e.to_string()),
             }
         };
+        let options = parse(&[
+            "a.yml",
+            "HEAD:b.yml",
+            "--format",
+            "github",
+            "--fail-on=warning",
+        ])
+        .unwrap()
+        .expect("a diff");
         assert_eq!(
-            parse(&[
-                "a.yml",
-                "HEAD:b.yml",
-                "--format",
-                "github",
-                "--fail-on",
-                "warning"
-            ]),
-            Ok(vec![
-                "a.yml".to_owned(),
-                "HEAD:b.yml".to_owned(),
-                "--format=github".to_owned(),
-                "--fail-on=warning".to_owned()
-            ])
+            (options.old.as_str(), options.new.as_str()),
+            ("a.yml", "HEAD:b.yml")
         );
-        assert_eq!(parse(&["--rules"]), Ok(vec!["--rules".to_owned()]));
+        assert_eq!(options.format, apie_diff::format::Format::Github);
+        assert_eq!(options.fail_on, apie_diff::Severity::Warning);
+        let defaults = parse(&["a", "b"]).unwrap().expect("a diff");
+        assert_eq!(
+            (defaults.format, defaults.fail_on, defaults.ignore),
+            (
+                apie_diff::format::Format::Text,
+                apie_diff::Severity::Breaking,
+                None
+            )
+        );
+        assert!(parse(&["--rules"]).unwrap().is_none());
         assert!(parse(&["a.yml"]).unwrap_err().contains("<NEW>"));
         assert!(parse(&["a", "b", "--format", "yaml"])
             .unwrap_err()

@@ -42,7 +42,10 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Fetch(args) => fetch(&args),
         Command::Update(args) => update(&args),
-        Command::Diff(args) => apie_diff::cli::run(&args.to_args()),
+        Command::Diff(args) => match args.options() {
+            Some(options) => apie_diff::cli::run(&options),
+            None => apie_diff::cli::print_rules(),
+        },
         Command::Completions(args) => cli::completions(Cli::command(), &args),
         Command::Man(args) => cli::man(Cli::command(), &args),
     }

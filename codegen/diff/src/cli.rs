@@ -1,117 +1,39 @@
-//! `apie-codegen diff OLD NEW [--format F] [--fail-on S] [--ignore FILE]`.
+//! `apie-codegen diff OLD NEW [--format F] [--fail-on S] [--ignore FILE]`: the command's
+//! work, on options the command line parsed once (`apie-codegen`, with clap).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::format::{render, Format, Labels};
 use super::{rules, ChangeKind, IgnoreList, Severity};
 
-/// The command's help.
-pub const USAGE: &str = "usage: apie-codegen diff OLD NEW [--format text|markdown|json|github] [--fail-on breaking|warning|info] [--ignore FILE]
-       apie-codegen diff --rules
-
-OLD and NEW are spec files, or REV:PATH read with `git show` (e.g. HEAD~1:spec/api_entreprise.yml).
---format    output format (default text)
---fail-on   lowest severity that makes the exit code 1 (default breaking)
---ignore    file of rules to silence: one rule id, or `rule_id x_operation_id`, per line; # comments
---rules     list the rule ids with their usual severity
-Exit codes: 0 no change at or above --fail-on, 1 such changes, 2 bad usage or a spec that cannot be read.";
-
-#[derive(Debug)]
-struct Options {
-    old: String,
-    new: String,
-    format: Format,
-    fail_on: Severity,
-    ignore: Option<String>,
+/// What `apie-codegen diff` compares and how it reports.
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// The spec before: a file, or `REV:PATH` read with `git show`.
+    pub old: String,
+    /// The spec after, the same way.
+    pub new: String,
+    /// The output format.
+    pub format: Format,
+    /// The lowest severity that makes the exit code 1.
+    pub fail_on: Severity,
+    /// A file of rules to silence.
+    pub ignore: Option<PathBuf>,
 }
 
-#[derive(Debug)]
-enum Command {
-    Help,
-    Rules,
-    Diff(Options),
+/// Prints every rule: its id, the levels it gives, what it means (`diff --rules`).
+pub fn print_rules() -> ExitCode {
+    for kind in ChangeKind::ALL {
+        let (severity, what) = rules::describe(*kind);
+        println!("{:<30} {:<26} {what}", kind.id(), severity);
+    }
+    ExitCode::SUCCESS
 }
 
-/// Runs the command on its arguments (those after `diff`) and returns the exit code.
-pub fn run(args: &[String]) -> ExitCode {
-    match parse(args) {
-        Ok(Command::Help) => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Ok(Command::Rules) => {
-            for kind in ChangeKind::ALL {
-                let (severity, what) = rules::describe(*kind);
-                println!("{:<30} {:<26} {what}", kind.id(), severity);
-            }
-            ExitCode::SUCCESS
-        }
-        Ok(Command::Diff(options)) => diff(&options),
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn parse(args: &[String]) -> Result<Command, String> {
-    let mut positional = Vec::new();
-    let (mut format, mut fail_on, mut ignore) = (Format::Text, Severity::Breaking, None);
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let Some(flag) = arg.strip_prefix("--") else {
-            positional.push(arg.clone());
-            continue;
-        };
-        let (name, inline) = match flag.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (flag, None),
-        };
-        match name {
-            "help" => return Ok(Command::Help),
-            "rules" => return Ok(Command::Rules),
-            "format" | "fail-on" | "ignore" => {}
-            _ => return Err(format!("unknown option `--{name}`")),
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => it
-                .next()
-                .cloned()
-                .ok_or_else(|| format!("--{name} needs a value"))?,
-        };
-        match name {
-            "format" => {
-                format = Format::from_id(&value).ok_or_else(|| {
-                    format!("unknown format `{value}` (text, markdown, json, github)")
-                })?
-            }
-            "fail-on" => {
-                fail_on = Severity::from_id(&value).ok_or_else(|| {
-                    format!("unknown severity `{value}` (breaking, warning, info)")
-                })?
-            }
-            _ => ignore = Some(value),
-        }
-    }
-    if positional.iter().any(|a| a == "-h") {
-        return Ok(Command::Help);
-    }
-    let mut positional = positional.into_iter();
-    match (positional.next(), positional.next(), positional.next()) {
-        (Some(old), Some(new), None) => Ok(Command::Diff(Options {
-            old,
-            new,
-            format,
-            fail_on,
-            ignore,
-        })),
-        (_, _, Some(extra)) => Err(format!("unexpected argument `{extra}`")),
-        _ => Err("diff needs two specs: OLD NEW".into()),
-    }
-}
-
-fn diff(options: &Options) -> ExitCode {
+/// Runs the diff and prints its report: exit code 0 without a change at or above
+/// `fail_on`, 1 with one, 2 for a spec or ignore file that cannot be read.
+pub fn run(options: &DiffOptions) -> ExitCode {
     let ignore = match &options.ignore {
         None => IgnoreList::default(),
         Some(file) => match std::fs::read_to_string(file)
@@ -120,7 +42,7 @@ fn diff(options: &Options) -> ExitCode {
         {
             Ok(list) => list,
             Err(message) => {
-                eprintln!("error: ignore file {file}: {message}");
+                eprintln!("error: ignore file {}: {message}", file.display());
                 return ExitCode::from(2);
             }
         },
@@ -198,39 +120,4 @@ fn not_compared(diagnostics: &apie_spec::diagnostic::Diagnostics) -> Option<Stri
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn parses_flags_in_both_spellings() {
-        let Ok(Command::Diff(o)) = parse(&args(&[
-            "a.yml",
-            "--format=json",
-            "b.yml",
-            "--fail-on",
-            "warning",
-        ])) else {
-            panic!("expected a diff command");
-        };
-        assert_eq!(
-            (o.old.as_str(), o.new.as_str(), o.format, o.fail_on),
-            ("a.yml", "b.yml", Format::Json, Severity::Warning)
-        );
-    }
-
-    #[test]
-    fn rejects_bad_usage() {
-        assert!(parse(&args(&["a.yml"])).is_err());
-        assert!(parse(&args(&["a", "b", "c"])).is_err());
-        assert!(parse(&args(&["a", "b", "--format", "html"])).is_err());
-        assert!(parse(&args(&["a", "b", "--fail-on"])).is_err());
-        assert!(parse(&args(&["a", "b", "--color"])).is_err());
-    }
 }

@@ -1,9 +1,11 @@
-//! Printing a [`Report`]: one function per output format. The JSON is written field by field,
-//! so its key order is the documented one whatever features `serde_json` is built with.
+//! Printing a [`Report`]: one function per output format. The JSON is serde's, from structs
+//! whose field order is the documented key order (a struct keeps its order whatever features
+//! `serde_json` is built with; `by_kind` is sorted).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Change, Report, Severity};
+use super::{Change, OperationRef, Report, Severity};
 
 /// An output format of `apie-codegen diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,76 +153,73 @@ pub fn markdown(report: &Report, labels: &Labels) -> String {
     out
 }
 
-/// A JSON string literal.
-fn js(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
+/// The stable JSON format: `{"changes": [...], "summary": {...}}`, written by serde from
+/// these views of the report (ids and levels as their stable texts).
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    changes: Vec<JsonChange<'a>>,
+    summary: JsonSummary<'a>,
 }
 
-fn js_opt(text: Option<&str>) -> String {
-    text.map_or_else(|| "null".to_string(), js)
+#[derive(serde::Serialize)]
+struct JsonChange<'a> {
+    kind: &'static str,
+    severity: &'static str,
+    operation: &'a OperationRef,
+    location: &'a str,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+    message: &'a str,
+    rust: &'a str,
 }
 
-/// The stable JSON format: `{"changes": [...], "summary": {...}}`.
+#[derive(serde::Serialize)]
+struct JsonSummary<'a> {
+    total: usize,
+    by_severity: BySeverity,
+    by_kind: &'a BTreeMap<&'static str, usize>,
+    semver: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct BySeverity {
+    breaking: usize,
+    warning: usize,
+    info: usize,
+}
+
+/// The report as JSON (see [`JsonReport`]), pretty-printed, one final newline.
 pub fn json(report: &Report) -> String {
-    let mut out = String::from("{\n  \"changes\": [");
-    for (i, c) in report.changes.iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        let o = &c.operation;
-        let _ = write!(
-            out,
-            concat!(
-                "    {{\n",
-                "      \"kind\": {},\n",
-                "      \"severity\": {},\n",
-                "      \"operation\": {{\"method\": {}, \"path\": {}, \"x_operation_id\": {}}},\n",
-                "      \"location\": {},\n",
-                "      \"old\": {},\n",
-                "      \"new\": {},\n",
-                "      \"message\": {},\n",
-                "      \"rust\": {}\n",
-                "    }}"
-            ),
-            js(c.kind.id()),
-            js(c.severity.as_str()),
-            js(&o.method),
-            js(&o.path),
-            js(&o.x_operation_id),
-            js(&c.location),
-            js_opt(c.old.as_deref()),
-            js_opt(c.new.as_deref()),
-            js(&c.message),
-            js(&c.rust),
-        );
-    }
-    out.push_str(if report.changes.is_empty() {
-        "],\n"
-    } else {
-        "\n  ],\n"
-    });
     let s = &report.summary;
-    let by_kind: Vec<String> = s
-        .by_kind
-        .iter()
-        .map(|(k, n)| format!("{}: {n}", js(k)))
-        .collect();
-    let _ = write!(
-        out,
-        concat!(
-            "  \"summary\": {{\n",
-            "    \"total\": {},\n",
-            "    \"by_severity\": {{\"breaking\": {}, \"warning\": {}, \"info\": {}}},\n",
-            "    \"by_kind\": {{{}}},\n",
-            "    \"semver\": {}\n",
-            "  }}\n",
-            "}}\n"
-        ),
-        s.total(),
-        s.breaking,
-        s.warning,
-        s.info,
-        by_kind.join(", "),
-        js(s.semver.as_str()),
-    );
+    let view = JsonReport {
+        changes: report
+            .changes
+            .iter()
+            .map(|c| JsonChange {
+                kind: c.kind.id(),
+                severity: c.severity.as_str(),
+                operation: &c.operation,
+                location: &c.location,
+                old: c.old.as_deref(),
+                new: c.new.as_deref(),
+                message: &c.message,
+                rust: &c.rust,
+            })
+            .collect(),
+        summary: JsonSummary {
+            total: s.total(),
+            by_severity: BySeverity {
+                breaking: s.breaking,
+                warning: s.warning,
+                info: s.info,
+            },
+            by_kind: &s.by_kind,
+            semver: s.semver.as_str(),
+        },
+    };
+    // Only strings, numbers and maps with string keys: serialising cannot fail.
+    let mut out = serde_json::to_string_pretty(&view).unwrap_or_default();
+    out.push('\n');
     out
 }
 

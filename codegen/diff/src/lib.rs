@@ -208,7 +208,7 @@ impl ChangeKind {
 }
 
 /// The operation a change concerns (the new side's, or the old one's when it was removed).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct OperationRef {
     /// Upper-case HTTP method.
     pub method: String,

@@ -383,46 +383,40 @@ fn cli_exit_codes() {
         .unwrap();
     let arg =
         |case: &str, side: &str| case_file(scratch.path(), case, side.trim_end_matches(".yml"));
-    let run = |args: Vec<String>| code(apie_diff::cli::run(&args));
+    let run = |old: String, new: String, format: Format, fail_on: Severity| {
+        let options = apie_diff::cli::DiffOptions {
+            old,
+            new,
+            format,
+            fail_on,
+            ignore: None,
+        };
+        code(apie_diff::cli::run(&options))
+    };
+    let breaking = Severity::Breaking;
     let (ok, changes, bad) = (code(0.into()), code(1.into()), code(2.into()));
-    assert_eq!(
-        run(vec![
-            arg("no_change", "old.yml"),
-            arg("no_change", "new.yml")
-        ]),
-        ok
-    );
-    assert_eq!(
-        run(vec![
-            arg("property_removed", "old.yml"),
-            arg("property_removed", "new.yml"),
-            "--format=json".into()
-        ]),
-        changes
-    );
+    let case = |name: &str| (arg(name, "old.yml"), arg(name, "new.yml"));
+    let (old, new) = case("no_change");
+    assert_eq!(run(old, new, Format::Text, breaking), ok);
+    let (old, new) = case("property_removed");
+    assert_eq!(run(old, new, Format::Json, breaking), changes);
     // A warning fails only with --fail-on warning.
-    let warning = vec![
-        arg("operation_deprecated", "old.yml"),
-        arg("operation_deprecated", "new.yml"),
-    ];
-    assert_eq!(run(warning.clone()), ok);
+    let (old, new) = case("operation_deprecated");
+    assert_eq!(run(old.clone(), new.clone(), Format::Text, breaking), ok);
+    assert_eq!(run(old, new, Format::Text, Severity::Warning), changes);
+    let (old, _) = case("no_change");
     assert_eq!(
-        run([warning, vec!["--fail-on".into(), "warning".into()]].concat()),
-        changes
-    );
-    assert_eq!(
-        run(vec![
-            arg("no_change", "old.yml"),
-            "/nonexistent/spec.yml".into()
-        ]),
+        run(old, "/nonexistent/spec.yml".into(), Format::Text, breaking),
         bad
     );
-    assert_eq!(run(vec![arg("no_change", "old.yml")]), bad);
     let not_a_spec = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("Cargo.toml")
         .display()
         .to_string();
-    assert_eq!(run(vec![not_a_spec.clone(), not_a_spec]), bad);
+    assert_eq!(
+        run(not_a_spec.clone(), not_a_spec, Format::Text, breaking),
+        bad
+    );
 }
 
 #[test]
