@@ -6,6 +6,7 @@
 mod body;
 mod matching;
 mod params;
+mod request;
 
 use std::collections::HashSet;
 
@@ -62,6 +63,10 @@ pub(crate) struct Facts {
     pub(crate) values: Vec<String>,
     /// The operation's limits per token allow fewer calls in some window.
     pub(crate) limit_lowered: bool,
+    /// The new side must be sent: a request body, or a property added to one.
+    pub(crate) required: bool,
+    /// The new side accepts null (a request body property).
+    pub(crate) nullable: bool,
     /// The HTTP name of the parameter concerned, for a parameter's change.
     pub(crate) parameter: Option<String>,
     /// Names that appeared (traceability parameters now required).
@@ -213,6 +218,7 @@ impl<'a> Walker<'a> {
             }
             (None, None) => {}
         }
+        self.request_body(n, o.request_body.as_ref(), n.request_body.as_ref());
         self.error_codes(n, &o.error_codes, &n.error_codes, false);
         if o.group != n.group {
             push(

@@ -161,6 +161,36 @@ change_kinds! {
     SuccessResponseRemoved => "success_response_removed",
     /// The success response gained a schema.
     SuccessResponseAdded => "success_response_added",
+    /// The operation takes a request body it did not.
+    RequestBodyAdded => "request_body_added",
+    /// The operation no longer takes its request body.
+    RequestBodyRemoved => "request_body_removed",
+    /// The request body must now be sent.
+    RequestBodyBecameRequired => "request_body_became_required",
+    /// The request body may now be left out.
+    RequestBodyBecameOptional => "request_body_became_optional",
+    /// The request body may be sent as one more media type.
+    RequestMediaTypeAdded => "request_media_type_added",
+    /// A media type the request body could be sent as is gone.
+    RequestMediaTypeRemoved => "request_media_type_removed",
+    /// A request body property appeared (required or not).
+    RequestPropertyAdded => "request_property_added",
+    /// A request body property is gone.
+    RequestPropertyRemoved => "request_property_removed",
+    /// A request body property holds another type.
+    RequestPropertyTypeChanged => "request_property_type_changed",
+    /// A request body property must now be sent.
+    RequestPropertyBecameRequired => "request_property_became_required",
+    /// A request body property may now be left out.
+    RequestPropertyBecameOptional => "request_property_became_optional",
+    /// A request body enum accepts one more value.
+    RequestEnumValueAdded => "request_enum_value_added",
+    /// A request body enum accepts one value less.
+    RequestEnumValueRemoved => "request_enum_value_removed",
+    /// A request body property accepts null, or no longer does.
+    RequestNullableChanged => "request_nullable_changed",
+    /// A request body property became deprecated.
+    RequestPropertyDeprecated => "request_property_deprecated",
     /// A response property appeared.
     PropertyAdded => "property_added",
     /// A response property is gone.

@@ -111,6 +111,49 @@ const CASES: &[(&str, &[&str])] = &[
         &["operation_id_changed", "rate_limit_changed", "type_renamed"],
     ),
     ("maintenance_changed", &["maintenance_changed"]),
+    ("request_body_added", &["request_body_added"]),
+    ("request_body_removed", &["request_body_removed"]),
+    (
+        "request_body_became_required",
+        &["request_body_became_required"],
+    ),
+    (
+        "request_body_became_optional",
+        &["request_body_became_optional"],
+    ),
+    ("request_media_type_added", &["request_media_type_added"]),
+    (
+        "request_media_type_removed",
+        &["request_media_type_removed"],
+    ),
+    ("request_property_added", &["request_property_added"]),
+    (
+        "request_required_property_added",
+        &["request_property_added"],
+    ),
+    ("request_property_removed", &["request_property_removed"]),
+    (
+        "request_property_type_changed",
+        &["request_property_type_changed"],
+    ),
+    (
+        "request_property_became_required",
+        &["request_property_became_required"],
+    ),
+    (
+        "request_property_became_optional",
+        &["request_property_became_optional"],
+    ),
+    ("request_enum_value_added", &["request_enum_value_added"]),
+    (
+        "request_enum_value_removed",
+        &["request_enum_value_removed"],
+    ),
+    ("request_nullable_changed", &["request_nullable_changed"]),
+    (
+        "request_property_deprecated",
+        &["request_property_deprecated"],
+    ),
     (
         "timeout_changed",
         &[
@@ -184,6 +227,7 @@ cases! {
     property_type_changed nullable_added nullable_removed property_became_optional property_became_required
     property_deprecated enum_value_added enum_value_removed error_code_added error_code_removed
     endpoint_group_changed rate_limit_changed maintenance_changed security_changed timeout_changed
+    request_body_added request_body_removed request_body_became_required request_body_became_optional request_media_type_added request_media_type_removed request_property_added request_required_property_added request_property_removed request_property_type_changed request_property_became_required request_property_became_optional request_enum_value_added request_enum_value_removed request_nullable_changed request_property_deprecated
     type_renamed enum_value_respelled error_code_removed_everywhere error_code_renumbered nullable_added_to_optional operation_removed_with_its_codes
 }
 

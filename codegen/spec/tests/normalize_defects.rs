@@ -47,12 +47,45 @@ fn request_body_is_reported_as_ignored() {
     assert_eq!(found.len(), 1, "{}", loaded.diagnostics);
     let d = found[0];
     assert!(d.message.contains("POST /v3/x"), "{d}");
-    assert!(d.message.contains("ignored"), "{d}");
+    assert!(d.message.contains("does not send it"), "{d}");
     assert_eq!(d.pointer, "/paths/~1v3~1x/post/requestBody");
     assert!(d.position.line >= 9, "{d}");
     // Otherwise the operation is generated as before.
     assert_eq!(loaded.api.operations.len(), 1);
     assert_eq!(loaded.api.operations[0].http_method, "POST");
+}
+
+/// A request body is read whole, through its `$ref`: required or not, every media type, the
+/// JSON schema typed in the model (for the diff), named after its operation.
+#[test]
+fn a_request_body_is_read_into_the_model() {
+    let text = spec(
+        "post",
+        "      requestBody:\n        $ref: '#/components/requestBodies/Demande'\n",
+    ) + "components:\n  requestBodies:\n    Demande:\n      required: true\n      content:\n        application/x-www-form-urlencoded:\n          schema: {type: object}\n        application/json:\n          schema:\n            type: object\n            required: [siren]\n            properties:\n              siren: {type: string}\n              montant: {type: integer}\n";
+    let loaded = load("ref.yml", &text);
+    let body = loaded.api.operations[0]
+        .request_body
+        .as_ref()
+        .expect("a request body");
+    assert!(body.required);
+    assert_eq!(
+        body.media_types,
+        ["application/x-www-form-urlencoded", "application/json"]
+    );
+    let Some(TypeRef::Named(name)) = &body.json else {
+        panic!("a named JSON body: {body:?}")
+    };
+    assert_eq!(name, "XRequestBody");
+    let ty = loaded.api.types.iter().find(|t| &t.name == name).unwrap();
+    let TypeKind::Struct(fields) = &ty.kind else {
+        panic!("{ty:?}")
+    };
+    let required: Vec<(&str, bool)> = fields
+        .iter()
+        .map(|f| (f.json_name.as_str(), f.required))
+        .collect();
+    assert_eq!(required, [("siren", true), ("montant", false)]);
 }
 
 #[test]

@@ -152,6 +152,7 @@ impl<'a> Walker<'a> {
                     x.facts.owner = Some(nn.to_string());
                     x.facts.member = Some(g.rust_name.clone());
                     x.facts.rust_new = Some(field_type(g));
+                    x.facts.required = g.required;
                     self.out.push(x);
                 }
             }
@@ -245,6 +246,7 @@ impl<'a> Walker<'a> {
             x.facts.optional = (f.optional, g.optional);
             x.facts.rust_old = Some(field_type(f));
             x.facts.rust_new = Some(field_type(g));
+            x.facts.nullable = g.nullable;
             self.out.push(x);
         }
         self.body(op, &f.ty, &g.ty, location, depth + 1);

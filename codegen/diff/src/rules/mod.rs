@@ -40,6 +40,21 @@ mod property_deprecated;
 mod property_removed;
 mod property_type_changed;
 mod rate_limit_changed;
+mod request_body_added;
+mod request_body_became_optional;
+mod request_body_became_required;
+mod request_body_removed;
+mod request_enum_value_added;
+mod request_enum_value_removed;
+mod request_media_type_added;
+mod request_media_type_removed;
+mod request_nullable_changed;
+mod request_property_added;
+mod request_property_became_optional;
+mod request_property_became_required;
+mod request_property_deprecated;
+mod request_property_removed;
+mod request_property_type_changed;
 mod required_parameter_added;
 mod security_changed;
 mod success_response_added;
@@ -94,6 +109,21 @@ pub static REGISTRY: &[Rule] = &[
     traceability_changed::RULE,
     success_response_removed::RULE,
     success_response_added::RULE,
+    request_body_added::RULE,
+    request_body_removed::RULE,
+    request_body_became_required::RULE,
+    request_body_became_optional::RULE,
+    request_media_type_added::RULE,
+    request_media_type_removed::RULE,
+    request_property_added::RULE,
+    request_property_removed::RULE,
+    request_property_type_changed::RULE,
+    request_property_became_required::RULE,
+    request_property_became_optional::RULE,
+    request_enum_value_added::RULE,
+    request_enum_value_removed::RULE,
+    request_nullable_changed::RULE,
+    request_property_deprecated::RULE,
     property_added::RULE,
     property_removed::RULE,
     property_type_changed::RULE,

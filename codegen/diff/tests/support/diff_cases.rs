@@ -187,8 +187,168 @@ components:
 /// A replacement of text that occurs exactly once.
 pub type Edit = (&'static str, &'static str);
 
+/// A request body in the style of the published spec (its routes all take none yet).
+macro_rules! request_body {
+    () => {
+        r#"      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [siren]
+              properties:
+                siren:
+                  type: string
+                motif:
+                  type: string
+                  enum: [aide, marche]
+                montant:
+                  type: integer
+                commentaire:
+                  type: string
+"#
+    };
+}
+
+/// A route taking [`request_body!`], put after `paths:` by the request body cases.
+macro_rules! post_route {
+    () => {
+        concat!(
+            "paths:\n",
+            r#"  "/v3/demandes":
+    post:
+      summary: Dépose une demande
+"#,
+            request_body!(),
+            r#"      security:
+      - jwt_bearer_token: []
+      responses:
+        '200':
+          description: Demande enregistrée
+          x-operationId: api_entreprise_v3_demandes
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  numero:
+                    type: string
+"#
+        )
+    };
+}
+
+/// The edit that adds the route taking a request body.
+const WITH_POST_ROUTE: Edit = ("paths:\n", post_route!());
+/// Its request body's media types, with a form one before the JSON one.
+const FORM_TOO: Edit = (
+    "        content:\n          application/json:",
+    "        content:\n          application/x-www-form-urlencoded:\n            schema:\n              type: object\n          application/json:",
+);
+/// Its body's required properties.
+const REQUIRED: &str = "              required: [siren]\n";
+
 /// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
 pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    // Request bodies: a route taking one is added to both sides, then changed.
+    (
+        "request_body_added",
+        &[WITH_POST_ROUTE, (request_body!(), "")],
+        &[(
+            "      summary: Dépose une demande\n",
+            concat!("      summary: Dépose une demande\n", request_body!()),
+        )],
+    ),
+    ("request_body_removed", &[WITH_POST_ROUTE], &[(request_body!(), "")]),
+    (
+        "request_body_became_required",
+        &[
+            WITH_POST_ROUTE,
+            ("      requestBody:\n        required: true\n", "      requestBody:\n        required: false\n"),
+        ],
+        &[("      requestBody:\n        required: false\n", "      requestBody:\n        required: true\n")],
+    ),
+    (
+        "request_body_became_optional",
+        &[WITH_POST_ROUTE],
+        &[("      requestBody:\n        required: true\n", "      requestBody:\n        required: false\n")],
+    ),
+    ("request_media_type_added", &[WITH_POST_ROUTE], &[FORM_TOO]),
+    (
+        "request_media_type_removed",
+        &[WITH_POST_ROUTE, FORM_TOO],
+        &[(FORM_TOO.1, FORM_TOO.0)],
+    ),
+    (
+        "request_property_added",
+        &[WITH_POST_ROUTE],
+        &[(
+            "                commentaire:\n",
+            "                reference:\n                  type: string\n                commentaire:\n",
+        )],
+    ),
+    // The same property, required: calls without it are refused.
+    (
+        "request_required_property_added",
+        &[WITH_POST_ROUTE],
+        &[
+            (
+                "                commentaire:\n",
+                "                reference:\n                  type: string\n                commentaire:\n",
+            ),
+            (REQUIRED, "              required: [siren, reference]\n"),
+        ],
+    ),
+    (
+        "request_property_removed",
+        &[WITH_POST_ROUTE],
+        &[("                montant:\n                  type: integer\n", "")],
+    ),
+    (
+        "request_property_type_changed",
+        &[WITH_POST_ROUTE],
+        &[(
+            "                montant:\n                  type: integer\n",
+            "                montant:\n                  type: string\n",
+        )],
+    ),
+    (
+        "request_property_became_required",
+        &[WITH_POST_ROUTE],
+        &[(REQUIRED, "              required: [siren, montant]\n")],
+    ),
+    (
+        "request_property_became_optional",
+        &[WITH_POST_ROUTE],
+        &[(REQUIRED, "              required: []\n")],
+    ),
+    (
+        "request_enum_value_added",
+        &[WITH_POST_ROUTE],
+        &[("enum: [aide, marche]", "enum: [aide, marche, subvention]")],
+    ),
+    (
+        "request_enum_value_removed",
+        &[WITH_POST_ROUTE],
+        &[("enum: [aide, marche]", "enum: [aide]")],
+    ),
+    (
+        "request_nullable_changed",
+        &[WITH_POST_ROUTE],
+        &[(
+            "                commentaire:\n                  type: string\n",
+            "                commentaire:\n                  type: string\n                  nullable: true\n",
+        )],
+    ),
+    (
+        "request_property_deprecated",
+        &[WITH_POST_ROUTE],
+        &[(
+            "                commentaire:\n                  type: string\n",
+            "                commentaire:\n                  type: string\n                  deprecated: true\n",
+        )],
+    ),
     (
         "endpoint_group_changed",
         &[],

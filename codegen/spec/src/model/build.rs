@@ -8,7 +8,8 @@ use super::names_lock::NamesLock;
 use super::naming::{builder_ident, const_ident, field_ident, module_accessor, type_ident};
 use super::types::{RootId, TypeRegistry};
 use super::{
-    Api, ApiVersion, AuthScheme, Operation, OptionLocation, OptionParam, PathParam, TypeRef,
+    Api, ApiVersion, AuthScheme, Operation, OptionLocation, OptionParam, PathParam,
+    RequestBodyModel, TypeRef,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::normalize::{self, Document, ParamLocation, SchemaKind, StringFormat};
@@ -28,7 +29,7 @@ pub fn build(
     ops.sort_by(|a, b| (version_of(&a.path), &a.id).cmp(&(version_of(&b.path), &b.id)));
     let mut warned_versions = BTreeSet::new();
     let mut registry = TypeRegistry::default();
-    let mut pending: Vec<(Operation, Option<RootId>)> = Vec::new();
+    let mut pending: Vec<(Operation, Option<RootId>, Option<RootId>)> = Vec::new();
     let mut all_codes: Vec<CodeSighting> = Vec::new();
     let mut method_names: BTreeSet<(String, String)> = BTreeSet::new();
     for op in ops {
@@ -78,6 +79,18 @@ pub fn build(
         let root = success_schema
             .filter(|_| runtime_type.is_none())
             .map(|s| registry.register(s, &context, &body_place(&op.method, &op.path)));
+        // The request body's types are named after the operation too (`…RequestBody`), in
+        // a place of their own for the names lock.
+        let request_root = op
+            .request_body
+            .as_ref()
+            .and_then(|b| b.json_schema())
+            .map(|s| {
+                let mut context = context.clone();
+                context.push("request_body".into());
+                let place = format!("{}request", body_place(&op.method, &op.path));
+                registry.register(s, &context, &place)
+            });
         let mut codes = Vec::new();
         for r in &op.responses {
             let found = error_codes::sightings(r, &profile.error_envelope);
@@ -140,6 +153,11 @@ pub fn build(
                 _ => op.auth.clone(),
             },
             success: runtime_type.map(TypeRef::Runtime),
+            request_body: op.request_body.as_ref().map(|b| RequestBodyModel {
+                required: b.required,
+                media_types: b.content.iter().map(|m| m.media_type.clone()).collect(),
+                json: None,
+            }),
             statuses,
             error_codes: codes,
             group,
@@ -152,14 +170,17 @@ pub fn build(
                 .as_ref()
                 .map(|m| (m.from.clone(), m.to.clone())),
         };
-        pending.push((operation, root));
+        pending.push((operation, root, request_root));
     }
     let (types, roots) = registry.finish(lock);
     let operations = pending
         .into_iter()
-        .map(|(mut op, root)| {
+        .map(|(mut op, root, request_root)| {
             if let Some(RootId(i)) = root {
                 op.success = Some(roots[i].clone());
+            }
+            if let (Some(body), Some(RootId(i))) = (op.request_body.as_mut(), request_root) {
+                body.json = Some(roots[i].clone());
             }
             op
         })

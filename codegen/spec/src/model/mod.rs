@@ -114,6 +114,8 @@ pub struct Operation {
     pub auth: AuthScheme,
     /// The 2xx body type; `None` when the spec gives no schema.
     pub success: Option<TypeRef>,
+    /// The request body the operation takes, if any.
+    pub request_body: Option<RequestBodyModel>,
     /// Statuses the spec documents, sorted.
     pub statuses: Vec<String>,
     /// Error codes of this operation's examples, sorted.
@@ -299,4 +301,16 @@ pub struct ErrorCode {
     pub detail: String,
     /// The data provider, when named.
     pub provider: Option<String>,
+}
+
+/// A request body as the model holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBodyModel {
+    /// Calls must send it.
+    pub required: bool,
+    /// The media types it may be sent as, in the spec's order.
+    pub media_types: Vec<String>,
+    /// The type of its JSON body (`application/json`), when the spec gives its schema;
+    /// filled in once every type is named, as the success type is.
+    pub json: Option<TypeRef>,
 }

@@ -15,6 +15,8 @@ use crate::normalize::{Schema, SchemaKind, StringFormat};
 
 /// Property names that say nothing about what they hold; a type is never named after them alone.
 const GENERIC_SEGMENTS: &[&str] = &[
+    // A request body's root: named after its operation (`InseeFooRequestBody`).
+    "RequestBody",
     "Data",
     "Meta",
     "Links",

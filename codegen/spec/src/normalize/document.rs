@@ -61,6 +61,8 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// Responses in source order.
     pub responses: Vec<Response>,
+    /// `requestBody`, `$ref` resolved.
+    pub request_body: Option<RequestBody>,
     /// `x-maintenances`: the daily window during which the provider is down.
     pub maintenance: Option<Maintenance>,
     /// How the secret is sent: the operation's `security`, else the root's.
@@ -111,6 +113,36 @@ pub struct Response {
     pub schema: Option<Schema>,
     /// Named JSON examples.
     pub examples: Vec<Example>,
+}
+
+/// A request body (`requestBody`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// `required`: calls must send it (OpenAPI's default is `false`).
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+    /// Each media type the operation accepts, in source order, with its schema when given.
+    pub content: Vec<MediaBody>,
+}
+
+/// One media type of a request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaBody {
+    /// `application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`…
+    pub media_type: String,
+    /// Its schema, if the spec gives one.
+    pub schema: Option<Schema>,
+}
+
+impl RequestBody {
+    /// The schema of its JSON media type (`application/json`, `…+json`), if any.
+    pub fn json_schema(&self) -> Option<&Schema> {
+        self.content
+            .iter()
+            .find(|m| m.media_type.contains("json"))
+            .and_then(|m| m.schema.as_ref())
+    }
 }
 
 /// A named example of a response body.

@@ -17,9 +17,11 @@
 //! `anyOf`/`oneOf` of a schema and `{type: 'null'}` as nullable, `const` as an enum of one
 //! value, `examples` as `example` (a union of several types is kept untyped: `type-union`).
 //!
-//! What the generated client cannot send is left out, with a warning rather than silently:
-//! request bodies (`request-body-ignored`) and cookie parameters (`cookie-parameter-ignored`).
+//! Request bodies are read (media types, schemas, `required`) and compared by the diff; the
+//! generated client does not send them yet, which `request-body-ignored` says. Cookie
+//! parameters are left out (`cookie-parameter-ignored`): the client cannot send them.
 
+mod body;
 mod document;
 mod schema;
 mod security;
@@ -242,16 +244,9 @@ impl<'a> Normalizer<'a> {
                 }
             }
         }
-        if let Some(body) = op.get("requestBody") {
-            // The published routes are all GETs, so the client has no body support: a spec
-            // that adds one must say so rather than lose it unseen.
-            self.warn(
-                "request-body-ignored",
-                body,
-                &format!("{pointer}/requestBody"),
-                format!("{label} has a `requestBody`: ignored, the generated client sends no body"),
-            );
-        }
+        let request_body = op
+            .get("requestBody")
+            .map(|body| self.request_body(body, &format!("{pointer}/requestBody"), &label));
         let mut responses = Vec::new();
         for (status, r) in op.get("responses").map(Node::entries).unwrap_or_default() {
             let rp = format!("{pointer}/responses/{}", escape_pointer_token(status));
@@ -306,6 +301,7 @@ impl<'a> Normalizer<'a> {
                 .unwrap_or(false),
             parameters,
             responses,
+            request_body,
             maintenance,
             auth,
             pointer: pointer.to_string(),

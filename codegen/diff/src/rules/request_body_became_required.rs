@@ -1,0 +1,23 @@
+//! `request_body_became_required`: the request body must now be sent.
+
+use super::{Context, Rule, Verdict};
+use crate::Severity::Breaking;
+use crate::{ChangeKind, Semver, Severity};
+
+/// The rule of [`ChangeKind::RequestBodyBecameRequired`].
+pub(crate) const RULE: Rule = Rule {
+    kind: ChangeKind::RequestBodyBecameRequired,
+    levels: &[Severity::Breaking],
+    summary: "the request body must now be sent",
+    bump: Semver::Patch,
+    judge,
+};
+
+fn judge(c: &Context<'_>) -> Verdict {
+    let Context { method, .. } = *c;
+    Verdict {
+        severity: Breaking,
+        message: "the request body is now required: calls without it are refused".into(),
+        rust: format!("no change to `{method}`: the generated client does not send request bodies yet, so its calls are now refused"),
+    }
+}
