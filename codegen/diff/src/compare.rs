@@ -55,6 +55,10 @@ pub(crate) struct Facts {
     pub(crate) name_reused: bool,
     /// A removed operation was deprecated before.
     pub(crate) was_deprecated: bool,
+    /// A removed operation's `x-sunset` day, `YYYY-MM-DD`.
+    pub(crate) sunset: Option<String>,
+    /// Whether that day has come (today, UTC, on or after it).
+    pub(crate) sunset_passed: Option<bool>,
     /// The operation needs no secret any more (security changed to none).
     pub(crate) secret_dropped: bool,
     /// The name before a rename: the generated method, or a path parameter.
@@ -92,6 +96,8 @@ pub(crate) fn compare(old: &Api, new: &Api) -> Vec<Finding> {
             Pairing::Removed(op) => {
                 let mut f = finding(ChangeKind::OperationRemoved, op, "", Some(route(op)), None);
                 f.facts.was_deprecated = op.deprecated;
+                f.facts.sunset_passed = op.sunset.as_deref().map(|day| day <= today().as_str());
+                f.facts.sunset = op.sunset.clone();
                 walker.out.push(f);
                 // Codes only this operation listed leave `ErrorCode` with it.
                 walker.error_codes(op, &op.error_codes, &[], true);
@@ -381,6 +387,29 @@ fn method_path(op: &Operation) -> String {
     format!("client.{}().{}()", op.accessor, op.method_name)
 }
 
+/// Today's date in UTC, `YYYY-MM-DD`, which `x-sunset` days compare with as text.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01 (H. Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// An operation's limits per token as they read in findings: `250/min`, `5/min, 50/min`,
 /// `none per token`.
 fn limits_text(limits: &[apie_spec::profile::LimitRule]) -> String {
@@ -404,4 +433,18 @@ fn limit_lowered(
             .fold(f64::INFINITY, f64::min)
     };
     tightest(new) < tightest(old)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_from_days;
+
+    #[test]
+    fn days_become_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        // 2024 is a leap year: 29 February exists.
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
 }

@@ -1525,6 +1525,12 @@ components:
 
 /// The old and new specs of `case`.
 pub fn specs(case: &str) -> (String, String) {
+    if let Some((_, lines)) = REMOVED_ONCE_DEPRECATED
+        .iter()
+        .find(|(name, _)| *name == case)
+    {
+        return removed_once_deprecated(lines);
+    }
     let (_, to_old, to_new) = CASES
         .iter()
         .find(|(name, _, _)| *name == case)
@@ -1534,7 +1540,44 @@ pub fn specs(case: &str) -> (String, String) {
     (old, new)
 }
 
-fn apply(mut text: String, edits: &[Edit], case: &str) -> String {
+/// The removal of `operation_removed`, of a route first given these lines (deprecated, with
+/// or without a sunset day): removing it is then the path callers were told of, or breaks
+/// them when done before the day.
+pub const REMOVED_ONCE_DEPRECATED: &[(&str, &str)] = &[
+    (
+        "operation_removed_after_deprecation",
+        "      deprecated: true\n",
+    ),
+    (
+        "operation_removed_after_sunset",
+        "      deprecated: true\n      x-sunset: '2000-01-01'\n",
+    ),
+    (
+        "operation_removed_before_sunset",
+        "      deprecated: true\n      x-sunset: '2999-01-01'\n",
+    ),
+];
+
+fn removed_once_deprecated(lines: &str) -> (String, String) {
+    const SUMMARY: &str = "      summary: Attestation de vigilance\n";
+    let (_, _, removal) = CASES
+        .iter()
+        .find(|(name, _, _)| *name == "operation_removed")
+        .expect("the removal case");
+    let route = removal[0]
+        .0
+        .replacen(SUMMARY, &format!("{SUMMARY}{lines}"), 1);
+    let old = apply(
+        BASE.to_string(),
+        &[(SUMMARY, &format!("{SUMMARY}{lines}"))],
+        "deprecated",
+    );
+    let new = old.replacen(&route, "", 1);
+    assert_ne!(old, new, "the route is removed");
+    (old, new)
+}
+
+fn apply(mut text: String, edits: &[(&str, &str)], case: &str) -> String {
     for (find, replace) in edits {
         assert_eq!(
             text.matches(find).count(),

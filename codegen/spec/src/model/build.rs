@@ -137,6 +137,7 @@ pub fn build(
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
+            sunset: op.sunset.clone(),
             path_params: path_params(profile, op, doc, diagnostics),
             options: option_params(profile, op),
             traceability: profile

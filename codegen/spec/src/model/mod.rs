@@ -103,6 +103,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// Deprecated by the spec.
     pub deprecated: bool,
+    /// `x-sunset`: the day the operation may be removed, `YYYY-MM-DD` (checked when read).
+    pub sunset: Option<String>,
     /// Path parameters in template order.
     pub path_params: Vec<PathParam>,
     /// Query and header parameters other than the traceability ones.

@@ -57,6 +57,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// `x-sunset`: the day the operation may be removed, `YYYY-MM-DD`.
+    pub sunset: Option<String>,
     /// Parameters, `$ref`s resolved, in source order.
     pub parameters: Vec<Parameter>,
     /// Responses in source order.

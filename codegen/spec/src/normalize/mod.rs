@@ -35,6 +35,15 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// `YYYY-MM-DD` with a month and a day that can be.
+fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    matches!(parts[..], [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2)
+        && (1..=12).contains(&m.parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&d.parse::<u8>().unwrap_or(0)))
+}
+
 /// Normalizes a loaded spec. Errors are in the returned diagnostics; the document is
 /// returned whenever the file is an OpenAPI document at all.
 pub fn normalize(file: &str, root: &Node) -> (Option<Document>, Diagnostics) {
@@ -286,6 +295,19 @@ impl<'a> Normalizer<'a> {
             let to = m.get("to_hour").and_then(Node::scalar_text)?;
             Some(Maintenance { from, to })
         });
+        let sunset = op.get("x-sunset").and_then(|node| {
+            let text = node.scalar_text()?;
+            let day = is_iso_date(&text);
+            if !day {
+                self.warn(
+                    "bad-sunset",
+                    node,
+                    &format!("{pointer}/x-sunset"),
+                    format!("`x-sunset: {text}` is not a date YYYY-MM-DD: ignored"),
+                );
+            }
+            day.then_some(text)
+        });
         let auth = self
             .requirement(op.get("security"), &format!("{pointer}/security"), schemes)
             .unwrap_or_else(|| root_auth.clone());
@@ -302,6 +324,7 @@ impl<'a> Normalizer<'a> {
             parameters,
             responses,
             request_body,
+            sunset,
             maintenance,
             auth,
             pointer: pointer.to_string(),
