@@ -111,6 +111,8 @@ const CASES: &[(&str, &[&str])] = &[
         &["operation_id_changed", "rate_limit_changed", "type_renamed"],
     ),
     ("maintenance_changed", &["maintenance_changed"]),
+    ("parameter_type_specialised", &["parameter_type_changed"]),
+    ("parameter_type_widened", &["parameter_type_changed"]),
     // Lifecycle: removed once deprecated (a warning), or before its sunset day (breaking).
     (
         "operation_removed_after_deprecation",
@@ -235,6 +237,7 @@ cases! {
     property_deprecated enum_value_added enum_value_removed error_code_added error_code_removed
     endpoint_group_changed rate_limit_changed maintenance_changed security_changed timeout_changed
     operation_removed_after_deprecation operation_removed_after_sunset operation_removed_before_sunset
+    parameter_type_specialised parameter_type_widened
     request_body_added request_body_removed request_body_became_required request_body_became_optional request_media_type_added request_media_type_removed request_property_added request_required_property_added request_property_removed request_property_type_changed request_property_became_required request_property_became_optional request_enum_value_added request_enum_value_removed request_nullable_changed request_property_deprecated
     type_renamed enum_value_respelled error_code_removed_everywhere error_code_renumbered nullable_added_to_optional operation_removed_with_its_codes
 }

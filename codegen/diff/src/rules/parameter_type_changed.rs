@@ -1,14 +1,14 @@
 //! `parameter_type_changed`: a parameter's type (or a path parameter's identifier) changed.
 
 use super::{Context, Rule, Verdict};
-use crate::Severity::{Breaking, Warning};
+use crate::Severity::{Breaking, Info};
 use crate::{ChangeKind, Semver, Severity};
 
 /// The rule of [`ChangeKind::ParameterTypeChanged`].
 pub(crate) const RULE: Rule = Rule {
     kind: ChangeKind::ParameterTypeChanged,
-    levels: &[Severity::Breaking],
-    summary: "a parameter's type (or a path parameter's identifier) changed",
+    levels: &[Severity::Breaking, Severity::Info],
+    summary: "a parameter's type (or a path parameter's identifier) changed: breaking, as values sent before may be refused, unless it now takes any text and its setter stays",
     bump: Semver::Patch,
     judge,
 };
@@ -34,10 +34,16 @@ fn judge(c: &Context<'_>) -> Verdict {
             },
             format!("argument `{member}` of `{method}` changes type from `{rust_old}` to `{rust_new}`"),
         ),
+        // Any text now: every value sent before still is one.
+        _ if rust_old == rust_new && new == "string" => (
+            Info,
+            format!("parameter `{param}` changes type from {old} to {new}: it accepts any text"),
+            format!("no change: `{}::{member}` still takes a `{rust_new}`", x.builder),
+        ),
         _ if rust_old == rust_new => (
-            Warning,
-            format!("parameter `{param}` changes type from {old} to {new}"),
-            format!("no change: `{}::{member}` still takes a `{rust_new}`; check the values sent", x.builder),
+            Breaking,
+            format!("parameter `{param}` changes type from {old} to {new}: values sent before may be refused"),
+            format!("no change: `{}::{member}` still takes a `{rust_new}`, but the server checks the new type", x.builder),
         ),
         _ => (
             Breaking,

@@ -251,6 +251,17 @@ const REQUIRED: &str = "              required: [siren]\n";
 
 /// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
 pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    // A query parameter's type, its setter's unchanged: a date is narrower than any text.
+    (
+        "parameter_type_specialised",
+        &[("      summary: Données de référence d'une unité légale\n      parameters:\n", "      summary: Données de référence d'une unité légale\n      parameters:\n      - name: date_reference\n        in: query\n        schema:\n          type: string\n")],
+        &[("      - name: date_reference\n        in: query\n        schema:\n          type: string\n", "      - name: date_reference\n        in: query\n        schema:\n          type: string\n          format: date\n")],
+    ),
+    (
+        "parameter_type_widened",
+        &[("      summary: Données de référence d'une unité légale\n      parameters:\n", "      summary: Données de référence d'une unité légale\n      parameters:\n      - name: date_reference\n        in: query\n        schema:\n          type: string\n          format: date\n")],
+        &[("      - name: date_reference\n        in: query\n        schema:\n          type: string\n          format: date\n", "      - name: date_reference\n        in: query\n        schema:\n          type: string\n")],
+    ),
     // Request bodies: a route taking one is added to both sides, then changed.
     (
         "request_body_added",
