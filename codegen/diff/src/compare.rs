@@ -65,6 +65,8 @@ pub(crate) struct Facts {
     pub(crate) old_name: Option<String>,
     /// Enum values removed or added, for constraint changes.
     pub(crate) values: Vec<String>,
+    /// A constraint change is a bound's (`maximum 100` → `maximum 50`), not the values'.
+    pub(crate) bound: bool,
     /// The operation's limits per token allow fewer calls in some window.
     pub(crate) limit_lowered: bool,
     /// The new side must be sent: a request body, or a property added to one.

@@ -155,6 +155,8 @@ change_kinds! {
     ParameterConstraintNarrowed => "parameter_constraint_narrowed",
     /// A parameter accepts more values.
     ParameterConstraintWidened => "parameter_constraint_widened",
+    /// A parameter's default value changed: calls leaving it out get other results.
+    ParameterDefaultChanged => "parameter_default_changed",
     /// The traceability parameters (`context`, `recipient`, `object`) became required or not.
     TraceabilityChanged => "traceability_changed",
     /// The success response lost its schema.

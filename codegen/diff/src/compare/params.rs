@@ -3,6 +3,7 @@
 use super::{param_finding, Walker};
 use crate::model::{Operation, OptionLocation, OptionParam, TypeRef};
 use crate::ChangeKind;
+use apie_spec::normalize::Bounds;
 
 impl Walker<'_> {
     /// Path parameters are positional arguments: compared by position, since their names
@@ -12,18 +13,18 @@ impl Walker<'_> {
             let (kind, param, old, new, old_name) =
                 match (o.path_params.get(i), n.path_params.get(i)) {
                     (Some(a), Some(b)) if a.identifier == b.identifier => {
-                        if let Some(kind) = pattern_change(&a.pattern, &b.pattern) {
-                            let mut f = param_finding(
-                                kind,
-                                n,
-                                &b.name,
-                                a.pattern.clone(),
-                                b.pattern.clone(),
-                            );
+                        let changes = constraint_changes(
+                            (&a.allowed, &a.pattern, &a.bounds),
+                            (&b.allowed, &b.pattern, &b.bounds),
+                        );
+                        for (kind, old, new, values, bound) in changes {
+                            let mut f = param_finding(kind, n, &b.name, old, new);
                             f.facts.positional = true;
                             f.facts.member = Some(b.rust_name.clone());
                             f.facts.rust_old = Some(a.identifier.clone());
                             f.facts.rust_new = Some(b.identifier.clone());
+                            f.facts.values = values;
+                            f.facts.bound = bound;
                             self.out.push(f);
                         }
                         continue;
@@ -83,12 +84,14 @@ impl Walker<'_> {
                     Some("optional".into()),
                     Some("required".into()),
                     vec![],
+                    false,
                 )),
                 (true, false) => found.push((
                     ChangeKind::ParameterBecameOptional,
                     Some("required".into()),
                     Some("optional".into()),
                     vec![],
+                    false,
                 )),
                 _ => {}
             }
@@ -98,70 +101,20 @@ impl Walker<'_> {
                     Some(self.old.describe(&a.ty)),
                     Some(self.new.describe(&b.ty)),
                     vec![],
+                    false,
                 ));
             }
-            let any = || "any value".to_string();
-            let list = |values: &[String]| {
-                if values.is_empty() {
-                    any()
-                } else {
-                    values.join(", ")
-                }
-            };
-            let removed: Vec<String> = a
-                .allowed
-                .iter()
-                .filter(|v| !b.allowed.contains(v))
-                .cloned()
-                .collect();
-            let added: Vec<String> = b
-                .allowed
-                .iter()
-                .filter(|v| !a.allowed.contains(v))
-                .cloned()
-                .collect();
-            let (old_list, new_list) = (Some(list(&a.allowed)), Some(list(&b.allowed)));
-            if a.allowed.is_empty() && !b.allowed.is_empty() {
-                found.push((
-                    ChangeKind::ParameterConstraintNarrowed,
-                    old_list.clone(),
-                    new_list.clone(),
-                    vec![],
-                ));
-            } else if !a.allowed.is_empty() && b.allowed.is_empty() {
-                found.push((
-                    ChangeKind::ParameterConstraintWidened,
-                    old_list.clone(),
-                    new_list.clone(),
-                    vec![],
-                ));
-            } else {
-                if !removed.is_empty() {
-                    found.push((
-                        ChangeKind::ParameterConstraintNarrowed,
-                        old_list.clone(),
-                        new_list.clone(),
-                        removed,
-                    ));
-                }
-                if !added.is_empty() {
-                    found.push((
-                        ChangeKind::ParameterConstraintWidened,
-                        old_list,
-                        new_list,
-                        added,
-                    ));
-                }
-            }
-            if let Some(kind) = pattern_change(&a.pattern, &b.pattern) {
-                found.push((kind, a.pattern.clone(), b.pattern.clone(), vec![]));
-            }
-            for (kind, old, new, values) in found {
+            found.extend(constraint_changes(
+                (&a.allowed, &a.pattern, &a.bounds),
+                (&b.allowed, &b.pattern, &b.bounds),
+            ));
+            for (kind, old, new, values, bound) in found {
                 let mut f = param_finding(kind, n, &a.name, old, new);
                 f.facts.member = Some(b.rust_name.clone());
                 f.facts.rust_old = Some(setter_type(&a.ty).into());
                 f.facts.rust_new = Some(setter_type(&b.ty).into());
                 f.facts.values = values;
+                f.facts.bound = bound;
                 self.out.push(f);
             }
         }
@@ -179,6 +132,119 @@ impl Walker<'_> {
             f.facts.member = Some(b.rust_name.clone());
             f.facts.rust_new = Some(setter_type(&b.ty).into());
             self.out.push(f);
+        }
+    }
+}
+
+/// A change found: its kind, the old and new texts, the values concerned, and whether it is
+/// a bound's (`maximum 100`).
+type Found = (
+    ChangeKind,
+    Option<String>,
+    Option<String>,
+    Vec<String>,
+    bool,
+);
+
+/// What a parameter accepts: its listed values, its pattern, its bounds and default.
+type Accepts<'a> = (&'a [String], &'a Option<String>, &'a Bounds);
+
+/// How what a parameter accepts changed: values listed or unlisted, the pattern, each
+/// bound (a lower bound raised or an upper one lowered narrows; the reverse widens), the
+/// default.
+fn constraint_changes(a: Accepts<'_>, b: Accepts<'_>) -> Vec<Found> {
+    use ChangeKind::{
+        ParameterConstraintNarrowed as Narrowed, ParameterConstraintWidened as Widened,
+    };
+    let ((a_allowed, a_pattern, a_bounds), (b_allowed, b_pattern, b_bounds)) = (a, b);
+    let mut found = allowed_changes(a_allowed, b_allowed);
+    if let Some(kind) = pattern_change(a_pattern, b_pattern) {
+        found.push((kind, a_pattern.clone(), b_pattern.clone(), vec![], false));
+    }
+    let count = |n: Option<u64>| n.map(|n| n as f64);
+    let bounds = [
+        ("minimum", a_bounds.minimum, b_bounds.minimum, true),
+        ("maximum", a_bounds.maximum, b_bounds.maximum, false),
+        (
+            "minLength",
+            count(a_bounds.min_length),
+            count(b_bounds.min_length),
+            true,
+        ),
+        (
+            "maxLength",
+            count(a_bounds.max_length),
+            count(b_bounds.max_length),
+            false,
+        ),
+        (
+            "minItems",
+            count(a_bounds.min_items),
+            count(b_bounds.min_items),
+            true,
+        ),
+        (
+            "maxItems",
+            count(a_bounds.max_items),
+            count(b_bounds.max_items),
+            false,
+        ),
+    ];
+    for (name, old, new, lower) in bounds {
+        let narrowed = match (old, new) {
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(o), Some(n)) if o != n => (n > o) == lower,
+            _ => continue,
+        };
+        let text = |v: Option<f64>| {
+            Some(v.map_or_else(|| format!("no {name}"), |v| format!("{name} {v}")))
+        };
+        let kind = if narrowed { Narrowed } else { Widened };
+        found.push((kind, text(old), text(new), vec![], true));
+    }
+    if a_bounds.default != b_bounds.default {
+        let text = |d: &Option<String>| Some(d.clone().unwrap_or_else(|| "none".into()));
+        found.push((
+            ChangeKind::ParameterDefaultChanged,
+            text(&a_bounds.default),
+            text(&b_bounds.default),
+            vec![],
+            false,
+        ));
+    }
+    found
+}
+
+/// Values listed where any was taken narrows, unlisted widens; values removed from the
+/// list narrow, added widen.
+fn allowed_changes(a: &[String], b: &[String]) -> Vec<Found> {
+    use ChangeKind::{
+        ParameterConstraintNarrowed as Narrowed, ParameterConstraintWidened as Widened,
+    };
+    let list = |values: &[String]| {
+        Some(if values.is_empty() {
+            "any value".to_string()
+        } else {
+            values.join(", ")
+        })
+    };
+    let missing = |from: &[String], of: &[String]| -> Vec<String> {
+        from.iter().filter(|v| !of.contains(v)).cloned().collect()
+    };
+    match (a.is_empty(), b.is_empty()) {
+        (true, false) => vec![(Narrowed, list(a), list(b), vec![], false)],
+        (false, true) => vec![(Widened, list(a), list(b), vec![], false)],
+        _ => {
+            let (removed, added) = (missing(a, b), missing(b, a));
+            let mut found = Vec::new();
+            if !removed.is_empty() {
+                found.push((Narrowed, list(a), list(b), removed, false));
+            }
+            if !added.is_empty() {
+                found.push((Widened, list(a), list(b), added, false));
+            }
+            found
         }
     }
 }

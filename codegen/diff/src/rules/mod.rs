@@ -31,6 +31,7 @@ mod parameter_became_optional;
 mod parameter_became_required;
 mod parameter_constraint_narrowed;
 mod parameter_constraint_widened;
+mod parameter_default_changed;
 mod parameter_removed;
 mod parameter_type_changed;
 mod property_added;
@@ -106,6 +107,7 @@ pub static REGISTRY: &[Rule] = &[
     parameter_type_changed::RULE,
     parameter_constraint_narrowed::RULE,
     parameter_constraint_widened::RULE,
+    parameter_default_changed::RULE,
     traceability_changed::RULE,
     success_response_removed::RULE,
     success_response_added::RULE,

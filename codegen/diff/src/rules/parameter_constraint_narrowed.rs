@@ -1,4 +1,4 @@
-//! `parameter_constraint_narrowed`: a parameter accepts fewer values.
+//! `parameter_constraint_narrowed`: a parameter accepts fewer values (a value unlisted, a pattern, a bound raised or lowered).
 
 use super::{Context, Rule, Verdict};
 use crate::Severity::Breaking;
@@ -8,7 +8,8 @@ use crate::{ChangeKind, Semver, Severity};
 pub(crate) const RULE: Rule = Rule {
     kind: ChangeKind::ParameterConstraintNarrowed,
     levels: &[Severity::Breaking],
-    summary: "a parameter accepts fewer values",
+    summary:
+        "a parameter accepts fewer values (a value unlisted, a pattern, a bound raised or lowered)",
     bump: Semver::Patch,
     judge,
 };
@@ -16,6 +17,7 @@ pub(crate) const RULE: Rule = Rule {
 fn judge(c: &Context<'_>) -> Verdict {
     let Context {
         x,
+        old,
         new,
         param,
         member,
@@ -23,23 +25,27 @@ fn judge(c: &Context<'_>) -> Verdict {
         method,
         ..
     } = *c;
-    let (severity, message, rust) = match () {
-        _ if x.positional => (
-            Breaking,
-            format!("path parameter `{param}` accepts only {new}"),
+    // A bound moved, values listed or unlisted, or the pattern.
+    let what = if x.bound {
+        format!("now has {new} (was {old})")
+    } else if !x.values.is_empty() {
+        format!("no longer accepts {}", x.values.join(", "))
+    } else {
+        format!("accepts only {new}")
+    };
+    let (message, rust) = if x.positional {
+        (
+            format!("path parameter `{param}` {what}"),
             format!("argument `{member}` of `{method}` keeps its type `{rust_new}`: values it accepts may now be rejected by the server"),
-        ),
-        _ => {
-            let what = if x.values.is_empty() { format!("accepts only {new}") } else { format!("no longer accepts {}", x.values.join(", ")) };
-            (
-                Breaking,
-                format!("parameter `{param}` {what}"),
-                format!("setter `{}::{member}` unchanged (it takes any `{rust_new}`): such values are now rejected by the server", x.builder),
-            )
-        }
+        )
+    } else {
+        (
+            format!("parameter `{param}` {what}"),
+            format!("setter `{}::{member}` unchanged (it takes any `{rust_new}`): such values are now rejected by the server", x.builder),
+        )
     };
     Verdict {
-        severity,
+        severity: Breaking,
         message,
         rust,
     }

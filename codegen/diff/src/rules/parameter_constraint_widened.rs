@@ -16,35 +16,37 @@ pub(crate) const RULE: Rule = Rule {
 fn judge(c: &Context<'_>) -> Verdict {
     let Context {
         x,
+        old,
+        new,
         param,
         member,
         method,
         ..
     } = *c;
-    let (severity, message, rust) = match () {
-        _ if x.positional => (
-            Info,
-            format!("path parameter `{param}` accepts any value"),
+    // A bound moved, values listed or unlisted, or the pattern.
+    let what = if x.bound {
+        format!("now has {new} (was {old})")
+    } else if !x.values.is_empty() {
+        format!("also accepts {}", x.values.join(", "))
+    } else {
+        "accepts any value".to_string()
+    };
+    let (message, rust) = if x.positional {
+        (
+            format!("path parameter `{param}` {what}"),
             format!("no change to argument `{member}` of `{method}`"),
-        ),
-        _ => {
-            let what = if x.values.is_empty() {
-                "accepts any value".to_string()
-            } else {
-                format!("also accepts {}", x.values.join(", "))
-            };
-            (
-                Info,
-                format!("parameter `{param}` {what}"),
-                format!(
-                    "no change to `{}::{member}` beyond its documentation",
-                    x.builder
-                ),
-            )
-        }
+        )
+    } else {
+        (
+            format!("parameter `{param}` {what}"),
+            format!(
+                "no change to `{}::{member}` beyond its documentation",
+                x.builder
+            ),
+        )
     };
     Verdict {
-        severity,
+        severity: Info,
         message,
         rust,
     }

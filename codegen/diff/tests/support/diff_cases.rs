@@ -251,6 +251,33 @@ const REQUIRED: &str = "              required: [siren]\n";
 
 /// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
 pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    // A path parameter's listed values: one unlisted.
+    (
+        "path_parameter_enum_narrowed",
+        &[("      summary: Attestation de vigilance\n      parameters:\n      - name: context\n        in: query\n        required: true\n        schema:\n          type: string\n      - name: recipient\n        in: query\n        required: true\n        schema:\n          type: string\n      - name: object\n        in: query\n        required: true\n        schema:\n          type: string\n      - name: siren\n        in: path\n        required: true\n        schema:\n          type: string\n", "      summary: Attestation de vigilance\n      parameters:\n      - name: context\n        in: query\n        required: true\n        schema:\n          type: string\n      - name: recipient\n        in: query\n        required: true\n        schema:\n          type: string\n      - name: object\n        in: query\n        required: true\n        schema:\n          type: string\n      - name: siren\n        in: path\n        required: true\n        schema:\n          type: string\n          enum: ['418166096', '552032534']\n")],
+        &[("          enum: ['418166096', '552032534']\n", "          enum: ['418166096']\n")],
+    ),
+    // Bounds and defaults of a query parameter.
+    (
+        "parameter_default_changed",
+        &[("      summary: Données de référence d'une unité légale\n      parameters:\n", "      summary: Données de référence d'une unité légale\n      parameters:\n      - name: annee\n        in: query\n        schema:\n          type: integer\n          default: 2024\n")],
+        &[("          default: 2024\n", "          default: 2025\n")],
+    ),
+    (
+        "parameter_maximum_lowered",
+        &[("      summary: Données de référence d'une unité légale\n      parameters:\n", "      summary: Données de référence d'une unité légale\n      parameters:\n      - name: annee\n        in: query\n        schema:\n          type: integer\n          maximum: 2030\n")],
+        &[("          maximum: 2030\n", "          maximum: 2025\n")],
+    ),
+    (
+        "parameter_minimum_lowered",
+        &[("      summary: Données de référence d'une unité légale\n      parameters:\n", "      summary: Données de référence d'une unité légale\n      parameters:\n      - name: annee\n        in: query\n        schema:\n          type: integer\n          minimum: 2000\n")],
+        &[("          minimum: 2000\n", "          minimum: 1990\n")],
+    ),
+    (
+        "parameter_max_length_added",
+        &[("      summary: Données de référence d'une unité légale\n      parameters:\n", "      summary: Données de référence d'une unité légale\n      parameters:\n      - name: nom\n        in: query\n        schema:\n          type: string\n")],
+        &[("      - name: nom\n        in: query\n        schema:\n          type: string\n", "      - name: nom\n        in: query\n        schema:\n          type: string\n          maxLength: 30\n")],
+    ),
     // A query parameter's type, its setter's unchanged: a date is narrower than any text.
     (
         "parameter_type_specialised",

@@ -312,6 +312,11 @@ fn path_params(
                 .identifier_for(name, declared.and_then(|p| p.pattern.as_deref()))
                 .to_string(),
             pattern: declared.and_then(|p| p.pattern.clone()),
+            allowed: match declared.map(|p| &p.schema.kind) {
+                Some(SchemaKind::Enum(values)) => values.clone(),
+                _ => Vec::new(),
+            },
+            bounds: declared.map(|p| p.bounds.clone()).unwrap_or_default(),
             description: declared.and_then(|p| p.description.clone()),
         });
     }
@@ -357,6 +362,7 @@ fn option_params(profile: &Profile, op: &normalize::Operation) -> Vec<OptionPara
                 description: p.description.clone(),
                 allowed,
                 pattern: p.pattern.clone(),
+                bounds: p.bounds.clone(),
                 explode: p.explode,
             }
         })

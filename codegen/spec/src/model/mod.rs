@@ -138,7 +138,7 @@ pub struct Operation {
 }
 
 /// A path parameter and the identifier type that validates it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PathParam {
     /// Name in the template.
     pub name: String,
@@ -148,6 +148,10 @@ pub struct PathParam {
     pub identifier: String,
     /// The spec's `pattern`, if any.
     pub pattern: Option<String>,
+    /// Allowed values, when the spec lists them.
+    pub allowed: Vec<String>,
+    /// The schema's bounds and default.
+    pub bounds: crate::normalize::Bounds,
     /// Description, if any.
     pub description: Option<String>,
 }
@@ -182,6 +186,8 @@ pub struct OptionParam {
     pub allowed: Vec<String>,
     /// The spec's `pattern`, if any.
     pub pattern: Option<String>,
+    /// The schema's bounds and default.
+    pub bounds: crate::normalize::Bounds,
 }
 
 /// A reference to a type, as used by fields and responses.

@@ -99,9 +99,32 @@ pub struct Parameter {
     pub schema: Schema,
     /// The schema's `pattern`, a constraint the diff watches.
     pub pattern: Option<String>,
+    /// The schema's bounds and default, which the diff watches too.
+    pub bounds: Bounds,
     /// `explode`: an array sent as repeated `name=value` pairs (OpenAPI's default for
     /// `style: form`), or joined with commas when `false`.
     pub explode: bool,
+}
+
+/// A parameter's bounds and default, as its schema states them: the diff compares them (a
+/// `maximum` lowered refuses values that passed); the generated client leaves checking them
+/// to the server.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bounds {
+    /// `minimum` (or OpenAPI 3.1's numeric `exclusiveMinimum`).
+    pub minimum: Option<f64>,
+    /// `maximum` (or OpenAPI 3.1's numeric `exclusiveMaximum`).
+    pub maximum: Option<f64>,
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `default`, as text.
+    pub default: Option<String>,
 }
 
 /// A response.

@@ -35,6 +35,22 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// A parameter schema's bounds and default; a bound that is not a number is left out.
+fn bounds(schema: &Node) -> Bounds {
+    let text = |key: &str| schema.get(key).and_then(Node::scalar_text);
+    let number = |key: &str| text(key).and_then(|t| t.parse::<f64>().ok());
+    let count = |key: &str| text(key).and_then(|t| t.parse::<u64>().ok());
+    Bounds {
+        minimum: number("minimum").or_else(|| number("exclusiveMinimum")),
+        maximum: number("maximum").or_else(|| number("exclusiveMaximum")),
+        min_length: count("minLength"),
+        max_length: count("maxLength"),
+        min_items: count("minItems"),
+        max_items: count("maxItems"),
+        default: text("default"),
+    }
+}
+
 /// `YYYY-MM-DD` with a month and a day that can be.
 fn is_iso_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
@@ -413,11 +429,11 @@ impl<'a> Normalizer<'a> {
             }
             return None;
         };
-        let pattern = node
-            .get("schema")
-            .map(|s| self.deref(s, pointer))
+        let schema_node = node.get("schema").map(|s| self.deref(s, pointer));
+        let pattern = schema_node
             .and_then(|s| s.get("pattern"))
             .and_then(Node::scalar_text);
+        let bounds = schema_node.map(bounds).unwrap_or_default();
         let schema = match node.get("schema") {
             Some(s) => self.schema(s, &format!("{pointer}/schema")),
             None => Schema::plain(SchemaKind::String(StringFormat::Plain), pointer),
@@ -433,6 +449,7 @@ impl<'a> Normalizer<'a> {
             description: node.get("description").and_then(Node::scalar_text),
             schema,
             pattern,
+            bounds,
             explode: node.get("explode").and_then(Node::as_bool).unwrap_or(true),
         })
     }
