@@ -227,6 +227,30 @@ impl<'a> Walker<'a> {
             (None, None) => {}
         }
         self.request_body(n, o.request_body.as_ref(), n.request_body.as_ref());
+        let (was, now) = (&o.success_media_types, &n.success_media_types);
+        // A body that appears or goes is `success_response_*`'s to report.
+        let (was, now): (&[String], &[String]) = match was.is_empty() || now.is_empty() {
+            true => (&[], &[]),
+            false => (was, now),
+        };
+        for m in was.iter().filter(|m| !now.contains(m)) {
+            push(
+                self,
+                ChangeKind::ResponseMediaTypeRemoved,
+                "",
+                Some(m.clone()),
+                None,
+            );
+        }
+        for m in now.iter().filter(|m| !was.contains(m)) {
+            push(
+                self,
+                ChangeKind::ResponseMediaTypeAdded,
+                "",
+                None,
+                Some(m.clone()),
+            );
+        }
         self.error_codes(n, &o.error_codes, &n.error_codes, false);
         if o.group != n.group {
             push(

@@ -193,6 +193,10 @@ change_kinds! {
     RequestNullableChanged => "request_nullable_changed",
     /// A request body property became deprecated.
     RequestPropertyDeprecated => "request_property_deprecated",
+    /// The success response may be sent as one more media type.
+    ResponseMediaTypeAdded => "response_media_type_added",
+    /// A media type the success response was sent as is gone.
+    ResponseMediaTypeRemoved => "response_media_type_removed",
     /// A response property appeared.
     PropertyAdded => "property_added",
     /// A response property is gone.

@@ -225,3 +225,26 @@ fn a_chain_of_refs_that_does_not_end_is_an_error_with_its_position() {
     assert_eq!(cycle.position.line, 10, "the `- $ref` line: {cycle}");
     assert!(cycle.to_string().contains("cycle.yml:10"), "{cycle}");
 }
+
+/// A success body of any media type (`*/*`) is read as JSON, as a JSON client reads it; an
+/// XML one is left untyped, with a warning, never silently.
+#[test]
+fn success_bodies_of_other_media_types() {
+    let response = |media: &str| {
+        format!(
+            "openapi: 3.0.1\ninfo:\n  title: T\n  version: '1'\npaths:\n  /v3/x:\n    get:\n      operationId: api_entreprise_v3_x\n      responses:\n        '200':\n          description: OK\n          content:\n            {media}:\n              schema:\n                type: object\n                properties:\n                  siren: {{type: string}}\n"
+        )
+    };
+    let any = load("any.yml", &response("'*/*'"));
+    assert!(
+        any.api.operations[0].success.is_some(),
+        "{}",
+        any.diagnostics
+    );
+    assert_eq!(any.api.operations[0].success_media_types, ["*/*"]);
+    let xml = load("xml.yml", &response("application/xml"));
+    assert!(xml.api.operations[0].success.is_none());
+    let found = warnings(&xml, "non-json-response");
+    assert_eq!(found.len(), 1, "{}", xml.diagnostics);
+    assert!(found[0].message.contains("application/xml"), "{}", found[0]);
+}

@@ -57,6 +57,8 @@ mod request_property_deprecated;
 mod request_property_removed;
 mod request_property_type_changed;
 mod required_parameter_added;
+mod response_media_type_added;
+mod response_media_type_removed;
 mod security_changed;
 mod success_response_added;
 mod success_response_removed;
@@ -126,6 +128,8 @@ pub static REGISTRY: &[Rule] = &[
     request_enum_value_removed::RULE,
     request_nullable_changed::RULE,
     request_property_deprecated::RULE,
+    response_media_type_added::RULE,
+    response_media_type_removed::RULE,
     property_added::RULE,
     property_removed::RULE,
     property_type_changed::RULE,

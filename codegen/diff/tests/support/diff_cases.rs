@@ -251,6 +251,17 @@ const REQUIRED: &str = "              required: [siren]\n";
 
 /// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
 pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    // The success response's media types: an             application/xml:\n              schema:\n                type: object\n one beside the JSON one.
+    (
+        "response_media_type_added",
+        &[],
+        &[("          description: Unité légale trouvée\n          x-operationId: api_entreprise_v3_insee_unites_legales\n          content:\n", "          description: Unité légale trouvée\n          x-operationId: api_entreprise_v3_insee_unites_legales\n          content:\n            application/xml:\n              schema:\n                type: object\n")],
+    ),
+    (
+        "response_media_type_removed",
+        &[("          description: Unité légale trouvée\n          x-operationId: api_entreprise_v3_insee_unites_legales\n          content:\n", "          description: Unité légale trouvée\n          x-operationId: api_entreprise_v3_insee_unites_legales\n          content:\n            application/xml:\n              schema:\n                type: object\n")],
+        &[("          description: Unité légale trouvée\n          x-operationId: api_entreprise_v3_insee_unites_legales\n          content:\n            application/xml:\n              schema:\n                type: object\n", "          description: Unité légale trouvée\n          x-operationId: api_entreprise_v3_insee_unites_legales\n          content:\n")],
+    ),
     // A path parameter's listed values: one unlisted.
     (
         "path_parameter_enum_narrowed",

@@ -154,6 +154,9 @@ pub fn build(
                 _ => op.auth.clone(),
             },
             success: runtime_type.map(TypeRef::Runtime),
+            success_media_types: success_response
+                .map(|r| r.media_types.clone())
+                .unwrap_or_default(),
             request_body: op.request_body.as_ref().map(|b| RequestBodyModel {
                 required: b.required,
                 media_types: b.content.iter().map(|m| m.media_type.clone()).collect(),

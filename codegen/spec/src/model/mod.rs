@@ -116,6 +116,9 @@ pub struct Operation {
     pub auth: AuthScheme,
     /// The 2xx body type; `None` when the spec gives no schema.
     pub success: Option<TypeRef>,
+    /// The media types of its success response (`application/json`, `*/*`…), in the spec's
+    /// order.
+    pub success_media_types: Vec<String>,
     /// The request body the operation takes, if any.
     pub request_body: Option<RequestBodyModel>,
     /// Statuses the spec documents, sorted.

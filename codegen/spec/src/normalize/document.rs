@@ -138,6 +138,9 @@ pub struct Response {
     pub schema: Option<Schema>,
     /// Named JSON examples.
     pub examples: Vec<Example>,
+    /// Every media type of its `content`, in source order (`application/json`, `*/*`,
+    /// `application/xml`…).
+    pub media_types: Vec<String>,
 }
 
 /// A request body (`requestBody`).

@@ -456,12 +456,26 @@ impl<'a> Normalizer<'a> {
 
     fn response(&mut self, status: &str, node: &'a Node, pointer: &str) -> Response {
         let node = self.deref(node, pointer);
-        let json = node.get("content").and_then(|c| {
-            c.entries()
-                .iter()
-                .find(|(media, _)| media.contains("json"))
-                .map(|(media, n)| (media.clone(), n))
-        });
+        let entries = node.get("content").map(Node::entries).unwrap_or_default();
+        let media_types: Vec<String> = entries.iter().map(|(media, _)| media.clone()).collect();
+        // The JSON body, else one of any media type (`*/*`), which a JSON client reads too.
+        let json = entries
+            .iter()
+            .find(|(media, _)| media.contains("json"))
+            .or_else(|| entries.iter().find(|(media, _)| media == "*/*"))
+            .map(|(media, n)| (media.clone(), n));
+        if json.is_none() && status.starts_with('2') {
+            // An XML (or other) body the JSON client cannot read: said, not dropped unseen.
+            if let Some((media, content)) = entries.iter().find(|(_, n)| n.get("schema").is_some())
+            {
+                self.warn(
+                    "non-json-response",
+                    content,
+                    &format!("{pointer}/content/{}", escape_pointer_token(media)),
+                    format!("the {status} response's body is `{media}`, not JSON: left untyped, its schema not compared"),
+                );
+            }
+        }
         let mut examples = Vec::new();
         let mut schema = None;
         if let Some((media, content)) = json {
@@ -514,6 +528,7 @@ impl<'a> Normalizer<'a> {
             description: node.get("description").and_then(Node::scalar_text),
             schema,
             examples,
+            media_types,
         }
     }
 
