@@ -113,6 +113,12 @@ const FIXTURES: &[Fixture] = &[
         items: &["models::*"],
     },
     Fixture {
+        name: "additional_properties_become_a_map",
+        guards: "an object of any keys whose values have one schema (`additionalProperties`) becomes a `BTreeMap<String, T>` of typed values; `additionalProperties: false` beside properties leaves the struct as it is",
+        spec: additional_properties_become_a_map,
+        items: &["models::*"],
+    },
+    Fixture {
         name: "dates_and_date_times",
         guards: "`format: date` and `date-time` become the runtime's ApiDate and ApiDateTime",
         spec: dates_and_date_times,
@@ -319,6 +325,33 @@ required: [etat_administratif, categorie, type]",
         &route(
             "/v4/insee/unites_legales/{siren}",
             "api_entreprise_v4_insee_unites_legales",
+            "siren",
+            &schema,
+        ),
+        "",
+    )
+}
+
+fn additional_properties_become_a_map() -> String {
+    let schema = body(
+        "type: object
+properties:
+  effectifs_par_annee:
+    type: object
+    additionalProperties:
+      type: object
+      properties:
+        nombre:
+          type: integer
+  siren:
+    type: string
+additionalProperties: false
+required: [effectifs_par_annee]",
+    );
+    spec(
+        &route(
+            "/v3/insee/unites_legales/{siren}",
+            "api_entreprise_v3_insee_unites_legales",
             "siren",
             &schema,
         ),

@@ -95,6 +95,18 @@ impl<T: Undeclared> Undeclared for Vec<T> {
     }
 }
 
+/// A map's values (`additionalProperties`) at `/*`, whatever their keys, as an array's items.
+impl<T: Undeclared> Undeclared for std::collections::BTreeMap<String, T> {
+    fn collect_undeclared(&self, path: &mut String, report: &mut UndeclaredReport) {
+        let len = path.len();
+        path.push_str("/*");
+        for value in self.values() {
+            value.collect_undeclared(path, report);
+        }
+        path.truncate(len);
+    }
+}
+
 impl<T: Undeclared> Undeclared for Option<T> {
     fn collect_undeclared(&self, path: &mut String, report: &mut UndeclaredReport) {
         if let Some(value) = self {

@@ -56,7 +56,9 @@ pub(crate) fn type_gates(api: &Api) -> BTreeMap<String, TokenStream> {
                         stack.extend(fields.iter().map(|f| &f.ty));
                     }
                 }
-                TypeRef::Array(inner) | TypeRef::Nullable(inner) => stack.push(inner),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    stack.push(inner)
+                }
                 _ => {}
             }
         }

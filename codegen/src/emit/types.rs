@@ -129,7 +129,9 @@ fn emit_collect(fields: &[Field]) -> Vec<TokenStream> {
 fn holds_model(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named(_) => true,
-        TypeRef::Array(inner) | TypeRef::Nullable(inner) => holds_model(inner),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            holds_model(inner)
+        }
         _ => false,
     }
 }

@@ -42,6 +42,7 @@ impl<'a> Side<'a> {
                 None => Shape::Missing,
             },
             TypeRef::Array(inner) => Shape::Array(inner),
+            TypeRef::Map(inner) => Shape::Map(inner),
             // Items becoming nullable is not reported; the item's own shape is compared.
             TypeRef::Nullable(inner) => self.shape(inner),
             other => Shape::Prim(other),
@@ -59,6 +60,7 @@ impl<'a> Side<'a> {
             TypeRef::DateTime => "date-time".into(),
             TypeRef::Any => "any".into(),
             TypeRef::Array(inner) => format!("array<{}>", self.describe(inner)),
+            TypeRef::Map(inner) => format!("map<{}>", self.describe(inner)),
             TypeRef::Nullable(inner) => self.describe(inner),
             // The profile's choice, compared by name like a primitive.
             TypeRef::Runtime(name) => format!("runtime type {name}"),
@@ -76,6 +78,7 @@ enum Shape<'t> {
     Struct(&'t str, &'t [Field]),
     Enum(&'t str, &'t [Variant]),
     Array(&'t TypeRef),
+    Map(&'t TypeRef),
     Missing,
 }
 
@@ -188,6 +191,8 @@ impl<'a> Walker<'a> {
             (Shape::Array(a), Shape::Array(b)) => {
                 self.body(op, a, b, &child_items(path), depth + 1)
             }
+            // A map's values, whatever their keys (`additionalProperties`), at `/*`.
+            (Shape::Map(a), Shape::Map(b)) => self.body(op, a, b, &child_items(path), depth + 1),
             (Shape::Prim(a), Shape::Prim(b)) if a == b => {}
             (Shape::Missing, Shape::Missing) => {}
             _ => {

@@ -251,6 +251,12 @@ const REQUIRED: &str = "              required: [siren]\n";
 
 /// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
 pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    // A map's values (`additionalProperties`) are compared at `/*`.
+    (
+        "map_value_type_changed",
+        &[("                      siren:\n                        type: string\n", "                      siren:\n                        type: string\n                      effectifs:\n                        type: object\n                        additionalProperties:\n                          type: integer\n")],
+        &[("                      effectifs:\n                        type: object\n                        additionalProperties:\n                          type: integer\n", "                      effectifs:\n                        type: object\n                        additionalProperties:\n                          type: string\n")],
+    ),
     // The success response's media types: an             application/xml:\n              schema:\n                type: object\n one beside the JSON one.
     (
         "response_media_type_added",

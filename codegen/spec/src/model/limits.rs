@@ -61,7 +61,7 @@ fn has_property(schema: &Schema, name: &str) -> bool {
         SchemaKind::Object(props) => props
             .iter()
             .any(|p| p.name == name || has_property(&p.schema, name)),
-        SchemaKind::Array(items) => has_property(items, name),
+        SchemaKind::Array(items) | SchemaKind::Map(items) => has_property(items, name),
         _ => false,
     }
 }

@@ -217,6 +217,9 @@ pub enum TypeRef {
     Runtime(String),
     /// A list.
     Array(Box<TypeRef>),
+    /// An object of any keys, each value of this type (`additionalProperties`): a
+    /// `BTreeMap<String, T>`, in key order.
+    Map(Box<TypeRef>),
     /// An array item that may be `null` (`Option<T>`): field nullability lives on the field.
     Nullable(Box<TypeRef>),
 }

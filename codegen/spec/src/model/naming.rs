@@ -201,6 +201,10 @@ pub fn rust_type_path(ty: &super::TypeRef, models: &str, runtime: &str) -> Strin
         TypeRef::Named(name) => format!("{models}{name}"),
         TypeRef::Runtime(name) => format!("{runtime}{name}"),
         TypeRef::Array(inner) => format!("Vec<{}>", rust_type_path(inner, models, runtime)),
+        TypeRef::Map(inner) => format!(
+            "::std::collections::BTreeMap<String, {}>",
+            rust_type_path(inner, models, runtime)
+        ),
         TypeRef::Nullable(inner) => format!("Option<{}>", rust_type_path(inner, models, runtime)),
     }
 }

@@ -32,6 +32,7 @@ enum ShapeRef {
     Prim(TypeRef),
     Shape(usize),
     Array(Box<ShapeRef>),
+    Map(Box<ShapeRef>),
     Nullable(Box<ShapeRef>),
 }
 
@@ -140,6 +141,16 @@ impl TypeRegistry {
                     ShapeRef::Nullable(Box::new(item))
                 } else {
                     item
+                }))
+            }
+            SchemaKind::Map(values) => {
+                let mut ctx = context.to_vec();
+                ctx.push("*".into());
+                let value = self.shape_ref(values, &ctx, &format!("{place}/{{}}"));
+                ShapeRef::Map(Box::new(if values.nullable {
+                    ShapeRef::Nullable(Box::new(value))
+                } else {
+                    value
                 }))
             }
             SchemaKind::String(StringFormat::Plain) => ShapeRef::Prim(TypeRef::String),
@@ -415,6 +426,7 @@ fn to_type_ref(r: &ShapeRef, names: &[String]) -> TypeRef {
         ShapeRef::Prim(t) => t.clone(),
         ShapeRef::Shape(id) => TypeRef::Named(names[*id].clone()),
         ShapeRef::Array(inner) => TypeRef::Array(Box::new(to_type_ref(inner, names))),
+        ShapeRef::Map(inner) => TypeRef::Map(Box::new(to_type_ref(inner, names))),
         ShapeRef::Nullable(inner) => TypeRef::Nullable(Box::new(to_type_ref(inner, names))),
     }
 }

@@ -206,6 +206,8 @@ pub enum SchemaKind {
     Object(Vec<Property>),
     /// An array.
     Array(Box<Schema>),
+    /// An object of any keys whose values have one schema (`additionalProperties`).
+    Map(Box<Schema>),
     /// A string without enum; `format` may make it a date.
     String(StringFormat),
     /// A string restricted to listed values.

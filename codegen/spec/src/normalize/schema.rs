@@ -328,6 +328,16 @@ impl Normalizer<'_> {
                 );
             }
         }
+        // An object of any keys whose values have one schema: a map. With declared
+        // properties too, the struct keeps them (the extra keys are kept as undeclared).
+        if properties.is_empty() {
+            if let Some(values) = node.get("additionalProperties").filter(|v| {
+                v.get("type").is_some() || v.get("$ref").is_some() || v.get("properties").is_some()
+            }) {
+                let values = self.schema(values, &format!("{pointer}/additionalProperties"));
+                return SchemaKind::Map(Box::new(values));
+            }
+        }
         SchemaKind::Object(properties)
     }
 
