@@ -181,17 +181,7 @@ async fn a_per_second_token_limit_holds_beside_the_per_window_ip_limit() {
 
     // One throttle for the process's IP, both keys' buckets in it.
     let throttle = Throttle::new(ThrottleConfig::new(&api_fictive::PLATFORM).scaled(minute));
-    let client = |key: &str| {
-        api_fictive::Client::builder()
-            .base_url(fictive.base_url())
-            .token(Token::new(key.to_owned()))
-            .traceability(
-                api_fictive::Traceability::new(RECIPIENT, "bourses").expect("valid values"),
-            )
-            .throttle(throttle.clone())
-            .build()
-            .expect("client")
-    };
+    let client = |key: &str| throttled_client(&fictive, &throttle, key);
     // The throttle counts the token's calls in the group's own (scaled) second: a fourth
     // call that may not wait could go a scaled second after the first, not a window after.
     let probe = client("cle-sonde");
@@ -241,6 +231,22 @@ async fn a_per_second_token_limit_holds_beside_the_per_window_ip_limit() {
         took >= minute,
         "50 calls in {took:?}: the IP limit did not bind"
     );
+}
+
+/// A client of API Fictive's mock with API key `key`, through `throttle` (shared by the
+/// clients of one process).
+fn throttled_client(
+    server: &MockServer,
+    throttle: &api_fictive::runtime::Throttle,
+    key: &str,
+) -> api_fictive::Client {
+    api_fictive::Client::builder()
+        .base_url(server.base_url())
+        .token(Token::new(key.to_owned()))
+        .traceability(api_fictive::Traceability::new(RECIPIENT, "bourses").expect("valid values"))
+        .throttle(throttle.clone())
+        .build()
+        .expect("client")
 }
 
 /// `count` calls of the older spec's route with API key `key`, sent at once without the
@@ -321,17 +327,7 @@ async fn a_group_counted_per_ip_holds_across_keys() {
     let before = fictive.stats();
 
     let throttle = Throttle::new(ThrottleConfig::new(&api_fictive::PLATFORM).scaled(minute));
-    let client = |key: &str| {
-        api_fictive::Client::builder()
-            .base_url(fictive.base_url())
-            .token(Token::new(key.to_owned()))
-            .traceability(
-                api_fictive::Traceability::new(RECIPIENT, "bourses").expect("valid values"),
-            )
-            .throttle(throttle.clone())
-            .build()
-            .expect("client")
-    };
+    let client = |key: &str| throttled_client(&fictive, &throttle, key);
     let (a, b) = (client("cle-a"), client("cle-b"));
     let started = Instant::now();
     let calls: Vec<_> = (0..6)
