@@ -292,6 +292,31 @@ impl<'a> Walker<'a> {
             );
             f.facts.secret_dropped = n.auth == AuthScheme::None;
             self.out.push(f);
+        } else if o.auth_scopes != n.auth_scopes {
+            let text = |s: &[String]| {
+                if s.is_empty() {
+                    "none".to_string()
+                } else {
+                    s.join(", ")
+                }
+            };
+            let mut f = finding(
+                ChangeKind::SecurityScopesChanged,
+                n,
+                "",
+                Some(text(&o.auth_scopes)),
+                Some(text(&n.auth_scopes)),
+            );
+            let missing_from = |names: &[String], from: &[String]| -> Vec<String> {
+                names
+                    .iter()
+                    .filter(|s| !from.contains(s))
+                    .cloned()
+                    .collect()
+            };
+            f.facts.added = missing_from(&n.auth_scopes, &o.auth_scopes);
+            f.facts.removed = missing_from(&o.auth_scopes, &n.auth_scopes);
+            self.out.push(f);
         }
         if o.maintenance != n.maintenance {
             let text =

@@ -234,6 +234,8 @@ change_kinds! {
     /// How the operation sends the secret changed (bearer, an API key, none): its security
     /// requirement or the scheme it names.
     SecurityChanged => "security_changed",
+    /// The scopes the operation's token needs changed (OAuth2 scopes of its requirement).
+    SecurityScopesChanged => "security_scopes_changed",
 }
 
 impl ChangeKind {

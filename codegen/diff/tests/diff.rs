@@ -112,6 +112,7 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("maintenance_changed", &["maintenance_changed"]),
     ("parameter_default_changed", &["parameter_default_changed"]),
+    ("security_scopes_changed", &["security_scopes_changed"]),
     ("map_value_type_changed", &["property_type_changed"]),
     ("response_media_type_added", &["response_media_type_added"]),
     (
@@ -261,7 +262,7 @@ cases! {
     endpoint_group_changed rate_limit_changed maintenance_changed security_changed timeout_changed
     operation_removed_after_deprecation operation_removed_after_sunset operation_removed_before_sunset
     parameter_type_specialised parameter_type_widened
-    map_value_type_changed response_media_type_added response_media_type_removed path_parameter_enum_narrowed parameter_default_changed parameter_maximum_lowered parameter_minimum_lowered parameter_max_length_added
+    security_scopes_changed map_value_type_changed response_media_type_added response_media_type_removed path_parameter_enum_narrowed parameter_default_changed parameter_maximum_lowered parameter_minimum_lowered parameter_max_length_added
     request_body_added request_body_removed request_body_became_required request_body_became_optional request_media_type_added request_media_type_removed request_property_added request_required_property_added request_property_removed request_property_type_changed request_property_became_required request_property_became_optional request_enum_value_added request_enum_value_removed request_nullable_changed request_property_deprecated
     type_renamed enum_value_respelled error_code_removed_everywhere error_code_renumbered nullable_added_to_optional operation_removed_with_its_codes
 }

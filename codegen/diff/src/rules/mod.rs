@@ -60,6 +60,7 @@ mod required_parameter_added;
 mod response_media_type_added;
 mod response_media_type_removed;
 mod security_changed;
+mod security_scopes_changed;
 mod success_response_added;
 mod success_response_removed;
 mod timeout_changed;
@@ -148,6 +149,7 @@ pub static REGISTRY: &[Rule] = &[
     timeout_changed::RULE,
     maintenance_changed::RULE,
     security_changed::RULE,
+    security_scopes_changed::RULE,
 ];
 
 /// The rule of `kind`.

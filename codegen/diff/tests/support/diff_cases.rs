@@ -251,6 +251,12 @@ const REQUIRED: &str = "              required: [siren]\n";
 
 /// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
 pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    // The scopes a requirement asks of the token: one more.
+    (
+        "security_scopes_changed",
+        &[("      security:\n      - jwt_bearer_token: []\n      responses:\n        '200':\n          description: Unité légale trouvée", "      security:\n      - jwt_bearer_token: [unites_legales]\n      responses:\n        '200':\n          description: Unité légale trouvée")],
+        &[("      security:\n      - jwt_bearer_token: [unites_legales]\n      responses:\n        '200':\n          description: Unité légale trouvée", "      security:\n      - jwt_bearer_token: [unites_legales, etablissements]\n      responses:\n        '200':\n          description: Unité légale trouvée")],
+    ),
     // A map's values (`additionalProperties`) are compared at `/*`.
     (
         "map_value_type_changed",

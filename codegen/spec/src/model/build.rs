@@ -154,6 +154,7 @@ pub fn build(
                 _ => op.auth.clone(),
             },
             success: runtime_type.map(TypeRef::Runtime),
+            auth_scopes: op.scopes.clone(),
             success_media_types: success_response
                 .map(|r| r.media_types.clone())
                 .unwrap_or_default(),

@@ -116,6 +116,8 @@ pub struct Operation {
     pub auth: AuthScheme,
     /// The 2xx body type; `None` when the spec gives no schema.
     pub success: Option<TypeRef>,
+    /// The scopes its security requirement asks of the token (OAuth2's), in the spec's order.
+    pub auth_scopes: Vec<String>,
     /// The media types of its success response (`application/json`, `*/*`…), in the spec's
     /// order.
     pub success_media_types: Vec<String>,

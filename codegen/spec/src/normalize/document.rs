@@ -19,9 +19,10 @@ pub struct Document {
 }
 
 /// How an operation sends the secret, from the spec's security requirements.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AuthScheme {
     /// No secret: no requirement applies, or an empty one (`{}`) is the first alternative.
+    #[default]
     None,
     /// `Authorization: Bearer <token>` (an `http` bearer, `oauth2` or `openIdConnect` scheme).
     Bearer,
@@ -57,6 +58,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// The scopes its security requirement asks of the token (OAuth2's), in the spec's order.
+    pub scopes: Vec<String>,
     /// `x-sunset`: the day the operation may be removed, `YYYY-MM-DD`.
     pub sunset: Option<String>,
     /// Parameters, `$ref`s resolved, in source order.

@@ -181,7 +181,7 @@ impl<'a> Normalizer<'a> {
         // No `security` anywhere: no secret (OpenAPI's reading).
         let root_auth = self
             .requirement(root.get("security"), "/security", &schemes)
-            .unwrap_or(AuthScheme::None);
+            .unwrap_or_default();
         let mut operations = Vec::new();
         match root.get("paths") {
             Some(paths) if matches!(paths.value, Value::Map(_)) => {
@@ -231,7 +231,7 @@ impl<'a> Normalizer<'a> {
         op: &'a Node,
         item: &'a Node,
         pointer: &str,
-        (schemes, root_auth): (&security::Schemes, &AuthScheme),
+        (schemes, root_auth): (&security::Schemes, &security::Requirement),
     ) -> Option<Operation> {
         if !matches!(op.value, Value::Map(_)) {
             self.error(
@@ -327,6 +327,7 @@ impl<'a> Normalizer<'a> {
         let auth = self
             .requirement(op.get("security"), &format!("{pointer}/security"), schemes)
             .unwrap_or_else(|| root_auth.clone());
+        let (auth, scopes) = (auth.auth, auth.scopes);
         Some(Operation {
             id,
             method: method.to_string(),
@@ -340,6 +341,7 @@ impl<'a> Normalizer<'a> {
             parameters,
             responses,
             request_body,
+            scopes,
             sunset,
             maintenance,
             auth,

@@ -92,15 +92,15 @@ impl Normalizer<'_> {
         }
     }
 
-    /// How an operation whose `security` is `node` sends the secret: the first alternative
-    /// the client can send (an empty one, `{}`, sends nothing); `None` when `node` is absent
-    /// (the caller falls back to the root's).
+    /// How an operation whose `security` is `node` sends the secret, and the scopes its
+    /// token needs: the first alternative the client can send (an empty one, `{}`, sends
+    /// nothing); `None` when `node` is absent (the caller falls back to the root's).
     pub(super) fn requirement(
         &mut self,
         node: Option<&Node>,
         pointer: &str,
         schemes: &Schemes,
-    ) -> Option<AuthScheme> {
+    ) -> Option<Requirement> {
         let node = node?;
         if !matches!(node.value, Value::Seq(_)) {
             let message = format!(
@@ -108,13 +108,13 @@ impl Normalizer<'_> {
                 node.kind_name()
             );
             self.error("bad-security", node, pointer, message);
-            return Some(AuthScheme::None);
+            return Some(Requirement::default());
         }
         for (i, alternative) in node.items().iter().enumerate() {
             let at = format!("{pointer}/{i}");
             let names: Vec<&String> = alternative.entries().iter().map(|(name, _)| name).collect();
             let Some(first) = names.first() else {
-                return Some(AuthScheme::None);
+                return Some(Requirement::default());
             };
             match schemes.by_name.get(first.as_str()) {
                 None => {
@@ -127,10 +127,28 @@ impl Normalizer<'_> {
                         let message = format!("this requirement asks for {} schemes at once; the client sends only `{first}`", names.len());
                         self.warn("several-security-schemes", alternative, &at, message);
                     }
-                    return Some(auth.clone());
+                    // The scopes its token needs (OAuth2, OpenID Connect; `[]` for others).
+                    let scopes = alternative.entries()[0]
+                        .1
+                        .items()
+                        .iter()
+                        .filter_map(Node::scalar_text)
+                        .collect();
+                    return Some(Requirement {
+                        auth: auth.clone(),
+                        scopes,
+                    });
                 }
             }
         }
-        Some(AuthScheme::None)
+        Some(Requirement::default())
     }
+}
+
+/// What one security requirement asks of a call: how the secret is sent, and the scopes the
+/// token needs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Requirement {
+    pub(crate) auth: AuthScheme,
+    pub(crate) scopes: Vec<String>,
 }
