@@ -576,3 +576,33 @@ async fn each_operation_sends_the_secret_its_own_way() {
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert_no_token(&err);
 }
+
+/// A JSON request body is sent as the operation's metadata says (`POST`), with its media
+/// type, beside the query's traceability parameters.
+#[tokio::test]
+async fn a_json_body_is_sent_with_its_media_type() {
+    const POST: OperationMeta = OperationMeta {
+        method: "POST",
+        path: "/v3/demandes",
+        operation_id: "test_post",
+        ..META
+    };
+    let server = MockServer::start().await;
+    let sent = json!({"siren": LOOKED_UP, "montant": 12});
+    Mock::given(method("POST"))
+        .and(path("/v3/demandes"))
+        .and(header("content-type", "application/json"))
+        .and(wiremock::matchers::body_json(&sent))
+        .and(query_param("object", "dossier 42 & co"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"numero": "42"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut request = Request::new(&POST, "/v3/demandes".to_owned());
+    request.json_body(&sent).expect("JSON");
+    let response = client(&server)
+        .execute::<serde_json::Value>(request)
+        .await
+        .expect("the server matched method, media type and body");
+    assert_eq!(response.body["numero"], "42");
+}

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 // tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
 use tokio::time::Instant;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
 use super::auth::AuthScheme;
 use reqwest::{Method, Url};
@@ -582,8 +582,15 @@ impl Client {
             .timeout
             .or(self.inner.timeout)
             .unwrap_or(meta.timeout);
+        if let Some((media_type, _)) = &request.body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+        }
         let mut http_request = reqwest::Request::new(method, url);
         *http_request.headers_mut() = headers;
+        if let Some((_, bytes)) = &request.body {
+            // Copied per attempt: a retry sends the same body.
+            *http_request.body_mut() = Some(bytes.clone().into());
+        }
         *http_request.timeout_mut() = Some(timeout);
         Ok((http_request, timeout))
     }

@@ -150,6 +150,8 @@ pub struct Request {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) looked_up: Option<String>,
     pub(crate) options: CallOptions,
+    /// The body sent, serialized, with its media type.
+    pub(crate) body: Option<(&'static str, Vec<u8>)>,
 }
 
 impl Request {
@@ -163,7 +165,22 @@ impl Request {
             headers: Vec::new(),
             looked_up: None,
             options: CallOptions::default(),
+            body: None,
         }
+    }
+
+    /// Sends `value` as the request's JSON body (`Content-Type: application/json`). A value
+    /// serde cannot write as JSON (a map with non-text keys) is refused here, before
+    /// anything is sent.
+    pub fn json_body<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(value).map_err(|e| {
+            Error::Validation(ValidationError::Parameter {
+                name: "body".into(),
+                problem: format!("cannot be written as JSON: {e}"),
+            })
+        })?;
+        self.body = Some(("application/json", bytes));
+        Ok(())
     }
 
     /// Builds a request from parameters given by name, as text: what a
