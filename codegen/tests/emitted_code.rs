@@ -113,6 +113,12 @@ const FIXTURES: &[Fixture] = &[
         items: &["models::*"],
     },
     Fixture {
+        name: "a_json_request_body_is_sent",
+        guards: "a JSON request body is a typed argument when the spec requires it (a setter otherwise), sent by the request builder; the structs it holds get a `new` taking their required fields",
+        spec: a_json_request_body_is_sent,
+        items: &["models::DemandesRequestBody", "impl models::DemandesRequestBody", "models::Beneficiaire", "impl v3::Operations", "impl v3::DemandesRequest"],
+    },
+    Fixture {
         name: "additional_properties_become_a_map",
         guards: "an object of any keys whose values have one schema (`additionalProperties`) becomes a `BTreeMap<String, T>` of typed values; `additionalProperties: false` beside properties leaves the struct as it is",
         spec: additional_properties_become_a_map,
@@ -330,6 +336,50 @@ required: [etat_administratif, categorie, type]",
         ),
         "",
     )
+}
+
+fn a_json_request_body_is_sent() -> String {
+    let route = format!(
+        "  \"/v3/demandes\":
+    post:
+      summary: Dépose une demande
+      security:
+      - jwt_bearer_token: []
+      parameters:{TRACEABILITY}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [siren, beneficiaire]
+              properties:
+                siren:
+                  type: string
+                montant:
+                  type: integer
+                beneficiaire:
+                  type: object
+                  required: [nom]
+                  properties:
+                    nom:
+                      type: string
+                    prenom:
+                      type: string
+      responses:
+        '200':
+          description: OK
+          x-operationId: api_entreprise_v3_demandes
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  numero:
+                    type: string
+"
+    );
+    spec(&route, "")
 }
 
 fn additional_properties_become_a_map() -> String {

@@ -292,6 +292,15 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
             option_inits.push(quote!(#name: None));
         }
     }
+    // A JSON request body: an argument when it must be sent, else a setter.
+    let body_init = request_body_type(op).map(|(ty, required)| {
+        if required {
+            args.push(quote!(request_body: #ty));
+            quote!(request_body: Some(request_body),)
+        } else {
+            quote!(request_body: None,)
+        }
+    });
     let deprecated = op.deprecated.then(|| {
         let note = match replacement(api, op) {
             Some(newer) => format!(
@@ -312,10 +321,18 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
                 client: self.client,
                 #( #arg_names, )*
                 #( #option_inits, )*
+                #body_init
                 options: crate::runtime::CallOptions::default(),
             }
         }
     }
+}
+
+/// The type of an operation's JSON request body, and whether it must be sent.
+fn request_body_type(op: &Operation) -> Option<(TokenStream, bool)> {
+    let body = op.request_body.as_ref()?;
+    let ty = body.json.as_ref()?;
+    Some((rust_type(ty, "super::models::"), body.required))
 }
 
 fn emit_builder(op: &Operation) -> TokenStream {
@@ -404,6 +421,29 @@ fn emit_builder(op: &Operation) -> TokenStream {
     } else {
         quote!(let mut values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![ #( #path_values ),* ];)
     };
+    let body = request_body_type(op);
+    let body_field = body
+        .as_ref()
+        .map(|(ty, _)| quote!(request_body: Option<#ty>,));
+    let body_setter = body
+        .as_ref()
+        .filter(|(_, required)| !required)
+        .map(|(ty, _)| {
+            quote! {
+                /// Sets the request body (sent as JSON; the spec does not require it).
+                pub fn request_body(mut self, body: #ty) -> Self {
+                    self.request_body = Some(body);
+                    self
+                }
+            }
+        });
+    let body_send = body.as_ref().map(|_| {
+        quote! {
+            if let Some(body) = &self.request_body {
+                request.json_body(body)?;
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -412,11 +452,13 @@ fn emit_builder(op: &Operation) -> TokenStream {
             client: &'c crate::Client,
             #( #path_fields )*
             #( #option_fields )*
+            #body_field
             options: crate::runtime::CallOptions,
         }
 
         impl<'c> #builder<'c> {
             #( #setters )*
+            #body_setter
 
             /// Overrides, for this call only, the client's traceability parameters or timeout.
             pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
@@ -429,6 +471,7 @@ fn emit_builder(op: &Operation) -> TokenStream {
                 #values_decl
                 #( #option_values )*
                 let mut request = crate::runtime::Request::with_values(&super::operations::#meta, values)?;
+                #body_send
                 request.options(self.options);
                 self.client.execute(request).await
             }

@@ -9,9 +9,10 @@ use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef, Variant};
 
 pub(crate) fn emit_models(api: &Api) -> TokenStream {
     let gates = super::gates::type_gates(api);
+    let sent = request_types(api);
     let types = api.types.iter().map(|t| {
         let gate = gates.get(&t.name).cloned().unwrap_or_default();
-        super::gates::gate_items(&gate, emit_type(t))
+        super::gates::gate_items(&gate, emit_type(t, sent.contains(t.name.as_str())))
     });
     let aliases = api.types.iter().map(|t| {
         let gate = gates.get(&t.name).cloned().unwrap_or_default();
@@ -58,7 +59,72 @@ pub(crate) fn emit_models(api: &Api) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+/// The structs a request body holds, at any depth: a caller builds them, so they get a
+/// constructor (`#[non_exhaustive]` keeps struct literals out).
+fn request_types(api: &Api) -> std::collections::BTreeSet<&str> {
+    let by_name: std::collections::HashMap<&str, &TypeDef> =
+        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut found = std::collections::BTreeSet::new();
+    let mut stack: Vec<&TypeRef> = api
+        .operations
+        .iter()
+        .filter_map(|op| op.request_body.as_ref()?.json.as_ref())
+        .collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Named(name) => {
+                if let Some(def) = by_name.get(name.as_str()) {
+                    if found.insert(def.name.as_str()) {
+                        if let TypeKind::Struct(fields) = &def.kind {
+                            stack.extend(fields.iter().map(|f| &f.ty));
+                        }
+                    }
+                }
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                stack.push(inner)
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `new(required fields…)` for a struct a request body holds: the fields that must be
+/// there are its arguments, the others start unset (public fields: set them after).
+fn emit_constructor(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let undeclared = ident(UNDECLARED_FIELD);
+    let args = fields.iter().filter(|f| !f.optional).map(|f| {
+        let arg = ident(&f.rust_name);
+        let ty = syn::parse_str::<syn::Type>(&field_type_path(f, "", "crate::runtime::"))
+            .unwrap_or_else(|e| panic!("field type of `{}` does not parse: {e}", f.json_name));
+        quote!(#arg: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        if f.optional {
+            quote!(#field: None)
+        } else {
+            quote!(#field)
+        }
+    });
+    quote! {
+        impl #name {
+            /// A value to send in a request body: the required fields given, the others
+            /// unset.
+            // One argument per required field, as the spec lists them.
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(#( #args ),*) -> Self {
+                Self {
+                    #( #inits, )*
+                    #undeclared: ::serde_json::Map::new(),
+                }
+            }
+        }
+    }
+}
+
+fn emit_type(def: &TypeDef, sent: bool) -> TokenStream {
     let mut doc = def.doc.clone().unwrap_or_default();
     if !def.occurrences.is_empty() {
         let places: Vec<String> = def
@@ -86,6 +152,7 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                 .iter()
                 .any(|f| f.deprecated)
                 .then(|| quote!(#[allow(deprecated)]));
+            let constructor = sent.then(|| emit_constructor(&name, fields));
             let fields = fields.iter().map(emit_field);
             quote! {
                 #docs
@@ -106,6 +173,8 @@ fn emit_type(def: &TypeDef) -> TokenStream {
                         #( #collect )*
                     }
                 }
+
+                #constructor
             }
         }
         TypeKind::Enum(variants) => emit_enum(&name, &docs, variants),

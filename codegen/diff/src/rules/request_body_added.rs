@@ -24,6 +24,10 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity,
         message: format!("the operation takes {must} request body ({new})"),
-        rust: format!("no change to `{method}`: the generated client does not send request bodies yet, so calls of it are refused when the body is required"),
+        rust: if x.required {
+            format!("`{method}` takes a new argument `request_body`: calls of it no longer compile without one")
+        } else {
+            format!("new setter `{}::request_body`", x.builder)
+        },
     }
 }

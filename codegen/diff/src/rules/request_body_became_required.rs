@@ -18,6 +18,6 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity: Breaking,
         message: "the request body is now required: calls without it are refused".into(),
-        rust: format!("no change to `{method}`: the generated client does not send request bodies yet, so its calls are now refused"),
+        rust: format!("`request_body` becomes an argument of `{method}` (it was a setter): calls of it no longer compile without one"),
     }
 }

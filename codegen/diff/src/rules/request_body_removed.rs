@@ -18,8 +18,6 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity: Breaking,
         message: format!("the operation no longer takes a request body (was {old})"),
-        rust: format!(
-            "no change to `{method}`: the generated client does not send request bodies yet"
-        ),
+        rust: format!("`{method}` no longer takes a `request_body` (argument or setter)"),
     }
 }

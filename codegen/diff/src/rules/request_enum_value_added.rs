@@ -24,6 +24,6 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity: Info,
         message: format!("request body enum at `{loc}` accepts `{new}` too"),
-        rust: format!("new variant `{owner}::{member}` (the generated client does not send request bodies yet)"),
+        rust: format!("new variant `{owner}::{member}`"),
     }
 }

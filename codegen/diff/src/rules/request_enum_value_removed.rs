@@ -23,7 +23,9 @@ fn judge(c: &Context<'_>) -> Verdict {
     } = *c;
     Verdict {
         severity: Breaking,
-        message: format!("request body enum at `{loc}` no longer accepts `{old}`: calls sending it are refused"),
-        rust: format!("variant `{owner}::{member}` removed (the generated client does not send request bodies yet)"),
+        message: format!(
+            "request body enum at `{loc}` no longer accepts `{old}`: calls sending it are refused"
+        ),
+        rust: format!("variant `{owner}::{member}` removed: code naming it no longer compiles"),
     }
 }

@@ -18,6 +18,6 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity: Info,
         message: format!("the request body may also be sent as `{new}`"),
-        rust: "none: the generated client does not send request bodies yet".into(),
+        rust: "none: the client sends JSON".into(),
     }
 }

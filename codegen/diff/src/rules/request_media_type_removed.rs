@@ -18,6 +18,6 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity: Breaking,
         message: format!("the request body can no longer be sent as `{old}`: callers sending it are refused (415)"),
-        rust: "none: the generated client does not send request bodies yet".into(),
+        rust: "none when it was not JSON: the client sends JSON".into(),
     }
 }

@@ -26,6 +26,6 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity,
         message: format!("request body property `{loc}` {what}"),
-        rust: format!("{field} changes (the generated client does not send request bodies yet)"),
+        rust: format!("{field} changes"),
     }
 }

@@ -31,6 +31,6 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity,
         message: format!("request body property `{loc}` added ({new}, {what})"),
-        rust: format!("new field `{member}: {rust_new}` in `models::{owner}` (the generated client does not send request bodies yet)"),
+        rust: format!("new field `{member}: {rust_new}` in `models::{owner}`"),
     }
 }

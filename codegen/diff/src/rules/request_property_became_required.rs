@@ -20,8 +20,6 @@ fn judge(c: &Context<'_>) -> Verdict {
         message: format!(
             "request body property `{loc}` is now required: calls without it are refused"
         ),
-        rust: format!(
-            "{field} is now always sent (the generated client does not send request bodies yet)"
-        ),
+        rust: format!("{field} loses its `Option` and becomes an argument of `new`"),
     }
 }

@@ -18,6 +18,6 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity: Warning,
         message: format!("request body property `{loc}` deprecated: stop sending it"),
-        rust: "none: the generated client does not send request bodies yet".into(),
+        rust: "none: the field stays".into(),
     }
 }

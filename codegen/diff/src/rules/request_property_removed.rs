@@ -23,7 +23,9 @@ fn judge(c: &Context<'_>) -> Verdict {
     } = *c;
     Verdict {
         severity: Breaking,
-        message: format!("request body property `{loc}` removed (was {old}): callers sending it may be refused"),
-        rust: format!("field `{owner}::{member}` removed (the generated client does not send request bodies yet)"),
+        message: format!(
+            "request body property `{loc}` removed (was {old}): callers sending it may be refused"
+        ),
+        rust: format!("field `{owner}::{member}` removed: code setting it no longer compiles"),
     }
 }

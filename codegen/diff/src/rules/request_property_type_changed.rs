@@ -25,6 +25,6 @@ fn judge(c: &Context<'_>) -> Verdict {
     Verdict {
         severity: Breaking,
         message: format!("request body value at `{loc}` changes type from {old} to {new}: values sent before are refused"),
-        rust: format!("the Rust type at `{loc}` changes from `{rust_old}` to `{rust_new}` (the generated client does not send request bodies yet)"),
+        rust: format!("the Rust type at `{loc}` changes from `{rust_old}` to `{rust_new}`"),
     }
 }

@@ -5,8 +5,9 @@ use crate::diagnostic::escape_pointer_token;
 use crate::load::Node;
 
 impl<'a> Normalizer<'a> {
-    /// The request body at `pointer`; a warning says the generated client does not send it
-    /// (the diff compares it all the same).
+    /// The request body at `pointer`. The generated client sends a JSON one (its schema
+    /// typed); any other (a form, a file) gets a warning: the client cannot send it, the diff
+    /// compares it all the same.
     pub(super) fn request_body(
         &mut self,
         node: &'a Node,
@@ -29,26 +30,29 @@ impl<'a> Normalizer<'a> {
                 schema,
             });
         }
-        let media: Vec<&str> = content.iter().map(|m| m.media_type.as_str()).collect();
-        self.warn(
-            "request-body-ignored",
-            node,
-            pointer,
-            format!(
-                "{label} has a {}`requestBody` ({}): the generated client does not send it yet \
-                 (`diff` compares it)",
-                if required { "required " } else { "" },
-                if media.is_empty() {
-                    "no media type".to_string()
-                } else {
-                    media.join(", ")
-                }
-            ),
-        );
-        RequestBody {
+        let body = RequestBody {
             required,
             description: node.get("description").and_then(Node::scalar_text),
             content,
+        };
+        if body.json_schema().is_none() {
+            let media: Vec<&str> = body.content.iter().map(|m| m.media_type.as_str()).collect();
+            let media = if media.is_empty() {
+                "no media type".to_string()
+            } else {
+                media.join(", ")
+            };
+            self.warn(
+                "request-body-ignored",
+                node,
+                pointer,
+                format!(
+                    "{label} has a {}`requestBody` without a JSON schema ({media}): the \
+                     generated client cannot send it (`diff` compares it)",
+                    if required { "required " } else { "" },
+                ),
+            );
         }
+        body
     }
 }

@@ -17,9 +17,10 @@
 //! `anyOf`/`oneOf` of a schema and `{type: 'null'}` as nullable, `const` as an enum of one
 //! value, `examples` as `example` (a union of several types is kept untyped: `type-union`).
 //!
-//! Request bodies are read (media types, schemas, `required`) and compared by the diff; the
-//! generated client does not send them yet, which `request-body-ignored` says. Cookie
-//! parameters are left out (`cookie-parameter-ignored`): the client cannot send them.
+//! Request bodies are read (media types, schemas, `required`): the generated client sends a
+//! JSON one, and the diff compares them all; one without a JSON schema (a form, a file) gets
+//! `request-body-ignored`. Cookie parameters are left out (`cookie-parameter-ignored`): the
+//! client cannot send them.
 
 mod body;
 mod document;
