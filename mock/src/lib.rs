@@ -21,7 +21,8 @@
 //!    else the operation's 404 example.
 //!
 //! Before all that, every request counts against its IP, as on the real server (see
-//! [Limits and bans](#limits-and-bans)).
+//! [Limits and bans](#limits-and-bans)), and a request body sent as JSON must be JSON (`400`;
+//! `413` past 1 MiB).
 //!
 //! Error bodies are the spec's own examples, word for word. Document links in answers point
 //! to the mock itself (`/mock-files/<name>`, a small PDF), so documents download offline.

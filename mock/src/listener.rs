@@ -200,16 +200,22 @@ where
         Some(window)
     };
     let injected = state.faults.pick(path);
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(Body::new(body), server::MAX_REQUEST_BODY)
+        .await
+        .ok();
+    let path = parts.uri.path();
     let response = server::respond(
         state,
         &Call {
-            method: request.method().as_str(),
+            method: parts.method.as_str(),
             path,
-            query: request.uri().query().unwrap_or_default(),
-            headers: request.headers(),
+            query: parts.uri.query().unwrap_or_default(),
+            headers: &parts.headers,
             peer: ip,
             ip_window,
             injected_status: injected.status,
+            body: body.as_deref(),
         },
     );
     if !injected.delay.is_zero() {

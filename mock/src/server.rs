@@ -61,6 +61,8 @@ pub(crate) struct Call<'a> {
     pub ip_window: Option<Decision>,
     /// A status fault striking it: the answer becomes this 5xx once counted.
     pub injected_status: Option<u16>,
+    /// Its body (empty without one); `None` when it was larger than the mock reads.
+    pub body: Option<&'a [u8]>,
 }
 
 /// An answer before it becomes an HTTP response.
@@ -168,6 +170,36 @@ fn injected(state: &AppState, request: &Call<'_>, status: u16, counted: Answer) 
     answer
 }
 
+/// The largest request body the mock reads: a request body is a few fields.
+pub(crate) const MAX_REQUEST_BODY: usize = 1 << 20;
+
+/// A body sent as JSON must be JSON: else 400, as the server answers, and 413 for one larger
+/// than [`MAX_REQUEST_BODY`].
+fn check_body(errors: &Errors, headers: &HeaderMap, body: Option<&[u8]>) -> Option<Answer> {
+    let Some(body) = body else {
+        let detail = format!("Le corps de la requête dépasse {MAX_REQUEST_BODY} octets");
+        return Some(Answer::errors(
+            errors,
+            413,
+            vec![errors.own_item(413, &detail, None)],
+        ));
+    };
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.contains("json"));
+    if !json || body.is_empty() {
+        return None;
+    }
+    let problem = serde_json::from_slice::<Value>(body).err()?;
+    let detail = format!("Le corps de la requête n'est pas du JSON : {problem}");
+    Some(Answer::errors(
+        errors,
+        400,
+        vec![errors.own_item(400, &detail, None)],
+    ))
+}
+
 fn answer(state: &AppState, request: &Call<'_>) -> Answer {
     let Call {
         method,
@@ -202,6 +234,9 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
     };
     // The operation's spec says how its errors are written.
     let errors = errors_of(state, Some(op));
+    if let Some(refused) = check_body(errors, headers, request.body) {
+        return refused;
+    }
     // The provider is down: the server answers so before looking at the token or the limits.
     if let Some((window, until)) = state.maintenance.until(op.meta.operation_id) {
         let until = time::OffsetDateTime::from(until)
@@ -520,6 +555,7 @@ mod tests {
                 peer: IpAddr::V4(Ipv4Addr::LOCALHOST),
                 ip_window: None,
                 injected_status: None,
+                body: Some(&[]),
             },
         );
         let status = response.status().as_u16();

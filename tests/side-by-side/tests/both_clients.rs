@@ -81,9 +81,25 @@ async fn both_clients_call_their_own_mock_side_by_side() {
     assert_eq!(diplomas.status, 200);
     let ping = fictive_client.v3().ping().await.expect("v3, open route");
     assert_eq!(ping.status, 200);
+    // A route taking a JSON body: the body is an argument, built with its required fields.
+    let body = api_fictive::nouvelle::models::InscriptionsRequestBody::new(
+        "1234567890A".into(),
+        "licence".into(),
+    );
+    let enrolled = fictive_client
+        .v3()
+        .inscriptions(body)
+        .await
+        .expect("v3, a JSON body");
+    let number = enrolled
+        .body
+        .data
+        .as_ref()
+        .and_then(|d| d.numero.as_deref());
+    assert_eq!(number, Some("INS-42"));
     assert_eq!(
         fictive.stats().answered_with(200),
-        4,
+        5,
         "{:?}",
         fictive.stats()
     );
@@ -275,6 +291,30 @@ async fn raw_get(server: &MockServer, target: &str, header: &str) -> String {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.expect("answered");
     answer
+}
+
+/// A body sent as JSON must be JSON: the mock refuses another one (400) in the operation's
+/// error envelope, before anything else.
+#[tokio::test]
+async fn a_body_that_is_no_json_is_refused_by_the_mock() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let fictive = fictive_mock(FaultPlan::none()).await;
+    let body = "{\"ine\": ";
+    let request = format!(
+        "POST /api/v3/inscriptions?recipient={RECIPIENT}&cadre=bourses HTTP/1.1\r\nHost: mock\r\n\
+         Authorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        fictive.staging_token(),
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(fictive.addr())
+        .await
+        .expect("connects");
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("answered");
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("n'est pas du JSON"), "{answer}");
 }
 
 /// A traceability parameter checked against a list (`cadre`, declared by the newer spec's

@@ -16,7 +16,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ),
     (
         "api-fictive-v3.yml",
-        "b7b64cf4aca046225a44ac1246605fce389bae52619e9f2233759d6e8bf1940e",
+        "3860ebdc137b0b3588073a2c99d4fa3eaf092ecf46ca33dbdc90e1aa7766888d",
     ),
 ];
 /// Every operation's examples, sorted by x-operationId.
@@ -58,6 +58,13 @@ pub const OPERATIONS: &[OperationExamples] = &[
         not_found: Some(
             r#"{"errors":[{"code":"30404","detail":"Aucun étudiant pour cet INE","title":"Étudiant introuvable"}]}"#,
         ),
+        server_errors: &[],
+    },
+    OperationExamples {
+        operation_id: "api_fictive_v3_inscriptions",
+        provider: "inscriptions",
+        success: Some(r#"{"data":{"numero":"INS-42"}}"#),
+        not_found: None,
         server_errors: &[],
     },
     OperationExamples {
