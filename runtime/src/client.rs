@@ -588,7 +588,7 @@ impl Client {
         let mut http_request = reqwest::Request::new(method, url);
         *http_request.headers_mut() = headers;
         if let Some((_, bytes)) = &request.body {
-            // Copied per attempt: a retry sends the same body.
+            // Prepared per attempt (only idempotent calls are retried, so a POST is sent once).
             *http_request.body_mut() = Some(bytes.clone().into());
         }
         *http_request.timeout_mut() = Some(timeout);

@@ -188,7 +188,8 @@ struct BySeverity {
     info: usize,
 }
 
-/// The report as JSON (see [`JsonReport`]), pretty-printed, one final newline.
+/// The report as the stable JSON (`{"changes": […], "summary": {…}}`), pretty-printed, one
+/// final newline.
 pub fn json(report: &Report) -> String {
     let s = &report.summary;
     let view = JsonReport {
