@@ -225,7 +225,7 @@ change_kinds! {
     ErrorCodeRemoved => "error_code_removed",
     /// The operation moved to another endpoint group (the profile names them).
     EndpointGroupChanged => "endpoint_group_changed",
-    /// The requests-per-minute limit changed.
+    /// A limit per token changed (its own, or its group's).
     RateLimitChanged => "rate_limit_changed",
     /// The recommended timeout changed.
     TimeoutChanged => "timeout_changed",
