@@ -567,13 +567,12 @@ mod tests {
         assert_eq!(stats.answered_with(503), 0);
         assert!(fake.clock().now() >= end);
         // The loop's own ticks move the fake clock too (half a second each, as many as the
-        // machine runs before the first refusal: on a loaded CI machine, minutes of fake
-        // time): the pause is counted, and never longer than the window.
+        // machine runs before the first refusal comes back). On a loaded CI machine that can
+        // be the whole window: the calls then meet no maintenance at all and there is no
+        // pause to count. What must hold either way is above (nothing sent in the window);
+        // a pause counted is never longer than the window.
         let paused = engine.summary.paused_for_maintenance;
-        assert!(
-            paused > Duration::ZERO && paused <= Duration::from_secs(30 * 60 + 1),
-            "{paused:?}"
-        );
+        assert!(paused <= Duration::from_secs(30 * 60 + 1), "{paused:?}");
         let summary = engine.summary.render(Duration::from_secs(60));
         assert!(summary.contains("statuses: 3 200"), "{summary}");
     }
