@@ -189,15 +189,8 @@ impl<'a> Walker<'a> {
                 Some(text(&o.traceability)),
                 Some(text(&n.traceability)),
             );
-            let missing_from = |names: &[String], from: &[String]| -> Vec<String> {
-                names
-                    .iter()
-                    .filter(|t| !from.contains(t))
-                    .cloned()
-                    .collect()
-            };
-            f.facts.added = missing_from(&n.traceability, &o.traceability);
-            f.facts.removed = missing_from(&o.traceability, &n.traceability);
+            f.facts.added = missing(&n.traceability, &o.traceability);
+            f.facts.removed = missing(&o.traceability, &n.traceability);
             self.out.push(f);
         }
         match (&o.success, &n.success) {
@@ -307,15 +300,8 @@ impl<'a> Walker<'a> {
                 Some(text(&o.auth_scopes)),
                 Some(text(&n.auth_scopes)),
             );
-            let missing_from = |names: &[String], from: &[String]| -> Vec<String> {
-                names
-                    .iter()
-                    .filter(|s| !from.contains(s))
-                    .cloned()
-                    .collect()
-            };
-            f.facts.added = missing_from(&n.auth_scopes, &o.auth_scopes);
-            f.facts.removed = missing_from(&o.auth_scopes, &n.auth_scopes);
+            f.facts.added = missing(&n.auth_scopes, &o.auth_scopes);
+            f.facts.removed = missing(&o.auth_scopes, &n.auth_scopes);
             self.out.push(f);
         }
         if o.maintenance != n.maintenance {
@@ -436,6 +422,15 @@ fn route(op: &Operation) -> String {
 /// How the generated client exposes the operation.
 fn method_path(op: &Operation) -> String {
     format!("client.{}().{}()", op.accessor, op.method_name)
+}
+
+/// The names of `names` that `from` does not hold, in `names`' order.
+pub(super) fn missing(names: &[String], from: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| !from.contains(n))
+        .cloned()
+        .collect()
 }
 
 /// Today's date in UTC, `YYYY-MM-DD`, which `x-sunset` days compare with as text.

@@ -1,6 +1,6 @@
 //! Parameters: path parameters by position, query and header parameters by name.
 
-use super::{param_finding, Walker};
+use super::{missing, param_finding, Walker};
 use crate::model::{Operation, OptionLocation, OptionParam, TypeRef};
 use crate::ChangeKind;
 use apie_spec::normalize::Bounds;
@@ -228,9 +228,6 @@ fn allowed_changes(a: &[String], b: &[String]) -> Vec<Found> {
         } else {
             values.join(", ")
         })
-    };
-    let missing = |from: &[String], of: &[String]| -> Vec<String> {
-        from.iter().filter(|v| !of.contains(v)).cloned().collect()
     };
     match (a.is_empty(), b.is_empty()) {
         (true, false) => vec![(Narrowed, list(a), list(b), vec![], false)],
