@@ -92,8 +92,9 @@ fn main() {
         apie_codegen::generate_from_str(&name, &bytes).expect("generates")
     });
     let root = apie_codegen::load::load_bytes(&name, &bytes).expect("parses");
-    let normalize = time(runs, || apie_codegen::normalize::normalize(&name, &root));
-    let (document, _) = apie_codegen::normalize::normalize(&name, &root);
+    let files = apie_codegen::files::SpecFiles::single(&name, root);
+    let normalize = time(runs, || apie_codegen::normalize::normalize(&files));
+    let (document, _) = apie_codegen::normalize::normalize(&files);
     let document = document.expect("normalizes");
     let profile = apie_codegen::profile::Profile::api_entreprise();
     let build = time(runs, || {

@@ -234,6 +234,9 @@ impl Config {
         }
         let scope_map = self.scope_map(&loaded, &dir, &directive)?;
         let rendered = render(&loaded, &sources, scope_map.as_ref())?;
+        for path in &rendered.referenced {
+            directive(format!("rerun-if-changed={}", path.display()));
+        }
         if self.update_locks {
             for (lock_path, (_, generated)) in lock_paths.iter().zip(&rendered.specs) {
                 let new = NamesLock::from_types(&generated.api.types);

@@ -17,7 +17,7 @@ pub mod format;
 // The stages up to the model live in `apie-spec`; re-exported so that `apie_codegen::model`
 // and `crate::model` name the same thing.
 pub use apie_spec::{
-    diagnostic, load, model, model_from_file, model_from_str, model_with_profile, normalize,
+    diagnostic, files, load, model, model_from_file, model_from_str, model_with_profile, normalize,
     profile, read_spec, scopes, sha256_hex, stages_with_profile, unreadable, Loaded, Stages,
 };
 
@@ -90,9 +90,9 @@ pub(crate) fn generate_keeping_stages(
     text: &[u8],
     profile: &profile::Profile,
     lock: &model::names_lock::NamesLock,
-) -> Result<(Generated, load::Node, normalize::Document), Diagnostics> {
+) -> Result<(Generated, files::SpecFiles, normalize::Document), Diagnostics> {
     let Stages {
-        root,
+        files,
         document,
         loaded: Loaded {
             api,
@@ -106,7 +106,7 @@ pub(crate) fn generate_keeping_stages(
                 api,
                 diagnostics,
             },
-            root,
+            files,
             document,
         )),
         Err(message) => {

@@ -79,7 +79,7 @@ fn mini_source() -> String {
     let source = SpecSource {
         file: "mini.yml",
         sha256: "0",
-        root: &stages.root,
+        files: &stages.files,
         document: &stages.document,
         api: &stages.loaded.api,
     };

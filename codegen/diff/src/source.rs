@@ -19,23 +19,25 @@ pub fn load(spec: &str) -> Result<Loaded, Diagnostics> {
 /// regeneration would make.
 pub fn load_with_lock(spec: &str, lock: &NamesLock) -> Result<Loaded, Diagnostics> {
     let path = Path::new(spec);
-    let bytes = if path.is_file() {
-        apie_spec::read_spec(path)?
-    } else {
-        match spec.split_once(':') {
-            Some((rev, file)) if !rev.is_empty() && !file.is_empty() => {
-                git_show(rev, file).map_err(|message| unreadable(spec, message))?
+    let from_git = |spec: &str| match spec.split_once(':') {
+        Some((rev, file)) if !rev.is_empty() && !file.is_empty() && !Path::new(spec).is_file() => {
+            Some((rev.to_string(), file.to_string()))
+        }
+        _ => None,
+    };
+    // The files its `$ref`s name come from where the spec came from: the same revision.
+    let read = |p: &Path| -> Result<Vec<u8>, Diagnostics> {
+        let spec = p.display().to_string();
+        match from_git(&spec) {
+            Some((rev, file)) => {
+                git_show(&rev, &file).map_err(|message| unreadable(&spec, message))
             }
-            _ => apie_spec::read_spec(path)?,
+            None => apie_spec::read_spec(p),
         }
     };
-    let name = if path.is_file() {
-        path.display().to_string()
-    } else {
-        spec.to_string()
-    };
+    let bytes = read(path)?;
     let profile = apie_spec::profile::Profile::api_entreprise();
-    apie_spec::stages_with_lock(&name, &bytes, &profile, lock).map(|stages| stages.loaded)
+    apie_spec::stages_with_reader(spec, &bytes, &profile, lock, &read).map(|stages| stages.loaded)
 }
 
 /// `git show REV:PATH`, in the current directory (PATH is relative to the repository root,

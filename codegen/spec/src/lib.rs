@@ -3,13 +3,14 @@
 //! this crate alone.
 //!
 //! The pipeline up to the model reads top-down, one module a stage:
-//! [`load`] (YAML with positions) → [`normalize`] (repair the published quirks, with
+//! [`load`] (YAML with positions; [`files`] for the files a spec's `$ref`s name) → [`normalize`] (repair the published quirks, with
 //! warnings) → [`model`] (operations, types, error codes, limits). The [`profile`] beside
 //! the spec holds what the spec does not say; [`scopes`] reads the scope map.
 
 #![deny(missing_docs)]
 
 pub mod diagnostic;
+pub mod files;
 pub mod load;
 pub mod model;
 pub mod normalize;
@@ -52,8 +53,8 @@ pub fn model_with_profile(
 /// keeps, and error examples, which the normalized document holds) without parsing twice.
 #[derive(Debug, Clone)]
 pub struct Stages {
-    /// The YAML tree, with positions.
-    pub root: load::Node,
+    /// The YAML trees, with positions: the spec's and those of the files its `$ref`s name.
+    pub files: files::SpecFiles,
     /// The normalized document.
     pub document: normalize::Document,
     /// The model, with the warnings of the whole run.
@@ -75,21 +76,30 @@ pub fn stages_with_profile(
 }
 
 /// [`stages_with_profile`] keeping the type names of a names lock (the previous generation's).
+///
+/// A `$ref` to another file is read from the folder of `file` (a path then, not only a
+/// name), through [`read_spec`]: see [`files`].
 pub fn stages_with_lock(
     file: &str,
     text: &[u8],
     profile: &profile::Profile,
     lock: &model::names_lock::NamesLock,
 ) -> Result<Stages, Diagnostics> {
+    stages_with_reader(file, text, profile, lock, &read_spec)
+}
+
+/// [`stages_with_lock`], reading the files `$ref`s name with `read` (given the path from the
+/// folder of `file`): the diff reads them from git for a spec read from git.
+pub fn stages_with_reader(
+    file: &str,
+    text: &[u8],
+    profile: &profile::Profile,
+    lock: &model::names_lock::NamesLock,
+    read: &dyn Fn(&Path) -> Result<Vec<u8>, Diagnostics>,
+) -> Result<Stages, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let root = match load::load_bytes(file, text) {
-        Ok(root) => root,
-        Err(d) => {
-            diagnostics.push(d);
-            return Err(diagnostics);
-        }
-    };
-    let (document, found) = normalize::normalize(file, &root);
+    let files = files::SpecFiles::load(file, text, read)?;
+    let (document, found) = normalize::normalize(&files);
     diagnostics.extend(found);
     let Some(document) = document else {
         return Err(diagnostics);
@@ -99,7 +109,7 @@ pub fn stages_with_lock(
         return Err(diagnostics);
     }
     Ok(Stages {
-        root,
+        files,
         document,
         loaded: Loaded { api, diagnostics },
     })

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
 
 use crate::diagnostic::{Diagnostic, Position, Severity};
+use crate::files::FileId;
 
 /// The largest file read, in bytes: the published spec is 2 MB; a file fifteen times larger
 /// is not a spec of this API, and would cost memory for nothing.
@@ -32,6 +33,8 @@ pub struct Node {
     pub value: Value,
     /// Where the node starts.
     pub position: Position,
+    /// The file it is in, for a spec split over files ([`crate::files`]).
+    pub file: FileId,
 }
 
 /// The value of a [`Node`].
@@ -399,7 +402,14 @@ impl TreeBuilder {
                 } else {
                     Value::Str(value)
                 };
-                self.finish(Node { value, position }, anchor);
+                self.finish(
+                    Node {
+                        value,
+                        position,
+                        file: FileId::ROOT,
+                    },
+                    anchor,
+                );
             }
             EventData::SequenceStart { anchor, .. } => self.stack.push(Frame::Seq {
                 anchor,
@@ -421,6 +431,7 @@ impl TreeBuilder {
                     Node {
                         value: Value::Seq(items),
                         position,
+                        file: FileId::ROOT,
                     },
                     anchor,
                 ),
@@ -433,6 +444,7 @@ impl TreeBuilder {
                     Node {
                         value: Value::Map(entries),
                         position,
+                        file: FileId::ROOT,
                     },
                     anchor,
                 ),

@@ -54,6 +54,9 @@ pub struct Rendered {
     /// The files, the entry first: `api.rs`, `current.rs` and each other spec's
     /// `<module>.rs`, `mock_data.rs`, `scopes.rs`, `variables.txt`.
     pub files: Vec<RenderedFile>,
+    /// The files the specs' `$ref`s named, read besides the specs (a build reruns when one
+    /// changes).
+    pub referenced: Vec<PathBuf>,
 }
 
 /// Generates every file of a build of `loaded` from `specs` (one per spec of the profile,
@@ -74,7 +77,7 @@ pub fn render(
     // the run that generated its code rather than read twice.
     let mut readings = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
-        let (code, root, document) = crate::generate_keeping_stages(
+        let (code, files, document) = crate::generate_keeping_stages(
             &spec.path.display().to_string(),
             &spec.text,
             &loaded.profile.for_spec(i),
@@ -84,9 +87,13 @@ pub fn render(
             path: spec.path.clone(),
             diagnostics,
         })?;
-        readings.push((crate::sha256_hex(&spec.text), root, document));
+        readings.push((crate::sha256_hex(&spec.text), files, document));
         generated.push((spec.path.clone(), code));
     }
+    let referenced = readings
+        .iter()
+        .flat_map(|(_, files, _)| files.referenced_paths())
+        .collect();
     let rust = |name: String, text: String| RenderedFile {
         name,
         text,
@@ -115,6 +122,7 @@ pub fn render(
     Ok(Rendered {
         specs: generated,
         files,
+        referenced,
     })
 }
 
@@ -166,7 +174,7 @@ fn scope_file(map: &scopes::ScopeMap, source: Option<&str>) -> Result<String, Er
 fn mock_data_source(
     profile: &Profile,
     specs: &[(PathBuf, Generated)],
-    readings: &[(String, crate::load::Node, crate::normalize::Document)],
+    readings: &[(String, crate::files::SpecFiles, crate::normalize::Document)],
 ) -> Result<String, Error> {
     let names: Vec<String> = specs
         .iter()
@@ -177,10 +185,10 @@ fn mock_data_source(
         .zip(readings)
         .zip(&names)
         .map(
-            |(((_, generated), (sha256, root, document)), file)| mock_data::SpecSource {
+            |(((_, generated), (sha256, files, document)), file)| mock_data::SpecSource {
                 file,
                 sha256,
-                root,
+                files,
                 document,
                 api: &generated.api,
             },

@@ -22,7 +22,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use crate::load::Node;
+use crate::files::SpecFiles;
 use crate::model::{Api, Operation};
 use crate::normalize::{Document, Response};
 use crate::profile::{ErrorEnvelope, Profile};
@@ -37,8 +37,9 @@ pub struct SpecSource<'a> {
     pub file: &'a str,
     /// The sha256 of its bytes.
     pub sha256: &'a str,
-    /// The YAML tree: the only reading that keeps property examples.
-    pub root: &'a Node,
+    /// The YAML trees (the spec's, and the files its `$ref`s name): the only reading that
+    /// keeps property examples.
+    pub files: &'a SpecFiles,
     /// The normalized document: its responses' named examples.
     pub document: &'a Document,
     /// The model: the operations the client has.
@@ -170,7 +171,7 @@ fn operation_data(
             .next()
             .unwrap_or(&operation.id)
             .to_string(),
-        success: examples::success_example(spec.root, &operation.http_method, &operation.path),
+        success: examples::success_example(spec.files, &operation.http_method, &operation.path),
         not_found: responses
             .iter()
             .find(|r| r.status == "404")

@@ -30,6 +30,7 @@ mod security;
 pub use document::*;
 
 use crate::diagnostic::{escape_pointer_token, Diagnostic, Diagnostics, Position, Severity};
+use crate::files::{FileId, SpecFiles};
 use crate::load::{Node, Value};
 
 const METHODS: [&str; 8] = [
@@ -61,12 +62,12 @@ fn is_iso_date(text: &str) -> bool {
         && (1..=31).contains(&d.parse::<u8>().unwrap_or(0)))
 }
 
-/// Normalizes a loaded spec. Errors are in the returned diagnostics; the document is
-/// returned whenever the file is an OpenAPI document at all.
-pub fn normalize(file: &str, root: &Node) -> (Option<Document>, Diagnostics) {
+/// Normalizes a loaded spec (with the files its `$ref`s name). Errors are in the returned
+/// diagnostics; the document is returned whenever the file is an OpenAPI document at all.
+pub fn normalize(files: &SpecFiles) -> (Option<Document>, Diagnostics) {
     let mut n = Normalizer {
-        file,
-        root,
+        files,
+        root: files.root(),
         diagnostics: Diagnostics::default(),
         ref_stack: Vec::new(),
     };
@@ -76,7 +77,7 @@ pub fn normalize(file: &str, root: &Node) -> (Option<Document>, Diagnostics) {
 
 /// Walks the tree; holds the diagnostics and the `$ref`s being expanded (to stop cycles).
 pub(crate) struct Normalizer<'a> {
-    file: &'a str,
+    files: &'a SpecFiles,
     root: &'a Node,
     diagnostics: Diagnostics,
     ref_stack: Vec<String>,
@@ -84,7 +85,13 @@ pub(crate) struct Normalizer<'a> {
 
 impl<'a> Normalizer<'a> {
     pub(crate) fn warn(&mut self, kind: &'static str, node: &Node, pointer: &str, message: String) {
-        self.report(Severity::Warning, kind, node.position, pointer, message);
+        self.report(
+            Severity::Warning,
+            kind,
+            (node.file, node.position),
+            pointer,
+            message,
+        );
     }
 
     pub(crate) fn error(
@@ -94,21 +101,27 @@ impl<'a> Normalizer<'a> {
         pointer: &str,
         message: String,
     ) {
-        self.report(Severity::Error, kind, node.position, pointer, message);
+        self.report(
+            Severity::Error,
+            kind,
+            (node.file, node.position),
+            pointer,
+            message,
+        );
     }
 
     fn report(
         &mut self,
         severity: Severity,
         kind: &'static str,
-        position: Position,
+        (file, position): (FileId, Position),
         pointer: &str,
         message: String,
     ) {
         self.diagnostics.push(Diagnostic {
             severity,
             kind,
-            file: self.file.to_string(),
+            file: self.files.name(file).to_string(),
             position,
             pointer: pointer.to_string(),
             message,
@@ -217,7 +230,7 @@ impl<'a> Normalizer<'a> {
         }
         self.unique_ids(&mut operations);
         Some(Document {
-            file: self.file.to_string(),
+            file: self.files.name(FileId::ROOT).to_string(),
             title,
             version,
             operations,
@@ -377,7 +390,7 @@ impl<'a> Normalizer<'a> {
                 self.report(
                     Severity::Warning,
                     "duplicate-operation-id",
-                    op.position,
+                    (FileId::ROOT, op.position),
                     &op.pointer,
                     message,
                 );
@@ -535,7 +548,7 @@ impl<'a> Normalizer<'a> {
         }
     }
 
-    /// Follows a local `$ref` (`#/components/...`), reporting dangling ones.
+    /// Follows a `$ref` (`#/components/...`, or into another file), reporting dangling ones.
     pub(crate) fn deref(&mut self, node: &'a Node, pointer: &str) -> &'a Node {
         let mut current = node;
         for _ in 0..16 {
@@ -545,12 +558,7 @@ impl<'a> Normalizer<'a> {
             match self.resolve_ref(target) {
                 Some(next) => current = next,
                 None => {
-                    self.error(
-                        "dangling-ref",
-                        current,
-                        pointer,
-                        format!("`$ref: {target}` points to nothing in this file"),
-                    );
+                    self.error("dangling-ref", current, pointer, dangling(target));
                     return current;
                 }
             }
@@ -564,18 +572,19 @@ impl<'a> Normalizer<'a> {
         node
     }
 
+    /// The node a (canonical, [`crate::files`]) `$ref` names.
     pub(crate) fn resolve_ref(&self, target: &str) -> Option<&'a Node> {
-        let path = target.strip_prefix("#/")?;
-        let mut node = self.root;
-        for token in path.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            node = match &node.value {
-                Value::Map(_) => node.get(&token)?,
-                Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
+        self.files.resolve(target)
+    }
+}
+
+/// What a `$ref` naming nothing gets: the file it was looked for in.
+fn dangling(target: &str) -> String {
+    match target.split_once('#') {
+        Some((file, _)) if !file.is_empty() => {
+            format!("`$ref: {target}` points to nothing in `{file}`")
         }
-        Some(node)
+        _ => format!("`$ref: {target}` points to nothing in this file"),
     }
 }
 

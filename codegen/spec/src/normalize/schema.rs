@@ -38,16 +38,13 @@ impl Normalizer<'_> {
                 return Schema::plain(SchemaKind::Any, pointer);
             }
             let Some(resolved) = self.resolve_ref(&target) else {
-                self.error(
-                    "dangling-ref",
-                    node,
-                    pointer,
-                    format!("`$ref: {target}` points to nothing in this file"),
-                );
+                self.error("dangling-ref", node, pointer, super::dangling(&target));
                 return Schema::plain(SchemaKind::Any, pointer);
             };
             self.ref_stack.push(target.clone());
-            let mut schema = self.schema(resolved, &target[1..]);
+            // Named in docs by its place: `/components/…` in the spec, `<file>#/…` elsewhere.
+            let place = target.strip_prefix('#').unwrap_or(&target);
+            let mut schema = self.schema(resolved, place);
             self.ref_stack.pop();
             // Siblings of `$ref` are ignored by OpenAPI 3.0, except that a description helps docs.
             if let Some(d) = node.get("description").and_then(Node::scalar_text) {
@@ -158,6 +155,7 @@ impl Normalizer<'_> {
         let const_list = node.get("const").map(|c| Node {
             value: Value::Seq(vec![c.clone()]),
             position: c.position,
+            file: c.file,
         });
         let enum_node = node.get("enum").or(const_list.as_ref());
         let type_name = match type_name {

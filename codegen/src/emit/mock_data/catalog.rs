@@ -72,7 +72,8 @@ mod tests {
 
     fn document(spec: &str) -> Document {
         let root = crate::load::load_str("t.yml", spec).unwrap();
-        crate::normalize::normalize("t.yml", &root).0.unwrap()
+        let files = crate::files::SpecFiles::single("t.yml", root);
+        crate::normalize::normalize(&files).0.unwrap()
     }
 
     const SPEC: &str = r#"

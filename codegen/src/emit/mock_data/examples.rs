@@ -12,6 +12,7 @@
 //! This reads the YAML tree rather than the normalized document, because normalization keeps
 //! the shape of a schema but not its examples.
 
+use crate::files::SpecFiles;
 use crate::load::{Node, Value as Yaml};
 use serde_json::{Map, Value};
 
@@ -20,8 +21,10 @@ const MAX_DEPTH: usize = 24;
 
 /// The example body of the 2xx JSON response of `method path`, if the spec has a schema or an
 /// example for it.
-pub(super) fn success_example(root: &Node, method: &str, path: &str) -> Option<Value> {
-    let operation = root
+pub(super) fn success_example(files: &SpecFiles, method: &str, path: &str) -> Option<Value> {
+    let root = files;
+    let operation = files
+        .root()
         .get("paths")?
         .get(path)?
         .get(&method.to_ascii_lowercase())?;
@@ -47,24 +50,16 @@ pub(super) fn success_example(root: &Node, method: &str, path: &str) -> Option<V
     }
 }
 
-/// Follows `$ref`s (local ones, `#/...`) to the node they name.
-fn resolve<'a>(root: &'a Node, node: &'a Node, depth: usize) -> Option<&'a Node> {
+/// Follows `$ref`s (into the spec or the files it names) to the node they name.
+fn resolve<'a>(root: &'a SpecFiles, node: &'a Node, depth: usize) -> Option<&'a Node> {
     match node.get("$ref").and_then(Node::as_str) {
         None => Some(node),
         Some(_) if depth > MAX_DEPTH => None,
-        Some(reference) => {
-            let pointer = reference.strip_prefix('#')?;
-            let mut target = root;
-            for token in pointer.split('/').filter(|t| !t.is_empty()) {
-                let token = token.replace("~1", "/").replace("~0", "~");
-                target = target.get(&token)?;
-            }
-            resolve(root, target, depth + 1)
-        }
+        Some(reference) => resolve(root, root.resolve(reference)?, depth + 1),
     }
 }
 
-fn from_schema(root: &Node, schema: &Node, depth: usize) -> Value {
+fn from_schema(root: &SpecFiles, schema: &Node, depth: usize) -> Value {
     if depth > MAX_DEPTH {
         return Value::Null;
     }
@@ -169,7 +164,7 @@ fn example_of(schema: &Node) -> Option<&Node> {
 }
 
 /// `example` brought to the type `schema` declares.
-fn conform(root: &Node, schema: &Node, example: Value, depth: usize) -> Value {
+fn conform(root: &SpecFiles, schema: &Node, example: Value, depth: usize) -> Value {
     let Some(schema) = resolve(root, schema, 0).filter(|_| depth <= MAX_DEPTH) else {
         return example;
     };
@@ -283,7 +278,7 @@ components:
 
     #[test]
     fn a_body_is_assembled_from_property_examples() {
-        let root = load_str("t.yml", SPEC).unwrap();
+        let root = SpecFiles::single("t.yml", load_str("t.yml", SPEC).unwrap());
         let body = success_example(&root, "GET", "/v3/x/{siren}").unwrap();
         assert_eq!(
             body,
@@ -300,7 +295,7 @@ components:
 
     #[test]
     fn a_response_example_wins_and_no_schema_gives_none() {
-        let root = load_str("t.yml", SPEC).unwrap();
+        let root = SpecFiles::single("t.yml", load_str("t.yml", SPEC).unwrap());
         assert_eq!(
             success_example(&root, "get", "/v3/with_example"),
             Some(json!({"data": {"a": 1}}))
