@@ -176,7 +176,8 @@ pub(crate) fn run(args: &DecodeArgs) -> ExitCode {
     }
 }
 
-/// The report of `--report-undeclared`: a count line, then one line per field or value.
+/// The report of `--report-undeclared`: a count line, then one line per field or value (and
+/// per value no `oneOf` alternative reads, which only a spec with `oneOf` can have).
 fn undeclared_text(operation: &str, report: &UndeclaredReport) -> String {
     let mut out = format!(
         "undeclared in the body of {operation}: {} fields, {} enum values the spec does not list\n",
@@ -188,6 +189,11 @@ fn undeclared_text(operation: &str, report: &UndeclaredReport) -> String {
     }
     for (path, value) in &report.enum_values {
         out.push_str(&format!("  enum value {path} = {value:?}\n"));
+    }
+    for path in &report.unread_alternatives {
+        out.push_str(&format!(
+            "  value {path} read by none of its alternatives\n"
+        ));
     }
     out
 }

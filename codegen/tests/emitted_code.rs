@@ -125,6 +125,12 @@ const FIXTURES: &[Fixture] = &[
         items: &["models::*"],
     },
     Fixture {
+        name: "one_of_becomes_an_enum_of_its_alternatives",
+        guards: "`oneOf`/`anyOf` become an untagged enum, one variant per alternative named by its `$ref`, title or kind, tried in the spec's order, with `Other` for a value none reads; `{type: 'null'}` among them makes the field nullable; a `type` list of scalars is one of them too",
+        spec: one_of_becomes_an_enum_of_its_alternatives,
+        items: &["models::*"],
+    },
+    Fixture {
         name: "dates_and_date_times",
         guards: "`format: date` and `date-time` become the runtime's ApiDate and ApiDateTime",
         spec: dates_and_date_times,
@@ -406,6 +412,40 @@ required: [effectifs_par_annee]",
             &schema,
         ),
         "",
+    )
+}
+
+fn one_of_becomes_an_enum_of_its_alternatives() -> String {
+    let schema = body(
+        "type: object
+properties:
+  titulaire:
+    oneOf:
+    - $ref: '#/components/schemas/PersonneMorale'
+    - title: Personne physique
+      type: object
+      required: [nom]
+      properties:
+        nom:
+          type: string
+    - type: string
+  montant:
+    anyOf:
+    - type: integer
+    - type: string
+    - type: 'null'
+  code:
+    type: [string, integer]
+required: [titulaire]",
+    );
+    spec(
+        &route(
+            "/v3/insee/unites_legales/{siren}",
+            "api_entreprise_v3_insee_unites_legales",
+            "siren",
+            &schema,
+        ),
+        "  schemas:\n    PersonneMorale:\n      type: object\n      required: [siren]\n      properties:\n        siren:\n          type: string\n",
     )
 }
 

@@ -1,5 +1,5 @@
-//! What a response carried beyond the spec: fields it does not declare and enum values it
-//! does not list.
+//! What a response carried beyond the spec: fields it does not declare, enum values it
+//! does not list, values none of a `oneOf`'s alternatives reads.
 //!
 //! The generated models keep both (a struct's `undeclared` map, an enum's `Other`), so that
 //! nothing the server sends is lost and encoding a decoded value gives back its JSON. This
@@ -26,6 +26,9 @@ pub struct UndeclaredReport {
     /// Each enum value the spec does not list: its JSON path and the value as sent (`null`
     /// is the empty string, as in `Other`).
     pub enum_values: Vec<(String, String)>,
+    /// The JSON path of each value that none of its `oneOf`'s alternatives reads (kept in the
+    /// one-of type's `Other`), once per occurrence.
+    pub unread_alternatives: Vec<String>,
 }
 
 impl UndeclaredReport {
@@ -38,7 +41,7 @@ impl UndeclaredReport {
 
     /// Whether the value held nothing beyond the spec.
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty() && self.enum_values.is_empty()
+        self.fields.is_empty() && self.enum_values.is_empty() && self.unread_alternatives.is_empty()
     }
 
     /// Records each key of a struct's `undeclared` map, found at `path`.
@@ -49,6 +52,11 @@ impl UndeclaredReport {
             push_segment(&mut field, key);
             self.fields.push(field);
         }
+    }
+
+    /// Records a value at `path` that none of its one-of type's alternatives reads.
+    pub fn note_unread_alternative(&mut self, path: &str) {
+        self.unread_alternatives.push(path.to_owned());
     }
 
     /// Records an enum value the spec does not list, found at `path`.

@@ -189,6 +189,10 @@ change_kinds! {
     RequestEnumValueAdded => "request_enum_value_added",
     /// A request body enum accepts one value less.
     RequestEnumValueRemoved => "request_enum_value_removed",
+    /// A request body `oneOf` accepts one more alternative.
+    RequestAlternativeAdded => "request_alternative_added",
+    /// A request body `oneOf` no longer accepts an alternative.
+    RequestAlternativeRemoved => "request_alternative_removed",
     /// A request body property accepts null, or no longer does.
     RequestNullableChanged => "request_nullable_changed",
     /// A request body property became deprecated.
@@ -219,6 +223,10 @@ change_kinds! {
     EnumValueAdded => "enum_value_added",
     /// A response enum lost a value.
     EnumValueRemoved => "enum_value_removed",
+    /// A response `oneOf` gained an alternative.
+    AlternativeAdded => "alternative_added",
+    /// A response `oneOf` lost an alternative.
+    AlternativeRemoved => "alternative_removed",
     /// An error code appeared in the operation's examples.
     ErrorCodeAdded => "error_code_added",
     /// An error code left the operation's examples.

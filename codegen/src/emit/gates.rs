@@ -52,8 +52,8 @@ pub(crate) fn type_gates(api: &Api) -> BTreeMap<String, TokenStream> {
                         .entry(name.clone())
                         .or_default()
                         .insert(op.feature.clone());
-                    if let Some(TypeKind::Struct(fields)) = types.get(name.as_str()) {
-                        stack.extend(fields.iter().map(|f| &f.ty));
+                    if let Some(kind) = types.get(name.as_str()) {
+                        stack.extend(kind.members());
                     }
                 }
                 TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {

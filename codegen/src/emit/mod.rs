@@ -10,6 +10,7 @@ pub mod entry;
 mod errors;
 pub(crate) mod gates;
 pub mod mock_data;
+mod one_of;
 mod operations;
 pub mod platform;
 mod types;

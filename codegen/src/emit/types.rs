@@ -75,9 +75,7 @@ fn request_types(api: &Api) -> std::collections::BTreeSet<&str> {
             TypeRef::Named(name) => {
                 if let Some(def) = by_name.get(name.as_str()) {
                     if found.insert(def.name.as_str()) {
-                        if let TypeKind::Struct(fields) = &def.kind {
-                            stack.extend(fields.iter().map(|f| &f.ty));
-                        }
+                        stack.extend(def.kind.members());
                     }
                 }
             }
@@ -178,6 +176,7 @@ fn emit_type(def: &TypeDef, sent: bool) -> TokenStream {
             }
         }
         TypeKind::Enum(variants) => emit_enum(&name, &docs, variants),
+        TypeKind::OneOf(alternatives) => super::one_of::emit_one_of(&name, &docs, alternatives),
     }
 }
 
@@ -195,7 +194,8 @@ fn emit_collect(fields: &[Field]) -> Vec<TokenStream> {
         .collect()
 }
 
-fn holds_model(ty: &TypeRef) -> bool {
+/// Whether a value of `ty` may hold a model type, which can hold something undeclared.
+pub(super) fn holds_model(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named(_) => true,
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{finding, Walker};
 use crate::diagnostic::escape_pointer_token;
-use crate::model::{Api, Field, Operation, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{Alternative, Api, Field, Operation, TypeDef, TypeKind, TypeRef, Variant};
 use crate::ChangeKind;
 
 /// Response types are finite (the normalizer cuts recursive schemas), but a bound keeps a
@@ -39,6 +39,7 @@ impl<'a> Side<'a> {
             TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
                 Some(TypeKind::Struct(fields)) => Shape::Struct(name, fields),
                 Some(TypeKind::Enum(variants)) => Shape::Enum(name, variants),
+                Some(TypeKind::OneOf(alternatives)) => Shape::OneOf(name, alternatives),
                 None => Shape::Missing,
             },
             TypeRef::Array(inner) => Shape::Array(inner),
@@ -67,6 +68,11 @@ impl<'a> Side<'a> {
             TypeRef::Named(name) => match self.types.get(name.as_str()).map(|t| &t.kind) {
                 Some(TypeKind::Struct(_)) => "object".into(),
                 Some(TypeKind::Enum(_)) => "enum".into(),
+                Some(TypeKind::OneOf(alternatives)) => {
+                    let each: Vec<String> =
+                        alternatives.iter().map(|a| self.describe(&a.ty)).collect();
+                    format!("one of {}", each.join(" | "))
+                }
                 None => "unknown".into(),
             },
         }
@@ -77,6 +83,7 @@ enum Shape<'t> {
     Prim(&'t TypeRef),
     Struct(&'t str, &'t [Field]),
     Enum(&'t str, &'t [Variant]),
+    OneOf(&'t str, &'t [Alternative]),
     Array(&'t TypeRef),
     Map(&'t TypeRef),
     Missing,
@@ -106,7 +113,9 @@ impl<'a> Walker<'a> {
         if let Some((a, b)) = pair.filter(|(a, b)| a != b) {
             let same_kind = matches!(
                 (self.old.shape(old), self.new.shape(new)),
-                (Shape::Struct(..), Shape::Struct(..)) | (Shape::Enum(..), Shape::Enum(..))
+                (Shape::Struct(..), Shape::Struct(..))
+                    | (Shape::Enum(..), Shape::Enum(..))
+                    | (Shape::OneOf(..), Shape::OneOf(..))
             );
             if same_kind {
                 let f = finding(
@@ -188,6 +197,9 @@ impl<'a> Walker<'a> {
                     self.out.push(x);
                 }
             }
+            (Shape::OneOf(on, oa), Shape::OneOf(nn, na)) => {
+                self.alternatives(op, (on, oa), (nn, na), path, depth)
+            }
             (Shape::Array(a), Shape::Array(b)) => {
                 self.body(op, a, b, &child_items(path), depth + 1)
             }
@@ -210,6 +222,50 @@ impl<'a> Walker<'a> {
         }
         if let Some(pair) = pair.filter(|_| self.out.len() == before) {
             self.clean.insert(pair);
+        }
+    }
+
+    /// Alternatives are matched by label (a `$ref`'s target, a title, a kind), each pair
+    /// compared at `path(Label)`.
+    fn alternatives(
+        &mut self,
+        op: &Operation,
+        (on, oa): (&str, &'a [Alternative]),
+        (nn, na): (&str, &'a [Alternative]),
+        path: &str,
+        depth: usize,
+    ) {
+        for a in oa {
+            match na.iter().find(|b| b.label == a.label) {
+                Some(b) => {
+                    let location = format!("{}({})", at(path), a.label);
+                    self.body(op, &a.ty, &b.ty, &location, depth + 1);
+                }
+                None => {
+                    let mut x = finding(
+                        ChangeKind::AlternativeRemoved,
+                        op,
+                        &at(path),
+                        Some(a.label.clone()),
+                        None,
+                    );
+                    x.facts.owner = Some(on.to_string());
+                    x.facts.member = Some(a.rust_name.clone());
+                    self.out.push(x);
+                }
+            }
+        }
+        for b in na.iter().filter(|b| !oa.iter().any(|a| a.label == b.label)) {
+            let mut x = finding(
+                ChangeKind::AlternativeAdded,
+                op,
+                &at(path),
+                None,
+                Some(b.label.clone()),
+            );
+            x.facts.owner = Some(nn.to_string());
+            x.facts.member = Some(b.rust_name.clone());
+            self.out.push(x);
         }
     }
 

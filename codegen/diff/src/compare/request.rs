@@ -104,6 +104,8 @@ fn from_the_callers_side(kind: ChangeKind) -> ChangeKind {
         PropertyBecameOptional => RequestPropertyBecameOptional,
         EnumValueAdded => RequestEnumValueAdded,
         EnumValueRemoved => RequestEnumValueRemoved,
+        AlternativeAdded => RequestAlternativeAdded,
+        AlternativeRemoved => RequestAlternativeRemoved,
         NullableAdded | NullableRemoved => RequestNullableChanged,
         PropertyDeprecated => RequestPropertyDeprecated,
         // A type's name is the same fact on either side.

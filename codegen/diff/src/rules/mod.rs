@@ -12,6 +12,8 @@
 use super::compare::{Facts, Finding};
 use super::{Change, ChangeKind, Semver, Severity};
 
+mod alternative_added;
+mod alternative_removed;
 mod endpoint_group_changed;
 mod enum_value_added;
 mod enum_value_removed;
@@ -41,6 +43,8 @@ mod property_deprecated;
 mod property_removed;
 mod property_type_changed;
 mod rate_limit_changed;
+mod request_alternative_added;
+mod request_alternative_removed;
 mod request_body_added;
 mod request_body_became_optional;
 mod request_body_became_required;
@@ -127,6 +131,8 @@ pub static REGISTRY: &[Rule] = &[
     request_property_became_optional::RULE,
     request_enum_value_added::RULE,
     request_enum_value_removed::RULE,
+    request_alternative_added::RULE,
+    request_alternative_removed::RULE,
     request_nullable_changed::RULE,
     request_property_deprecated::RULE,
     response_media_type_added::RULE,
@@ -142,6 +148,8 @@ pub static REGISTRY: &[Rule] = &[
     property_deprecated::RULE,
     enum_value_added::RULE,
     enum_value_removed::RULE,
+    alternative_added::RULE,
+    alternative_removed::RULE,
     error_code_added::RULE,
     error_code_removed::RULE,
     endpoint_group_changed::RULE,

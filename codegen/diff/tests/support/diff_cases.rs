@@ -249,8 +249,66 @@ const FORM_TOO: Edit = (
 /// Its body's required properties.
 const REQUIRED: &str = "              required: [siren]\n";
 
+/// A response property that is one of a titled object or a string (`oneOf`).
+const WITH_TITULAIRE: Edit = (
+    "                      siren:\n                        type: string\n",
+    "                      siren:\n                        type: string\n                      titulaire:\n                        oneOf:\n                        - title: Personne physique\n                          type: object\n                          properties:\n                            nom:\n                              type: string\n                        - type: string\n",
+);
+/// A request body property that is one of a titled object or a string (`oneOf`).
+const WITH_DEMANDEUR: Edit = (
+    "                commentaire:\n                  type: string\n",
+    "                commentaire:\n                  type: string\n                demandeur:\n                  oneOf:\n                  - title: Entreprise\n                    type: object\n                    properties:\n                      siren:\n                        type: string\n                  - type: string\n",
+);
 /// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
 pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    // `oneOf` alternatives, matched by label (a title here, a kind for the string).
+    (
+        "alternative_added",
+        &[WITH_TITULAIRE],
+        &[(
+            "                        - type: string\n",
+            "                        - type: string\n                        - type: integer\n",
+        )],
+    ),
+    (
+        "alternative_removed",
+        &[WITH_TITULAIRE],
+        &[("                        - type: string\n", "")],
+    ),
+    // Inside an alternative kept: compared at `path(Label)`.
+    (
+        "alternative_property_type_changed",
+        &[WITH_TITULAIRE],
+        &[(
+            "                            nom:\n                              type: string\n",
+            "                            nom:\n                              type: integer\n",
+        )],
+    ),
+    // A string that becomes one of a string or an integer: the Rust type changes.
+    (
+        "property_became_one_of",
+        &[(
+            "                      siren:\n                        type: string\n",
+            "                      siren:\n                        type: string\n                      titulaire:\n                        type: string\n",
+        )],
+        &[(
+            "                      titulaire:\n                        type: string\n",
+            "                      titulaire:\n                        oneOf:\n                        - type: string\n                        - type: integer\n",
+        )],
+    ),
+    (
+        "request_alternative_added",
+        &[WITH_POST_ROUTE, WITH_DEMANDEUR],
+        &[(
+            "                  - type: string\n",
+            "                  - type: string\n                  - type: integer\n",
+        )],
+    ),
+    (
+        "request_alternative_removed",
+        &[WITH_POST_ROUTE, WITH_DEMANDEUR],
+        &[("                  - type: string\n", "")],
+    ),
     // The scopes a requirement asks of the token: one more.
     (
         "security_scopes_changed",

@@ -261,6 +261,31 @@ pub enum TypeKind {
     Struct(Vec<Field>),
     /// A string enum (with a catch-all for unknown values in the emitted code).
     Enum(Vec<Variant>),
+    /// One of several types (`oneOf`, `anyOf`), tried in order by the decoder (with a
+    /// catch-all for a value none reads in the emitted code).
+    OneOf(Vec<Alternative>),
+}
+
+impl TypeKind {
+    /// The types this one holds: its fields' or its alternatives' (none for an enum).
+    pub fn members(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Enum(_) => Vec::new(),
+            TypeKind::OneOf(alternatives) => alternatives.iter().map(|a| &a.ty).collect(),
+        }
+    }
+}
+
+/// An alternative of a [`TypeKind::OneOf`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    /// The spec's name for it (a `$ref`'s target, a `title`) or its kind (`Text`, `Object`).
+    pub label: String,
+    /// Its variant's name, PascalCase.
+    pub rust_name: String,
+    /// The type it holds.
+    pub ty: TypeRef,
 }
 
 /// A struct field.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::names_lock::{locked_names, Kept, NamesLock};
 use super::naming::type_ident;
-use super::{Field, TypeAlias, TypeDef, TypeKind, TypeRef, Variant};
+use super::{Alternative, Field, TypeAlias, TypeDef, TypeKind, TypeRef, Variant};
 use crate::normalize::{Schema, SchemaKind, StringFormat};
 
 /// Property names that say nothing about what they hold; a type is never named after them alone.
@@ -51,6 +51,8 @@ struct ShapeField {
 enum ShapeKind {
     Struct(Vec<ShapeField>),
     Enum(Vec<String>),
+    /// Labelled alternatives, in the spec's order.
+    OneOf(Vec<(String, ShapeRef)>),
 }
 
 #[derive(Debug)]
@@ -128,6 +130,29 @@ impl TypeRegistry {
                 self.intern(
                     format!("enum{sorted:?}"),
                     ShapeKind::Enum(values.clone()),
+                    schema,
+                    context,
+                    place,
+                )
+            }
+            SchemaKind::OneOf(alternatives) => {
+                let mut shapes = Vec::with_capacity(alternatives.len());
+                for alternative in alternatives {
+                    let mut ctx = context.to_vec();
+                    ctx.push(alternative_segment(alternative, context));
+                    let at = format!("{place}({})", alternative.label);
+                    let ty = self.shape_ref(&alternative.schema, &ctx, &at);
+                    let ty = if alternative.schema.nullable {
+                        ShapeRef::Nullable(Box::new(ty))
+                    } else {
+                        ty
+                    };
+                    shapes.push((alternative.label.clone(), ty));
+                }
+                let parts: Vec<String> = shapes.iter().map(|(l, t)| format!("{l}:{t:?}")).collect();
+                self.intern(
+                    format!("oneof[{}]", parts.join(",")),
+                    ShapeKind::OneOf(shapes),
                     schema,
                     context,
                     place,
@@ -226,6 +251,7 @@ impl TypeRegistry {
                 let kind = match &shape.kind {
                     ShapeKind::Struct(fields) => TypeKind::Struct(struct_fields(fields, &resolve)),
                     ShapeKind::Enum(values) => TypeKind::Enum(enum_variants(values)),
+                    ShapeKind::OneOf(shapes) => TypeKind::OneOf(alternatives(shapes, &resolve)),
                 };
                 let mut occurrences: Vec<String> =
                     shape.occurrences.iter().map(|(_, p)| p.clone()).collect();
@@ -475,6 +501,43 @@ fn enum_variants(values: &[String]) -> Vec<Variant> {
             Variant {
                 value: v.clone(),
                 rust_name,
+            }
+        })
+        .collect()
+}
+
+/// The context segment an alternative's own type is named under: its label when the spec
+/// named it (`PersonnePhysique`), else the parent's name and its kind (`titulaire Object`
+/// → `TitulaireObject`), since `Object` alone says nothing.
+fn alternative_segment(alternative: &crate::normalize::Alternative, context: &[String]) -> String {
+    match context
+        .last()
+        .filter(|_| !alternative.named && context.len() > 1)
+    {
+        Some(parent) => format!("{parent} {}", alternative.label),
+        None => alternative.label.clone(),
+    }
+}
+
+/// The variants of a one-of type: each label's Rust name, distinct, never `Other` (the
+/// generated enum's variant for a value no alternative reads).
+fn alternatives(
+    shapes: &[(String, ShapeRef)],
+    resolve: &dyn Fn(&ShapeRef) -> TypeRef,
+) -> Vec<Alternative> {
+    let mut used: Vec<String> = vec!["Other".into()];
+    shapes
+        .iter()
+        .map(|(label, ty)| {
+            let mut rust_name = type_ident(label);
+            while used.contains(&rust_name) {
+                rust_name.push_str("Alternative");
+            }
+            used.push(rust_name.clone());
+            Alternative {
+                label: label.clone(),
+                rust_name,
+                ty: resolve(ty),
             }
         })
         .collect()

@@ -213,6 +213,9 @@ pub enum SchemaKind {
     Map(Box<Schema>),
     /// A string without enum; `format` may make it a date.
     String(StringFormat),
+    /// One of several schemas (`oneOf`, `anyOf`, or a `type` list of scalars), in the
+    /// spec's order, which is the order a decoder tries them in.
+    OneOf(Vec<Alternative>),
     /// A string restricted to listed values.
     Enum(Vec<String>),
     /// An integer.
@@ -223,6 +226,18 @@ pub enum SchemaKind {
     Boolean,
     /// Anything (no usable type information).
     Any,
+}
+
+/// One alternative of a [`SchemaKind::OneOf`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    /// What names it: the name its `$ref` points at (`PersonnePhysique`), else its `title`,
+    /// else its kind (`String`, `Object` …); unique within its list.
+    pub label: String,
+    /// Whether the label is a name the spec gave (a `$ref`'s or a `title`), not a kind.
+    pub named: bool,
+    /// Its schema.
+    pub schema: Schema,
 }
 
 /// String formats that change the Rust type.

@@ -15,7 +15,9 @@
 //!
 //! OpenAPI 3.1's spellings are read as their 3.0 twins: `type: [T, "null"]` and
 //! `anyOf`/`oneOf` of a schema and `{type: 'null'}` as nullable, `const` as an enum of one
-//! value, `examples` as `example` (a union of several types is kept untyped: `type-union`).
+//! value, `examples` as `example`. `oneOf`/`anyOf` of several schemas and `type` lists of
+//! several scalars are [`SchemaKind::OneOf`] (a list of non-scalars is kept untyped:
+//! `type-union`).
 //!
 //! Request bodies are read (media types, schemas, `required`): the generated client sends a
 //! JSON one, and the diff compares them all; one without a JSON schema (a form, a file) gets
@@ -23,6 +25,7 @@
 //! client cannot send them.
 
 mod body;
+mod composition;
 mod document;
 mod schema;
 mod security;

@@ -96,12 +96,7 @@ impl Normalizer<'_> {
                     inner.deprecated |= schema.deprecated;
                     return inner;
                 }
-                self.warn(
-                    "untyped-composition",
-                    node,
-                    pointer,
-                    format!("`{key}` is kept as an untyped JSON value"),
-                );
+                schema.kind = self.one_of(alternatives, key, &mut schema.nullable, pointer);
                 return schema;
             }
         }
@@ -127,15 +122,7 @@ impl Normalizer<'_> {
                     [] => None,
                     [one] => Some(*one),
                     several => {
-                        self.warn(
-                            "type-union",
-                            node,
-                            pointer,
-                            format!(
-                                "`type` lists {}: kept as an untyped JSON value",
-                                several.join(", ")
-                            ),
-                        );
+                        schema.kind = self.type_union(node, several, pointer);
                         return schema;
                     }
                 }

@@ -16,7 +16,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ),
     (
         "api-fictive-v3.yml",
-        "3860ebdc137b0b3588073a2c99d4fa3eaf092ecf46ca33dbdc90e1aa7766888d",
+        "97d6e57a3be63eacc494a781c050e82f974d90f5d0b88e07c41e95b575a718fc",
     ),
 ];
 /// Every operation's examples, sorted by x-operationId.
@@ -54,7 +54,7 @@ pub const OPERATIONS: &[OperationExamples] = &[
     OperationExamples {
         operation_id: "api_fictive_v3_etudiants",
         provider: "etudiants",
-        success: Some(r#"{"data":{"nom":"Dupont"}}"#),
+        success: Some(r#"{"data":{"nom":"Dupont","statut":{"echelon":4}}}"#),
         not_found: Some(
             r#"{"errors":[{"code":"30404","detail":"Aucun étudiant pour cet INE","title":"Étudiant introuvable"}]}"#,
         ),

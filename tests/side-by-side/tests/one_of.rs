@@ -1,0 +1,78 @@
+//! A `oneOf` in a generated crate (API Fictive's v3 `statut`: a `$ref` to `Boursier`, or a
+//! string): the value decodes into the alternative that reads it, in the spec's order, one
+//! that none reads is kept in `Other` and reported, and each encodes back as it came.
+
+use api_fictive::nouvelle::models::{Boursier, EtudiantsResponse, Statut};
+use api_fictive::runtime::{PathSegment, Token, UndeclaredReport};
+use apie_mock::{MockApi, MockConfig, MockServer};
+use serde_json::json;
+
+fn decode(statut: serde_json::Value) -> (EtudiantsResponse, Statut) {
+    let body = json!({"data": {"nom": "Dupont", "statut": statut}});
+    let decoded: EtudiantsResponse = serde_json::from_value(body.clone()).expect("decodes");
+    assert_eq!(
+        serde_json::to_value(&decoded).unwrap(),
+        body,
+        "encodes back as it came"
+    );
+    let statut = decoded
+        .data
+        .as_ref()
+        .and_then(|d| d.statut.clone())
+        .expect("statut is there");
+    (decoded, statut)
+}
+
+#[test]
+fn each_alternative_decodes_into_its_variant_and_an_unknown_shape_is_kept() {
+    let (decoded, statut) = decode(json!({"echelon": 4}));
+    assert!(
+        matches!(&statut, Statut::Boursier(Boursier { echelon: 4, .. })),
+        "{statut:?}"
+    );
+    assert!(UndeclaredReport::of(&decoded).is_empty());
+
+    let (_, statut) = decode(json!("non boursier"));
+    assert_eq!(statut, Statut::Text("non boursier".into()));
+
+    // An object without the required `echelon` is no `Boursier`, nor a string: `Other`, and
+    // the report says where.
+    let (decoded, statut) = decode(json!({"autre": 1}));
+    assert_eq!(statut, Statut::Other(json!({"autre": 1})));
+    let report = UndeclaredReport::of(&decoded);
+    assert_eq!(report.unread_alternatives, ["/data/statut"]);
+    assert!(!report.is_empty());
+
+    // What a `Boursier` holds beyond the spec is found below the variant.
+    let (decoded, _) = decode(json!({"echelon": 2, "depuis": "2024"}));
+    assert_eq!(
+        UndeclaredReport::of(&decoded).fields,
+        ["/data/statut/depuis"]
+    );
+}
+
+#[tokio::test]
+async fn the_mock_answers_the_first_alternative_and_the_client_reads_it() {
+    let api = MockApi::new(&api_fictive::PLATFORM, &api_fictive::mock_data::EXAMPLES);
+    let server = MockServer::start_with(MockConfig {
+        data_dir: None,
+        ..MockConfig::for_api(api)
+    })
+    .await
+    .expect("the mock starts");
+    let client = api_fictive::Client::builder()
+        .base_url(server.base_url())
+        .token(Token::new(server.staging_token()))
+        .traceability(
+            api_fictive::Traceability::new("13002526500013", "bourses").expect("valid values"),
+        )
+        .build()
+        .expect("client");
+    let ine = "1234567890A".parse::<PathSegment>().expect("a segment");
+    let student = client.v3().etudiants(ine).await.expect("answers");
+    let statut = student.body.data.and_then(|d| d.statut);
+    assert!(
+        matches!(statut, Some(Statut::Boursier(Boursier { echelon: 4, .. }))),
+        "the spec's example of the first alternative: {statut:?}"
+    );
+}
