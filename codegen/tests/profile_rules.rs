@@ -237,9 +237,10 @@ fn the_build_writes_the_profile_as_constants() {
         // A group counted per IP address.
         "name: \"ping\", limits: &[crate::runtime::Limit { calls: 5u32, window: Duration::from_secs(1u64) }], counted_per: crate::runtime::CountedPer::Ip",
         "download_group: &GROUP_DOCUMENTS",
-        "pub fn new(recipient: impl Into<String>, cadre: impl Into<String>)",
-        // A check from a list, beside a SIRET's.
+        "pub fn new(recipient: impl Into<String>, cadre: impl Into<String>, dossier: impl Into<String>)",
+        // A check from a list and one by a pattern, beside a SIRET's.
         r#"crate::runtime::TraceabilityCheck::OneOf(&["bourses", "etudes"])"#,
+        r#"crate::runtime::TraceabilityCheck::Pattern("[A-Z]{2}-[0-9]{4}")"#,
         "(404u16, \"aucun étudiant pour cet identifiant\")",
         r#"ERROR_ENVELOPE: crate::runtime::ErrorEnvelope = crate::runtime::ErrorEnvelope { items: "", code: "/erreur", title: "/raison""#,
     ] {

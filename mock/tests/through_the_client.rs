@@ -25,6 +25,8 @@ fn traceability() -> Traceability {
                 TraceabilityCheck::Siret => "13002526500013".to_owned(),
                 TraceabilityCheck::Siren => "130025265".to_owned(),
                 TraceabilityCheck::OneOf(allowed) => allowed[0].to_owned(),
+                // The fictional profile's one pattern (a file number).
+                TraceabilityCheck::Pattern("[A-Z]{2}-[0-9]{4}") => "AB-2024".to_owned(),
                 // At least its minimum.
                 TraceabilityCheck::Text { min_chars, .. } => "t".repeat(min_chars.max(5)),
                 _ => "tests".to_owned(),

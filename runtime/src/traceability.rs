@@ -33,6 +33,10 @@ pub enum TraceabilityCheck {
     Siren,
     /// One of these values, exactly (after trimming).
     OneOf(&'static [&'static str]),
+    /// Text (trimmed) that this regular expression matches whole (the `regex` crate's
+    /// syntax, as `regex-lite` reads it: the generator refuses a profile whose pattern it
+    /// cannot read).
+    Pattern(&'static str),
 }
 
 /// One traceability parameter of the platform.
@@ -166,6 +170,23 @@ fn check(param: &TraceabilityParam, value: &str) -> Result<String, ValidationErr
                 param.hint
             )))
         }
+        TraceabilityCheck::Pattern(pattern) => {
+            let value = value.trim();
+            // Anchored: the whole value must match, as OpenAPI's `pattern` users expect of an
+            // identifier; a pattern already anchored is unchanged by it.
+            let whole = regex_lite::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+                ValidationError::Traceability(format!(
+                    "`{name}`'s pattern `{pattern}` cannot be read: {e}"
+                ))
+            })?;
+            if whole.is_match(value) {
+                return Ok(value.to_owned());
+            }
+            Err(ValidationError::Traceability(format!(
+                "`{name}` must match `{pattern}` ({}), got `{value}`",
+                param.hint
+            )))
+        }
         TraceabilityCheck::Siret => {
             let siret: Siret = value.trim().parse().map_err(|e| {
                 ValidationError::Traceability(format!("`{name}` must be {}: {e}", param.hint))
@@ -243,5 +264,25 @@ mod tests {
         assert_eq!(list.check_value(" etudes").unwrap(), "etudes");
         let refused = list.check_value("autre").unwrap_err().to_string();
         assert!(refused.contains("`bourses`, `etudes`"), "{refused}");
+
+        // A pattern matches the whole trimmed value, never a part of it.
+        let pattern = param(TraceabilityCheck::Pattern("[A-Z]{2}-[0-9]{4}"));
+        assert_eq!(pattern.check_value(" AB-2024 ").unwrap(), "AB-2024");
+        let refused = pattern.check_value("xAB-2024").unwrap_err().to_string();
+        assert!(
+            refused.contains("must match `[A-Z]{2}-[0-9]{4}`"),
+            "{refused}"
+        );
+        assert!(
+            pattern.check_value("AB-20245").is_err(),
+            "anchored at the end"
+        );
+        // `a|b` is anchored as a whole: `ab` matches neither alternative.
+        let either = param(TraceabilityCheck::Pattern("a|b"));
+        assert!(either.check_value("b").is_ok());
+        assert!(either.check_value("ab").is_err());
+        let unreadable = param(TraceabilityCheck::Pattern("(unclosed"));
+        let refused = unreadable.check_value("x").unwrap_err().to_string();
+        assert!(refused.contains("cannot be read"), "{refused}");
     }
 }

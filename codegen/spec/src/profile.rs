@@ -323,6 +323,8 @@ pub enum TraceabilityCheck {
     Siren,
     /// One of `values`.
     OneOf,
+    /// Text that `pattern` matches whole.
+    Pattern,
 }
 
 /// A traceability parameter.
@@ -342,6 +344,9 @@ pub struct TraceabilityParam {
     /// The values allowed (`one_of`).
     #[serde(default)]
     pub values: Vec<String>,
+    /// The regular expression values must match whole (`pattern`; the `regex` crate's syntax).
+    #[serde(default)]
+    pub pattern: Option<String>,
     /// What to put there, said when it is missing or wrong.
     pub hint: String,
     /// The value must not belong to the company looked up (a SIRET's SIREN).
@@ -609,6 +614,12 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
             TraceabilityCheck::OneOf if t.values.is_empty() => {
                 Some(("values", "`one_of` needs the `values` it allows"))
             }
+            TraceabilityCheck::Pattern if t.pattern.is_none() => {
+                Some(("check", "`pattern` needs the `pattern` values must match"))
+            }
+            _ if t.pattern.is_some() && t.check != TraceabilityCheck::Pattern => {
+                Some(("pattern", "`pattern` is for a `pattern` check"))
+            }
             TraceabilityCheck::OneOf | TraceabilityCheck::Text => None,
             _ if !t.values.is_empty() => Some(("values", "`values` is for a `one_of` check")),
             _ if t.min_chars.is_some() || t.max_chars.is_some() => Some((
@@ -619,6 +630,15 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
         };
         if let Some((key, message)) = problem {
             error(&["traceability", &index, key], message.to_string());
+        }
+        if let Some(pattern) = &t.pattern {
+            // The runtime checks with this engine, anchored: what it cannot read is said here.
+            if let Err(e) = regex_lite::Regex::new(&format!("^(?:{pattern})$")) {
+                error(
+                    &["traceability", &index, "pattern"],
+                    format!("`{pattern}` is not a regular expression the runtime reads: {e}"),
+                );
+            }
         }
         if let (Some(min), Some(max)) = (t.min_chars, t.max_chars) {
             if min >= max {
@@ -916,7 +936,26 @@ mod tests {
         assert_eq!(listed.traceability[0].values, ["a", "b"]);
         let siren = parse("p.yml", &with("    check: siren\n")).unwrap();
         assert_eq!(siren.traceability[0].check, TraceabilityCheck::Siren);
+        let pattern = parse(
+            "p.yml",
+            &with("    check: pattern\n    pattern: '[A-Z]{2}-[0-9]{4}'\n"),
+        )
+        .unwrap();
+        assert_eq!(pattern.traceability[0].check, TraceabilityCheck::Pattern);
+        assert_eq!(
+            pattern.traceability[0].pattern.as_deref(),
+            Some("[A-Z]{2}-[0-9]{4}")
+        );
         for (bad, said) in [
+            ("    check: pattern\n", "needs the `pattern`"),
+            (
+                "    check: text\n    pattern: '[0-9]+'\n",
+                "for a `pattern` check",
+            ),
+            (
+                "    check: pattern\n    pattern: '(unclosed'\n",
+                "not a regular expression the runtime reads",
+            ),
             ("    check: one_of\n", "needs the `values`"),
             (
                 "    check: siret\n    values: [a]\n",

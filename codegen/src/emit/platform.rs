@@ -50,6 +50,10 @@ pub fn emit_platform(
                 let values = &t.values;
                 quote!(crate::runtime::TraceabilityCheck::OneOf(&[ #( #values ),* ]))
             }
+            TraceabilityCheck::Pattern => {
+                let pattern = t.pattern.as_deref().unwrap_or_default();
+                quote!(crate::runtime::TraceabilityCheck::Pattern(#pattern))
+            }
             TraceabilityCheck::Text => {
                 let max = match t.max_chars {
                     Some(m) => quote!(Some(#m)),

@@ -24,7 +24,9 @@ fn fictive_client(server: &MockServer, secret: &str) -> api_fictive::Client {
     api_fictive::Client::builder()
         .base_url(server.base_url())
         .token(Token::new(secret.to_owned()))
-        .traceability(api_fictive::Traceability::new(RECIPIENT, "bourses").expect("valid values"))
+        .traceability(
+            api_fictive::Traceability::new(RECIPIENT, "bourses", "AB-2024").expect("valid values"),
+        )
         .build()
         .expect("client")
 }
@@ -259,7 +261,9 @@ fn throttled_client(
     api_fictive::Client::builder()
         .base_url(server.base_url())
         .token(Token::new(key.to_owned()))
-        .traceability(api_fictive::Traceability::new(RECIPIENT, "bourses").expect("valid values"))
+        .traceability(
+            api_fictive::Traceability::new(RECIPIENT, "bourses", "AB-2024").expect("valid values"),
+        )
         .throttle(throttle.clone())
         .build()
         .expect("client")
@@ -301,7 +305,7 @@ async fn a_body_that_is_no_json_is_refused_by_the_mock() {
     let fictive = fictive_mock(FaultPlan::none()).await;
     let body = "{\"ine\": ";
     let request = format!(
-        "POST /api/v3/inscriptions?recipient={RECIPIENT}&cadre=bourses HTTP/1.1\r\nHost: mock\r\n\
+        "POST /api/v3/inscriptions?recipient={RECIPIENT}&cadre=bourses&dossier=AB-2024 HTTP/1.1\r\nHost: mock\r\n\
          Authorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
          Connection: close\r\n\r\n{body}",
         fictive.staging_token(),
@@ -321,7 +325,8 @@ async fn a_body_that_is_no_json_is_refused_by_the_mock() {
 /// routes): a value off the list is refused before any request, and the mock refuses it too.
 #[tokio::test]
 async fn a_listed_traceability_value_is_checked_by_the_client_and_the_mock() {
-    let refused = api_fictive::Traceability::new(RECIPIENT, "autre").expect_err("off the list");
+    let refused =
+        api_fictive::Traceability::new(RECIPIENT, "autre", "AB-2024").expect_err("off the list");
     assert!(
         refused.to_string().contains("`bourses`, `etudes`"),
         "{refused}"
@@ -333,6 +338,54 @@ async fn a_listed_traceability_value_is_checked_by_the_client_and_the_mock() {
     let answer = raw_get(&fictive, &target, &bearer).await;
     assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
     assert!(answer.contains("cadre"), "{answer}");
+}
+
+/// A traceability parameter checked by a pattern (`dossier`, declared by the enrolment route
+/// only): a value it does not match whole is refused before any request, the mock refuses it
+/// too, and routes that do not declare it do not send it.
+#[tokio::test]
+async fn a_traceability_value_is_checked_against_its_pattern_by_the_client_and_the_mock() {
+    for wrong in ["ab-2024", "AB-20245", "xAB-2024"] {
+        let refused = api_fictive::Traceability::new(RECIPIENT, "bourses", wrong)
+            .expect_err("the pattern does not match");
+        assert!(
+            refused
+                .to_string()
+                .contains("must match `[A-Z]{2}-[0-9]{4}`"),
+            "{wrong}: {refused}"
+        );
+    }
+    let fictive = fictive_mock(FaultPlan::none()).await;
+    let target = format!("/api/v3/etudiants/1234567890A?recipient={RECIPIENT}&cadre=bourses");
+    let bearer = format!("Authorization: Bearer {}", fictive.staging_token());
+    let answer = raw_get(&fictive, &target, &bearer).await;
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "a route that does not declare it: {answer}"
+    );
+    let bad = "POST /api/v3/inscriptions?recipient={RECIPIENT}&cadre=bourses&dossier=ab-1";
+    let request = bad.replace("{RECIPIENT}", RECIPIENT);
+    let answer = raw_post_json(&fictive, &request, r#"{"ine":"1","formation":"x"}"#).await;
+    assert!(answer.starts_with("HTTP/1.1 422"), "{answer}");
+    assert!(answer.contains("dossier"), "{answer}");
+}
+
+/// Sends `request_line` (method and target) with a JSON `body` and a bearer token, raw.
+async fn raw_post_json(server: &MockServer, request_line: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let request = format!(
+        "{request_line} HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        server.staging_token(),
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connects");
+    stream.write_all(request.as_bytes()).await.expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("answered");
+    answer
 }
 
 /// API Fictive's open route is in a group counted per IP address (5 calls a second, whatever

@@ -64,7 +64,8 @@ async fn the_mock_answers_the_first_alternative_and_the_client_reads_it() {
         .base_url(server.base_url())
         .token(Token::new(server.staging_token()))
         .traceability(
-            api_fictive::Traceability::new("13002526500013", "bourses").expect("valid values"),
+            api_fictive::Traceability::new("13002526500013", "bourses", "AB-2024")
+                .expect("valid values"),
         )
         .build()
         .expect("client");

@@ -16,7 +16,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ),
     (
         "api-fictive-v3.yml",
-        "97d6e57a3be63eacc494a781c050e82f974d90f5d0b88e07c41e95b575a718fc",
+        "d8cbc48e0da285d74c53ef4a940f5fc84e4d78dd4fd86931b432dda02ac26793",
     ),
 ];
 /// Every operation's examples, sorted by x-operationId.
