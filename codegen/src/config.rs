@@ -67,12 +67,12 @@ pub enum Error {
         diagnostics: Diagnostics,
     },
     /// A names lock cannot be read.
-    #[error("the names lock {path} cannot be used: {message}")]
+    #[error("the names lock {path} cannot be used: {source}")]
     Lock {
         /// The lock file.
         path: PathBuf,
         /// What is wrong, with its line.
-        message: String,
+        source: crate::model::names_lock::NamesLockError,
     },
     /// [`render`] was given another number of specs than the profile lists.
     #[error("the profile lists {expected} specs, {given} were given")]
@@ -83,8 +83,11 @@ pub enum Error {
         expected: usize,
     },
     /// The scope map cannot be read.
-    #[error("the scope map cannot be used: {0}")]
-    ScopeMap(String),
+    #[error("the scope map cannot be used:\n{0}")]
+    ScopeMap(Diagnostics),
+    /// Emitted code could not be formatted: a bug in apie-codegen.
+    #[error("{0} (a bug in apie-codegen)")]
+    Format(#[from] crate::format::FormatError),
     /// A crate was asked of a profile without a `package` section.
     #[error("the profile has no `package` section (name, version, description, license): it names no crate to write")]
     NoPackage,
@@ -317,7 +320,7 @@ impl Config {
         }
         directive(format!("rerun-if-changed={}", path.display()));
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::ScopeMap(format!("{}: {e}", path.display())))?;
+            .map_err(|e| Error::ScopeMap(crate::unreadable(&path, &e)))?;
         Ok(Some(ScopeMapSource { path, text }))
     }
 
@@ -368,9 +371,9 @@ pub fn lock_file_name(spec_file: &str) -> String {
 /// The names lock at `path`; none there is an empty lock (a first generation).
 fn read_lock(path: &Path) -> Result<NamesLock, Error> {
     match std::fs::read_to_string(path) {
-        Ok(text) => NamesLock::parse(&text).map_err(|message| Error::Lock {
+        Ok(text) => NamesLock::parse(&text).map_err(|source| Error::Lock {
             path: path.to_path_buf(),
-            message,
+            source,
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(NamesLock::default()),
         Err(source) => Err(Error::Write {

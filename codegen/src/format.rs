@@ -6,9 +6,50 @@ use proc_macro2::TokenStream;
 use crate::emit;
 use crate::model::Api;
 
+/// Emitted tokens that could not be made into source text: a bug in apie-codegen.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// The tokens do not parse as Rust.
+    #[error("generated code does not parse: {message}")]
+    Unparsable {
+        /// syn's message (its error holds spans, which stay on the thread that made them).
+        message: String,
+    },
+    /// A formatting thread panicked.
+    #[error("a formatting thread panicked")]
+    ThreadPanicked,
+}
+
+/// Why rustfmt did not format a file (the caller keeps prettyplease's text).
+#[derive(Debug, thiserror::Error)]
+pub enum RustfmtError {
+    /// rustfmt could not be started (not installed, `RUSTFMT` naming nothing).
+    #[error("cannot run rustfmt: {0}")]
+    Spawn(#[source] std::io::Error),
+    /// Talking to it failed.
+    #[error("rustfmt failed: {0}")]
+    Io(#[source] std::io::Error),
+    /// The thread feeding it its input panicked.
+    #[error("rustfmt input thread panicked")]
+    InputThreadPanicked,
+    /// It refused the code.
+    #[error("rustfmt failed: {stderr}")]
+    Refused {
+        /// What it printed.
+        stderr: String,
+    },
+    /// It printed something that is not UTF-8.
+    #[error("rustfmt printed non-UTF-8: {0}")]
+    NotUtf8(#[source] std::string::FromUtf8Error),
+}
+
 /// Emits and formats the file for `api`: each part on its own, spread over the available
 /// cores, joined in file order under a header naming the spec and its sha256.
-pub fn generate_source(api: &Api, spec_name: &str, spec_bytes: &[u8]) -> Result<String, String> {
+pub fn generate_source(
+    api: &Api,
+    spec_name: &str,
+    spec_bytes: &[u8],
+) -> Result<String, FormatError> {
     let parts = emit::parts(api);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -24,7 +65,7 @@ pub fn generate_source(api: &Api, spec_name: &str, spec_bytes: &[u8]) -> Result<
         }
     }
     let parts = &parts;
-    let mut formatted: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
+    let mut formatted: Vec<(usize, Result<String, FormatError>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = shares
             .into_iter()
             .map(|(_, share)| {
@@ -40,7 +81,7 @@ pub fn generate_source(api: &Api, spec_name: &str, spec_bytes: &[u8]) -> Result<
             .into_iter()
             .flat_map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| vec![(0, Err("formatter thread panicked".into()))])
+                    .unwrap_or_else(|_| vec![(0, Err(FormatError::ThreadPanicked))])
             })
             .collect()
     });
@@ -57,12 +98,14 @@ pub fn generate_source(api: &Api, spec_name: &str, spec_bytes: &[u8]) -> Result<
 }
 
 /// Formats one item's tokens with prettyplease.
-pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
+pub fn format_tokens(tokens: TokenStream) -> Result<String, FormatError> {
     format_item(tokens)
 }
 
-fn format_item(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+fn format_item(tokens: TokenStream) -> Result<String, FormatError> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| FormatError::Unparsable {
+        message: e.to_string(),
+    })?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -71,7 +114,7 @@ pub use apie_spec::sha256_hex;
 /// Passes formatted code through `rustfmt` (from the toolchain), so files written for
 /// reading are rustfmt-clean; prettyplease's line breaking differs from rustfmt's in places.
 /// Returns an error when rustfmt is missing or fails; the caller keeps prettyplease's text.
-pub fn rustfmt(code: &str) -> Result<String, String> {
+pub fn rustfmt(code: &str) -> Result<String, RustfmtError> {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
@@ -80,23 +123,23 @@ pub fn rustfmt(code: &str) -> Result<String, String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
-    let mut stdin = child.stdin.take().ok_or("rustfmt has no stdin")?;
+        .map_err(RustfmtError::Spawn)?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| RustfmtError::Io(std::io::Error::other("rustfmt has no stdin")))?;
     let input = code.to_string();
     // Write from another thread: rustfmt may fill its stdout pipe before reading all input.
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("rustfmt failed: {e}"))?;
+    let output = child.wait_with_output().map_err(RustfmtError::Io)?;
     writer
         .join()
-        .map_err(|_| "rustfmt input thread panicked".to_string())?
-        .map_err(|e| format!("cannot write to rustfmt: {e}"))?;
+        .map_err(|_| RustfmtError::InputThreadPanicked)?
+        .map_err(RustfmtError::Io)?;
     if !output.status.success() {
-        return Err(format!(
-            "rustfmt failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        return Err(RustfmtError::Refused {
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        });
     }
-    String::from_utf8(output.stdout).map_err(|e| format!("rustfmt printed non-UTF-8: {e}"))
+    String::from_utf8(output.stdout).map_err(RustfmtError::NotUtf8)
 }

@@ -38,20 +38,6 @@ pub struct Generated {
     pub diagnostics: Diagnostics,
 }
 
-/// An `internal` diagnostic: emission produced tokens that do not parse, a generator bug.
-pub(crate) fn internal(path: &Path, message: &str) -> Diagnostics {
-    let mut d = Diagnostics::default();
-    d.push(Diagnostic {
-        severity: Severity::Error,
-        kind: "internal",
-        file: path.display().to_string(),
-        position: Position::default(),
-        pointer: String::new(),
-        message: format!("generated code does not parse (a bug in apie-codegen): {message}"),
-    });
-    d
-}
-
 /// The whole pipeline on a spec given as text, under API Entreprise's profile.
 pub fn generate_from_str(file: &str, text: &[u8]) -> Result<Generated, Diagnostics> {
     generate_with_profile(file, text, &profile::Profile::api_entreprise())

@@ -38,7 +38,7 @@ pub fn run(options: &DiffOptions) -> ExitCode {
         None => IgnoreList::default(),
         Some(file) => match std::fs::read_to_string(file)
             .map_err(|e| e.to_string())
-            .and_then(|t| IgnoreList::parse(&t))
+            .and_then(|t| IgnoreList::parse(&t).map_err(|e| e.to_string()))
         {
             Ok(list) => list,
             Err(message) => {

@@ -360,6 +360,27 @@ impl Report {
     }
 }
 
+/// A line of an ignore file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IgnoreListError {
+    /// The first word names no rule.
+    #[error("line {line}: unknown rule id `{id}`")]
+    UnknownRule {
+        /// The line, from 1.
+        line: usize,
+        /// The word.
+        id: String,
+    },
+    /// A third word.
+    #[error("line {line}: unexpected `{extra}` (expected `rule_id [x_operation_id]`)")]
+    Unexpected {
+        /// The line, from 1.
+        line: usize,
+        /// The word.
+        extra: String,
+    },
+}
+
 /// Rules to silence: a kind everywhere, or a kind for one x-operationId.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IgnoreList {
@@ -369,20 +390,22 @@ pub struct IgnoreList {
 impl IgnoreList {
     /// Parses an ignore file: one rule id, or `id operation_id`, per line; `#` starts a
     /// comment. Errors name the line.
-    pub fn parse(text: &str) -> Result<IgnoreList, String> {
+    pub fn parse(text: &str) -> Result<IgnoreList, IgnoreListError> {
         let mut entries = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or_default().trim();
             let mut words = line.split_whitespace();
             let Some(id) = words.next() else { continue };
-            let kind = ChangeKind::from_id(id)
-                .ok_or_else(|| format!("line {}: unknown rule id `{id}`", n + 1))?;
+            let kind = ChangeKind::from_id(id).ok_or_else(|| IgnoreListError::UnknownRule {
+                line: n + 1,
+                id: id.to_string(),
+            })?;
             let operation = words.next().map(str::to_string);
             if let Some(extra) = words.next() {
-                return Err(format!(
-                    "line {}: unexpected `{extra}` (expected `rule_id [x_operation_id]`)",
-                    n + 1
-                ));
+                return Err(IgnoreListError::Unexpected {
+                    line: n + 1,
+                    extra: extra.to_string(),
+                });
             }
             entries.push((kind, operation));
         }

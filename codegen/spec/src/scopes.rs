@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
 use crate::load;
 use crate::profile::Profile;
 
@@ -18,27 +19,39 @@ pub fn load_scope_map(
     path: &Path,
     operation_ids: &[&str],
     profile: &Profile,
-) -> Result<ScopeMap, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+) -> Result<ScopeMap, Diagnostics> {
+    let text = std::fs::read_to_string(path).map_err(|e| crate::unreadable(path, &e))?;
     parse_scope_map(&path.display().to_string(), &text, operation_ids, profile)
 }
 
-/// [`load_scope_map`] on text; `file` names it in messages.
+/// [`load_scope_map`] on text; `file` names it in diagnostics.
 pub fn parse_scope_map(
     file: &str,
     text: &str,
     operation_ids: &[&str],
     profile: &Profile,
-) -> Result<ScopeMap, String> {
+) -> Result<ScopeMap, Diagnostics> {
     let Some(rules) = &profile.scope_map else {
         return Ok(ScopeMap::new());
     };
-    let root = load::load_str(file, text).map_err(|d| d.to_string())?;
+    let one = |d: Diagnostic| {
+        let mut all = Diagnostics::default();
+        all.push(d);
+        all
+    };
+    let root = load::load_str(file, text).map_err(one)?;
     let shared = root.get(&rules.section).ok_or_else(|| {
-        format!(
-            "{file}: no `{}` section: not a {} authorizations file",
-            rules.section, profile.api.name
-        )
+        one(Diagnostic {
+            severity: Severity::Error,
+            kind: "not-a-scope-map",
+            file: file.to_string(),
+            position: Position { line: 1, column: 1 },
+            pointer: String::new(),
+            message: format!(
+                "no `{}` section: not a {} authorizations file",
+                rules.section, profile.api.name
+            ),
+        })
     })?;
     let mut map = ScopeMap::new();
     for (key, scopes) in shared.entries() {

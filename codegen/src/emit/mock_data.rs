@@ -57,7 +57,10 @@ struct OperationData {
 
 /// The text of `mock_data.rs` for `specs` (the root spec first), formatted, under a header
 /// naming them.
-pub fn generate(specs: &[SpecSource<'_>], profile: &Profile) -> Result<String, String> {
+pub fn generate(
+    specs: &[SpecSource<'_>],
+    profile: &Profile,
+) -> Result<String, crate::format::FormatError> {
     let names: Vec<&str> = specs.iter().map(|s| s.file).collect();
     let code = crate::format::format_tokens(emit(specs, profile))?;
     Ok(format!(

@@ -20,6 +20,37 @@ const HEADER: &str =
 (method, route, JSON path in the success body).\n# The next generation keeps these names: review \
 this file's diff. A name is freed when none of its places is left.\n";
 
+/// A line of a names lock that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct NamesLockError {
+    /// The line, from 1.
+    pub line: usize,
+    /// What is wrong with it.
+    pub problem: NamesLockProblem,
+}
+
+/// What is wrong with a names lock's line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NamesLockProblem {
+    /// No tab between the name and the place.
+    #[error("expected `Name<TAB>place`")]
+    NoTab,
+    /// The name is not a PascalCase ASCII type name, or the place is empty.
+    #[error("`{0}` is not a type name")]
+    NotATypeName(String),
+    /// The place is locked to two names.
+    #[error("{place} is locked to both {first} and {second}")]
+    TwoNames {
+        /// The place.
+        place: String,
+        /// The name an earlier line gave it.
+        first: String,
+        /// The name this line gives it.
+        second: String,
+    },
+}
+
 /// Place → locked type name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NamesLock {
@@ -29,26 +60,31 @@ pub struct NamesLock {
 impl NamesLock {
     /// Reads a lock file's text. A line that is not `Name<TAB>place` is an error naming it,
     /// since a lock edited by hand could silently rename types.
-    pub fn parse(text: &str) -> Result<NamesLock, String> {
+    pub fn parse(text: &str) -> Result<NamesLock, NamesLockError> {
         let mut by_place = BTreeMap::new();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
+            let at = |problem| NamesLockError {
+                line: n + 1,
+                problem,
+            };
             let Some((name, place)) = line.split_once('\t') else {
-                return Err(format!("line {}: expected `Name<TAB>place`", n + 1));
+                return Err(at(NamesLockProblem::NoTab));
             };
             let valid = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
                 && name.chars().all(|c| c.is_ascii_alphanumeric());
             if !valid || place.is_empty() {
-                return Err(format!("line {}: `{name}` is not a type name", n + 1));
+                return Err(at(NamesLockProblem::NotATypeName(name.to_string())));
             }
             if let Some(other) = by_place.insert(place.to_string(), name.to_string()) {
                 if other != name {
-                    return Err(format!(
-                        "line {}: {place} is locked to both {other} and {name}",
-                        n + 1
-                    ));
+                    return Err(at(NamesLockProblem::TwoNames {
+                        place: place.to_string(),
+                        first: other,
+                        second: name.to_string(),
+                    }));
                 }
             }
         }
@@ -174,10 +210,19 @@ mod tests {
         let lock = NamesLock::parse("# comment\nAdresse\tGET /a#/x\nAdresse\tGET /b#/x\n").unwrap();
         assert_eq!(lock.name_of("GET /b#/x"), Some("Adresse"));
         assert_eq!(NamesLock::parse(&lock.to_text()).unwrap(), lock);
-        assert!(NamesLock::parse("adresse\tGET /a#/x").is_err());
-        assert!(NamesLock::parse("Adresse GET /a").is_err());
+        let lower = NamesLock::parse("# c\nadresse\tGET /a#/x").unwrap_err();
+        assert_eq!(
+            lower,
+            NamesLockError {
+                line: 2,
+                problem: NamesLockProblem::NotATypeName("adresse".into())
+            }
+        );
+        let no_tab = NamesLock::parse("Adresse GET /a").unwrap_err();
+        assert_eq!(no_tab.problem, NamesLockProblem::NoTab);
         let both = NamesLock::parse("A\tGET /a#\nB\tGET /a#\n").unwrap_err();
-        assert!(both.contains("both A and B"), "{both}");
+        assert_eq!(both.line, 2);
+        assert!(both.to_string().contains("both A and B"), "{both}");
     }
 
     #[test]
