@@ -11,22 +11,19 @@
 pub mod models {
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1actes_inpi~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ActesInpiResponse {
         /// Liste des actes disponibles
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub actes: Option<Vec<ActesItem>>,
         /// URL du fichier ZIP contenant tous les documents.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url_documents: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -41,41 +38,87 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ActesInpiResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.actes {
+                map.serialize_entry("actes", value)?;
+            }
+            if let Some(value) = &self.url_documents {
+                map.serialize_entry("url_documents", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ActesInpiResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ActesInpiResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ActesInpiResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ActesInpiResponse, A::Error> {
+                    let mut field_actes = None;
+                    let mut field_url_documents = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "actes" => field_actes = map.next_value()?,
+                            "url_documents" => field_url_documents = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ActesInpiResponse {
+                        actes: field_actes,
+                        url_documents: field_url_documents,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1actes_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/actes/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ActesItem {
         /// Code du greffe en charge du dossier, la liste des codes greffes est disponible ici : <https://www.data.gouv.fr/fr/datasets/liste-des-greffes/>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_greffe: Option<i64>,
         /// Date dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<String>,
         /// peut être null
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub denomination_sociale: Option<String>,
         /// cet identifiant permet de retrouver le document dans l'archive ZIP, à l'aide du fichier "Response.json" permettant de faire lien entre cet ID et le nom du PDF.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id_fichier: Option<i64>,
         /// indique la nature de l'archive, "A" pour un acte, "R" pour une ordonnance et "P" pour une personne physique.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nature_archive: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -89,74 +132,137 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ActesItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code_greffe {
+                map.serialize_entry("code_greffe", value)?;
+            }
+            if let Some(value) = &self.date_depot {
+                map.serialize_entry("date_depot", value)?;
+            }
+            if let Some(value) = &self.denomination_sociale {
+                map.serialize_entry("denomination_sociale", value)?;
+            }
+            if let Some(value) = &self.id_fichier {
+                map.serialize_entry("id_fichier", value)?;
+            }
+            if let Some(value) = &self.nature_archive {
+                map.serialize_entry("nature_archive", value)?;
+            }
+            if let Some(value) = &self.siren {
+                map.serialize_entry("siren", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ActesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ActesItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ActesItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ActesItem, A::Error> {
+                    let mut field_code_greffe = None;
+                    let mut field_date_depot = None;
+                    let mut field_denomination_sociale = None;
+                    let mut field_id_fichier = None;
+                    let mut field_nature_archive = None;
+                    let mut field_siren = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code_greffe" => field_code_greffe = map.next_value()?,
+                            "date_depot" => field_date_depot = map.next_value()?,
+                            "denomination_sociale" => {
+                                field_denomination_sociale = map.next_value()?;
+                            }
+                            "id_fichier" => field_id_fichier = map.next_value()?,
+                            "nature_archive" => field_nature_archive = map.next_value()?,
+                            "siren" => field_siren = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ActesItem {
+                        code_greffe: field_code_greffe,
+                        date_depot: field_date_depot,
+                        denomination_sociale: field_denomination_sociale,
+                        id_fichier: field_id_fichier,
+                        nature_archive: field_nature_archive,
+                        siren: field_siren,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Depuis 2018, l'INSEE ne fournit plus d'adresse au format RNVP, nous opérons donc une reconstruction de l'adresse à partir des champs disponibles dans leur nouvelle API ; cette reconstruction n'est en aucun cas un traitement RNVP : Des différences minimes résultant de l'arrêt du RNVP peuvent être constatées
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/adresse`, `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/etablissement/properties/adresse`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Adresse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cedex: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_insee_localite: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub complement_adresse: Option<String>,
         /// Raison sociale, ou civilité + prénom + nom
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l1: Option<String>,
         /// Raisons sociales usuelles
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l2: Option<String>,
         /// Complément d'adresse
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l3: Option<String>,
         /// Numéro de voie +  indice de répétition + type de voie + libellé voie
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l4: Option<String>,
         /// Distribution spéciale
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l5: Option<String>,
         /// Code cedex + code cedex ou code postal + libellé commune ou libellé commune à l'étranger.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l6: Option<String>,
         /// Pays
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub l7: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub localite: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_voie: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_voie: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub type_voie: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -167,6 +273,141 @@ pub mod models {
             report: &mut crate::runtime::UndeclaredReport,
         ) {
             report.note_fields(path, &self.undeclared);
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Adresse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.cedex {
+                map.serialize_entry("cedex", value)?;
+            }
+            if let Some(value) = &self.code_insee_localite {
+                map.serialize_entry("code_insee_localite", value)?;
+            }
+            if let Some(value) = &self.code_postal {
+                map.serialize_entry("code_postal", value)?;
+            }
+            if let Some(value) = &self.complement_adresse {
+                map.serialize_entry("complement_adresse", value)?;
+            }
+            if let Some(value) = &self.l1 {
+                map.serialize_entry("l1", value)?;
+            }
+            if let Some(value) = &self.l2 {
+                map.serialize_entry("l2", value)?;
+            }
+            if let Some(value) = &self.l3 {
+                map.serialize_entry("l3", value)?;
+            }
+            if let Some(value) = &self.l4 {
+                map.serialize_entry("l4", value)?;
+            }
+            if let Some(value) = &self.l5 {
+                map.serialize_entry("l5", value)?;
+            }
+            if let Some(value) = &self.l6 {
+                map.serialize_entry("l6", value)?;
+            }
+            if let Some(value) = &self.l7 {
+                map.serialize_entry("l7", value)?;
+            }
+            if let Some(value) = &self.localite {
+                map.serialize_entry("localite", value)?;
+            }
+            if let Some(value) = &self.nom_voie {
+                map.serialize_entry("nom_voie", value)?;
+            }
+            if let Some(value) = &self.numero_voie {
+                map.serialize_entry("numero_voie", value)?;
+            }
+            if let Some(value) = &self.type_voie {
+                map.serialize_entry("type_voie", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Adresse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Adresse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Adresse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Adresse, A::Error> {
+                    let mut field_cedex = None;
+                    let mut field_code_insee_localite = None;
+                    let mut field_code_postal = None;
+                    let mut field_complement_adresse = None;
+                    let mut field_l1 = None;
+                    let mut field_l2 = None;
+                    let mut field_l3 = None;
+                    let mut field_l4 = None;
+                    let mut field_l5 = None;
+                    let mut field_l6 = None;
+                    let mut field_l7 = None;
+                    let mut field_localite = None;
+                    let mut field_nom_voie = None;
+                    let mut field_numero_voie = None;
+                    let mut field_type_voie = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "cedex" => field_cedex = map.next_value()?,
+                            "code_insee_localite" => {
+                                field_code_insee_localite = map.next_value()?;
+                            }
+                            "code_postal" => field_code_postal = map.next_value()?,
+                            "complement_adresse" => {
+                                field_complement_adresse = map.next_value()?;
+                            }
+                            "l1" => field_l1 = map.next_value()?,
+                            "l2" => field_l2 = map.next_value()?,
+                            "l3" => field_l3 = map.next_value()?,
+                            "l4" => field_l4 = map.next_value()?,
+                            "l5" => field_l5 = map.next_value()?,
+                            "l6" => field_l6 = map.next_value()?,
+                            "l7" => field_l7 = map.next_value()?,
+                            "localite" => field_localite = map.next_value()?,
+                            "nom_voie" => field_nom_voie = map.next_value()?,
+                            "numero_voie" => field_numero_voie = map.next_value()?,
+                            "type_voie" => field_type_voie = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Adresse {
+                        cedex: field_cedex,
+                        code_insee_localite: field_code_insee_localite,
+                        code_postal: field_code_postal,
+                        complement_adresse: field_complement_adresse,
+                        l1: field_l1,
+                        l2: field_l2,
+                        l3: field_l3,
+                        l4: field_l4,
+                        l5: field_l5,
+                        l6: field_l6,
+                        l7: field_l7,
+                        localite: field_localite,
+                        nom_voie: field_nom_voie,
+                        numero_voie: field_numero_voie,
+                        type_voie: field_type_voie,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
     #[cfg(feature = "v2")]
@@ -250,48 +491,39 @@ pub mod models {
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1associations~1{association_id}/get/responses/200/content/application~1json/schema/properties/association/properties/adresse_siege`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AdresseSiege {
         /// Code INSEE de la commune
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_insee: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// Nom de la commune
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub commune: Option<String>,
         /// complément d'adresse
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub complement: Option<String>,
         /// Distribution spéciale
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub distribution: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle_voie: Option<String>,
         /// Le numéro de rue est parfois dans le libellé
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_voie: Option<String>,
         /// Le type de voie est parfois dans le libellé
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub type_voie: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -305,35 +537,117 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for AdresseSiege {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code_insee {
+                map.serialize_entry("code_insee", value)?;
+            }
+            if let Some(value) = &self.code_postal {
+                map.serialize_entry("code_postal", value)?;
+            }
+            if let Some(value) = &self.commune {
+                map.serialize_entry("commune", value)?;
+            }
+            if let Some(value) = &self.complement {
+                map.serialize_entry("complement", value)?;
+            }
+            if let Some(value) = &self.distribution {
+                map.serialize_entry("distribution", value)?;
+            }
+            if let Some(value) = &self.libelle_voie {
+                map.serialize_entry("libelle_voie", value)?;
+            }
+            if let Some(value) = &self.numero_voie {
+                map.serialize_entry("numero_voie", value)?;
+            }
+            if let Some(value) = &self.type_voie {
+                map.serialize_entry("type_voie", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for AdresseSiege {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = AdresseSiege;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (AdresseSiege)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<AdresseSiege, A::Error> {
+                    let mut field_code_insee = None;
+                    let mut field_code_postal = None;
+                    let mut field_commune = None;
+                    let mut field_complement = None;
+                    let mut field_distribution = None;
+                    let mut field_libelle_voie = None;
+                    let mut field_numero_voie = None;
+                    let mut field_type_voie = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code_insee" => field_code_insee = map.next_value()?,
+                            "code_postal" => field_code_postal = map.next_value()?,
+                            "commune" => field_commune = map.next_value()?,
+                            "complement" => field_complement = map.next_value()?,
+                            "distribution" => field_distribution = map.next_value()?,
+                            "libelle_voie" => field_libelle_voie = map.next_value()?,
+                            "numero_voie" => field_numero_voie = map.next_value()?,
+                            "type_voie" => field_type_voie = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(AdresseSiege {
+                        code_insee: field_code_insee,
+                        code_postal: field_code_postal,
+                        commune: field_commune,
+                        complement: field_complement,
+                        distribution: field_distribution,
+                        libelle_voie: field_libelle_voie,
+                        numero_voie: field_numero_voie,
+                        type_voie: field_type_voie,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items/properties/adresses_operateurs/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AdressesOperateursItem {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// latitude
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub lat: Option<f64>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub lieu: Option<String>,
         /// longitude
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub long: Option<f64>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<Vec<String>>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ville: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -347,96 +661,155 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for AdressesOperateursItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code_postal {
+                map.serialize_entry("code_postal", value)?;
+            }
+            if let Some(value) = &self.lat {
+                map.serialize_entry("lat", value)?;
+            }
+            if let Some(value) = &self.lieu {
+                map.serialize_entry("lieu", value)?;
+            }
+            if let Some(value) = &self.long {
+                map.serialize_entry("long", value)?;
+            }
+            if let Some(value) = &self.r#type {
+                map.serialize_entry("type", value)?;
+            }
+            if let Some(value) = &self.ville {
+                map.serialize_entry("ville", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for AdressesOperateursItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = AdressesOperateursItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (AdressesOperateursItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<AdressesOperateursItem, A::Error> {
+                    let mut field_code_postal = None;
+                    let mut field_lat = None;
+                    let mut field_lieu = None;
+                    let mut field_long = None;
+                    let mut field_type = None;
+                    let mut field_ville = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code_postal" => field_code_postal = map.next_value()?,
+                            "lat" => field_lat = map.next_value()?,
+                            "lieu" => field_lieu = map.next_value()?,
+                            "long" => field_long = map.next_value()?,
+                            "type" => field_type = map.next_value()?,
+                            "ville" => field_ville = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(AdressesOperateursItem {
+                        code_postal: field_code_postal,
+                        lat: field_lat,
+                        lieu: field_lieu,
+                        long: field_long,
+                        r#type: field_type,
+                        ville: field_ville,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1associations~1{association_id}/get/responses/200/content/application~1json/schema/properties/association`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Association {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_siege: Option<AdresseSiege>,
         /// Jamais renseigné
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub civilite_dirigeant: Option<String>,
         /// Jamais renseigné
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_civilite_dirigeant: Option<String>,
         /// Jamais renseigné
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_etat: Option<String>,
         /// Jamais renseigné
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_groupement: Option<String>,
         /// Il s'agit du jour de dépôt du dossier de création de l'association à la Préfecture
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_creation: Option<crate::runtime::ApiDate>,
         /// Jour de la dernière déclaration faîte par l'association.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_declaration: Option<crate::runtime::ApiDate>,
         /// Si l'association est dissolue, ce champ indique la date de dissolution, autrement, il est indiqué 'null'.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_dissolution: Option<crate::runtime::ApiDate>,
         /// Jour de la publication au journal officiel de l'avis de création de l'association. Toutes les assoiations ne sont pas forcément "déclarées". La publication au Journal Officiel permet à l'association de devenir une personne morale, a contrario des "associations de fait", non déclarées au JO. Ce champ peut donc être 'null'
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_publication: Option<crate::runtime::ApiDate>,
         /// État administratif de l'association, 'true' si elle est active 'false' sinon
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat: Option<String>,
         /// Trois modalités possibles : si l'association n'est pas un groupement, il est indiqué 'Simple' ; si l'association est un groupeement, la valeur est 'Union' ou 'Fédération'.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub groupement: Option<String>,
         /// Débutant par W et composé de 9 chiffres, il s'agit du numéro RNA, identifiant national de l'association. Ce numéro est attribué automatiquement lors de la déclaration de création d’une association. Une association ne disposant pas d’un numéro RNA s’en voit attribuer un à chaque modification effectuée auprès des services de l’État (modification de statuts ou des dirigeants de l’associations). Le numéro figure alors sur le récépissé délivré par la préfecture.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// Date de la dernière mise à jour dans le RNA
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub mise_a_jour: Option<crate::runtime::ApiDate>,
         /// Il s'agit d'une description courte mais exhaustive des activités de l'organisme.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub objet: Option<String>,
         /// SIRET de l'association si elle en possède un. Même si elle possède un SIRET il peut ne pas être renseigné.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// SIRET du siège sociale de l'association. Il faut pour cela que l'association ait un SIRET et qu'il soit renseigné.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret_siege_social: Option<String>,
         /// C'est le nom de l'association
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -456,16 +829,171 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Association {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.adresse_siege {
+                map.serialize_entry("adresse_siege", value)?;
+            }
+            if let Some(value) = &self.civilite_dirigeant {
+                map.serialize_entry("civilite_dirigeant", value)?;
+            }
+            if let Some(value) = &self.code_civilite_dirigeant {
+                map.serialize_entry("code_civilite_dirigeant", value)?;
+            }
+            if let Some(value) = &self.code_etat {
+                map.serialize_entry("code_etat", value)?;
+            }
+            if let Some(value) = &self.code_groupement {
+                map.serialize_entry("code_groupement", value)?;
+            }
+            if let Some(value) = &self.date_creation {
+                map.serialize_entry("date_creation", value)?;
+            }
+            if let Some(value) = &self.date_declaration {
+                map.serialize_entry("date_declaration", value)?;
+            }
+            if let Some(value) = &self.date_dissolution {
+                map.serialize_entry("date_dissolution", value)?;
+            }
+            if let Some(value) = &self.date_publication {
+                map.serialize_entry("date_publication", value)?;
+            }
+            if let Some(value) = &self.etat {
+                map.serialize_entry("etat", value)?;
+            }
+            if let Some(value) = &self.groupement {
+                map.serialize_entry("groupement", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.mise_a_jour {
+                map.serialize_entry("mise_a_jour", value)?;
+            }
+            if let Some(value) = &self.objet {
+                map.serialize_entry("objet", value)?;
+            }
+            if let Some(value) = &self.siret {
+                map.serialize_entry("siret", value)?;
+            }
+            if let Some(value) = &self.siret_siege_social {
+                map.serialize_entry("siret_siege_social", value)?;
+            }
+            if let Some(value) = &self.titre {
+                map.serialize_entry("titre", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Association {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Association;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Association)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Association, A::Error> {
+                    let mut field_adresse_siege = None;
+                    let mut field_civilite_dirigeant = None;
+                    let mut field_code_civilite_dirigeant = None;
+                    let mut field_code_etat = None;
+                    let mut field_code_groupement = None;
+                    let mut field_date_creation = None;
+                    let mut field_date_declaration = None;
+                    let mut field_date_dissolution = None;
+                    let mut field_date_publication = None;
+                    let mut field_etat = None;
+                    let mut field_groupement = None;
+                    let mut field_id = None;
+                    let mut field_mise_a_jour = None;
+                    let mut field_objet = None;
+                    let mut field_siret = None;
+                    let mut field_siret_siege_social = None;
+                    let mut field_titre = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "adresse_siege" => field_adresse_siege = map.next_value()?,
+                            "civilite_dirigeant" => {
+                                field_civilite_dirigeant = map.next_value()?;
+                            }
+                            "code_civilite_dirigeant" => {
+                                field_code_civilite_dirigeant = map.next_value()?;
+                            }
+                            "code_etat" => field_code_etat = map.next_value()?,
+                            "code_groupement" => {
+                                field_code_groupement = map.next_value()?;
+                            }
+                            "date_creation" => field_date_creation = map.next_value()?,
+                            "date_declaration" => {
+                                field_date_declaration = map.next_value()?;
+                            }
+                            "date_dissolution" => {
+                                field_date_dissolution = map.next_value()?;
+                            }
+                            "date_publication" => {
+                                field_date_publication = map.next_value()?;
+                            }
+                            "etat" => field_etat = map.next_value()?,
+                            "groupement" => field_groupement = map.next_value()?,
+                            "id" => field_id = map.next_value()?,
+                            "mise_a_jour" => field_mise_a_jour = map.next_value()?,
+                            "objet" => field_objet = map.next_value()?,
+                            "siret" => field_siret = map.next_value()?,
+                            "siret_siege_social" => {
+                                field_siret_siege_social = map.next_value()?;
+                            }
+                            "titre" => field_titre = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Association {
+                        adresse_siege: field_adresse_siege,
+                        civilite_dirigeant: field_civilite_dirigeant,
+                        code_civilite_dirigeant: field_code_civilite_dirigeant,
+                        code_etat: field_code_etat,
+                        code_groupement: field_code_groupement,
+                        date_creation: field_date_creation,
+                        date_declaration: field_date_declaration,
+                        date_dissolution: field_date_dissolution,
+                        date_publication: field_date_publication,
+                        etat: field_etat,
+                        groupement: field_groupement,
+                        id: field_id,
+                        mise_a_jour: field_mise_a_jour,
+                        objet: field_objet,
+                        siret: field_siret,
+                        siret_siege_social: field_siret_siege_social,
+                        titre: field_titre,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1associations~1{association_id}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AssociationsResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub association: Option<Association>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -485,21 +1013,65 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for AssociationsResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.association {
+                map.serialize_entry("association", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for AssociationsResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = AssociationsResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (AssociationsResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<AssociationsResponse, A::Error> {
+                    let mut field_association = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "association" => field_association = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(AssociationsResponse {
+                        association: field_association,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1attestations_agefiph~1{siret}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AttestationsAgefiphResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub derniere_annee_de_conformite_connue: Option<String>,
         /// Date du fichier importé au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dump_date: Option<i64>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -513,16 +1085,70 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for AttestationsAgefiphResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.derniere_annee_de_conformite_connue {
+                map.serialize_entry("derniere_annee_de_conformite_connue", value)?;
+            }
+            if let Some(value) = &self.dump_date {
+                map.serialize_entry("dump_date", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for AttestationsAgefiphResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = AttestationsAgefiphResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (AttestationsAgefiphResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<AttestationsAgefiphResponse, A::Error> {
+                    let mut field_derniere_annee_de_conformite_connue = None;
+                    let mut field_dump_date = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "derniere_annee_de_conformite_connue" => {
+                                field_derniere_annee_de_conformite_connue = map.next_value()?;
+                            }
+                            "dump_date" => field_dump_date = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(AttestationsAgefiphResponse {
+                        derniere_annee_de_conformite_connue:
+                            field_derniere_annee_de_conformite_connue,
+                        dump_date: field_dump_date,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1attestations_cotisation_retraite_probtp~1{siret}/get/responses/200/content/application~1json/schema`, `/paths/~1v2~1attestations_fiscales_dgfip~1{siren}/get/responses/200/content/application~1json/schema`, `/paths/~1v2~1attestations_sociales_acoss~1{siren}/get/responses/200/content/application~1json/schema` and 3 more.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AttestationsCotisationRetraiteProbtpResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -536,179 +1162,182 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for AttestationsCotisationRetraiteProbtpResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.url {
+                map.serialize_entry("url", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for AttestationsCotisationRetraiteProbtpResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = AttestationsCotisationRetraiteProbtpResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (AttestationsCotisationRetraiteProbtpResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<AttestationsCotisationRetraiteProbtpResponse, A::Error>
+                {
+                    let mut field_url = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "url" => field_url = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(AttestationsCotisationRetraiteProbtpResponse {
+                        url: field_url,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_entreprises_bdf~1{siren}/get/responses/200/content/application~1json/schema/properties/bilans/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BilansEntreprisesBdfBilansItem {
         /// Correspond à la case 'DO' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub autres_fonds_propres: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub besoin_en_fonds_de_roulement: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capacite_autofinancement: Option<String>,
         /// Correspond au capital social ou individuel de la case 'DA' de la liasse fiscale 2051, ce montant est inclu dans la somme précédente 'capitaux_propres_et_assimilés'.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capital_social_inclus_dans_capitaux_propres_et_assimiles: Option<String>,
         /// Correspond à la case 'DL' de la liasse fiscale 2051, soit le total des capitaux propres inscrits dans le passif.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capitaux_propres_et_assimiles: Option<String>,
         /// Correspond au chiffre d'affaire net total, France et exportations & livraisons intercommunautaires (case 'FL' de la liasse fiscale 2052).
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub chiffre_affaires_ht: Option<String>,
         /// Date de la fin de l'exercice au format YYYYMM
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_arret_exercice: Option<String>,
         /// Correspond à la case 'DS' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes1_emprunts_obligataires_et_convertibles: Option<String>,
         /// Correspond à la case 'DT' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes2_autres_emprunts_obligataires: Option<String>,
         /// Correspond à la case 'DU' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit: Option<String>,
         /// Correspond à la somme des cases 'VG2' et 'VH2', soit les emprunts et dettes auprès des établissements de crédit à un an au plus par rapport à l'exercice.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dettes4_maturite_a_un_an_au_plus: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub disponibilites: Option<String>,
         /// Durée de l'exercice (en mois) habituellement 12, mais peut-être différent notamment la première année de création de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub duree_exercice: Option<String>,
         /// Correspond à la case 'DV' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub emprunts_et_dettes_financieres_divers: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_autres_fonds_propres: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_besoin_en_fonds_de_roulement: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_capacite_autofinancement: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_capital_social_inclus_dans_capitaux_propres_et_assimiles: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_capitaux_propres_et_assimiles: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_chiffre_affaires_ht: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_dettes1_emprunts_obligataires_et_convertibles: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_dettes2_autres_emprunts_obligataires: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit:
             Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_dettes4_maturite_a_un_an_au_plus: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_disponibilites: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_emprunts_et_dettes_financieres_divers: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_excedent_brut_exploitation: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_fonds_roulement_net_global: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_groupes_et_associes: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement:
             Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_resultat_exercice: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_total_dettes_stables: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_total_passif: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_total_provisions_pour_risques_et_charges: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub evolution_valeur_ajoutee_bdf: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub excedent_brut_exploitation: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fonds_roulement_net_global: Option<String>,
         /// Correspond à l'état des dettes du groupe et des associés, case 'VI' de la liasse fiscale 2057.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub groupes_et_associes: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement: Option<String>,
         /// Correspond au "bénéfice ou perte" de l'entreprise, total des produits - total des charges (case 'HN' de la liasse fiscale 2053).
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub resultat_exercice: Option<String>,
         /// Cette valeur est calculée par la Banque de France comme suit : 'dettes1_emprunts_obligataires_et_convertibles' + 'dettes2_autres_emprunts_obligataires' + 'dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit' - 'dettes4_maturite_a_un_an_au_plus'. Dans le cas ou un des termes du calcul ne serait pas renseigné, il est considéré comme ayant une valeur nulle pour le calcul.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_dettes_stables: Option<String>,
         /// Correspond à la somme totale du passif de l'entreprise, soit ses capitaux propres, ses fonds propres, ses provisions pour risques et ses charges, ainsi que ses dettes (case 'EE' de la liasse fiscale 2051).
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_passif: Option<String>,
         /// Correspond à la case 'DR' de la liasse fiscale 2051.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub total_provisions_pour_risques_et_charges: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur_ajoutee_bdf: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -722,21 +1351,462 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for BilansEntreprisesBdfBilansItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.autres_fonds_propres {
+                map.serialize_entry("autres_fonds_propres", value)?;
+            }
+            if let Some(value) = &self.besoin_en_fonds_de_roulement {
+                map.serialize_entry("besoin_en_fonds_de_roulement", value)?;
+            }
+            if let Some(value) = &self.capacite_autofinancement {
+                map.serialize_entry("capacite_autofinancement", value)?;
+            }
+            if let Some(value) = &self.capital_social_inclus_dans_capitaux_propres_et_assimiles {
+                map.serialize_entry(
+                    "capital_social_inclus_dans_capitaux_propres_et_assimiles",
+                    value,
+                )?;
+            }
+            if let Some(value) = &self.capitaux_propres_et_assimiles {
+                map.serialize_entry("capitaux_propres_et_assimiles", value)?;
+            }
+            if let Some(value) = &self.chiffre_affaires_ht {
+                map.serialize_entry("chiffre_affaires_ht", value)?;
+            }
+            if let Some(value) = &self.date_arret_exercice {
+                map.serialize_entry("date_arret_exercice", value)?;
+            }
+            if let Some(value) = &self.dettes1_emprunts_obligataires_et_convertibles {
+                map.serialize_entry("dettes1_emprunts_obligataires_et_convertibles", value)?;
+            }
+            if let Some(value) = &self.dettes2_autres_emprunts_obligataires {
+                map.serialize_entry("dettes2_autres_emprunts_obligataires", value)?;
+            }
+            if let Some(value) =
+                &self.dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit
+            {
+                map.serialize_entry(
+                    "dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit",
+                    value,
+                )?;
+            }
+            if let Some(value) = &self.dettes4_maturite_a_un_an_au_plus {
+                map.serialize_entry("dettes4_maturite_a_un_an_au_plus", value)?;
+            }
+            if let Some(value) = &self.disponibilites {
+                map.serialize_entry("disponibilites", value)?;
+            }
+            if let Some(value) = &self.duree_exercice {
+                map.serialize_entry("duree_exercice", value)?;
+            }
+            if let Some(value) = &self.emprunts_et_dettes_financieres_divers {
+                map.serialize_entry("emprunts_et_dettes_financieres_divers", value)?;
+            }
+            if let Some(value) = &self.evolution_autres_fonds_propres {
+                map.serialize_entry("evolution_autres_fonds_propres", value)?;
+            }
+            if let Some(value) = &self.evolution_besoin_en_fonds_de_roulement {
+                map.serialize_entry("evolution_besoin_en_fonds_de_roulement", value)?;
+            }
+            if let Some(value) = &self.evolution_capacite_autofinancement {
+                map.serialize_entry("evolution_capacite_autofinancement", value)?;
+            }
+            if let Some(value) =
+                &self.evolution_capital_social_inclus_dans_capitaux_propres_et_assimiles
+            {
+                map.serialize_entry(
+                    "evolution_capital_social_inclus_dans_capitaux_propres_et_assimiles",
+                    value,
+                )?;
+            }
+            if let Some(value) = &self.evolution_capitaux_propres_et_assimiles {
+                map.serialize_entry("evolution_capitaux_propres_et_assimiles", value)?;
+            }
+            if let Some(value) = &self.evolution_chiffre_affaires_ht {
+                map.serialize_entry("evolution_chiffre_affaires_ht", value)?;
+            }
+            if let Some(value) = &self.evolution_dettes1_emprunts_obligataires_et_convertibles {
+                map.serialize_entry(
+                    "evolution_dettes1_emprunts_obligataires_et_convertibles",
+                    value,
+                )?;
+            }
+            if let Some(value) = &self.evolution_dettes2_autres_emprunts_obligataires {
+                map.serialize_entry("evolution_dettes2_autres_emprunts_obligataires", value)?;
+            }
+            if let Some(value) =
+                &self.evolution_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit
+            {
+                map.serialize_entry(
+                    "evolution_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit",
+                    value,
+                )?;
+            }
+            if let Some(value) = &self.evolution_dettes4_maturite_a_un_an_au_plus {
+                map.serialize_entry("evolution_dettes4_maturite_a_un_an_au_plus", value)?;
+            }
+            if let Some(value) = &self.evolution_disponibilites {
+                map.serialize_entry("evolution_disponibilites", value)?;
+            }
+            if let Some(value) = &self.evolution_emprunts_et_dettes_financieres_divers {
+                map.serialize_entry("evolution_emprunts_et_dettes_financieres_divers", value)?;
+            }
+            if let Some(value) = &self.evolution_excedent_brut_exploitation {
+                map.serialize_entry("evolution_excedent_brut_exploitation", value)?;
+            }
+            if let Some(value) = &self.evolution_fonds_roulement_net_global {
+                map.serialize_entry("evolution_fonds_roulement_net_global", value)?;
+            }
+            if let Some(value) = &self.evolution_groupes_et_associes {
+                map.serialize_entry("evolution_groupes_et_associes", value)?;
+            }
+            if let Some(value) =
+                &self.evolution_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement
+            {
+                map.serialize_entry(
+                    "evolution_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement",
+                    value,
+                )?;
+            }
+            if let Some(value) = &self.evolution_resultat_exercice {
+                map.serialize_entry("evolution_resultat_exercice", value)?;
+            }
+            if let Some(value) = &self.evolution_total_dettes_stables {
+                map.serialize_entry("evolution_total_dettes_stables", value)?;
+            }
+            if let Some(value) = &self.evolution_total_passif {
+                map.serialize_entry("evolution_total_passif", value)?;
+            }
+            if let Some(value) = &self.evolution_total_provisions_pour_risques_et_charges {
+                map.serialize_entry("evolution_total_provisions_pour_risques_et_charges", value)?;
+            }
+            if let Some(value) = &self.evolution_valeur_ajoutee_bdf {
+                map.serialize_entry("evolution_valeur_ajoutee_bdf", value)?;
+            }
+            if let Some(value) = &self.excedent_brut_exploitation {
+                map.serialize_entry("excedent_brut_exploitation", value)?;
+            }
+            if let Some(value) = &self.fonds_roulement_net_global {
+                map.serialize_entry("fonds_roulement_net_global", value)?;
+            }
+            if let Some(value) = &self.groupes_et_associes {
+                map.serialize_entry("groupes_et_associes", value)?;
+            }
+            if let Some(value) =
+                &self.ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement
+            {
+                map.serialize_entry(
+                    "ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement",
+                    value,
+                )?;
+            }
+            if let Some(value) = &self.resultat_exercice {
+                map.serialize_entry("resultat_exercice", value)?;
+            }
+            if let Some(value) = &self.total_dettes_stables {
+                map.serialize_entry("total_dettes_stables", value)?;
+            }
+            if let Some(value) = &self.total_passif {
+                map.serialize_entry("total_passif", value)?;
+            }
+            if let Some(value) = &self.total_provisions_pour_risques_et_charges {
+                map.serialize_entry("total_provisions_pour_risques_et_charges", value)?;
+            }
+            if let Some(value) = &self.valeur_ajoutee_bdf {
+                map.serialize_entry("valeur_ajoutee_bdf", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for BilansEntreprisesBdfBilansItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = BilansEntreprisesBdfBilansItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (BilansEntreprisesBdfBilansItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BilansEntreprisesBdfBilansItem, A::Error> {
+                    let mut field_autres_fonds_propres = None;
+                    let mut field_besoin_en_fonds_de_roulement = None;
+                    let mut field_capacite_autofinancement = None;
+                    let mut field_capital_social_inclus_dans_capitaux_propres_et_assimiles = None;
+                    let mut field_capitaux_propres_et_assimiles = None;
+                    let mut field_chiffre_affaires_ht = None;
+                    let mut field_date_arret_exercice = None;
+                    let mut field_dettes1_emprunts_obligataires_et_convertibles = None;
+                    let mut field_dettes2_autres_emprunts_obligataires = None;
+                    let mut field_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit =
+                        None;
+                    let mut field_dettes4_maturite_a_un_an_au_plus = None;
+                    let mut field_disponibilites = None;
+                    let mut field_duree_exercice = None;
+                    let mut field_emprunts_et_dettes_financieres_divers = None;
+                    let mut field_evolution_autres_fonds_propres = None;
+                    let mut field_evolution_besoin_en_fonds_de_roulement = None;
+                    let mut field_evolution_capacite_autofinancement = None;
+                    let mut
+                    field_evolution_capital_social_inclus_dans_capitaux_propres_et_assimiles = None;
+                    let mut field_evolution_capitaux_propres_et_assimiles = None;
+                    let mut field_evolution_chiffre_affaires_ht = None;
+                    let mut field_evolution_dettes1_emprunts_obligataires_et_convertibles = None;
+                    let mut field_evolution_dettes2_autres_emprunts_obligataires = None;
+                    let mut
+                    field_evolution_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit =
+                        None;
+                    let mut field_evolution_dettes4_maturite_a_un_an_au_plus = None;
+                    let mut field_evolution_disponibilites = None;
+                    let mut field_evolution_emprunts_et_dettes_financieres_divers = None;
+                    let mut field_evolution_excedent_brut_exploitation = None;
+                    let mut field_evolution_fonds_roulement_net_global = None;
+                    let mut field_evolution_groupes_et_associes = None;
+                    let mut
+                    field_evolution_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement =
+                        None;
+                    let mut field_evolution_resultat_exercice = None;
+                    let mut field_evolution_total_dettes_stables = None;
+                    let mut field_evolution_total_passif = None;
+                    let mut field_evolution_total_provisions_pour_risques_et_charges = None;
+                    let mut field_evolution_valeur_ajoutee_bdf = None;
+                    let mut field_excedent_brut_exploitation = None;
+                    let mut field_fonds_roulement_net_global = None;
+                    let mut field_groupes_et_associes = None;
+                    let mut field_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement =
+                        None;
+                    let mut field_resultat_exercice = None;
+                    let mut field_total_dettes_stables = None;
+                    let mut field_total_passif = None;
+                    let mut field_total_provisions_pour_risques_et_charges = None;
+                    let mut field_valeur_ajoutee_bdf = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "autres_fonds_propres" => {
+                                field_autres_fonds_propres = map.next_value()?;
+                            }
+                            "besoin_en_fonds_de_roulement" => {
+                                field_besoin_en_fonds_de_roulement = map.next_value()?;
+                            }
+                            "capacite_autofinancement" => {
+                                field_capacite_autofinancement = map.next_value()?;
+                            }
+                            "capital_social_inclus_dans_capitaux_propres_et_assimiles" => {
+                                field_capital_social_inclus_dans_capitaux_propres_et_assimiles = map
+                                    .next_value()?;
+                            }
+                            "capitaux_propres_et_assimiles" => {
+                                field_capitaux_propres_et_assimiles = map.next_value()?;
+                            }
+                            "chiffre_affaires_ht" => {
+                                field_chiffre_affaires_ht = map.next_value()?;
+                            }
+                            "date_arret_exercice" => {
+                                field_date_arret_exercice = map.next_value()?;
+                            }
+                            "dettes1_emprunts_obligataires_et_convertibles" => {
+                                field_dettes1_emprunts_obligataires_et_convertibles = map
+                                    .next_value()?;
+                            }
+                            "dettes2_autres_emprunts_obligataires" => {
+                                field_dettes2_autres_emprunts_obligataires = map
+                                    .next_value()?;
+                            }
+                            "dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit" => {
+                                field_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit = map
+                                    .next_value()?;
+                            }
+                            "dettes4_maturite_a_un_an_au_plus" => {
+                                field_dettes4_maturite_a_un_an_au_plus = map.next_value()?;
+                            }
+                            "disponibilites" => field_disponibilites = map.next_value()?,
+                            "duree_exercice" => field_duree_exercice = map.next_value()?,
+                            "emprunts_et_dettes_financieres_divers" => {
+                                field_emprunts_et_dettes_financieres_divers = map
+                                    .next_value()?;
+                            }
+                            "evolution_autres_fonds_propres" => {
+                                field_evolution_autres_fonds_propres = map.next_value()?;
+                            }
+                            "evolution_besoin_en_fonds_de_roulement" => {
+                                field_evolution_besoin_en_fonds_de_roulement = map
+                                    .next_value()?;
+                            }
+                            "evolution_capacite_autofinancement" => {
+                                field_evolution_capacite_autofinancement = map.next_value()?;
+                            }
+                            "evolution_capital_social_inclus_dans_capitaux_propres_et_assimiles" => {
+                                field_evolution_capital_social_inclus_dans_capitaux_propres_et_assimiles = map
+                                    .next_value()?;
+                            }
+                            "evolution_capitaux_propres_et_assimiles" => {
+                                field_evolution_capitaux_propres_et_assimiles = map
+                                    .next_value()?;
+                            }
+                            "evolution_chiffre_affaires_ht" => {
+                                field_evolution_chiffre_affaires_ht = map.next_value()?;
+                            }
+                            "evolution_dettes1_emprunts_obligataires_et_convertibles" => {
+                                field_evolution_dettes1_emprunts_obligataires_et_convertibles = map
+                                    .next_value()?;
+                            }
+                            "evolution_dettes2_autres_emprunts_obligataires" => {
+                                field_evolution_dettes2_autres_emprunts_obligataires = map
+                                    .next_value()?;
+                            }
+                            "evolution_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit" => {
+                                field_evolution_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit = map
+                                    .next_value()?;
+                            }
+                            "evolution_dettes4_maturite_a_un_an_au_plus" => {
+                                field_evolution_dettes4_maturite_a_un_an_au_plus = map
+                                    .next_value()?;
+                            }
+                            "evolution_disponibilites" => {
+                                field_evolution_disponibilites = map.next_value()?;
+                            }
+                            "evolution_emprunts_et_dettes_financieres_divers" => {
+                                field_evolution_emprunts_et_dettes_financieres_divers = map
+                                    .next_value()?;
+                            }
+                            "evolution_excedent_brut_exploitation" => {
+                                field_evolution_excedent_brut_exploitation = map
+                                    .next_value()?;
+                            }
+                            "evolution_fonds_roulement_net_global" => {
+                                field_evolution_fonds_roulement_net_global = map
+                                    .next_value()?;
+                            }
+                            "evolution_groupes_et_associes" => {
+                                field_evolution_groupes_et_associes = map.next_value()?;
+                            }
+                            "evolution_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement" => {
+                                field_evolution_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement = map
+                                    .next_value()?;
+                            }
+                            "evolution_resultat_exercice" => {
+                                field_evolution_resultat_exercice = map.next_value()?;
+                            }
+                            "evolution_total_dettes_stables" => {
+                                field_evolution_total_dettes_stables = map.next_value()?;
+                            }
+                            "evolution_total_passif" => {
+                                field_evolution_total_passif = map.next_value()?;
+                            }
+                            "evolution_total_provisions_pour_risques_et_charges" => {
+                                field_evolution_total_provisions_pour_risques_et_charges = map
+                                    .next_value()?;
+                            }
+                            "evolution_valeur_ajoutee_bdf" => {
+                                field_evolution_valeur_ajoutee_bdf = map.next_value()?;
+                            }
+                            "excedent_brut_exploitation" => {
+                                field_excedent_brut_exploitation = map.next_value()?;
+                            }
+                            "fonds_roulement_net_global" => {
+                                field_fonds_roulement_net_global = map.next_value()?;
+                            }
+                            "groupes_et_associes" => {
+                                field_groupes_et_associes = map.next_value()?;
+                            }
+                            "ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement" => {
+                                field_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement = map
+                                    .next_value()?;
+                            }
+                            "resultat_exercice" => {
+                                field_resultat_exercice = map.next_value()?;
+                            }
+                            "total_dettes_stables" => {
+                                field_total_dettes_stables = map.next_value()?;
+                            }
+                            "total_passif" => field_total_passif = map.next_value()?,
+                            "total_provisions_pour_risques_et_charges" => {
+                                field_total_provisions_pour_risques_et_charges = map
+                                    .next_value()?;
+                            }
+                            "valeur_ajoutee_bdf" => {
+                                field_valeur_ajoutee_bdf = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(BilansEntreprisesBdfBilansItem {
+                        autres_fonds_propres: field_autres_fonds_propres,
+                        besoin_en_fonds_de_roulement: field_besoin_en_fonds_de_roulement,
+                        capacite_autofinancement: field_capacite_autofinancement,
+                        capital_social_inclus_dans_capitaux_propres_et_assimiles: field_capital_social_inclus_dans_capitaux_propres_et_assimiles,
+                        capitaux_propres_et_assimiles: field_capitaux_propres_et_assimiles,
+                        chiffre_affaires_ht: field_chiffre_affaires_ht,
+                        date_arret_exercice: field_date_arret_exercice,
+                        dettes1_emprunts_obligataires_et_convertibles: field_dettes1_emprunts_obligataires_et_convertibles,
+                        dettes2_autres_emprunts_obligataires: field_dettes2_autres_emprunts_obligataires,
+                        dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit: field_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit,
+                        dettes4_maturite_a_un_an_au_plus: field_dettes4_maturite_a_un_an_au_plus,
+                        disponibilites: field_disponibilites,
+                        duree_exercice: field_duree_exercice,
+                        emprunts_et_dettes_financieres_divers: field_emprunts_et_dettes_financieres_divers,
+                        evolution_autres_fonds_propres: field_evolution_autres_fonds_propres,
+                        evolution_besoin_en_fonds_de_roulement: field_evolution_besoin_en_fonds_de_roulement,
+                        evolution_capacite_autofinancement: field_evolution_capacite_autofinancement,
+                        evolution_capital_social_inclus_dans_capitaux_propres_et_assimiles: field_evolution_capital_social_inclus_dans_capitaux_propres_et_assimiles,
+                        evolution_capitaux_propres_et_assimiles: field_evolution_capitaux_propres_et_assimiles,
+                        evolution_chiffre_affaires_ht: field_evolution_chiffre_affaires_ht,
+                        evolution_dettes1_emprunts_obligataires_et_convertibles: field_evolution_dettes1_emprunts_obligataires_et_convertibles,
+                        evolution_dettes2_autres_emprunts_obligataires: field_evolution_dettes2_autres_emprunts_obligataires,
+                        evolution_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit: field_evolution_dettes3_emprunts_et_dettes_aupres_des_etablissements_de_credit,
+                        evolution_dettes4_maturite_a_un_an_au_plus: field_evolution_dettes4_maturite_a_un_an_au_plus,
+                        evolution_disponibilites: field_evolution_disponibilites,
+                        evolution_emprunts_et_dettes_financieres_divers: field_evolution_emprunts_et_dettes_financieres_divers,
+                        evolution_excedent_brut_exploitation: field_evolution_excedent_brut_exploitation,
+                        evolution_fonds_roulement_net_global: field_evolution_fonds_roulement_net_global,
+                        evolution_groupes_et_associes: field_evolution_groupes_et_associes,
+                        evolution_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement: field_evolution_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement,
+                        evolution_resultat_exercice: field_evolution_resultat_exercice,
+                        evolution_total_dettes_stables: field_evolution_total_dettes_stables,
+                        evolution_total_passif: field_evolution_total_passif,
+                        evolution_total_provisions_pour_risques_et_charges: field_evolution_total_provisions_pour_risques_et_charges,
+                        evolution_valeur_ajoutee_bdf: field_evolution_valeur_ajoutee_bdf,
+                        excedent_brut_exploitation: field_excedent_brut_exploitation,
+                        fonds_roulement_net_global: field_fonds_roulement_net_global,
+                        groupes_et_associes: field_groupes_et_associes,
+                        ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement: field_ratio_fonds_roulement_net_global_sur_besoin_en_fonds_de_roulement,
+                        resultat_exercice: field_resultat_exercice,
+                        total_dettes_stables: field_total_dettes_stables,
+                        total_passif: field_total_passif,
+                        total_provisions_pour_risques_et_charges: field_total_provisions_pour_risques_et_charges,
+                        valeur_ajoutee_bdf: field_valeur_ajoutee_bdf,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_entreprises_bdf~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BilansEntreprisesBdfResponse {
         /// Les trois bilans de la Banque de France sont listés les uns après les autres, le premier étant le plus récent. La Banque de France renvoit également des données d'évolution par rapport à l'année précédente. Les calculs d'évolution sont calculés en comparant l'année N par rapport à l'année N-1. Ces montants ne sont fournis que si les liasses fiscales N et N-1 ont la même durée d'exercice. Les champs sont calculés par la Banque de France sur le mode suivant : (valeur à date N - valeur à date N-1) * 100 / valeur absolue (valeur à date N-1).
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bilans: Option<Vec<BilansEntreprisesBdfBilansItem>>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub monnaie: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -751,54 +1821,97 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for BilansEntreprisesBdfResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.bilans {
+                map.serialize_entry("bilans", value)?;
+            }
+            if let Some(value) = &self.monnaie {
+                map.serialize_entry("monnaie", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for BilansEntreprisesBdfResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = BilansEntreprisesBdfResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (BilansEntreprisesBdfResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BilansEntreprisesBdfResponse, A::Error> {
+                    let mut field_bilans = None;
+                    let mut field_monnaie = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "bilans" => field_bilans = map.next_value()?,
+                            "monnaie" => field_monnaie = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(BilansEntreprisesBdfResponse {
+                        bilans: field_bilans,
+                        monnaie: field_monnaie,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/bilans/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BilansInpiBilansItem {
         /// Code du greffe en charge du dossier, la liste des codes greffes est disponible ici : <https://www.data.gouv.fr/fr/datasets/liste-des-greffes/>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_greffe: Option<i64>,
         /// Peut prendre les valeurs 0, 1 et 2 qui signifie respectivement non confidentiel, confidentiel et partiellement confidentiel. Référez-vous à la documentation de cette API pour plus de détails sur les traitements applicables à ces différents types de documents
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub confidentiel: Option<i64>,
         /// Date de clôture du bilan
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_cloture: Option<crate::runtime::ApiDateTime>,
         /// Date du dépot du bilan au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub denomination_sociale: Option<String>,
         /// cet identifiant permet de retrouver le document dans l'archive ZIP, à l'aide du fichier "Response.json" permettant de faire lien entre cet ID et le nom du PDF.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub id_fichier: Option<i64>,
         /// Nature de l'archive, semble principalement renvoyer B-S (pour bilan simplifié)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nature_archive: Option<String>,
         /// Numéro interne aux greffiers pour identifier un dossier. Un dossier correspond à une entreprise dans un greffe donné. Il devrait donc être le même pour tous les documents.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_gestion: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -812,19 +1925,113 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for BilansInpiBilansItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code_greffe {
+                map.serialize_entry("code_greffe", value)?;
+            }
+            if let Some(value) = &self.confidentiel {
+                map.serialize_entry("confidentiel", value)?;
+            }
+            if let Some(value) = &self.date_cloture {
+                map.serialize_entry("date_cloture", value)?;
+            }
+            if let Some(value) = &self.date_depot {
+                map.serialize_entry("date_depot", value)?;
+            }
+            if let Some(value) = &self.denomination_sociale {
+                map.serialize_entry("denomination_sociale", value)?;
+            }
+            if let Some(value) = &self.id_fichier {
+                map.serialize_entry("id_fichier", value)?;
+            }
+            if let Some(value) = &self.nature_archive {
+                map.serialize_entry("nature_archive", value)?;
+            }
+            if let Some(value) = &self.numero_gestion {
+                map.serialize_entry("numero_gestion", value)?;
+            }
+            if let Some(value) = &self.siren {
+                map.serialize_entry("siren", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for BilansInpiBilansItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = BilansInpiBilansItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (BilansInpiBilansItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BilansInpiBilansItem, A::Error> {
+                    let mut field_code_greffe = None;
+                    let mut field_confidentiel = None;
+                    let mut field_date_cloture = None;
+                    let mut field_date_depot = None;
+                    let mut field_denomination_sociale = None;
+                    let mut field_id_fichier = None;
+                    let mut field_nature_archive = None;
+                    let mut field_numero_gestion = None;
+                    let mut field_siren = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code_greffe" => field_code_greffe = map.next_value()?,
+                            "confidentiel" => field_confidentiel = map.next_value()?,
+                            "date_cloture" => field_date_cloture = map.next_value()?,
+                            "date_depot" => field_date_depot = map.next_value()?,
+                            "denomination_sociale" => {
+                                field_denomination_sociale = map.next_value()?;
+                            }
+                            "id_fichier" => field_id_fichier = map.next_value()?,
+                            "nature_archive" => field_nature_archive = map.next_value()?,
+                            "numero_gestion" => field_numero_gestion = map.next_value()?,
+                            "siren" => field_siren = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(BilansInpiBilansItem {
+                        code_greffe: field_code_greffe,
+                        confidentiel: field_confidentiel,
+                        date_cloture: field_date_cloture,
+                        date_depot: field_date_depot,
+                        denomination_sociale: field_denomination_sociale,
+                        id_fichier: field_id_fichier,
+                        nature_archive: field_nature_archive,
+                        numero_gestion: field_numero_gestion,
+                        siren: field_siren,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1bilans_inpi~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BilansInpiResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub bilans: Option<Vec<BilansInpiBilansItem>>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url_documents: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -839,19 +2046,69 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for BilansInpiResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.bilans {
+                map.serialize_entry("bilans", value)?;
+            }
+            if let Some(value) = &self.url_documents {
+                map.serialize_entry("url_documents", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for BilansInpiResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = BilansInpiResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (BilansInpiResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BilansInpiResponse, A::Error> {
+                    let mut field_bilans = None;
+                    let mut field_url_documents = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "bilans" => field_bilans = map.next_value()?,
+                            "url_documents" => field_url_documents = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(BilansInpiResponse {
+                        bilans: field_bilans,
+                        url_documents: field_url_documents,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/brevets`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Brevets {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub latests_brevets: Option<Vec<LatestsBrevetsItem>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -868,6 +2125,61 @@ pub mod models {
                 &self.latests_brevets,
                 report,
             );
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Brevets {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.count {
+                map.serialize_entry("count", value)?;
+            }
+            if let Some(value) = &self.latests_brevets {
+                map.serialize_entry("latests_brevets", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Brevets {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Brevets;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Brevets)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Brevets, A::Error> {
+                    let mut field_count = None;
+                    let mut field_latests_brevets = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "count" => field_count = map.next_value()?,
+                            "latests_brevets" => {
+                                field_latests_brevets = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Brevets {
+                        count: field_count,
+                        latests_brevets: field_latests_brevets,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
     #[cfg(feature = "v2")]
@@ -937,55 +2249,45 @@ pub mod models {
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CertificatsAgenceBioItem {
         /// Ce champ liste les activités certifiées de l'opérateur économique parmi : 'Production', 'Preparation', 'Distribution', 'Stockage', 'Importation' et/ou 'Restauration'.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub activites: Option<Vec<String>>,
         /// Quand l'entreprise se notifie auprès de l'Agence BIO, une adresse postale récupérée auprès de l'INSEE est automatiquement proposée. L'opérateur économique peut décider d'ajouter d'autres adresses. Ce qui est le cas dans l'exemple ci-dessous avec le lieu de vente, le lieu d'activité et le siège social. Dans la grande majortié des cas, les opérateurs ne déclarent qu'une seule adresse.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresses_operateurs: Option<Vec<AdressesOperateursItem>>,
         /// Ce champs, déclaratif, permet aux utilisateurs de l'annuaire de l'Agence BIO (<https://www.agencebio.org/vos-outils/annuaire/>) de filtrer les opérateurs économiques avec six catégories : Artisans/commerçants ; Grandes surfaces généralistes ; Grossistes ; Magasins spécialisés ; Restaurants ; Vente aux consommateurs.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub categories: Option<Vec<String>>,
         /// Cette clé délivre la liste des certifications en BIO de l'opérateur. Un opérateur peut avoir plusieurs certificats s'il a plusieurs organismes certificateurs.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub certificats: Option<Vec<CertificatsItem>>,
         /// Il s'agit de la dernière mise à jour faite par l'opérateur économique. Celle-ci n'implique donc pas une mise à jour de toutes les données.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_derniere_mise_a_jour: Option<crate::runtime::ApiDate>,
         /// C'est le numéro qui accompagne l'opérateur économique (entreprise ou association certifiées en BIO) tout au long de sa vie, même en cas de changement d'activité, ou d'organisme de certification. Seul le changement de numéro de SIRET implique un changement du numéro BIO.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_bio: Option<i64>,
         /// Cette clé délivre la liste des produits certifiés de l'opérateur économique. Cette liste n'est disponible que si l'opérateur a déclaré une activité de "Production".
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub productions: Option<Vec<ProductionsItem>>,
         /// Ce champ est complété lorsque l'entité concernée est rattachée à un réseau. C'est souvent le cas pour les distributeurs. Cette donnée est déclarative.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub reseau: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1017,43 +2319,135 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for CertificatsAgenceBioItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.activites {
+                map.serialize_entry("activites", value)?;
+            }
+            if let Some(value) = &self.adresses_operateurs {
+                map.serialize_entry("adresses_operateurs", value)?;
+            }
+            if let Some(value) = &self.categories {
+                map.serialize_entry("categories", value)?;
+            }
+            if let Some(value) = &self.certificats {
+                map.serialize_entry("certificats", value)?;
+            }
+            if let Some(value) = &self.date_derniere_mise_a_jour {
+                map.serialize_entry("date_derniere_mise_a_jour", value)?;
+            }
+            if let Some(value) = &self.numero_bio {
+                map.serialize_entry("numero_bio", value)?;
+            }
+            if let Some(value) = &self.productions {
+                map.serialize_entry("productions", value)?;
+            }
+            if let Some(value) = &self.reseau {
+                map.serialize_entry("reseau", value)?;
+            }
+            if let Some(value) = &self.siret {
+                map.serialize_entry("siret", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for CertificatsAgenceBioItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = CertificatsAgenceBioItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (CertificatsAgenceBioItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<CertificatsAgenceBioItem, A::Error> {
+                    let mut field_activites = None;
+                    let mut field_adresses_operateurs = None;
+                    let mut field_categories = None;
+                    let mut field_certificats = None;
+                    let mut field_date_derniere_mise_a_jour = None;
+                    let mut field_numero_bio = None;
+                    let mut field_productions = None;
+                    let mut field_reseau = None;
+                    let mut field_siret = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "activites" => field_activites = map.next_value()?,
+                            "adresses_operateurs" => {
+                                field_adresses_operateurs = map.next_value()?;
+                            }
+                            "categories" => field_categories = map.next_value()?,
+                            "certificats" => field_certificats = map.next_value()?,
+                            "date_derniere_mise_a_jour" => {
+                                field_date_derniere_mise_a_jour = map.next_value()?;
+                            }
+                            "numero_bio" => field_numero_bio = map.next_value()?,
+                            "productions" => field_productions = map.next_value()?,
+                            "reseau" => field_reseau = map.next_value()?,
+                            "siret" => field_siret = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(CertificatsAgenceBioItem {
+                        activites: field_activites,
+                        adresses_operateurs: field_adresses_operateurs,
+                        categories: field_categories,
+                        certificats: field_certificats,
+                        date_derniere_mise_a_jour: field_date_derniere_mise_a_jour,
+                        numero_bio: field_numero_bio,
+                        productions: field_productions,
+                        reseau: field_reseau,
+                        siret: field_siret,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items/properties/certificats/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CertificatsItem {
         /// Il s'agit de la date d'arrêt d'une certification. Ce cas est assez rare.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_arret: Option<crate::runtime::ApiDate>,
         /// Il s'agit de la date à laquelle l'opérateur économique s'engage à respecter le cahier des charges BIO. Cette donnée est fournie par l'organisme certificateur et fait référence. Cette date ne correspond pas forcément au démarrage concrêt de l'activité.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_engagement: Option<crate::runtime::ApiDate>,
         /// Dans certains cas, la certifcation en BIO d'un opérateur peut être "SUSPENDUE" (voir ci-dessous), cette date correspond à cette suspension.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_suspension: Option<crate::runtime::ApiDate>,
         /// C'est l'état de la certifiction en BIO de l'opérateur. Lorsque la certification est active, la certification est dite "ENGAGEE". Lorsque la certification est arrêtée temporairement par l'organisme de certification, généralement parce qu'un écart a été observé avec le règlement, la certification est "SUSPENDUE". Cette suspension est temporaire. Si la suspension dure un an, l'état indique "RETIREE". Si la suspension est définitive, l'état indique "ARRETEE".
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat_certification: Option<String>,
         /// Nom de l'organisme certificateur.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub organisme: Option<String>,
         /// Pour 90% des certifications, une URL est donnée, permettant de se rendre sur le site de l'organisme certificateur donnant accès au certificat au format PDF. Pour en savoir plus, consulter le bloc question/réponse de cette documentation.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1067,49 +2461,121 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for CertificatsItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.date_arret {
+                map.serialize_entry("date_arret", value)?;
+            }
+            if let Some(value) = &self.date_engagement {
+                map.serialize_entry("date_engagement", value)?;
+            }
+            if let Some(value) = &self.date_suspension {
+                map.serialize_entry("date_suspension", value)?;
+            }
+            if let Some(value) = &self.etat_certification {
+                map.serialize_entry("etat_certification", value)?;
+            }
+            if let Some(value) = &self.organisme {
+                map.serialize_entry("organisme", value)?;
+            }
+            if let Some(value) = &self.url {
+                map.serialize_entry("url", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for CertificatsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = CertificatsItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (CertificatsItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<CertificatsItem, A::Error> {
+                    let mut field_date_arret = None;
+                    let mut field_date_engagement = None;
+                    let mut field_date_suspension = None;
+                    let mut field_etat_certification = None;
+                    let mut field_organisme = None;
+                    let mut field_url = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "date_arret" => field_date_arret = map.next_value()?,
+                            "date_engagement" => {
+                                field_date_engagement = map.next_value()?;
+                            }
+                            "date_suspension" => {
+                                field_date_suspension = map.next_value()?;
+                            }
+                            "etat_certification" => {
+                                field_etat_certification = map.next_value()?;
+                            }
+                            "organisme" => field_organisme = map.next_value()?,
+                            "url" => field_url = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(CertificatsItem {
+                        date_arret: field_date_arret,
+                        date_engagement: field_date_engagement,
+                        date_suspension: field_date_suspension,
+                        etat_certification: field_etat_certification,
+                        organisme: field_organisme,
+                        url: field_url,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_opqibi~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CertificatsOpqibiResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub assurance: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_de_delivrance_du_certificat: Option<String>,
         /// La date de validité des qualifications est toujours précisée en fin de liste.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_de_validite_des_qualifications: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_de_validite_des_qualifications_probatoires: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub duree_de_validite_du_certificat: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_certificat: Option<String>,
         /// La liste suivante énumère les qualifications de l'entreprise.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub qualifications: Option<Vec<QualificationsItem>>,
         /// Cette liste se compose de la même façon mais énumère les qualifications probatoires de l'entreprise.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub qualifications_probatoires: Option<Vec<QualificationsItem>>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1135,24 +2601,136 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for CertificatsOpqibiResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.assurance {
+                map.serialize_entry("assurance", value)?;
+            }
+            if let Some(value) = &self.date_de_delivrance_du_certificat {
+                map.serialize_entry("date_de_delivrance_du_certificat", value)?;
+            }
+            if let Some(value) = &self.date_de_validite_des_qualifications {
+                map.serialize_entry("date_de_validite_des_qualifications", value)?;
+            }
+            if let Some(value) = &self.date_de_validite_des_qualifications_probatoires {
+                map.serialize_entry("date_de_validite_des_qualifications_probatoires", value)?;
+            }
+            if let Some(value) = &self.duree_de_validite_du_certificat {
+                map.serialize_entry("duree_de_validite_du_certificat", value)?;
+            }
+            if let Some(value) = &self.numero_certificat {
+                map.serialize_entry("numero_certificat", value)?;
+            }
+            if let Some(value) = &self.qualifications {
+                map.serialize_entry("qualifications", value)?;
+            }
+            if let Some(value) = &self.qualifications_probatoires {
+                map.serialize_entry("qualifications_probatoires", value)?;
+            }
+            if let Some(value) = &self.siren {
+                map.serialize_entry("siren", value)?;
+            }
+            if let Some(value) = &self.url {
+                map.serialize_entry("url", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for CertificatsOpqibiResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = CertificatsOpqibiResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (CertificatsOpqibiResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<CertificatsOpqibiResponse, A::Error> {
+                    let mut field_assurance = None;
+                    let mut field_date_de_delivrance_du_certificat = None;
+                    let mut field_date_de_validite_des_qualifications = None;
+                    let mut field_date_de_validite_des_qualifications_probatoires = None;
+                    let mut field_duree_de_validite_du_certificat = None;
+                    let mut field_numero_certificat = None;
+                    let mut field_qualifications = None;
+                    let mut field_qualifications_probatoires = None;
+                    let mut field_siren = None;
+                    let mut field_url = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "assurance" => field_assurance = map.next_value()?,
+                            "date_de_delivrance_du_certificat" => {
+                                field_date_de_delivrance_du_certificat = map.next_value()?;
+                            }
+                            "date_de_validite_des_qualifications" => {
+                                field_date_de_validite_des_qualifications = map.next_value()?;
+                            }
+                            "date_de_validite_des_qualifications_probatoires" => {
+                                field_date_de_validite_des_qualifications_probatoires =
+                                    map.next_value()?;
+                            }
+                            "duree_de_validite_du_certificat" => {
+                                field_duree_de_validite_du_certificat = map.next_value()?;
+                            }
+                            "numero_certificat" => {
+                                field_numero_certificat = map.next_value()?;
+                            }
+                            "qualifications" => field_qualifications = map.next_value()?,
+                            "qualifications_probatoires" => {
+                                field_qualifications_probatoires = map.next_value()?;
+                            }
+                            "siren" => field_siren = map.next_value()?,
+                            "url" => field_url = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(CertificatsOpqibiResponse {
+                        assurance: field_assurance,
+                        date_de_delivrance_du_certificat: field_date_de_delivrance_du_certificat,
+                        date_de_validite_des_qualifications:
+                            field_date_de_validite_des_qualifications,
+                        date_de_validite_des_qualifications_probatoires:
+                            field_date_de_validite_des_qualifications_probatoires,
+                        duree_de_validite_du_certificat: field_duree_de_validite_du_certificat,
+                        numero_certificat: field_numero_certificat,
+                        qualifications: field_qualifications,
+                        qualifications_probatoires: field_qualifications_probatoires,
+                        siren: field_siren,
+                        url: field_url,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_rge_ademe~1{siret}/get/responses/200/content/application~1json/schema/properties/qualifications/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CertificatsRgeAdemeQualificationsItem {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_certificat: Option<String>,
         /// Peut être null si `skip_pdf` est mis à `true`
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url_certificat: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1166,19 +2744,75 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for CertificatsRgeAdemeQualificationsItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.nom {
+                map.serialize_entry("nom", value)?;
+            }
+            if let Some(value) = &self.nom_certificat {
+                map.serialize_entry("nom_certificat", value)?;
+            }
+            if let Some(value) = &self.url_certificat {
+                map.serialize_entry("url_certificat", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for CertificatsRgeAdemeQualificationsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = CertificatsRgeAdemeQualificationsItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (CertificatsRgeAdemeQualificationsItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<CertificatsRgeAdemeQualificationsItem, A::Error> {
+                    let mut field_nom = None;
+                    let mut field_nom_certificat = None;
+                    let mut field_url_certificat = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "nom" => field_nom = map.next_value()?,
+                            "nom_certificat" => field_nom_certificat = map.next_value()?,
+                            "url_certificat" => field_url_certificat = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(CertificatsRgeAdemeQualificationsItem {
+                        nom: field_nom,
+                        nom_certificat: field_nom_certificat,
+                        url_certificat: field_url_certificat,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_rge_ademe~1{siret}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CertificatsRgeAdemeResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub domaines: Option<Vec<String>>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub qualifications: Option<Vec<CertificatsRgeAdemeQualificationsItem>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1198,19 +2832,69 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for CertificatsRgeAdemeResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.domaines {
+                map.serialize_entry("domaines", value)?;
+            }
+            if let Some(value) = &self.qualifications {
+                map.serialize_entry("qualifications", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for CertificatsRgeAdemeResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = CertificatsRgeAdemeResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (CertificatsRgeAdemeResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<CertificatsRgeAdemeResponse, A::Error> {
+                    let mut field_domaines = None;
+                    let mut field_qualifications = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "domaines" => field_domaines = map.next_value()?,
+                            "qualifications" => field_qualifications = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(CertificatsRgeAdemeResponse {
+                        domaines: field_domaines,
+                        qualifications: field_qualifications,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/commune_implantation`, `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/pays_implantation`, `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/region_implantation` and 3 more.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CommuneImplantation {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1224,19 +2908,69 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for CommuneImplantation {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code {
+                map.serialize_entry("code", value)?;
+            }
+            if let Some(value) = &self.value {
+                map.serialize_entry("value", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for CommuneImplantation {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = CommuneImplantation;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (CommuneImplantation)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<CommuneImplantation, A::Error> {
+                    let mut field_code = None;
+                    let mut field_value = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code" => field_code = map.next_value()?,
+                            "value" => field_value = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(CommuneImplantation {
+                        code: field_code,
+                        value: field_value,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1conventions_collectives~1{siret}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ConventionsCollectivesResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub conventions: Option<Vec<ConventionsItem>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1256,34 +2990,79 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ConventionsCollectivesResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.siret {
+                map.serialize_entry("siret", value)?;
+            }
+            if let Some(value) = &self.conventions {
+                map.serialize_entry("conventions", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ConventionsCollectivesResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ConventionsCollectivesResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ConventionsCollectivesResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ConventionsCollectivesResponse, A::Error> {
+                    let mut field_siret = None;
+                    let mut field_conventions = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "siret" => field_siret = map.next_value()?,
+                            "conventions" => field_conventions = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ConventionsCollectivesResponse {
+                        siret: field_siret,
+                        conventions: field_conventions,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1conventions_collectives~1{siret}/get/responses/200/content/application~1json/schema/properties/conventions/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ConventionsItem {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub active: Option<bool>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_publication: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<i64>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre_court: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1297,23 +3076,105 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ConventionsItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.active {
+                map.serialize_entry("active", value)?;
+            }
+            if let Some(value) = &self.date_publication {
+                map.serialize_entry("date_publication", value)?;
+            }
+            if let Some(value) = &self.etat {
+                map.serialize_entry("etat", value)?;
+            }
+            if let Some(value) = &self.numero {
+                map.serialize_entry("numero", value)?;
+            }
+            if let Some(value) = &self.titre_court {
+                map.serialize_entry("titre_court", value)?;
+            }
+            if let Some(value) = &self.titre {
+                map.serialize_entry("titre", value)?;
+            }
+            if let Some(value) = &self.url {
+                map.serialize_entry("url", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ConventionsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ConventionsItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ConventionsItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ConventionsItem, A::Error> {
+                    let mut field_active = None;
+                    let mut field_date_publication = None;
+                    let mut field_etat = None;
+                    let mut field_numero = None;
+                    let mut field_titre_court = None;
+                    let mut field_titre = None;
+                    let mut field_url = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "active" => field_active = map.next_value()?,
+                            "date_publication" => {
+                                field_date_publication = map.next_value()?;
+                            }
+                            "etat" => field_etat = map.next_value()?,
+                            "numero" => field_numero = map.next_value()?,
+                            "titre_court" => field_titre_court = map.next_value()?,
+                            "titre" => field_titre = map.next_value()?,
+                            "url" => field_url = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ConventionsItem {
+                        active: field_active,
+                        date_publication: field_date_publication,
+                        etat: field_etat,
+                        numero: field_numero,
+                        titre_court: field_titre_court,
+                        titre: field_titre,
+                        url: field_url,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1cotisations_msa~1{siret}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct CotisationsMsaResponse {
         /// Si l'entreprise est à jour de ses cotisations patronales à la MSA, la réponse seral "true", à l'inverse, si l'entreprise n'est pas à jour, la réponse sera "false". Dans certains cas, le statut de l'entreprise est inconnu, une analyse est à effectuer, alors ce champ indiquera "null".
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub a_jour: Option<bool>,
         /// Indique "false" quand le statut de l'entreprise est connu, autrement, indique "true" si justement, une analyse manuelle par un agent est en cours.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub analyse_en_cours: Option<bool>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1327,28 +3188,77 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for CotisationsMsaResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.a_jour {
+                map.serialize_entry("a_jour", value)?;
+            }
+            if let Some(value) = &self.analyse_en_cours {
+                map.serialize_entry("analyse_en_cours", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for CotisationsMsaResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = CotisationsMsaResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (CotisationsMsaResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<CotisationsMsaResponse, A::Error> {
+                    let mut field_a_jour = None;
+                    let mut field_analyse_en_cours = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "a_jour" => field_a_jour = map.next_value()?,
+                            "analyse_en_cours" => {
+                                field_analyse_en_cours = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(CotisationsMsaResponse {
+                        a_jour: field_a_jour,
+                        analyse_en_cours: field_analyse_en_cours,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes/properties/declaration/items`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes/properties/declaration/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DeclarationItem {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Optional.
-        #[serde(rename = "code_EDI", default, skip_serializing_if = "Option::is_none")]
         pub code_edi: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_absolu: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_nref: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1362,36 +3272,99 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for DeclarationItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code {
+                map.serialize_entry("code", value)?;
+            }
+            if let Some(value) = &self.code_edi {
+                map.serialize_entry("code_EDI", value)?;
+            }
+            if let Some(value) = &self.code_absolu {
+                map.serialize_entry("code_absolu", value)?;
+            }
+            if let Some(value) = &self.code_nref {
+                map.serialize_entry("code_nref", value)?;
+            }
+            if let Some(value) = &self.intitule {
+                map.serialize_entry("intitule", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for DeclarationItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = DeclarationItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (DeclarationItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<DeclarationItem, A::Error> {
+                    let mut field_code = None;
+                    let mut field_code_edi = None;
+                    let mut field_code_absolu = None;
+                    let mut field_code_nref = None;
+                    let mut field_intitule = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code" => field_code = map.next_value()?,
+                            "code_EDI" => field_code_edi = map.next_value()?,
+                            "code_absolu" => field_code_absolu = map.next_value()?,
+                            "code_nref" => field_code_nref = map.next_value()?,
+                            "intitule" => field_intitule = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(DeclarationItem {
+                        code: field_code,
+                        code_edi: field_code_edi,
+                        code_absolu: field_code_absolu,
+                        code_nref: field_code_nref,
+                        intitule: field_intitule,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DeclarationsItem {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_regime: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_declaration: Option<crate::runtime::ApiDateTime>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub duree_exercice: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fin_exercice: Option<crate::runtime::ApiDateTime>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub imprime: Option<Imprime>,
         /// au format YYYYMM
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub millesime: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_imprime: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1406,19 +3379,101 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for DeclarationsItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code_regime {
+                map.serialize_entry("code_regime", value)?;
+            }
+            if let Some(value) = &self.date_declaration {
+                map.serialize_entry("date_declaration", value)?;
+            }
+            if let Some(value) = &self.duree_exercice {
+                map.serialize_entry("duree_exercice", value)?;
+            }
+            if let Some(value) = &self.fin_exercice {
+                map.serialize_entry("fin_exercice", value)?;
+            }
+            if let Some(value) = &self.imprime {
+                map.serialize_entry("imprime", value)?;
+            }
+            if let Some(value) = &self.millesime {
+                map.serialize_entry("millesime", value)?;
+            }
+            if let Some(value) = &self.numero_imprime {
+                map.serialize_entry("numero_imprime", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for DeclarationsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = DeclarationsItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (DeclarationsItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<DeclarationsItem, A::Error> {
+                    let mut field_code_regime = None;
+                    let mut field_date_declaration = None;
+                    let mut field_duree_exercice = None;
+                    let mut field_fin_exercice = None;
+                    let mut field_imprime = None;
+                    let mut field_millesime = None;
+                    let mut field_numero_imprime = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code_regime" => field_code_regime = map.next_value()?,
+                            "date_declaration" => {
+                                field_date_declaration = map.next_value()?;
+                            }
+                            "duree_exercice" => field_duree_exercice = map.next_value()?,
+                            "fin_exercice" => field_fin_exercice = map.next_value()?,
+                            "imprime" => field_imprime = map.next_value()?,
+                            "millesime" => field_millesime = map.next_value()?,
+                            "numero_imprime" => field_numero_imprime = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(DeclarationsItem {
+                        code_regime: field_code_regime,
+                        date_declaration: field_date_declaration,
+                        duree_exercice: field_duree_exercice,
+                        fin_exercice: field_fin_exercice,
+                        imprime: field_imprime,
+                        millesime: field_millesime,
+                        numero_imprime: field_numero_imprime,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/dictionnaire/items`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema/properties/dictionnaire/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DictionnaireItem {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub millesimes: Option<Millesimes>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_imprime: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1430,6 +3485,59 @@ pub mod models {
         ) {
             report.note_fields(path, &self.undeclared);
             crate::runtime::undeclared::collect_field(path, "millesimes", &self.millesimes, report);
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl ::serde::Serialize for DictionnaireItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.millesimes {
+                map.serialize_entry("millesimes", value)?;
+            }
+            if let Some(value) = &self.numero_imprime {
+                map.serialize_entry("numero_imprime", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for DictionnaireItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = DictionnaireItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (DictionnaireItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<DictionnaireItem, A::Error> {
+                    let mut field_millesimes = None;
+                    let mut field_numero_imprime = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "millesimes" => field_millesimes = map.next_value()?,
+                            "numero_imprime" => field_numero_imprime = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(DictionnaireItem {
+                        millesimes: field_millesimes,
+                        numero_imprime: field_numero_imprime,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
     #[cfg(feature = "v2")]
@@ -1529,25 +3637,21 @@ pub mod models {
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1documents_associations~1{association_id}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DocumentsAssociationsResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub documents: Option<Vec<DocumentsItem>>,
         /// Le nombre total de documents disponibles
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nombre_documents: Option<i64>,
         /// Le nombre de documents ignorés car déficients (indisponibles, PDF invalide etc...)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nombre_documents_deficients: Option<i64>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1562,28 +3666,87 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for DocumentsAssociationsResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.documents {
+                map.serialize_entry("documents", value)?;
+            }
+            if let Some(value) = &self.nombre_documents {
+                map.serialize_entry("nombre_documents", value)?;
+            }
+            if let Some(value) = &self.nombre_documents_deficients {
+                map.serialize_entry("nombre_documents_deficients", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for DocumentsAssociationsResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = DocumentsAssociationsResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (DocumentsAssociationsResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<DocumentsAssociationsResponse, A::Error> {
+                    let mut field_documents = None;
+                    let mut field_nombre_documents = None;
+                    let mut field_nombre_documents_deficients = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "documents" => field_documents = map.next_value()?,
+                            "nombre_documents" => {
+                                field_nombre_documents = map.next_value()?;
+                            }
+                            "nombre_documents_deficients" => {
+                                field_nombre_documents_deficients = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(DocumentsAssociationsResponse {
+                        documents: field_documents,
+                        nombre_documents: field_nombre_documents,
+                        nombre_documents_deficients: field_nombre_documents_deficients,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1documents_associations~1{association_id}/get/responses/200/content/application~1json/schema/properties/documents/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DocumentsItem {
         /// Date du dépot du document au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub timestamp: Option<String>,
         /// Ce sont les différents types de documents, et de fait, pour chaque URL, celui-ci est indiqué. Voici une liste non-exhaustive des options possibles : 'Liste des dirigeants', 'Statuts', 'Procès verbal', 'Récépissé de dissolution', 'Récépissé de modification'...
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// l'URL du fichier
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1597,21 +3760,77 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for DocumentsItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.timestamp {
+                map.serialize_entry("timestamp", value)?;
+            }
+            if let Some(value) = &self.r#type {
+                map.serialize_entry("type", value)?;
+            }
+            if let Some(value) = &self.url {
+                map.serialize_entry("url", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for DocumentsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = DocumentsItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (DocumentsItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<DocumentsItem, A::Error> {
+                    let mut field_timestamp = None;
+                    let mut field_type = None;
+                    let mut field_url = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "timestamp" => field_timestamp = map.next_value()?,
+                            "type" => field_type = map.next_value()?,
+                            "url" => field_url = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(DocumentsItem {
+                        timestamp: field_timestamp,
+                        r#type: field_type,
+                        url: field_url,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime/properties/donnees`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime/properties/donnees`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Donnees {
         /// Ce code vous permet de chercher la signification de la valeur qui suit dans le dictionnaire.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_nref: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub valeur: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1625,26 +3844,75 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Donnees {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code_nref {
+                map.serialize_entry("code_nref", value)?;
+            }
+            if let Some(value) = &self.valeur {
+                map.serialize_entry("valeur", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Donnees {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Donnees;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Donnees)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Donnees, A::Error> {
+                    let mut field_code_nref = None;
+                    let mut field_valeur = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code_nref" => field_code_nref = map.next_value()?,
+                            "valeur" => field_valeur = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Donnees {
+                        code_nref: field_code_nref,
+                        valeur: field_valeur,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1effectifs_annuels_acoss_covid~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EffectifsAnnuelsEntrepriseAcossCovidResponse {
         /// Année concernée
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub annee: Option<String>,
         /// Effectifs mensuel moyen de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectifs_annuels: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1658,31 +3926,88 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EffectifsAnnuelsEntrepriseAcossCovidResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.annee {
+                map.serialize_entry("annee", value)?;
+            }
+            if let Some(value) = &self.effectifs_annuels {
+                map.serialize_entry("effectifs_annuels", value)?;
+            }
+            if let Some(value) = &self.siren {
+                map.serialize_entry("siren", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EffectifsAnnuelsEntrepriseAcossCovidResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EffectifsAnnuelsEntrepriseAcossCovidResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EffectifsAnnuelsEntrepriseAcossCovidResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EffectifsAnnuelsEntrepriseAcossCovidResponse, A::Error>
+                {
+                    let mut field_annee = None;
+                    let mut field_effectifs_annuels = None;
+                    let mut field_siren = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "annee" => field_annee = map.next_value()?,
+                            "effectifs_annuels" => {
+                                field_effectifs_annuels = map.next_value()?;
+                            }
+                            "siren" => field_siren = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EffectifsAnnuelsEntrepriseAcossCovidResponse {
+                        annee: field_annee,
+                        effectifs_annuels: field_effectifs_annuels,
+                        siren: field_siren,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1effectifs_mensuels_acoss_covid~1{annee}~1{mois}~1entreprise~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EffectifsMensuelsEntrepriseAcossCovidResponse {
         /// Année concernée
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub annee: Option<String>,
         /// Effectifs mensuel déclarés
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectifs_mensuels: Option<String>,
         /// Mois concerné
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub mois: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1696,31 +4021,94 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EffectifsMensuelsEntrepriseAcossCovidResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.annee {
+                map.serialize_entry("annee", value)?;
+            }
+            if let Some(value) = &self.effectifs_mensuels {
+                map.serialize_entry("effectifs_mensuels", value)?;
+            }
+            if let Some(value) = &self.mois {
+                map.serialize_entry("mois", value)?;
+            }
+            if let Some(value) = &self.siren {
+                map.serialize_entry("siren", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EffectifsMensuelsEntrepriseAcossCovidResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EffectifsMensuelsEntrepriseAcossCovidResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EffectifsMensuelsEntrepriseAcossCovidResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EffectifsMensuelsEntrepriseAcossCovidResponse, A::Error>
+                {
+                    let mut field_annee = None;
+                    let mut field_effectifs_mensuels = None;
+                    let mut field_mois = None;
+                    let mut field_siren = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "annee" => field_annee = map.next_value()?,
+                            "effectifs_mensuels" => {
+                                field_effectifs_mensuels = map.next_value()?;
+                            }
+                            "mois" => field_mois = map.next_value()?,
+                            "siren" => field_siren = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EffectifsMensuelsEntrepriseAcossCovidResponse {
+                        annee: field_annee,
+                        effectifs_mensuels: field_effectifs_mensuels,
+                        mois: field_mois,
+                        siren: field_siren,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1effectifs_mensuels_acoss_covid~1{annee}~1{mois}~1etablissement~1{siret}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EffectifsMensuelsEtablissementAcossCovidResponse {
         /// Année concernée
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub annee: Option<String>,
         /// Effectifs mensuel déclarés
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectifs_mensuels: Option<String>,
         /// Mois concerné
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub mois: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1734,23 +4122,88 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EffectifsMensuelsEtablissementAcossCovidResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.annee {
+                map.serialize_entry("annee", value)?;
+            }
+            if let Some(value) = &self.effectifs_mensuels {
+                map.serialize_entry("effectifs_mensuels", value)?;
+            }
+            if let Some(value) = &self.mois {
+                map.serialize_entry("mois", value)?;
+            }
+            if let Some(value) = &self.siret {
+                map.serialize_entry("siret", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EffectifsMensuelsEtablissementAcossCovidResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EffectifsMensuelsEtablissementAcossCovidResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EffectifsMensuelsEtablissementAcossCovidResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EffectifsMensuelsEtablissementAcossCovidResponse, A::Error>
+                {
+                    let mut field_annee = None;
+                    let mut field_effectifs_mensuels = None;
+                    let mut field_mois = None;
+                    let mut field_siret = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "annee" => field_annee = map.next_value()?,
+                            "effectifs_mensuels" => {
+                                field_effectifs_mensuels = map.next_value()?;
+                            }
+                            "mois" => field_mois = map.next_value()?,
+                            "siret" => field_siret = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EffectifsMensuelsEtablissementAcossCovidResponse {
+                        annee: field_annee,
+                        effectifs_mensuels: field_effectifs_mensuels,
+                        mois: field_mois,
+                        siret: field_siret,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1eligibilites_cotisation_retraite_probtp~1{siret}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EligibilitesCotisationRetraiteProbtpResponse {
         /// Indique si l'entreprise est à jour de ses cotisations
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub eligible: Option<bool>,
         /// Message contenant les détails du statut de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1764,25 +4217,74 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EligibilitesCotisationRetraiteProbtpResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.eligible {
+                map.serialize_entry("eligible", value)?;
+            }
+            if let Some(value) = &self.message {
+                map.serialize_entry("message", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EligibilitesCotisationRetraiteProbtpResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EligibilitesCotisationRetraiteProbtpResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EligibilitesCotisationRetraiteProbtpResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EligibilitesCotisationRetraiteProbtpResponse, A::Error>
+                {
+                    let mut field_eligible = None;
+                    let mut field_message = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "eligible" => field_eligible = map.next_value()?,
+                            "message" => field_message = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EligibilitesCotisationRetraiteProbtpResponse {
+                        eligible: field_eligible,
+                        message: field_message,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Entreprise {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub denomination: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub itip: Option<String>,
         /// Optional.
-        #[serde(rename = "setOcfis", default, skip_serializing_if = "Option::is_none")]
         pub set_ocfis: Option<SetOcfis>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1797,25 +4299,87 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Entreprise {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.denomination {
+                map.serialize_entry("denomination", value)?;
+            }
+            if let Some(value) = &self.itip {
+                map.serialize_entry("itip", value)?;
+            }
+            if let Some(value) = &self.set_ocfis {
+                map.serialize_entry("setOcfis", value)?;
+            }
+            if let Some(value) = &self.siren {
+                map.serialize_entry("siren", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Entreprise {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Entreprise;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Entreprise)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Entreprise, A::Error> {
+                    let mut field_denomination = None;
+                    let mut field_itip = None;
+                    let mut field_set_ocfis = None;
+                    let mut field_siren = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "denomination" => field_denomination = map.next_value()?,
+                            "itip" => field_itip = map.next_value()?,
+                            "setOcfis" => field_set_ocfis = map.next_value()?,
+                            "siren" => field_siren = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Entreprise {
+                        denomination: field_denomination,
+                        itip: field_itip,
+                        set_ocfis: field_set_ocfis,
+                        siren: field_siren,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// L’état administratif est l’état juridique de l’entreprise (source INSEE)
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/etat_administratif`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EntrepriseEtatAdministratif {
         /// Indique 'null' quand l'entreprise est jurdiquement active. Quand 'value = C', un timestamp (un entier) est renvoyé
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_cessation: Option<i64>,
         /// Indique si l'entreprise est juridiquement active, par 'A'. Ou si elle est jurdiquement cessée, par 'C'. Dans certains cas exceptionnels, l'état peut être 'null'. Par exemple, lorsqu'une entité vient de créer son SIREN, mais qu'elle n'a pas encore débuté son activité
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -1829,61 +4393,94 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EntrepriseEtatAdministratif {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.date_cessation {
+                map.serialize_entry("date_cessation", value)?;
+            }
+            if let Some(value) = &self.value {
+                map.serialize_entry("value", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EntrepriseEtatAdministratif {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EntrepriseEtatAdministratif;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EntrepriseEtatAdministratif)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EntrepriseEtatAdministratif, A::Error> {
+                    let mut field_date_cessation = None;
+                    let mut field_value = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "date_cessation" => field_date_cessation = map.next_value()?,
+                            "value" => field_value = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EntrepriseEtatAdministratif {
+                        date_cessation: field_date_cessation,
+                        value: field_value,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises_artisanales_cma~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EntreprisesArtisanalesEntreprise {
         /// Siren de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// Il s'agit du nom porté par la société. Dans le cadre de la création d'une entreprise individuelle (EI, EIRL, ou micro-entreprise), la dénomination sociale se confond avec la raison sociale et correspond au nom de famille du créateur d'entreprise, qui peut s'accompagner de son prénom
         ///
         /// Optional, may be null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::runtime::values::present"
-        )]
         pub denomination_sociale: Option<Option<String>>,
         /// Forme réduite de la dénomination ou raison sociale de la personne morale ou de l'organisme public. Souvent les initiales.
         ///
         /// Optional, may be null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::runtime::values::present"
-        )]
         pub sigle: Option<Option<String>>,
         /// Indique s'il s'agit d'une personne physique "PP" ou d'une personne morale "PM"
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub categorie_personne: Option<CategoriePersonne>,
         /// Code de la catégorie juridique, issu d'une nomenclature de l'INSEE et servant aux Centres de Formalités des Entreprises (CFE) pour recueillir les déclarations des entreprises. La nomenclature est disponible ici : <https://www.insee.fr/fr/information/2028129>
         ///
         /// Optional, may be null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::runtime::values::present"
-        )]
         pub forme_juridique_id: Option<Option<String>>,
         /// Intitulé correspondant au code de la catégorie juridique
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub forme_juridique_label: Option<String>,
         /// Nombre de salarié dans l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectif_salarie: Option<i64>,
         /// Nombre d'apprentis dans l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub effectif_apprenti: Option<i64>,
         /// Indique l'origine du fond ou l'origine de l'activité, telle que déclarée par la personne morale ou physique au moment de la création de l'entreprise artisanale. Elle est donc tirée des formulaires P0 ou M0, disponibles à la lecture ici : <https://www.cfe-metiers.com/HTM/cosa.aspx>
         ///
@@ -1897,7 +4494,6 @@ pub mod models {
         /// * F => Gérance - mandat
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etablissement_origine_id: Option<EtablissementOrigineId>,
         /// Détermine si l'entreprise a une activité permanente ou saisonnière.
         /// L'activité est dite saisonnière si chaque année, l'entreprise cesse totalement ses activités pendant plus de 3 mois consécutifs.
@@ -1908,7 +4504,6 @@ pub mod models {
         /// - NR => Non renseignée
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modalite_exercice: Option<ModaliteExercice>,
         /// Indique si l'entreprise a une activité ambulante.
         ///
@@ -1917,72 +4512,46 @@ pub mod models {
         /// - 1 => non-sédentaire
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub non_sedentaire: Option<i64>,
         /// L'indentifiant communiqué désigne le Centre de Formalités des Entreprises (CFE) qui a inscrit l'entreprise.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_cfe: Option<String>,
         /// Cette clé regroupe les déclarations de cessation des paiements, des procédures de règlement judiciaire et liquidations des biens ; des procédures tendant à faciliter le redressement économique et financier ; des procédures de sauvegarde, de redressement judiciaire ou de liquidation judiciaire.
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional, may be null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::runtime::values::present"
-        )]
         pub declaration_procedures: Option<Option<String>>,
         /// Indique l'activité pour laquelle l'entreprise a demandé son inscription au répertoire des métiers. La valeur est reprise à l'identique de la liasse déclarative et est purement déclarative (variable E71 selon la norme d'échange).
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub activite_artisanales_declarees: Option<String>,
         /// Ce code correspond au code APE de l'entreprise, issu de la nomenclature des activités françaises de l'INSEE (NAF). Il définit l'activité principale de l'entreprise. Il est parfois également nommé code NAF.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_norme_activite_entreprises: Option<String>,
         /// Code issu de la Nomenclature des Activités Françaises de l'Artisanat (NAFA Rèv2) pour l'activité principale au registre des métiers. La liste de ces codes est explorable sur le site de CMA France au lien suivant: <http://nafa.apcma.fr/jlbweb/jlbWeb?html=NAFA/accueil>
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_nafa_principal: Option<String>,
         /// Libellé du code NAFA.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_nafa_libelle: Option<String>,
         /// Les entreprises artisanales peuvent avoir plusieurs activités d'artisanat. Ce code se réfère à la même nomenclature (NAFA Rèv2) que le code_nafa_principal.
         ///
         /// Optional, may be null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::runtime::values::present"
-        )]
         pub code_nafa_secondaire1: Option<Option<String>>,
         /// Les entreprises artisanales peuvent avoir plusieurs activités d'artisanat. Ce code se réfère à la même nomenclature (NAFA Rèv2) que le code_nafa_principal.
         ///
         /// Optional, may be null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::runtime::values::present"
-        )]
         pub code_nafa_secondaire2: Option<Option<String>>,
         /// Les entreprises artisanales peuvent avoir plusieurs activités d'artisanat. Ce code se réfère à la même nomenclature (NAFA Rèv2) que le code_nafa_principal.
         ///
         /// Optional, may be null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::runtime::values::present"
-        )]
         pub code_nafa_secondaire3: Option<Option<String>>,
         /// Indique le secteur d'activité de l'entreprise selon le code Nomenclature Artisanale Regroupée NAR 4.
         ///
@@ -1995,12 +4564,10 @@ pub mod models {
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub secteur_activite_intitule_nar_4: Option<SecteurActiviteIntituleNar4>,
         /// Indique le secteur d'activité de l'entreprise selon le code Nomenclature Artisanale Regroupée NAR 20. La liste des code et leur libellé est disponible ici : <https://entreprise.api.gouv.fr/assets/pdf/liste-nar.pdf>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub secteur_activite_intitule_nar_20: Option<String>,
         /// Indique la qualification artisanale de l'entrepreneur.
         ///
@@ -2015,93 +4582,76 @@ pub mod models {
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_qualification: Option<DirigeantQualification>,
         /// Nom dévolu à la personne le jour de la déclaration de sa naissance.
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_nom_de_naissance: Option<String>,
         /// Nom choisi par la personne dont la forme est encadrée (voir bloc question/réponse dans cette documentation).
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_nom_usage: Option<String>,
         /// Le ou les prénoms figurant au registre de l'état civil.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_prenom1: Option<String>,
         /// Le ou les prénoms figurant au registre de l'état civil.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_prenom2: Option<String>,
         /// Le ou les prénoms figurant au registre de l'état civil.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_prenom3: Option<String>,
         /// Nom utilisé par le dirigeant pour se désigner dans l'exercice de son activité, généralement littéraire ou artistique.
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_pseudonyme: Option<String>,
         /// Date de naissance de la personne physique.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_date_de_naissance: Option<crate::runtime::ApiDate>,
         /// Libellé en clair de la commune/pays de naissance.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant_lieu_de_naissance: Option<String>,
         /// Date d'immatriculation au Répertoire des Métiers.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_immatriculation: Option<crate::runtime::ApiDateTime>,
         /// Date de radiation du Répertoire des Métiers. Cette date est soit déclarative soit d'office.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_radiation: Option<crate::runtime::ApiDateTime>,
         /// Date de début d'activité déclarée par le dirigeant lors de son immatriculation.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_debut_activite: Option<crate::runtime::ApiDateTime>,
         /// Date de cessation d'activité de la personne morale hors dissolution, appelée aussi mise en sommeil.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_cessation_activite: Option<crate::runtime::ApiDateTime>,
         /// Date de clôture de la liquidation déclarée lors de la dissolution de la personne morale.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_cloture_liquidation: Option<crate::runtime::ApiDateTime>,
         /// Date de transfert de patrimoine à l'associé unique restant. Cette dissolution de la personne morale résulte du rassemblement de toutes les parts en une seule main.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_transfert_patrimoine: Option<crate::runtime::ApiDateTime>,
         /// Date de dissolution de la personne morale.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_dissolution: Option<crate::runtime::ApiDateTime>,
         /// Numéro dans la voie de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_numero_voie: Option<i64>,
         /// Indique si le numéro de voie est complété par un indicateur de répétition.
         ///
@@ -2112,56 +4662,46 @@ pub mod models {
         /// - C => Quinquies
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_indice_repetition_voie: Option<AdresseIndiceRepetitionVoie>,
         /// Type de voie de l'entreprise.
         ///
         /// Plus d'infos: <https://www.sirene.fr/sirene/public/variable/typvoie>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_type_voie: Option<String>,
         /// Libellé de voie ou lieu-dit de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_libelle_voie: Option<String>,
         /// Complément d'adresse de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_complement: Option<String>,
         /// Code postal de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_code_postal: Option<String>,
         /// Libellé de localité de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_commune: Option<String>,
         /// Identifiant de localisation COG ( Code Officiel Géographique ) de l'entreprise.
         ///
         /// Plus d'infos: <https://www.insee.fr/fr/information/3720946>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_commune_cog: Option<String>,
         /// Département de l'entreprise.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_departement: Option<String>,
         /// Région de l'entreprise.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse_region: Option<String>,
         /// Libellé de l'Établissement Public de Coopération Intercommunale correspondant au code officiel géographique de l'entreprise.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle_epci: Option<String>,
         /// En cas de double immatriculation, cette clé indique le choix du registre où est déposée la déclaration d'affectation de patrimoine.
         ///
@@ -2170,56 +4710,39 @@ pub mod models {
         /// * 2 => RM pour le Répertoire des Métiers
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub eirl_id_registre: Option<String>,
         /// Dénomination de l'EIRL en cas de double immatriculation. Elle incorpore le nom de l'entrepreneur précédé ou suivi immédiatement des mots : « Entrepreneur Individuel à Responsabilité Limitée » ou des initiales : « EIRL ».
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub eirl_denomination: Option<String>,
         /// Objet de l'activité professionnelle à laquelle le patrimoine est affecté en cas de double immatriculation.
         ///
         /// Optional, may be null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::runtime::values::present"
-        )]
         pub eirl_objet_activite: Option<Option<String>>,
         /// Date d'effet du dépôt de la déclaration d'affectation de patrimoine, en cas de double immatriculation.
         ///
         /// Optional, may be null.
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "crate::runtime::values::present"
-        )]
         pub eirl_date_depot: Option<Option<crate::runtime::ApiDateTime>>,
         /// Identifiant interne à l'API RNM de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rnm_id: Option<i64>,
         /// Numéro de gestion interne à l'API RNM. Celui-ci se décompose en trois parties, les trois premiers caractères donnent le code du département ; les deux caractères suivants donnent l'année à laquelle le numéro a été attribué ; et les six derniers sont dédiés au numéro incrémenté.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rnm_numero_gestion: Option<String>,
         /// Il s'agit de la date de l'import des données de l'entreprise dans la base de données de l'API RNM.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rnm_date_import: Option<crate::runtime::ApiDateTime>,
         /// Il s'agit de la date de mise à jour des données transmises. Elle indique donc l'état de fraicheur de chacune des clés de la réponse JSON. La fraicheur des clés effectifs est à prendre avec plus de vigileance
         ///
         /// Plus d'infos disponible dans le catalogue de données API Entreprise : <https://entreprise.api.gouv.fr/catalogue/#a-entreprises_artisanales_cma>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rnm_date_mise_a_jour: Option<crate::runtime::ApiDateTime>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2269,16 +4792,495 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EntreprisesArtisanalesEntreprise {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.siren {
+                map.serialize_entry("siren", value)?;
+            }
+            if let Some(value) = &self.denomination_sociale {
+                map.serialize_entry("denomination_sociale", value)?;
+            }
+            if let Some(value) = &self.sigle {
+                map.serialize_entry("sigle", value)?;
+            }
+            if let Some(value) = &self.categorie_personne {
+                map.serialize_entry("categorie_personne", value)?;
+            }
+            if let Some(value) = &self.forme_juridique_id {
+                map.serialize_entry("forme_juridique_id", value)?;
+            }
+            if let Some(value) = &self.forme_juridique_label {
+                map.serialize_entry("forme_juridique_label", value)?;
+            }
+            if let Some(value) = &self.effectif_salarie {
+                map.serialize_entry("effectif_salarie", value)?;
+            }
+            if let Some(value) = &self.effectif_apprenti {
+                map.serialize_entry("effectif_apprenti", value)?;
+            }
+            if let Some(value) = &self.etablissement_origine_id {
+                map.serialize_entry("etablissement_origine_id", value)?;
+            }
+            if let Some(value) = &self.modalite_exercice {
+                map.serialize_entry("modalite_exercice", value)?;
+            }
+            if let Some(value) = &self.non_sedentaire {
+                map.serialize_entry("non_sedentaire", value)?;
+            }
+            if let Some(value) = &self.code_cfe {
+                map.serialize_entry("code_cfe", value)?;
+            }
+            if let Some(value) = &self.declaration_procedures {
+                map.serialize_entry("declaration_procedures", value)?;
+            }
+            if let Some(value) = &self.activite_artisanales_declarees {
+                map.serialize_entry("activite_artisanales_declarees", value)?;
+            }
+            if let Some(value) = &self.code_norme_activite_entreprises {
+                map.serialize_entry("code_norme_activite_entreprises", value)?;
+            }
+            if let Some(value) = &self.code_nafa_principal {
+                map.serialize_entry("code_nafa_principal", value)?;
+            }
+            if let Some(value) = &self.code_nafa_libelle {
+                map.serialize_entry("code_nafa_libelle", value)?;
+            }
+            if let Some(value) = &self.code_nafa_secondaire1 {
+                map.serialize_entry("code_nafa_secondaire1", value)?;
+            }
+            if let Some(value) = &self.code_nafa_secondaire2 {
+                map.serialize_entry("code_nafa_secondaire2", value)?;
+            }
+            if let Some(value) = &self.code_nafa_secondaire3 {
+                map.serialize_entry("code_nafa_secondaire3", value)?;
+            }
+            if let Some(value) = &self.secteur_activite_intitule_nar_4 {
+                map.serialize_entry("secteur_activite_intitule_nar_4", value)?;
+            }
+            if let Some(value) = &self.secteur_activite_intitule_nar_20 {
+                map.serialize_entry("secteur_activite_intitule_nar_20", value)?;
+            }
+            if let Some(value) = &self.dirigeant_qualification {
+                map.serialize_entry("dirigeant_qualification", value)?;
+            }
+            if let Some(value) = &self.dirigeant_nom_de_naissance {
+                map.serialize_entry("dirigeant_nom_de_naissance", value)?;
+            }
+            if let Some(value) = &self.dirigeant_nom_usage {
+                map.serialize_entry("dirigeant_nom_usage", value)?;
+            }
+            if let Some(value) = &self.dirigeant_prenom1 {
+                map.serialize_entry("dirigeant_prenom1", value)?;
+            }
+            if let Some(value) = &self.dirigeant_prenom2 {
+                map.serialize_entry("dirigeant_prenom2", value)?;
+            }
+            if let Some(value) = &self.dirigeant_prenom3 {
+                map.serialize_entry("dirigeant_prenom3", value)?;
+            }
+            if let Some(value) = &self.dirigeant_pseudonyme {
+                map.serialize_entry("dirigeant_pseudonyme", value)?;
+            }
+            if let Some(value) = &self.dirigeant_date_de_naissance {
+                map.serialize_entry("dirigeant_date_de_naissance", value)?;
+            }
+            if let Some(value) = &self.dirigeant_lieu_de_naissance {
+                map.serialize_entry("dirigeant_lieu_de_naissance", value)?;
+            }
+            if let Some(value) = &self.date_immatriculation {
+                map.serialize_entry("date_immatriculation", value)?;
+            }
+            if let Some(value) = &self.date_radiation {
+                map.serialize_entry("date_radiation", value)?;
+            }
+            if let Some(value) = &self.date_debut_activite {
+                map.serialize_entry("date_debut_activite", value)?;
+            }
+            if let Some(value) = &self.date_cessation_activite {
+                map.serialize_entry("date_cessation_activite", value)?;
+            }
+            if let Some(value) = &self.date_cloture_liquidation {
+                map.serialize_entry("date_cloture_liquidation", value)?;
+            }
+            if let Some(value) = &self.date_transfert_patrimoine {
+                map.serialize_entry("date_transfert_patrimoine", value)?;
+            }
+            if let Some(value) = &self.date_dissolution {
+                map.serialize_entry("date_dissolution", value)?;
+            }
+            if let Some(value) = &self.adresse_numero_voie {
+                map.serialize_entry("adresse_numero_voie", value)?;
+            }
+            if let Some(value) = &self.adresse_indice_repetition_voie {
+                map.serialize_entry("adresse_indice_repetition_voie", value)?;
+            }
+            if let Some(value) = &self.adresse_type_voie {
+                map.serialize_entry("adresse_type_voie", value)?;
+            }
+            if let Some(value) = &self.adresse_libelle_voie {
+                map.serialize_entry("adresse_libelle_voie", value)?;
+            }
+            if let Some(value) = &self.adresse_complement {
+                map.serialize_entry("adresse_complement", value)?;
+            }
+            if let Some(value) = &self.adresse_code_postal {
+                map.serialize_entry("adresse_code_postal", value)?;
+            }
+            if let Some(value) = &self.adresse_commune {
+                map.serialize_entry("adresse_commune", value)?;
+            }
+            if let Some(value) = &self.adresse_commune_cog {
+                map.serialize_entry("adresse_commune_cog", value)?;
+            }
+            if let Some(value) = &self.adresse_departement {
+                map.serialize_entry("adresse_departement", value)?;
+            }
+            if let Some(value) = &self.adresse_region {
+                map.serialize_entry("adresse_region", value)?;
+            }
+            if let Some(value) = &self.libelle_epci {
+                map.serialize_entry("libelle_epci", value)?;
+            }
+            if let Some(value) = &self.eirl_id_registre {
+                map.serialize_entry("eirl_id_registre", value)?;
+            }
+            if let Some(value) = &self.eirl_denomination {
+                map.serialize_entry("eirl_denomination", value)?;
+            }
+            if let Some(value) = &self.eirl_objet_activite {
+                map.serialize_entry("eirl_objet_activite", value)?;
+            }
+            if let Some(value) = &self.eirl_date_depot {
+                map.serialize_entry("eirl_date_depot", value)?;
+            }
+            if let Some(value) = &self.rnm_id {
+                map.serialize_entry("rnm_id", value)?;
+            }
+            if let Some(value) = &self.rnm_numero_gestion {
+                map.serialize_entry("rnm_numero_gestion", value)?;
+            }
+            if let Some(value) = &self.rnm_date_import {
+                map.serialize_entry("rnm_date_import", value)?;
+            }
+            if let Some(value) = &self.rnm_date_mise_a_jour {
+                map.serialize_entry("rnm_date_mise_a_jour", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EntreprisesArtisanalesEntreprise {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EntreprisesArtisanalesEntreprise;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EntreprisesArtisanalesEntreprise)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EntreprisesArtisanalesEntreprise, A::Error> {
+                    let mut field_siren = None;
+                    let mut field_denomination_sociale = None;
+                    let mut field_sigle = None;
+                    let mut field_categorie_personne = None;
+                    let mut field_forme_juridique_id = None;
+                    let mut field_forme_juridique_label = None;
+                    let mut field_effectif_salarie = None;
+                    let mut field_effectif_apprenti = None;
+                    let mut field_etablissement_origine_id = None;
+                    let mut field_modalite_exercice = None;
+                    let mut field_non_sedentaire = None;
+                    let mut field_code_cfe = None;
+                    let mut field_declaration_procedures = None;
+                    let mut field_activite_artisanales_declarees = None;
+                    let mut field_code_norme_activite_entreprises = None;
+                    let mut field_code_nafa_principal = None;
+                    let mut field_code_nafa_libelle = None;
+                    let mut field_code_nafa_secondaire1 = None;
+                    let mut field_code_nafa_secondaire2 = None;
+                    let mut field_code_nafa_secondaire3 = None;
+                    let mut field_secteur_activite_intitule_nar_4 = None;
+                    let mut field_secteur_activite_intitule_nar_20 = None;
+                    let mut field_dirigeant_qualification = None;
+                    let mut field_dirigeant_nom_de_naissance = None;
+                    let mut field_dirigeant_nom_usage = None;
+                    let mut field_dirigeant_prenom1 = None;
+                    let mut field_dirigeant_prenom2 = None;
+                    let mut field_dirigeant_prenom3 = None;
+                    let mut field_dirigeant_pseudonyme = None;
+                    let mut field_dirigeant_date_de_naissance = None;
+                    let mut field_dirigeant_lieu_de_naissance = None;
+                    let mut field_date_immatriculation = None;
+                    let mut field_date_radiation = None;
+                    let mut field_date_debut_activite = None;
+                    let mut field_date_cessation_activite = None;
+                    let mut field_date_cloture_liquidation = None;
+                    let mut field_date_transfert_patrimoine = None;
+                    let mut field_date_dissolution = None;
+                    let mut field_adresse_numero_voie = None;
+                    let mut field_adresse_indice_repetition_voie = None;
+                    let mut field_adresse_type_voie = None;
+                    let mut field_adresse_libelle_voie = None;
+                    let mut field_adresse_complement = None;
+                    let mut field_adresse_code_postal = None;
+                    let mut field_adresse_commune = None;
+                    let mut field_adresse_commune_cog = None;
+                    let mut field_adresse_departement = None;
+                    let mut field_adresse_region = None;
+                    let mut field_libelle_epci = None;
+                    let mut field_eirl_id_registre = None;
+                    let mut field_eirl_denomination = None;
+                    let mut field_eirl_objet_activite = None;
+                    let mut field_eirl_date_depot = None;
+                    let mut field_rnm_id = None;
+                    let mut field_rnm_numero_gestion = None;
+                    let mut field_rnm_date_import = None;
+                    let mut field_rnm_date_mise_a_jour = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "siren" => field_siren = map.next_value()?,
+                            "denomination_sociale" => {
+                                field_denomination_sociale = Some(map.next_value()?);
+                            }
+                            "sigle" => field_sigle = Some(map.next_value()?),
+                            "categorie_personne" => {
+                                field_categorie_personne = map.next_value()?;
+                            }
+                            "forme_juridique_id" => {
+                                field_forme_juridique_id = Some(map.next_value()?);
+                            }
+                            "forme_juridique_label" => {
+                                field_forme_juridique_label = map.next_value()?;
+                            }
+                            "effectif_salarie" => {
+                                field_effectif_salarie = map.next_value()?;
+                            }
+                            "effectif_apprenti" => {
+                                field_effectif_apprenti = map.next_value()?;
+                            }
+                            "etablissement_origine_id" => {
+                                field_etablissement_origine_id = map.next_value()?;
+                            }
+                            "modalite_exercice" => {
+                                field_modalite_exercice = map.next_value()?;
+                            }
+                            "non_sedentaire" => field_non_sedentaire = map.next_value()?,
+                            "code_cfe" => field_code_cfe = map.next_value()?,
+                            "declaration_procedures" => {
+                                field_declaration_procedures = Some(map.next_value()?);
+                            }
+                            "activite_artisanales_declarees" => {
+                                field_activite_artisanales_declarees = map.next_value()?;
+                            }
+                            "code_norme_activite_entreprises" => {
+                                field_code_norme_activite_entreprises = map.next_value()?;
+                            }
+                            "code_nafa_principal" => {
+                                field_code_nafa_principal = map.next_value()?;
+                            }
+                            "code_nafa_libelle" => {
+                                field_code_nafa_libelle = map.next_value()?;
+                            }
+                            "code_nafa_secondaire1" => {
+                                field_code_nafa_secondaire1 = Some(map.next_value()?);
+                            }
+                            "code_nafa_secondaire2" => {
+                                field_code_nafa_secondaire2 = Some(map.next_value()?);
+                            }
+                            "code_nafa_secondaire3" => {
+                                field_code_nafa_secondaire3 = Some(map.next_value()?);
+                            }
+                            "secteur_activite_intitule_nar_4" => {
+                                field_secteur_activite_intitule_nar_4 = map.next_value()?;
+                            }
+                            "secteur_activite_intitule_nar_20" => {
+                                field_secteur_activite_intitule_nar_20 = map.next_value()?;
+                            }
+                            "dirigeant_qualification" => {
+                                field_dirigeant_qualification = map.next_value()?;
+                            }
+                            "dirigeant_nom_de_naissance" => {
+                                field_dirigeant_nom_de_naissance = map.next_value()?;
+                            }
+                            "dirigeant_nom_usage" => {
+                                field_dirigeant_nom_usage = map.next_value()?;
+                            }
+                            "dirigeant_prenom1" => {
+                                field_dirigeant_prenom1 = map.next_value()?;
+                            }
+                            "dirigeant_prenom2" => {
+                                field_dirigeant_prenom2 = map.next_value()?;
+                            }
+                            "dirigeant_prenom3" => {
+                                field_dirigeant_prenom3 = map.next_value()?;
+                            }
+                            "dirigeant_pseudonyme" => {
+                                field_dirigeant_pseudonyme = map.next_value()?;
+                            }
+                            "dirigeant_date_de_naissance" => {
+                                field_dirigeant_date_de_naissance = map.next_value()?;
+                            }
+                            "dirigeant_lieu_de_naissance" => {
+                                field_dirigeant_lieu_de_naissance = map.next_value()?;
+                            }
+                            "date_immatriculation" => {
+                                field_date_immatriculation = map.next_value()?;
+                            }
+                            "date_radiation" => field_date_radiation = map.next_value()?,
+                            "date_debut_activite" => {
+                                field_date_debut_activite = map.next_value()?;
+                            }
+                            "date_cessation_activite" => {
+                                field_date_cessation_activite = map.next_value()?;
+                            }
+                            "date_cloture_liquidation" => {
+                                field_date_cloture_liquidation = map.next_value()?;
+                            }
+                            "date_transfert_patrimoine" => {
+                                field_date_transfert_patrimoine = map.next_value()?;
+                            }
+                            "date_dissolution" => {
+                                field_date_dissolution = map.next_value()?;
+                            }
+                            "adresse_numero_voie" => {
+                                field_adresse_numero_voie = map.next_value()?;
+                            }
+                            "adresse_indice_repetition_voie" => {
+                                field_adresse_indice_repetition_voie = map.next_value()?;
+                            }
+                            "adresse_type_voie" => {
+                                field_adresse_type_voie = map.next_value()?;
+                            }
+                            "adresse_libelle_voie" => {
+                                field_adresse_libelle_voie = map.next_value()?;
+                            }
+                            "adresse_complement" => {
+                                field_adresse_complement = map.next_value()?;
+                            }
+                            "adresse_code_postal" => {
+                                field_adresse_code_postal = map.next_value()?;
+                            }
+                            "adresse_commune" => {
+                                field_adresse_commune = map.next_value()?;
+                            }
+                            "adresse_commune_cog" => {
+                                field_adresse_commune_cog = map.next_value()?;
+                            }
+                            "adresse_departement" => {
+                                field_adresse_departement = map.next_value()?;
+                            }
+                            "adresse_region" => field_adresse_region = map.next_value()?,
+                            "libelle_epci" => field_libelle_epci = map.next_value()?,
+                            "eirl_id_registre" => {
+                                field_eirl_id_registre = map.next_value()?;
+                            }
+                            "eirl_denomination" => {
+                                field_eirl_denomination = map.next_value()?;
+                            }
+                            "eirl_objet_activite" => {
+                                field_eirl_objet_activite = Some(map.next_value()?);
+                            }
+                            "eirl_date_depot" => {
+                                field_eirl_date_depot = Some(map.next_value()?);
+                            }
+                            "rnm_id" => field_rnm_id = map.next_value()?,
+                            "rnm_numero_gestion" => {
+                                field_rnm_numero_gestion = map.next_value()?;
+                            }
+                            "rnm_date_import" => {
+                                field_rnm_date_import = map.next_value()?;
+                            }
+                            "rnm_date_mise_a_jour" => {
+                                field_rnm_date_mise_a_jour = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EntreprisesArtisanalesEntreprise {
+                        siren: field_siren,
+                        denomination_sociale: field_denomination_sociale,
+                        sigle: field_sigle,
+                        categorie_personne: field_categorie_personne,
+                        forme_juridique_id: field_forme_juridique_id,
+                        forme_juridique_label: field_forme_juridique_label,
+                        effectif_salarie: field_effectif_salarie,
+                        effectif_apprenti: field_effectif_apprenti,
+                        etablissement_origine_id: field_etablissement_origine_id,
+                        modalite_exercice: field_modalite_exercice,
+                        non_sedentaire: field_non_sedentaire,
+                        code_cfe: field_code_cfe,
+                        declaration_procedures: field_declaration_procedures,
+                        activite_artisanales_declarees: field_activite_artisanales_declarees,
+                        code_norme_activite_entreprises: field_code_norme_activite_entreprises,
+                        code_nafa_principal: field_code_nafa_principal,
+                        code_nafa_libelle: field_code_nafa_libelle,
+                        code_nafa_secondaire1: field_code_nafa_secondaire1,
+                        code_nafa_secondaire2: field_code_nafa_secondaire2,
+                        code_nafa_secondaire3: field_code_nafa_secondaire3,
+                        secteur_activite_intitule_nar_4: field_secteur_activite_intitule_nar_4,
+                        secteur_activite_intitule_nar_20: field_secteur_activite_intitule_nar_20,
+                        dirigeant_qualification: field_dirigeant_qualification,
+                        dirigeant_nom_de_naissance: field_dirigeant_nom_de_naissance,
+                        dirigeant_nom_usage: field_dirigeant_nom_usage,
+                        dirigeant_prenom1: field_dirigeant_prenom1,
+                        dirigeant_prenom2: field_dirigeant_prenom2,
+                        dirigeant_prenom3: field_dirigeant_prenom3,
+                        dirigeant_pseudonyme: field_dirigeant_pseudonyme,
+                        dirigeant_date_de_naissance: field_dirigeant_date_de_naissance,
+                        dirigeant_lieu_de_naissance: field_dirigeant_lieu_de_naissance,
+                        date_immatriculation: field_date_immatriculation,
+                        date_radiation: field_date_radiation,
+                        date_debut_activite: field_date_debut_activite,
+                        date_cessation_activite: field_date_cessation_activite,
+                        date_cloture_liquidation: field_date_cloture_liquidation,
+                        date_transfert_patrimoine: field_date_transfert_patrimoine,
+                        date_dissolution: field_date_dissolution,
+                        adresse_numero_voie: field_adresse_numero_voie,
+                        adresse_indice_repetition_voie: field_adresse_indice_repetition_voie,
+                        adresse_type_voie: field_adresse_type_voie,
+                        adresse_libelle_voie: field_adresse_libelle_voie,
+                        adresse_complement: field_adresse_complement,
+                        adresse_code_postal: field_adresse_code_postal,
+                        adresse_commune: field_adresse_commune,
+                        adresse_commune_cog: field_adresse_commune_cog,
+                        adresse_departement: field_adresse_departement,
+                        adresse_region: field_adresse_region,
+                        libelle_epci: field_libelle_epci,
+                        eirl_id_registre: field_eirl_id_registre,
+                        eirl_denomination: field_eirl_denomination,
+                        eirl_objet_activite: field_eirl_objet_activite,
+                        eirl_date_depot: field_eirl_date_depot,
+                        rnm_id: field_rnm_id,
+                        rnm_numero_gestion: field_rnm_numero_gestion,
+                        rnm_date_import: field_rnm_date_import,
+                        rnm_date_mise_a_jour: field_rnm_date_mise_a_jour,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises_artisanales_cma~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EntreprisesArtisanalesResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub entreprise: Option<EntreprisesArtisanalesEntreprise>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2293,120 +5295,145 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EntreprisesArtisanalesResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.entreprise {
+                map.serialize_entry("entreprise", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EntreprisesArtisanalesResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EntreprisesArtisanalesResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EntreprisesArtisanalesResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EntreprisesArtisanalesResponse, A::Error> {
+                    let mut field_entreprise = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "entreprise" => field_entreprise = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EntreprisesArtisanalesResponse {
+                        entreprise: field_entreprise,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Données générales
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EntreprisesRestoredEntreprise {
         /// Capital sociale de l'entreprise - source Infogreffe
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub capital_social: Option<i64>,
         /// Trois modalités possibles : 'PME', petite ou moyenne entreprise, dont les micros entreprises ; 'ETI' entreprise de taille intermédiaire ; ou 'GE', grande entreprise. Cette variable est calculée par l'INSEE, selon la méthode explicitée à l'adresse <https://www.insee.fr/fr/information/1730869>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub categorie_entreprise: Option<String>,
         /// Le code effectif correspond à une fourchette de nombre de salariés, celle-ci est indiquée un peu plus loin au champ 'tranche_effectif_salarie_entreprise'. Ce code respecte la nomenclature de l'INSEE disponible à cette adresse : <http://www.sirene.fr/sirene/public/variable/tefen>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_effectif_entreprise: Option<String>,
         /// Date au format timestamp UNIX.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_creation: Option<i64>,
         /// Indique null si l’entreprise n’est pas radiée du registre. Dans le cas contraire, la date est fournie au format timestamp UNIX 000000000
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_radiation: Option<i64>,
         /// Enseigne de l'entreprise - source Infogreffe
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub enseigne: Option<String>,
         /// L’état administratif est l’état juridique de l’entreprise (source INSEE)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat_administratif: Option<EntrepriseEtatAdministratif>,
         /// Issus de la nomenclature des catégories juridiques de l’INSEE
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub forme_juridique: Option<String>,
         /// Issus de la nomenclature des catégories juridiques de l’INSEE. Pour les personnes physique, cette variable est à 1000.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub forme_juridique_code: Option<String>,
         /// Issu de la nomenclature d’activités française de l’INSEE.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle_naf_entreprise: Option<String>,
         /// Il y a deux types de mandataires sociaux, les personnes physiques et les personnes morales
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub mandataires_sociaux: Option<Vec<MandatairesSociauxItem>>,
         /// Issu de la nomenclature d’activités française de l’INSEE
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub naf_entreprise: Option<String>,
         /// Ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Ce champ concerne les personnes morales (source Infogreffe)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom_commercial: Option<String>,
         /// Également appelé numéro d’identification fiscale NIF. Ce numéro est calculé par API Entreprise selon la règle officielle, cette donnée est donc théorique. Dans le cas où l’établissement siège est à l’étranger, la valeur renvoit 'null'. En effet, dans ce cas le numéro de TVA est problablement calculé par le pays où se situe l'établissement siège et non par la France. La seule source fiable est alors l'entreprise elle-même
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_tva_intracommunautaire: Option<String>,
         /// Ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub prenom: Option<String>,
         /// Toujours indiqué comme 'false', et à ignorer. Ce champ sera bientôt supprimé
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub procedure_collective: Option<bool>,
         /// raison sociale de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub raison_sociale: Option<String>,
         /// siren de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// siret du siège sociale de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret_siege_social: Option<String>,
         /// Les champs suivants indiquent en détail l'effectif de salariés de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tranche_effectif_salarie_entreprise: Option<TrancheEffectifSalarieEtablissement>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2438,26 +5465,212 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EntreprisesRestoredEntreprise {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.capital_social {
+                map.serialize_entry("capital_social", value)?;
+            }
+            if let Some(value) = &self.categorie_entreprise {
+                map.serialize_entry("categorie_entreprise", value)?;
+            }
+            if let Some(value) = &self.code_effectif_entreprise {
+                map.serialize_entry("code_effectif_entreprise", value)?;
+            }
+            if let Some(value) = &self.date_creation {
+                map.serialize_entry("date_creation", value)?;
+            }
+            if let Some(value) = &self.date_radiation {
+                map.serialize_entry("date_radiation", value)?;
+            }
+            if let Some(value) = &self.enseigne {
+                map.serialize_entry("enseigne", value)?;
+            }
+            if let Some(value) = &self.etat_administratif {
+                map.serialize_entry("etat_administratif", value)?;
+            }
+            if let Some(value) = &self.forme_juridique {
+                map.serialize_entry("forme_juridique", value)?;
+            }
+            if let Some(value) = &self.forme_juridique_code {
+                map.serialize_entry("forme_juridique_code", value)?;
+            }
+            if let Some(value) = &self.libelle_naf_entreprise {
+                map.serialize_entry("libelle_naf_entreprise", value)?;
+            }
+            if let Some(value) = &self.mandataires_sociaux {
+                map.serialize_entry("mandataires_sociaux", value)?;
+            }
+            if let Some(value) = &self.naf_entreprise {
+                map.serialize_entry("naf_entreprise", value)?;
+            }
+            if let Some(value) = &self.nom {
+                map.serialize_entry("nom", value)?;
+            }
+            if let Some(value) = &self.nom_commercial {
+                map.serialize_entry("nom_commercial", value)?;
+            }
+            if let Some(value) = &self.numero_tva_intracommunautaire {
+                map.serialize_entry("numero_tva_intracommunautaire", value)?;
+            }
+            if let Some(value) = &self.prenom {
+                map.serialize_entry("prenom", value)?;
+            }
+            if let Some(value) = &self.procedure_collective {
+                map.serialize_entry("procedure_collective", value)?;
+            }
+            if let Some(value) = &self.raison_sociale {
+                map.serialize_entry("raison_sociale", value)?;
+            }
+            if let Some(value) = &self.siren {
+                map.serialize_entry("siren", value)?;
+            }
+            if let Some(value) = &self.siret_siege_social {
+                map.serialize_entry("siret_siege_social", value)?;
+            }
+            if let Some(value) = &self.tranche_effectif_salarie_entreprise {
+                map.serialize_entry("tranche_effectif_salarie_entreprise", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EntreprisesRestoredEntreprise {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EntreprisesRestoredEntreprise;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EntreprisesRestoredEntreprise)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EntreprisesRestoredEntreprise, A::Error> {
+                    let mut field_capital_social = None;
+                    let mut field_categorie_entreprise = None;
+                    let mut field_code_effectif_entreprise = None;
+                    let mut field_date_creation = None;
+                    let mut field_date_radiation = None;
+                    let mut field_enseigne = None;
+                    let mut field_etat_administratif = None;
+                    let mut field_forme_juridique = None;
+                    let mut field_forme_juridique_code = None;
+                    let mut field_libelle_naf_entreprise = None;
+                    let mut field_mandataires_sociaux = None;
+                    let mut field_naf_entreprise = None;
+                    let mut field_nom = None;
+                    let mut field_nom_commercial = None;
+                    let mut field_numero_tva_intracommunautaire = None;
+                    let mut field_prenom = None;
+                    let mut field_procedure_collective = None;
+                    let mut field_raison_sociale = None;
+                    let mut field_siren = None;
+                    let mut field_siret_siege_social = None;
+                    let mut field_tranche_effectif_salarie_entreprise = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "capital_social" => field_capital_social = map.next_value()?,
+                            "categorie_entreprise" => {
+                                field_categorie_entreprise = map.next_value()?;
+                            }
+                            "code_effectif_entreprise" => {
+                                field_code_effectif_entreprise = map.next_value()?;
+                            }
+                            "date_creation" => field_date_creation = map.next_value()?,
+                            "date_radiation" => field_date_radiation = map.next_value()?,
+                            "enseigne" => field_enseigne = map.next_value()?,
+                            "etat_administratif" => {
+                                field_etat_administratif = map.next_value()?;
+                            }
+                            "forme_juridique" => {
+                                field_forme_juridique = map.next_value()?;
+                            }
+                            "forme_juridique_code" => {
+                                field_forme_juridique_code = map.next_value()?;
+                            }
+                            "libelle_naf_entreprise" => {
+                                field_libelle_naf_entreprise = map.next_value()?;
+                            }
+                            "mandataires_sociaux" => {
+                                field_mandataires_sociaux = map.next_value()?;
+                            }
+                            "naf_entreprise" => field_naf_entreprise = map.next_value()?,
+                            "nom" => field_nom = map.next_value()?,
+                            "nom_commercial" => field_nom_commercial = map.next_value()?,
+                            "numero_tva_intracommunautaire" => {
+                                field_numero_tva_intracommunautaire = map.next_value()?;
+                            }
+                            "prenom" => field_prenom = map.next_value()?,
+                            "procedure_collective" => {
+                                field_procedure_collective = map.next_value()?;
+                            }
+                            "raison_sociale" => field_raison_sociale = map.next_value()?,
+                            "siren" => field_siren = map.next_value()?,
+                            "siret_siege_social" => {
+                                field_siret_siege_social = map.next_value()?;
+                            }
+                            "tranche_effectif_salarie_entreprise" => {
+                                field_tranche_effectif_salarie_entreprise = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EntreprisesRestoredEntreprise {
+                        capital_social: field_capital_social,
+                        categorie_entreprise: field_categorie_entreprise,
+                        code_effectif_entreprise: field_code_effectif_entreprise,
+                        date_creation: field_date_creation,
+                        date_radiation: field_date_radiation,
+                        enseigne: field_enseigne,
+                        etat_administratif: field_etat_administratif,
+                        forme_juridique: field_forme_juridique,
+                        forme_juridique_code: field_forme_juridique_code,
+                        libelle_naf_entreprise: field_libelle_naf_entreprise,
+                        mandataires_sociaux: field_mandataires_sociaux,
+                        naf_entreprise: field_naf_entreprise,
+                        nom: field_nom,
+                        nom_commercial: field_nom_commercial,
+                        numero_tva_intracommunautaire: field_numero_tva_intracommunautaire,
+                        prenom: field_prenom,
+                        procedure_collective: field_procedure_collective,
+                        raison_sociale: field_raison_sociale,
+                        siren: field_siren,
+                        siret_siege_social: field_siret_siege_social,
+                        tranche_effectif_salarie_entreprise:
+                            field_tranche_effectif_salarie_entreprise,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EntreprisesRestoredResponse {
         /// Données générales
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub entreprise: Option<EntreprisesRestoredEntreprise>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etablissement_siege: Option<Etablissement>,
         /// Indique si un des deux fournisseurs de données n'a pas fonctionné : INSEE ou Infogreffe.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub gateway_error: Option<bool>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2478,53 +5691,105 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EntreprisesRestoredResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.entreprise {
+                map.serialize_entry("entreprise", value)?;
+            }
+            if let Some(value) = &self.etablissement_siege {
+                map.serialize_entry("etablissement_siege", value)?;
+            }
+            if let Some(value) = &self.gateway_error {
+                map.serialize_entry("gateway_error", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EntreprisesRestoredResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EntreprisesRestoredResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EntreprisesRestoredResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EntreprisesRestoredResponse, A::Error> {
+                    let mut field_entreprise = None;
+                    let mut field_etablissement_siege = None;
+                    let mut field_gateway_error = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "entreprise" => field_entreprise = map.next_value()?,
+                            "etablissement_siege" => {
+                                field_etablissement_siege = map.next_value()?;
+                            }
+                            "gateway_error" => field_gateway_error = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EntreprisesRestoredResponse {
+                        entreprise: field_entreprise,
+                        etablissement_siege: field_etablissement_siege,
+                        gateway_error: field_gateway_error,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1eori_douanes~1{siret_or_eori}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EoriDouanesResponse {
         /// Ce champ permet de savoir si le numéro EORI est encore actif ou non.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub actif: Option<bool>,
         /// Code pays sur 2 caractères
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_pays: Option<String>,
         /// Code postal
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_postal: Option<String>,
         /// Numéro EORI
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_eori: Option<String>,
         /// Raison sociale
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub raison_sociale: Option<String>,
         /// Pays (en majuscule)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pays: Option<String>,
         /// Numéro et rue
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rue: Option<String>,
         /// Ville
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ville: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2538,75 +5803,149 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EoriDouanesResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.actif {
+                map.serialize_entry("actif", value)?;
+            }
+            if let Some(value) = &self.code_pays {
+                map.serialize_entry("code_pays", value)?;
+            }
+            if let Some(value) = &self.code_postal {
+                map.serialize_entry("code_postal", value)?;
+            }
+            if let Some(value) = &self.numero_eori {
+                map.serialize_entry("numero_eori", value)?;
+            }
+            if let Some(value) = &self.raison_sociale {
+                map.serialize_entry("raison_sociale", value)?;
+            }
+            if let Some(value) = &self.pays {
+                map.serialize_entry("pays", value)?;
+            }
+            if let Some(value) = &self.rue {
+                map.serialize_entry("rue", value)?;
+            }
+            if let Some(value) = &self.ville {
+                map.serialize_entry("ville", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EoriDouanesResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EoriDouanesResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EoriDouanesResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EoriDouanesResponse, A::Error> {
+                    let mut field_actif = None;
+                    let mut field_code_pays = None;
+                    let mut field_code_postal = None;
+                    let mut field_numero_eori = None;
+                    let mut field_raison_sociale = None;
+                    let mut field_pays = None;
+                    let mut field_rue = None;
+                    let mut field_ville = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "actif" => field_actif = map.next_value()?,
+                            "code_pays" => field_code_pays = map.next_value()?,
+                            "code_postal" => field_code_postal = map.next_value()?,
+                            "numero_eori" => field_numero_eori = map.next_value()?,
+                            "raison_sociale" => field_raison_sociale = map.next_value()?,
+                            "pays" => field_pays = map.next_value()?,
+                            "rue" => field_rue = map.next_value()?,
+                            "ville" => field_ville = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EoriDouanesResponse {
+                        actif: field_actif,
+                        code_pays: field_code_pays,
+                        code_postal: field_code_postal,
+                        numero_eori: field_numero_eori,
+                        raison_sociale: field_raison_sociale,
+                        pays: field_pays,
+                        rue: field_rue,
+                        ville: field_ville,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege`, `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/etablissement`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Etablissement {
         /// Depuis 2018, l'INSEE ne fournit plus d'adresse au format RNVP, nous opérons donc une reconstruction de l'adresse à partir des champs disponibles dans leur nouvelle API ; cette reconstruction n'est en aucun cas un traitement RNVP : Des différences minimes résultant de l'arrêt du RNVP peuvent être constatées
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub adresse: Option<Adresse>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub commune_implantation: Option<CommuneImplantation>,
         /// Format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_creation_etablissement: Option<i64>,
         /// Format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_mise_a_jour: Option<i64>,
         /// true si l'entreprise a demandé à être non diffusable (autoentrepreneur)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub diffusable_commercialement: Option<bool>,
         /// Enseigne commerciale (source Infogreffe)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub enseigne: Option<String>,
         /// Lors de son inscription au répertoire, un établissement est, sauf exception, à l’état ouvert. Le passage à l’état fermé découle de la prise en compte d’une déclaration de fermeture.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etat_administratif: Option<EtatAdministratif>,
         /// Issu de la nomenclature d’activités française de l’INSEE
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle_naf: Option<String>,
         /// Issu de la nomenclature d’activités française de l’INSEE
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub naf: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pays_implantation: Option<CommuneImplantation>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub region_implantation: Option<CommuneImplantation>,
         /// Indique si l'établissement est le siège social (toujours à true par définition)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siege_social: Option<bool>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siret: Option<String>,
         /// Les champs suivants indiquent en détail l'effectif de salariés de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tranche_effectif_salarie_etablissement: Option<TrancheEffectifSalarieEtablissement>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2648,6 +5987,148 @@ pub mod models {
                 &self.tranche_effectif_salarie_etablissement,
                 report,
             );
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Etablissement {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.adresse {
+                map.serialize_entry("adresse", value)?;
+            }
+            if let Some(value) = &self.commune_implantation {
+                map.serialize_entry("commune_implantation", value)?;
+            }
+            if let Some(value) = &self.date_creation_etablissement {
+                map.serialize_entry("date_creation_etablissement", value)?;
+            }
+            if let Some(value) = &self.date_mise_a_jour {
+                map.serialize_entry("date_mise_a_jour", value)?;
+            }
+            if let Some(value) = &self.diffusable_commercialement {
+                map.serialize_entry("diffusable_commercialement", value)?;
+            }
+            if let Some(value) = &self.enseigne {
+                map.serialize_entry("enseigne", value)?;
+            }
+            if let Some(value) = &self.etat_administratif {
+                map.serialize_entry("etat_administratif", value)?;
+            }
+            if let Some(value) = &self.libelle_naf {
+                map.serialize_entry("libelle_naf", value)?;
+            }
+            if let Some(value) = &self.naf {
+                map.serialize_entry("naf", value)?;
+            }
+            if let Some(value) = &self.pays_implantation {
+                map.serialize_entry("pays_implantation", value)?;
+            }
+            if let Some(value) = &self.region_implantation {
+                map.serialize_entry("region_implantation", value)?;
+            }
+            if let Some(value) = &self.siege_social {
+                map.serialize_entry("siege_social", value)?;
+            }
+            if let Some(value) = &self.siret {
+                map.serialize_entry("siret", value)?;
+            }
+            if let Some(value) = &self.tranche_effectif_salarie_etablissement {
+                map.serialize_entry("tranche_effectif_salarie_etablissement", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Etablissement {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Etablissement;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Etablissement)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Etablissement, A::Error> {
+                    let mut field_adresse = None;
+                    let mut field_commune_implantation = None;
+                    let mut field_date_creation_etablissement = None;
+                    let mut field_date_mise_a_jour = None;
+                    let mut field_diffusable_commercialement = None;
+                    let mut field_enseigne = None;
+                    let mut field_etat_administratif = None;
+                    let mut field_libelle_naf = None;
+                    let mut field_naf = None;
+                    let mut field_pays_implantation = None;
+                    let mut field_region_implantation = None;
+                    let mut field_siege_social = None;
+                    let mut field_siret = None;
+                    let mut field_tranche_effectif_salarie_etablissement = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "adresse" => field_adresse = map.next_value()?,
+                            "commune_implantation" => {
+                                field_commune_implantation = map.next_value()?;
+                            }
+                            "date_creation_etablissement" => {
+                                field_date_creation_etablissement = map.next_value()?;
+                            }
+                            "date_mise_a_jour" => {
+                                field_date_mise_a_jour = map.next_value()?;
+                            }
+                            "diffusable_commercialement" => {
+                                field_diffusable_commercialement = map.next_value()?;
+                            }
+                            "enseigne" => field_enseigne = map.next_value()?,
+                            "etat_administratif" => {
+                                field_etat_administratif = map.next_value()?;
+                            }
+                            "libelle_naf" => field_libelle_naf = map.next_value()?,
+                            "naf" => field_naf = map.next_value()?,
+                            "pays_implantation" => {
+                                field_pays_implantation = map.next_value()?;
+                            }
+                            "region_implantation" => {
+                                field_region_implantation = map.next_value()?;
+                            }
+                            "siege_social" => field_siege_social = map.next_value()?,
+                            "siret" => field_siret = map.next_value()?,
+                            "tranche_effectif_salarie_etablissement" => {
+                                field_tranche_effectif_salarie_etablissement = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Etablissement {
+                        adresse: field_adresse,
+                        commune_implantation: field_commune_implantation,
+                        date_creation_etablissement: field_date_creation_etablissement,
+                        date_mise_a_jour: field_date_mise_a_jour,
+                        diffusable_commercialement: field_diffusable_commercialement,
+                        enseigne: field_enseigne,
+                        etat_administratif: field_etat_administratif,
+                        libelle_naf: field_libelle_naf,
+                        naf: field_naf,
+                        pays_implantation: field_pays_implantation,
+                        region_implantation: field_region_implantation,
+                        siege_social: field_siege_social,
+                        siret: field_siret,
+                        tranche_effectif_salarie_etablissement:
+                            field_tranche_effectif_salarie_etablissement,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
     #[cfg(feature = "v2")]
@@ -2746,20 +6227,17 @@ pub mod models {
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EtablissementsRestoredResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub etablissement: Option<Etablissement>,
         /// An explanation about the purpose of this instance.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub gateway_error: Option<bool>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2779,25 +6257,75 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EtablissementsRestoredResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.etablissement {
+                map.serialize_entry("etablissement", value)?;
+            }
+            if let Some(value) = &self.gateway_error {
+                map.serialize_entry("gateway_error", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EtablissementsRestoredResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EtablissementsRestoredResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EtablissementsRestoredResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EtablissementsRestoredResponse, A::Error> {
+                    let mut field_etablissement = None;
+                    let mut field_gateway_error = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "etablissement" => field_etablissement = map.next_value()?,
+                            "gateway_error" => field_gateway_error = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EtablissementsRestoredResponse {
+                        etablissement: field_etablissement,
+                        gateway_error: field_gateway_error,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Lors de son inscription au répertoire, un établissement est, sauf exception, à l’état ouvert. Le passage à l’état fermé découle de la prise en compte d’une déclaration de fermeture.
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/etat_administratif`, `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/etablissement/properties/etat_administratif`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EtatAdministratif {
         /// Indique "null" quand le champ précédent est "A" (actif), et renvoit un entier au format timestamp si le champ précédent est "F"
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_fermeture: Option<i64>,
         /// Lorsqu'un établissement est ouvert, la valeur indiquée est "A" (actif). S'il est fermé, l'endpoint renverra "F"(fermé)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2811,28 +6339,77 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for EtatAdministratif {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.date_fermeture {
+                map.serialize_entry("date_fermeture", value)?;
+            }
+            if let Some(value) = &self.value {
+                map.serialize_entry("value", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for EtatAdministratif {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EtatAdministratif;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EtatAdministratif)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EtatAdministratif, A::Error> {
+                    let mut field_date_fermeture = None;
+                    let mut field_value = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "date_fermeture" => field_date_fermeture = map.next_value()?,
+                            "value" => field_value = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EtatAdministratif {
+                        date_fermeture: field_date_fermeture,
+                        value: field_value,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1exercices~1{siret}/get/responses/200/content/application~1json/schema/properties/exercices/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ExercicesItem {
         /// Chiffre d'affaires en euros.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub ca: Option<String>,
         /// Date de fin de l'exercice
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_fin_exercice: Option<crate::runtime::ApiDateTime>,
         /// Date de fin de l'exercice au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_fin_exercice_timestamp: Option<i64>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2846,18 +6423,79 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ExercicesItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.ca {
+                map.serialize_entry("ca", value)?;
+            }
+            if let Some(value) = &self.date_fin_exercice {
+                map.serialize_entry("date_fin_exercice", value)?;
+            }
+            if let Some(value) = &self.date_fin_exercice_timestamp {
+                map.serialize_entry("date_fin_exercice_timestamp", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ExercicesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ExercicesItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ExercicesItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ExercicesItem, A::Error> {
+                    let mut field_ca = None;
+                    let mut field_date_fin_exercice = None;
+                    let mut field_date_fin_exercice_timestamp = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "ca" => field_ca = map.next_value()?,
+                            "date_fin_exercice" => {
+                                field_date_fin_exercice = map.next_value()?;
+                            }
+                            "date_fin_exercice_timestamp" => {
+                                field_date_fin_exercice_timestamp = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ExercicesItem {
+                        ca: field_ca,
+                        date_fin_exercice: field_date_fin_exercice,
+                        date_fin_exercice_timestamp: field_date_fin_exercice_timestamp,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1exercices~1{siret}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ExercicesResponse {
         /// Les exercices renvoyés par la DGFIP sont listés les uns après les autres, le premier étant le plus récent. Le nombre d’exercices renvoyés varie de 1 à 3. Pour chaque exercice, deux informations sont transmises
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub exercices: Option<Vec<ExercicesItem>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2872,22 +6510,65 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ExercicesResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.exercices {
+                map.serialize_entry("exercices", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ExercicesResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ExercicesResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ExercicesResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ExercicesResponse, A::Error> {
+                    let mut field_exercices = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "exercices" => field_exercices = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ExercicesResponse {
+                        exercices: field_exercices,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ExtraitsCourtsInpiResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub brevets: Option<Brevets>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marques: Option<Marques>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modeles: Option<Modeles>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2904,38 +6585,91 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ExtraitsCourtsInpiResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.brevets {
+                map.serialize_entry("brevets", value)?;
+            }
+            if let Some(value) = &self.marques {
+                map.serialize_entry("marques", value)?;
+            }
+            if let Some(value) = &self.modeles {
+                map.serialize_entry("modeles", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ExtraitsCourtsInpiResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ExtraitsCourtsInpiResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ExtraitsCourtsInpiResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ExtraitsCourtsInpiResponse, A::Error> {
+                    let mut field_brevets = None;
+                    let mut field_marques = None;
+                    let mut field_modeles = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "brevets" => field_brevets = map.next_value()?,
+                            "marques" => field_marques = map.next_value()?,
+                            "modeles" => field_modeles = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ExtraitsCourtsInpiResponse {
+                        brevets: field_brevets,
+                        marques: field_marques,
+                        modeles: field_modeles,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_rcs_infogreffe~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ExtraitsRcsInfogreffeResponse {
         /// Siren de l'entreprise
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub siren: Option<String>,
         /// Il s'agit du jour d'immatriculation de l'entreprise au RCS. À compter de cette date, les sociétés jouissent de la personnalité morale. Cette date d'immatriculation n'est pas la même que celle délivrée par l'INSEE. Elle ne correspond pas non plus à la date du début d'activité.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_immatriculation: Option<crate::runtime::ApiDate>,
         /// Date d'immatriculation au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_immatriculation_timestamp: Option<i64>,
         /// Date de mise à jour de l'extrait RCS
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_extrait: Option<String>,
         /// Ce champ délivre tous les messages laissés par le greffier inscrits dans les observations.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub observations: Option<Vec<ObservationsItem>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2955,16 +6689,89 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ExtraitsRcsInfogreffeResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.siren {
+                map.serialize_entry("siren", value)?;
+            }
+            if let Some(value) = &self.date_immatriculation {
+                map.serialize_entry("date_immatriculation", value)?;
+            }
+            if let Some(value) = &self.date_immatriculation_timestamp {
+                map.serialize_entry("date_immatriculation_timestamp", value)?;
+            }
+            if let Some(value) = &self.date_extrait {
+                map.serialize_entry("date_extrait", value)?;
+            }
+            if let Some(value) = &self.observations {
+                map.serialize_entry("observations", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ExtraitsRcsInfogreffeResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ExtraitsRcsInfogreffeResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ExtraitsRcsInfogreffeResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ExtraitsRcsInfogreffeResponse, A::Error> {
+                    let mut field_siren = None;
+                    let mut field_date_immatriculation = None;
+                    let mut field_date_immatriculation_timestamp = None;
+                    let mut field_date_extrait = None;
+                    let mut field_observations = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "siren" => field_siren = map.next_value()?,
+                            "date_immatriculation" => {
+                                field_date_immatriculation = map.next_value()?;
+                            }
+                            "date_immatriculation_timestamp" => {
+                                field_date_immatriculation_timestamp = map.next_value()?;
+                            }
+                            "date_extrait" => field_date_extrait = map.next_value()?,
+                            "observations" => field_observations = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ExtraitsRcsInfogreffeResponse {
+                        siren: field_siren,
+                        date_immatriculation: field_date_immatriculation,
+                        date_immatriculation_timestamp: field_date_immatriculation_timestamp,
+                        date_extrait: field_date_extrait,
+                        observations: field_observations,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/declarations/items/properties/imprime`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Imprime {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub donnees: Option<Donnees>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -2979,29 +6786,71 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Imprime {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.donnees {
+                map.serialize_entry("donnees", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Imprime {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Imprime;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Imprime)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Imprime, A::Error> {
+                    let mut field_donnees = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "donnees" => field_donnees = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Imprime {
+                        donnees: field_donnees,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/brevets/properties/latests_brevets/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct LatestsBrevetsItem {
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<String>,
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_publication: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_publication: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3015,28 +6864,91 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for LatestsBrevetsItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.date_depot {
+                map.serialize_entry("date_depot", value)?;
+            }
+            if let Some(value) = &self.date_publication {
+                map.serialize_entry("date_publication", value)?;
+            }
+            if let Some(value) = &self.numero_publication {
+                map.serialize_entry("numero_publication", value)?;
+            }
+            if let Some(value) = &self.titre {
+                map.serialize_entry("titre", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for LatestsBrevetsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = LatestsBrevetsItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (LatestsBrevetsItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<LatestsBrevetsItem, A::Error> {
+                    let mut field_date_depot = None;
+                    let mut field_date_publication = None;
+                    let mut field_numero_publication = None;
+                    let mut field_titre = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "date_depot" => field_date_depot = map.next_value()?,
+                            "date_publication" => {
+                                field_date_publication = map.next_value()?;
+                            }
+                            "numero_publication" => {
+                                field_numero_publication = map.next_value()?;
+                            }
+                            "titre" => field_titre = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(LatestsBrevetsItem {
+                        date_depot: field_date_depot,
+                        date_publication: field_date_publication,
+                        numero_publication: field_numero_publication,
+                        titre: field_titre,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/marques/properties/latests_marques/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct LatestsMarquesItem {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub cle: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub depositaire: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marque: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub marque_status: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_identification: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3050,31 +6962,99 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for LatestsMarquesItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.cle {
+                map.serialize_entry("cle", value)?;
+            }
+            if let Some(value) = &self.depositaire {
+                map.serialize_entry("depositaire", value)?;
+            }
+            if let Some(value) = &self.marque {
+                map.serialize_entry("marque", value)?;
+            }
+            if let Some(value) = &self.marque_status {
+                map.serialize_entry("marque_status", value)?;
+            }
+            if let Some(value) = &self.numero_identification {
+                map.serialize_entry("numero_identification", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for LatestsMarquesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = LatestsMarquesItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (LatestsMarquesItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<LatestsMarquesItem, A::Error> {
+                    let mut field_cle = None;
+                    let mut field_depositaire = None;
+                    let mut field_marque = None;
+                    let mut field_marque_status = None;
+                    let mut field_numero_identification = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "cle" => field_cle = map.next_value()?,
+                            "depositaire" => field_depositaire = map.next_value()?,
+                            "marque" => field_marque = map.next_value()?,
+                            "marque_status" => field_marque_status = map.next_value()?,
+                            "numero_identification" => {
+                                field_numero_identification = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(LatestsMarquesItem {
+                        cle: field_cle,
+                        depositaire: field_depositaire,
+                        marque: field_marque,
+                        marque_status: field_marque_status,
+                        numero_identification: field_numero_identification,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/modeles/properties/latests_modeles/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct LatestsModelesItem {
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_depot: Option<String>,
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_publication: Option<String>,
         /// Date du dépot au format YYYYMMDD
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero_identification: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub titre: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3088,22 +7068,87 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for LatestsModelesItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.date_depot {
+                map.serialize_entry("date_depot", value)?;
+            }
+            if let Some(value) = &self.date_publication {
+                map.serialize_entry("date_publication", value)?;
+            }
+            if let Some(value) = &self.numero_identification {
+                map.serialize_entry("numero_identification", value)?;
+            }
+            if let Some(value) = &self.titre {
+                map.serialize_entry("titre", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for LatestsModelesItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = LatestsModelesItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (LatestsModelesItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<LatestsModelesItem, A::Error> {
+                    let mut field_date_depot = None;
+                    let mut field_date_publication = None;
+                    let mut field_numero_identification = None;
+                    let mut field_titre = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "date_depot" => field_date_depot = map.next_value()?,
+                            "date_publication" => {
+                                field_date_publication = map.next_value()?;
+                            }
+                            "numero_identification" => {
+                                field_numero_identification = map.next_value()?;
+                            }
+                            "titre" => field_titre = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(LatestsModelesItem {
+                        date_depot: field_date_depot,
+                        date_publication: field_date_publication,
+                        numero_identification: field_numero_identification,
+                        titre: field_titre,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct LiassesFiscalesCompleteDgfipResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dictionnaire: Option<Vec<DictionnaireItem>>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub declarations: Option<Vec<DeclarationsItem>>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub entreprise: Option<Entreprise>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3130,19 +7175,75 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for LiassesFiscalesCompleteDgfipResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.dictionnaire {
+                map.serialize_entry("dictionnaire", value)?;
+            }
+            if let Some(value) = &self.declarations {
+                map.serialize_entry("declarations", value)?;
+            }
+            if let Some(value) = &self.entreprise {
+                map.serialize_entry("entreprise", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for LiassesFiscalesCompleteDgfipResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = LiassesFiscalesCompleteDgfipResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (LiassesFiscalesCompleteDgfipResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<LiassesFiscalesCompleteDgfipResponse, A::Error> {
+                    let mut field_dictionnaire = None;
+                    let mut field_declarations = None;
+                    let mut field_entreprise = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "dictionnaire" => field_dictionnaire = map.next_value()?,
+                            "declarations" => field_declarations = map.next_value()?,
+                            "entreprise" => field_entreprise = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(LiassesFiscalesCompleteDgfipResponse {
+                        dictionnaire: field_dictionnaire,
+                        declarations: field_declarations,
+                        entreprise: field_entreprise,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct LiassesFiscalesDgfipResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub declarations: Option<Vec<DeclarationsItem>>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub entreprise: Option<Entreprise>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3163,16 +7264,67 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for LiassesFiscalesDgfipResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.declarations {
+                map.serialize_entry("declarations", value)?;
+            }
+            if let Some(value) = &self.entreprise {
+                map.serialize_entry("entreprise", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for LiassesFiscalesDgfipResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = LiassesFiscalesDgfipResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (LiassesFiscalesDgfipResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<LiassesFiscalesDgfipResponse, A::Error> {
+                    let mut field_declarations = None;
+                    let mut field_entreprise = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "declarations" => field_declarations = map.next_value()?,
+                            "entreprise" => field_entreprise = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(LiassesFiscalesDgfipResponse {
+                        declarations: field_declarations,
+                        entreprise: field_entreprise,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct LiassesFiscalesDictionariesDgfipResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dictionnaire: Option<Vec<DictionnaireItem>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3192,58 +7344,95 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for LiassesFiscalesDictionariesDgfipResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.dictionnaire {
+                map.serialize_entry("dictionnaire", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for LiassesFiscalesDictionariesDgfipResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = LiassesFiscalesDictionariesDgfipResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (LiassesFiscalesDictionariesDgfipResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<LiassesFiscalesDictionariesDgfipResponse, A::Error> {
+                    let mut field_dictionnaire = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "dictionnaire" => field_dictionnaire = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(LiassesFiscalesDictionariesDgfipResponse {
+                        dictionnaire: field_dictionnaire,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/mandataires_sociaux/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct MandatairesSociauxItem {
         /// ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_naissance: Option<crate::runtime::ApiDate>,
         /// ce champ concerne les personnes physiques (au format UNIX)
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_naissance_timestamp: Option<i64>,
         /// Toujours 'true'
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub dirigeant: Option<bool>,
         /// Fonction du dirigeant
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub fonction: Option<String>,
         /// Cet élément de 7 à 9 chiffres est facultatif et peut être vide
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub identifiant: Option<String>,
         /// ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// ce champ concerne les personnes physiques
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub prenom: Option<String>,
         /// ce champ concerne les personnes morales
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub raison_sociale: Option<String>,
         /// PM pour les personnes morales et PP pour les personnes physiques
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub r#type: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3257,19 +7446,113 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for MandatairesSociauxItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.date_naissance {
+                map.serialize_entry("date_naissance", value)?;
+            }
+            if let Some(value) = &self.date_naissance_timestamp {
+                map.serialize_entry("date_naissance_timestamp", value)?;
+            }
+            if let Some(value) = &self.dirigeant {
+                map.serialize_entry("dirigeant", value)?;
+            }
+            if let Some(value) = &self.fonction {
+                map.serialize_entry("fonction", value)?;
+            }
+            if let Some(value) = &self.identifiant {
+                map.serialize_entry("identifiant", value)?;
+            }
+            if let Some(value) = &self.nom {
+                map.serialize_entry("nom", value)?;
+            }
+            if let Some(value) = &self.prenom {
+                map.serialize_entry("prenom", value)?;
+            }
+            if let Some(value) = &self.raison_sociale {
+                map.serialize_entry("raison_sociale", value)?;
+            }
+            if let Some(value) = &self.r#type {
+                map.serialize_entry("type", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for MandatairesSociauxItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = MandatairesSociauxItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (MandatairesSociauxItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<MandatairesSociauxItem, A::Error> {
+                    let mut field_date_naissance = None;
+                    let mut field_date_naissance_timestamp = None;
+                    let mut field_dirigeant = None;
+                    let mut field_fonction = None;
+                    let mut field_identifiant = None;
+                    let mut field_nom = None;
+                    let mut field_prenom = None;
+                    let mut field_raison_sociale = None;
+                    let mut field_type = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "date_naissance" => field_date_naissance = map.next_value()?,
+                            "date_naissance_timestamp" => {
+                                field_date_naissance_timestamp = map.next_value()?;
+                            }
+                            "dirigeant" => field_dirigeant = map.next_value()?,
+                            "fonction" => field_fonction = map.next_value()?,
+                            "identifiant" => field_identifiant = map.next_value()?,
+                            "nom" => field_nom = map.next_value()?,
+                            "prenom" => field_prenom = map.next_value()?,
+                            "raison_sociale" => field_raison_sociale = map.next_value()?,
+                            "type" => field_type = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(MandatairesSociauxItem {
+                        date_naissance: field_date_naissance,
+                        date_naissance_timestamp: field_date_naissance_timestamp,
+                        dirigeant: field_dirigeant,
+                        fonction: field_fonction,
+                        identifiant: field_identifiant,
+                        nom: field_nom,
+                        prenom: field_prenom,
+                        raison_sociale: field_raison_sociale,
+                        r#type: field_type,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/marques`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Marques {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub latests_marques: Option<Vec<LatestsMarquesItem>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3289,22 +7572,73 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Marques {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.count {
+                map.serialize_entry("count", value)?;
+            }
+            if let Some(value) = &self.latests_marques {
+                map.serialize_entry("latests_marques", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Marques {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Marques;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Marques)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Marques, A::Error> {
+                    let mut field_count = None;
+                    let mut field_latests_marques = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "count" => field_count = map.next_value()?,
+                            "latests_marques" => {
+                                field_latests_marques = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Marques {
+                        count: field_count,
+                        latests_marques: field_latests_marques,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1dictionnaire/get/responses/200/content/application~1json/schema/properties/dictionnaire/items/properties/millesimes`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Millesimes {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub declaration: Option<Vec<DeclarationItem>>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub millesime: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub statut_version: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3321,6 +7655,65 @@ pub mod models {
                 &self.declaration,
                 report,
             );
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Millesimes {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.declaration {
+                map.serialize_entry("declaration", value)?;
+            }
+            if let Some(value) = &self.millesime {
+                map.serialize_entry("millesime", value)?;
+            }
+            if let Some(value) = &self.statut_version {
+                map.serialize_entry("statut_version", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Millesimes {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Millesimes;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Millesimes)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Millesimes, A::Error> {
+                    let mut field_declaration = None;
+                    let mut field_millesime = None;
+                    let mut field_statut_version = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "declaration" => field_declaration = map.next_value()?,
+                            "millesime" => field_millesime = map.next_value()?,
+                            "statut_version" => field_statut_version = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Millesimes {
+                        declaration: field_declaration,
+                        millesime: field_millesime,
+                        statut_version: field_statut_version,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
     #[cfg(feature = "v2")]
@@ -3400,18 +7793,15 @@ pub mod models {
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_courts_inpi~1{siren}/get/responses/200/content/application~1json/schema/properties/modeles`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Modeles {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub count: Option<i64>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub latests_modeles: Option<Vec<LatestsModelesItem>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3431,33 +7821,83 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for Modeles {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.count {
+                map.serialize_entry("count", value)?;
+            }
+            if let Some(value) = &self.latests_modeles {
+                map.serialize_entry("latests_modeles", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for Modeles {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Modeles;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Modeles)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Modeles, A::Error> {
+                    let mut field_count = None;
+                    let mut field_latests_modeles = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "count" => field_count = map.next_value()?,
+                            "latests_modeles" => {
+                                field_latests_modeles = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Modeles {
+                        count: field_count,
+                        latests_modeles: field_latests_modeles,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1extraits_rcs_infogreffe~1{siren}/get/responses/200/content/application~1json/schema/properties/observations/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ObservationsItem {
         /// Date de l'observation
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date: Option<crate::runtime::ApiDate>,
         /// Date de l'observation au format timestamp UNIX
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_timestamp: Option<i64>,
         /// Numéro de l'observation
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<String>,
         /// Contenu de l'obersation
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub libelle: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3471,23 +7911,85 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ObservationsItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.date {
+                map.serialize_entry("date", value)?;
+            }
+            if let Some(value) = &self.date_timestamp {
+                map.serialize_entry("date_timestamp", value)?;
+            }
+            if let Some(value) = &self.numero {
+                map.serialize_entry("numero", value)?;
+            }
+            if let Some(value) = &self.libelle {
+                map.serialize_entry("libelle", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ObservationsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ObservationsItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ObservationsItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ObservationsItem, A::Error> {
+                    let mut field_date = None;
+                    let mut field_date_timestamp = None;
+                    let mut field_numero = None;
+                    let mut field_libelle = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "date" => field_date = map.next_value()?,
+                            "date_timestamp" => field_date_timestamp = map.next_value()?,
+                            "numero" => field_numero = map.next_value()?,
+                            "libelle" => field_libelle = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ObservationsItem {
+                        date: field_date,
+                        date_timestamp: field_date_timestamp,
+                        numero: field_numero,
+                        libelle: field_libelle,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_agence_bio~1{siret}/get/responses/200/content/application~1json/schema/items/properties/productions/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ProductionsItem {
         /// Ce code renvoit à la Nomenclature des produits français de l'INSEE, disponible par en suivant ce lien : <https://www.insee.fr/fr/metadonnees/cpfr21?champRecherche=true>
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Libellé officiel de la nomenclature
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3501,29 +8003,77 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for ProductionsItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code {
+                map.serialize_entry("code", value)?;
+            }
+            if let Some(value) = &self.nom {
+                map.serialize_entry("nom", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for ProductionsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = ProductionsItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (ProductionsItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<ProductionsItem, A::Error> {
+                    let mut field_code = None;
+                    let mut field_nom = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code" => field_code = map.next_value()?,
+                            "nom" => field_nom = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(ProductionsItem {
+                        code: field_code,
+                        nom: field_nom,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1certificats_opqibi~1{siren}/get/responses/200/content/application~1json/schema/properties/qualifications/items`, `/paths/~1v2~1certificats_opqibi~1{siren}/get/responses/200/content/application~1json/schema/properties/qualifications_probatoires/items`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct QualificationsItem {
         /// Chaque qualification est identifiée par un code à 4 chiffres.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code_qualification: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub definition: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Ce champ indique si la qualification est RGE, c'est à dire “Reconnu Garant de l’Environnement”.
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub rge: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3534,6 +8084,73 @@ pub mod models {
             report: &mut crate::runtime::UndeclaredReport,
         ) {
             report.note_fields(path, &self.undeclared);
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl ::serde::Serialize for QualificationsItem {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code_qualification {
+                map.serialize_entry("code_qualification", value)?;
+            }
+            if let Some(value) = &self.definition {
+                map.serialize_entry("definition", value)?;
+            }
+            if let Some(value) = &self.nom {
+                map.serialize_entry("nom", value)?;
+            }
+            if let Some(value) = &self.rge {
+                map.serialize_entry("rge", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for QualificationsItem {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = QualificationsItem;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (QualificationsItem)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<QualificationsItem, A::Error> {
+                    let mut field_code_qualification = None;
+                    let mut field_definition = None;
+                    let mut field_nom = None;
+                    let mut field_rge = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "code_qualification" => {
+                                field_code_qualification = map.next_value()?;
+                            }
+                            "definition" => field_definition = map.next_value()?,
+                            "nom" => field_nom = map.next_value()?,
+                            "rge" => field_rge = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(QualificationsItem {
+                        code_qualification: field_code_qualification,
+                        definition: field_definition,
+                        nom: field_nom,
+                        rge: field_rge,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
     #[cfg(feature = "v2")]
@@ -3619,47 +8236,29 @@ pub mod models {
     }
     #[cfg(feature = "v2")]
     /// Spec: `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1complete~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/setOcfis`, `/paths/~1v2~1liasses_fiscales_dgfip~1{annee}~1declarations~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/setOcfis`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SetOcfis {
         /// Optional.
-        #[serde(rename = "ROF", default, skip_serializing_if = "Option::is_none")]
         pub rof: Option<String>,
         /// Optional.
-        #[serde(rename = "codeNace", default, skip_serializing_if = "Option::is_none")]
         pub code_nace: Option<String>,
         /// Optional.
-        #[serde(rename = "codeObf", default, skip_serializing_if = "Option::is_none")]
         pub code_obf: Option<String>,
         /// Optional.
-        #[serde(rename = "dateDebut", default, skip_serializing_if = "Option::is_none")]
         pub date_debut: Option<crate::runtime::ApiDateTime>,
         /// Optional.
-        #[serde(
-            rename = "dateDebutPourAttestationRegularite",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub date_debut_pour_attestation_regularite: Option<crate::runtime::ApiDateTime>,
         /// Optional.
-        #[serde(rename = "nbRof", default, skip_serializing_if = "Option::is_none")]
         pub nb_rof: Option<String>,
         /// Optional.
-        #[serde(rename = "numOcfi", default, skip_serializing_if = "Option::is_none")]
         pub num_ocfi: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub regime: Option<String>,
         /// Optional.
-        #[serde(
-            rename = "texteExploitation",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
         pub texte_exploitation: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3673,30 +8272,124 @@ pub mod models {
         }
     }
     #[cfg(feature = "v2")]
+    impl ::serde::Serialize for SetOcfis {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.rof {
+                map.serialize_entry("ROF", value)?;
+            }
+            if let Some(value) = &self.code_nace {
+                map.serialize_entry("codeNace", value)?;
+            }
+            if let Some(value) = &self.code_obf {
+                map.serialize_entry("codeObf", value)?;
+            }
+            if let Some(value) = &self.date_debut {
+                map.serialize_entry("dateDebut", value)?;
+            }
+            if let Some(value) = &self.date_debut_pour_attestation_regularite {
+                map.serialize_entry("dateDebutPourAttestationRegularite", value)?;
+            }
+            if let Some(value) = &self.nb_rof {
+                map.serialize_entry("nbRof", value)?;
+            }
+            if let Some(value) = &self.num_ocfi {
+                map.serialize_entry("numOcfi", value)?;
+            }
+            if let Some(value) = &self.regime {
+                map.serialize_entry("regime", value)?;
+            }
+            if let Some(value) = &self.texte_exploitation {
+                map.serialize_entry("texteExploitation", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for SetOcfis {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = SetOcfis;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (SetOcfis)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<SetOcfis, A::Error> {
+                    let mut field_rof = None;
+                    let mut field_code_nace = None;
+                    let mut field_code_obf = None;
+                    let mut field_date_debut = None;
+                    let mut field_date_debut_pour_attestation_regularite = None;
+                    let mut field_nb_rof = None;
+                    let mut field_num_ocfi = None;
+                    let mut field_regime = None;
+                    let mut field_texte_exploitation = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "ROF" => field_rof = map.next_value()?,
+                            "codeNace" => field_code_nace = map.next_value()?,
+                            "codeObf" => field_code_obf = map.next_value()?,
+                            "dateDebut" => field_date_debut = map.next_value()?,
+                            "dateDebutPourAttestationRegularite" => {
+                                field_date_debut_pour_attestation_regularite = map.next_value()?;
+                            }
+                            "nbRof" => field_nb_rof = map.next_value()?,
+                            "numOcfi" => field_num_ocfi = map.next_value()?,
+                            "regime" => field_regime = map.next_value()?,
+                            "texteExploitation" => {
+                                field_texte_exploitation = map.next_value()?;
+                            }
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(SetOcfis {
+                        rof: field_rof,
+                        code_nace: field_code_nace,
+                        code_obf: field_code_obf,
+                        date_debut: field_date_debut,
+                        date_debut_pour_attestation_regularite:
+                            field_date_debut_pour_attestation_regularite,
+                        nb_rof: field_nb_rof,
+                        num_ocfi: field_num_ocfi,
+                        regime: field_regime,
+                        texte_exploitation: field_texte_exploitation,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+    #[cfg(feature = "v2")]
     /// Les champs suivants indiquent en détail l'effectif de salariés de l'entreprise
     ///
     /// Spec: `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/entreprise/properties/tranche_effectif_salarie_entreprise`, `/paths/~1v2~1entreprises~1{siren}/get/responses/200/content/application~1json/schema/properties/etablissement_siege/properties/tranche_effectif_salarie_etablissement`, `/paths/~1v2~1etablissements~1{siret}/get/responses/200/content/application~1json/schema/properties/etablissement/properties/tranche_effectif_salarie_etablissement`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct TrancheEffectifSalarieEtablissement {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub a: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub code: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub date_reference: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub de: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub intitule: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     #[cfg(feature = "v2")]
@@ -3707,6 +8400,77 @@ pub mod models {
             report: &mut crate::runtime::UndeclaredReport,
         ) {
             report.note_fields(path, &self.undeclared);
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl ::serde::Serialize for TrancheEffectifSalarieEtablissement {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.a {
+                map.serialize_entry("a", value)?;
+            }
+            if let Some(value) = &self.code {
+                map.serialize_entry("code", value)?;
+            }
+            if let Some(value) = &self.date_reference {
+                map.serialize_entry("date_reference", value)?;
+            }
+            if let Some(value) = &self.de {
+                map.serialize_entry("de", value)?;
+            }
+            if let Some(value) = &self.intitule {
+                map.serialize_entry("intitule", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    #[cfg(feature = "v2")]
+    impl<'de> ::serde::Deserialize<'de> for TrancheEffectifSalarieEtablissement {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = TrancheEffectifSalarieEtablissement;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (TrancheEffectifSalarieEtablissement)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<TrancheEffectifSalarieEtablissement, A::Error> {
+                    let mut field_a = None;
+                    let mut field_code = None;
+                    let mut field_date_reference = None;
+                    let mut field_de = None;
+                    let mut field_intitule = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "a" => field_a = map.next_value()?,
+                            "code" => field_code = map.next_value()?,
+                            "date_reference" => field_date_reference = map.next_value()?,
+                            "de" => field_de = map.next_value()?,
+                            "intitule" => field_intitule = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(TrancheEffectifSalarieEtablissement {
+                        a: field_a,
+                        code: field_code,
+                        date_reference: field_date_reference,
+                        de: field_de,
+                        intitule: field_intitule,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
     #[allow(dead_code)]
@@ -5558,12 +10322,13 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::ActesInpiResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::ActesInpiResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -5571,7 +10336,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for ActesInpiRequest<'c> {
@@ -5579,10 +10344,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::ActesInpiResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::ActesInpiResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::associations`]: set options, then `.await` it or call `send`.
@@ -5600,12 +10364,13 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::AssociationsResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::AssociationsResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![(
                 "association_id",
                 crate::runtime::ParamValue::identifier(&self.association_id),
@@ -5615,7 +10380,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for AssociationsRequest<'c> {
@@ -5623,10 +10388,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::AssociationsResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::AssociationsResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::attestations_agefiph`]: set options, then `.await` it or call `send`.
@@ -5644,12 +10408,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::AttestationsAgefiphResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::AttestationsAgefiphResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             let mut request = crate::runtime::Request::with_values(
@@ -5657,7 +10424,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for AttestationsAgefiphRequest<'c> {
@@ -5665,10 +10432,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::AttestationsAgefiphResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::AttestationsAgefiphResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::attestations_cotisation_retraite_probtp`]: set options, then `.await` it or call `send`.
@@ -5686,14 +10452,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::AttestationsCotisationRetraiteProbtpResponse,
-            >,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::AttestationsCotisationRetraiteProbtpResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             let mut request = crate::runtime::Request::with_values(
@@ -5701,7 +10469,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for AttestationsCotisationRetraiteProbtpRequest<'c> {
@@ -5711,10 +10479,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::AttestationsCotisationRetraiteProbtpResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::attestations_fiscales_dgfip`]: set options, then `.await` it or call `send`.
@@ -5744,14 +10514,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::AttestationsCotisationRetraiteProbtpResponse,
-            >,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::AttestationsCotisationRetraiteProbtpResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let mut values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             if let Some(value) = self.siren_is {
@@ -5765,7 +10537,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for AttestationsFiscalesDgfipRequest<'c> {
@@ -5775,10 +10547,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::AttestationsCotisationRetraiteProbtpResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::attestations_sociales_acoss`]: set options, then `.await` it or call `send`.
@@ -5796,14 +10570,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::AttestationsCotisationRetraiteProbtpResponse,
-            >,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::AttestationsCotisationRetraiteProbtpResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -5811,7 +10587,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for AttestationsSocialesAcossRequest<'c> {
@@ -5821,10 +10597,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::AttestationsCotisationRetraiteProbtpResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::bilans_entreprises_bdf`]: set options, then `.await` it or call `send`.
@@ -5842,12 +10620,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::BilansEntreprisesBdfResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::BilansEntreprisesBdfResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -5855,7 +10636,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for BilansEntreprisesBdfRequest<'c> {
@@ -5863,10 +10644,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::BilansEntreprisesBdfResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::BilansEntreprisesBdfResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::bilans_inpi`]: set options, then `.await` it or call `send`.
@@ -5884,12 +10664,13 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::BilansInpiResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::BilansInpiResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -5897,7 +10678,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for BilansInpiRequest<'c> {
@@ -5905,10 +10686,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::BilansInpiResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::BilansInpiResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::cartes_professionnelles_fntp`]: set options, then `.await` it or call `send`.
@@ -5926,14 +10706,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::AttestationsCotisationRetraiteProbtpResponse,
-            >,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::AttestationsCotisationRetraiteProbtpResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -5941,7 +10723,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for CartesProfessionnellesFntpRequest<'c> {
@@ -5951,10 +10733,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::AttestationsCotisationRetraiteProbtpResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::certificats_agence_bio`]: set options, then `.await` it or call `send`.
@@ -5972,12 +10756,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<Vec<super::models::CertificatsAgenceBioItem>>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, Vec<super::models::CertificatsAgenceBioItem>> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             let mut request = crate::runtime::Request::with_values(
@@ -5985,7 +10772,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for CertificatsAgenceBioRequest<'c> {
@@ -5994,9 +10781,9 @@ pub mod v2 {
             crate::runtime::Error,
         >;
         type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+            crate::runtime::Decoding<'c, Vec<super::models::CertificatsAgenceBioItem>>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::certificats_cnetp`]: set options, then `.await` it or call `send`.
@@ -6014,14 +10801,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::AttestationsCotisationRetraiteProbtpResponse,
-            >,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::AttestationsCotisationRetraiteProbtpResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -6029,7 +10818,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for CertificatsCnetpRequest<'c> {
@@ -6039,10 +10828,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::AttestationsCotisationRetraiteProbtpResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::certificats_opqibi`]: set options, then `.await` it or call `send`.
@@ -6060,12 +10851,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::CertificatsOpqibiResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::CertificatsOpqibiResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -6073,7 +10867,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for CertificatsOpqibiRequest<'c> {
@@ -6081,10 +10875,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::CertificatsOpqibiResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::CertificatsOpqibiResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::certificats_qualibat`]: set options, then `.await` it or call `send`.
@@ -6102,14 +10895,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::AttestationsCotisationRetraiteProbtpResponse,
-            >,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::AttestationsCotisationRetraiteProbtpResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             let mut request = crate::runtime::Request::with_values(
@@ -6117,7 +10912,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for CertificatsQualibatRequest<'c> {
@@ -6127,10 +10922,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::AttestationsCotisationRetraiteProbtpResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::certificats_rge_ademe`]: set options, then `.await` it or call `send`.
@@ -6154,12 +10951,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::CertificatsRgeAdemeResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::CertificatsRgeAdemeResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let mut values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             if let Some(value) = self.skip_pdf {
@@ -6170,7 +10970,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for CertificatsRgeAdemeRequest<'c> {
@@ -6178,10 +10978,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::CertificatsRgeAdemeResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::CertificatsRgeAdemeResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::conventions_collectives`]: set options, then `.await` it or call `send`.
@@ -6199,12 +10998,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::ConventionsCollectivesResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::ConventionsCollectivesResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             let mut request = crate::runtime::Request::with_values(
@@ -6212,7 +11014,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for ConventionsCollectivesRequest<'c> {
@@ -6221,9 +11023,9 @@ pub mod v2 {
             crate::runtime::Error,
         >;
         type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+            crate::runtime::Decoding<'c, super::models::ConventionsCollectivesResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::cotisations_msa`]: set options, then `.await` it or call `send`.
@@ -6241,12 +11043,13 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::CotisationsMsaResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::CotisationsMsaResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             let mut request = crate::runtime::Request::with_values(
@@ -6254,7 +11057,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for CotisationsMsaRequest<'c> {
@@ -6262,10 +11065,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::CotisationsMsaResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::CotisationsMsaResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::documents_associations`]: set options, then `.await` it or call `send`.
@@ -6283,12 +11085,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::DocumentsAssociationsResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::DocumentsAssociationsResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![(
                 "association_id",
                 crate::runtime::ParamValue::identifier(&self.association_id),
@@ -6298,7 +11103,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for DocumentsAssociationsRequest<'c> {
@@ -6307,9 +11112,9 @@ pub mod v2 {
             crate::runtime::Error,
         >;
         type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+            crate::runtime::Decoding<'c, super::models::DocumentsAssociationsResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::effectifs_annuels_entreprise_acoss_covid`]: set options, then `.await` it or call `send`.
@@ -6327,14 +11132,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::EffectifsAnnuelsEntrepriseAcossCovidResponse,
-            >,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::EffectifsAnnuelsEntrepriseAcossCovidResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -6342,7 +11149,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EffectifsAnnuelsEntrepriseAcossCovidRequest<'c> {
@@ -6352,10 +11159,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::EffectifsAnnuelsEntrepriseAcossCovidResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::effectifs_mensuels_entreprise_acoss_covid`]: set options, then `.await` it or call `send`.
@@ -6375,14 +11184,18 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::EffectifsMensuelsEntrepriseAcossCovidResponse,
-            >,
-            crate::runtime::Error,
+        ) -> crate::runtime::Decoding<
+            'c,
+            super::models::EffectifsMensuelsEntrepriseAcossCovidResponse,
         > {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![
                 ("annee", crate::runtime::ParamValue::identifier(&self.annee)),
                 ("mois", crate::runtime::ParamValue::identifier(&self.mois)),
@@ -6393,7 +11206,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EffectifsMensuelsEntrepriseAcossCovidRequest<'c> {
@@ -6403,10 +11216,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::EffectifsMensuelsEntrepriseAcossCovidResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::effectifs_mensuels_etablissement_acoss_covid`]: set options, then `.await` it or call `send`.
@@ -6426,14 +11241,18 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::EffectifsMensuelsEtablissementAcossCovidResponse,
-            >,
-            crate::runtime::Error,
+        ) -> crate::runtime::Decoding<
+            'c,
+            super::models::EffectifsMensuelsEtablissementAcossCovidResponse,
         > {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![
                 ("annee", crate::runtime::ParamValue::identifier(&self.annee)),
                 ("mois", crate::runtime::ParamValue::identifier(&self.mois)),
@@ -6444,7 +11263,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EffectifsMensuelsEtablissementAcossCovidRequest<'c> {
@@ -6454,10 +11273,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::EffectifsMensuelsEtablissementAcossCovidResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::eligibilites_cotisation_retraite_probtp`]: set options, then `.await` it or call `send`.
@@ -6475,14 +11296,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<
-                super::models::EligibilitesCotisationRetraiteProbtpResponse,
-            >,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::EligibilitesCotisationRetraiteProbtpResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             let mut request = crate::runtime::Request::with_values(
@@ -6490,7 +11313,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EligibilitesCotisationRetraiteProbtpRequest<'c> {
@@ -6500,10 +11323,12 @@ pub mod v2 {
             >,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<
+            'c,
+            super::models::EligibilitesCotisationRetraiteProbtpResponse,
+        >;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::entreprises_artisanales`]: set options, then `.await` it or call `send`.
@@ -6521,12 +11346,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::EntreprisesArtisanalesResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::EntreprisesArtisanalesResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -6534,7 +11362,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EntreprisesArtisanalesRequest<'c> {
@@ -6543,9 +11371,9 @@ pub mod v2 {
             crate::runtime::Error,
         >;
         type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+            crate::runtime::Decoding<'c, super::models::EntreprisesArtisanalesResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::entreprises_restored`]: set options, then `.await` it or call `send`.
@@ -6569,12 +11397,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::EntreprisesRestoredResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::EntreprisesRestoredResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let mut values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             if let Some(value) = self.non_diffusables {
@@ -6585,7 +11416,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EntreprisesRestoredRequest<'c> {
@@ -6593,10 +11424,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::EntreprisesRestoredResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::EntreprisesRestoredResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::eori_douanes`]: set options, then `.await` it or call `send`.
@@ -6614,12 +11444,13 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::EoriDouanesResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::EoriDouanesResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![(
                 "siret_or_eori",
                 crate::runtime::ParamValue::identifier(&self.siret_or_eori),
@@ -6629,7 +11460,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EoriDouanesRequest<'c> {
@@ -6637,10 +11468,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::EoriDouanesResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::EoriDouanesResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::etablissements_restored`]: set options, then `.await` it or call `send`.
@@ -6664,12 +11494,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::EtablissementsRestoredResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::EtablissementsRestoredResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let mut values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             if let Some(value) = self.non_diffusables {
@@ -6680,7 +11513,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EtablissementsRestoredRequest<'c> {
@@ -6689,9 +11522,9 @@ pub mod v2 {
             crate::runtime::Error,
         >;
         type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+            crate::runtime::Decoding<'c, super::models::EtablissementsRestoredResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::exercices`]: set options, then `.await` it or call `send`.
@@ -6709,12 +11542,13 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::ExercicesResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::ExercicesResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siret", crate::runtime::ParamValue::identifier(&self.siret))];
             let mut request = crate::runtime::Request::with_values(
@@ -6722,7 +11556,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for ExercicesRequest<'c> {
@@ -6730,10 +11564,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::ExercicesResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::ExercicesResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::extraits_courts_inpi`]: set options, then `.await` it or call `send`.
@@ -6751,12 +11584,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::ExtraitsCourtsInpiResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::ExtraitsCourtsInpiResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -6764,7 +11600,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for ExtraitsCourtsInpiRequest<'c> {
@@ -6772,10 +11608,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::ExtraitsCourtsInpiResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::ExtraitsCourtsInpiResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::extraits_rcs_infogreffe`]: set options, then `.await` it or call `send`.
@@ -6793,12 +11628,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::ExtraitsRcsInfogreffeResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::ExtraitsRcsInfogreffeResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("siren", crate::runtime::ParamValue::identifier(&self.siren))];
             let mut request = crate::runtime::Request::with_values(
@@ -6806,7 +11644,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for ExtraitsRcsInfogreffeRequest<'c> {
@@ -6815,9 +11653,9 @@ pub mod v2 {
             crate::runtime::Error,
         >;
         type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+            crate::runtime::Decoding<'c, super::models::ExtraitsRcsInfogreffeResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::liasses_fiscales_complete_dgfip`]: set options, then `.await` it or call `send`.
@@ -6842,12 +11680,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::LiassesFiscalesCompleteDgfipResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::LiassesFiscalesCompleteDgfipResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let mut values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![
                 ("annee", crate::runtime::ParamValue::identifier(&self.annee)),
                 ("siren", crate::runtime::ParamValue::identifier(&self.siren)),
@@ -6860,7 +11702,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for LiassesFiscalesCompleteDgfipRequest<'c> {
@@ -6869,9 +11711,9 @@ pub mod v2 {
             crate::runtime::Error,
         >;
         type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+            crate::runtime::Decoding<'c, super::models::LiassesFiscalesCompleteDgfipResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::liasses_fiscales_dgfip`]: set options, then `.await` it or call `send`.
@@ -6896,12 +11738,15 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::LiassesFiscalesDgfipResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::LiassesFiscalesDgfipResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let mut values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![
                 ("annee", crate::runtime::ParamValue::identifier(&self.annee)),
                 ("siren", crate::runtime::ParamValue::identifier(&self.siren)),
@@ -6914,7 +11759,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for LiassesFiscalesDgfipRequest<'c> {
@@ -6922,10 +11767,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::LiassesFiscalesDgfipResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::LiassesFiscalesDgfipResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::liasses_fiscales_dictionaries_dgfip`]: set options, then `.await` it or call `send`.
@@ -6949,12 +11793,16 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::LiassesFiscalesDictionariesDgfipResponse>,
-            crate::runtime::Error,
-        > {
+        ) -> crate::runtime::Decoding<'c, super::models::LiassesFiscalesDictionariesDgfipResponse>
+        {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let mut values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("annee", crate::runtime::ParamValue::identifier(&self.annee))];
             if let Some(value) = self.email {
@@ -6965,7 +11813,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for LiassesFiscalesDictionariesDgfipRequest<'c> {
@@ -6974,9 +11822,9 @@ pub mod v2 {
             crate::runtime::Error,
         >;
         type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+            crate::runtime::Decoding<'c, super::models::LiassesFiscalesDictionariesDgfipResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::privileges`]: set options, then `.await` it or call `send`.
@@ -6993,26 +11841,28 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<crate::runtime::ApiResponse<crate::runtime::Privileges>, crate::runtime::Error>
-        {
+        pub fn send(self) -> crate::runtime::Decoding<'c, crate::runtime::Privileges> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![];
             let mut request = crate::runtime::Request::with_values(
                 &super::operations::GET_V2_PRIVILEGES,
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for PrivilegesRequest<'c> {
         type Output =
             Result<crate::runtime::ApiResponse<crate::runtime::Privileges>, crate::runtime::Error>;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, crate::runtime::Privileges>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 }
@@ -7074,17 +11924,20 @@ pub mod watchdoge {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<crate::runtime::ApiResponse<crate::runtime::CurrentStatus>, crate::runtime::Error>
-        {
+        pub fn send(self) -> crate::runtime::Decoding<'c, crate::runtime::CurrentStatus> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![];
             let mut request = crate::runtime::Request::with_values(
                 &super::operations::GET_WATCHDOGE_DASHBOARD_CURRENT_STATUS,
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for DashboardCurrentStatusRequest<'c> {
@@ -7092,10 +11945,9 @@ pub mod watchdoge {
             crate::runtime::ApiResponse<crate::runtime::CurrentStatus>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, crate::runtime::CurrentStatus>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::stats_provider_availabilities`]: set options, then `.await` it or call `send`.
@@ -7124,12 +11976,13 @@ pub mod watchdoge {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<crate::runtime::ProviderAvailability>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, crate::runtime::ProviderAvailability> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let mut values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![];
             if let Some(value) = self.endpoint {
                 values.push(("endpoint", crate::runtime::ParamValue::from(value)));
@@ -7142,7 +11995,7 @@ pub mod watchdoge {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for StatsProviderAvailabilitiesRequest<'c> {
@@ -7150,10 +12003,9 @@ pub mod watchdoge {
             crate::runtime::ApiResponse<crate::runtime::ProviderAvailability>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, crate::runtime::ProviderAvailability>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 }

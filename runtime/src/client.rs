@@ -27,9 +27,9 @@ use tracing::Instrument;
 use super::auth::{expiry, Expiry, Token};
 use super::body::{read_limited, ReadError};
 use super::clock::Clock;
+use super::decoding::Decoding;
 use super::errors::{
-    decode_body, decode_error_body, rfc3339, ConfigError, DecodeError, Error, RequestProblem,
-    ValidationError,
+    decode_error_body, rfc3339, ConfigError, Error, RequestProblem, ValidationError,
 };
 use super::maintenance::{self, OnMaintenance, TimeZone};
 use super::meta::OperationMeta;
@@ -337,13 +337,22 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<ApiResponse<T>, Error> {
-        // Everything but the decoding is in functions that are not generic: the code compiled
-        // once per model (every operation's) stays this small.
-        let (response, original) = self.execute_for_decoding(request).await?;
-        match decode_body::<T>(response.status, &response.body) {
-            Ok(decoded) => Ok(response.map(|_| decoded)),
-            Err(error) => Err(keep_original(error, original)),
-        }
+        self.execute_built(Ok(request)).await
+    }
+
+    /// [`execute`](Self::execute) of a request as built, which may have failed (a value its
+    /// parameter refuses): what a generated request builder's `send` returns.
+    pub fn execute_built<T: DeserializeOwned>(
+        &self,
+        request: Result<Request, Error>,
+    ) -> Decoding<'_, T> {
+        Decoding::new(self.raw_call(request))
+    }
+
+    /// The call of [`execute_built`](Self::execute_built): not generic, so one future whatever
+    /// the model (an async block in the generic function would be compiled once per model).
+    fn raw_call(&self, request: Result<Request, Error>) -> super::decoding::RawCall<'_> {
+        Box::pin(async move { self.execute_for_decoding(request?).await })
     }
 
     /// [`execute_bytes`](Self::execute_bytes), then a partial answer's placeholders made
@@ -697,14 +706,6 @@ impl Client {
 }
 
 /// A decode error keeps the body as received, not the one stripped of placeholders.
-fn keep_original(error: DecodeError, original: Option<Vec<u8>>) -> Error {
-    let mut error = error;
-    if let Some(original) = original {
-        error.raw_body = String::from_utf8_lossy(&original).into_owned();
-    }
-    Error::Decode(error)
-}
-
 /// Error text with its causes. The URL is dropped: it adds noise, and the
 /// request's secret is in a header anyway, which reqwest never prints.
 pub(crate) fn describe(e: &reqwest::Error) -> String {

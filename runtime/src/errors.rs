@@ -450,12 +450,17 @@ pub struct DecodeError {
 pub fn decode_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, DecodeError> {
     // Only the decoding itself is generic: it is compiled once per model.
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = T::deserialize(&mut de).map_err(|e| decode_failure(status, body, &e, false))?;
+    // Matches, not closures: a closure in this generic function is compiled once per model.
+    let value = match T::deserialize(&mut de) {
+        Ok(value) => value,
+        Err(e) => return Err(decode_failure(status, body, &e, false)),
+    };
     // Trailing garbage after the JSON value means the body is not what we
     // think it is, even if its beginning fitted.
-    de.end()
-        .map_err(|e| decode_failure(status, body, &e, true))?;
-    Ok(value)
+    match de.end() {
+        Ok(()) => Ok(value),
+        Err(e) => Err(decode_failure(status, body, &e, true)),
+    }
 }
 
 /// The error of a body that does not fit: where (its path, found from the error's position

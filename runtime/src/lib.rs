@@ -17,6 +17,7 @@ pub mod auth;
 mod body;
 pub mod client;
 pub mod clock;
+pub mod decoding;
 pub mod documents;
 pub mod environment;
 pub mod errors;
@@ -39,6 +40,7 @@ pub mod values;
 pub use auth::{AuthScheme, Token, TokenClaims};
 pub use client::{Client, ClientBuilder, Environment};
 pub use clock::{Clock, ManualClock, TimeSource};
+pub use decoding::Decoding;
 pub use documents::DocumentLink;
 pub use errors::{
     decode_body, decode_error_body, ApiError, BaseUrlError, BodyNotUnderstood, ConfigError,

@@ -167,13 +167,59 @@ impl<'de> Deserialize<'de> for ApiDateTime {
     }
 }
 
-/// Reads a field that may be absent or `null` as `Some` of its value, `null` included: with
-/// `#[serde(default)]` for the absent case, the generated models tell the two apart
-/// (`Option<Option<T>>`), where serde's `Option` would read both as `None`.
-pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<T>, D::Error> {
-    T::deserialize(deserializer).map(Some)
+/// A required field of a generated model once its object is read: its value, or serde's
+/// `missing field` error (a function rather than a closure at each field, so it is compiled
+/// once per field type, not once per field).
+pub fn required<T, E: de::Error>(slot: Option<T>, json_name: &'static str) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => Err(E::missing_field(json_name)),
+    }
+}
+
+/// A key of a JSON object, borrowed from the input when the decoder can lend it: the
+/// generated models' decoders match it against their fields' names and keep any other in
+/// their `undeclared` map, with no buffering of the whole object (which serde's derive does
+/// for a struct with a `flatten`ed map) and no allocation for a declared field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapKey<'de>(std::borrow::Cow<'de, str>);
+
+impl MapKey<'_> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key as an owned string, for the `undeclared` map.
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for MapKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = MapKey<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+                Ok(MapKey(std::borrow::Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+                Ok(MapKey(std::borrow::Cow::Owned(key.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, key: String) -> Result<Self::Value, E> {
+                Ok(MapKey(std::borrow::Cow::Owned(key)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
 }
 
 /// Writes a date's raw text back: as a string, or as the number it was read

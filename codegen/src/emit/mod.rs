@@ -13,6 +13,7 @@ pub mod mock_data;
 mod one_of;
 mod operations;
 pub mod platform;
+mod struct_serde;
 mod types;
 
 use proc_macro2::TokenStream;

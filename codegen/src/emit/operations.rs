@@ -467,22 +467,29 @@ fn emit_builder(op: &Operation) -> TokenStream {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error> {
+            pub fn send(self) -> crate::runtime::Decoding<'c, #output> {
+                let client = self.client;
+                client.execute_built(self.build())
+            }
+
+            /// The request, its values checked (a plain function: `send` needs no future of
+            /// its own).
+            fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
                 #values_decl
                 #( #option_values )*
                 let mut request = crate::runtime::Request::with_values(&super::operations::#meta, values)?;
                 #body_send
                 request.options(self.options);
-                self.client.execute(request).await
+                Ok(request)
             }
         }
 
         impl<'c> ::std::future::IntoFuture for #builder<'c> {
             type Output = Result<crate::runtime::ApiResponse<#output>, crate::runtime::Error>;
-            type IntoFuture = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+            type IntoFuture = crate::runtime::Decoding<'c, #output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     }

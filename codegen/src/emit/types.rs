@@ -151,16 +151,17 @@ fn emit_type(def: &TypeDef, sent: bool) -> TokenStream {
                 .any(|f| f.deprecated)
                 .then(|| quote!(#[allow(deprecated)]));
             let constructor = sent.then(|| emit_constructor(&name, fields));
+            let serialize = super::struct_serde::emit_serialize(&name, fields);
+            let deserialize = super::struct_serde::emit_deserialize(&name, fields);
             let fields = fields.iter().map(emit_field);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq)]
                 #[non_exhaustive]
                 pub struct #name {
                     #( #fields )*
                     /// The fields the server sent that the spec does not declare, kept as sent:
                     /// encoding this value writes them back.
-                    #[serde(flatten)]
                     pub #undeclared: ::serde_json::Map<String, ::serde_json::Value>,
                 }
 
@@ -171,6 +172,10 @@ fn emit_type(def: &TypeDef, sent: bool) -> TokenStream {
                         #( #collect )*
                     }
                 }
+
+                #serialize
+
+                #deserialize
 
                 #constructor
             }
@@ -209,25 +214,6 @@ fn emit_field(field: &Field) -> TokenStream {
     let ty = syn::parse_str::<syn::Type>(&field_type_path(field, "", "crate::runtime::"))
         .unwrap_or_else(|e| panic!("field type of `{}` does not parse: {e}", field.json_name));
     let name = ident(&field.rust_name);
-    let plain_name = field.rust_name.trim_start_matches("r#");
-    let mut serde_args = Vec::new();
-    if plain_name != field.json_name {
-        let json = &field.json_name;
-        serde_args.push(quote!(rename = #json));
-    }
-    if field.optional {
-        serde_args.push(quote!(default));
-    }
-    // What was sent comes back: a field that may be missing is written only when it was there
-    // (a required one is always written, `null` when it was null).
-    if !field.required {
-        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-    }
-    if field.absent_or_null() {
-        // Present, even as `null`, is `Some`: serde's own `Option` would read `null` as absent.
-        serde_args.push(quote!(deserialize_with = "crate::runtime::values::present"));
-    }
-    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde( #(#serde_args),* )]));
     let mut doc = field.doc.clone().unwrap_or_default();
     let flags = match (field.required, field.nullable) {
         (true, true) => "Required, may be null.",
@@ -247,7 +233,6 @@ fn emit_field(field: &Field) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        #serde_attr
         pub #name: #ty,
     }
 }

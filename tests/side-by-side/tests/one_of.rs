@@ -51,6 +51,33 @@ fn each_alternative_decodes_into_its_variant_and_an_unknown_shape_is_kept() {
     );
 }
 
+/// The generated decoder (not serde's derive) says what the derive said: a required field
+/// missing is refused by its name, a value of the wrong type too; a key sent twice keeps
+/// its last value; undeclared keys are kept in order of arrival and written back.
+#[test]
+fn the_generated_decoder_refuses_and_keeps_what_the_derive_did() {
+    let missing = serde_json::from_value::<Boursier>(json!({"autre": 1})).unwrap_err();
+    assert!(
+        missing.to_string().contains("missing field `echelon`"),
+        "{missing}"
+    );
+    let wrong = serde_json::from_value::<Boursier>(json!({"echelon": "4"})).unwrap_err();
+    assert!(wrong.to_string().contains("invalid type"), "{wrong}");
+    let not_an_object = serde_json::from_value::<Boursier>(json!([4])).unwrap_err();
+    assert!(
+        not_an_object.to_string().contains("an object (Boursier)"),
+        "{not_an_object}"
+    );
+    let twice: Boursier = serde_json::from_str(r#"{"echelon": 1, "echelon": 5}"#).unwrap();
+    assert_eq!(twice.echelon, 5);
+    let kept: Boursier = serde_json::from_str(r#"{"b": 2, "echelon": 1, "a": 1}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&kept).unwrap(),
+        r#"{"echelon":1,"a":1,"b":2}"#,
+        "declared fields first, then the undeclared ones (a map, in key order)"
+    );
+}
+
 #[tokio::test]
 async fn the_mock_answers_the_first_alternative_and_the_client_reads_it() {
     let api = MockApi::new(&api_fictive::PLATFORM, &api_fictive::mock_data::EXAMPLES);

@@ -148,6 +148,7 @@ pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
     "builder",
     "base_url",
     "execute",
+    "execute_built",
     "execute_bytes",
     "token_claims",
     "token_privileges",

@@ -10,15 +10,13 @@
 /// [`UndeclaredReport`](crate::runtime::UndeclaredReport) lists what the spec missed.
 pub mod models {
     /// Spec: `/paths/~1api~1v1~1etudiants~1{ine}~1bulletin/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BulletinResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url_document: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for BulletinResponse {
@@ -30,16 +28,59 @@ pub mod models {
             report.note_fields(path, &self.undeclared);
         }
     }
+    impl ::serde::Serialize for BulletinResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.url_document {
+                map.serialize_entry("url_document", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BulletinResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = BulletinResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (BulletinResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<BulletinResponse, A::Error> {
+                    let mut field_url_document = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "url_document" => field_url_document = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(BulletinResponse {
+                        url_document: field_url_document,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
     /// Spec: `/paths/~1api~1v2~1etablissements~1{uai}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EtablissementsResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for EtablissementsResponse {
@@ -51,19 +92,61 @@ pub mod models {
             report.note_fields(path, &self.undeclared);
         }
     }
+    impl ::serde::Serialize for EtablissementsResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.nom {
+                map.serialize_entry("nom", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EtablissementsResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EtablissementsResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EtablissementsResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EtablissementsResponse, A::Error> {
+                    let mut field_nom = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "nom" => field_nom = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EtablissementsResponse {
+                        nom: field_nom,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
     /// Spec: `/paths/~1api~1v1~1etudiants~1{ine}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EtudiantsResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub prenoms: Option<Vec<String>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for EtudiantsResponse {
@@ -73,6 +156,57 @@ pub mod models {
             report: &mut crate::runtime::UndeclaredReport,
         ) {
             report.note_fields(path, &self.undeclared);
+        }
+    }
+    impl ::serde::Serialize for EtudiantsResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.nom {
+                map.serialize_entry("nom", value)?;
+            }
+            if let Some(value) = &self.prenoms {
+                map.serialize_entry("prenoms", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EtudiantsResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EtudiantsResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EtudiantsResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EtudiantsResponse, A::Error> {
+                    let mut field_nom = None;
+                    let mut field_prenoms = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "nom" => field_nom = map.next_value()?,
+                            "prenoms" => field_prenoms = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EtudiantsResponse {
+                        nom: field_nom,
+                        prenoms: field_prenoms,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
 }
@@ -312,12 +446,13 @@ pub mod v1 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::BulletinResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::BulletinResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("ine", crate::runtime::ParamValue::identifier(&self.ine))];
             let mut request = crate::runtime::Request::with_values(
@@ -325,7 +460,7 @@ pub mod v1 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for BulletinRequest<'c> {
@@ -333,10 +468,9 @@ pub mod v1 {
             crate::runtime::ApiResponse<super::models::BulletinResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::BulletinResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::etudiants`]: set options, then `.await` it or call `send`.
@@ -360,12 +494,13 @@ pub mod v1 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::EtudiantsResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::EtudiantsResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let mut values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("ine", crate::runtime::ParamValue::identifier(&self.ine))];
             if let Some(value) = self.prenoms {
@@ -376,7 +511,7 @@ pub mod v1 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EtudiantsRequest<'c> {
@@ -384,10 +519,9 @@ pub mod v1 {
             crate::runtime::ApiResponse<super::models::EtudiantsResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::EtudiantsResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 }
@@ -435,12 +569,13 @@ pub mod v2 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::EtablissementsResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::EtablissementsResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("uai", crate::runtime::ParamValue::identifier(&self.uai))];
             let mut request = crate::runtime::Request::with_values(
@@ -448,7 +583,7 @@ pub mod v2 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EtablissementsRequest<'c> {
@@ -456,10 +591,9 @@ pub mod v2 {
             crate::runtime::ApiResponse<super::models::EtablissementsResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::EtablissementsResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 }

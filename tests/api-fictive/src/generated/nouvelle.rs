@@ -10,14 +10,13 @@
 /// [`UndeclaredReport`](crate::runtime::UndeclaredReport) lists what the spec missed.
 pub mod models {
     /// Spec: `/components/schemas/Boursier`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Boursier {
         /// Required.
         pub echelon: i64,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for Boursier {
@@ -29,16 +28,57 @@ pub mod models {
             report.note_fields(path, &self.undeclared);
         }
     }
+    impl ::serde::Serialize for Boursier {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("echelon", &self.echelon)?;
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Boursier {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = Boursier;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (Boursier)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Boursier, A::Error> {
+                    let mut field_echelon = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "echelon" => field_echelon = Some(map.next_value()?),
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(Boursier {
+                        echelon: crate::runtime::values::required(field_echelon, "echelon")?,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
     /// Spec: `/paths/~1api~1v3~1etudiants~1{ine}~1diplomes/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DiplomesResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Vec<String>>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for DiplomesResponse {
@@ -50,21 +90,63 @@ pub mod models {
             report.note_fields(path, &self.undeclared);
         }
     }
+    impl ::serde::Serialize for DiplomesResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.data {
+                map.serialize_entry("data", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DiplomesResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = DiplomesResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (DiplomesResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<DiplomesResponse, A::Error> {
+                    let mut field_data = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "data" => field_data = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(DiplomesResponse {
+                        data: field_data,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
     /// Spec: `/paths/~1api~1v3~1etudiants~1{ine}/get/responses/200/content/application~1json/schema/properties/data`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EtudiantsData {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nom: Option<String>,
         /// Boursier (avec son échelon), ou le statut en toutes lettres
         ///
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub statut: Option<Statut>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for EtudiantsData {
@@ -77,16 +159,65 @@ pub mod models {
             crate::runtime::undeclared::collect_field(path, "statut", &self.statut, report);
         }
     }
+    impl ::serde::Serialize for EtudiantsData {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.nom {
+                map.serialize_entry("nom", value)?;
+            }
+            if let Some(value) = &self.statut {
+                map.serialize_entry("statut", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EtudiantsData {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EtudiantsData;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EtudiantsData)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EtudiantsData, A::Error> {
+                    let mut field_nom = None;
+                    let mut field_statut = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "nom" => field_nom = map.next_value()?,
+                            "statut" => field_statut = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EtudiantsData {
+                        nom: field_nom,
+                        statut: field_statut,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
     /// Spec: `/paths/~1api~1v3~1etudiants~1{ine}/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EtudiantsResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<EtudiantsData>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for EtudiantsResponse {
@@ -99,16 +230,59 @@ pub mod models {
             crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
         }
     }
+    impl ::serde::Serialize for EtudiantsResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.data {
+                map.serialize_entry("data", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EtudiantsResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = EtudiantsResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (EtudiantsResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<EtudiantsResponse, A::Error> {
+                    let mut field_data = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "data" => field_data = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(EtudiantsResponse {
+                        data: field_data,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
     /// Spec: `/paths/~1api~1v3~1inscriptions/post/responses/200/content/application~1json/schema/properties/data`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct InscriptionsData {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub numero: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for InscriptionsData {
@@ -120,8 +294,53 @@ pub mod models {
             report.note_fields(path, &self.undeclared);
         }
     }
+    impl ::serde::Serialize for InscriptionsData {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.numero {
+                map.serialize_entry("numero", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InscriptionsData {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = InscriptionsData;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (InscriptionsData)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<InscriptionsData, A::Error> {
+                    let mut field_numero = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "numero" => field_numero = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(InscriptionsData {
+                        numero: field_numero,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
     /// Spec: `/paths/~1api~1v3~1inscriptions/post/requestBody/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct InscriptionsRequestBody {
         /// Required.
@@ -129,11 +348,9 @@ pub mod models {
         /// Required.
         pub formation: String,
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub annee: Option<i64>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for InscriptionsRequestBody {
@@ -143,6 +360,59 @@ pub mod models {
             report: &mut crate::runtime::UndeclaredReport,
         ) {
             report.note_fields(path, &self.undeclared);
+        }
+    }
+    impl ::serde::Serialize for InscriptionsRequestBody {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("ine", &self.ine)?;
+            map.serialize_entry("formation", &self.formation)?;
+            if let Some(value) = &self.annee {
+                map.serialize_entry("annee", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InscriptionsRequestBody {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = InscriptionsRequestBody;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (InscriptionsRequestBody)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<InscriptionsRequestBody, A::Error> {
+                    let mut field_ine = None;
+                    let mut field_formation = None;
+                    let mut field_annee = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "ine" => field_ine = Some(map.next_value()?),
+                            "formation" => field_formation = Some(map.next_value()?),
+                            "annee" => field_annee = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(InscriptionsRequestBody {
+                        ine: crate::runtime::values::required(field_ine, "ine")?,
+                        formation: crate::runtime::values::required(field_formation, "formation")?,
+                        annee: field_annee,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
     impl InscriptionsRequestBody {
@@ -159,15 +429,13 @@ pub mod models {
         }
     }
     /// Spec: `/paths/~1api~1v3~1inscriptions/post/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct InscriptionsResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<InscriptionsData>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for InscriptionsResponse {
@@ -180,16 +448,59 @@ pub mod models {
             crate::runtime::undeclared::collect_field(path, "data", &self.data, report);
         }
     }
+    impl ::serde::Serialize for InscriptionsResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.data {
+                map.serialize_entry("data", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for InscriptionsResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = InscriptionsResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (InscriptionsResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<InscriptionsResponse, A::Error> {
+                    let mut field_data = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "data" => field_data = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(InscriptionsResponse {
+                        data: field_data,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
     /// Spec: `/paths/~1api~1v3~1ping/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct PingResponse {
         /// Optional.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
         /// The fields the server sent that the spec does not declare, kept as sent:
         /// encoding this value writes them back.
-        #[serde(flatten)]
         pub undeclared: ::serde_json::Map<String, ::serde_json::Value>,
     }
     impl crate::runtime::Undeclared for PingResponse {
@@ -199,6 +510,51 @@ pub mod models {
             report: &mut crate::runtime::UndeclaredReport,
         ) {
             report.note_fields(path, &self.undeclared);
+        }
+    }
+    impl ::serde::Serialize for PingResponse {
+        fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use ::serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            for (key, value) in &self.undeclared {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PingResponse {
+        fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> ::serde::de::Visitor<'de> for Fields {
+                type Value = PingResponse;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("an object (PingResponse)")
+                }
+                fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<PingResponse, A::Error> {
+                    let mut field_status = None;
+                    let mut undeclared = ::serde_json::Map::new();
+                    while let Some(key) = map.next_key::<crate::runtime::values::MapKey<'de>>()? {
+                        match key.as_str() {
+                            "status" => field_status = map.next_value()?,
+                            _ => {
+                                let value = map.next_value()?;
+                                undeclared.insert(key.into_string(), value);
+                            }
+                        }
+                    }
+                    Ok(PingResponse {
+                        status: field_status,
+                        undeclared,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
         }
     }
     /// Boursier (avec son échelon), ou le statut en toutes lettres
@@ -498,12 +854,13 @@ pub mod v3 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::DiplomesResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::DiplomesResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("ine", crate::runtime::ParamValue::identifier(&self.ine))];
             let mut request = crate::runtime::Request::with_values(
@@ -511,7 +868,7 @@ pub mod v3 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for DiplomesRequest<'c> {
@@ -519,10 +876,9 @@ pub mod v3 {
             crate::runtime::ApiResponse<super::models::DiplomesResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::DiplomesResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::etudiants`]: set options, then `.await` it or call `send`.
@@ -540,12 +896,13 @@ pub mod v3 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::EtudiantsResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::EtudiantsResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> =
                 vec![("ine", crate::runtime::ParamValue::identifier(&self.ine))];
             let mut request = crate::runtime::Request::with_values(
@@ -553,7 +910,7 @@ pub mod v3 {
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for EtudiantsRequest<'c> {
@@ -561,10 +918,9 @@ pub mod v3 {
             crate::runtime::ApiResponse<super::models::EtudiantsResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::EtudiantsResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::inscriptions`]: set options, then `.await` it or call `send`.
@@ -582,12 +938,13 @@ pub mod v3 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<
-            crate::runtime::ApiResponse<super::models::InscriptionsResponse>,
-            crate::runtime::Error,
-        > {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::InscriptionsResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![];
             let mut request = crate::runtime::Request::with_values(
                 &super::operations::API_FICTIVE_V3_INSCRIPTIONS,
@@ -597,7 +954,7 @@ pub mod v3 {
                 request.json_body(body)?;
             }
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for InscriptionsRequest<'c> {
@@ -605,10 +962,9 @@ pub mod v3 {
             crate::runtime::ApiResponse<super::models::InscriptionsResponse>,
             crate::runtime::Error,
         >;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::InscriptionsResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
     /// Request builder of [`Operations::ping`]: set options, then `.await` it or call `send`.
@@ -625,26 +981,28 @@ pub mod v3 {
             self
         }
         /// Sends the request and decodes the response.
-        pub async fn send(
-            self,
-        ) -> Result<crate::runtime::ApiResponse<super::models::PingResponse>, crate::runtime::Error>
-        {
+        pub fn send(self) -> crate::runtime::Decoding<'c, super::models::PingResponse> {
+            let client = self.client;
+            client.execute_built(self.build())
+        }
+        /// The request, its values checked (a plain function: `send` needs no future of
+        /// its own).
+        fn build(self) -> Result<crate::runtime::Request, crate::runtime::Error> {
             let values: Vec<(&'static str, crate::runtime::ParamValue)> = vec![];
             let mut request = crate::runtime::Request::with_values(
                 &super::operations::API_FICTIVE_V3_PING,
                 values,
             )?;
             request.options(self.options);
-            self.client.execute(request).await
+            Ok(request)
         }
     }
     impl<'c> ::std::future::IntoFuture for PingRequest<'c> {
         type Output =
             Result<crate::runtime::ApiResponse<super::models::PingResponse>, crate::runtime::Error>;
-        type IntoFuture =
-            ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Self::Output> + Send + 'c>>;
+        type IntoFuture = crate::runtime::Decoding<'c, super::models::PingResponse>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 }
