@@ -156,7 +156,7 @@ const FIXTURES: &[Fixture] = &[
     },
     Fixture {
         name: "optional_query_and_header_parameters",
-        guards: "optional query and header parameters become builder methods (an enum parameter takes its enum), path parameters typed identifiers, all in the operation's metadata",
+        guards: "optional query and header parameters become builder methods (an enum parameter takes its enum; a deprecated one's setter is `#[deprecated]`), path parameters typed identifiers, all in the operation's metadata",
         spec: optional_query_and_header_parameters,
         items: &["operations::API_ENTREPRISE_V3_GIP_MDS_EFFECTIFS_ANNUELS_ENTREPRISE", "v3::GipMdsEffectifsAnnuelsEntrepriseRequest", "impl v3::GipMdsEffectifsAnnuelsEntrepriseRequest"],
     },
@@ -615,6 +615,7 @@ fn optional_query_and_header_parameters() -> String {
           enum: [regime_general, regime_agricole]
       - name: Cache-Control
         in: header
+        deprecated: true
         schema:
           type: string
       - name: recipient",

@@ -157,6 +157,8 @@ change_kinds! {
     ParameterConstraintWidened => "parameter_constraint_widened",
     /// A parameter's default value changed: calls leaving it out get other results.
     ParameterDefaultChanged => "parameter_default_changed",
+    /// A query or header parameter became deprecated.
+    ParameterDeprecated => "parameter_deprecated",
     /// The traceability parameters (`context`, `recipient`, `object`) became required or not.
     TraceabilityChanged => "traceability_changed",
     /// The success response lost its schema.

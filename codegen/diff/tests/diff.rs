@@ -93,6 +93,11 @@ const CASES: &[(&str, &[&str])] = &[
     ("property_became_optional", &["property_became_optional"]),
     ("property_became_required", &["property_became_required"]),
     ("property_deprecated", &["property_deprecated"]),
+    ("parameter_deprecated", &["parameter_deprecated"]),
+    (
+        "parameter_removed_after_deprecation",
+        &["parameter_removed"],
+    ),
     ("alternative_added", &["alternative_added"]),
     ("alternative_removed", &["alternative_removed"]),
     (
@@ -276,6 +281,7 @@ cases! {
     parameter_type_specialised parameter_type_widened
     security_scopes_changed map_value_type_changed response_media_type_added response_media_type_removed path_parameter_enum_narrowed parameter_default_changed parameter_maximum_lowered parameter_minimum_lowered parameter_max_length_added
     request_body_added request_body_removed request_body_became_required request_body_became_optional request_media_type_added request_media_type_removed request_property_added request_required_property_added request_property_removed request_property_type_changed request_property_became_required request_property_became_optional request_enum_value_added request_enum_value_removed request_nullable_changed request_property_deprecated
+    parameter_deprecated parameter_removed_after_deprecation
     alternative_added alternative_removed alternative_property_type_changed property_became_one_of request_alternative_added request_alternative_removed
     type_renamed enum_value_respelled error_code_removed_everywhere error_code_renumbered nullable_added_to_optional operation_removed_with_its_codes
 }

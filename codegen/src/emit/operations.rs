@@ -382,8 +382,12 @@ fn emit_builder(op: &Operation) -> TokenStream {
             }
             _ => (quote!(value: #ty), quote!(value)),
         };
+        let deprecated = o
+            .deprecated
+            .then(|| quote!(#[deprecated(note = "deprecated by the API")]));
         quote! {
             #docs
+            #deprecated
             pub fn #name(mut self, #param) -> Self {
                 self.#name = Some(#value);
                 self

@@ -74,10 +74,20 @@ impl Walker<'_> {
                     None,
                 );
                 f.facts.member = Some(a.rust_name.clone());
+                f.facts.was_deprecated = a.deprecated;
                 self.out.push(f);
                 continue;
             };
             let mut found = Vec::new();
+            if !a.deprecated && b.deprecated {
+                found.push((
+                    ChangeKind::ParameterDeprecated,
+                    Some("not deprecated".into()),
+                    Some("deprecated".into()),
+                    vec![],
+                    false,
+                ));
+            }
             match (a.required, b.required) {
                 (false, true) => found.push((
                     ChangeKind::ParameterBecameRequired,

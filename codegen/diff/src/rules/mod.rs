@@ -34,6 +34,7 @@ mod parameter_became_required;
 mod parameter_constraint_narrowed;
 mod parameter_constraint_widened;
 mod parameter_default_changed;
+mod parameter_deprecated;
 mod parameter_removed;
 mod parameter_type_changed;
 mod property_added;
@@ -115,6 +116,7 @@ pub static REGISTRY: &[Rule] = &[
     parameter_constraint_narrowed::RULE,
     parameter_constraint_widened::RULE,
     parameter_default_changed::RULE,
+    parameter_deprecated::RULE,
     traceability_changed::RULE,
     success_response_removed::RULE,
     success_response_added::RULE,

@@ -249,6 +249,13 @@ const FORM_TOO: Edit = (
 /// Its body's required properties.
 const REQUIRED: &str = "              required: [siren]\n";
 
+/// An optional query parameter `annee` on the first route.
+const WITH_ANNEE: Edit = (
+    "      summary: Données de référence d'une unité légale\n      parameters:\n",
+    "      summary: Données de référence d'une unité légale\n      parameters:\n      - name: annee\n        in: query\n        schema:\n          type: integer\n          default: 2024\n",
+);
+/// Its schema, after which `deprecated` goes.
+const ANNEE_SCHEMA: &str = "        schema:\n          type: integer\n          default: 2024\n";
 /// A response property that is one of a titled object or a string (`oneOf`).
 const WITH_TITULAIRE: Edit = (
     "                      siren:\n                        type: string\n",
@@ -261,6 +268,17 @@ const WITH_DEMANDEUR: Edit = (
 );
 /// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
 pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    // An optional query parameter deprecated, then removed once deprecated.
+    (
+        "parameter_deprecated",
+        &[WITH_ANNEE],
+        &[(ANNEE_SCHEMA, "        deprecated: true\n        schema:\n          type: integer\n          default: 2024\n")],
+    ),
+    (
+        "parameter_removed_after_deprecation",
+        &[WITH_ANNEE, (ANNEE_SCHEMA, "        deprecated: true\n        schema:\n          type: integer\n          default: 2024\n")],
+        &[("      - name: annee\n        in: query\n        deprecated: true\n        schema:\n          type: integer\n          default: 2024\n", "")],
+    ),
     // `oneOf` alternatives, matched by label (a title here, a kind for the string).
     (
         "alternative_added",

@@ -368,6 +368,7 @@ fn option_params(profile: &Profile, op: &normalize::Operation) -> Vec<OptionPara
                 pattern: p.pattern.clone(),
                 bounds: p.bounds.clone(),
                 explode: p.explode,
+                deprecated: p.deprecated,
             }
         })
         .collect();

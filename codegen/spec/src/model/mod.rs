@@ -193,6 +193,8 @@ pub struct OptionParam {
     pub pattern: Option<String>,
     /// The schema's bounds and default.
     pub bounds: crate::normalize::Bounds,
+    /// Deprecated by the spec: its setter is `#[deprecated]`.
+    pub deprecated: bool,
 }
 
 /// A reference to a type, as used by fields and responses.

@@ -107,6 +107,8 @@ pub struct Parameter {
     /// `explode`: an array sent as repeated `name=value` pairs (OpenAPI's default for
     /// `style: form`), or joined with commas when `false`.
     pub explode: bool,
+    /// `deprecated`: callers were told to stop sending it.
+    pub deprecated: bool,
 }
 
 /// A parameter's bounds and default, as its schema states them: the diff compares them (a

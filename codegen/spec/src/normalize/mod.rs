@@ -470,6 +470,10 @@ impl<'a> Normalizer<'a> {
             pattern,
             bounds,
             explode: node.get("explode").and_then(Node::as_bool).unwrap_or(true),
+            deprecated: node
+                .get("deprecated")
+                .and_then(Node::as_bool)
+                .unwrap_or(false),
         })
     }
 
