@@ -37,6 +37,7 @@ const META: OperationMeta = OperationMeta {
     error_envelope: &api_entreprise::platform::ERROR_ENVELOPE,
     traceability: &["context", "recipient", "object"],
     params: &[],
+    request_body: None,
 };
 
 const PING: OperationMeta = OperationMeta {
@@ -54,6 +55,7 @@ const PING: OperationMeta = OperationMeta {
     error_envelope: &api_entreprise::platform::ERROR_ENVELOPE,
     traceability: &[],
     params: &[],
+    request_body: None,
 };
 
 #[derive(Debug, Deserialize, PartialEq)]

@@ -30717,6 +30717,7 @@ pub mod operations {
             error_envelope: &ERROR_ENVELOPE,
             traceability: &[],
             params: &[],
+            request_body: None,
         };
     /// `GET /v3/urssaf/unites_legales/{siren}/attestation_vigilance`: Attestation de vigilance
     #[cfg(feature = "v3")]
@@ -30760,6 +30761,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/ademe/etablissements/{siret}/certification_rge`: Certification RGE
     #[cfg(feature = "v3")]
@@ -30803,6 +30805,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/banque_de_france/unites_legales/{siren}/bilans`: 3 derniers bilans annuels
     #[cfg(feature = "v3")]
@@ -30849,6 +30852,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/carif_oref/etablissements/{siret}/certifications_qualiopi_france_competences`: Qualiopi & habilitations France compétences
     #[cfg(feature = "v3")]
@@ -30879,6 +30883,7 @@ pub mod operations {
             repeated: false,
             explode: true,
         }],
+        request_body: None,
     };
     /// `GET /v3/cibtp/etablissements/{siret}/attestation_cotisations_conges_payes_chomage_intemperies`: Certificat cotisations CIBTP
     #[cfg(feature = "v3")]
@@ -30912,6 +30917,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v3/cnetp/unites_legales/{siren}/attestation_cotisations_conges_payes_chomage_intemperies`: Certificat cotisations CNETP
     #[cfg(feature = "v3")]
@@ -30948,6 +30954,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v3/data_subvention/associations/{siren_or_siret_or_rna}/subventions`: Subventions des associations
     #[cfg(feature = "v3")]
@@ -30980,6 +30987,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/douanes/etablissements/{siret_or_eori}/immatriculations_eori`: Immatriculation EORI
     #[cfg(feature = "v3")]
@@ -31012,6 +31020,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/dgfip/unites_legales/{siren}/attestation_fiscale`: Attestation fiscale
     #[cfg(feature = "v3")]
@@ -31061,6 +31070,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/dgfip/etablissements/{siret}/chiffres_affaires`: Chiffre d'affaires
     #[cfg(feature = "v3")]
@@ -31107,6 +31117,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/dgfip/unites_legales/{siren}/liasses_fiscales/{year}`: Liasses fiscales
     #[cfg(feature = "v3")]
@@ -31164,6 +31175,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/dgfip/unites_legales/{siren}/liens_capitalistiques/{year}`: Liens capitalistiques
     #[cfg(feature = "v3")]
@@ -31221,6 +31233,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/european_commission/unites_legales/{siren}/numero_tva`: N°TVA intracommunautaire français
     #[cfg(feature = "v3")]
@@ -31251,6 +31264,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/fabrique_numerique_ministeres_sociaux/etablissements/{siret}/conventions_collectives`: Conventions collectives
     #[cfg(feature = "v3")]
@@ -31284,6 +31298,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v3/fntp/unites_legales/{siren}/carte_professionnelle_travaux_publics`: Carte professionnelle travaux publics
     #[cfg(feature = "v3")]
@@ -31314,6 +31329,7 @@ pub mod operations {
             repeated: false,
             explode: true,
         }],
+        request_body: None,
     };
     /// `GET /v3/gip_mds/unites_legales/{siren}/effectifs_annuels/{year}`: Effectifs annuels d'une unité légale
     #[cfg(feature = "v3")]
@@ -31364,6 +31380,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v3/gip_mds/etablissements/{siret}/effectifs_mensuels/{month}/annee/{year}`: Effectifs mensuels d'un établissement
     #[cfg(feature = "v3")]
@@ -31432,6 +31449,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v3/infogreffe/rcs/unites_legales/{siren}/extrait_kbis`: Extrait RCS
     #[cfg(feature = "v3")]
@@ -31462,6 +31480,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/infogreffe/rcs/unites_legales/{siren}/mandataires_sociaux`: Mandataires sociaux
     #[cfg(feature = "v3")]
@@ -31492,6 +31511,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/inpi/rne/unites_legales/open_data/{siren}/actes_bilans`: Actes et bilans
     #[cfg(feature = "v3")]
@@ -31525,6 +31545,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/inpi/rne/unites_legales/{siren}/beneficiaires_effectifs`: Bénéficiaires effectifs
     #[cfg(feature = "v3")]
@@ -31568,6 +31589,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/inpi/rne/unites_legales/{siren}/extrait_rne`: Attestation d'immatriculation RNE
     #[cfg(feature = "v3")]
@@ -31611,6 +31633,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/insee/sirene/etablissements/{siret}/adresse`: Adresse établissement
     #[cfg(feature = "v3")]
@@ -31641,6 +31664,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/insee/sirene/etablissements/diffusibles/{siret}/adresse`: Adresse établissement en open data
     #[cfg(feature = "v3")]
@@ -31671,6 +31695,7 @@ pub mod operations {
             repeated: false,
             explode: true,
         }],
+        request_body: None,
     };
     /// `GET /v3/insee/sirene/etablissements/{siret}`: Données établissement
     #[cfg(feature = "v3")]
@@ -31701,6 +31726,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/insee/sirene/etablissements/diffusibles/{siret}`: Données établissement en open data
     #[cfg(feature = "v3")]
@@ -31731,6 +31757,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/insee/sirene/unites_legales/diffusibles/{siren}/siege_social`: Données siège social en open data
     #[cfg(feature = "v3")]
@@ -31761,6 +31788,7 @@ pub mod operations {
             repeated: false,
             explode: true,
         }],
+        request_body: None,
     };
     /// `GET /v3/insee/sirene/unites_legales/{siren}/siege_social`: Données siège social
     #[cfg(feature = "v3")]
@@ -31791,6 +31819,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/insee/sirene/etablissements/{siret}/successions`: Liens de succession
     #[cfg(feature = "v3")]
@@ -31821,6 +31850,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/insee/sirene/unites_legales/{siren}`: Données unité légale
     #[cfg(feature = "v3")]
@@ -31851,6 +31881,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/insee/sirene/unites_legales/diffusibles/{siren}`: Données unité légale en open data
     #[cfg(feature = "v3")]
@@ -31881,6 +31912,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/ministere_interieur/rna/associations/{siret_or_rna}`: Données du RNA d'une association
     #[cfg(feature = "v3")]
@@ -31924,6 +31956,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/ministere_interieur/rna/associations/{siret_or_rna}/documents`: Divers documents d'une association
     #[cfg(feature = "v3")]
@@ -31967,6 +32000,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v3/msa/etablissements/{siret}/conformite_cotisations`: Conformité cotisations de sécurité sociale agricole
     #[cfg(feature = "v3")]
@@ -32000,6 +32034,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/opqibi/unites_legales/{siren}/certification_ingenierie`: Certification d'ingénierie OPQIBI
     #[cfg(feature = "v3")]
@@ -32030,6 +32065,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/probtp/etablissements/{siret}/attestation_cotisations_retraite`: Conformité cotisations retraite bâtiment
     #[cfg(feature = "v3")]
@@ -32060,6 +32096,7 @@ pub mod operations {
             repeated: false,
             explode: true,
         }],
+        request_body: None,
     };
     /// `GET /v3/probtp/etablissements/{siret}/conformite_cotisations_retraite`: Conformité cotisations retraite complémentaire
     #[cfg(feature = "v3")]
@@ -32090,6 +32127,7 @@ pub mod operations {
             repeated: false,
             explode: true,
         }],
+        request_body: None,
     };
     /// `GET /v3/qualibat/etablissements/{siret}/certification_batiment`: Certification Qualibat (PDF seulement)
     #[cfg(feature = "v3")]
@@ -32120,6 +32158,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/qualifelec/etablissements/{siret}/certificats`: Certification Qualifelec
     #[cfg(feature = "v3")]
@@ -32150,6 +32189,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v3/cma_france/rnm/unites_legales/{siren}`: Données du RNM d'une entreprise artisanale
     #[cfg(feature = "v3")]
@@ -32180,6 +32220,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v4/urssaf/unites_legales/{siren}/attestation_vigilance`: Attestation de vigilance
     #[cfg(feature = "v4")]
@@ -32223,6 +32264,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v4/dgfip/unites_legales/{siren}/attestation_fiscale`: Attestation fiscale
     #[cfg(feature = "v4")]
@@ -32272,6 +32314,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v4/insee/sirene/etablissements/{siret}`: Données établissement
     #[cfg(feature = "v4")]
@@ -32302,6 +32345,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v4/insee/sirene/etablissements/diffusibles/{siret}`: Données établissement en open data
     #[cfg(feature = "v4")]
@@ -32332,6 +32376,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v4/insee/sirene/unites_legales/diffusibles/{siren}/siege_social`: Données siège social en open data
     #[cfg(feature = "v4")]
@@ -32362,6 +32407,7 @@ pub mod operations {
             repeated: false,
             explode: true,
         }],
+        request_body: None,
     };
     /// `GET /v4/insee/sirene/unites_legales/{siren}/siege_social`: Données siège social
     #[cfg(feature = "v4")]
@@ -32392,6 +32438,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v4/insee/sirene/unites_legales/{siren}`: Données unité légale
     #[cfg(feature = "v4")]
@@ -32422,6 +32469,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v4/insee/sirene/unites_legales/diffusibles/{siren}`: Données unité légale en open data
     #[cfg(feature = "v4")]
@@ -32452,6 +32500,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v4/djepva/api-association/associations/{siren_or_rna}`: Données association
     #[cfg(feature = "v4")]
@@ -32495,6 +32544,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v4/djepva/api-association/associations/open_data/{siren_or_rna}`: Données association en open data
     #[cfg(feature = "v4")]
@@ -32527,6 +32577,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v4/qualibat/etablissements/{siret}/certification_batiment`: Certification Qualibat
     #[cfg(feature = "v4")]
@@ -32570,6 +32621,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// Every operation of this spec, sorted by version then id.
     pub const ALL: &[&crate::runtime::OperationMeta] = &[

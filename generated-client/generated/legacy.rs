@@ -8566,6 +8566,7 @@ pub mod operations {
             error_envelope: &ERROR_ENVELOPE,
             traceability: &[],
             params: &[],
+            request_body: None,
         };
     /// `GET /watchdoge/stats/provider_availabilities/`: \[API Entreprise\] Connaître l'historique de disponibilité des API
     pub const GET_WATCHDOGE_STATS_PROVIDER_AVAILABILITIES: crate::runtime::OperationMeta =
@@ -8603,6 +8604,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v2/actes_inpi/{siren}`: \[INPI\] Actes
     #[cfg(feature = "v2")]
@@ -8633,6 +8635,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/associations/{association_id}`: \[RNA\] Informations déclaratives d'une association
     #[cfg(feature = "v2")]
@@ -8665,6 +8668,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/attestations_agefiph/{siret}`: \[AGEFIPH\] Conformité emploi des travailleurs handicapés
     #[cfg(feature = "v2")]
@@ -8695,6 +8699,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/attestations_cotisation_retraite_probtp/{siret}`: \[PROBTP\] Cotisations retraite bâtiment : attestation d'un établissement
     #[cfg(feature = "v2")]
@@ -8725,6 +8730,7 @@ pub mod operations {
             repeated: false,
             explode: true,
         }],
+        request_body: None,
     };
     /// `GET /v2/attestations_fiscales_dgfip/{siren}`: \[DGFIP\] Attestation fiscale
     #[cfg(feature = "v2")]
@@ -8777,6 +8783,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v2/attestations_sociales_acoss/{siren}`: \[ACOSS\] Attestation de vigilance
     #[cfg(feature = "v2")]
@@ -8807,6 +8814,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/bilans_entreprises_bdf/{siren}`: \[BDF\] 3 derniers bilans annuels
     #[cfg(feature = "v2")]
@@ -8837,6 +8845,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/bilans_inpi/{siren}`: \[INPI\] Bilan annuels
     #[cfg(feature = "v2")]
@@ -8867,6 +8876,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/cartes_professionnelles_fntp/{siren}`: \[FNTP\] Carte professionnelle travaux publics
     #[cfg(feature = "v2")]
@@ -8897,6 +8907,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/certificats_agence_bio/{siret}`: \[API BIO\] Certification Biologique
     #[cfg(feature = "v2")]
@@ -8927,6 +8938,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/certificats_cnetp/{siren}`: \[CNETP\] Cotisations congés payés & chômage intempéries
     #[cfg(feature = "v2")]
@@ -8957,6 +8969,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/certificats_opqibi/{siren}`: \[OPQIBI\] Certification de qualification d'ingénierie
     #[cfg(feature = "v2")]
@@ -8987,6 +9000,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/certificats_qualibat/{siret}`: \[QUALIBAT\] Certificat de qualification bâtiment
     #[cfg(feature = "v2")]
@@ -9017,6 +9031,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/certificats_rge_ademe/{siret}`: \[ADEME\] Certification RGE
     #[cfg(feature = "v2")]
@@ -9060,6 +9075,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v2/conventions_collectives/{siret}`: \[Fabrique numérique des ministères sociaux\] Conventions collectives d'une entreprise
     #[cfg(feature = "v2")]
@@ -9093,6 +9109,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v2/cotisations_msa/{siret}`: \[MSA\] Cotisations de sécurité sociale agricole
     #[cfg(feature = "v2")]
@@ -9123,6 +9140,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/documents_associations/{association_id}`: \[RNA\] Divers documents d'une association
     #[cfg(feature = "v2")]
@@ -9155,6 +9173,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/effectifs_annuels_acoss_covid/{siren}`: Effectifs mensuel moyen d'une entreprise sur l'année précédente
     #[cfg(feature = "v2")]
@@ -9185,6 +9204,7 @@ pub mod operations {
             repeated: false,
             explode: true,
         }],
+        request_body: None,
     };
     /// `GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/entreprise/{siren}`: Effectifs mensuel moyen d'une entreprise sur un mois et année donnée
     #[cfg(feature = "v2")]
@@ -9235,6 +9255,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v2/effectifs_mensuels_acoss_covid/{annee}/{mois}/etablissement/{siret}`: Effectifs mensuel moyen d'un établissement sur un mois et année donnée
     #[cfg(feature = "v2")]
@@ -9285,6 +9306,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v2/eligibilites_cotisation_retraite_probtp/{siret}`: \[PROBTP\] Cotisations retraite bâtiment : savoir si un établissement est à jour dans ses cotisations
     #[cfg(feature = "v2")]
@@ -9318,6 +9340,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v2/entreprises_artisanales_cma/{siren}`: \[RNM CMA\] Données de référence d'une entreprise enregistrée au registre des artisans
     #[cfg(feature = "v2")]
@@ -9351,6 +9374,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v2/entreprises/{siren}`: \[INSEE\] Données de référence d'une entreprise
     #[cfg(feature = "v2")]
@@ -9394,6 +9418,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v2/eori_douanes/{siret_or_eori}`: \[Douanes\] Import/export en Union Européenne: savoir si une entreprise possède un numéro EORI actif
     #[cfg(feature = "v2")]
@@ -9427,6 +9452,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v2/etablissements/{siret}`: \[INSEE\] Données de référence d'un établissement
     #[cfg(feature = "v2")]
@@ -9470,6 +9496,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /v2/exercices/{siret}`: \[DGFIP\] Chiffres d'affaires
     #[cfg(feature = "v2")]
@@ -9500,6 +9527,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/extraits_courts_inpi/{siren}`: \[INPI\] Brevets, modèles et marques déposés
     #[cfg(feature = "v2")]
@@ -9530,6 +9558,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/extraits_rcs_infogreffe/{siren}`: \[INFOGREFFE\] Extrait RCS
     #[cfg(feature = "v2")]
@@ -9560,6 +9589,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /v2/liasses_fiscales_dgfip/{annee}/complete/{siren}`: \[DGFIP\] Déclarations de résultat : liasses fiscales d'une entreprise et dictionnaire pour une année donnée
     #[cfg(feature = "v2")]
@@ -9613,6 +9643,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v2/liasses_fiscales_dgfip/{annee}/declarations/{siren}`: \[DGFIP\] Déclarations de résultat : liasses fiscales d'une entreprise pour une année donnée
     #[cfg(feature = "v2")]
@@ -9666,6 +9697,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v2/liasses_fiscales_dgfip/{annee}/dictionnaire`: \[DGFIP\] Déclarations de résultat : dictionnaire des liasses fiscales pour une année donnée
     #[cfg(feature = "v2")]
@@ -9708,6 +9740,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /v2/privileges/`: \[API Entreprise\] Connaître les droits liés à un token
     #[cfg(feature = "v2")]
@@ -9729,6 +9762,7 @@ pub mod operations {
         error_envelope: &ERROR_ENVELOPE,
         traceability: &[],
         params: &[],
+        request_body: None,
     };
     /// Every operation of this spec, sorted by version then id.
     pub const ALL: &[&crate::runtime::OperationMeta] = &[

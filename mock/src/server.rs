@@ -237,6 +237,12 @@ fn answer(state: &AppState, request: &Call<'_>) -> Answer {
     if let Some(refused) = check_body(errors, headers, request.body) {
         return refused;
     }
+    // A body the spec requires, not sent: refused as the server refuses it.
+    let required = op.meta.request_body.is_some_and(|b| b.required);
+    if required && request.body.is_some_and(<[u8]>::is_empty) {
+        let detail = "Le corps de la requête est requis pour cette opération";
+        return Answer::errors(errors, 400, vec![errors.own_item(400, detail, None)]);
+    }
     // The provider is down: the server answers so before looking at the token or the limits.
     if let Some((window, until)) = state.maintenance.until(op.meta.operation_id) {
         let until = time::OffsetDateTime::from(until)

@@ -507,6 +507,11 @@ impl Client {
             }
             (_, false) => None,
         };
+        if meta.request_body.is_some_and(|b| b.required) && request.body.is_none() {
+            return Err(Error::Validation(ValidationError::RequestBodyMissing {
+                operation: op,
+            }));
+        }
         let mut pairs: Vec<(&str, &str)> = Vec::new();
         if meta.requires_traceability() {
             let declared = || {

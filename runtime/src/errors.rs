@@ -168,6 +168,12 @@ pub enum ValidationError {
         /// What is wrong with it.
         problem: String,
     },
+    /// The operation requires a request body and none was given.
+    #[error("{operation} requires a request body, and none was given")]
+    RequestBodyMissing {
+        /// The operation's x-operationId.
+        operation: &'static str,
+    },
     /// The token's expiry date has passed; the API would answer 401.
     #[error(
         "the token expired on {expired_at}: renew it{}",

@@ -55,7 +55,10 @@ pub use identifiers::{
     SiretOrRna, Year,
 };
 pub use maintenance::{DailyWindow, OnMaintenance, ParseMaintenanceError, SummerTime, TimeZone};
-pub use meta::{ApiVersion, MaintenanceWindow, OperationMeta, ParamKind, ParamLocation, ParamMeta};
+pub use meta::{
+    ApiVersion, MaintenanceWindow, OperationMeta, ParamKind, ParamLocation, ParamMeta,
+    RequestBodyMeta,
+};
 pub use monitoring::{CurrentStatus, EndpointStatus, ProviderAvailability};
 pub use platform::{CommonErrorCodes, Platform};
 pub use privileges::Privileges;

@@ -91,6 +91,18 @@ pub struct OperationMeta {
     /// Parameters other than the traceability ones: path parameters first,
     /// in template order, then query and header parameters.
     pub params: &'static [ParamMeta],
+    /// The request body it takes, if any.
+    pub request_body: Option<RequestBodyMeta>,
+}
+
+/// The request body an operation takes, as its spec says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestBodyMeta {
+    /// Calls must send it: one without it is refused before it is sent (the mock refuses
+    /// it too).
+    pub required: bool,
+    /// The media types it may be sent as, in the spec's order.
+    pub media_types: &'static [&'static str],
 }
 
 impl OperationMeta {

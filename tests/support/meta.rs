@@ -24,5 +24,6 @@ pub const fn fake_operation(operation_id: &'static str, path: &'static str) -> O
         error_envelope: &api_entreprise::platform::ERROR_ENVELOPE,
         traceability: &["context", "recipient", "object"],
         params: &[],
+        request_body: None,
     }
 }

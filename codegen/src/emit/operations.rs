@@ -55,6 +55,14 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
         let auth = auth_scheme(&op.auth);
         let traceability = &op.traceability;
         let params = param_metas(op);
+        let request_body = match &op.request_body {
+            Some(body) => {
+                let required = body.required;
+                let media = &body.media_types;
+                quote!(Some(crate::runtime::RequestBodyMeta { required: #required, media_types: &[ #( #media ),* ] }))
+            }
+            None => quote!(None),
+        };
         let doc = doc_attrs(&format!("`{method} {path}`: {}", summary.trim()));
         let gate = super::gates::op_gate(op);
         quote! {
@@ -75,6 +83,7 @@ pub(crate) fn emit_metadata(api: &Api) -> TokenStream {
                 error_envelope: &ERROR_ENVELOPE,
                 traceability: &[ #( #traceability ),* ],
                 params: &[ #( #params ),* ],
+                request_body: #request_body,
             };
         }
     });

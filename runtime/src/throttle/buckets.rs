@@ -183,6 +183,7 @@ mod tests {
             error_envelope: &TEST_PLATFORM.error_envelope,
             traceability: &[],
             params: &[],
+            request_body: None,
         }
     }
 

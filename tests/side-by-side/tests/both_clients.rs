@@ -340,6 +340,39 @@ async fn a_listed_traceability_value_is_checked_by_the_client_and_the_mock() {
     assert!(answer.contains("cadre"), "{answer}");
 }
 
+/// A required JSON body: the typed builder takes it as an argument; a call made from the
+/// metadata without one is refused before anything is sent, and the mock refuses one sent
+/// raw without a body.
+#[tokio::test]
+async fn a_required_body_missing_is_refused_by_the_client_and_the_mock() {
+    use api_fictive::nouvelle::operations::API_FICTIVE_V3_INSCRIPTIONS as META;
+    let body = META.request_body.expect("the enrolment takes a body");
+    assert!(body.required);
+    assert_eq!(body.media_types, ["application/json"]);
+
+    let fictive = fictive_mock(FaultPlan::none()).await;
+    let client = fictive_client(&fictive, &fictive.staging_token());
+    let request = api_fictive::runtime::Request::from_params(&META, &[]).expect("no parameters");
+    let refused = client
+        .execute::<serde_json::Value>(request)
+        .await
+        .expect_err("no body");
+    assert!(
+        matches!(
+            refused,
+            Error::Validation(api_fictive::runtime::ValidationError::RequestBodyMissing { .. })
+        ),
+        "{refused}"
+    );
+    assert_eq!(fictive.stats().requests, 0, "nothing was sent");
+
+    let line =
+        format!("POST /api/v3/inscriptions?recipient={RECIPIENT}&cadre=bourses&dossier=AB-2024");
+    let answer = raw_post_json(&fictive, &line, "").await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("est requis"), "{answer}");
+}
+
 /// A traceability parameter checked by a pattern (`dossier`, declared by the enrolment route
 /// only): a value it does not match whole is refused before any request, the mock refuses it
 /// too, and routes that do not declare it do not send it.

@@ -307,6 +307,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `GET /api/v1/etudiants/{ine}`: Un étudiant
     pub const API_FICTIVE_V1_ETUDIANTS: crate::runtime::OperationMeta =
@@ -349,6 +350,7 @@ pub mod operations {
                     explode: true,
                 },
             ],
+            request_body: None,
         };
     /// `GET /api/v2/etablissements/{uai}`: Un établissement (version 2, que le profil ne connaît pas)
     pub const API_FICTIVE_V2_ETABLISSEMENTS: crate::runtime::OperationMeta =
@@ -380,6 +382,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// Every operation of this spec, sorted by version then id.
     pub const ALL: &[&crate::runtime::OperationMeta] = &[

@@ -694,6 +694,7 @@ pub mod operations {
                 explode: true,
             },
         ],
+        request_body: None,
     };
     /// `GET /api/v3/etudiants/{ine}`: Un étudiant (version 3, jeton JWT)
     pub const API_FICTIVE_V3_ETUDIANTS: crate::runtime::OperationMeta =
@@ -725,6 +726,7 @@ pub mod operations {
                 repeated: false,
                 explode: true,
             }],
+            request_body: None,
         };
     /// `POST /api/v3/inscriptions`: Inscrit un étudiant (un corps JSON)
     pub const API_FICTIVE_V3_INSCRIPTIONS: crate::runtime::OperationMeta =
@@ -746,6 +748,10 @@ pub mod operations {
             error_envelope: &ERROR_ENVELOPE,
             traceability: &["recipient", "cadre", "dossier"],
             params: &[],
+            request_body: Some(crate::runtime::RequestBodyMeta {
+                required: true,
+                media_types: &["application/json"],
+            }),
         };
     /// `GET /api/v3/ping`: Surveillance, sans jeton
     pub const API_FICTIVE_V3_PING: crate::runtime::OperationMeta = crate::runtime::OperationMeta {
@@ -766,6 +772,7 @@ pub mod operations {
         error_envelope: &ERROR_ENVELOPE,
         traceability: &[],
         params: &[],
+        request_body: None,
     };
     /// Every operation of this spec, sorted by version then id.
     pub const ALL: &[&crate::runtime::OperationMeta] = &[
