@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use apie_codegen::diagnostic::{Diagnostics, Severity};
+use apie_codegen::diagnostic::{Diagnostic, Diagnostics, Severity};
 use apie_codegen::emit::mock_data::{self, SpecSource};
 use apie_codegen::profile::Profile;
 
@@ -169,17 +169,19 @@ fn errors_of(dir: &Path) -> Diagnostics {
     }
 }
 
+/// The first diagnostic of `kind` that the spec in `dir` gets.
+fn first_of(dir: &Path, kind: &str) -> Diagnostic {
+    let diagnostics = errors_of(dir);
+    let found = diagnostics.items().iter().find(|d| d.kind == kind).cloned();
+    found.unwrap_or_else(|| panic!("no {kind}:\n{diagnostics}"))
+}
+
 #[test]
 fn a_dangling_ref_in_a_referenced_file_is_reported_at_its_file_and_line() {
     let dir = edited("components/schemas.yml", |t| {
         t.replace("$ref: '#/Adresse'", "$ref: '#/Address'")
     });
-    let diagnostics = errors_of(dir.path());
-    let d = diagnostics
-        .items()
-        .iter()
-        .find(|d| d.kind == "dangling-ref")
-        .unwrap_or_else(|| panic!("no dangling-ref:\n{diagnostics}"));
+    let d = first_of(dir.path(), "dangling-ref");
     assert_eq!(d.severity, Severity::Error);
     assert!(
         d.file.ends_with("components/schemas.yml"),
@@ -194,12 +196,7 @@ fn a_missing_file_is_reported_where_it_is_named() {
     let dir = edited("components/schemas.yml", |t| {
         t.replace("'ids.yml#/Siren'", "'identifiers.yml#/Siren'")
     });
-    let diagnostics = errors_of(dir.path());
-    let d = diagnostics
-        .items()
-        .iter()
-        .find(|d| d.kind == "external-ref")
-        .unwrap_or_else(|| panic!("no external-ref:\n{diagnostics}"));
+    let d = first_of(dir.path(), "external-ref");
     assert!(d.file.ends_with("components/schemas.yml"), "{d}");
     assert_eq!(d.position.line, 11, "{d}");
     assert!(d.message.contains("identifiers.yml#/Siren"), "{d}");
@@ -224,12 +221,7 @@ fn a_remote_ref_is_refused_not_fetched() {
             "'https://example.org/responses.yml#/NotFound'",
         )
     });
-    let diagnostics = errors_of(dir.path());
-    let d = diagnostics
-        .items()
-        .iter()
-        .find(|d| d.kind == "external-ref")
-        .unwrap_or_else(|| panic!("no external-ref:\n{diagnostics}"));
+    let d = first_of(dir.path(), "external-ref");
     assert!(d.file.ends_with("openapi.yml"), "{d}");
     assert!(d.message.contains("not fetched"), "{d}");
 }

@@ -1,5 +1,6 @@
 //! What [`Config::compile`](super::Config::compile) writes, made in memory from texts
-//! already read: the generator's whole pipeline with no file touched. `compile` reads the
+//! already read: the generator's whole pipeline, touching no file but those the specs'
+//! `$ref`s name (read, never written). `compile` reads the
 //! files and writes what this gives; the fuzz target `spec_bytes` (`fuzz/`) and the
 //! property tests run it on hostile specs.
 

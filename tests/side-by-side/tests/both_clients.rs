@@ -301,22 +301,10 @@ async fn raw_get(server: &MockServer, target: &str, header: &str) -> String {
 /// error envelope, before anything else.
 #[tokio::test]
 async fn a_body_that_is_no_json_is_refused_by_the_mock() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let fictive = fictive_mock(FaultPlan::none()).await;
-    let body = "{\"ine\": ";
-    let request = format!(
-        "POST /api/v3/inscriptions?recipient={RECIPIENT}&cadre=bourses&dossier=AB-2024 HTTP/1.1\r\nHost: mock\r\n\
-         Authorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n{body}",
-        fictive.staging_token(),
-        body.len()
-    );
-    let mut stream = tokio::net::TcpStream::connect(fictive.addr())
-        .await
-        .expect("connects");
-    stream.write_all(request.as_bytes()).await.expect("sent");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.expect("answered");
+    let line =
+        format!("POST /api/v3/inscriptions?recipient={RECIPIENT}&cadre=bourses&dossier=AB-2024");
+    let answer = raw_post_json(&fictive, &line, "{\"ine\": ").await;
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
     assert!(answer.contains("n'est pas du JSON"), "{answer}");
 }
