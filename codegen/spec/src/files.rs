@@ -190,19 +190,20 @@ fn canonicalize(node: &mut Node, id: FileId, own_key: &str, named: &mut Vec<(Nam
             for (key, value) in entries.iter_mut() {
                 match &mut value.value {
                     Value::Str(written) if key == "$ref" => {
-                        let target = canonical(written, id, own_key);
-                        if let Some(key) = target.file_key() {
-                            named.push((
-                                Named {
-                                    written: written.clone(),
-                                    key,
-                                },
-                                value.position,
-                            ));
-                        }
-                        if let Target::File { canonical, .. } = target {
-                            *written = canonical;
-                        }
+                        let (rewritten, file) = match canonical(written, id, own_key) {
+                            Target::Spec => continue,
+                            Target::Remote => (None, None),
+                            Target::File { canonical, key } => (Some(canonical), Some(key)),
+                        };
+                        let as_written = match rewritten {
+                            Some(rewritten) => std::mem::replace(written, rewritten),
+                            None => written.clone(),
+                        };
+                        let named_here = Named {
+                            written: as_written,
+                            key: file,
+                        };
+                        named.push((named_here, value.position));
                     }
                     _ => canonicalize(value, id, own_key, named),
                 }
@@ -225,17 +226,6 @@ enum Target {
     File { canonical: String, key: String },
     /// A URL: refused.
     Remote,
-}
-
-impl Target {
-    /// The file to load: `Some(None)` for a remote reference, to refuse.
-    fn file_key(&self) -> Option<Option<String>> {
-        match self {
-            Target::Spec => None,
-            Target::File { key, .. } => Some(Some(key.clone())),
-            Target::Remote => Some(None),
-        }
-    }
 }
 
 /// Where `written`, found in the file `id` whose key is `own_key`, points.

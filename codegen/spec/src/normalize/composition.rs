@@ -83,6 +83,18 @@ impl Normalizer<'_> {
     }
 }
 
+/// The alternative of `alternatives` (a `oneOf`/`anyOf` list) that is not `{type: 'null'}`,
+/// with its index, when there are exactly two and one is: OpenAPI 3.1's way of writing a
+/// nullable reference.
+pub(super) fn one_besides_null(alternatives: &Node) -> Option<(usize, &Node)> {
+    match alternatives.items() {
+        [a, b] if is_null(b) && !is_null(a) => Some((0, a)),
+        [a, b] if is_null(a) && !is_null(b) => Some((1, b)),
+        _ => None,
+    }
+}
+
+/// `{type: 'null'}` (or `type: ['null']`): OpenAPI 3.1's null, an alternative of none.
 fn is_null(node: &Node) -> bool {
     match node.get("type").map(|t| &t.value) {
         Some(Value::Str(t)) => t == "null",

@@ -86,7 +86,7 @@ impl Normalizer<'_> {
         for key in ["oneOf", "anyOf"] {
             if let Some(alternatives) = node.get(key) {
                 // OpenAPI 3.1's nullable: `anyOf: [{$ref: X}, {type: 'null'}]` is an optional X.
-                if let Some((i, other)) = one_besides_null(alternatives) {
+                if let Some((i, other)) = super::composition::one_besides_null(alternatives) {
                     let mut inner = self.schema(other, &format!("{pointer}/{key}/{i}"));
                     inner.nullable = true;
                     // Named where it is used, as 3.0's `allOf: [$ref], nullable: true` is.
@@ -432,22 +432,5 @@ pub(crate) fn infer_from_example(value: &serde_json::Value, pointer: &str) -> Sc
     Schema {
         nullable: true,
         ..Schema::plain(kind, pointer)
-    }
-}
-
-/// The alternative of `alternatives` (a `oneOf`/`anyOf` list) that is not `{type: 'null'}`,
-/// with its index, when there are exactly two and one is: OpenAPI 3.1's way of writing a
-/// nullable reference.
-fn one_besides_null(alternatives: &Node) -> Option<(usize, &Node)> {
-    let items = alternatives.items();
-    let is_null = |n: &Node| match n.get("type").map(|t| &t.value) {
-        Some(Value::Str(t)) => t == "null",
-        Some(Value::Seq(types)) => types.iter().all(|t| t.as_str() == Some("null")),
-        _ => false,
-    };
-    match items {
-        [a, b] if is_null(b) && !is_null(a) => Some((0, a)),
-        [a, b] if is_null(a) && !is_null(b) => Some((1, b)),
-        _ => None,
     }
 }

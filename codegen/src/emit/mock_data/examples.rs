@@ -22,7 +22,6 @@ const MAX_DEPTH: usize = 24;
 /// The example body of the 2xx JSON response of `method path`, if the spec has a schema or an
 /// example for it.
 pub(super) fn success_example(files: &SpecFiles, method: &str, path: &str) -> Option<Value> {
-    let root = files;
     let operation = files
         .root()
         .get("paths")?
@@ -32,16 +31,16 @@ pub(super) fn success_example(files: &SpecFiles, method: &str, path: &str) -> Op
     let response = ["200", "201", "206"]
         .iter()
         .find_map(|status| responses.get(status))?;
-    let response = resolve(root, response, 0)?;
+    let response = resolve(files, response, 0)?;
     let content = response.get("content")?.get("application/json")?;
     if let Some(example) = content.get("example") {
         return Some(example.to_json());
     }
     if let Some((_, first)) = content.get("examples").and_then(|e| e.entries().first()) {
-        let first = resolve(root, first, 0)?;
+        let first = resolve(files, first, 0)?;
         return Some(first.get("value").map_or(Value::Null, Node::to_json));
     }
-    let value = from_schema(root, content.get("schema")?, 0);
+    let value = from_schema(files, content.get("schema")?, 0);
     // An empty object says nothing: the spec has no usable shape for this answer.
     match &value {
         Value::Object(map) if map.is_empty() => None,
