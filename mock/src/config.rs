@@ -178,18 +178,18 @@ impl MockConfig {
         let data_dir = match (&self.data_dir, payloads_env.filter(|v| !v.is_empty())) {
             (Some(dir), _) if dir.is_dir() => Some(dir.clone()),
             (Some(dir), _) => {
-                return Err(MockError::Config(format!(
-                    "the payloads directory {} is not a directory",
-                    dir.display()
-                )))
+                return Err(MockError::PayloadsDir {
+                    path: dir.clone(),
+                    named_by_env: None,
+                })
             }
             (None, Some(value)) => {
                 let dir = PathBuf::from(value);
                 if !dir.is_dir() {
-                    return Err(MockError::Config(format!(
-                        "{PAYLOADS_ENV} names {}, which is not a directory",
-                        dir.display()
-                    )));
+                    return Err(MockError::PayloadsDir {
+                        path: dir,
+                        named_by_env: Some(PAYLOADS_ENV),
+                    });
                 }
                 Some(dir)
             }
@@ -198,10 +198,10 @@ impl MockConfig {
         let token_file = match &self.token_file {
             Some(path) if path.is_file() => Some(path.clone()),
             Some(path) => {
-                return Err(MockError::Config(format!(
-                    "the token file {} is not a file",
-                    path.display()
-                )))
+                return Err(MockError::TokenFile {
+                    path: path.clone(),
+                    source: None,
+                })
             }
             None => data_dir
                 .as_ref()

@@ -23,7 +23,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::faults::FaultPlan;
+use crate::faults::{FaultPlan, FaultSpecError};
 use crate::limits::IP_BUCKET;
 use crate::server::AppState;
 use crate::MockStats;
@@ -132,7 +132,7 @@ where
                 state.faults.set(plan);
                 faults_reply(state)
             }
-            Err(problem) => refusal(state, 400, &problem),
+            Err(problem) => refusal(state, 400, &problem.to_string()),
         },
         ("DELETE", "faults") => {
             state.faults.set(FaultPlan::none());
@@ -173,8 +173,28 @@ where
     }
 }
 
+/// Why a `PUT /faults` body gives no plan.
+#[derive(Debug)]
+enum FaultsBodyError {
+    /// JSON, but neither a list of strings nor `{"faults": [...]}`.
+    NotAList,
+    /// A spec of the list is not a fault.
+    Spec(FaultSpecError),
+}
+
+impl fmt::Display for FaultsBodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaultsBodyError::NotAList => {
+                f.write_str("a JSON body is a list of fault specs, or {\"faults\": [...]}")
+            }
+            FaultsBodyError::Spec(e) => e.fmt(f),
+        }
+    }
+}
+
 /// A plan from a JSON list of specs, `{"faults": […]}`, or lines of text.
-fn parse_faults(text: &str) -> Result<FaultPlan, String> {
+fn parse_faults(text: &str) -> Result<FaultPlan, FaultsBodyError> {
     let specs: Vec<String> = match serde_json::from_str::<Value>(text) {
         Ok(value) => {
             let list = value.get("faults").unwrap_or(&value);
@@ -185,7 +205,7 @@ fn parse_faults(text: &str) -> Result<FaultPlan, String> {
                         .map(|i| i.as_str().map(str::to_string))
                         .collect()
                 })
-                .ok_or("a JSON body is a list of fault specs, or {\"faults\": [...]}")?
+                .ok_or(FaultsBodyError::NotAList)?
         }
         Err(_) => text
             .lines()
@@ -194,7 +214,7 @@ fn parse_faults(text: &str) -> Result<FaultPlan, String> {
             .map(str::to_string)
             .collect(),
     };
-    FaultPlan::parse(specs).map_err(|e| e.to_string())
+    FaultPlan::parse(specs).map_err(FaultsBodyError::Spec)
 }
 
 fn faults_reply(state: &AppState) -> Response<Body> {
@@ -248,10 +268,12 @@ mod tests {
             assert_eq!(parse_faults(body).unwrap(), expected, "{body}");
         }
         assert_eq!(parse_faults("").unwrap(), FaultPlan::none());
-        assert!(parse_faults("[1]")
-            .unwrap_err()
-            .contains("list of fault specs"));
-        assert!(parse_faults("boom").unwrap_err().contains("boom"));
+        let not_a_list = parse_faults("[1]").unwrap_err();
+        assert!(matches!(not_a_list, FaultsBodyError::NotAList));
+        assert!(not_a_list.to_string().contains("list of fault specs"));
+        let bad_spec = parse_faults("boom").unwrap_err();
+        assert!(matches!(bad_spec, FaultsBodyError::Spec(_)));
+        assert!(bad_spec.to_string().contains("boom"));
     }
 
     #[test]

@@ -123,7 +123,7 @@ use tokio::task::JoinHandle;
 pub use config::{MockApi, MockConfig, PAYLOADS_ENV};
 pub use control::UnknownBucket;
 pub use faults::{Fault, FaultKind, FaultPlan, FaultSpecError};
-pub use maintenance::Maintenance;
+pub use maintenance::{Maintenance, MaintenanceProblem, MaintenanceSpecError};
 pub use service::MockService;
 pub use stats::MockStats;
 
@@ -131,8 +131,27 @@ pub use stats::MockStats;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum MockError {
-    /// A file or directory is missing or unusable (not found, not a file, unreadable).
-    Config(String),
+    /// The payloads directory is not a directory.
+    PayloadsDir {
+        /// The path given.
+        path: PathBuf,
+        /// The environment variable that named it, when the configuration did not.
+        named_by_env: Option<&'static str>,
+    },
+    /// The token file is not a file, or cannot be read.
+    TokenFile {
+        /// The path given.
+        path: PathBuf,
+        /// Why reading it failed; `None` when it is no file at all.
+        source: Option<std::io::Error>,
+    },
+    /// A maintenance window asked for (`--maintenance`) that the client cannot resolve.
+    Maintenance {
+        /// The entry as given.
+        given: Maintenance,
+        /// What is wrong with it.
+        problem: MaintenanceProblem,
+    },
     /// A staging payload file is not in the expected format.
     Payload {
         /// The payload file.
@@ -154,7 +173,34 @@ pub enum MockError {
 impl fmt::Display for MockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            MockError::Config(message) => write!(f, "{message}"),
+            MockError::PayloadsDir {
+                path,
+                named_by_env: None,
+            } => write!(f, "the payloads directory {} is not a directory", path.display()),
+            MockError::PayloadsDir {
+                path,
+                named_by_env: Some(var),
+            } => write!(f, "{var} names {}, which is not a directory", path.display()),
+            MockError::TokenFile { path, source: None } => {
+                write!(f, "the token file {} is not a file", path.display())
+            }
+            MockError::TokenFile {
+                path,
+                source: Some(e),
+            } => write!(f, "{}: cannot read it: {e}", path.display()),
+            MockError::Maintenance { given, problem } => match problem {
+                MaintenanceProblem::UnknownOperation => write!(
+                    f,
+                    "--maintenance {given}: no operation {} in the client",
+                    given.operation
+                ),
+                MaintenanceProblem::NoWindow => write!(
+                    f,
+                    "--maintenance {given}: the spec gives {} no maintenance window: \
+                     give one (OPERATION@HH:MM-HH:MM)",
+                    given.operation
+                ),
+            },
             MockError::Payload { path, message } => {
                 write!(f, "the payload file {}: {message}", path.display())
             }
@@ -170,6 +216,10 @@ impl std::error::Error for MockError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             MockError::Bind { source, .. } => Some(source),
+            MockError::TokenFile {
+                source: Some(source),
+                ..
+            } => Some(source),
             _ => None,
         }
     }

@@ -18,7 +18,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use api_entreprise::runtime::{Clock, DailyWindow, Platform, TimeZone};
+use api_entreprise::runtime::{Clock, DailyWindow, ParseMaintenanceError, Platform, TimeZone};
 
 use crate::MockError;
 
@@ -31,22 +31,62 @@ pub struct Maintenance {
     pub window: Option<DailyWindow>,
 }
 
-impl FromStr for Maintenance {
-    type Err = String;
+/// Why a `--maintenance` entry cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MaintenanceSpecError {
+    /// No operation before the `@`.
+    NoOperation {
+        /// The entry as given.
+        spec: String,
+    },
+    /// The window after the `@` is not `HH:MM-HH:MM`.
+    Window(ParseMaintenanceError),
+}
 
-    fn from_str(spec: &str) -> Result<Maintenance, String> {
+impl fmt::Display for MaintenanceSpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MaintenanceSpecError::NoOperation { spec } => {
+                write!(f, "{spec:?}: expected OPERATION or OPERATION@HH:MM-HH:MM")
+            }
+            MaintenanceSpecError::Window(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for MaintenanceSpecError {}
+
+/// What is wrong with a maintenance window asked for, once read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MaintenanceProblem {
+    /// The client has no operation of that id.
+    UnknownOperation,
+    /// No window was given, and the spec gives the operation none.
+    NoWindow,
+}
+
+impl FromStr for Maintenance {
+    type Err = MaintenanceSpecError;
+
+    fn from_str(spec: &str) -> Result<Maintenance, MaintenanceSpecError> {
         let (operation, window) = match spec.split_once('@') {
             Some((operation, window)) => (
                 operation,
-                Some(window.parse::<DailyWindow>().map_err(|e| e.to_string())?),
+                Some(
+                    window
+                        .parse::<DailyWindow>()
+                        .map_err(MaintenanceSpecError::Window)?,
+                ),
             ),
             None => (spec, None),
         };
         let operation = operation.trim();
         if operation.is_empty() {
-            return Err(format!(
-                "{spec:?}: expected OPERATION or OPERATION@HH:MM-HH:MM"
-            ));
+            return Err(MaintenanceSpecError::NoOperation {
+                spec: spec.to_owned(),
+            });
         }
         Ok(Maintenance {
             operation: operation.to_owned(),
@@ -84,22 +124,17 @@ impl Windows {
         let windows = list
             .iter()
             .map(|m| {
-                let meta = platform.find_operation(&m.operation).ok_or_else(|| {
-                    MockError::Config(format!(
-                        "--maintenance {m}: no operation {} in the client",
-                        m.operation
-                    ))
-                })?;
+                let problem = |problem| MockError::Maintenance {
+                    given: m.clone(),
+                    problem,
+                };
+                let meta = platform
+                    .find_operation(&m.operation)
+                    .ok_or_else(|| problem(MaintenanceProblem::UnknownOperation))?;
                 let window = m
                     .window
                     .or_else(|| meta.maintenance.and_then(|w| w.daily()))
-                    .ok_or_else(|| {
-                        MockError::Config(format!(
-                            "--maintenance {m}: the spec gives {} no maintenance window: \
-                             give one (OPERATION@HH:MM-HH:MM)",
-                            m.operation
-                        ))
-                    })?;
+                    .ok_or_else(|| problem(MaintenanceProblem::NoWindow))?;
                 Ok((meta.operation_id, window))
             })
             .collect::<Result<_, MockError>>()?;

@@ -26,7 +26,10 @@ const MADE_UP_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 /// The token in `path`, trimmed; a warning when it is no JWT, which the mock would refuse.
 pub(crate) fn read(path: &Path, warnings: &mut Vec<String>) -> Result<String, MockError> {
     let token = std::fs::read_to_string(path)
-        .map_err(|e| MockError::Config(format!("{}: cannot read it: {e}", path.display())))?
+        .map_err(|e| MockError::TokenFile {
+            path: path.to_owned(),
+            source: Some(e),
+        })?
         .trim()
         .to_string();
     if api_entreprise::runtime::Token::new(token.clone())

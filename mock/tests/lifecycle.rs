@@ -103,7 +103,7 @@ async fn unusable_files_are_errors_that_name_them() {
     })
     .await
     .unwrap_err();
-    assert!(matches!(missing, MockError::Config(_)));
+    assert!(matches!(missing, MockError::PayloadsDir { .. }));
     assert!(
         missing.to_string().contains("/nonexistent/payloads"),
         "{missing}"
@@ -115,7 +115,7 @@ async fn unusable_files_are_errors_that_name_them() {
     })
     .await
     .unwrap_err();
-    assert!(matches!(missing_token, MockError::Config(_)));
+    assert!(matches!(missing_token, MockError::TokenFile { source: None, .. }));
     assert!(
         missing_token.to_string().contains("/nonexistent/token"),
         "{missing_token}"

@@ -30,6 +30,23 @@ impl FileId {
     pub const ROOT: FileId = FileId(0);
 }
 
+/// Why the file a `$ref` names was not loaded (said in an `external-ref` diagnostic).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum RefProblem {
+    /// `https://…`: a build fetches nothing.
+    #[error("remote references are not fetched: download the file beside the spec and name it by its path")]
+    Remote,
+    /// The spec already pulls in [`MAX_FILES`].
+    #[error("more than {MAX_FILES} files are referenced: not loaded")]
+    TooManyFiles,
+    /// The file cannot be read (the reader's message).
+    #[error("{0}")]
+    Unreadable(String),
+    /// The file is not YAML or JSON (the loader's diagnostic).
+    #[error("{0}")]
+    Unparsable(String),
+}
+
 /// A spec and the files its `$ref`s name, loaded.
 #[derive(Debug, Clone)]
 pub struct SpecFiles {
@@ -107,26 +124,21 @@ impl SpecFiles {
         base: &Path,
         reference: &Named,
         read: &dyn Fn(&Path) -> Result<Vec<u8>, Diagnostics>,
-    ) -> Result<(), String> {
+    ) -> Result<(), RefProblem> {
         let Some(key) = &reference.key else {
-            return Err(
-                "remote references are not fetched: download the file beside the \
-                        spec and name it by its path"
-                    .into(),
-            );
+            return Err(RefProblem::Remote);
         };
         if self.keys.contains(key) {
             return Ok(());
         }
         if self.trees.len() >= MAX_FILES {
-            return Err(format!(
-                "more than {MAX_FILES} files are referenced: not loaded"
-            ));
+            return Err(RefProblem::TooManyFiles);
         }
         let path = base.join(key);
         let name = path.display().to_string();
-        let bytes = read(&path).map_err(|d| first_message(&d))?;
-        let mut tree = load_bytes(&name, &bytes).map_err(|d| d.to_string())?;
+        let bytes = read(&path).map_err(|d| RefProblem::Unreadable(first_message(&d)))?;
+        let mut tree =
+            load_bytes(&name, &bytes).map_err(|d| RefProblem::Unparsable(d.to_string()))?;
         set_file(&mut tree, FileId(self.trees.len() as u16));
         self.names.push(name);
         self.keys.push(key.clone());
