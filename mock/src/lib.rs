@@ -176,11 +176,19 @@ impl fmt::Display for MockError {
             MockError::PayloadsDir {
                 path,
                 named_by_env: None,
-            } => write!(f, "the payloads directory {} is not a directory", path.display()),
+            } => write!(
+                f,
+                "the payloads directory {} is not a directory",
+                path.display()
+            ),
             MockError::PayloadsDir {
                 path,
                 named_by_env: Some(var),
-            } => write!(f, "{var} names {}, which is not a directory", path.display()),
+            } => write!(
+                f,
+                "{var} names {}, which is not a directory",
+                path.display()
+            ),
             MockError::TokenFile { path, source: None } => {
                 write!(f, "the token file {} is not a file", path.display())
             }

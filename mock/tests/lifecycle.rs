@@ -115,7 +115,10 @@ async fn unusable_files_are_errors_that_name_them() {
     })
     .await
     .unwrap_err();
-    assert!(matches!(missing_token, MockError::TokenFile { source: None, .. }));
+    assert!(matches!(
+        missing_token,
+        MockError::TokenFile { source: None, .. }
+    ));
     assert!(
         missing_token.to_string().contains("/nonexistent/token"),
         "{missing_token}"

@@ -144,7 +144,27 @@ impl<'a> Walker<'a> {
                 Some(route(n)),
             );
         }
-        if o.id != n.id {
+        let renamed_parameters = o.path != n.path && !moved;
+        if renamed_parameters {
+            // Matched with the parameters' names erased: only those differ.
+            let mut f = finding(
+                ChangeKind::PathParameterRenamed,
+                n,
+                "",
+                Some(o.path.clone()),
+                Some(n.path.clone()),
+            );
+            f.facts.old_name = Some(method_path(o));
+            if o.id != n.id {
+                // Ids made of the path: the operation's id and its constant follow it.
+                f.facts.rust_old = Some(o.id.clone());
+                f.facts.rust_new = Some(n.id.clone());
+            }
+            self.out.push(f);
+        }
+        // An id made of the path changes with it: the rename is the whole story.
+        let id_follows_path = renamed_parameters && o.id_from_route && n.id_from_route;
+        if o.id != n.id && !id_follows_path {
             let mut f = finding(
                 ChangeKind::OperationIdChanged,
                 n,

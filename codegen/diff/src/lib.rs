@@ -135,6 +135,8 @@ change_kinds! {
     OperationMoved => "operation_moved",
     /// Same route, another x-operationId (the generated method or constant is renamed).
     OperationIdChanged => "operation_id_changed",
+    /// Same route with its path parameters named otherwise (`{id}` → `{siren}`).
+    PathParameterRenamed => "path_parameter_renamed",
     /// The operation became deprecated.
     OperationDeprecated => "operation_deprecated",
     /// The operation is no longer deprecated.

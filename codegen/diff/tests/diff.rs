@@ -55,6 +55,13 @@ const CASES: &[(&str, &[&str])] = &[
     ("operation_added", &["operation_added"]),
     ("operation_removed", &["operation_removed"]),
     ("operation_moved", &["operation_moved"]),
+    ("path_parameter_renamed", &["path_parameter_renamed"]),
+    // The method's name comes from the path (the types' from the route with its parameters'
+    // names erased, which is the same).
+    (
+        "path_parameter_renamed_without_ids",
+        &["path_parameter_renamed"],
+    ),
     // The response type is named after the operation: a new id renames it.
     (
         "operation_id_changed",
@@ -69,7 +76,11 @@ const CASES: &[(&str, &[&str])] = &[
     ("parameter_removed", &["parameter_removed"]),
     ("parameter_became_required", &["parameter_became_required"]),
     ("parameter_became_optional", &["parameter_became_optional"]),
-    ("parameter_type_changed", &["parameter_type_changed"]),
+    // Renamed and retyped: the same URLs, another argument type.
+    (
+        "parameter_type_changed",
+        &["parameter_type_changed", "path_parameter_renamed"],
+    ),
     (
         "parameter_constraint_narrowed",
         &["parameter_constraint_narrowed"],
@@ -271,6 +282,7 @@ macro_rules! cases {
 
 cases! {
     no_change operation_added operation_removed operation_moved operation_id_changed operation_deprecated
+    path_parameter_renamed path_parameter_renamed_without_ids
     operation_undeprecated required_parameter_added parameter_added parameter_removed parameter_became_required
     parameter_became_optional parameter_type_changed parameter_constraint_narrowed parameter_constraint_widened parameter_pattern_narrowed
     traceability_changed success_response_removed success_response_added property_added property_removed
@@ -413,9 +425,12 @@ fn refinements_follow_the_generated_crate() {
 #[test]
 fn renaming_a_path_parameter_is_not_a_removal() {
     let report = case_report("parameter_type_changed");
-    let [change] = report.changes.as_slice() else {
+    let [renamed, change] = report.changes.as_slice() else {
         panic!("{:#?}", report.changes)
     };
+    // Said once as a rename (same URLs), once as the argument's new type.
+    assert_eq!(renamed.kind, ChangeKind::PathParameterRenamed);
+    assert_eq!(renamed.severity, Severity::Info);
     assert_eq!(change.location, "parameter:siren_or_rna");
     assert_eq!(
         (change.old.as_deref(), change.new.as_deref()),
@@ -628,4 +643,23 @@ fn with_the_names_lock_the_history_reports_only_the_renames_a_regeneration_makes
         "names gone while their places remain: {vanished:#?}"
     );
     assert!(renamed < 40, "{renamed}");
+}
+
+/// Renaming `{siren}` costs nothing where the spec names the operation; where its id is
+/// made of the path, the id and its constant change with it, which code naming them sees.
+#[test]
+fn a_path_parameter_rename_breaks_only_names_made_of_the_path() {
+    let named = case_report("path_parameter_renamed");
+    let [change] = named.changes.as_slice() else {
+        panic!("{:#?}", named.changes)
+    };
+    assert_eq!(change.severity, Severity::Info);
+    let unnamed = case_report("path_parameter_renamed_without_ids");
+    let [change] = unnamed.changes.as_slice() else {
+        panic!("{:#?}", unnamed.changes)
+    };
+    assert_eq!(change.severity, Severity::Breaking);
+    assert!(change.rust.contains("_NUMERO_"), "{}", change.rust);
+    // Not also reported as a new x-operationId: the spec has none.
+    assert!(!kinds(&unnamed).contains("operation_id_changed"));
 }

@@ -37,6 +37,7 @@ mod parameter_default_changed;
 mod parameter_deprecated;
 mod parameter_removed;
 mod parameter_type_changed;
+mod path_parameter_renamed;
 mod property_added;
 mod property_became_optional;
 mod property_became_required;
@@ -105,6 +106,7 @@ pub static REGISTRY: &[Rule] = &[
     operation_removed::RULE,
     operation_moved::RULE,
     operation_id_changed::RULE,
+    path_parameter_renamed::RULE,
     operation_deprecated::RULE,
     operation_undeprecated::RULE,
     required_parameter_added::RULE,

@@ -266,8 +266,37 @@ const WITH_DEMANDEUR: Edit = (
     "                commentaire:\n                  type: string\n",
     "                commentaire:\n                  type: string\n                demandeur:\n                  oneOf:\n                  - title: Entreprise\n                    type: object\n                    properties:\n                      siren:\n                        type: string\n                  - type: string\n",
 );
+/// The second route's `siren`, with the pattern that keeps it a `Siren` under another name.
+const SIREN_WITH_PATTERN: Edit = (
+    "      - name: siren\n        in: path\n        required: true\n        schema:\n          type: string\n      - name: format\n",
+    "      - name: siren\n        in: path\n        required: true\n        schema:\n          type: string\n          pattern: '^\\d{9}$'\n      - name: format\n",
+);
+/// That parameter renamed `numero`, in the path and in its declaration.
+const SIREN_RENAMED: [Edit; 2] = [
+    (
+        "  \"/v3/urssaf/unites_legales/{siren}/attestation_vigilance\":\n",
+        "  \"/v3/urssaf/unites_legales/{numero}/attestation_vigilance\":\n",
+    ),
+    (
+        "      - name: siren\n        in: path\n        required: true\n        schema:\n          type: string\n          pattern: '^\\d{9}$'\n",
+        "      - name: numero\n        in: path\n        required: true\n        schema:\n          type: string\n          pattern: '^\\d{9}$'\n",
+    ),
+];
+/// The second route without its id: it is named from its method and path.
+const WITHOUT_ID: Edit = (
+    "          x-operationId: api_entreprise_v3_urssaf_attestation_vigilance\n",
+    "",
+);
 /// Each case: its name, the edits from `BASE` to its old spec, then from old to new.
 pub const CASES: &[(&str, &[Edit], &[Edit])] = &[
+    // A path parameter renamed on a route the spec names: nothing a caller sees.
+    ("path_parameter_renamed", &[SIREN_WITH_PATTERN], &SIREN_RENAMED),
+    // The same on a route named from its path: its method is renamed.
+    (
+        "path_parameter_renamed_without_ids",
+        &[SIREN_WITH_PATTERN, WITHOUT_ID],
+        &SIREN_RENAMED,
+    ),
     // An optional query parameter deprecated, then removed once deprecated.
     (
         "parameter_deprecated",

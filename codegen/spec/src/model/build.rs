@@ -127,6 +127,7 @@ pub fn build(
             feature,
             accessor,
             id: op.id.clone(),
+            id_from_route: op.id_from_route,
             version,
             module,
             builder: builder_ident(&method_name),

@@ -78,6 +78,8 @@ impl Api {
 pub struct Operation {
     /// The spec's x-operationId (or its repaired stand-in).
     pub id: String,
+    /// `id` is made of the method and the path: the spec gives none (or gives it twice).
+    pub id_from_route: bool,
     /// Version, from the path.
     pub version: ApiVersion,
     /// Module of the generated client it goes in (`v3`, `privileges`, `watchdoge` …).

@@ -48,6 +48,9 @@ pub enum ParamLocation {
 pub struct Operation {
     /// `operationId`, else the 200 response's `x-operationId`, else method + path.
     pub id: String,
+    /// The spec gives no usable id: `id` is made of the method and the path (with its
+    /// parameters' names), so renaming a path parameter renames the operation.
+    pub id_from_route: bool,
     /// Lower-case HTTP method.
     pub method: String,
     /// Path template, as in the spec.

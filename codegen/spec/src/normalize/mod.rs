@@ -294,7 +294,7 @@ impl<'a> Normalizer<'a> {
             let rp = format!("{pointer}/responses/{}", escape_pointer_token(status));
             responses.push(self.response(status, r, &rp));
         }
-        let id = op
+        let spec_id = op
             .get("operationId")
             .and_then(Node::as_str)
             .map(str::to_string)
@@ -312,17 +312,18 @@ impl<'a> Normalizer<'a> {
                     );
                 }
                 named
-            })
-            .unwrap_or_else(|| {
-                let id = fallback_id(method, path);
-                self.warn(
-                    "missing-operation-id",
-                    op,
-                    pointer,
-                    format!("no operationId nor x-operationId: named `{id}` from method and path"),
-                );
-                id
             });
+        let id_from_route = spec_id.is_none();
+        let id = spec_id.unwrap_or_else(|| {
+            let id = fallback_id(method, path);
+            self.warn(
+                "missing-operation-id",
+                op,
+                pointer,
+                format!("no operationId nor x-operationId: named `{id}` from method and path"),
+            );
+            id
+        });
         let maintenance = op.get("x-maintenances").and_then(|m| {
             let from = m.get("from_hour").and_then(Node::scalar_text)?;
             let to = m.get("to_hour").and_then(Node::scalar_text)?;
@@ -347,6 +348,7 @@ impl<'a> Normalizer<'a> {
         let (auth, scopes) = (auth.auth, auth.scopes);
         Some(Operation {
             id,
+            id_from_route,
             method: method.to_string(),
             path: path.to_string(),
             summary: text("summary"),
@@ -398,6 +400,7 @@ impl<'a> Normalizer<'a> {
                     message,
                 );
                 op.id = id.clone();
+                op.id_from_route = true;
                 seen.insert(id);
             }
         }
