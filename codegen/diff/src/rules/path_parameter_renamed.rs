@@ -24,9 +24,11 @@ fn judge(c: &Context<'_>) -> Verdict {
     } = *c;
     let message = format!("path parameters renamed: `{old}` is now `{new}`; the URLs are the same");
     let old_method = x.old_name.as_deref().unwrap_or(method);
-    let renamed_method = (old_method != method)
-        .then(|| format!("`{old_method}` renamed `{method}`; "))
-        .unwrap_or_default();
+    let renamed_method = if old_method == method {
+        String::new()
+    } else {
+        format!("`{old_method}` renamed `{method}`; ")
+    };
     // A positional argument's name is not part of a Rust call: only the names made of the
     // path can break (the spec gives the operation no id).
     let (severity, rust) = match (x.rust_old.as_deref(), x.rust_new.as_deref()) {
