@@ -63,6 +63,9 @@ pub(crate) struct Facts {
     pub(crate) secret_dropped: bool,
     /// The name before a rename: the generated method, or a path parameter.
     pub(crate) old_name: Option<String>,
+    /// The operation's ids before and after, when both are made of its path (the spec
+    /// gives none) and a path parameter's rename changed them.
+    pub(crate) id_from_path: Option<(String, String)>,
     /// Enum values removed or added, for constraint changes.
     pub(crate) values: Vec<String>,
     /// A constraint change is a bound's (`maximum 100` → `maximum 50`), not the values'.
@@ -145,6 +148,8 @@ impl<'a> Walker<'a> {
             );
         }
         let renamed_parameters = o.path != n.path && !moved;
+        // An id made of the path changes with it: the rename is the whole story.
+        let id_follows_path = renamed_parameters && o.id_from_route && n.id_from_route;
         if renamed_parameters {
             // Matched with the parameters' names erased: only those differ.
             let mut f = finding(
@@ -155,15 +160,10 @@ impl<'a> Walker<'a> {
                 Some(n.path.clone()),
             );
             f.facts.old_name = Some(method_path(o));
-            if o.id != n.id {
-                // Ids made of the path: the operation's id and its constant follow it.
-                f.facts.rust_old = Some(o.id.clone());
-                f.facts.rust_new = Some(n.id.clone());
-            }
+            f.facts.id_from_path =
+                (id_follows_path && o.id != n.id).then(|| (o.id.clone(), n.id.clone()));
             self.out.push(f);
         }
-        // An id made of the path changes with it: the rename is the whole story.
-        let id_follows_path = renamed_parameters && o.id_from_route && n.id_from_route;
         if o.id != n.id && !id_follows_path {
             let mut f = finding(
                 ChangeKind::OperationIdChanged,

@@ -31,8 +31,8 @@ fn judge(c: &Context<'_>) -> Verdict {
     };
     // A positional argument's name is not part of a Rust call: only the names made of the
     // path can break (the spec gives the operation no id).
-    let (severity, rust) = match (x.rust_old.as_deref(), x.rust_new.as_deref()) {
-        (Some(old_id), Some(new_id)) => (
+    let (severity, rust) = match &x.id_from_path {
+        Some((old_id, new_id)) => (
             Breaking,
             format!(
                 "the spec gives the operation no id, so its id comes from the path: \
@@ -42,7 +42,7 @@ fn judge(c: &Context<'_>) -> Verdict {
                 const_ident(new_id)
             ),
         ),
-        _ => (
+        None => (
             Info,
             format!(
                 "`{method}` keeps its name and its arguments; only their documentation changes"
