@@ -268,7 +268,10 @@ async fn two_tokens_one_ip(minute: Duration, windows: u32) {
     );
     let server = mock(MockConfig {
         minute,
-        ip_limit,
+        ip_limits: vec![api_entreprise::runtime::Limit {
+            calls: ip_limit,
+            window: api_entreprise::PLATFORM.window,
+        }],
         ..MockConfig::default()
     })
     .await;

@@ -357,7 +357,10 @@ async fn clients_built_without_a_throttle_share_one_per_base_url() {
     a.execute_bytes(call(&JSON_OP, 0)).await.unwrap();
     b.execute_bytes(call(&JSON_OP, 1)).await.unwrap();
     assert_eq!(a.throttle_snapshot().bucket("ip").unwrap().sent, 2);
-    assert_eq!(a.throttle().config().ip_limit, 1000);
+    assert_eq!(
+        a.throttle().config().ip_limits,
+        api_entreprise::PLATFORM.ip_limits
+    );
     assert_eq!(a.throttle().config().minute, Duration::from_secs(60));
 }
 

@@ -169,7 +169,10 @@ async fn a_real_ban_trips_the_breaker_and_the_client_goes_silent() {
     // bans the fifth, then drops every connection.
     let server = mock(MockConfig {
         minute: Duration::from_secs(60),
-        ip_limit: 4,
+        ip_limits: vec![api_entreprise::runtime::Limit {
+            calls: 4,
+            window: Duration::from_secs(60),
+        }],
         ..MockConfig::default()
     })
     .await;

@@ -408,7 +408,10 @@ async fn the_breaker_tripped_by_one_stops_the_other() {
     let minute = Duration::from_secs(60);
     let server = mock(MockConfig {
         minute,
-        ip_limit: 4,
+        ip_limits: vec![api_entreprise::runtime::Limit {
+            calls: 4,
+            window: Duration::from_secs(60),
+        }],
         ..MockConfig::default()
     })
     .await;

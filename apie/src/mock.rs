@@ -82,7 +82,8 @@ pub(crate) struct MockArgs {
     /// Length of a rate-limit minute in ms (default 60000); bans scale with it
     #[arg(long, value_name = "N", value_parser = positive)]
     minute_ms: Option<u64>,
-    /// Requests a minute per IP, all tokens together (default 1000)
+    /// Requests a minute per IP, all tokens together: the IP's one limit (default the
+    /// platform's: 1000 a minute)
     #[arg(long, value_name = "N", value_parser = whole)]
     ip_limit: Option<u32>,
     /// 429s a token may ignore in a window before its IP is banned (default 10)
@@ -134,8 +135,9 @@ impl MockArgs {
         if let Some(ms) = self.minute_ms {
             config.minute = Duration::from_millis(ms);
         }
-        if let Some(n) = self.ip_limit {
-            config.ip_limit = n;
+        if let Some(calls) = self.ip_limit {
+            let window = config.api.platform.window;
+            config.ip_limits = vec![api_entreprise::runtime::Limit { calls, window }];
         }
         if let Some(n) = self.tolerated_429s {
             config.tolerated_429s = n;
@@ -291,7 +293,11 @@ mod tests {
             "--fault",
             "slow-body=2s@every=10",
         ]);
-        assert_eq!(config.ip_limit, 20);
+        let one = api_entreprise::runtime::Limit {
+            calls: 20,
+            window: Duration::from_secs(60),
+        };
+        assert_eq!(config.ip_limits, [one]);
         assert_eq!(config.tolerated_429s, 0);
         assert_eq!(config.ban, Some(Duration::from_secs(30)));
         assert_eq!(

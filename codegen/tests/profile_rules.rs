@@ -229,13 +229,14 @@ fn the_build_writes_the_profile_as_constants() {
         // The spec's `servers` win, without the trailing slash; staging from the profile.
         r#"("production", "https://fictive.example.gouv.fr")"#,
         r#"("staging", "https://staging.fictive.example.gouv.fr")"#,
-        "pub const IP_LIMIT: u32 = 40u32;",
+        // Two limits per IP, a second and the platform's window.
+        "pub const IP_LIMITS: &[crate::runtime::Limit] = &[crate::runtime::Limit { calls: 5u32, window: Duration::from_secs(1u64) }, crate::runtime::Limit { calls: 40u32, window: Duration::from_secs(10u64) }];",
         "Duration::from_secs(10u64)",
         // Two limits of their own windows, a second and ten, beside the platform's ten.
         "name: \"json\", limits: &[crate::runtime::Limit { calls: 3u32, window: Duration::from_secs(1u64) }, crate::runtime::Limit { calls: 20u32, window: Duration::from_secs(10u64) }], counted_per: crate::runtime::CountedPer::Token",
         "name: \"documents\", limits: &[crate::runtime::Limit { calls: 2u32, window: Duration::from_secs(10u64) }]",
         // A group counted per IP address.
-        "name: \"ping\", limits: &[crate::runtime::Limit { calls: 5u32, window: Duration::from_secs(1u64) }], counted_per: crate::runtime::CountedPer::Ip",
+        "name: \"ping\", limits: &[crate::runtime::Limit { calls: 3u32, window: Duration::from_secs(1u64) }], counted_per: crate::runtime::CountedPer::Ip",
         "download_group: &GROUP_DOCUMENTS",
         "pub fn new(recipient: impl Into<String>, cadre: impl Into<String>, dossier: impl Into<String>)",
         // A check from a list and one by a pattern, beside a SIRET's.

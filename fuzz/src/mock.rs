@@ -20,7 +20,8 @@ static SERVICE: LazyLock<MockService> = LazyLock::new(|| {
         .filter(|dir| dir.is_dir());
     let config = MockConfig {
         data_dir,
-        ip_limit: u32::MAX,
+        // No limit per IP: the properties are of the answers, not of bans.
+        ip_limits: Vec::new(),
         tolerated_429s: u32::MAX,
         ..MockConfig::default()
     };

@@ -12,7 +12,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use api_entreprise::runtime::{Clock, Examples, Platform, TimeZone};
+use api_entreprise::runtime::{Clock, Examples, Limit, Platform, TimeZone};
 
 use crate::faults::FaultPlan;
 use crate::maintenance::Maintenance;
@@ -95,9 +95,10 @@ pub struct MockConfig {
     pub minute: Duration,
     /// Value of the `X-Cache-Expires-in` header, in seconds.
     pub cache_expires_in: u64,
-    /// Requests a minute per IP, all tokens and routes together (the monitoring routes count
-    /// only here). The request past it is not answered and bans the IP.
-    pub ip_limit: u32,
+    /// The limits per IP, all tokens and routes together (the monitoring routes count only
+    /// here), each in a window of its own on the platform's time (scaled as `minute` scales
+    /// the platform's window). The request past one is not answered and bans the IP.
+    pub ip_limits: Vec<Limit>,
     /// 429s a (token, bucket) window may collect: the next refused call of that window is
     /// not answered and bans the IP. A client waiting `Retry-After` gets one 429 a window.
     pub tolerated_429s: u32,
@@ -126,7 +127,7 @@ impl Default for MockConfig {
 }
 
 impl MockConfig {
-    /// A mock of `api` with its platform's rules: its window, per-IP limit, tolerated 429s,
+    /// A mock of `api` with its platform's rules: its window, per-IP limits, tolerated 429s,
     /// bans and maintenance time zone.
     pub fn for_api(api: MockApi) -> MockConfig {
         let platform = api.platform;
@@ -137,7 +138,7 @@ impl MockConfig {
             token_file: None,
             minute: platform.window,
             cache_expires_in: 3600,
-            ip_limit: platform.ip_limit,
+            ip_limits: platform.ip_limits.to_vec(),
             tolerated_429s: platform.tolerated_429s,
             ban: None,
             faults: FaultPlan::none(),

@@ -24,7 +24,7 @@ use axum::http::{header, HeaderValue, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
 use crate::faults::{FaultPlan, FaultSpecError};
-use crate::limits::IP_BUCKET;
+use crate::limits::ip_bucket;
 use crate::server::AppState;
 use crate::MockStats;
 
@@ -64,12 +64,15 @@ impl AppState {
         self.stats.snapshot(self.bans.report())
     }
 
-    /// The buckets and the limits of their windows opening now: `ip`, each limit of each
+    /// The buckets and the limits of their windows opening now: `ip` (`ip[1]` for the IP's
+    /// second limit), each limit of each
     /// group (`json`, `documents`; `json[1]` for a group's second limit), and each operation
     /// whose limit is its own. A group without limits (monitoring) has no bucket: its calls
     /// count only per IP.
     pub(crate) fn limits(&self) -> Vec<(String, u32)> {
-        let mut documented: Vec<(String, u32)> = vec![(IP_BUCKET.to_string(), self.ip_limit)];
+        let mut documented: Vec<(String, u32)> = (self.ip_limits.iter().enumerate())
+            .map(|(index, limit)| (ip_bucket(index), limit.calls))
+            .collect();
         for bucket in self.data.operations.iter().flat_map(|op| &op.buckets) {
             if !documented.iter().any(|(b, _)| *b == bucket.name) {
                 documented.push((bucket.name.clone(), bucket.limit.calls));

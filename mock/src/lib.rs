@@ -55,8 +55,8 @@
 //!   it; fixed windows opened by the first call: past a limit, `429` with `Retry-After`
 //!   (seconds to the window's end, at least 1);
 //! - per IP, all tokens together and the monitoring routes included (they count only there):
-//!   [`MockConfig::ip_limit`] (1000) requests a window. The request past it gets no answer,
-//!   and bans the IP;
+//!   each of [`MockConfig::ip_limits`] (1000 a minute) in its own window (bucket `ip`, `ip[1]`
+//!   for a second limit). The request past one gets no answer, and bans the IP;
 //! - a (token, bucket) window that collects more than [`MockConfig::tolerated_429s`] (10)
 //!   429s bans its IP: the refused call past the tolerance gets no answer;
 //! - a ban lasts [`MockConfig::ban`], by default twelve hours of mock minutes (720 ×

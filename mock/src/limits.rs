@@ -17,8 +17,27 @@ use api_entreprise::runtime::Platform;
 /// Above this many windows, ended ones are dropped: a long demo must not grow without bound.
 const PRUNE_ABOVE: usize = 10_000;
 
-/// The bucket of the per-IP windows, all tokens together.
+/// The bucket of the per-IP windows of the IP's first limit, all tokens together (`ip[1]`
+/// for its second).
 pub(crate) const IP_BUCKET: &str = "ip";
+
+/// The bucket of the IP's limit `index`: `ip`, `ip[1]`…, as the client names it.
+pub(crate) fn ip_bucket(index: usize) -> String {
+    if index == 0 {
+        IP_BUCKET.to_string()
+    } else {
+        format!("{IP_BUCKET}[{index}]")
+    }
+}
+
+/// Whether `bucket` counts one of the IP's limits.
+fn is_ip_bucket(bucket: &str) -> bool {
+    bucket == IP_BUCKET
+        || bucket
+            .strip_prefix("ip[")
+            .and_then(|rest| rest.strip_suffix(']'))
+            .is_some_and(|index| index.parse::<usize>().is_ok())
+}
 
 /// Who is counted, and in which bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -31,11 +50,11 @@ pub(crate) struct WindowKey {
 }
 
 impl WindowKey {
-    /// The per-IP window of `ip`.
-    pub(crate) fn ip(ip: std::net::IpAddr) -> WindowKey {
+    /// The per-IP window of `ip` for the IP's limit `index`.
+    pub(crate) fn ip(ip: std::net::IpAddr, index: usize) -> WindowKey {
         WindowKey {
             client: format!("ip:{ip}"),
-            bucket: IP_BUCKET.to_string(),
+            bucket: ip_bucket(index),
         }
     }
 }
@@ -101,14 +120,9 @@ impl RateLimiter {
         }
     }
 
-    /// Counts a call of `key`, whose bucket allows `limit` calls a platform window unless
-    /// [`RateLimiter::set_limit`] said otherwise.
-    pub(crate) fn count(&self, key: WindowKey, limit: u32) -> Decision {
-        self.count_in(key, limit, self.platform.window)
-    }
-
     /// Counts a call of `key`, whose bucket allows `limit` calls in windows of `window` (on
-    /// the platform's time scale: a second for a per-second limit).
+    /// the platform's time scale: a second for a per-second limit) unless
+    /// [`RateLimiter::set_limit`] said otherwise.
     pub(crate) fn count_in(&self, key: WindowKey, limit: u32, window: Duration) -> Decision {
         let length = self.platform.scaled_window(window, self.minute);
         self.count_window(key, limit, length, Instant::now(), SystemTime::now())
@@ -132,7 +146,7 @@ impl RateLimiter {
     /// unbanned in the middle of a window would be banned again by its very next call.
     pub(crate) fn forgive(&self) {
         let mut inner = self.lock();
-        inner.windows.retain(|key, _| key.bucket != IP_BUCKET);
+        inner.windows.retain(|key, _| !is_ip_bucket(&key.bucket));
         for window in inner.windows.values_mut() {
             window.refused = 0;
         }
@@ -298,11 +312,15 @@ mod tests {
         let limiter = RateLimiter::new(Duration::from_secs(60));
         let now = Instant::now();
         let wall = SystemTime::now();
-        let ip = WindowKey::ip(std::net::Ipv4Addr::LOCALHOST.into());
+        let localhost = std::net::Ipv4Addr::LOCALHOST.into();
+        let (ip, second) = (WindowKey::ip(localhost, 0), WindowKey::ip(localhost, 1));
+        assert_eq!(second.bucket, "ip[1]");
         limiter.count_at(ip.clone(), 1, now, wall);
+        limiter.count_at(second.clone(), 1, now, wall);
         limiter.count_at(key("t", "json"), 0, now, wall);
         limiter.forgive();
         assert_eq!(limiter.count_at(ip, 1, now, wall).retry_after, None);
+        assert_eq!(limiter.count_at(second, 1, now, wall).retry_after, None);
         let refused = limiter.count_at(key("t", "json"), 0, now, wall);
         assert_eq!(refused.refused, 1, "the count stays, the tally restarts");
     }

@@ -192,12 +192,19 @@ where
     let ip_window = if path.starts_with(FILES_PREFIX) {
         None
     } else {
-        let window = state.limiter.count(WindowKey::ip(ip), state.ip_limit);
-        if window.retry_after.is_some() {
-            state.bans.ban(ip, BanReason::IpLimit);
-            return Err(unanswered());
+        // Every limit of the IP, each in its own window; the first's count is the one the
+        // monitoring routes' headers give.
+        let mut first = None;
+        for (index, limit) in state.ip_limits.iter().enumerate() {
+            let key = WindowKey::ip(ip, index);
+            let window = state.limiter.count_in(key, limit.calls, limit.window);
+            if window.retry_after.is_some() {
+                state.bans.ban(ip, BanReason::IpLimit);
+                return Err(unanswered());
+            }
+            first.get_or_insert(window);
         }
-        Some(window)
+        first
     };
     let injected = state.faults.pick(path);
     let (parts, body) = request.into_parts();

@@ -9,7 +9,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use api_entreprise::runtime::ParamLocation;
+use api_entreprise::runtime::{Limit, ParamLocation};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
 use serde_json::Value;
@@ -34,8 +34,9 @@ pub(crate) struct AppState {
     pub data: Arc<Data>,
     /// Per token and bucket, and per IP ([`WindowKey::ip`]).
     pub limiter: RateLimiter,
-    /// The per-IP limit, unless [`RateLimiter::set_limit`] changed it.
-    pub ip_limit: u32,
+    /// The per-IP limits (buckets `ip`, `ip[1]`…), unless [`RateLimiter::set_limit`]
+    /// changed them.
+    pub ip_limits: Vec<Limit>,
     /// 429s a (token, bucket) window may collect; the next refusal bans its IP.
     pub tolerated_429s: u32,
     pub bans: Bans,
@@ -521,7 +522,7 @@ mod tests {
         AppState {
             data: Arc::new(Data::new(crate::MockApi::default(), operations, catalog)),
             limiter: RateLimiter::new(Duration::from_secs(60)),
-            ip_limit: 1000,
+            ip_limits: api_entreprise::PLATFORM.ip_limits.to_vec(),
             tolerated_429s: 10,
             bans: Bans::new(Duration::from_secs(60)),
             faults: ActiveFaults::new(crate::faults::FaultPlan::none()),

@@ -57,7 +57,7 @@ impl MockService {
         let state = Arc::new(server::AppState {
             data: Arc::new(data),
             limiter: limits::RateLimiter::scaled(config.minute, config.api.platform),
-            ip_limit: config.ip_limit,
+            ip_limits: config.ip_limits.clone(),
             tolerated_429s: config.tolerated_429s,
             bans: bans::Bans::new(config.ban_duration()),
             faults: faults::ActiveFaults::new(config.faults.clone()),

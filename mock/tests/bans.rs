@@ -167,7 +167,10 @@ async fn a_naive_concurrent_client_is_banned_and_unban_all_restores_answers() {
 async fn going_past_the_ip_limit_bans_at_the_first_excess_request() {
     let server = start_with(MockConfig {
         minute: Duration::from_secs(5),
-        ip_limit: 6,
+        ip_limits: vec![api_entreprise::runtime::Limit {
+            calls: 6,
+            window: Duration::from_secs(60),
+        }],
         ..support::config()
     })
     .await;
@@ -203,7 +206,10 @@ async fn going_past_the_ip_limit_bans_at_the_first_excess_request() {
 async fn monitoring_routes_count_only_against_the_ip() {
     let server = start_with(MockConfig {
         minute: Duration::from_secs(5),
-        ip_limit: 5,
+        ip_limits: vec![api_entreprise::runtime::Limit {
+            calls: 5,
+            window: Duration::from_secs(60),
+        }],
         ..support::config()
     })
     .await;

@@ -82,7 +82,10 @@ async fn control(
 async fn the_control_routes_drive_a_running_server_even_while_banned() {
     let server = start_with(MockConfig {
         minute: Duration::from_secs(5),
-        ip_limit: 3,
+        ip_limits: vec![api_entreprise::runtime::Limit {
+            calls: 3,
+            window: Duration::from_secs(60),
+        }],
         ..support::config()
     })
     .await;

@@ -65,7 +65,10 @@ async fn the_checks_answer_in_process() {
 #[tokio::test]
 async fn controls_and_bans_in_process() {
     let service = service(MockConfig {
-        ip_limit: 1,
+        ip_limits: vec![api_entreprise::runtime::Limit {
+            calls: 1,
+            window: std::time::Duration::from_secs(60),
+        }],
         ..MockConfig::default()
     });
     let (status, body) = send(&service, "PUT", "/__mock/faults", None, "503@every=2")

@@ -16,7 +16,8 @@ use proptest::prelude::*;
 static SERVICE: LazyLock<MockService> = LazyLock::new(|| {
     let config = MockConfig {
         data_dir: None,
-        ip_limit: u32::MAX,
+        // No limit per IP: the properties are of the answers, not of bans.
+        ip_limits: Vec::new(),
         tolerated_429s: u32::MAX,
         ..MockConfig::default()
     };

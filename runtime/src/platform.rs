@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::auth::Token;
 use super::errors::{Error, ErrorEnvelope};
-use super::groups::GroupRules;
+use super::groups::{GroupRules, Limit};
 use super::maintenance::TimeZone;
 use super::meta::OperationMeta;
 use super::traceability::TraceabilityParam;
@@ -49,9 +49,11 @@ pub struct Platform {
     pub environments: &'static [(&'static str, &'static str)],
     /// The traceability parameters, in the profile's order.
     pub traceability: &'static [TraceabilityParam],
-    /// Calls per window from one IP address, all tokens together.
-    pub ip_limit: u32,
-    /// The server's fixed window, opened by the first call.
+    /// The limits of one IP address, all tokens together, each in a window of its own.
+    pub ip_limits: &'static [Limit],
+    /// The server's reference window (fixed, opened by the first call): the one
+    /// `RateLimit-Reset` and bans count in, and the one a scaled throttle's or mock's
+    /// "minute" stands for; every other window scales by its ratio to it.
     pub window: Duration,
     /// How long a ban lasts: no answer at all from the server.
     pub ban: Duration,
@@ -189,7 +191,10 @@ pub(crate) static TEST_PLATFORM: Platform = Platform {
     token_warn_before_expiry: Duration::from_secs(30 * 86_400),
     environments: &[("production", "https://api.example.org")],
     traceability: &[],
-    ip_limit: 1000,
+    ip_limits: &[Limit {
+        calls: 1000,
+        window: Duration::from_secs(60),
+    }],
     window: Duration::from_secs(60),
     ban: Duration::from_secs(12 * 3600),
     breaker_after_no_answer: 5,

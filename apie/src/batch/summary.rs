@@ -124,11 +124,9 @@ pub(crate) fn estimate(meta: &OperationMeta, calls: usize, window: Duration) -> 
         };
         limits.push((format!("{limit} of its group {counted}"), *limit));
     }
-    let ip = Limit {
-        calls: platform.ip_limit,
-        window: platform.window,
-    };
-    limits.push((format!("{ip} of the IP"), ip));
+    for ip in platform.ip_limits {
+        limits.push((format!("{ip} of the IP"), *ip));
+    }
     // Each limit's windows on the run's time scale, and how long its calls take.
     let needs = |limit: &Limit| {
         let length = platform.scaled_window(limit.window, window);

@@ -102,7 +102,7 @@ const NOT_COMPARED: &[(&str, &str)] = &[
     ),
     (
         "untyped-composition",
-        "allOf of non-objects, empty oneOf/anyOf (kept untyped)",
+        "allOf of an object and another type, empty oneOf/anyOf (kept untyped)",
     ),
     (
         "type-union",

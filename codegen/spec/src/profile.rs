@@ -71,9 +71,12 @@ pub struct Profile {
     /// the type the handwritten runtime decodes it into (`/privileges` → `Privileges`).
     #[serde(default)]
     pub response_types: BTreeMap<String, String>,
-    /// Calls per minute per IP address, all tokens together.
-    pub ip_limit_per_minute: u32,
-    /// Length of the server's fixed window, in seconds.
+    /// The limits of one IP address, all tokens together, each in a window of its own
+    /// (`{calls: 1000, per_secs: 60}`); none: the server counts no IP limit.
+    pub ip_limits: Vec<LimitRule>,
+    /// Length of the server's reference window, in seconds: the one `RateLimit-Reset` and
+    /// bans count in, and the one a mock's `--minute-ms` scales (every other window scales
+    /// by its ratio to it).
     pub window_secs: u64,
     /// Length of a ban, in hours.
     pub ban_hours: u64,
@@ -653,7 +656,11 @@ fn check(file: &str, root: &Node, profile: &Profile, out: &mut Diagnostics) {
         ("default_group", profile.default_group.as_str()),
         ("download_group", profile.download_group.as_str()),
     ];
-    for (path, message) in groups::problems(&profile.groups, &profile.classify, &named) {
+    let ip_limits = groups::ip_limit_problems(&profile.ip_limits);
+    for (path, message) in groups::problems(&profile.groups, &profile.classify, &named)
+        .into_iter()
+        .chain(ip_limits)
+    {
         let path: Vec<&str> = path.iter().map(String::as_str).collect();
         error(&path, message);
     }
@@ -812,7 +819,11 @@ mod tests {
         assert_eq!(p.groups["json"].limits, [limit]);
         assert_eq!(p.groups["documents"].timeout_ms, 12_000);
         assert_eq!(p.groups["monitoring"].counted_per, CountedPer::Ip);
-        assert_eq!(p.ip_limit_per_minute, 1000);
+        let ip = LimitRule {
+            calls: 1000,
+            per_secs: 60,
+        };
+        assert_eq!(p.ip_limits, [ip]);
         assert_eq!(p.traceability.len(), 3);
     }
 
@@ -843,15 +854,14 @@ mod tests {
 
     #[test]
     fn a_bad_value_points_at_its_line() {
-        let text = API_ENTREPRISE_PROFILE
-            .replace("ip_limit_per_minute: 1000", "ip_limit_per_minute: lots");
+        let text = API_ENTREPRISE_PROFILE.replace("ban_hours: 12", "ban_hours: lots");
         let d = parse("p.yml", &text).unwrap_err();
         let first = &d.items()[0];
         assert_eq!(first.kind, "invalid-profile");
-        assert_eq!(first.pointer, "/ip_limit_per_minute");
+        assert_eq!(first.pointer, "/ban_hours");
         let line = API_ENTREPRISE_PROFILE
             .lines()
-            .position(|l| l.starts_with("ip_limit_per_minute"))
+            .position(|l| l.starts_with("ban_hours"))
             .unwrap()
             + 1;
         assert_eq!(first.position.line, line, "{d}");
@@ -913,6 +923,36 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(d.items()[0].pointer, "/groups/per_second/limits/0");
+    }
+
+    #[test]
+    fn the_ip_has_any_number_of_limits_each_checked_at_its_line() {
+        let two = "ip_limits:\n  - { calls: 20, per_secs: 1 }\n  - { calls: 1000, per_secs: 60 }\n";
+        let text =
+            API_ENTREPRISE_PROFILE.replace("ip_limits:\n  - { calls: 1000, per_secs: 60 }\n", two);
+        let p = parse("p.yml", &text).expect("valid");
+        let per_secs: Vec<u64> = p.ip_limits.iter().map(|l| l.per_secs).collect();
+        assert_eq!(per_secs, [1, 60]);
+        let broken = text.replace(
+            "  - { calls: 20, per_secs: 1 }",
+            "  - { calls: 0, per_secs: 1 }",
+        );
+        let d = parse("p.yml", &broken).unwrap_err();
+        assert_eq!(d.items()[0].pointer, "/ip_limits/0");
+        let line = broken
+            .lines()
+            .position(|l| l == "  - { calls: 0, per_secs: 1 }")
+            .unwrap()
+            + 1;
+        assert_eq!(d.items()[0].position.line, line, "{d}");
+        assert!(d.to_string().contains("allows nothing"), "{d}");
+        // The old single number is refused by name, not silently dropped.
+        let old = API_ENTREPRISE_PROFILE.replace(
+            "ip_limits:\n  - { calls: 1000, per_secs: 60 }\n",
+            "ip_limit_per_minute: 1000\n",
+        );
+        let d = parse("p.yml", &old).unwrap_err();
+        assert!(d.to_string().contains("ip_limit"), "{d}");
     }
 
     #[test]

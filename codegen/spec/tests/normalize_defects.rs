@@ -248,3 +248,46 @@ fn success_bodies_of_other_media_types() {
     assert_eq!(found.len(), 1, "{}", xml.diagnostics);
     assert!(found[0].message.contains("application/xml"), "{}", found[0]);
 }
+
+/// `allOf` of one non-object (3.0's way to describe a `$ref` beside it) is that type; an
+/// object mixed with a string stays untyped, with a warning.
+#[test]
+fn all_of_a_single_non_object_is_that_type() {
+    let text = spec_with_components(
+        "                type: object\n                properties:\n                  etat:\n                    description: L'état administratif.\n                    allOf:\n                      - $ref: '#/components/schemas/Etat'\n                  code:\n                    allOf:\n                      - type: string\n                      - maxLength: 5\n                  melange:\n                    allOf:\n                      - type: string\n                      - type: object\n                        properties:\n                          a: {type: string}\n",
+        "",
+        "  schemas:\n    Etat:\n      type: string\n      enum: [A, F]\n",
+    );
+    let loaded = load("all-of.yml", &text);
+    let fields = loaded
+        .api
+        .types
+        .iter()
+        .find_map(|t| match &t.kind {
+            TypeKind::Struct(fields) if fields.iter().any(|f| f.json_name == "etat") => {
+                Some(fields)
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no struct with etat in {:?}", loaded.api.types));
+    let ty = |name: &str| {
+        let ty = &fields.iter().find(|f| f.json_name == name).unwrap().ty;
+        match ty {
+            TypeRef::Nullable(inner) => (**inner).clone(),
+            other => other.clone(),
+        }
+    };
+    let TypeRef::Named(etat) = ty("etat") else {
+        panic!("etat is {:?}", ty("etat"))
+    };
+    let etat = loaded.api.types.iter().find(|t| t.name == etat).unwrap();
+    assert!(
+        matches!(&etat.kind, TypeKind::Enum(v) if v.len() == 2),
+        "{etat:?}"
+    );
+    assert_eq!(ty("code"), TypeRef::String);
+    assert_eq!(ty("melange"), TypeRef::Any);
+    let found = warnings(&loaded, "untyped-composition");
+    assert_eq!(found.len(), 1, "{}", loaded.diagnostics);
+    assert!(found[0].pointer.ends_with("/melange"), "{}", found[0]);
+}

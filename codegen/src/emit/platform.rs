@@ -11,7 +11,9 @@ use quote::quote;
 use super::ident;
 use crate::model::naming::field_ident;
 use crate::model::Api;
-use crate::profile::{CountedPer, ErrorEnvelope, Profile, SummerTimeRule, TraceabilityCheck};
+use crate::profile::{
+    CountedPer, ErrorEnvelope, LimitRule, Profile, SummerTimeRule, TraceabilityCheck,
+};
 
 /// The module's items, for the spec `api` (servers, security scheme) under `profile`;
 /// `operation_tables` are the paths of each spec's `operations::ALL`, the root spec's first.
@@ -77,10 +79,7 @@ pub fn emit_platform(
     let groups = profile.groups.iter().map(|(name, rules)| {
         let ident = group_ident(name);
         let doc = format!(" The `{name}` group's limits, timeout and body bound.");
-        let limits = rules.limits.iter().map(|l| {
-            let (calls, secs) = (l.calls, l.per_secs);
-            quote!(crate::runtime::Limit { calls: #calls, window: Duration::from_secs(#secs) })
-        });
+        let limits = rules.limits.iter().map(limit);
         let counted_per = match rules.counted_per {
             CountedPer::Token => quote!(crate::runtime::CountedPer::Token),
             CountedPer::Ip => quote!(crate::runtime::CountedPer::Ip),
@@ -104,7 +103,7 @@ pub fn emit_platform(
         .collect();
     let download_group = group_ident(&profile.download_group);
     let download_max = profile.download_max_bytes;
-    let ip_limit = profile.ip_limit_per_minute;
+    let ip_limits = profile.ip_limits.iter().map(limit);
     let window = profile.window_secs;
     let ban = profile.ban_hours * 3600;
     let breaker = profile.breaker_after_no_answer;
@@ -180,9 +179,12 @@ pub fn emit_platform(
             /// API versions known when the profile was written; others were generated with a
             /// warning.
             pub const KNOWN_VERSIONS: &[u16] = &[ #( #known_versions ),* ];
-            /// Calls per window from one IP address, all tokens together.
-            pub const IP_LIMIT: u32 = #ip_limit;
-            /// The server's fixed window, opened by the first call.
+            /// The limits of one IP address, all tokens together, each in a window of its
+            /// own.
+            pub const IP_LIMITS: &[crate::runtime::Limit] = &[ #( #ip_limits ),* ];
+            /// The server's reference window (fixed, opened by the first call): the one
+            /// `RateLimit-Reset` and bans count in, and the one a scaled mock's minute stands
+            /// for.
             pub const WINDOW: Duration = Duration::from_secs(#window);
             /// How long a ban lasts: no answer at all from the server.
             pub const BAN: Duration = Duration::from_secs(#ban);
@@ -237,7 +239,7 @@ pub fn emit_platform(
                 token_warn_before_expiry: TOKEN_WARN_BEFORE_EXPIRY,
                 environments: ENVIRONMENTS,
                 traceability: TRACEABILITY,
-                ip_limit: IP_LIMIT,
+                ip_limits: IP_LIMITS,
                 window: WINDOW,
                 ban: BAN,
                 breaker_after_no_answer: BREAKER_AFTER_NO_ANSWER,
@@ -338,4 +340,10 @@ pub(crate) fn envelope(e: &ErrorEnvelope) -> TokenStream {
             retry_in: #retry_in,
         }
     }
+}
+
+/// `Limit { calls, window }` of a profile's limit.
+fn limit(limit: &LimitRule) -> TokenStream {
+    let (calls, secs) = (limit.calls, limit.per_secs);
+    quote!(crate::runtime::Limit { calls: #calls, window: Duration::from_secs(#secs) })
 }

@@ -18,8 +18,8 @@ pub(crate) enum BucketName {
     /// Limit `index` of an endpoint group (a token's, or the IP's for a
     /// group counted per IP).
     Group { group: &'static str, index: usize },
-    /// The IP, all tokens together.
-    Ip,
+    /// Limit `index` of the IP, all tokens together.
+    Ip { index: usize },
 }
 
 /// One counter: a bucket of one token, or the IP's.
@@ -55,18 +55,19 @@ pub(crate) struct Rate {
 /// The buckets a call of `meta` counts in, each with its limit, and the
 /// index of the one its answer's headers describe (`None`: none does).
 ///
-/// Always in this order (operation, group's limits, IP): callers queue on
-/// several buckets, and one order for all cannot deadlock. `scale` turns a
-/// limit's window into the throttle's time.
+/// Always in this order (operation, group's limits, IP's limits): callers queue on
+/// several buckets, and one order for all cannot deadlock. `ip` are the IP's limits
+/// (already on the throttle's time); `scale` turns another limit's window into the
+/// throttle's time.
 pub(crate) fn buckets_for(
     meta: &OperationMeta,
     token: Option<&Token>,
-    ip: Rate,
+    ip: &[Rate],
     scale: impl Fn(Duration) -> Duration,
     shared_name: impl Fn(&Token) -> Option<String>,
 ) -> (Vec<Counted>, Option<usize>) {
     let group = meta.group;
-    let mut keys = Vec::with_capacity(group.limits.len() + 2);
+    let mut keys = Vec::with_capacity(group.limits.len() + ip.len() + 1);
     let per_token = group.counted_per == CountedPer::Token;
     let token = token.filter(|_| per_token || meta.own_limit.is_some());
     let (fingerprint, name) = match token {
@@ -107,15 +108,15 @@ pub(crate) fn buckets_for(
     // the first; a group counted per IP only (monitoring) gets headers of a
     // counter that is not the IP's: they teach nothing.
     let primary = keys.first().filter(|k| k.key.token != 0).map(|_| 0);
-    keys.push(Counted {
+    keys.extend(ip.iter().enumerate().map(|(index, rate)| Counted {
         key: BucketKey {
             token: 0,
-            name: BucketName::Ip,
+            name: BucketName::Ip { index },
         },
-        limit: ip.limit,
-        window: ip.window,
+        limit: rate.limit,
+        window: rate.window,
         shared_name: None,
-    });
+    }));
     (keys, primary)
 }
 
@@ -131,7 +132,7 @@ pub(crate) fn bucket_label(name: BucketName) -> String {
     match name {
         BucketName::Operation(op) => op.to_owned(),
         BucketName::Group { group, index } => groups::bucket_label(group, index),
-        BucketName::Ip => "ip".to_owned(),
+        BucketName::Ip { index } => groups::bucket_label("ip", index),
     }
 }
 
@@ -194,14 +195,20 @@ mod tests {
     }
 
     #[test]
-    fn a_call_counts_in_its_own_limit_every_limit_of_its_group_and_the_ip() {
+    fn a_call_counts_in_its_own_limit_every_limit_of_its_group_and_every_limit_of_the_ip() {
         let token = Token::new("t".into());
         let meta = meta(&TWO_LIMITS, Some(limit(1, 60)));
-        let ip = Rate {
-            limit: 40,
-            window: Duration::from_secs(10),
-        };
-        let (keys, primary) = buckets_for(&meta, Some(&token), ip, |w| w, |_| None);
+        let ip = [
+            Rate {
+                limit: 4,
+                window: Duration::from_secs(1),
+            },
+            Rate {
+                limit: 40,
+                window: Duration::from_secs(10),
+            },
+        ];
+        let (keys, primary) = buckets_for(&meta, Some(&token), &ip, |w| w, |_| None);
         let fingerprint = fingerprint(&token);
         assert_eq!(
             names(&keys),
@@ -209,7 +216,8 @@ mod tests {
                 ("op".into(), fingerprint, 1, Duration::from_secs(60)),
                 ("json".into(), fingerprint, 3, Duration::from_secs(1)),
                 ("json[1]".into(), fingerprint, 12, Duration::from_secs(10)),
-                ("ip".into(), 0, 40, Duration::from_secs(10)),
+                ("ip".into(), 0, 4, Duration::from_secs(1)),
+                ("ip[1]".into(), 0, 40, Duration::from_secs(10)),
             ]
         );
         assert_eq!(primary, Some(0));
@@ -217,13 +225,13 @@ mod tests {
 
     #[test]
     fn a_group_counted_per_ip_shares_its_buckets_among_tokens() {
-        let ip = Rate {
+        let ip = [Rate {
             limit: 40,
             window: Duration::from_secs(10),
-        };
+        }];
         let meta = meta(&PER_IP, None);
-        let a = buckets_for(&meta, Some(&Token::new("a".into())), ip, |w| w, |_| None);
-        let b = buckets_for(&meta, Some(&Token::new("b".into())), ip, |w| w, |_| None);
+        let a = buckets_for(&meta, Some(&Token::new("a".into())), &ip, |w| w, |_| None);
+        let b = buckets_for(&meta, Some(&Token::new("b".into())), &ip, |w| w, |_| None);
         assert_eq!(names(&a.0), names(&b.0));
         assert_eq!(
             names(&a.0)[0],

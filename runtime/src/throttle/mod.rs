@@ -43,6 +43,7 @@ use tokio::sync::{Notify, OwnedMutexGuard};
 
 use super::auth::Token;
 use super::errors::Error;
+use super::groups::Limit;
 use super::meta::OperationMeta;
 use super::platform::Platform;
 use breaker::Breaker;
@@ -64,8 +65,9 @@ pub struct ThrottleConfig {
     /// Length of the server's window: one minute, except against a mock
     /// whose time is scaled.
     pub minute: Duration,
-    /// Calls allowed per window from this process's IP, all tokens together.
-    pub ip_limit: u32,
+    /// The limits of this process's IP, all tokens together, each in a window of its own
+    /// (on the platform's time: a scaled throttle scales them as it does the groups').
+    pub ip_limits: Vec<Limit>,
     /// Calls in a row without any answer that trip the ban breaker.
     pub ban_after_no_answer: u32,
     /// How long traffic stays stopped once the breaker trips: the length of
@@ -78,7 +80,7 @@ impl std::fmt::Debug for ThrottleConfig {
         f.debug_struct("ThrottleConfig")
             .field("platform", &self.platform.api_name)
             .field("minute", &self.minute)
-            .field("ip_limit", &self.ip_limit)
+            .field("ip_limits", &self.ip_limits)
             .field("ban_after_no_answer", &self.ban_after_no_answer)
             .field("ban_duration", &self.ban_duration)
             .finish()
@@ -92,7 +94,7 @@ impl ThrottleConfig {
         ThrottleConfig {
             platform,
             minute: platform.window,
-            ip_limit: platform.ip_limit,
+            ip_limits: platform.ip_limits.to_vec(),
             ban_after_no_answer: platform.breaker_after_no_answer,
             ban_duration: platform.ban,
         }
@@ -109,9 +111,16 @@ impl ThrottleConfig {
         }
     }
 
-    /// Sets [`ip_limit`](Self::ip_limit).
-    pub fn ip_limit(mut self, limit: u32) -> Self {
-        self.ip_limit = limit;
+    /// Replaces the IP's limits by one: `calls` per platform window (a minute for API
+    /// Entreprise).
+    pub fn ip_limit(self, calls: u32) -> Self {
+        let window = self.platform.window;
+        self.ip_limits(vec![Limit { calls, window }])
+    }
+
+    /// Sets [`ip_limits`](Self::ip_limits).
+    pub fn ip_limits(mut self, limits: Vec<Limit>) -> Self {
+        self.ip_limits = limits;
         self
     }
 
@@ -303,12 +312,16 @@ impl Throttle {
     ) -> Result<Permit, Error> {
         let started = Instant::now();
         let config = &self.shared.config;
-        let ip_rate = Rate {
-            limit: config.ip_limit,
-            window: config.minute,
-        };
         let scale = |window| config.platform.scaled_window(window, config.minute);
-        let (keys, primary) = buckets_for(meta, token, ip_rate, scale, |t| self.shared_name(t));
+        let ip_rates: Vec<Rate> = config
+            .ip_limits
+            .iter()
+            .map(|l| Rate {
+                limit: l.calls,
+                window: scale(l.window),
+            })
+            .collect();
+        let (keys, primary) = buckets_for(meta, token, &ip_rates, scale, |t| self.shared_name(t));
         let queues: Vec<_> = {
             let mut state = self.state();
             check_breaker(&state.breaker, config.platform, meta.operation_id, started)?;
@@ -514,7 +527,7 @@ impl Throttle {
                 Some((free_at, counted.key.name))
             })
             .max_by_key(|(at, _)| *at)
-            .unwrap_or((deadline, BucketName::Ip));
+            .unwrap_or((deadline, BucketName::Ip { index: 0 }));
         drop(state);
         self.throttled_until(operation, name, at.max(deadline))
     }

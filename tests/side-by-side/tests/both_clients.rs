@@ -165,12 +165,12 @@ async fn each_spec_of_the_fictional_api_reads_its_own_error_envelope() {
     assert_eq!(failed.first_code(), Some("00500"), "{}", failed.raw_body);
 }
 
-/// API Fictive counts 3 calls a second per token (its json group's own window) beside 40 a
-/// window of ten seconds per IP. Time is scaled tenfold (the mock's and the throttle's
-/// window: 1 s, so the second lasts 100 ms), two keys call at once: both limits bind, and
-/// neither is exceeded.
+/// API Fictive counts 3 calls a second per token (its json group's own window) beside two
+/// limits per IP: 5 a second and 40 a window of ten seconds. Time is scaled tenfold (the
+/// mock's and the throttle's window: 1 s, so the second lasts 100 ms), two keys call at
+/// once (6 a second between them): every limit binds, and none is exceeded.
 #[tokio::test]
-async fn a_per_second_token_limit_holds_beside_the_per_window_ip_limit() {
+async fn a_per_second_token_limit_holds_beside_the_per_second_and_per_window_ip_limits() {
     use api_fictive::runtime::{Throttle, ThrottleConfig};
     use std::time::{Duration, Instant};
 
@@ -189,6 +189,10 @@ async fn a_per_second_token_limit_holds_beside_the_per_window_ip_limit() {
         window: Duration::from_secs(secs),
     };
     assert_eq!(group.limits, [limit(3, 1), limit(20, 10)]);
+    assert_eq!(
+        api_fictive::PLATFORM.ip_limits,
+        [limit(5, 1), limit(40, 10)]
+    );
     assert_eq!(api_fictive::PLATFORM.window, Duration::from_secs(10));
     let ine = || "1234567890A".parse::<PathSegment>().expect("a segment");
 
@@ -244,10 +248,13 @@ async fn a_per_second_token_limit_holds_beside_the_per_window_ip_limit() {
     assert_eq!(stats.rate_limited, 1, "the raw burst's only: {stats:?}");
     assert_eq!(stats.answered_with(200), 3 + 3 + 50, "{stats:?}");
     assert_eq!(stats.bans(), 0, "{stats:?}");
-    // 50 calls at 40 a window need two IP windows; 25 a key at 3 a (scaled) second, nine.
+    // The two keys at 3 a (scaled) second each would send 6 in the IP's first second, and
+    // the mock bans an IP past any of its limits: no ban, so the per-second IP limit held.
+    // 50 calls at 40 a window need two IP windows (at 5 a second, ten seconds; 25 a key at 3
+    // a second, nine).
     assert!(
         took >= minute,
-        "50 calls in {took:?}: the IP limit did not bind"
+        "50 calls in {took:?}: the IP's window limit did not bind"
     );
 }
 
@@ -409,10 +416,10 @@ async fn raw_post_json(server: &MockServer, request_line: &str, body: &str) -> S
     answer
 }
 
-/// API Fictive's open route is in a group counted per IP address (5 calls a second, whatever
-/// the key, and calls without one): the mock refuses a sixth call of a second from one
+/// API Fictive's open route is in a group counted per IP address (3 calls a second, whatever
+/// the key, and calls without one): the mock refuses a fourth call of a second from one
 /// address, and two clients with different keys sharing one throttle send twelve calls
-/// without a single 429, paced into three (scaled) seconds.
+/// without a single 429, paced into four (scaled) seconds.
 #[tokio::test]
 async fn a_group_counted_per_ip_holds_across_keys() {
     use api_fictive::runtime::{CountedPer, Throttle, ThrottleConfig};
@@ -430,7 +437,7 @@ async fn a_group_counted_per_ip_holds_across_keys() {
     .await
     .expect("the fictional API's mock starts");
     let mut raw = Vec::new();
-    for _ in 0..6 {
+    for _ in 0..4 {
         let answer = raw_get(&fictive, "/api/v3/ping", "Accept: */*").await;
         raw.push(answer.split(' ').nth(1).unwrap_or_default().to_owned());
     }
@@ -459,10 +466,10 @@ async fn a_group_counted_per_ip_holds_across_keys() {
         "no 429 for the client's calls: {stats:?}"
     );
     assert_eq!(stats.bans(), 0, "{stats:?}");
-    // 12 calls at 5 a (scaled, 100 ms) second: three seconds, two waited out.
+    // 12 calls at 3 a (scaled, 100 ms) second: four seconds, three waited out.
     let second = api_fictive::PLATFORM.scaled_window(Duration::from_secs(1), minute);
     assert!(
-        took >= second * 2,
+        took >= second * 3,
         "12 calls in {took:?}: the group's limit did not bind"
     );
 }

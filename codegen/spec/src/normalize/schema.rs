@@ -326,30 +326,45 @@ impl Normalizer<'_> {
         SchemaKind::Object(properties)
     }
 
+    /// `allOf`: objects merged (a later part's property wins); a value that must be one
+    /// non-object (`allOf: [$ref: AnEnum]` beside a description, or a string twice) is that
+    /// type; objects mixed with other types, or two different types, stay untyped.
     fn all_of(&mut self, all: &Node, pointer: &str) -> SchemaKind {
         let mut properties: Vec<Property> = Vec::new();
+        let mut objects = false;
+        let mut other: Option<SchemaKind> = None;
+        let mut conflict = false;
         for (i, part) in all.items().iter().enumerate() {
             let part = self.schema(part, &format!("{pointer}/allOf/{i}"));
             match part.kind {
                 SchemaKind::Object(props) => {
+                    objects = true;
                     for p in props {
                         properties.retain(|q| q.name != p.name);
                         properties.push(p);
                     }
                 }
+                // A part of constraints or words only says nothing of the type.
                 SchemaKind::Any => {}
-                _ => {
-                    self.warn(
-                        "untyped-composition",
-                        all,
-                        pointer,
-                        "`allOf` of non-objects is kept as an untyped JSON value".into(),
-                    );
-                    return SchemaKind::Any;
-                }
+                kind => match &other {
+                    None => other = Some(kind),
+                    Some(seen) => conflict |= *seen != kind,
+                },
             }
         }
-        SchemaKind::Object(properties)
+        match other {
+            None => SchemaKind::Object(properties),
+            Some(kind) if !objects && !conflict => kind,
+            Some(_) => {
+                self.warn(
+                    "untyped-composition",
+                    all,
+                    pointer,
+                    "`allOf` of an object and another type, or of two different types, is kept as an untyped JSON value".into(),
+                );
+                SchemaKind::Any
+            }
+        }
     }
 
     fn string_enum(&mut self, values: &Node, nullable: bool, pointer: &str) -> SchemaKind {

@@ -202,6 +202,18 @@ pub(crate) fn problems(
     out
 }
 
+/// The profile's problems with its IP limits (`ip_limits/<i>`), as [`problems`] gives them.
+pub(crate) fn ip_limit_problems(limits: &[LimitRule]) -> Vec<(Vec<String>, String)> {
+    limits
+        .iter()
+        .enumerate()
+        .filter_map(|(i, limit)| {
+            let at = vec!["ip_limits".to_string(), i.to_string()];
+            limit_problem(limit).map(|m| (at, m))
+        })
+        .collect()
+}
+
 fn limit_problem(limit: &LimitRule) -> Option<String> {
     if limit.per_secs == 0 {
         Some("the window cannot last 0 seconds".to_string())

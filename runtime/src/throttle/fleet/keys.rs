@@ -55,7 +55,10 @@ impl Keys {
     /// The key of one bucket.
     pub(crate) fn bucket(&self, counted: &Counted) -> String {
         let name = match counted.key.name {
-            BucketName::Ip => return format!("{}:ip", self.base),
+            // The first limit's key is `ip`, as before the IP had several.
+            BucketName::Ip { index } => {
+                return format!("{}:{}", self.base, groups::bucket_label("ip", index))
+            }
             BucketName::Operation(op) => op.to_owned(),
             // The first limit's key is the group's name, as before groups had several.
             BucketName::Group { group, index } => groups::bucket_label(group, index),

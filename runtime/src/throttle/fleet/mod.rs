@@ -74,7 +74,9 @@ impl Throttle {
         let own = platform
             .all_operations()
             .filter_map(|op| op.own_limit.as_ref().map(|l| (op.operation_id, l)));
-        if let Some((name, limit)) = limits.chain(own).find(|(_, l)| l.window != platform.window) {
+        let ip = config.ip_limits.iter().map(|l| ("ip", l));
+        let mut all = limits.chain(own).chain(ip);
+        if let Some((name, limit)) = all.find(|(_, l)| l.window != platform.window) {
             return Err(ConfigError::MixedWindows {
                 api: platform.api_name,
                 bucket: name,
@@ -435,7 +437,7 @@ impl Fleet {
                 let last = usize::try_from(extra - 1)
                     .ok()
                     .and_then(|i| keys.get(i))
-                    .map_or(BucketName::Ip, |c| c.key.name);
+                    .map_or(BucketName::Ip { index: 0 }, |c| c.key.name);
                 let at = |t: i64| (t > 0).then(|| local_instant(t, now, received));
                 Look::Wait {
                     at: at(wake),

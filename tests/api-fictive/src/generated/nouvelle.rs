@@ -838,7 +838,7 @@ pub mod v3 {
         }
         /// Surveillance, sans jeton
         ///
-        /// `GET /api/v3/ping` (x-operationId `api_fictive_v3_ping`): `ping` group, 5/s per IP address, 1 s timeout.
+        /// `GET /api/v3/ping` (x-operationId `api_fictive_v3_ping`): `ping` group, 3/s per IP address, 1 s timeout.
         pub fn ping(&self) -> PingRequest<'c> {
             PingRequest {
                 client: self.client,
