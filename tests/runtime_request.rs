@@ -39,6 +39,24 @@ const PARAMS: &[ParamMeta] = &[
         repeated: true,
         explode: false,
     },
+    ParamMeta {
+        name: "session",
+        location: ParamLocation::Cookie,
+        required: false,
+        kind: ParamKind::Text,
+        allowed: &[],
+        repeated: false,
+        explode: true,
+    },
+    ParamMeta {
+        name: "langue",
+        location: ParamLocation::Cookie,
+        required: false,
+        kind: ParamKind::Text,
+        allowed: &[],
+        repeated: false,
+        explode: true,
+    },
 ];
 
 static OP: OperationMeta = OperationMeta {
@@ -47,6 +65,12 @@ static OP: OperationMeta = OperationMeta {
 };
 
 async fn sent_query(request: Request) -> String {
+    let received = sent(request).await;
+    received.url.query().unwrap_or_default().to_owned()
+}
+
+/// The request the server received.
+async fn sent(request: Request) -> wiremock::Request {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v3/probe/418166096"))
@@ -63,9 +87,52 @@ async fn sent_query(request: Request) -> String {
         .execute::<serde_json::Value>(request)
         .await
         .expect("sent");
-    let received = server.received_requests().await.unwrap();
-    received[0].url.query().unwrap_or_default().to_owned()
+    let mut received = server.received_requests().await.unwrap();
+    received.remove(0)
 }
+
+/// Cookie parameters travel in one `Cookie` header, each value percent-encoded (a `;` or a
+/// space in a value cannot start another cookie), typed or given by name alike; none, no
+/// header.
+#[tokio::test]
+async fn cookie_parameters_are_sent_in_one_cookie_header() {
+    let siren: Siren = "418166096".parse().unwrap();
+    let cookie = |request: &wiremock::Request| {
+        (request.headers.get_all("cookie").iter())
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let typed = Request::with_values(
+        &OP,
+        vec![
+            ("siren", ParamValue::identifier(&siren)),
+            ("session", ParamValue::Text("a b;c=d".into())),
+            ("langue", ParamValue::Text("fr".into())),
+        ],
+    )
+    .unwrap();
+    let received = sent(typed).await;
+    assert_eq!(cookie(&received), ["session=a%20b%3Bc%3Dd; langue=fr"]);
+    assert_eq!(
+        received.url.query(),
+        Some(TRACEABILITY_ONLY),
+        "no cookie in the URL"
+    );
+    let by_name = Request::from_params(
+        &OP,
+        &[
+            ("siren".into(), "418166096".into()),
+            ("langue".into(), "fr".into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(cookie(&sent(by_name).await), ["langue=fr"]);
+    let without = Request::from_params(&OP, &[("siren".into(), "418166096".into())]).unwrap();
+    assert!(cookie(&sent(without).await).is_empty());
+}
+
+/// The query of a call that sets no query parameter: the traceability parameters alone.
+const TRACEABILITY_ONLY: &str = "context=ctx&recipient=13002526500013&object=obj";
 
 #[tokio::test]
 async fn arrays_are_sent_as_repeated_pairs_or_joined() {

@@ -14,7 +14,9 @@ use std::time::{Duration, SystemTime};
 // tokio's clock, so that tests on a paused runtime (`start_paused`) move it.
 use tokio::time::Instant;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE,
+};
 
 use super::auth::AuthScheme;
 use reqwest::{Method, Url};
@@ -572,6 +574,12 @@ impl Client {
             let value = HeaderValue::from_str(value)
                 .map_err(|_| problem(RequestProblem::HeaderValue(name.to_string())))?;
             headers.append(name, value);
+        }
+        if let Some(cookies) = request.cookie_header() {
+            // Percent-encoded pairs of names the spec gives: a bad one is a bad name.
+            let value = HeaderValue::from_str(&cookies)
+                .map_err(|_| problem(RequestProblem::HeaderValue("cookie".to_string())))?;
+            headers.insert(COOKIE, value);
         }
         let header = match meta.auth {
             AuthScheme::Bearer => Some((AUTHORIZATION, "Bearer ")),

@@ -141,6 +141,8 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie: one `name=value` pair of the request's `Cookie` header.
+    Cookie,
 }
 
 /// What values a parameter accepts.

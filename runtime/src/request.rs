@@ -148,6 +148,8 @@ pub struct Request {
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// `name=value` pairs of the `Cookie` header, values not yet encoded.
+    pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) looked_up: Option<String>,
     pub(crate) options: CallOptions,
     /// The body sent, serialized, with its media type.
@@ -163,6 +165,7 @@ impl Request {
             path,
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             looked_up: None,
             options: CallOptions::default(),
             body: None,
@@ -320,6 +323,7 @@ impl Request {
                     }
                 }
                 ParamLocation::Header => request.header(param.name, texts.join(",")),
+                ParamLocation::Cookie => request.cookie(param.name, texts.join(",")),
             }
         }
         request.path = path;
@@ -336,6 +340,22 @@ impl Request {
     /// Adds a request header.
     pub fn header(&mut self, name: &'static str, value: impl Into<String>) {
         self.headers.push((name, value.into()));
+    }
+
+    /// Adds a cookie: one `name=value` pair of the `Cookie` header, the value
+    /// percent-encoded when sent (so it can hold no `;` nor space).
+    pub fn cookie(&mut self, name: &'static str, value: impl Into<String>) {
+        self.cookies.push((name, value.into()));
+    }
+
+    /// The `Cookie` header's value (`a=1; b=x%20y`), or `None` without cookies.
+    pub(crate) fn cookie_header(&self) -> Option<String> {
+        let pairs: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={}", encode_path_segment(value)))
+            .collect();
+        (!pairs.is_empty()).then(|| pairs.join("; "))
     }
 
     /// Records the SIREN of the company looked up, so the client can refuse

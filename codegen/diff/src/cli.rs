@@ -95,7 +95,6 @@ pub fn run(options: &DiffOptions) -> ExitCode {
 /// The diagnostics that mean a part of the spec is not in the model, so not compared: what
 /// the generated client cannot send or type.
 const NOT_COMPARED: &[(&str, &str)] = &[
-    ("cookie-parameter-ignored", "cookie parameters"),
     (
         "non-json-response",
         "non-JSON success bodies (their schemas)",

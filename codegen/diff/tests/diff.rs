@@ -72,6 +72,10 @@ const CASES: &[(&str, &[&str])] = &[
     ("operation_deprecated", &["operation_deprecated"]),
     ("operation_undeprecated", &["operation_undeprecated"]),
     ("required_parameter_added", &["required_parameter_added"]),
+    (
+        "required_cookie_parameter_added",
+        &["required_parameter_added"],
+    ),
     ("parameter_added", &["parameter_added"]),
     ("parameter_removed", &["parameter_removed"]),
     ("parameter_became_required", &["parameter_became_required"]),
@@ -283,7 +287,7 @@ macro_rules! cases {
 cases! {
     no_change operation_added operation_removed operation_moved operation_id_changed operation_deprecated
     path_parameter_renamed path_parameter_renamed_without_ids
-    operation_undeprecated required_parameter_added parameter_added parameter_removed parameter_became_required
+    operation_undeprecated required_parameter_added required_cookie_parameter_added parameter_added parameter_removed parameter_became_required
     parameter_became_optional parameter_type_changed parameter_constraint_narrowed parameter_constraint_widened parameter_pattern_narrowed
     traceability_changed success_response_removed success_response_added property_added property_removed
     property_type_changed nullable_added nullable_removed property_became_optional property_became_required

@@ -2,7 +2,7 @@
 //! postcode typed `number` with `format: string` stays a string.
 
 use apie_spec::diagnostic::{Diagnostic, Severity};
-use apie_spec::model::{Api, TypeKind, TypeRef};
+use apie_spec::model::{Api, OptionLocation, TypeKind, TypeRef};
 use apie_spec::Loaded;
 
 /// A spec with one operation whose body is `operation` (indented under `post:`/`get:`).
@@ -96,46 +96,48 @@ fn no_request_body_no_warning() {
         "{}",
         loaded.diagnostics
     );
+}
+
+/// A cookie parameter is an option of the call, sent in the `Cookie` header, as a query
+/// parameter is sent in the query: no warning, nothing left out.
+#[test]
+fn a_cookie_parameter_is_an_option_of_the_call() {
+    let text = spec(
+        "get",
+        "      parameters:\n        - name: session\n          in: cookie\n          required: true\n          schema:\n            type: string\n        - name: recherche\n          in: query\n          schema:\n            type: string\n",
+    );
+    let loaded = load("cookie.yml", &text);
     assert!(
-        warnings(&loaded, "cookie-parameter-ignored").is_empty(),
+        loaded.diagnostics.items().is_empty(),
         "{}",
         loaded.diagnostics
     );
-}
-
-#[test]
-fn cookie_parameter_is_reported_as_ignored() {
-    let text = spec(
-        "get",
-        "      parameters:\n        - name: session\n          in: cookie\n          schema:\n            type: string\n        - name: recherche\n          in: query\n          schema:\n            type: string\n",
-    );
-    let loaded = load("cookie.yml", &text);
-    let found = warnings(&loaded, "cookie-parameter-ignored");
-    assert_eq!(found.len(), 1, "{}", loaded.diagnostics);
-    let d = found[0];
-    assert!(d.message.contains("GET /v3/x"), "{d}");
-    assert!(
-        d.message.contains("`session`") && d.message.contains("ignored"),
-        "{d}"
-    );
-    assert_eq!(d.pointer, "/paths/~1v3~1x/get/parameters/0");
-    // The cookie is still left out of the client; the other parameters are kept.
-    let names: Vec<&str> = loaded.api.operations[0]
+    let options: Vec<(&str, OptionLocation, bool)> = loaded.api.operations[0]
         .options
         .iter()
-        .map(|o| o.name.as_str())
+        .map(|o| (o.name.as_str(), o.location, o.required))
         .collect();
-    assert_eq!(names, ["recherche"]);
+    assert_eq!(
+        options,
+        [
+            ("recherche", OptionLocation::Query, false),
+            ("session", OptionLocation::Cookie, true),
+        ]
+    );
 }
 
 #[test]
-fn path_level_cookie_parameter_is_reported_for_each_operation() {
-    let text = "openapi: 3.0.1\ninfo:\n  title: T\n  version: '1'\npaths:\n  /v3/x:\n    parameters:\n      - name: session\n        in: cookie\n    get:\n      operationId: api_entreprise_v3_x\n      responses:\n        '200':\n          description: OK\n    delete:\n      operationId: api_entreprise_v3_x_delete\n      responses:\n        '200':\n          description: OK\n";
+fn a_path_level_cookie_parameter_is_an_option_of_each_operation() {
+    let text = "openapi: 3.0.1\ninfo:\n  title: T\n  version: '1'\npaths:\n  /v3/x:\n    parameters:\n      - name: session\n        in: cookie\n        schema:\n          type: string\n    get:\n      operationId: api_entreprise_v3_x\n      responses:\n        '200':\n          description: OK\n    delete:\n      operationId: api_entreprise_v3_x_delete\n      responses:\n        '200':\n          description: OK\n";
     let loaded = load("path-cookie.yml", text);
-    let found = warnings(&loaded, "cookie-parameter-ignored");
-    assert_eq!(found.len(), 2, "{}", loaded.diagnostics);
-    assert!(found[0].message.contains("GET /v3/x"), "{}", found[0]);
-    assert!(found[1].message.contains("DELETE /v3/x"), "{}", found[1]);
+    assert_eq!(loaded.api.operations.len(), 2);
+    for op in &loaded.api.operations {
+        let cookies: Vec<&str> = (op.options.iter())
+            .filter(|o| o.location == OptionLocation::Cookie)
+            .map(|o| o.name.as_str())
+            .collect();
+        assert_eq!(cookies, ["session"], "{}", op.http_method);
+    }
 }
 
 #[test]

@@ -134,6 +134,7 @@ fn param_metas(op: &Operation) -> Vec<TokenStream> {
         let location = match o.location {
             OptionLocation::Query => quote!(Query),
             OptionLocation::Header => quote!(Header),
+            OptionLocation::Cookie => quote!(Cookie),
         };
         let (item, repeated) = match &o.ty {
             TypeRef::Array(item) => (item.as_ref(), true),

@@ -96,8 +96,20 @@ async fn the_mock_answers_the_first_alternative_and_the_client_reads_it() {
         )
         .build()
         .expect("client");
-    let ine = "1234567890A".parse::<PathSegment>().expect("a segment");
-    let student = client.v3().etudiants(ine).await.expect("answers");
+    let ine = || "1234567890A".parse::<PathSegment>().expect("a segment");
+    // The spec's cookie parameter is a setter of the call, its values checked before sending.
+    let student = client
+        .v3()
+        .etudiants(ine())
+        .langue("fr")
+        .await
+        .expect("answers");
+    let refused = client.v3().etudiants(ine()).langue("de").await;
+    assert!(
+        matches!(&refused, Err(api_fictive::Error::Validation(_))),
+        "`de` is not one of the cookie's values: {refused:?}"
+    );
+    assert_eq!(server.stats().requests, 1, "the refused call was not sent");
     let statut = student.body.data.and_then(|d| d.statut);
     assert!(
         matches!(statut, Some(Statut::Boursier(Boursier { echelon: 4, .. }))),

@@ -271,6 +271,7 @@ fn same_param(a: &OptionParam, b: &OptionParam) -> bool {
         && match a.location {
             OptionLocation::Query => a.name == b.name,
             OptionLocation::Header => a.name.eq_ignore_ascii_case(&b.name),
+            OptionLocation::Cookie => a.name == b.name,
         }
 }
 
@@ -278,6 +279,7 @@ fn param_text(p: &OptionParam) -> String {
     let place = match p.location {
         OptionLocation::Query => "query",
         OptionLocation::Header => "header",
+        OptionLocation::Cookie => "cookie",
     };
     let need = if p.required { "required" } else { "optional" };
     format!("{place}, {need}")

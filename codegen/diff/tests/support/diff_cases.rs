@@ -1463,6 +1463,36 @@ components:
 "#,
         )],
     ),
+    // A cookie is a parameter as a query one is: a required one added breaks callers.
+    (
+        "required_cookie_parameter_added",
+        &[],
+        &[(
+            r#"        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      security:
+"#,
+            r#"        schema:
+          type: string
+      - name: siren
+        in: path
+        required: true
+        schema:
+          type: string
+      - name: session
+        in: cookie
+        required: true
+        schema:
+          type: string
+      security:
+"#,
+        )],
+    ),
     (
         "success_response_added",
         &[(

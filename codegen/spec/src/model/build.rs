@@ -335,6 +335,7 @@ fn option_params(profile: &Profile, op: &normalize::Operation) -> Vec<OptionPara
         .filter(|p| match p.location {
             ParamLocation::Query => profile.traceability_param(&p.name).is_none(),
             ParamLocation::Header => !p.name.eq_ignore_ascii_case("authorization"),
+            ParamLocation::Cookie => true,
             ParamLocation::Path => false,
         })
         .map(|p| {
@@ -357,10 +358,10 @@ fn option_params(profile: &Profile, op: &normalize::Operation) -> Vec<OptionPara
             OptionParam {
                 name: p.name.clone(),
                 rust_name: field_ident(&p.name),
-                location: if p.location == ParamLocation::Header {
-                    OptionLocation::Header
-                } else {
-                    OptionLocation::Query
+                location: match p.location {
+                    ParamLocation::Header => OptionLocation::Header,
+                    ParamLocation::Cookie => OptionLocation::Cookie,
+                    ParamLocation::Query | ParamLocation::Path => OptionLocation::Query,
                 },
                 required: p.required,
                 ty,

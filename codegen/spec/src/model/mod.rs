@@ -170,6 +170,8 @@ pub enum OptionLocation {
     Query,
     /// Request header.
     Header,
+    /// A cookie of the `Cookie` header.
+    Cookie,
 }
 
 /// A query or header parameter set through the request builder.

@@ -41,6 +41,8 @@ pub enum ParamLocation {
     Query,
     /// In a request header.
     Header,
+    /// A cookie of the request's `Cookie` header.
+    Cookie,
 }
 
 /// One operation (a method on a path).

@@ -21,8 +21,8 @@
 //!
 //! Request bodies are read (media types, schemas, `required`): the generated client sends a
 //! JSON one, and the diff compares them all; one without a JSON schema (a form, a file) gets
-//! `request-body-ignored`. Cookie parameters are left out (`cookie-parameter-ignored`): the
-//! client cannot send them.
+//! `request-body-ignored`. Cookie parameters are read as the others, and sent in the
+//! `Cookie` header.
 
 mod body;
 mod composition;
@@ -278,7 +278,7 @@ impl<'a> Normalizer<'a> {
                 .iter()
                 .enumerate()
             {
-                if let Some(param) = self.parameter(p, &format!("{base}/parameters/{i}"), &label) {
+                if let Some(param) = self.parameter(p, &format!("{base}/parameters/{i}")) {
                     parameters.retain(|q: &Parameter| {
                         !(q.name == param.name && q.location == param.location)
                     });
@@ -407,35 +407,20 @@ impl<'a> Normalizer<'a> {
     }
 
     /// Normalizes one parameter of the operation named `operation` (method and path).
-    /// Cookie parameters give `None`, with a warning: the client sends no cookies.
-    fn parameter(&mut self, node: &'a Node, pointer: &str, operation: &str) -> Option<Parameter> {
+    fn parameter(&mut self, node: &'a Node, pointer: &str) -> Option<Parameter> {
         let node = self.deref(node, pointer);
         let name = node.get("name").and_then(Node::scalar_text);
         let location = match node.get("in").and_then(Node::as_str) {
             Some("path") => Some(ParamLocation::Path),
             Some("query") => Some(ParamLocation::Query),
             Some("header") => Some(ParamLocation::Header),
-            Some("cookie") => {
-                let what = name.as_deref().map_or_else(
-                    || "a cookie parameter".to_string(),
-                    |n| format!("cookie parameter `{n}`"),
-                );
-                self.warn(
-                    "cookie-parameter-ignored",
-                    node,
-                    pointer,
-                    format!(
-                        "{operation} has {what}: ignored, the generated client sends no cookies"
-                    ),
-                );
-                None
-            }
+            Some("cookie") => Some(ParamLocation::Cookie),
             _ => {
                 self.error(
                     "bad-parameter",
                     node,
                     pointer,
-                    "parameter without a valid `in` (path, query, header)".into(),
+                    "parameter without a valid `in` (path, query, header, cookie)".into(),
                 );
                 return None;
             }

@@ -16,7 +16,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ),
     (
         "api-fictive-v3.yml",
-        "d8cbc48e0da285d74c53ef4a940f5fc84e4d78dd4fd86931b432dda02ac26793",
+        "8aa4cfcd944bcfee9bbdbf752f4aacdfee83ef5b01dcf8d9b8a3d28acfd52ce5",
     ),
 ];
 /// Every operation's examples, sorted by x-operationId.
